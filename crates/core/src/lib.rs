@@ -1,0 +1,21 @@
+//! davomat-core: the pure domain of davomat.
+//!
+//! Typed ids, roles, company and client states, languages, person names, the
+//! validation vocabulary (field error codes 8002–8010) and pagination arithmetic.
+//! Nothing here touches a database, the network or the clock: callers pass `now`.
+
+pub mod activity;
+pub mod ids;
+pub mod lang;
+pub mod page;
+pub mod person;
+pub mod role;
+pub mod status;
+pub mod token;
+pub mod validation;
+pub mod zone;
+
+pub use ids::*;
+pub use lang::Lang;
+pub use role::Role;
+pub use status::{ClientState, CompanyStatus};

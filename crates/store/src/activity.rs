@@ -1,0 +1,131 @@
+//! The activity log: one row per change, written inside the change's transaction,
+//! and the filtered, paginated read behind `GET /v1/user-activities`.
+
+use davomat_core::activity::Message;
+use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, Lang, UserId};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+use crate::{Store, StoreResult, sql};
+
+/// Who made a change.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub full_name: String,
+}
+
+/// One change to log.
+#[derive(Clone, Debug)]
+pub struct NewActivity {
+    pub company_id: CompanyId,
+    pub actor: Option<Actor>,
+    pub action_name: &'static str,
+    pub object_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub assigned: Option<String>,
+    pub message: Message,
+}
+
+/// Writes the row on the given connection or transaction, its message in `lang`.
+pub async fn record(conn: &impl ConnectionTrait, entry: NewActivity, lang: Lang, now: i64) -> StoreResult<()> {
+    let actor_name = entry.actor.as_ref().map(|a| a.full_name.as_str()).unwrap_or("");
+    let message = entry.message.render(actor_name, lang);
+    sql::execute(
+        conn,
+        "INSERT INTO activity_log (company_id, user_id, action_name, object_id, person_id, assigned, \
+         happened_on, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
+        vec![
+            entry.company_id.0.into(),
+            entry.actor.map(|a| a.user_id.0).into(),
+            entry.action_name.into(),
+            entry.object_id.into(),
+            entry.person_id.into(),
+            entry.assigned.into(),
+            message.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Filters of the activity list. Times are unix seconds, `until` exclusive.
+#[derive(Clone, Debug, Default)]
+pub struct ActivityFilter {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub action_name: Option<String>,
+    /// When set, only rows about these employees or made by users who are these employees.
+    pub people: Option<Vec<i64>>,
+}
+
+/// A row as the API shows it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub action_name: String,
+    pub user_id: Option<i64>,
+    pub user_first_name: Option<String>,
+    pub user_last_name: Option<String>,
+    pub user_patronymic: Option<String>,
+    pub object_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub assigned: Option<String>,
+    pub happened_on: Option<String>,
+    pub message: String,
+    pub created_at: i64,
+}
+
+/// One page of the company's log, newest first, and the total count.
+pub async fn list(
+    store: &Store,
+    company: CompanyId,
+    filter: &ActivityFilter,
+    page: PageRequest,
+) -> StoreResult<(Vec<ActivityRow>, u64)> {
+    let mut conditions = vec!["a.company_id = $1".to_string()];
+    let mut values: Vec<Value> = vec![company.0.into()];
+    if let Some(since) = filter.since {
+        values.push(since.into());
+        conditions.push(format!("a.created_at >= ${}", values.len()));
+    }
+    if let Some(until) = filter.until {
+        values.push(until.into());
+        conditions.push(format!("a.created_at < ${}", values.len()));
+    }
+    if let Some(action) = &filter.action_name {
+        values.push(action.clone().into());
+        conditions.push(format!("a.action_name = ${}", values.len()));
+    }
+    if let Some(people) = &filter.people {
+        let ids = if people.is_empty() {
+            "NULL".to_string()
+        } else {
+            people.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        };
+        conditions.push(format!("(a.person_id IN ({ids}) OR u.employee_id IN ({ids}))"));
+    }
+    let from = format!(
+        "FROM activity_log a LEFT JOIN users u ON u.id = a.user_id \
+         LEFT JOIN employees e ON e.id = u.employee_id WHERE {}",
+        conditions.join(" AND ")
+    );
+    let total = sql::scalar(store.conn(), &format!("SELECT count(*) {from}"), values.clone())
+        .await?
+        .unwrap_or(0) as u64;
+    let rows = sql::all(
+        store.conn(),
+        &format!(
+            "SELECT a.id, a.action_name, a.user_id, e.first_name AS user_first_name, \
+             e.last_name AS user_last_name, e.patronymic AS user_patronymic, a.object_id, \
+             a.person_id, a.assigned, a.happened_on, a.message, a.created_at {from} \
+             ORDER BY a.created_at DESC, a.id DESC LIMIT {} OFFSET {}",
+            page.per_page,
+            page.offset()
+        ),
+        values,
+    )
+    .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,98 @@
+//! API clients (`client_id` + `client_secret`), each belonging to one company, with
+//! their platform state: current, outdated (answers carry `Version: recommended`) or
+//! blocked (426/7010).
+
+use davomat_core::{ApiClientId, ClientState, CompanyId};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+
+use crate::{Store, StoreError, StoreResult, secrets, sql};
+
+/// A freshly issued pair; the secret is shown once and kept only as a digest.
+#[derive(Clone, Debug)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// A stored client.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ApiClient {
+    pub id: i64,
+    pub company_id: i64,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub state: String,
+}
+
+impl ApiClient {
+    pub fn state(&self) -> ClientState {
+        ClientState::parse(&self.state).unwrap_or(ClientState::Blocked)
+    }
+
+    /// Compares the presented secret with the stored digest.
+    pub fn secret_matches(&self, secret: &str) -> bool {
+        davomat_core::token::digest(secret) == self.secret_hash
+    }
+}
+
+/// Inserts a new current client for the company.
+pub async fn insert(conn: &impl ConnectionTrait, company: CompanyId, now: i64) -> StoreResult<(ApiClientId, ClientCredentials)> {
+    let credentials = ClientCredentials {
+        client_id: secrets::random_hex(10),
+        client_secret: secrets::random_hex(20),
+    };
+    let id = sql::insert(
+        conn,
+        "INSERT INTO api_clients (company_id, client_id, secret_hash, state, created_at) VALUES ($1, $2, $3, 'current', $4)",
+        vec![
+            company.0.into(),
+            credentials.client_id.clone().into(),
+            davomat_core::token::digest(&credentials.client_secret).into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok((ApiClientId(id), credentials))
+}
+
+/// Creates a client for an existing company.
+pub async fn create(store: &Store, company: CompanyId, now: i64) -> StoreResult<ClientCredentials> {
+    crate::companies::get(store, company).await?;
+    Ok(insert(store.conn(), company, now).await?.1)
+}
+
+/// Finds a client by its public id.
+pub async fn find(store: &Store, client_id: &str) -> StoreResult<Option<ApiClient>> {
+    sql::one(
+        store.conn(),
+        "SELECT id, company_id, client_id, secret_hash, state FROM api_clients WHERE client_id = $1",
+        vec![client_id.into()],
+    )
+    .await
+}
+
+/// Issues a new pair for the same company and moves the old one to `old_state`.
+pub async fn rotate(store: &Store, client_id: &str, old_state: ClientState, now: i64) -> StoreResult<ClientCredentials> {
+    let old = find(store, client_id).await?.ok_or(StoreError::NotFound)?;
+    let txn = store.conn().begin().await?;
+    let (_, fresh) = insert(&txn, CompanyId(old.company_id), now).await?;
+    sql::execute(
+        &txn,
+        "UPDATE api_clients SET state = $1 WHERE id = $2",
+        vec![old_state.as_str().into(), old.id.into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(fresh)
+}
+
+/// Sets a client's state.
+pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> StoreResult<()> {
+    let touched = sql::execute(
+        store.conn(),
+        "UPDATE api_clients SET state = $1 WHERE client_id = $2",
+        vec![state.as_str().into(), client_id.into()],
+    )
+    .await?;
+    if touched == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}

@@ -1,0 +1,145 @@
+//! Opening the database named by a URL, and applying the migrations.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+use crate::migration::Migrator;
+use crate::{StoreError, StoreResult};
+
+/// The two supported backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` (created if missing; WAL, foreign keys, busy timeout) or
+    /// `postgres://…`. Any other scheme is refused with a message naming the two.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let backend = backend_of(url)?;
+        let mut options = ConnectOptions::new(url.to_string());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10));
+        match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(16)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(configure_sqlite);
+            }
+            Backend::Postgres => {
+                options.max_connections(32).min_connections(1);
+            }
+        }
+        let db = Database::connect(options).await.map_err(StoreError::from)?;
+        Ok(Store { db, backend })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// A trivial round trip, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The connection, for composing several writes in one transaction.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub async fn close(self) -> StoreResult<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+fn configure_sqlite(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL in WAL mode: a committed transaction survives a crash of the process.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+}
+
+fn backend_of(url: &str) -> StoreResult<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "unsupported database URL scheme in {:?}: use sqlite://PATH or postgres://…",
+            redact_url(url)
+        )))
+    }
+}
+
+/// The URL with any password replaced by `***`, for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+impl From<Backend> for DbBackend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/d"), "postgres://u:***@h:5432/d");
+        assert_eq!(redact_url("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redact_url("sqlite://davomat.db"), "sqlite://davomat.db");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert!(backend_of("mysql://x").is_err());
+        assert_eq!(backend_of("sqlite://a.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(backend_of("postgresql://a").ok(), Some(Backend::Postgres));
+    }
+}

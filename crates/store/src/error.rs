@@ -1,0 +1,40 @@
+//! The store's error type. Database errors are sorted once, here: unique violations
+//! become `Conflict` with the violated constraint's text, everything else stays `Database`.
+
+use sea_orm::{DbErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique or foreign-key constraint refused the change.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database could not be reached (pool timeout, refused connection).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => return StoreError::Conflict(detail),
+            Some(SqlErr::ForeignKeyConstraintViolation(detail)) => {
+                return StoreError::Conflict(detail);
+            }
+            _ => {}
+        }
+        match err {
+            DbErr::ConnectionAcquire(e) => StoreError::Unavailable(e.to_string()),
+            DbErr::Conn(e) => StoreError::Unavailable(e.to_string()),
+            DbErr::RecordNotFound(_) => StoreError::NotFound,
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! davomat-store: persistence on SQLite (the embedded default) and PostgreSQL, through
+//! one code path: sea-orm's connection and query types, one migration set, and SQL
+//! written once with `$n` placeholders, which both backends accept.
+//!
+//! Every function that reads or writes company data takes the company id: tenancy
+//! lives in the query. Instants are unix seconds (UTC).
+
+pub mod activity;
+pub mod clients;
+pub mod companies;
+mod connect;
+mod error;
+mod migration;
+pub mod password_resets;
+pub mod profiles;
+pub mod secrets;
+mod sql;
+pub mod system;
+pub mod testing;
+pub mod tokens;
+pub mod users;
+
+pub use connect::{Backend, Store, redact_url};
+pub use error::{StoreError, StoreResult};
+pub use sea_orm::{DatabaseTransaction, TransactionTrait};

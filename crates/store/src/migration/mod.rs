@@ -1,0 +1,18 @@
+//! The one migration set, applied on SQLite and PostgreSQL alike.
+//!
+//! Schema statements are built with sea-query so that each backend gets its own SQL
+//! from the same definition. Instants are stored as integer unix seconds (UTC), dates
+//! as `DATE`, money (later) as integer minor units.
+
+mod m0001_foundation;
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,55 @@
+//! Generating secrets and hashing passwords.
+//!
+//! Tokens and client secrets are random and long, so a SHA-256 digest is enough to
+//! keep them (and keeps each request's lookup cheap); passwords are Argon2id.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use rand::RngCore;
+
+/// A fresh random secret of `bytes` bytes, as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// A token: 40 lowercase hex characters (CONTRACT.md §3).
+pub fn new_token() -> String {
+    random_hex(20)
+}
+
+/// An Argon2id PHC string for the password.
+pub fn hash_password(password: &str) -> Result<String, crate::StoreError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| crate::StoreError::Database(format!("password hashing failed: {e}")))
+}
+
+/// True when the password matches the stored PHC string.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), stored)
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("p@ssword-1").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("p@ssword-1", &hash));
+        assert!(!verify_password("p@ssword-2", &hash));
+        assert!(!verify_password("p@ssword-1", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_have_the_contract_shape() {
+        let t = new_token();
+        assert!(davomat_core::token::looks_like_token(&t));
+        assert_ne!(t, new_token());
+    }
+}

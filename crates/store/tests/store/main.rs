@@ -1,0 +1,25 @@
+//! Store cases, each written once and run on SQLite and on PostgreSQL.
+
+mod accounts;
+
+use std::future::Future;
+
+use davomat_store::testing::{BACKENDS, TestDatabase};
+use davomat_store::{Backend, Store};
+
+/// Runs `case` on a fresh database of every backend.
+pub async fn each_backend<F, Fut>(case: F)
+where
+    F: Fn(Store, Backend) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in BACKENDS {
+        let Some(db) = TestDatabase::fresh(backend).await else {
+            continue;
+        };
+        let store = db.connect().await;
+        case(store.clone(), backend).await;
+        let _ = store.close().await;
+        db.discard().await;
+    }
+}
