@@ -1,1 +1,103 @@
-//! placeholder
+//! davomat-api: the Workly API v1 over HTTP.
+//!
+//! [`app`] builds the whole router: the edge middleware (request id, maintenance,
+//! time limit, metrics, error language), the `/v1` routes with their guards
+//! (Accept, body size, authentication, platform state, subscription, rate limit),
+//! and the service routes outside `/v1` (`/docs`, `/healthz`, `/readyz`, `/metrics`).
+
+pub mod caller;
+pub mod clock;
+pub mod edge;
+pub mod envelope;
+pub mod error;
+mod guard;
+pub mod i18n;
+pub mod input;
+pub mod mail;
+pub mod maintenance;
+pub mod metrics;
+mod objects;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+mod serve;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use davomat_store::Store;
+
+pub use clock::Clock;
+pub use error::{ApiError, ApiResult};
+pub use serve::{ServeOptions, serve};
+
+/// The settings the API needs, read once by the binary.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// Base of absolute URLs; `None` builds them from the request's Host.
+    pub public_url: Option<String>,
+    /// Requests per minute per token (per IP before login); 0 turns limiting off.
+    pub rate_limit_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The time limit of one request (503 past it).
+    pub request_timeout: Duration,
+    /// Whether `/metrics` is served on the API's own listener.
+    pub metrics_on_api_listener: bool,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            public_url: None,
+            rate_limit_per_minute: 300,
+            trusted_proxies: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            metrics_on_api_listener: true,
+        }
+    }
+}
+
+/// Everything a request handler can reach, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<ApiConfig>,
+    pub clock: Clock,
+    pub limiter: rate_limit::RateLimiter,
+    pub maintenance: maintenance::MaintenanceFlag,
+    pub metrics: Arc<metrics::Metrics>,
+    pub mailer: mail::Mailer,
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        config: ApiConfig,
+        clock: Clock,
+        limiter: rate_limit::RateLimiter,
+        mailer: mail::Mailer,
+    ) -> Self {
+        AppState {
+            maintenance: maintenance::MaintenanceFlag::new(store.clone()),
+            store,
+            config: Arc::new(config),
+            clock,
+            limiter,
+            metrics: Arc::new(metrics::Metrics::default()),
+            mailer,
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state.clone())
+        .fallback(edge::unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            edge::edge,
+        ))
+        .with_state(state)
+}

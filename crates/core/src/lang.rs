@@ -66,7 +66,10 @@ mod tests {
     fn accept_language_picks_the_preferred_supported_language() {
         assert_eq!(Lang::from_accept_language("en"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("uz-Latn"), Some(Lang::Uz));
-        assert_eq!(Lang::from_accept_language("de, en;q=0.5, uz;q=0.8"), Some(Lang::Uz));
+        assert_eq!(
+            Lang::from_accept_language("de, en;q=0.5, uz;q=0.8"),
+            Some(Lang::Uz)
+        );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::from_accept_language("en;q=0, ru"), Some(Lang::Ru));
     }

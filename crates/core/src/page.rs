@@ -50,21 +50,58 @@ mod tests {
 
     #[test]
     fn defaults_and_clamps() {
-        assert_eq!(PageRequest::parse(None, None, None, None), PageRequest { page: 1, per_page: 50 });
-        assert_eq!(PageRequest::parse(Some("0"), Some("500"), None, None), PageRequest { page: 1, per_page: 50 });
-        assert_eq!(PageRequest::parse(Some("-3"), Some("0"), None, None), PageRequest { page: 1, per_page: 1 });
-        assert_eq!(PageRequest::parse(Some("x"), Some("abc"), None, None).per_page, 50);
-        assert_eq!(PageRequest::parse(None, None, Some("7"), Some("9")).per_page, 7);
-        assert_eq!(PageRequest::parse(None, Some("5"), Some("7"), Some("9")).per_page, 5);
+        assert_eq!(
+            PageRequest::parse(None, None, None, None),
+            PageRequest {
+                page: 1,
+                per_page: 50
+            }
+        );
+        assert_eq!(
+            PageRequest::parse(Some("0"), Some("500"), None, None),
+            PageRequest {
+                page: 1,
+                per_page: 50
+            }
+        );
+        assert_eq!(
+            PageRequest::parse(Some("-3"), Some("0"), None, None),
+            PageRequest {
+                page: 1,
+                per_page: 1
+            }
+        );
+        assert_eq!(
+            PageRequest::parse(Some("x"), Some("abc"), None, None).per_page,
+            50
+        );
+        assert_eq!(
+            PageRequest::parse(None, None, Some("7"), Some("9")).per_page,
+            7
+        );
+        assert_eq!(
+            PageRequest::parse(None, Some("5"), Some("7"), Some("9")).per_page,
+            5
+        );
         assert_eq!(PageRequest::parse(None, None, None, Some("9")).per_page, 9);
     }
 
     #[test]
     fn page_count_is_at_least_one() {
-        let p = PageRequest { page: 1, per_page: 50 };
+        let p = PageRequest {
+            page: 1,
+            per_page: 50,
+        };
         assert_eq!(p.page_count(0), 1);
         assert_eq!(p.page_count(50), 1);
         assert_eq!(p.page_count(51), 2);
-        assert_eq!(PageRequest { page: 3, per_page: 10 }.offset(), 20);
+        assert_eq!(
+            PageRequest {
+                page: 3,
+                per_page: 10
+            }
+            .offset(),
+            20
+        );
     }
 }

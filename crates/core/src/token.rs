@@ -10,7 +10,9 @@ pub fn digest(secret: &str) -> String {
 
 /// True when `s` has the shape of our tokens: 40 lowercase hex characters.
 pub fn looks_like_token(s: &str) -> bool {
-    s.len() == 40 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 40
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -28,7 +30,9 @@ mod tests {
     #[test]
     fn token_shape() {
         assert!(looks_like_token("655338cf3efdc4400fce9cf9606c086538fece6a"));
-        assert!(!looks_like_token("655338CF3efdc4400fce9cf9606c086538fece6a"));
+        assert!(!looks_like_token(
+            "655338CF3efdc4400fce9cf9606c086538fece6a"
+        ));
         assert!(!looks_like_token("abc"));
     }
 }

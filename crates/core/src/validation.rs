@@ -102,12 +102,8 @@ pub fn is_valid_email(s: &str) -> bool {
 /// The character rule for names and titles (CONTRACT.md §5): letters of any script,
 /// digits, space, ' ` _ ( ) & - № , . and the Uzbek apostrophes ʻ ʼ ‘ ’.
 pub fn is_valid_name_text(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_alphabetic()
-            || c.is_numeric()
-            || c == ' '
-            || "'`_()&-№,.ʻʼ‘’".contains(c)
-    })
+    s.chars()
+        .all(|c| c.is_alphabetic() || c.is_numeric() || c == ' ' || "'`_()&-№,.ʻʼ‘’".contains(c))
 }
 
 /// Parses a `YYYY-MM-DD` date strictly.
@@ -137,7 +133,11 @@ mod tests {
     #[test]
     fn names() {
         assert!(is_valid_name_text("Oʻrinboyev Gʻayrat"));
-        assert!(is_valid_name_text("Отдел № 5 (склад), ООО «A»".replace(['«', '»'], "").as_str()));
+        assert!(is_valid_name_text(
+            "Отдел № 5 (склад), ООО «A»"
+                .replace(['«', '»'], "")
+                .as_str()
+        ));
         assert!(!is_valid_name_text("<script>"));
         assert!(!is_valid_name_text("a@b"));
     }

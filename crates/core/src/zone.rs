@@ -24,11 +24,15 @@ impl CompanyZone {
 
     /// The unix second at which the local day `date` starts.
     pub fn day_start(&self, date: NaiveDate) -> i64 {
-        let local = jiff::civil::Date::new(date.year() as i16, date.month() as i8, date.day() as i8)
-            .and_then(|d| d.to_zoned_datetime(self.0.clone()))
-            .map(|z| z.timestamp().as_second());
+        let local =
+            jiff::civil::Date::new(date.year() as i16, date.month() as i8, date.day() as i8)
+                .and_then(|d| d.to_zoned_datetime(self.0.clone()))
+                .map(|z| z.timestamp().as_second());
         // Dates reaching here were parsed within jiff's range; fall back to UTC midnight.
-        local.unwrap_or_else(|_| date.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp()))
+        local.unwrap_or_else(|_| {
+            date.and_hms_opt(0, 0, 0)
+                .map_or(0, |t| t.and_utc().timestamp())
+        })
     }
 
     /// The local date-time of a unix second, as `YYYY-MM-DD HH:MM:SS`.

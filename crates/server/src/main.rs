@@ -1,1 +1,80 @@
-fn main() {}
+//! `davomat`: the server and its operators' command line (CONTRACT.md §7).
+
+mod commands;
+mod serve;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::commands::{ClientCommand, CompanyCommand, Switch};
+use crate::settings::{LogFormat, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "davomat",
+    version,
+    about = "Self-hosted time and attendance server speaking the Workly API v1"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the API (migrations are applied on start).
+    Serve {
+        /// Seed a demo company if there is none and print its credentials.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply migrations and exit.
+    Migrate,
+    /// Manage companies.
+    #[command(subcommand)]
+    Company(CompanyCommand),
+    /// Manage API client credentials.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Turn maintenance mode on or off (503 for every API call while on).
+    Maintenance {
+        #[arg(value_enum)]
+        state: Switch,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.settings.log_format);
+    let outcome = match cli.command {
+        Command::Serve { demo } => serve::run(cli.settings, demo).await,
+        Command::Migrate => commands::migrate(&cli.settings).await,
+        Command::Company(command) => commands::company(&cli.settings, command).await,
+        Command::Client(command) => commands::client(&cli.settings, command).await,
+        Command::Maintenance { state } => commands::maintenance(&cli.settings, state).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("davomat: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

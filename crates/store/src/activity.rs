@@ -28,8 +28,17 @@ pub struct NewActivity {
 }
 
 /// Writes the row on the given connection or transaction, its message in `lang`.
-pub async fn record(conn: &impl ConnectionTrait, entry: NewActivity, lang: Lang, now: i64) -> StoreResult<()> {
-    let actor_name = entry.actor.as_ref().map(|a| a.full_name.as_str()).unwrap_or("");
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    entry: NewActivity,
+    lang: Lang,
+    now: i64,
+) -> StoreResult<()> {
+    let actor_name = entry
+        .actor
+        .as_ref()
+        .map(|a| a.full_name.as_str())
+        .unwrap_or("");
     let message = entry.message.render(actor_name, lang);
     sql::execute(
         conn,
@@ -102,18 +111,28 @@ pub async fn list(
         let ids = if people.is_empty() {
             "NULL".to_string()
         } else {
-            people.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            people
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         };
-        conditions.push(format!("(a.person_id IN ({ids}) OR u.employee_id IN ({ids}))"));
+        conditions.push(format!(
+            "(a.person_id IN ({ids}) OR u.employee_id IN ({ids}))"
+        ));
     }
     let from = format!(
         "FROM activity_log a LEFT JOIN users u ON u.id = a.user_id \
          LEFT JOIN employees e ON e.id = u.employee_id WHERE {}",
         conditions.join(" AND ")
     );
-    let total = sql::scalar(store.conn(), &format!("SELECT count(*) {from}"), values.clone())
-        .await?
-        .unwrap_or(0) as u64;
+    let total = sql::scalar(
+        store.conn(),
+        &format!("SELECT count(*) {from}"),
+        values.clone(),
+    )
+    .await?
+    .unwrap_or(0) as u64;
     let rows = sql::all(
         store.conn(),
         &format!(

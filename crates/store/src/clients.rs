@@ -36,7 +36,11 @@ impl ApiClient {
 }
 
 /// Inserts a new current client for the company.
-pub async fn insert(conn: &impl ConnectionTrait, company: CompanyId, now: i64) -> StoreResult<(ApiClientId, ClientCredentials)> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    now: i64,
+) -> StoreResult<(ApiClientId, ClientCredentials)> {
     let credentials = ClientCredentials {
         client_id: secrets::random_hex(10),
         client_secret: secrets::random_hex(20),
@@ -72,7 +76,12 @@ pub async fn find(store: &Store, client_id: &str) -> StoreResult<Option<ApiClien
 }
 
 /// Issues a new pair for the same company and moves the old one to `old_state`.
-pub async fn rotate(store: &Store, client_id: &str, old_state: ClientState, now: i64) -> StoreResult<ClientCredentials> {
+pub async fn rotate(
+    store: &Store,
+    client_id: &str,
+    old_state: ClientState,
+    now: i64,
+) -> StoreResult<ClientCredentials> {
     let old = find(store, client_id).await?.ok_or(StoreError::NotFound)?;
     let txn = store.conn().begin().await?;
     let (_, fresh) = insert(&txn, CompanyId(old.company_id), now).await?;
@@ -94,5 +103,28 @@ pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> St
         vec![state.as_str().into(), client_id.into()],
     )
     .await?;
-    if touched == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Gives an existing client a new secret (its id and state stay) and answers it.
+pub async fn reset_secret(store: &Store, client_id: &str) -> StoreResult<String> {
+    let secret = secrets::random_hex(20);
+    let touched = sql::execute(
+        store.conn(),
+        "UPDATE api_clients SET secret_hash = $1 WHERE client_id = $2",
+        vec![
+            davomat_core::token::digest(&secret).into(),
+            client_id.into(),
+        ],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(secret)
+    }
 }

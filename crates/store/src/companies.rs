@@ -243,7 +243,11 @@ pub struct EmployeeSeed {
 }
 
 /// Inserts an active employee with generated `pin_code` and `qrcode`.
-pub async fn insert_employee(conn: &impl ConnectionTrait, seed: &EmployeeSeed, now: i64) -> StoreResult<i64> {
+pub async fn insert_employee(
+    conn: &impl ConnectionTrait,
+    seed: &EmployeeSeed,
+    now: i64,
+) -> StoreResult<i64> {
     let next_pin = sql::scalar(
         conn,
         "SELECT count(*) FROM employees WHERE company_id = $1",
@@ -252,7 +256,10 @@ pub async fn insert_employee(conn: &impl ConnectionTrait, seed: &EmployeeSeed, n
     .await?
     .unwrap_or(0)
         + 1001;
-    let qrcode = format!("{:010}", u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0) % 10_000_000_000);
+    let qrcode = format!(
+        "{:010}",
+        u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0) % 10_000_000_000
+    );
     let id = sql::insert(
         conn,
         "INSERT INTO employees (company_id, first_name, last_name, patronymic, gender, birth_date, \
@@ -296,7 +303,11 @@ pub struct UserSeed {
 }
 
 /// Inserts a user with default display settings in the company's language and zone.
-pub async fn insert_user(conn: &impl ConnectionTrait, seed: &UserSeed, now: i64) -> StoreResult<i64> {
+pub async fn insert_user(
+    conn: &impl ConnectionTrait,
+    seed: &UserSeed,
+    now: i64,
+) -> StoreResult<i64> {
     sql::insert(
         conn,
         "INSERT INTO users (company_id, email, password_hash, role, employee_id, fiotype, \
@@ -335,5 +346,9 @@ pub async fn set_status(store: &Store, id: CompanyId, status: CompanyStatus) -> 
         vec![status.as_str().into(), id.0.into()],
     )
     .await?;
-    if touched == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }

@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/d"), "postgres://u:***@h:5432/d");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/d"),
+            "postgres://u:***@h:5432/d"
+        );
         assert_eq!(redact_url("postgres://u@h/d"), "postgres://u@h/d");
         assert_eq!(redact_url("sqlite://davomat.db"), "sqlite://davomat.db");
     }

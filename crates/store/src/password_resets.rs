@@ -28,7 +28,12 @@ struct ResetRow {
 
 /// Spends a valid reset token: sets the new password and revokes every token of the
 /// user, in one transaction. `None` when the token is unknown, used or expired.
-pub async fn confirm(store: &Store, token: &str, password_hash: &str, now: i64) -> StoreResult<Option<UserId>> {
+pub async fn confirm(
+    store: &Store,
+    token: &str,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<Option<UserId>> {
     let txn = store.conn().begin().await?;
     let row: Option<ResetRow> = sql::one(
         &txn,

@@ -47,7 +47,11 @@ pub struct NamedRef {
 }
 
 /// Reads one employee of the company.
-pub async fn employee_card(store: &Store, company: CompanyId, employee: EmployeeId) -> StoreResult<EmployeeCard> {
+pub async fn employee_card(
+    store: &Store,
+    company: CompanyId,
+    employee: EmployeeId,
+) -> StoreResult<EmployeeCard> {
     let mut card: EmployeeCard = sql::one(
         store.conn(),
         "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.gender, e.birth_date, e.start_date, \

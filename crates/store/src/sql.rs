@@ -32,7 +32,11 @@ pub async fn one<T: FromQueryResult>(
 }
 
 /// A single scalar (`SELECT count(*) …`, `INSERT … RETURNING id`).
-pub async fn scalar(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> StoreResult<Option<i64>> {
+pub async fn scalar(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> StoreResult<Option<i64>> {
     let row = conn.query_one_raw(statement(conn, sql, values)).await?;
     Ok(match row {
         Some(r) => Some(r.try_get_by_index::<i64>(0)?),
@@ -41,7 +45,11 @@ pub async fn scalar(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) 
 }
 
 /// Inserts a row and answers its new id (`RETURNING id` works on both backends).
-pub async fn insert(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> StoreResult<i64> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> StoreResult<i64> {
     let sql = format!("{sql} RETURNING id");
     scalar(conn, &sql, values)
         .await?
@@ -49,6 +57,13 @@ pub async fn insert(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) 
 }
 
 /// Runs a statement and answers how many rows it touched.
-pub async fn execute(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> StoreResult<u64> {
-    Ok(conn.execute_raw(statement(conn, sql, values)).await?.rows_affected())
+pub async fn execute(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> StoreResult<u64> {
+    Ok(conn
+        .execute_raw(statement(conn, sql, values))
+        .await?
+        .rows_affected())
 }

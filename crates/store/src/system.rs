@@ -9,26 +9,35 @@ struct StateRow {
     value: String,
 }
 
-/// True when maintenance mode is on.
-pub async fn maintenance(store: &Store) -> StoreResult<bool> {
+/// Reads one value of the system state.
+pub async fn get(store: &Store, key: &str) -> StoreResult<Option<String>> {
     let row: Option<StateRow> = sql::one(
         store.conn(),
-        "SELECT value FROM system_state WHERE key = 'maintenance'",
-        vec![],
+        "SELECT value FROM system_state WHERE key = $1",
+        vec![key.into()],
     )
     .await?;
-    Ok(row.is_some_and(|r| r.value == "on"))
+    Ok(row.map(|r| r.value))
+}
+
+/// Sets one value of the system state.
+pub async fn set(store: &Store, key: &str, value: &str) -> StoreResult<()> {
+    sql::execute(
+        store.conn(),
+        "INSERT INTO system_state (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        vec![key.into(), value.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// True when maintenance mode is on.
+pub async fn maintenance(store: &Store) -> StoreResult<bool> {
+    Ok(get(store, "maintenance").await?.as_deref() == Some("on"))
 }
 
 /// Turns maintenance mode on or off.
 pub async fn set_maintenance(store: &Store, on: bool) -> StoreResult<()> {
-    let value = if on { "on" } else { "off" };
-    sql::execute(
-        store.conn(),
-        "INSERT INTO system_state (key, value) VALUES ('maintenance', $1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        vec![value.into()],
-    )
-    .await?;
-    Ok(())
+    set(store, "maintenance", if on { "on" } else { "off" }).await
 }

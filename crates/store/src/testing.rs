@@ -38,7 +38,8 @@ impl TestDatabase {
     pub async fn fresh(backend: Backend) -> Option<TestDatabase> {
         let db = match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("davomat-test-{}.db", secrets::random_hex(8)));
+                let path = std::env::temp_dir()
+                    .join(format!("davomat-test-{}.db", secrets::random_hex(8)));
                 TestDatabase {
                     url: format!("sqlite://{}", path.display()),
                     backend,
@@ -52,9 +53,13 @@ impl TestDatabase {
                     Ok(conn) => conn,
                     Err(err) => {
                         if postgres_required() {
-                            panic!("PostgreSQL at {admin_url} is required here (CI) but not answering: {err}");
+                            panic!(
+                                "PostgreSQL at {admin_url} is required here (CI) but not answering: {err}"
+                            );
                         }
-                        eprintln!("note: skipping the PostgreSQL case: no server at {admin_url} ({err})");
+                        eprintln!(
+                            "note: skipping the PostgreSQL case: no server at {admin_url} ({err})"
+                        );
                         return None;
                     }
                 };
@@ -80,7 +85,9 @@ impl TestDatabase {
 
     /// Opens the database.
     pub async fn connect(&self) -> Store {
-        Store::connect(&self.url).await.expect("connect to the test database")
+        Store::connect(&self.url)
+            .await
+            .expect("connect to the test database")
     }
 
     /// Removes the database (best effort).
@@ -131,6 +138,9 @@ mod tests {
             "postgres://postgres@127.0.0.1:5432/x"
         );
         assert_eq!(replace_database_name("postgres://h", "x"), "postgres://h/x");
-        assert_eq!(replace_database_name("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            replace_database_name("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
     }
 }

@@ -19,7 +19,12 @@ pub struct TokenPair {
 }
 
 /// Issues a pair for the user through the client.
-pub async fn issue(conn: &impl ConnectionTrait, user: UserId, client: ApiClientId, now: i64) -> StoreResult<TokenPair> {
+pub async fn issue(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    client: ApiClientId,
+    now: i64,
+) -> StoreResult<TokenPair> {
     let pair = TokenPair {
         access_token: secrets::new_token(),
         refresh_token: secrets::new_token(),
@@ -170,7 +175,17 @@ pub async fn revoke(store: &Store, token: &str) -> StoreResult<bool> {
 
 /// Revokes every token of a user (after a password reset).
 pub async fn revoke_all(conn: &impl ConnectionTrait, user: UserId) -> StoreResult<()> {
-    sql::execute(conn, "DELETE FROM access_tokens WHERE user_id = $1", vec![user.0.into()]).await?;
-    sql::execute(conn, "DELETE FROM refresh_tokens WHERE user_id = $1", vec![user.0.into()]).await?;
+    sql::execute(
+        conn,
+        "DELETE FROM access_tokens WHERE user_id = $1",
+        vec![user.0.into()],
+    )
+    .await?;
+    sql::execute(
+        conn,
+        "DELETE FROM refresh_tokens WHERE user_id = $1",
+        vec![user.0.into()],
+    )
+    .await?;
     Ok(())
 }

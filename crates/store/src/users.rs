@@ -45,7 +45,11 @@ pub struct UserSettings {
 }
 
 /// Reads a user's settings; the settings' id is the user's id.
-pub async fn settings(store: &Store, company: CompanyId, user: UserId) -> StoreResult<UserSettings> {
+pub async fn settings(
+    store: &Store,
+    company: CompanyId,
+    user: UserId,
+) -> StoreResult<UserSettings> {
     sql::one(
         store.conn(),
         "SELECT id, fiotype, date_format, time_zone, ampm, lang FROM users WHERE id = $1 AND company_id = $2",
@@ -92,7 +96,11 @@ pub async fn update_settings(
 }
 
 /// Replaces a user's password hash.
-pub async fn set_password_hash(conn: &impl ConnectionTrait, user: UserId, hash: &str) -> StoreResult<()> {
+pub async fn set_password_hash(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    hash: &str,
+) -> StoreResult<()> {
     sql::execute(
         conn,
         "UPDATE users SET password_hash = $1 WHERE id = $2",

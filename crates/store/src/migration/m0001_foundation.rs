@@ -9,12 +9,20 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 /// A foreign key whose rows go with the row they point at.
-fn reference(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
+fn reference(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+) -> ForeignKeyCreateStatement {
     foreign_key(table, column, target, ForeignKeyAction::Cascade)
 }
 
 /// A foreign key that keeps its target from being deleted while in use.
-fn restricting(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
+fn restricting(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+) -> ForeignKeyCreateStatement {
     foreign_key(table, column, target, ForeignKeyAction::Restrict)
 }
 
@@ -34,7 +42,9 @@ fn foreign_key(
 
 fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut statement = Index::create();
-    statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    statement
+        .name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
     for column in columns {
         statement.col(*column);
     }
@@ -125,7 +135,11 @@ impl MigrationTrait for Migration {
                 .col(text("status"))
                 .col(big_integer("created_at"))
                 .foreign_key(&mut reference("employees", "company_id", "companies"))
-                .foreign_key(&mut restricting("employees", "department_id", "departments"))
+                .foreign_key(&mut restricting(
+                    "employees",
+                    "department_id",
+                    "departments",
+                ))
                 .foreign_key(&mut restricting("employees", "schedule_id", "schedules"))
                 .to_owned(),
             Table::create()
@@ -133,8 +147,16 @@ impl MigrationTrait for Migration {
                 .col(big_integer("employee_id"))
                 .col(big_integer("location_id"))
                 .primary_key(Index::create().col("employee_id").col("location_id"))
-                .foreign_key(&mut reference("employee_locations", "employee_id", "employees"))
-                .foreign_key(&mut reference("employee_locations", "location_id", "locations"))
+                .foreign_key(&mut reference(
+                    "employee_locations",
+                    "employee_id",
+                    "employees",
+                ))
+                .foreign_key(&mut reference(
+                    "employee_locations",
+                    "location_id",
+                    "locations",
+                ))
                 .to_owned(),
             Table::create()
                 .table("users")
@@ -159,7 +181,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer("department_id"))
                 .primary_key(Index::create().col("user_id").col("department_id"))
                 .foreign_key(&mut reference("user_departments", "user_id", "users"))
-                .foreign_key(&mut reference("user_departments", "department_id", "departments"))
+                .foreign_key(&mut reference(
+                    "user_departments",
+                    "department_id",
+                    "departments",
+                ))
                 .to_owned(),
             Table::create()
                 .table("access_tokens")
@@ -170,7 +196,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer("expires_at"))
                 .col(big_integer("created_at"))
                 .foreign_key(&mut reference("access_tokens", "user_id", "users"))
-                .foreign_key(&mut reference("access_tokens", "api_client_id", "api_clients"))
+                .foreign_key(&mut reference(
+                    "access_tokens",
+                    "api_client_id",
+                    "api_clients",
+                ))
                 .to_owned(),
             Table::create()
                 .table("refresh_tokens")
@@ -182,7 +212,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("used_at"))
                 .col(big_integer("created_at"))
                 .foreign_key(&mut reference("refresh_tokens", "user_id", "users"))
-                .foreign_key(&mut reference("refresh_tokens", "api_client_id", "api_clients"))
+                .foreign_key(&mut reference(
+                    "refresh_tokens",
+                    "api_client_id",
+                    "api_clients",
+                ))
                 .to_owned(),
             Table::create()
                 .table("password_resets")
@@ -230,7 +264,11 @@ impl MigrationTrait for Migration {
             index("access_tokens", &["user_id"], false),
             index("refresh_tokens", &["user_id"], false),
             index("activity_log", &["company_id", "created_at"], false),
-            index("activity_log", &["company_id", "action_name", "created_at"], false),
+            index(
+                "activity_log",
+                &["company_id", "action_name", "created_at"],
+                false,
+            ),
         ];
         for statement in indexes {
             manager.create_index(statement).await?;
@@ -255,7 +293,9 @@ impl MigrationTrait for Migration {
             "api_clients",
             "companies",
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -26,8 +26,12 @@ fn new_company(email: &str) -> NewCompany {
 #[tokio::test]
 async fn company_create_gives_the_admin_a_profile_and_a_client() {
     each_backend(|store, backend| async move {
-        let created = companies::create(&store, new_company("Admin@Example.com"), NOW).await.expect("create");
-        let account = profiles::account(&store, created.company_id, created.admin_user_id).await.expect("account");
+        let created = companies::create(&store, new_company("Admin@Example.com"), NOW)
+            .await
+            .expect("create");
+        let account = profiles::account(&store, created.company_id, created.admin_user_id)
+            .await
+            .expect("account");
         assert_eq!(account.user.email, "admin@example.com", "{backend:?}");
         assert_eq!(account.user.role, 1);
         assert_eq!(account.user.company_name, "NEWMAX");
@@ -38,24 +42,39 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
         assert_eq!(employee.user_id, Some(created.admin_user_id.0));
         assert_eq!(employee.tab_number, "");
 
-        let client = clients::find(&store, &created.client.client_id).await.expect("find").expect("client");
+        let client = clients::find(&store, &created.client.client_id)
+            .await
+            .expect("find")
+            .expect("client");
         assert!(client.secret_matches(&created.client.client_secret));
         assert!(!client.secret_matches("wrong"));
         assert_eq!(client.state(), ClientState::Current);
 
-        let login = users::find_login(&store, " ADMIN@example.com ").await.expect("login").expect("user");
-        assert!(secrets::verify_password("correct horse", login.password_hash.as_deref().expect("hash")));
+        let login = users::find_login(&store, " ADMIN@example.com ")
+            .await
+            .expect("login")
+            .expect("user");
+        assert!(secrets::verify_password(
+            "correct horse",
+            login.password_hash.as_deref().expect("hash")
+        ));
 
         // The same email cannot be used twice.
         let again = companies::create(&store, new_company("admin@example.com"), NOW).await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{backend:?}: {again:?}");
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{backend:?}: {again:?}"
+        );
 
         // Creation was logged in the same transaction.
         let (rows, total) = activity::list(
             &store,
             created.company_id,
             &ActivityFilter::default(),
-            PageRequest { page: 1, per_page: 50 },
+            PageRequest {
+                page: 1,
+                per_page: 50,
+            },
         )
         .await
         .expect("activity");
@@ -69,25 +88,52 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
 #[tokio::test]
 async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
     each_backend(|store, backend| async move {
-        let created = companies::create(&store, new_company("a@b.uz"), NOW).await.expect("create");
-        let pair = tokens::issue(store_conn(&store), created.admin_user_id, created.client_row_id, NOW)
+        let created = companies::create(&store, new_company("a@b.uz"), NOW)
             .await
-            .expect("issue");
-        let session = tokens::session(&store, &pair.access_token).await.expect("session").expect("found");
+            .expect("create");
+        let pair = tokens::issue(
+            store_conn(&store),
+            created.admin_user_id,
+            created.client_row_id,
+            NOW,
+        )
+        .await
+        .expect("issue");
+        let session = tokens::session(&store, &pair.access_token)
+            .await
+            .expect("session")
+            .expect("found");
         assert_eq!(session.user_id, created.admin_user_id.0, "{backend:?}");
         assert_eq!(session.expires_at, NOW + tokens::ACCESS_TOKEN_SECONDS);
         assert_eq!(session.client_state, "current");
-        assert!(tokens::session(&store, "0000000000000000000000000000000000000000").await.expect("q").is_none());
+        assert!(
+            tokens::session(&store, "0000000000000000000000000000000000000000")
+                .await
+                .expect("q")
+                .is_none()
+        );
 
         let company = created.company_id.0;
-        let first = tokens::refresh(&store, &pair.refresh_token, company, created.client_row_id, NOW + 10)
-            .await
-            .expect("refresh");
+        let first = tokens::refresh(
+            &store,
+            &pair.refresh_token,
+            company,
+            created.client_row_id,
+            NOW + 10,
+        )
+        .await
+        .expect("refresh");
         let (user, fresh) = first.expect("refreshed");
         assert_eq!(user, created.admin_user_id);
-        let second = tokens::refresh(&store, &pair.refresh_token, company, created.client_row_id, NOW + 20)
-            .await
-            .expect("refresh");
+        let second = tokens::refresh(
+            &store,
+            &pair.refresh_token,
+            company,
+            created.client_row_id,
+            NOW + 20,
+        )
+        .await
+        .expect("refresh");
         assert_eq!(second.err(), Some(RefreshRefusal::AlreadyUsed));
         let late = tokens::refresh(
             &store,
@@ -99,14 +145,33 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
         .await
         .expect("refresh");
         assert_eq!(late.err(), Some(RefreshRefusal::Expired));
-        let other_company = tokens::refresh(&store, &fresh.refresh_token, company + 1, created.client_row_id, NOW)
-            .await
-            .expect("refresh");
+        let other_company = tokens::refresh(
+            &store,
+            &fresh.refresh_token,
+            company + 1,
+            created.client_row_id,
+            NOW,
+        )
+        .await
+        .expect("refresh");
         assert_eq!(other_company.err(), Some(RefreshRefusal::Unknown));
 
-        assert!(tokens::revoke(&store, &fresh.access_token).await.expect("revoke"));
-        assert!(tokens::session(&store, &fresh.access_token).await.expect("q").is_none());
-        assert!(!tokens::revoke(&store, &fresh.access_token).await.expect("revoke"));
+        assert!(
+            tokens::revoke(&store, &fresh.access_token)
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            tokens::session(&store, &fresh.access_token)
+                .await
+                .expect("q")
+                .is_none()
+        );
+        assert!(
+            !tokens::revoke(&store, &fresh.access_token)
+                .await
+                .expect("revoke")
+        );
     })
     .await;
 }
@@ -114,19 +179,44 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
 #[tokio::test]
 async fn password_reset_sets_the_password_once_and_revokes_tokens() {
     each_backend(|store, _backend| async move {
-        let created = companies::create(&store, new_company("r@b.uz"), NOW).await.expect("create");
-        let pair = tokens::issue(store_conn(&store), created.admin_user_id, created.client_row_id, NOW)
+        let created = companies::create(&store, new_company("r@b.uz"), NOW)
             .await
-            .expect("issue");
-        let token = password_resets::create(&store, created.admin_user_id, NOW).await.expect("reset");
+            .expect("create");
+        let pair = tokens::issue(
+            store_conn(&store),
+            created.admin_user_id,
+            created.client_row_id,
+            NOW,
+        )
+        .await
+        .expect("issue");
+        let token = password_resets::create(&store, created.admin_user_id, NOW)
+            .await
+            .expect("reset");
         let hash = secrets::hash_password("new password 1").expect("hash");
-        let user = password_resets::confirm(&store, &token, &hash, NOW + 60).await.expect("confirm");
+        let user = password_resets::confirm(&store, &token, &hash, NOW + 60)
+            .await
+            .expect("confirm");
         assert_eq!(user, Some(created.admin_user_id));
-        assert!(password_resets::confirm(&store, &token, &hash, NOW + 61).await.expect("again").is_none());
-        assert!(tokens::session(&store, &pair.access_token).await.expect("q").is_none());
+        assert!(
+            password_resets::confirm(&store, &token, &hash, NOW + 61)
+                .await
+                .expect("again")
+                .is_none()
+        );
+        assert!(
+            tokens::session(&store, &pair.access_token)
+                .await
+                .expect("q")
+                .is_none()
+        );
 
-        let expired = password_resets::create(&store, created.admin_user_id, NOW).await.expect("reset");
-        let late = password_resets::confirm(&store, &expired, &hash, NOW + 3601).await.expect("late");
+        let expired = password_resets::create(&store, created.admin_user_id, NOW)
+            .await
+            .expect("reset");
+        let late = password_resets::confirm(&store, &expired, &hash, NOW + 3601)
+            .await
+            .expect("late");
         assert!(late.is_none());
         let _ = UserId(0);
     })
@@ -136,16 +226,36 @@ async fn password_reset_sets_the_password_once_and_revokes_tokens() {
 #[tokio::test]
 async fn status_state_and_maintenance_changes_are_kept() {
     each_backend(|store, _backend| async move {
-        let created = companies::create(&store, new_company("s@b.uz"), NOW).await.expect("create");
-        companies::set_status(&store, created.company_id, CompanyStatus::Expired).await.expect("status");
-        assert_eq!(companies::get(&store, created.company_id).await.expect("get").status, "expired");
+        let created = companies::create(&store, new_company("s@b.uz"), NOW)
+            .await
+            .expect("create");
+        companies::set_status(&store, created.company_id, CompanyStatus::Expired)
+            .await
+            .expect("status");
+        assert_eq!(
+            companies::get(&store, created.company_id)
+                .await
+                .expect("get")
+                .status,
+            "expired"
+        );
 
-        let rotated = clients::rotate(&store, &created.client.client_id, ClientState::Blocked, NOW).await.expect("rotate");
-        let old = clients::find(&store, &created.client.client_id).await.expect("find").expect("old");
+        let rotated = clients::rotate(&store, &created.client.client_id, ClientState::Blocked, NOW)
+            .await
+            .expect("rotate");
+        let old = clients::find(&store, &created.client.client_id)
+            .await
+            .expect("find")
+            .expect("old");
         assert_eq!(old.state(), ClientState::Blocked);
-        let new = clients::find(&store, &rotated.client_id).await.expect("find").expect("new");
+        let new = clients::find(&store, &rotated.client_id)
+            .await
+            .expect("find")
+            .expect("new");
         assert_eq!(new.company_id, created.company_id.0);
-        clients::set_state(&store, &rotated.client_id, ClientState::Outdated).await.expect("state");
+        clients::set_state(&store, &rotated.client_id, ClientState::Outdated)
+            .await
+            .expect("state");
         assert!(matches!(
             clients::set_state(&store, "nope", ClientState::Current).await,
             Err(StoreError::NotFound)

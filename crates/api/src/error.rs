@@ -1,0 +1,233 @@
+//! The error contract (CONTRACT.md §2) as one enum. Each variant knows its HTTP status
+//! and Workly code; every conversion into it lives in this file. The body is rendered
+//! in Russian here and re-rendered in the request's language by the edge middleware,
+//! which reads the [`ErrorReport`] left in the response's extensions.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use davomat_core::Lang;
+use davomat_core::validation::FieldErrors;
+use davomat_store::StoreError;
+
+use crate::i18n;
+
+pub type ApiResult<T, E = ApiError> = Result<T, E>;
+
+/// What was wrong with a malformed request (400/4001).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// The JSON or form body could not be read.
+    Body,
+    /// A query argument has the wrong shape (named).
+    QueryValue(String),
+    /// `start_date` after `end_date`, or a range too long.
+    DateRange,
+    /// The action does not apply to the object in its current state.
+    NotApplicable,
+}
+
+/// Every error the API answers with.
+#[derive(Clone, Debug)]
+pub enum ApiError {
+    /// 404/3000: unknown route, or a path id not in the caller's company.
+    NotFound,
+    /// 400/4000: a required query argument is missing (named).
+    MissingArgument(String),
+    /// 400/4001.
+    Malformed(Malformed),
+    /// 405/4001; the `Allow` header is kept from the router's answer.
+    MethodNotAllowed(Option<HeaderValue>),
+    /// 406/4001.
+    NotAcceptable,
+    /// 413/4001 with the limit in bytes.
+    PayloadTooLarge(usize),
+    /// 400/7011.
+    DeleteRefused,
+    /// 400/7012.
+    EmployeeLimit,
+    /// 401/7001.
+    Unauthorized,
+    /// 401/7002.
+    BadCredentials,
+    /// 401/7003.
+    InvalidClient,
+    /// 400/7005.
+    UnsupportedGrantType,
+    /// 401/7006.
+    RefreshTokenExpired,
+    /// 401/7007.
+    NotAuthenticated,
+    /// 401/7008.
+    InvalidToken,
+    /// 401/7009.
+    TokenExpired,
+    /// 402/7004.
+    PaymentRequired,
+    /// 403/7004.
+    Forbidden,
+    /// 422/8001 with every failing field.
+    Validation(FieldErrors),
+    /// 426/7010.
+    UpgradeRequired,
+    /// 429/6000 with the seconds to wait.
+    TooManyRequests { retry_after: u64 },
+    /// 500/5000; the text is logged with the request id, never sent.
+    Internal(String),
+    /// 503/5000 with the seconds to wait.
+    Unavailable {
+        retry_after: u64,
+        cause: Unavailability,
+    },
+}
+
+/// Why the service is unavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unavailability {
+    Maintenance,
+    Database,
+    Timeout,
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MissingArgument(_)
+            | ApiError::Malformed(_)
+            | ApiError::DeleteRefused
+            | ApiError::EmployeeLimit
+            | ApiError::UnsupportedGrantType => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized
+            | ApiError::BadCredentials
+            | ApiError::InvalidClient
+            | ApiError::RefreshTokenExpired
+            | ApiError::NotAuthenticated
+            | ApiError::InvalidToken
+            | ApiError::TokenExpired => StatusCode::UNAUTHORIZED,
+            ApiError::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The Workly code of the body.
+    pub fn code(&self) -> u16 {
+        match self {
+            ApiError::NotFound => 3000,
+            ApiError::MissingArgument(_) => 4000,
+            ApiError::Malformed(_)
+            | ApiError::MethodNotAllowed(_)
+            | ApiError::NotAcceptable
+            | ApiError::PayloadTooLarge(_) => 4001,
+            ApiError::DeleteRefused => 7011,
+            ApiError::EmployeeLimit => 7012,
+            ApiError::Unauthorized => 7001,
+            ApiError::BadCredentials => 7002,
+            ApiError::InvalidClient => 7003,
+            ApiError::UnsupportedGrantType => 7005,
+            ApiError::RefreshTokenExpired => 7006,
+            ApiError::NotAuthenticated => 7007,
+            ApiError::InvalidToken => 7008,
+            ApiError::TokenExpired => 7009,
+            ApiError::PaymentRequired | ApiError::Forbidden => 7004,
+            ApiError::Validation(_) => 8001,
+            ApiError::UpgradeRequired => 7010,
+            ApiError::TooManyRequests { .. } => 6000,
+            ApiError::Internal(_) | ApiError::Unavailable { .. } => 5000,
+        }
+    }
+
+    /// The JSON body in `lang`.
+    pub fn body(&self, lang: Lang) -> serde_json::Value {
+        let mut body = serde_json::json!({
+            "message": i18n::error_message(self, lang),
+            "code": self.code(),
+        });
+        if let ApiError::Validation(errors) = self {
+            body["errors"] = errors
+                .clone()
+                .into_vec()
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "field": e.field,
+                        "code": e.code.code(),
+                        "message": i18n::field_message(e, lang),
+                    })
+                })
+                .collect();
+        }
+        body
+    }
+
+    /// A validation error with one failing field.
+    pub fn field(
+        field: &str,
+        code: davomat_core::validation::FieldCode,
+        reason: davomat_core::validation::Reason,
+    ) -> ApiError {
+        let mut errors = FieldErrors::new();
+        errors.add(field, code, reason);
+        ApiError::Validation(errors)
+    }
+}
+
+/// Left in a response's extensions so that the edge middleware can re-render the body
+/// in the request's language and log internal errors with the request id.
+#[derive(Clone, Debug)]
+pub struct ErrorReport(pub ApiError);
+
+/// Builds the JSON response for an error in `lang`, with its headers.
+pub fn render(error: &ApiError, lang: Lang) -> Response {
+    let mut response = (error.status(), axum::Json(error.body(lang))).into_response();
+    let headers = response.headers_mut();
+    match error {
+        ApiError::MethodNotAllowed(Some(allow)) => {
+            headers.insert(header::ALLOW, allow.clone());
+        }
+        ApiError::TooManyRequests { retry_after } | ApiError::Unavailable { retry_after, .. } => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        _ => {}
+    }
+    response.extensions_mut().insert(ErrorReport(error.clone()));
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        render(&self, Lang::Ru)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                ApiError::Unavailable {
+                    retry_after: 5,
+                    cause: Unavailability::Database,
+                }
+            }
+            StoreError::Conflict(detail)
+            | StoreError::Database(detail)
+            | StoreError::Invalid(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Validation(errors)
+    }
+}

@@ -1,0 +1,306 @@
+//! The per-route guard of `/v1`, in the contract's order of checks once the route and
+//! method matched: 406 Accept → 413 body size → 401 token (7007, 7008, 7009) →
+//! 426 blocked client → 402 expired company → 429 rate limit. It places the [`Caller`]
+//! in the request and the rate-limit headers, the `Version` header and the caller's
+//! language on the response.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use davomat_core::token::looks_like_token;
+use davomat_core::{ClientState, CompanyId, EmployeeId, Lang, Role, UserId};
+use davomat_store::tokens;
+
+use crate::AppState;
+use crate::caller::Caller;
+use crate::error::ApiError;
+use crate::input::BODY_LIMIT;
+use crate::rate_limit::Budget;
+
+/// Who may reach a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Outside `/v1` (docs, health, metrics): no checks.
+    Service,
+    /// `/v1` without a token: Accept, size and a per-address rate limit.
+    Public,
+    /// `/v1` with a bearer token.
+    Authenticated,
+}
+
+/// The route template that answered, for metrics.
+#[derive(Clone, Debug)]
+pub struct RouteLabel(pub String);
+
+/// The language of the authenticated user, for error messages.
+#[derive(Clone, Copy, Debug)]
+pub struct CallerLang(pub Lang);
+
+pub async fn public(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    run(state, Access::Public, request, next).await
+}
+
+pub async fn authenticated(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    run(state, Access::Authenticated, request, next).await
+}
+
+pub async fn service(request: Request, next: Next) -> Response {
+    let label = route_label(&request);
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(label);
+    response
+}
+
+async fn run(state: AppState, access: Access, mut request: Request, next: Next) -> Response {
+    let label = route_label(&request);
+    let mut extra = ResponseExtras::default();
+    let mut response = match admit(&state, access, &mut request, &mut extra).await {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    };
+    extra.apply(&mut response);
+    response.extensions_mut().insert(label);
+    response
+}
+
+/// What the guard adds to the response whatever the handler answered.
+#[derive(Default)]
+struct ResponseExtras {
+    budget: Option<Budget>,
+    outdated_client: bool,
+    lang: Option<Lang>,
+}
+
+impl ResponseExtras {
+    fn apply(self, response: &mut Response) {
+        let headers = response.headers_mut();
+        if let Some(budget) = self.budget {
+            headers.insert("x-rate-limit-limit", HeaderValue::from(budget.limit));
+            headers.insert(
+                "x-rate-limit-remaining",
+                HeaderValue::from(budget.remaining),
+            );
+            headers.insert("x-rate-limit-reset", HeaderValue::from(budget.reset));
+        }
+        if self.outdated_client {
+            headers.insert("version", HeaderValue::from_static("recommended"));
+        }
+        if let Some(lang) = self.lang {
+            response.extensions_mut().insert(CallerLang(lang));
+        }
+    }
+}
+
+async fn admit(
+    state: &AppState,
+    access: Access,
+    request: &mut Request,
+    extra: &mut ResponseExtras,
+) -> Result<(), ApiError> {
+    if access == Access::Service {
+        return Ok(());
+    }
+    if !accepts_json(request.headers()) {
+        return Err(ApiError::NotAcceptable);
+    }
+    if declared_length(request.headers()).is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
+    }
+    let now = state.clock.now();
+    let subject = match access {
+        Access::Authenticated => {
+            let caller = authenticate(state, request.headers(), now, extra).await?;
+            let subject = format!("u:{}", caller.user_id);
+            request.extensions_mut().insert(caller);
+            subject
+        }
+        _ => format!("ip:{}", client_ip(state, request)),
+    };
+    if let Some(budget) = state.limiter.hit(&subject, now).await {
+        extra.budget = Some(budget);
+        if !budget.allowed {
+            return Err(ApiError::TooManyRequests {
+                retry_after: budget.reset,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the bearer token and the state of its client and company.
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: i64,
+    extra: &mut ResponseExtras,
+) -> Result<Caller, ApiError> {
+    let token = bearer_token(headers).ok_or(ApiError::NotAuthenticated)?;
+    if !looks_like_token(token) {
+        return Err(ApiError::InvalidToken);
+    }
+    let session = tokens::session(&state.store, token)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    if session.employee_status.as_deref() == Some("dismissed") {
+        return Err(ApiError::InvalidToken);
+    }
+    let role = Role::from_id(session.role).ok_or(ApiError::InvalidToken)?;
+    let lang = Lang::parse(&session.user_lang).unwrap_or_default();
+    extra.lang = Some(lang);
+    if session.expires_at <= now {
+        return Err(ApiError::TokenExpired);
+    }
+    match ClientState::parse(&session.client_state) {
+        Some(ClientState::Current) => {}
+        Some(ClientState::Outdated) => extra.outdated_client = true,
+        Some(ClientState::Blocked) | None => return Err(ApiError::UpgradeRequired),
+    }
+    if session.company_status == "expired" {
+        return Err(ApiError::PaymentRequired);
+    }
+    Ok(Caller {
+        user_id: UserId(session.user_id),
+        company_id: CompanyId(session.company_id),
+        role,
+        employee_id: session.employee_id.map(EmployeeId),
+        email: session.email,
+        lang,
+        company_lang: Lang::parse(&session.company_lang).unwrap_or_default(),
+        time_zone: session.company_time_zone,
+    })
+}
+
+/// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Absent, `*/*`, `application/*` or any list naming `application/json` (or a `+json`
+/// type) is acceptable.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::ACCEPT) else {
+        return true;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    if value.trim().is_empty() {
+        return true;
+    }
+    value.split(',').any(|part| {
+        let media = part
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let refused = part.split(';').skip(1).any(|p| {
+            matches!(
+                p.trim().replace(' ', "").as_str(),
+                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+            )
+        });
+        !refused
+            && (media == "*/*"
+                || media == "application/*"
+                || media == "application/json"
+                || media.ends_with("+json"))
+    })
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The client's address: the peer, or the `X-Forwarded-For` address when the peer is
+/// a trusted proxy (the right-most address that is not itself a trusted proxy).
+pub fn client_ip(state: &AppState, request: &Request) -> String {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let Some(peer) = peer else {
+        return "unknown".to_string();
+    };
+    if !state.config.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    forwarded
+        .split(',')
+        .rev()
+        .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+        .find(|ip| !state.config.trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+        .to_string()
+}
+
+fn route_label(request: &Request) -> RouteLabel {
+    RouteLabel(
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_str(value).expect("header"),
+        );
+        h
+    }
+
+    #[test]
+    fn accept_rules() {
+        assert!(accepts_json(&HeaderMap::new()));
+        assert!(accepts_json(&accept("*/*")));
+        assert!(accepts_json(&accept("application/*")));
+        assert!(accepts_json(&accept("text/html, application/json;q=0.9")));
+        assert!(!accepts_json(&accept("text/html")));
+        assert!(!accepts_json(&accept("application/xml")));
+        assert!(!accepts_json(&accept("application/json;q=0")));
+    }
+
+    #[test]
+    fn bearer_parsing() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
+        assert_eq!(bearer_token(&h), Some("abc"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&h), None);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer_token(&h), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! Reading request input: JSON, form and query fields into one map, and the lenient
+//! typed getters of CONTRACT.md §1 (numbers as strings, strings as numbers, id lists
+//! as comma-separated strings, booleans as 0/1 and "true"/"false"). Getters record
+//! every failing field in a [`FieldErrors`] instead of stopping at the first.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, header};
+use chrono::NaiveDate;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date};
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, Malformed};
+
+/// The default body limit (CONTRACT.md §2: 1 MB).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Named input fields of one request.
+#[derive(Clone, Debug, Default)]
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    pub fn new(map: Map<String, Value>) -> Self {
+        Fields(map)
+    }
+
+    /// Fields of a query string (`a[]=1&a[]=2` and repeated keys become arrays).
+    pub fn from_query(query: Option<&str>) -> Fields {
+        Fields(parse_form(query.unwrap_or("").as_bytes()))
+    }
+
+    /// Fields of a body, by its content type: JSON, or form-urlencoded. A body without
+    /// a content type is read as JSON when it looks like JSON, else as a form.
+    pub fn from_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Fields, ApiError> {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Ok(Fields::default());
+        }
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if content_type.contains("json") || (!content_type.contains("form") && looks_like_json) {
+            match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(map)) => Ok(Fields(map)),
+                _ => Err(ApiError::Malformed(Malformed::Body)),
+            }
+        } else if content_type.is_empty() || content_type.contains("x-www-form-urlencoded") {
+            if std::str::from_utf8(bytes).is_err() {
+                return Err(ApiError::Malformed(Malformed::Body));
+            }
+            Ok(Fields(parse_form(bytes)))
+        } else {
+            Err(ApiError::Malformed(Malformed::Body))
+        }
+    }
+
+    /// Adds the other's fields where this one has none (lower preference).
+    pub fn fill_from(&mut self, other: Fields) {
+        for (key, value) in other.0 {
+            self.0.entry(key).or_insert(value);
+        }
+    }
+
+    pub fn raw(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.raw(name).is_some()
+    }
+
+    /// A text field: strings as they are, numbers as their decimal text. Absent or
+    /// null → `None`; other types record 8003.
+    pub fn text(&self, name: &str, errors: &mut FieldErrors) -> Option<String> {
+        match self.raw(name)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => {
+                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                None
+            }
+        }
+    }
+
+    /// A text field that must be present and non-empty (8002 otherwise).
+    pub fn required_text(&self, name: &str, errors: &mut FieldErrors) -> Option<String> {
+        match self.text(name, errors) {
+            Some(s) if !s.trim().is_empty() => Some(s),
+            Some(_) | None => {
+                if !errors.has(name) {
+                    errors.add(name, FieldCode::Required, Reason::Plain);
+                }
+                None
+            }
+        }
+    }
+
+    /// An integer: numbers or numeric strings; an empty string is "not set".
+    pub fn int(&self, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+        match self.raw(name)? {
+            Value::Number(n) => match n.as_i64() {
+                Some(v) => Some(v),
+                None => {
+                    errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                    None
+                }
+            },
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => match s.trim().parse::<i64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                    None
+                }
+            },
+            _ => {
+                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                None
+            }
+        }
+    }
+
+    /// A boolean: true/false, 0/1, "true"/"false", "0"/"1".
+    pub fn boolean(&self, name: &str, errors: &mut FieldErrors) -> Option<bool> {
+        let parsed = match self.raw(name)? {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(0) => Some(false),
+                Some(1) => Some(true),
+                _ => None,
+            },
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        if parsed.is_none() {
+            errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+        }
+        parsed
+    }
+
+    /// A list of ids: a JSON array of numbers or numeric strings, or `"1,2,3"`.
+    pub fn ids(&self, name: &str, errors: &mut FieldErrors) -> Option<Vec<i64>> {
+        let items: Vec<Value> = match self.raw(name)? {
+            Value::Array(items) => items.clone(),
+            Value::String(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| Value::String(p.to_string()))
+                .collect(),
+            Value::Number(n) => vec![Value::Number(n.clone())],
+            _ => {
+                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                return None;
+            }
+        };
+        let mut ids = Vec::with_capacity(items.len());
+        for item in items {
+            let id = match item {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match id {
+                Some(id) => ids.push(id),
+                None => {
+                    errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                    return None;
+                }
+            }
+        }
+        Some(ids)
+    }
+
+    /// A `YYYY-MM-DD` date (8009 on any other shape).
+    pub fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        let text = self.text(name, errors)?;
+        if text.trim().is_empty() {
+            return None;
+        }
+        let parsed = parse_date(text.trim());
+        if parsed.is_none() {
+            errors.add(name, FieldCode::DateFormat, Reason::Plain);
+        }
+        parsed
+    }
+
+    /// A query argument as text (no type leniency needed: query values are text).
+    pub fn query_text(&self, name: &str) -> Option<String> {
+        match self.raw(name)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(items) => items.last().and_then(|v| v.as_str()).map(str::to_string),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// Parses `application/x-www-form-urlencoded` text, tolerating unescaped characters
+/// such as `@`. `a[]=1&a[]=2` and repeated keys become arrays.
+fn parse_form(bytes: &[u8]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (key, value) in form_urlencoded::parse(bytes) {
+        let (key, is_list) = match key.strip_suffix("[]") {
+            Some(base) => (base.to_string(), true),
+            None => (key.into_owned(), false),
+        };
+        let value = Value::String(value.into_owned());
+        match map.get_mut(&key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, value]);
+            }
+            None => {
+                map.insert(
+                    key,
+                    if is_list {
+                        Value::Array(vec![value])
+                    } else {
+                        value
+                    },
+                );
+            }
+        }
+    }
+    map
+}
+
+/// Reads a body up to `limit` bytes: 413 past it, 400 when the stream breaks.
+pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => Ok(bytes),
+        Err(err) => {
+            let too_large = std::error::Error::source(&err)
+                .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Err(ApiError::PayloadTooLarge(limit))
+            } else {
+                Err(ApiError::Malformed(Malformed::Body))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn form_headers() -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        h
+    }
+
+    #[test]
+    fn unescaped_form_values_are_kept() {
+        let f = Fields::from_body(&form_headers(), b"username=a@b.uz&password=p@ss+word%21")
+            .expect("form");
+        let mut e = FieldErrors::new();
+        assert_eq!(f.text("username", &mut e).as_deref(), Some("a@b.uz"));
+        assert_eq!(f.text("password", &mut e).as_deref(), Some("p@ss word!"));
+    }
+
+    #[test]
+    fn lenient_types() {
+        let json = br#"{"a":"368","b":331,"c":"139,846","d":[1,"2"],"e":"1","f":0,"g":"x","h":"","i":1.5}"#;
+        let f = Fields::from_body(&HeaderMap::new(), json).expect("json");
+        let mut e = FieldErrors::new();
+        assert_eq!(f.int("a", &mut e), Some(368));
+        assert_eq!(f.text("b", &mut e).as_deref(), Some("331"));
+        assert_eq!(f.ids("c", &mut e), Some(vec![139, 846]));
+        assert_eq!(f.ids("d", &mut e), Some(vec![1, 2]));
+        assert_eq!(f.boolean("e", &mut e), Some(true));
+        assert_eq!(f.boolean("f", &mut e), Some(false));
+        assert!(e.is_empty());
+        assert_eq!(f.int("g", &mut e), None);
+        assert_eq!(f.int("h", &mut e), None);
+        assert_eq!(f.int("i", &mut e), None);
+        let failed: Vec<String> = e.into_vec().into_iter().map(|x| x.field).collect();
+        assert_eq!(failed, vec!["g", "i"]);
+    }
+
+    #[test]
+    fn arrays_in_forms() {
+        let f = Fields::from_body(&form_headers(), b"a[]=1&a[]=2&b=1,2&c=3&c=4").expect("form");
+        let mut e = FieldErrors::new();
+        assert_eq!(f.ids("a", &mut e), Some(vec![1, 2]));
+        assert_eq!(f.ids("b", &mut e), Some(vec![1, 2]));
+        assert_eq!(f.ids("c", &mut e), Some(vec![3, 4]));
+    }
+
+    #[test]
+    fn malformed_json_is_refused() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert!(Fields::from_body(&h, b"{\"a\": 1,}").is_err());
+        assert!(Fields::from_body(&h, b"[1]").is_err());
+        assert!(
+            Fields::from_body(&h, b"  ")
+                .expect("empty")
+                .raw("a")
+                .is_none()
+        );
+    }
+}

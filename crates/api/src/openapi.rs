@@ -1,0 +1,473 @@
+//! The OpenAPI 3.1 document of every route (served at `/v1/openapi.json`). Each
+//! operation is written once in [`operations`]; a test checks that the set of
+//! documented (method, path) pairs equals the set the router serves.
+
+use serde_json::{Value, json};
+
+/// One documented operation.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    /// Bearer token required.
+    pub secured: bool,
+    pub parameters: Vec<Value>,
+    pub request: Option<Value>,
+    /// Status → (description, schema reference or inline schema).
+    pub responses: Vec<(&'static str, &'static str, Value)>,
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn query(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn paging() -> Vec<Value> {
+    vec![
+        query(
+            "page",
+            "1-based page number (below 1 → 1)",
+            json!({"type": "integer", "default": 1}),
+        ),
+        query(
+            "per-page",
+            "items per page, clamped to 1..50",
+            json!({"type": "integer", "default": 50}),
+        ),
+        query(
+            "limit",
+            "alias of per-page (also accepted as a `limit` header)",
+            json!({"type": "integer"}),
+        ),
+    ]
+}
+
+fn body(schema: Value) -> Value {
+    json!({
+        "required": true,
+        "content": {
+            "application/json": {"schema": schema.clone()},
+            "application/x-www-form-urlencoded": {"schema": schema},
+        }
+    })
+}
+
+fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
+    let mut list = vec![
+        (
+            "400",
+            "Malformed request (4001) or missing argument (4000)",
+            schema_ref("Error"),
+        ),
+        ("406", "Accept excludes JSON (4001)", schema_ref("Error")),
+        ("413", "Body over 1 MB (4001)", schema_ref("Error")),
+        (
+            "429",
+            "Rate limit exceeded (6000); see Retry-After",
+            schema_ref("Error"),
+        ),
+        (
+            "503",
+            "Maintenance, database unreachable or time limit (5000)",
+            schema_ref("Error"),
+        ),
+    ];
+    if secured {
+        list.push((
+            "401",
+            "No token (7007), invalid token (7008), expired token (7009)",
+            schema_ref("Error"),
+        ));
+        list.push((
+            "402",
+            "The company's subscription has expired (7004)",
+            schema_ref("Error"),
+        ));
+        list.push((
+            "403",
+            "The role lacks the permission (7004)",
+            schema_ref("Error"),
+        ));
+        list.push((
+            "426",
+            "The API client is blocked pending an update (7010)",
+            schema_ref("Error"),
+        ));
+    }
+    list
+}
+
+/// Every operation of the server.
+pub fn operations() -> Vec<Operation> {
+    let token_request = json!({
+        "type": "object",
+        "required": ["grant_type", "client_id", "client_secret"],
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["password", "refresh_token"]},
+            "client_id": {"type": "string"},
+            "client_secret": {"type": "string"},
+            "username": {"type": "string", "description": "email, for grant_type=password"},
+            "password": {"type": "string", "description": "for grant_type=password"},
+            "refresh_token": {"type": "string", "description": "for grant_type=refresh_token"}
+        }
+    });
+    vec![
+        Operation {
+            method: "post",
+            path: "/v1/oauth/token",
+            tag: "Authentication",
+            summary: "Get an access token",
+            description: "Password grant (username + password) or refresh_token grant. Fields are read from a form body, a JSON body or the query string, in that order. Access tokens live 30 days; refresh tokens 60 days and work once.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(token_request)),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "A new token pair", schema_ref("Token")),
+                    (
+                        "400",
+                        "grant_type missing or unsupported (7005), malformed body (4001)",
+                        schema_ref("Error"),
+                    ),
+                    (
+                        "401",
+                        "Wrong username or password (7002), invalid client (7003), refresh token expired or used (7006), unknown refresh token (7008)",
+                        schema_ref("Error"),
+                    ),
+                    (
+                        "426",
+                        "The API client is blocked (7010)",
+                        schema_ref("Error"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/oauth/revoke",
+            tag: "Authentication",
+            summary: "Revoke a token (RFC 7009)",
+            description: "Revokes an access or refresh token. Answers success whether or not the token existed.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "Revoked (or never existed)", schema_ref("Success")),
+                    ("422", "token missing (8002)", schema_ref("ValidationError")),
+                ],
+            ),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/sign-in/password-reset",
+            tag: "Authentication",
+            summary: "Mail a password-reset link",
+            description: "Answers the same message whether or not the address belongs to a user. The link carries a one-time token valid for one hour.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email"}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    (
+                        "200",
+                        "The mail was sent if the address is known",
+                        schema_ref("Message"),
+                    ),
+                    (
+                        "422",
+                        "email missing (8002) or malformed (8007)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/sign-in/password-reset/confirm",
+            tag: "Authentication",
+            summary: "Set a new password with a reset token (ext)",
+            description: "Sets the password (at least 8 characters) and revokes every token of the user.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["token", "password"], "properties": {"token": {"type": "string"}, "password": {"type": "string", "minLength": 8}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "Password changed", schema_ref("Message")),
+                    (
+                        "422",
+                        "token or password missing (8002), password too short or token unknown, used or expired (8003)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "get",
+            path: "/v1/accounts",
+            tag: "Accounts",
+            summary: "The caller's account",
+            description: "The user, company, role, employee profile and display settings of the token's owner.",
+            secured: true,
+            parameters: vec![],
+            request: None,
+            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/accounts",
+            tag: "Accounts",
+            summary: "The caller's account (POST form of the reference)",
+            description: "Answers exactly as GET /v1/accounts.",
+            secured: true,
+            parameters: vec![],
+            request: None,
+            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
+        },
+        Operation {
+            method: "put",
+            path: "/v1/accounts/settings",
+            tag: "Accounts",
+            summary: "Change the caller's display settings (ext)",
+            description: "Any subset of fiotype, date_format, time_zone (display only), ampm, lang. lang also picks the language of this user's error messages.",
+            secured: true,
+            parameters: vec![],
+            request: Some(body(json!({"type": "object", "properties": {
+                "fiotype": {"type": "string", "enum": ["firstlastmiddle", "firstlast", "firstl", "firstmiddle", "lastfirst", "lastfirstmiddle", "lastf", "lastfm"]},
+                "date_format": {"type": "string", "enum": ["full", "long", "medium", "short"]},
+                "time_zone": {"type": "string", "description": "IANA zone"},
+                "ampm": {"type": "string", "enum": ["24", "ampm"]},
+                "lang": {"type": "string", "enum": ["ru", "en", "uz"]}
+            }}))),
+            responses: with_errors(
+                true,
+                vec![
+                    ("200", "The new settings", schema_ref("UserSettings")),
+                    (
+                        "422",
+                        "A value outside its set (8003)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "get",
+            path: "/v1/user-activities",
+            tag: "User activities",
+            summary: "The activity log",
+            description: "Newest first. Admins see the company; heads, managers and observers the people in their departments; employees get 403.",
+            secured: true,
+            parameters: {
+                let mut p = vec![
+                    query(
+                        "start_date",
+                        "first local date (YYYY-MM-DD)",
+                        json!({"type": "string", "format": "date"}),
+                    ),
+                    query(
+                        "end_date",
+                        "last local date (YYYY-MM-DD)",
+                        json!({"type": "string", "format": "date"}),
+                    ),
+                    query("action_name", "e.g. addEmployee", json!({"type": "string"})),
+                ];
+                p.extend(paging());
+                p
+            },
+            request: None,
+            responses: with_errors(
+                true,
+                vec![("200", "One page of the log", schema_ref("ActivityList"))],
+            ),
+        },
+        Operation {
+            method: "get",
+            path: "/v1/openapi.json",
+            tag: "Service",
+            summary: "This document",
+            description: "OpenAPI 3.1 description of every route.",
+            secured: false,
+            parameters: vec![],
+            request: None,
+            responses: vec![("200", "The document", json!({"type": "object"}))],
+        },
+        service_operation("/docs", "The API documentation page", "text/html"),
+        service_operation(
+            "/reset-password",
+            "The page a password-reset mail links to",
+            "text/html",
+        ),
+        service_operation(
+            "/healthz",
+            "Liveness: the process answers",
+            "application/json",
+        ),
+        service_operation(
+            "/readyz",
+            "Readiness: the database answers (503 otherwise)",
+            "application/json",
+        ),
+        service_operation(
+            "/metrics",
+            "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)",
+            "text/plain",
+        ),
+    ]
+}
+
+fn with_errors(
+    secured: bool,
+    mut own: Vec<(&'static str, &'static str, Value)>,
+) -> Vec<(&'static str, &'static str, Value)> {
+    for error in error_responses(secured) {
+        if !own.iter().any(|(status, _, _)| *status == error.0) {
+            own.push(error);
+        }
+    }
+    own
+}
+
+fn service_operation(path: &'static str, summary: &'static str, media: &'static str) -> Operation {
+    Operation {
+        method: "get",
+        path,
+        tag: "Service",
+        summary,
+        description: "",
+        secured: false,
+        parameters: vec![],
+        request: None,
+        responses: vec![("200", summary, json!({"x-media-type": media}))],
+    }
+}
+
+/// The whole document, with `base` as the server URL.
+pub fn document(base: &str) -> Value {
+    let mut paths = serde_json::Map::new();
+    for op in operations() {
+        let mut responses = serde_json::Map::new();
+        for (status, description, schema) in &op.responses {
+            let content = if schema.get("x-media-type").is_some() {
+                json!({ schema["x-media-type"].as_str().unwrap_or("text/plain"): {} })
+            } else {
+                json!({"application/json": {"schema": schema}})
+            };
+            responses.insert(
+                status.to_string(),
+                json!({"description": description, "content": content}),
+            );
+        }
+        let mut operation = json!({
+            "tags": [op.tag],
+            "summary": op.summary,
+            "description": op.description,
+            "operationId": format!("{}{}", op.method, op.path.replace(['/', '.', '-', '{', '}'], "_")),
+            "parameters": op.parameters,
+            "responses": responses,
+        });
+        if let Some(request) = op.request {
+            operation["requestBody"] = request;
+        }
+        if op.secured {
+            operation["security"] = json!([{"bearer": []}]);
+        }
+        let entry = paths
+            .entry(op.path.to_string())
+            .or_insert_with(|| json!({}));
+        entry[op.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "davomat — Workly API v1",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "A self-hosted time-and-attendance server speaking the Workly API v1. Errors answer {message, code}; validation errors add errors[] with one entry per failing field. Messages are in Russian by default; Accept-Language: en or uz switches."
+        },
+        "servers": [{"url": base}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas(),
+        }
+    })
+}
+
+fn schemas() -> Value {
+    let named_ref = json!({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}});
+    json!({
+        "Error": {"type": "object", "required": ["message", "code"], "properties": {
+            "message": {"type": "string"}, "code": {"type": "integer"}}},
+        "ValidationError": {"type": "object", "required": ["message", "code", "errors"], "properties": {
+            "message": {"const": "Validation Failed"}, "code": {"const": 8001},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {
+                "field": {"type": "string"}, "code": {"type": "integer", "minimum": 8002, "maximum": 8010},
+                "message": {"type": "string"}}}}}},
+        "Success": {"type": "object", "properties": {"success": {"const": true}}},
+        "Message": {"type": "object", "properties": {"message": {"type": "string"}}},
+        "Token": {"type": "object", "properties": {
+            "access_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+            "expires_in": {"const": 2592000},
+            "token_type": {"const": "bearer"},
+            "scope": {"type": "string"},
+            "refresh_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}},
+        "UserSettings": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "user_id": {"type": "integer"}, "fiotype": {"type": "string"},
+            "date_format": {"type": "string"}, "time_zone": {"type": "string"},
+            "ampm": {"type": "string"}, "lang": {"type": "string"}}},
+        "Employee": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "last_name": {"type": "string"}, "first_name": {"type": "string"},
+            "patronymic": {"type": "string"}, "full_name": {"type": "string"},
+            "gender": {"type": ["string", "null"]}, "photos": {"type": ["object", "null"]},
+            "start_date": {"type": "string", "format": "date"}, "schedule_start_date": {"type": "string", "format": "date"},
+            "pin_code": {"type": "string"}, "tab_number": {"type": "string"},
+            "birth_date": {"type": ["string", "null"]}, "home_address": {"type": "string"},
+            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]},
+            "mobile_phone": {"type": "string"}, "qrcode": {"type": "string"},
+            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}},
+            "department": named_ref, "positions": {"type": "array", "items": named_ref},
+            "schedule": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "type": {"type": "integer"}}},
+            "locations": {"type": "array", "items": named_ref},
+            "lastEmployeeSalaryRate": {"type": ["object", "null"]},
+            "lastPersonPayroll": {"type": ["object", "null"]},
+            "lastPersonFine": {"type": ["object", "null"]}}},
+        "Account": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "user_name": {"type": "string"}, "company_id": {"type": "integer"},
+            "company_name": {"type": "string"},
+            "role": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "employee": {"$ref": "#/components/schemas/Employee"},
+            "settings": {"$ref": "#/components/schemas/UserSettings"}}},
+        "Links": {"type": "object", "required": ["self", "first", "last"], "properties": {
+            "self": {"$ref": "#/components/schemas/Link"}, "first": {"$ref": "#/components/schemas/Link"},
+            "last": {"$ref": "#/components/schemas/Link"}, "prev": {"$ref": "#/components/schemas/Link"},
+            "next": {"$ref": "#/components/schemas/Link"}}},
+        "Link": {"type": "object", "properties": {"href": {"type": "string", "format": "uri"}}},
+        "Meta": {"type": "object", "properties": {
+            "totalCount": {"type": "integer"}, "pageCount": {"type": "integer", "minimum": 1},
+            "currentPage": {"type": "integer"}, "perPage": {"type": "integer"}}},
+        "Activity": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "action_name": {"type": "string"},
+            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"}}},
+            "object_id": {"type": ["integer", "null"]}, "person_id": {"type": ["integer", "null"]},
+            "assigned": {"type": ["string", "null"]}, "when": {"type": ["string", "null"]},
+            "message": {"type": "string"}, "created_at": {"type": "string"}}},
+        "ActivityList": {"type": "object", "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Activity"}},
+            "_links": {"$ref": "#/components/schemas/Links"}, "_meta": {"$ref": "#/components/schemas/Meta"}}}
+    })
+}

@@ -1,0 +1,130 @@
+//! `GET /v1/accounts` (also `POST`, as the reference's last line shows) and
+//! `PUT /v1/accounts/settings` (ext).
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use davomat_core::Role;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::zone::CompanyZone;
+use davomat_store::profiles;
+use davomat_store::users::{self, SettingsChange, UserSettings};
+use serde_json::{Value, json};
+
+use super::RouteTable;
+use crate::caller::Caller;
+use crate::error::ApiResult;
+use crate::guard::Access;
+use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::{AppState, objects};
+
+pub fn routes(table: RouteTable) -> RouteTable {
+    table
+        .add(Method::GET, "/v1/accounts", Access::Authenticated, account)
+        .add(Method::POST, "/v1/accounts", Access::Authenticated, account)
+        .add(
+            Method::PUT,
+            "/v1/accounts/settings",
+            Access::Authenticated,
+            update_settings,
+        )
+}
+
+async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+    let account = profiles::account(&state.store, caller.company_id, caller.user_id).await?;
+    let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
+    let employee = account.employee.as_ref().map(|card| {
+        let mut object = objects::employee(card);
+        // The reference's account shows `position`; we give both names the same list.
+        object["position"] = object["positions"].clone();
+        object
+    });
+    Ok(Json(json!({
+        "id": account.user.id,
+        "user_name": account.user.email,
+        "company_id": account.user.company_id,
+        "company_name": account.user.company_name,
+        "role": {"id": role.id(), "name": role.name(caller.lang)},
+        "employee": employee,
+        "settings": settings_object(&account.settings),
+    })))
+}
+
+fn settings_object(settings: &UserSettings) -> Value {
+    json!({
+        "id": settings.id,
+        "user_id": settings.id,
+        "fiotype": settings.fiotype,
+        "date_format": settings.date_format,
+        "time_zone": settings.time_zone,
+        "ampm": settings.ampm,
+        "lang": settings.lang,
+    })
+}
+
+const FIOTYPES: [&str; 8] = [
+    "firstlastmiddle",
+    "firstlast",
+    "firstl",
+    "firstmiddle",
+    "lastfirst",
+    "lastfirstmiddle",
+    "lastf",
+    "lastfm",
+];
+const DATE_FORMATS: [&str; 4] = ["full", "long", "medium", "short"];
+const AMPM: [&str; 2] = ["24", "ampm"];
+const LANGS: [&str; 3] = ["ru", "en", "uz"];
+
+/// Reads an optional enumerated setting, recording 8003 with the allowed values.
+fn choice(
+    fields: &Fields,
+    name: &str,
+    allowed: &[&str],
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    let value = fields.text(name, errors)?;
+    if allowed.contains(&value.as_str()) {
+        Some(value)
+    } else {
+        errors.add(
+            name,
+            FieldCode::InvalidValue,
+            Reason::OneOf(allowed.iter().map(|s| s.to_string()).collect()),
+        );
+        None
+    }
+}
+
+async fn update_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> ApiResult<Json<Value>> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(body, BODY_LIMIT).await?;
+    let fields = Fields::from_body(&parts.headers, &bytes)?;
+    let mut errors = FieldErrors::new();
+    let change = SettingsChange {
+        fiotype: choice(&fields, "fiotype", &FIOTYPES, &mut errors),
+        date_format: choice(&fields, "date_format", &DATE_FORMATS, &mut errors),
+        ampm: choice(&fields, "ampm", &AMPM, &mut errors),
+        lang: choice(&fields, "lang", &LANGS, &mut errors),
+        time_zone: fields.text("time_zone", &mut errors).and_then(|zone| {
+            if CompanyZone::named(&zone).is_some() {
+                Some(zone)
+            } else {
+                errors.add(
+                    "time_zone",
+                    FieldCode::InvalidValue,
+                    Reason::Note("not an IANA time zone".into()),
+                );
+                None
+            }
+        }),
+    };
+    errors.finish()?;
+    let settings =
+        users::update_settings(&state.store, caller.company_id, caller.user_id, change).await?;
+    Ok(Json(settings_object(&settings)))
+}

@@ -1,0 +1,88 @@
+//! The route table: every route of the server with who may reach it. Building the
+//! router through [`RouteTable::add`] records each (method, path), so a test can hold
+//! the OpenAPI document and the router in step.
+
+mod accounts;
+mod oauth;
+mod password_reset;
+mod service;
+mod user_activities;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{MethodFilter, on};
+
+use crate::AppState;
+use crate::guard::{self, Access};
+
+/// The router being built and the operations it serves.
+pub struct RouteTable {
+    state: AppState,
+    router: Router<AppState>,
+    operations: Vec<(Method, &'static str)>,
+}
+
+impl RouteTable {
+    fn new(state: AppState) -> Self {
+        RouteTable {
+            state,
+            router: Router::new(),
+            operations: Vec::new(),
+        }
+    }
+
+    /// Adds one operation behind the guard of its access level.
+    pub fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let route = on(filter, handler);
+        let route = match access {
+            Access::Service => route.route_layer(from_fn(guard::service)),
+            Access::Public => {
+                route.route_layer(from_fn_with_state(self.state.clone(), guard::public))
+            }
+            Access::Authenticated => {
+                route.route_layer(from_fn_with_state(self.state.clone(), guard::authenticated))
+            }
+        };
+        self.router = self.router.route(path, route);
+        self.operations.push((method, path));
+        self
+    }
+
+    /// Every (method, path) served.
+    pub fn operations(&self) -> &[(Method, &'static str)] {
+        &self.operations
+    }
+}
+
+/// Every route of the API listener.
+pub fn table(state: AppState) -> RouteTable {
+    let metrics_here = state.config.metrics_on_api_listener;
+    let table = RouteTable::new(state);
+    let table = oauth::routes(table);
+    let table = password_reset::routes(table);
+    let table = accounts::routes(table);
+    let table = user_activities::routes(table);
+    service::routes(table, metrics_here)
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    table(state).router
+}
+
+/// The router of the separate metrics listener.
+pub fn metrics_router(state: AppState) -> Router {
+    service::metrics_only(state)
+}

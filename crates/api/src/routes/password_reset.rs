@@ -1,0 +1,134 @@
+//! `POST /v1/sign-in/password-reset` (mail a one-time link) and
+//! `POST /v1/sign-in/password-reset/confirm` (ext: set the new password).
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, header};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
+use davomat_core::{Lang, UserId};
+use davomat_store::{password_resets, secrets, users};
+use serde_json::{Value, json};
+
+use super::RouteTable;
+use crate::AppState;
+use crate::envelope::base_url;
+use crate::error::ApiResult;
+use crate::guard::Access;
+use crate::i18n;
+use crate::input::{BODY_LIMIT, Fields, read_body};
+
+pub const MIN_PASSWORD_LENGTH: usize = 8;
+
+pub fn routes(table: RouteTable) -> RouteTable {
+    table
+        .add(
+            Method::POST,
+            "/v1/sign-in/password-reset",
+            Access::Public,
+            request_reset,
+        )
+        .add(
+            Method::POST,
+            "/v1/sign-in/password-reset/confirm",
+            Access::Public,
+            confirm_reset,
+        )
+}
+
+async fn body_fields(request: Request) -> ApiResult<(HeaderMap, Fields)> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(body, BODY_LIMIT).await?;
+    let fields = Fields::from_body(&parts.headers, &bytes)?;
+    Ok((parts.headers, fields))
+}
+
+fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Answers the same whether or not the address belongs to a user (no enumeration);
+/// the mail goes out in the background.
+async fn request_reset(State(state): State<AppState>, request: Request) -> ApiResult<Json<Value>> {
+    let (headers, fields) = body_fields(request).await?;
+    let mut errors = FieldErrors::new();
+    let email = fields
+        .required_text("email", &mut errors)
+        .map(|e| e.trim().to_string());
+    if let Some(email) = &email
+        && !is_valid_email(email)
+    {
+        errors.add("email", FieldCode::InvalidEmail, Reason::Plain);
+    }
+    errors.finish()?;
+    let email = email.unwrap_or_default();
+    if let Some(user) = users::find_login(&state.store, &email).await?
+        && user.is_active()
+    {
+        let token =
+            password_resets::create(&state.store, UserId(user.id), state.clock.now()).await?;
+        let user_lang = users::settings(
+            &state.store,
+            davomat_core::CompanyId(user.company_id),
+            UserId(user.id),
+        )
+        .await
+        .ok()
+        .and_then(|s| Lang::parse(&s.lang))
+        .unwrap_or_default();
+        let link = format!(
+            "{}/reset-password?token={token}",
+            base_url(&state, &headers)
+        );
+        let (subject, text) = i18n::reset_mail(&link, &token, user_lang);
+        let mailer = state.mailer.clone();
+        let to = email.clone();
+        tokio::spawn(async move {
+            if let Err(err) = mailer.send(&to, &subject, &text).await {
+                tracing::error!(error = %err, "password reset mail not delivered");
+            }
+        });
+    }
+    Ok(Json(
+        json!({"message": i18n::password_reset_sent(&email, request_lang(&headers))}),
+    ))
+}
+
+/// Sets the password with a valid one-time token and revokes every token of the user.
+async fn confirm_reset(State(state): State<AppState>, request: Request) -> ApiResult<Json<Value>> {
+    let (headers, fields) = body_fields(request).await?;
+    let mut errors = FieldErrors::new();
+    let token = fields.required_text("token", &mut errors);
+    let password = fields.required_text("password", &mut errors);
+    if let Some(password) = &password
+        && password.chars().count() < MIN_PASSWORD_LENGTH
+    {
+        errors.add(
+            "password",
+            FieldCode::InvalidValue,
+            Reason::TooShort(MIN_PASSWORD_LENGTH),
+        );
+    }
+    errors.finish()?;
+    let (token, password) = (token.unwrap_or_default(), password.unwrap_or_default());
+    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .map_err(|e| crate::ApiError::Internal(format!("password hashing failed: {e}")))??;
+    let changed =
+        password_resets::confirm(&state.store, token.trim(), &hash, state.clock.now()).await?;
+    if changed.is_none() {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "token",
+            FieldCode::InvalidValue,
+            Reason::Note("unknown, used or expired".into()),
+        );
+        return Err(errors.into());
+    }
+    Ok(Json(
+        json!({"message": i18n::password_changed(request_lang(&headers))}),
+    ))
+}

@@ -1,0 +1,85 @@
+//! Routes outside the Workly surface: `/healthz`, `/readyz`, `/metrics`, the OpenAPI
+//! document at `/v1/openapi.json`, the docs page at `/docs`, and the password-reset
+//! page that the reset mail links to.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::RouteTable;
+use crate::envelope::base_url;
+use crate::guard::Access;
+use crate::{AppState, openapi};
+
+pub fn routes(table: RouteTable, with_metrics: bool) -> RouteTable {
+    let table = table
+        .add(Method::GET, "/healthz", Access::Service, healthz)
+        .add(Method::GET, "/readyz", Access::Service, readyz)
+        .add(Method::GET, "/docs", Access::Service, docs_page)
+        .add(Method::GET, "/reset-password", Access::Service, reset_page)
+        .add(
+            Method::GET,
+            "/v1/openapi.json",
+            Access::Public,
+            openapi_document,
+        );
+    if with_metrics {
+        table.add(Method::GET, "/metrics", Access::Service, metrics)
+    } else {
+        table
+    }
+}
+
+/// The router of the separate metrics listener.
+pub fn metrics_only(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// The process is up.
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// The database answers; 503 otherwise.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(json!({"status": "ready", "database": "ok"})).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                Json(json!({"status": "unavailable", "database": "unreachable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn openapi_document(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
+    Json(openapi::document(&base_url(&state, &headers)))
+}
+
+async fn docs_page() -> Html<&'static str> {
+    Html(include_str!("../../assets/docs.html"))
+}
+
+async fn reset_page() -> Html<&'static str> {
+    Html(include_str!("../../assets/reset-password.html"))
+}

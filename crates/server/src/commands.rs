@@ -1,0 +1,258 @@
+//! The operators' subcommands other than `serve`: each prints one JSON object on stdout.
+
+use clap::{Subcommand, ValueEnum};
+use davomat_core::zone::CompanyZone;
+use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang};
+use davomat_store::companies::{self, NewCompany};
+use davomat_store::{Store, StoreError, clients, redact_url, system};
+use serde_json::json;
+
+use crate::settings::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Create a company with its default department, schedule, location, admin and API client.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_password: String,
+        #[arg(long, default_value = "Asia/Tashkent")]
+        time_zone: String,
+        #[arg(long, value_enum, default_value_t = LangArg::Ru)]
+        lang: LangArg,
+        #[arg(long)]
+        employee_limit: Option<i64>,
+        #[arg(long, value_enum, default_value_t = StatusArg::Active)]
+        status: StatusArg,
+    },
+    /// Set a company's subscription status.
+    SetStatus {
+        #[arg(long)]
+        company: i64,
+        #[arg(long, value_enum)]
+        status: StatusArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Issue a new API client for a company.
+    Create {
+        #[arg(long)]
+        company: i64,
+    },
+    /// Issue a new pair for the same company and retire the old one.
+    Rotate {
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, value_enum, default_value_t = OldState::Outdated)]
+        old: OldState,
+    },
+    /// Set a client's platform state.
+    SetState {
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, value_enum)]
+        state: StateArg,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Ru,
+    En,
+    Uz,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusArg {
+    Trial,
+    Active,
+    Expired,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OldState {
+    Outdated,
+    Blocked,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StateArg {
+    Current,
+    Outdated,
+    Blocked,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl From<StatusArg> for CompanyStatus {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Trial => CompanyStatus::Trial,
+            StatusArg::Active => CompanyStatus::Active,
+            StatusArg::Expired => CompanyStatus::Expired,
+        }
+    }
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+            LangArg::Uz => Lang::Uz,
+        }
+    }
+}
+
+/// Opens the database and applies pending migrations.
+pub async fn open_store(settings: &Settings) -> Result<Store, String> {
+    let store = Store::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", redact_url(&settings.database_url)))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migrations failed: {e}"))?;
+    Ok(store)
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn print(value: serde_json::Value) {
+    println!("{value}");
+}
+
+fn store_error(what: &str, err: StoreError) -> String {
+    match err {
+        StoreError::NotFound => format!("{what}: not found"),
+        other => format!("{what}: {other}"),
+    }
+}
+
+pub async fn migrate(settings: &Settings) -> Result<(), String> {
+    open_store(settings).await?;
+    tracing::info!(database = %redact_url(&settings.database_url), "migrations applied");
+    Ok(())
+}
+
+pub async fn company(settings: &Settings, command: CompanyCommand) -> Result<(), String> {
+    let store = open_store(settings).await?;
+    match command {
+        CompanyCommand::Create {
+            name,
+            admin_email,
+            admin_password,
+            time_zone,
+            lang,
+            employee_limit,
+            status,
+        } => {
+            if !davomat_core::validation::is_valid_email(admin_email.trim()) {
+                return Err(format!(
+                    "--admin-email {admin_email:?} is not an email address"
+                ));
+            }
+            if admin_password.chars().count() < 8 {
+                return Err("--admin-password must have at least 8 characters".into());
+            }
+            if CompanyZone::named(&time_zone).is_none() {
+                return Err(format!(
+                    "--time-zone {time_zone:?} is not an IANA time zone"
+                ));
+            }
+            if name.trim().is_empty() {
+                return Err("--name must not be empty".into());
+            }
+            let created = companies::create(
+                &store,
+                NewCompany {
+                    name: name.trim().to_string(),
+                    admin_email: admin_email.trim().to_string(),
+                    admin_password,
+                    time_zone,
+                    lang: lang.into(),
+                    employee_limit,
+                    status: status.into(),
+                },
+                now(),
+            )
+            .await
+            .map_err(|e| store_error("company create", e))?;
+            print(json!({
+                "company_id": created.company_id.0,
+                "admin_user_id": created.admin_user_id.0,
+                "client_id": created.client.client_id,
+                "client_secret": created.client.client_secret,
+            }));
+        }
+        CompanyCommand::SetStatus { company, status } => {
+            let status: CompanyStatus = status.into();
+            companies::set_status(&store, CompanyId(company), status)
+                .await
+                .map_err(|e| store_error("company set-status", e))?;
+            print(json!({"company_id": company, "status": status.as_str()}));
+        }
+    }
+    Ok(())
+}
+
+pub async fn client(settings: &Settings, command: ClientCommand) -> Result<(), String> {
+    let store = open_store(settings).await?;
+    match command {
+        ClientCommand::Create { company } => {
+            let credentials = clients::create(&store, CompanyId(company), now())
+                .await
+                .map_err(|e| store_error("client create", e))?;
+            print(
+                json!({"client_id": credentials.client_id, "client_secret": credentials.client_secret}),
+            );
+        }
+        ClientCommand::Rotate { client_id, old } => {
+            let old = match old {
+                OldState::Outdated => ClientState::Outdated,
+                OldState::Blocked => ClientState::Blocked,
+            };
+            let credentials = clients::rotate(&store, &client_id, old, now())
+                .await
+                .map_err(|e| store_error("client rotate", e))?;
+            print(
+                json!({"client_id": credentials.client_id, "client_secret": credentials.client_secret}),
+            );
+        }
+        ClientCommand::SetState { client_id, state } => {
+            let state = match state {
+                StateArg::Current => ClientState::Current,
+                StateArg::Outdated => ClientState::Outdated,
+                StateArg::Blocked => ClientState::Blocked,
+            };
+            clients::set_state(&store, &client_id, state)
+                .await
+                .map_err(|e| store_error("client set-state", e))?;
+            print(json!({"client_id": client_id, "state": state.as_str()}));
+        }
+    }
+    Ok(())
+}
+
+pub async fn maintenance(settings: &Settings, switch: Switch) -> Result<(), String> {
+    let store = open_store(settings).await?;
+    let on = matches!(switch, Switch::On);
+    system::set_maintenance(&store, on)
+        .await
+        .map_err(|e| store_error("maintenance", e))?;
+    print(json!({"maintenance": if on { "on" } else { "off" }}));
+    Ok(())
+}

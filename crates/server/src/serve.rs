@@ -1,0 +1,129 @@
+//! `davomat serve [--demo]`: open the database, build the application state from the
+//! settings, print the demo credentials when asked, and serve until SIGTERM or Ctrl-C.
+
+use std::time::Duration;
+
+use davomat_api::mail::Mailer;
+use davomat_api::rate_limit::RateLimiter;
+use davomat_api::{ApiConfig, AppState, Clock, ServeOptions};
+use davomat_store::{demo, redact_url};
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::commands::{now, open_store};
+use crate::settings::Settings;
+
+pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
+    let store = open_store(&settings).await?;
+    let api = TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    let metrics = match &settings.metrics_listen {
+        Some(address) => Some(
+            TcpListener::bind(address)
+                .await
+                .map_err(|e| format!("cannot listen on {address}: {e}"))?,
+        ),
+        None => None,
+    };
+    let limiter = match &settings.redis_url {
+        Some(url) => RateLimiter::redis(url, settings.rate_limit_per_minute)
+            .await
+            .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?,
+        None => RateLimiter::local(settings.rate_limit_per_minute),
+    };
+    let mailer = match &settings.smtp_url {
+        Some(url) => {
+            let from = settings
+                .mail_from
+                .clone()
+                .unwrap_or_else(|| "davomat@localhost".to_string());
+            Mailer::smtp(url, &from)?
+        }
+        None => Mailer::Log,
+    };
+    let config = ApiConfig {
+        public_url: settings.public_url.clone(),
+        rate_limit_per_minute: settings.rate_limit_per_minute,
+        trusted_proxies: settings.trusted_proxies.clone(),
+        request_timeout: Duration::from_secs(30),
+        metrics_on_api_listener: settings.metrics_listen.is_none(),
+    };
+    let state = AppState::new(store.clone(), config, Clock::system(), limiter, mailer);
+    state.maintenance.refresh().await;
+    state.maintenance.spawn_watcher();
+
+    let local = api.local_addr().map_err(|e| e.to_string())?;
+    let base_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    if with_demo {
+        let credentials = demo::ensure(&store, now())
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+        print_demo(&base_url, &credentials);
+    }
+    tracing::info!(
+        listen = %local,
+        database = %redact_url(&settings.database_url),
+        redis = settings.redis_url.is_some(),
+        "davomat is serving"
+    );
+    davomat_api::serve(state, ServeOptions { api, metrics }, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("davomat stopped");
+    Ok(())
+}
+
+fn print_demo(base_url: &str, c: &demo::DemoCredentials) {
+    let users: Vec<_> = c
+        .demo_users
+        .iter()
+        .map(|(email, role)| json!({"email": email, "role": role.key()}))
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "base_url": base_url,
+            "admin_email": c.admin_email,
+            "admin_password": c.admin_password,
+            "client_id": c.client_id,
+            "client_secret": c.client_secret,
+            "demo_users": users,
+            "demo_users_password": c.demo_users_password,
+        })
+    );
+    println!(
+        "\nThe demo company is ready. Get a token, then call the API with it:\n\n  \
+         curl -s -X POST {base_url}/v1/oauth/token \\\n    \
+         -d 'grant_type=password&client_id={}&client_secret={}&username={}&password={}'\n\n  \
+         curl -s {base_url}/v1/accounts -H 'Authorization: Bearer <access_token>'\n\n\
+         API documentation: {base_url}/docs\n",
+        c.client_id, c.client_secret, c.admin_email, c.admin_password
+    );
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
