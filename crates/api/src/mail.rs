@@ -9,7 +9,7 @@ pub enum Mailer {
     /// No SMTP server: the message goes to the log.
     Log,
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
 }
@@ -23,7 +23,10 @@ impl Mailer {
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| format!("invalid sender address {from:?}: {e}"))?;
-        Ok(Mailer::Smtp { transport, from })
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from,
+        })
     }
 
     /// Sends a plain-text message, or logs it.

@@ -130,7 +130,7 @@ mod tests {
     #[tokio::test]
     async fn local_windows_count_and_reset() {
         let limiter = RateLimiter::local(2);
-        let t = 1_000_020; // 20 s into a window
+        let t = 60 * 16_667 + 20; // 20 s into a window
         let first = limiter.hit("a", t).await.expect("on");
         assert_eq!((first.remaining, first.reset, first.allowed), (1, 40, true));
         assert!(limiter.hit("a", t + 1).await.expect("on").allowed);

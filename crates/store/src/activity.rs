@@ -65,7 +65,7 @@ pub struct ActivityFilter {
     pub since: Option<i64>,
     pub until: Option<i64>,
     pub action_name: Option<String>,
-    /// When set, only rows about these employees or made by users who are these employees.
+    /// When set, only rows about these employees (or, for rows about no person, made by them).
     pub people: Option<Vec<i64>>,
 }
 
@@ -117,8 +117,10 @@ pub async fn list(
                 .collect::<Vec<_>>()
                 .join(",")
         };
+        // A row about a person belongs to that person's scope; a row about no person
+        // (a department created, say) to the scope of whoever made it.
         conditions.push(format!(
-            "(a.person_id IN ({ids}) OR u.employee_id IN ({ids}))"
+            "(a.person_id IN ({ids}) OR (a.person_id IS NULL AND u.employee_id IN ({ids})))"
         ));
     }
     let from = format!(

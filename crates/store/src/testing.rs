@@ -127,6 +127,30 @@ fn replace_database_name(url: &str, name: &str) -> String {
     }
 }
 
+/// Runs a statement with integer parameters (`$1`, `$2`, …), for arranging test states
+/// the API has no way to reach yet.
+pub async fn execute(store: &Store, sql: &str, params: &[i64]) -> u64 {
+    crate::sql::execute(
+        store.conn(),
+        sql,
+        params.iter().map(|p| (*p).into()).collect(),
+    )
+    .await
+    .expect("test statement")
+}
+
+/// A single integer answered by a query with integer parameters.
+pub async fn scalar(store: &Store, sql: &str, params: &[i64]) -> i64 {
+    crate::sql::scalar(
+        store.conn(),
+        sql,
+        params.iter().map(|p| (*p).into()).collect(),
+    )
+    .await
+    .expect("test query")
+    .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,150 @@
+//! `GET /v1/accounts` (and `POST`), `PUT /v1/accounts/settings`.
+
+use davomat_core::Role;
+use serde_json::json;
+
+use crate::support::{ADMIN_EMAIL, TestApp, each_backend};
+
+#[tokio::test]
+async fn the_account_shows_user_company_role_employee_and_settings() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let reply = app.get("/v1/accounts", Some(&token)).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let body = reply.body.clone();
+        let employee_id = body["employee"]["id"].as_i64().expect("employee id");
+        let department_id = body["employee"]["department"]["id"]
+            .as_i64()
+            .expect("department");
+        let schedule_id = body["employee"]["schedule"]["id"]
+            .as_i64()
+            .expect("schedule");
+        let location_id = body["employee"]["locations"][0]["id"]
+            .as_i64()
+            .expect("location");
+        let pin = body["employee"]["pin_code"]
+            .as_str()
+            .expect("pin")
+            .to_string();
+        let qrcode = body["employee"]["qrcode"]
+            .as_str()
+            .expect("qrcode")
+            .to_string();
+        let user_id = app.company.admin_user_id.0;
+        assert_eq!(
+            body,
+            json!({
+                "id": user_id,
+                "user_name": ADMIN_EMAIL,
+                "company_id": app.company.company_id.0,
+                "company_name": "Test Co",
+                "role": {"id": 1, "name": "Администратор"},
+                "employee": {
+                    "id": employee_id,
+                    "last_name": "",
+                    "first_name": "Администратор",
+                    "patronymic": "",
+                    "full_name": "Администратор",
+                    "gender": null,
+                    "photos": null,
+                    "start_date": "2025-03-04",
+                    "schedule_start_date": "2025-03-04",
+                    "pin_code": pin,
+                    "tab_number": "",
+                    "birth_date": null,
+                    "home_address": "",
+                    "home_phone": "",
+                    "work_phone": "",
+                    "notes": null,
+                    "mobile_phone": "",
+                    "qrcode": qrcode,
+                    "user": {"id": user_id, "email": ADMIN_EMAIL},
+                    "department": {"id": department_id, "title": "Отдел по умолчанию"},
+                    "positions": [],
+                    "schedule": {"id": schedule_id, "title": "Пн–Пт 09:00–18:00", "type": 2},
+                    "locations": [{"id": location_id, "title": "Главный офис"}],
+                    "lastEmployeeSalaryRate": null,
+                    "lastPersonPayroll": null,
+                    "lastPersonFine": null,
+                    "position": []
+                },
+                "settings": {
+                    "id": user_id,
+                    "user_id": user_id,
+                    "fiotype": "lastfirstmiddle",
+                    "date_format": "medium",
+                    "time_zone": "Asia/Tashkent",
+                    "ampm": "24",
+                    "lang": "ru"
+                }
+            }),
+            "{:?}",
+            app.backend
+        );
+        let posted = app
+            .send(app.http.post(app.url("/v1/accounts")).bearer_auth(&token))
+            .await;
+        assert_eq!(posted.body, body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_role_sees_its_own_account() {
+    each_backend(|app: TestApp| async move {
+        for (email, role, name) in [
+            ("head@test.uz", Role::DepartmentHead, "Руководитель отдела"),
+            (
+                "manager@test.uz",
+                Role::DepartmentManager,
+                "Менеджер отдела",
+            ),
+            ("observer@test.uz", Role::Observer, "Наблюдатель"),
+            ("staff@test.uz", Role::Employee, "Сотрудник"),
+        ] {
+            let (employee_id, token) = app.add_user(email, role, "Анвар").await;
+            let reply = app.get("/v1/accounts", Some(&token)).await;
+            assert_eq!(reply.status, 200);
+            assert_eq!(reply.body["user_name"], email);
+            assert_eq!(reply.body["role"], json!({"id": role.id(), "name": name}));
+            assert_eq!(reply.body["employee"]["id"], employee_id);
+            assert_eq!(reply.body["employee"]["full_name"], "Тестов Анвар");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn settings_change_partially_and_answer_the_settings_object() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let reply = app
+            .put_json("/v1/accounts/settings", &json!({"fiotype": "firstlast", "ampm": "ampm", "time_zone": "Europe/Moscow"}), &token)
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let user_id = app.company.admin_user_id.0;
+        assert_eq!(
+            reply.body,
+            json!({"id": user_id, "user_id": user_id, "fiotype": "firstlast", "date_format": "medium",
+                   "time_zone": "Europe/Moscow", "ampm": "ampm", "lang": "ru"})
+        );
+        // Form bodies work too, and untouched fields stay.
+        let form = app
+            .send(
+                app.http
+                    .put(app.url("/v1/accounts/settings"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("lang=uz&date_format=short"),
+            )
+            .await;
+        assert_eq!(form.status, 200, "{}", form.text);
+        assert_eq!(form.body["lang"], "uz");
+        assert_eq!(form.body["fiotype"], "firstlast");
+        let account = app.get("/v1/accounts", Some(&token)).await;
+        assert_eq!(account.body["settings"], form.body);
+        // The role name follows the user's language.
+        assert_eq!(account.body["role"]["name"], "Administrator");
+    })
+    .await;
+}

@@ -1,0 +1,9 @@
+//! HTTP tests of the API: each case starts the real router on port 0 against a fresh
+//! database and drives it over HTTP, on SQLite and on PostgreSQL.
+
+mod accounts;
+mod auth;
+mod errors;
+mod service;
+mod support;
+mod user_activities;

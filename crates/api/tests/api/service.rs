@@ -1,0 +1,135 @@
+//! `/healthz`, `/readyz`, `/metrics`, `/docs` and the OpenAPI document in step with the router.
+
+use std::collections::BTreeSet;
+
+use davomat_api::openapi;
+
+use crate::support::{TestApp, each_backend};
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    each_backend(|app: TestApp| async move {
+        let health = app.get("/healthz", None).await;
+        assert_eq!(
+            (health.status, health.body["status"].as_str()),
+            (200, Some("ok"))
+        );
+        let ready = app.get("/readyz", None).await;
+        assert_eq!(ready.status, 200, "{}", ready.text);
+        let token = app.admin_token().await;
+        app.get("/v1/accounts", Some(&token)).await;
+        app.get("/v1/unknown", None).await;
+        let metrics = app.get("/metrics", None).await;
+        assert_eq!(metrics.status, 200);
+        assert!(
+            metrics
+                .header("content-type")
+                .expect("type")
+                .starts_with("text/plain")
+        );
+        assert!(
+            metrics.text.contains(
+                r#"davomat_http_requests_total{route="/v1/accounts",method="GET",status="200"} 1"#
+            ),
+            "{}",
+            metrics.text
+        );
+        assert!(metrics.text.contains(
+            r#"davomat_http_requests_total{route="unmatched",method="GET",status="404"} 1"#
+        ));
+        assert!(metrics.text.contains(
+            r#"davomat_http_request_duration_seconds_bucket{route="/v1/accounts",le="+Inf"} 1"#
+        ));
+        // The database going away makes the server not ready.
+        app.store.clone().close().await.expect("close");
+        let down = app.get("/readyz", None).await;
+        assert_eq!(down.status, 503);
+        assert!(down.header("retry-after").is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_served_routes() {
+    each_backend(|app: TestApp| async move {
+        let reply = app.get("/v1/openapi.json", None).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body["openapi"], "3.1.0");
+        let mut documented = BTreeSet::new();
+        for (path, methods) in reply.body["paths"].as_object().expect("paths") {
+            for (method, operation) in methods.as_object().expect("methods") {
+                assert!(
+                    operation["responses"]
+                        .as_object()
+                        .is_some_and(|r| !r.is_empty()),
+                    "{method} {path}"
+                );
+                assert!(
+                    operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                    "{method} {path}"
+                );
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+        let table = davomat_api::routes::table(app.state.clone());
+        let served: BTreeSet<(String, String)> = table
+            .operations()
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(documented, served);
+        // Every documented /v1 route answers something other than 404/405 when called.
+        for (method, path) in &served {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+            let reply = app
+                .send(app.http.request(method.clone(), app.url(path)))
+                .await;
+            assert!(
+                ![404, 405].contains(&reply.status),
+                "{method} {path} answered {}",
+                reply.status
+            );
+        }
+        assert_eq!(openapi::operations().len(), served.len());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_docs_page_loads_nothing_from_elsewhere() {
+    each_backend(|app: TestApp| async move {
+        for page in ["/docs", "/reset-password"] {
+            let reply = app.get(page, None).await;
+            assert_eq!(reply.status, 200);
+            assert!(
+                reply
+                    .header("content-type")
+                    .expect("type")
+                    .starts_with("text/html")
+            );
+            assert!(
+                !reply.text.contains("http://") && !reply.text.contains("https://"),
+                "{page} refers elsewhere"
+            );
+        }
+        assert!(
+            app.get("/docs", None)
+                .await
+                .text
+                .contains("/v1/openapi.json")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stopped_server_finishes_and_refuses_new_connections() {
+    each_backend(|app: TestApp| async move {
+        let url = app.url("/healthz");
+        let http = app.http.clone();
+        assert_eq!(app.get("/healthz", None).await.status, 200);
+        app.stop().await;
+        assert!(http.get(url).send().await.is_err());
+    })
+    .await;
+}
