@@ -231,3 +231,87 @@ impl From<FieldErrors> for ApiError {
         ApiError::Validation(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use davomat_core::validation::{FieldCode, Reason};
+
+    /// Every variant against its row of CONTRACT.md §2.
+    #[test]
+    fn every_variant_has_the_contract_status_and_code() {
+        let table: Vec<(ApiError, u16, u16)> = vec![
+            (ApiError::MissingArgument("start_date".into()), 400, 4000),
+            (ApiError::Malformed(Malformed::Body), 400, 4001),
+            (
+                ApiError::Malformed(Malformed::QueryValue("x".into())),
+                400,
+                4001,
+            ),
+            (ApiError::Malformed(Malformed::DateRange), 400, 4001),
+            (ApiError::Malformed(Malformed::NotApplicable), 400, 4001),
+            (ApiError::DeleteRefused, 400, 7011),
+            (ApiError::EmployeeLimit, 400, 7012),
+            (ApiError::Unauthorized, 401, 7001),
+            (ApiError::BadCredentials, 401, 7002),
+            (ApiError::InvalidClient, 401, 7003),
+            (ApiError::UnsupportedGrantType, 400, 7005),
+            (ApiError::RefreshTokenExpired, 401, 7006),
+            (ApiError::NotAuthenticated, 401, 7007),
+            (ApiError::InvalidToken, 401, 7008),
+            (ApiError::TokenExpired, 401, 7009),
+            (ApiError::PaymentRequired, 402, 7004),
+            (ApiError::Forbidden, 403, 7004),
+            (ApiError::NotFound, 404, 3000),
+            (ApiError::MethodNotAllowed(None), 405, 4001),
+            (ApiError::NotAcceptable, 406, 4001),
+            (ApiError::PayloadTooLarge(1), 413, 4001),
+            (
+                ApiError::field("f", FieldCode::Required, Reason::Plain),
+                422,
+                8001,
+            ),
+            (ApiError::UpgradeRequired, 426, 7010),
+            (ApiError::TooManyRequests { retry_after: 1 }, 429, 6000),
+            (ApiError::Internal("x".into()), 500, 5000),
+            (
+                ApiError::Unavailable {
+                    retry_after: 1,
+                    cause: Unavailability::Maintenance,
+                },
+                503,
+                5000,
+            ),
+        ];
+        for (error, status, code) in table {
+            assert_eq!(
+                (error.status().as_u16(), error.code()),
+                (status, code),
+                "{error:?}"
+            );
+            for lang in [Lang::Ru, Lang::En, Lang::Uz] {
+                let body = error.body(lang);
+                assert_eq!(body["code"], code);
+                assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+            }
+        }
+    }
+
+    #[test]
+    fn internal_details_never_reach_the_body() {
+        let body = ApiError::Internal("SELECT secret FROM users".into()).body(Lang::En);
+        assert!(!body.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn validation_bodies_list_every_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("first_name", FieldCode::Required, Reason::Plain);
+        errors.add("start_date", FieldCode::DateTooEarly, Reason::Plain);
+        let body = ApiError::Validation(errors).body(Lang::Ru);
+        assert_eq!(body["message"], "Validation Failed");
+        assert_eq!(body["errors"][0]["field"], "first_name");
+        assert_eq!(body["errors"][0]["code"], 8002);
+        assert_eq!(body["errors"][1]["code"], 8010);
+    }
+}

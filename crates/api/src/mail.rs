@@ -49,7 +49,7 @@ impl Mailer {
                     .from(from.clone())
                     .to(to)
                     .subject(subject)
-                    .body(text.to_string())
+                    .singlepart(lettre::message::SinglePart::plain(text.to_string()))
                     .map_err(|e| format!("could not build the message: {e}"))?;
                 transport
                     .send(message)

@@ -40,11 +40,14 @@ async fn health_readiness_and_metrics_answer() {
         assert!(metrics.text.contains(
             r#"davomat_http_request_duration_seconds_bucket{route="/v1/accounts",le="+Inf"} 1"#
         ));
-        // The database going away makes the server not ready.
+        // The database going away makes the server not ready, and the API unavailable.
         app.store.clone().close().await.expect("close");
         let down = app.get("/readyz", None).await;
         assert_eq!(down.status, 503);
         assert!(down.header("retry-after").is_some());
+        let api = app.get("/v1/accounts", Some(&token)).await;
+        api.assert_error(503, 5000);
+        assert!(api.header("retry-after").is_some());
     })
     .await;
 }

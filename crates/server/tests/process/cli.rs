@@ -1,0 +1,314 @@
+//! The operators' subcommands (CONTRACT.md §7) and what they change for a running
+//! server: client rotation and states (§2, platform update) and company status.
+
+use std::collections::BTreeSet;
+
+use crate::support::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, Server, TempDb, cli, create_company, is_token, keys, text,
+};
+
+fn key_set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn operator_commands_print_one_json_object_and_take_effect_on_a_running_server() {
+    let db = TempDb::new("cli");
+
+    // company create: exactly one JSON object with the contract's four keys.
+    let company = create_company(&db, "Process Test");
+    assert_eq!(
+        keys(&company),
+        key_set(&["company_id", "admin_user_id", "client_id", "client_secret"]),
+        "{company}"
+    );
+    let company_id = company["company_id"]
+        .as_i64()
+        .expect("company_id is an integer");
+    assert!(company["admin_user_id"].as_i64().is_some(), "{company}");
+    let original_client = text(&company, "client_id");
+    assert!(!original_client.is_empty());
+    assert!(!text(&company, "client_secret").is_empty());
+    let company_arg = company_id.to_string();
+
+    // client create --company ID
+    let second = cli(&db, &["client", "create", "--company", &company_arg]).json();
+    assert_eq!(
+        keys(&second),
+        key_set(&["client_id", "client_secret"]),
+        "{second}"
+    );
+    let second_client = text(&second, "client_id");
+    assert_ne!(second_client, original_client);
+
+    // client rotate --client-id X --old blocked: a new pair; X is blocked.
+    let rotated = cli(
+        &db,
+        &[
+            "client",
+            "rotate",
+            "--client-id",
+            &original_client,
+            "--old",
+            "blocked",
+        ],
+    )
+    .json();
+    assert_eq!(
+        keys(&rotated),
+        key_set(&["client_id", "client_secret"]),
+        "{rotated}"
+    );
+    assert_ne!(text(&rotated, "client_id"), original_client);
+    assert_ne!(text(&rotated, "client_id"), second_client);
+
+    // client rotate without --old: the default retires the old pair as outdated.
+    let third = cli(&db, &["client", "create", "--company", &company_arg]).json();
+    let rotated_default = cli(
+        &db,
+        &[
+            "client",
+            "rotate",
+            "--client-id",
+            &text(&third, "client_id"),
+        ],
+    )
+    .json();
+    assert_eq!(
+        keys(&rotated_default),
+        key_set(&["client_id", "client_secret"])
+    );
+
+    // client set-state --client-id X --state outdated
+    let state = cli(
+        &db,
+        &[
+            "client",
+            "set-state",
+            "--client-id",
+            &second_client,
+            "--state",
+            "outdated",
+        ],
+    )
+    .json();
+    assert_eq!(keys(&state), key_set(&["client_id", "state"]), "{state}");
+    assert_eq!(state["client_id"], second_client.as_str());
+    assert_eq!(state["state"], "outdated");
+
+    // Bad input: non-zero exit, a message on stderr, nothing on stdout.
+    cli(
+        &db,
+        &[
+            "company",
+            "create",
+            "--name",
+            "Short",
+            "--admin-email",
+            "short@process.test",
+            "--admin-password",
+            "short",
+        ],
+    )
+    .assert_refused("--admin-password");
+    cli(
+        &db,
+        &[
+            "company",
+            "create",
+            "--name",
+            "Bad mail",
+            "--admin-email",
+            "not-an-email",
+            "--admin-password",
+            "long-enough-1",
+        ],
+    )
+    .assert_refused("--admin-email");
+    cli(
+        &db,
+        &[
+            "company",
+            "create",
+            "--name",
+            "Same admin",
+            "--admin-email",
+            &ADMIN_EMAIL.to_uppercase(),
+            "--admin-password",
+            "long-enough-1",
+        ],
+    )
+    .assert_refused("already exists");
+    cli(&db, &["client", "create", "--company", "999999"]).assert_refused("not found");
+    cli(
+        &db,
+        &[
+            "company",
+            "set-status",
+            "--company",
+            "999999",
+            "--status",
+            "expired",
+        ],
+    )
+    .assert_refused("not found");
+    cli(
+        &db,
+        &[
+            "client",
+            "rotate",
+            "--client-id",
+            "no-such-client",
+            "--old",
+            "blocked",
+        ],
+    )
+    .assert_refused("not found");
+    cli(
+        &db,
+        &[
+            "client",
+            "set-state",
+            "--client-id",
+            "no-such-client",
+            "--state",
+            "blocked",
+        ],
+    )
+    .assert_refused("not found");
+    cli(
+        &db,
+        &[
+            "company",
+            "set-status",
+            "--company",
+            &company_arg,
+            "--status",
+            "bogus",
+        ],
+    )
+    .assert_refused("bogus");
+
+    // Over HTTP, on a running server.
+    let server = Server::start(&db, &[]).await;
+
+    // The blocked client: 426/7010 on the token endpoint.
+    server
+        .password_grant(
+            &original_client,
+            &text(&company, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await
+        .assert_error(426, 7010);
+
+    // The new pair from the rotation works, and is current: no Version header.
+    let current = server
+        .password_grant(
+            &text(&rotated, "client_id"),
+            &text(&rotated, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(current.status, 200, "{}", current.text);
+    assert!(
+        is_token(&text(&current.body, "access_token")),
+        "{}",
+        current.text
+    );
+    assert_eq!(current.header("version"), None);
+    let current_token = text(&current.body, "access_token");
+    let accounts = server.get("/v1/accounts", Some(&current_token)).await;
+    assert_eq!(accounts.status, 200, "{}", accounts.text);
+    assert_eq!(accounts.body["user_name"], ADMIN_EMAIL);
+    assert_eq!(accounts.header("version"), None);
+
+    // The outdated client: it works, and every response carries `Version: recommended`.
+    let outdated = server
+        .password_grant(
+            &second_client,
+            &text(&second, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(outdated.status, 200, "{}", outdated.text);
+    assert_eq!(outdated.header("version"), Some("recommended"));
+    let outdated_token = text(&outdated.body, "access_token");
+    let accounts = server.get("/v1/accounts", Some(&outdated_token)).await;
+    assert_eq!(accounts.status, 200, "{}", accounts.text);
+    assert_eq!(accounts.header("version"), Some("recommended"));
+    let missing = server
+        .get("/v1/user-activities?start_date=bad", Some(&outdated_token))
+        .await;
+    assert!(missing.status >= 400, "{}", missing.text);
+    assert_eq!(
+        missing.header("version"),
+        Some("recommended"),
+        "error answers of an outdated client carry the header too"
+    );
+
+    // The pair retired by a default rotation is outdated too.
+    let retired = server
+        .password_grant(
+            &text(&third, "client_id"),
+            &text(&third, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(retired.status, 200, "{}", retired.text);
+    assert_eq!(retired.header("version"), Some("recommended"));
+
+    // company set-status expired, while the server runs: 402/7004 on /v1, yet the
+    // token endpoint still answers.
+    let status = cli(
+        &db,
+        &[
+            "company",
+            "set-status",
+            "--company",
+            &company_arg,
+            "--status",
+            "expired",
+        ],
+    )
+    .json();
+    assert_eq!(status["company_id"], company_id);
+    assert_eq!(status["status"], "expired");
+    server
+        .get("/v1/accounts", Some(&current_token))
+        .await
+        .assert_error(402, 7004);
+    let token = server
+        .password_grant(
+            &text(&rotated, "client_id"),
+            &text(&rotated, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(token.status, 200, "{}", token.text);
+    server
+        .get("/v1/accounts", Some(&text(&token.body, "access_token")))
+        .await
+        .assert_error(402, 7004);
+
+    // Back to active: the same token works again.
+    cli(
+        &db,
+        &[
+            "company",
+            "set-status",
+            "--company",
+            &company_arg,
+            "--status",
+            "active",
+        ],
+    )
+    .json();
+    let accounts = server.get("/v1/accounts", Some(&current_token)).await;
+    assert_eq!(accounts.status, 200, "{}", accounts.text);
+}
