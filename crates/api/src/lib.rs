@@ -20,6 +20,7 @@ mod objects;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod scope;
 mod serve;
 
 use std::net::IpAddr;

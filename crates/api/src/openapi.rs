@@ -19,15 +19,15 @@ pub struct Operation {
     pub responses: Vec<(&'static str, &'static str, Value)>,
 }
 
-fn schema_ref(name: &str) -> Value {
+pub fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
-fn query(name: &str, description: &str, schema: Value) -> Value {
+pub fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
 
-fn paging() -> Vec<Value> {
+pub fn paging() -> Vec<Value> {
     vec![
         query(
             "page",
@@ -47,7 +47,7 @@ fn paging() -> Vec<Value> {
     ]
 }
 
-fn body(schema: Value) -> Value {
+pub fn body(schema: Value) -> Value {
     json!({
         "required": true,
         "content": {
@@ -57,7 +57,7 @@ fn body(schema: Value) -> Value {
     })
 }
 
-fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
+pub fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
     let mut list = vec![
         (
             "400",
@@ -103,235 +103,12 @@ fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
 }
 
 /// Every operation of the server.
+/// Every operation of the server, gathered from the route modules.
 pub fn operations() -> Vec<Operation> {
-    let token_request = json!({
-        "type": "object",
-        "required": ["grant_type", "client_id", "client_secret"],
-        "properties": {
-            "grant_type": {"type": "string", "enum": ["password", "refresh_token"]},
-            "client_id": {"type": "string"},
-            "client_secret": {"type": "string"},
-            "username": {"type": "string", "description": "email, for grant_type=password"},
-            "password": {"type": "string", "description": "for grant_type=password"},
-            "refresh_token": {"type": "string", "description": "for grant_type=refresh_token"}
-        }
-    });
-    vec![
-        Operation {
-            method: "post",
-            path: "/v1/oauth/token",
-            tag: "Authentication",
-            summary: "Get an access token",
-            description: "Password grant (username + password) or refresh_token grant. Fields are read from a form body, a JSON body or the query string, in that order. Access tokens live 30 days; refresh tokens 60 days and work once.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(token_request)),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "A new token pair", schema_ref("Token")),
-                    (
-                        "400",
-                        "grant_type missing or unsupported (7005), malformed body (4001)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "401",
-                        "Wrong username or password (7002), invalid client (7003), refresh token expired or used (7006), unknown refresh token (7008)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "426",
-                        "The API client is blocked (7010)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/oauth/revoke",
-            tag: "Authentication",
-            summary: "Revoke a token (RFC 7009)",
-            description: "Revokes an access or refresh token. Answers success whether or not the token existed.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "Revoked (or never existed)", schema_ref("Success")),
-                    ("422", "token missing (8002)", schema_ref("ValidationError")),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/sign-in/password-reset",
-            tag: "Authentication",
-            summary: "Mail a password-reset link",
-            description: "Answers the same message whether or not the address belongs to a user. The link carries a one-time token valid for one hour.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email"}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    (
-                        "200",
-                        "The mail was sent if the address is known",
-                        schema_ref("Message"),
-                    ),
-                    (
-                        "422",
-                        "email missing (8002) or malformed (8007)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/sign-in/password-reset/confirm",
-            tag: "Authentication",
-            summary: "Set a new password with a reset token (ext)",
-            description: "Sets the password (at least 8 characters) and revokes every token of the user.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["token", "password"], "properties": {"token": {"type": "string"}, "password": {"type": "string", "minLength": 8}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "Password changed", schema_ref("Message")),
-                    (
-                        "422",
-                        "token or password missing (8002), password too short or token unknown, used or expired (8003)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/accounts",
-            tag: "Accounts",
-            summary: "The caller's account",
-            description: "The user, company, role, employee profile and display settings of the token's owner.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/accounts",
-            tag: "Accounts",
-            summary: "The caller's account (POST form of the reference)",
-            description: "Answers exactly as GET /v1/accounts.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
-        },
-        Operation {
-            method: "put",
-            path: "/v1/accounts/settings",
-            tag: "Accounts",
-            summary: "Change the caller's display settings (ext)",
-            description: "Any subset of fiotype, date_format, time_zone (display only), ampm, lang. lang also picks the language of this user's error messages.",
-            secured: true,
-            parameters: vec![],
-            request: Some(body(json!({"type": "object", "properties": {
-                "fiotype": {"type": "string", "enum": ["firstlastmiddle", "firstlast", "firstl", "firstmiddle", "lastfirst", "lastfirstmiddle", "lastf", "lastfm"]},
-                "date_format": {"type": "string", "enum": ["full", "long", "medium", "short"]},
-                "time_zone": {"type": "string", "description": "IANA zone"},
-                "ampm": {"type": "string", "enum": ["24", "ampm"]},
-                "lang": {"type": "string", "enum": ["ru", "en", "uz"]}
-            }}))),
-            responses: with_errors(
-                true,
-                vec![
-                    ("200", "The new settings", schema_ref("UserSettings")),
-                    (
-                        "422",
-                        "A value outside its set (8003)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/user-activities",
-            tag: "User activities",
-            summary: "The activity log",
-            description: "Newest first. Admins see the company; heads, managers and observers the people in their departments; employees get 403.",
-            secured: true,
-            parameters: {
-                let mut p = vec![
-                    query(
-                        "start_date",
-                        "first local date (YYYY-MM-DD)",
-                        json!({"type": "string", "format": "date"}),
-                    ),
-                    query(
-                        "end_date",
-                        "last local date (YYYY-MM-DD)",
-                        json!({"type": "string", "format": "date"}),
-                    ),
-                    query("action_name", "e.g. addEmployee", json!({"type": "string"})),
-                ];
-                p.extend(paging());
-                p
-            },
-            request: None,
-            responses: with_errors(
-                true,
-                vec![("200", "One page of the log", schema_ref("ActivityList"))],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/openapi.json",
-            tag: "Service",
-            summary: "This document",
-            description: "OpenAPI 3.1 description of every route.",
-            secured: false,
-            parameters: vec![],
-            request: None,
-            responses: vec![("200", "The document", json!({"type": "object"}))],
-        },
-        service_operation("/docs", "The API documentation page", "text/html"),
-        service_operation(
-            "/reset-password",
-            "The page a password-reset mail links to",
-            "text/html",
-        ),
-        service_operation(
-            "/healthz",
-            "Liveness: the process answers",
-            "application/json",
-        ),
-        service_operation(
-            "/readyz",
-            "Readiness: the database answers (503 otherwise)",
-            "application/json",
-        ),
-        service_operation(
-            "/metrics",
-            "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)",
-            "text/plain",
-        ),
-    ]
+    crate::routes::operations()
 }
 
-fn with_errors(
+pub fn with_errors(
     secured: bool,
     mut own: Vec<(&'static str, &'static str, Value)>,
 ) -> Vec<(&'static str, &'static str, Value)> {
@@ -343,7 +120,11 @@ fn with_errors(
     own
 }
 
-fn service_operation(path: &'static str, summary: &'static str, media: &'static str) -> Operation {
+pub fn service_operation(
+    path: &'static str,
+    summary: &'static str,
+    media: &'static str,
+) -> Operation {
     Operation {
         method: "get",
         path,

@@ -2,11 +2,55 @@
 
 use crate::{Lang, Role};
 
+/// A company-wide object that admins create, change and delete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Department,
+    Position,
+    Location,
+    Schedule,
+    Device,
+    TimeOffType,
+    Holiday,
+}
+
+impl ObjectKind {
+    /// The object's name in a sentence ("the department", "отдел", "boʻlim").
+    fn noun(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ObjectKind::Department, Lang::Ru) => "отдел",
+            (ObjectKind::Position, Lang::Ru) => "должность",
+            (ObjectKind::Location, Lang::Ru) => "локацию",
+            (ObjectKind::Schedule, Lang::Ru) => "график",
+            (ObjectKind::Device, Lang::Ru) => "устройство",
+            (ObjectKind::TimeOffType, Lang::Ru) => "причину отсутствия",
+            (ObjectKind::Holiday, Lang::Ru) => "праздник",
+            (ObjectKind::Department, Lang::En) => "the department",
+            (ObjectKind::Position, Lang::En) => "the position",
+            (ObjectKind::Location, Lang::En) => "the location",
+            (ObjectKind::Schedule, Lang::En) => "the schedule",
+            (ObjectKind::Device, Lang::En) => "the device",
+            (ObjectKind::TimeOffType, Lang::En) => "the time-off type",
+            (ObjectKind::Holiday, Lang::En) => "the holiday",
+            (ObjectKind::Department, Lang::Uz) => "boʻlim",
+            (ObjectKind::Position, Lang::Uz) => "lavozim",
+            (ObjectKind::Location, Lang::Uz) => "joylashuv",
+            (ObjectKind::Schedule, Lang::Uz) => "jadval",
+            (ObjectKind::Device, Lang::Uz) => "qurilma",
+            (ObjectKind::TimeOffType, Lang::Uz) => "yoʻqlik sababi",
+            (ObjectKind::Holiday, Lang::Uz) => "bayram",
+        }
+    }
+}
+
 /// One human-readable activity message. The acting user's name is prefixed when rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
     EmployeeAdded { name: String },
     RoleAssigned { name: String, role: Role },
+    Created { kind: ObjectKind, title: String },
+    Updated { kind: ObjectKind, title: String },
+    Deleted { kind: ObjectKind, title: String },
 }
 
 impl Message {
@@ -38,6 +82,33 @@ impl Message {
             }
             (Message::RoleAssigned { name, role }, Lang::Uz) => {
                 format!("{actor} {name} xodimiga «{}» rolini berdi", role.name(lang))
+            }
+            (Message::Created { kind, title }, Lang::Ru) => {
+                format!("{actor} создал(а) {} «{title}»", kind.noun(lang))
+            }
+            (Message::Created { kind, title }, Lang::En) => {
+                format!("{actor} created {} “{title}”", kind.noun(lang))
+            }
+            (Message::Created { kind, title }, Lang::Uz) => {
+                format!("{actor} «{title}» {}ni yaratdi", kind.noun(lang))
+            }
+            (Message::Updated { kind, title }, Lang::Ru) => {
+                format!("{actor} изменил(а) {} «{title}»", kind.noun(lang))
+            }
+            (Message::Updated { kind, title }, Lang::En) => {
+                format!("{actor} changed {} “{title}”", kind.noun(lang))
+            }
+            (Message::Updated { kind, title }, Lang::Uz) => {
+                format!("{actor} «{title}» {}ni oʻzgartirdi", kind.noun(lang))
+            }
+            (Message::Deleted { kind, title }, Lang::Ru) => {
+                format!("{actor} удалил(а) {} «{title}»", kind.noun(lang))
+            }
+            (Message::Deleted { kind, title }, Lang::En) => {
+                format!("{actor} deleted {} “{title}”", kind.noun(lang))
+            }
+            (Message::Deleted { kind, title }, Lang::Uz) => {
+                format!("{actor} «{title}» {}ni oʻchirdi", kind.noun(lang))
             }
         }
     }

@@ -161,3 +161,39 @@ mod tests {
         assert_eq!(list[0].code, FieldCode::Required);
     }
 }
+
+/// Checks a name or title: `min..=max` characters (after trimming) of the name
+/// character rule (CONTRACT.md §5); records 8003 with the broken limit.
+pub fn check_title(field: &str, value: &str, min: usize, max: usize, errors: &mut FieldErrors) {
+    let length = value.trim().chars().count();
+    if length < min {
+        errors.add(field, FieldCode::InvalidValue, Reason::TooShort(min));
+    } else if length > max {
+        errors.add(field, FieldCode::InvalidValue, Reason::TooLong(max));
+    } else if !is_valid_name_text(value) {
+        errors.add(
+            field,
+            FieldCode::InvalidValue,
+            Reason::Note("letters, digits, space and ' ` _ ( ) & - № , . only".into()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_checked_for_length_then_characters() {
+        let mut errors = FieldErrors::new();
+        check_title("a", "", 1, 200, &mut errors);
+        check_title("b", &"x".repeat(201), 1, 200, &mut errors);
+        check_title("c", "Склад <1>", 1, 200, &mut errors);
+        check_title("d", "Oʻquv markazi № 2", 1, 200, &mut errors);
+        let list = errors.into_vec();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0].reason, Reason::TooShort(1));
+        assert_eq!(list[1].reason, Reason::TooLong(200));
+        assert_eq!(list[2].field, "c");
+    }
+}

@@ -16,6 +16,7 @@ use crate::caller::Caller;
 use crate::error::ApiResult;
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::{AppState, objects};
 
 pub fn routes(table: RouteTable) -> RouteTable {
@@ -127,4 +128,59 @@ async fn update_settings(
     let settings =
         users::update_settings(&state.store, caller.company_id, caller.user_id, change).await?;
     Ok(Json(settings_object(&settings)))
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation {
+            method: "get",
+            path: "/v1/accounts",
+            tag: "Accounts",
+            summary: "The caller's account",
+            description: "The user, company, role, employee profile and display settings of the token's owner.",
+            secured: true,
+            parameters: vec![],
+            request: None,
+            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/accounts",
+            tag: "Accounts",
+            summary: "The caller's account (POST form of the reference)",
+            description: "Answers exactly as GET /v1/accounts.",
+            secured: true,
+            parameters: vec![],
+            request: None,
+            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
+        },
+        Operation {
+            method: "put",
+            path: "/v1/accounts/settings",
+            tag: "Accounts",
+            summary: "Change the caller's display settings (ext)",
+            description: "Any subset of fiotype, date_format, time_zone (display only), ampm, lang. lang also picks the language of this user's error messages.",
+            secured: true,
+            parameters: vec![],
+            request: Some(body(json!({"type": "object", "properties": {
+                "fiotype": {"type": "string", "enum": ["firstlastmiddle", "firstlast", "firstl", "firstmiddle", "lastfirst", "lastfirstmiddle", "lastf", "lastfm"]},
+                "date_format": {"type": "string", "enum": ["full", "long", "medium", "short"]},
+                "time_zone": {"type": "string", "description": "IANA zone"},
+                "ampm": {"type": "string", "enum": ["24", "ampm"]},
+                "lang": {"type": "string", "enum": ["ru", "en", "uz"]}
+            }}))),
+            responses: with_errors(
+                true,
+                vec![
+                    ("200", "The new settings", schema_ref("UserSettings")),
+                    (
+                        "422",
+                        "A value outside its set (8003)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+    ]
 }

@@ -78,6 +78,20 @@ pub fn table(state: AppState) -> RouteTable {
     service::routes(table, metrics_here)
 }
 
+/// The OpenAPI operations of every route module, in the order of the table.
+pub fn operations() -> Vec<crate::openapi::Operation> {
+    [
+        oauth::operations(),
+        password_reset::operations(),
+        accounts::operations(),
+        user_activities::operations(),
+        service::operations(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 pub fn router(state: AppState) -> Router<AppState> {
     table(state).router
 }

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::openapi::{Operation, body, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -152,4 +153,72 @@ async fn revoke(
         tokens::revoke(&state.store, token.trim()).await?;
     }
     Ok(Json(json!({"success": true})))
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    let token_request = json!({
+        "type": "object",
+        "required": ["grant_type", "client_id", "client_secret"],
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["password", "refresh_token"]},
+            "client_id": {"type": "string"},
+            "client_secret": {"type": "string"},
+            "username": {"type": "string", "description": "email, for grant_type=password"},
+            "password": {"type": "string", "description": "for grant_type=password"},
+            "refresh_token": {"type": "string", "description": "for grant_type=refresh_token"}
+        }
+    });
+    vec![
+        Operation {
+            method: "post",
+            path: "/v1/oauth/token",
+            tag: "Authentication",
+            summary: "Get an access token",
+            description: "Password grant (username + password) or refresh_token grant. Fields are read from a form body, a JSON body or the query string, in that order. Access tokens live 30 days; refresh tokens 60 days and work once.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(token_request)),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "A new token pair", schema_ref("Token")),
+                    (
+                        "400",
+                        "grant_type missing or unsupported (7005), malformed body (4001)",
+                        schema_ref("Error"),
+                    ),
+                    (
+                        "401",
+                        "Wrong username or password (7002), invalid client (7003), refresh token expired or used (7006), unknown refresh token (7008)",
+                        schema_ref("Error"),
+                    ),
+                    (
+                        "426",
+                        "The API client is blocked (7010)",
+                        schema_ref("Error"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/oauth/revoke",
+            tag: "Authentication",
+            summary: "Revoke a token (RFC 7009)",
+            description: "Revokes an access or refresh token. Answers success whether or not the token existed.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "Revoked (or never existed)", schema_ref("Success")),
+                    ("422", "token missing (8002)", schema_ref("ValidationError")),
+                ],
+            ),
+        },
+    ]
 }

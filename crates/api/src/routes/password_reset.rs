@@ -16,6 +16,7 @@ use crate::error::ApiResult;
 use crate::guard::Access;
 use crate::i18n;
 use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::openapi::{Operation, body, schema_ref, with_errors};
 
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 
@@ -131,4 +132,60 @@ async fn confirm_reset(State(state): State<AppState>, request: Request) -> ApiRe
     Ok(Json(
         json!({"message": i18n::password_changed(request_lang(&headers))}),
     ))
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation {
+            method: "post",
+            path: "/v1/sign-in/password-reset",
+            tag: "Authentication",
+            summary: "Mail a password-reset link",
+            description: "Answers the same message whether or not the address belongs to a user. The link carries a one-time token valid for one hour.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email"}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    (
+                        "200",
+                        "The mail was sent if the address is known",
+                        schema_ref("Message"),
+                    ),
+                    (
+                        "422",
+                        "email missing (8002) or malformed (8007)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+        Operation {
+            method: "post",
+            path: "/v1/sign-in/password-reset/confirm",
+            tag: "Authentication",
+            summary: "Set a new password with a reset token (ext)",
+            description: "Sets the password (at least 8 characters) and revokes every token of the user.",
+            secured: false,
+            parameters: vec![],
+            request: Some(body(
+                json!({"type": "object", "required": ["token", "password"], "properties": {"token": {"type": "string"}, "password": {"type": "string", "minLength": 8}}}),
+            )),
+            responses: with_errors(
+                false,
+                vec![
+                    ("200", "Password changed", schema_ref("Message")),
+                    (
+                        "422",
+                        "token or password missing (8002), password too short or token unknown, used or expired (8003)",
+                        schema_ref("ValidationError"),
+                    ),
+                ],
+            ),
+        },
+    ]
 }

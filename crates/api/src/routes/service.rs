@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::RouteTable;
 use crate::envelope::base_url;
 use crate::guard::Access;
+use crate::openapi::{Operation, service_operation};
 use crate::{AppState, openapi};
 
 pub fn routes(table: RouteTable, with_metrics: bool) -> RouteTable {
@@ -82,4 +83,42 @@ async fn docs_page() -> Html<&'static str> {
 
 async fn reset_page() -> Html<&'static str> {
     Html(include_str!("../../assets/reset-password.html"))
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation {
+            method: "get",
+            path: "/v1/openapi.json",
+            tag: "Service",
+            summary: "This document",
+            description: "OpenAPI 3.1 description of every route.",
+            secured: false,
+            parameters: vec![],
+            request: None,
+            responses: vec![("200", "The document", json!({"type": "object"}))],
+        },
+        service_operation("/docs", "The API documentation page", "text/html"),
+        service_operation(
+            "/reset-password",
+            "The page a password-reset mail links to",
+            "text/html",
+        ),
+        service_operation(
+            "/healthz",
+            "Liveness: the process answers",
+            "application/json",
+        ),
+        service_operation(
+            "/readyz",
+            "Readiness: the database answers (503 otherwise)",
+            "application/json",
+        ),
+        service_operation(
+            "/metrics",
+            "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)",
+            "text/plain",
+        ),
+    ]
 }

@@ -19,6 +19,7 @@ use crate::caller::Caller;
 use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
+use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table.add(
@@ -103,4 +104,38 @@ fn item(row: &ActivityRow, zone: &CompanyZone) -> Value {
         "message": row.message,
         "created_at": zone.format(row.created_at),
     })
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    vec![Operation {
+        method: "get",
+        path: "/v1/user-activities",
+        tag: "User activities",
+        summary: "The activity log",
+        description: "Newest first. Admins see the company; heads, managers and observers the people in their departments; employees get 403.",
+        secured: true,
+        parameters: {
+            let mut p = vec![
+                query(
+                    "start_date",
+                    "first local date (YYYY-MM-DD)",
+                    json!({"type": "string", "format": "date"}),
+                ),
+                query(
+                    "end_date",
+                    "last local date (YYYY-MM-DD)",
+                    json!({"type": "string", "format": "date"}),
+                ),
+                query("action_name", "e.g. addEmployee", json!({"type": "string"})),
+            ];
+            p.extend(paging());
+            p
+        },
+        request: None,
+        responses: with_errors(
+            true,
+            vec![("200", "One page of the log", schema_ref("ActivityList"))],
+        ),
+    }]
 }

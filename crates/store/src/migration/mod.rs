@@ -5,6 +5,7 @@
 //! as `DATE`, money (later) as integer minor units.
 
 mod m0001_foundation;
+mod m0002_directory;
 
 use sea_orm_migration::prelude::*;
 
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_directory::Migration),
+        ]
     }
 }
