@@ -203,6 +203,29 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Any method, an optional token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.call("DELETE", path, Some(token), None).await
+    }
+
     pub async fn put_json(&self, path: &str, body: &Value, token: &str) -> Reply {
         self.send(self.http.put(self.url(path)).json(body).bearer_auth(token))
             .await
