@@ -44,3 +44,36 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .ok_or(ApiError::NotAuthenticated)
     }
 }
+
+impl Caller {
+    /// The caller's local date today.
+    pub fn today(&self, now: i64) -> chrono::NaiveDate {
+        let zone = davomat_core::zone::CompanyZone::named_or_default(&self.time_zone);
+        zone.date_of(now).unwrap_or_default()
+    }
+
+    /// The caller as the author of an activity-log row (their employee's full name).
+    pub async fn actor(
+        &self,
+        store: &davomat_store::Store,
+    ) -> Result<davomat_store::activity::Actor, ApiError> {
+        let full_name = match self.employee_id {
+            Some(id) => match davomat_store::employees::full_name_of(
+                store.connection(),
+                self.company_id,
+                id,
+            )
+            .await
+            {
+                Ok(name) if !name.is_empty() => name,
+                Ok(_) | Err(davomat_store::StoreError::NotFound) => self.email.clone(),
+                Err(err) => return Err(err.into()),
+            },
+            None => self.email.clone(),
+        };
+        Ok(davomat_store::activity::Actor {
+            user_id: self.user_id,
+            full_name,
+        })
+    }
+}

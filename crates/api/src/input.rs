@@ -62,6 +62,11 @@ impl Fields {
         }
     }
 
+    /// The fields as a JSON object, for parsers that read nested structures.
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.0.clone()
+    }
+
     pub fn raw(&self, name: &str) -> Option<&Value> {
         self.0.get(name).filter(|v| !v.is_null())
     }
@@ -229,6 +234,21 @@ fn parse_form(bytes: &[u8]) -> Map<String, Value> {
         }
     }
     map
+}
+
+/// The fields of a request's body (JSON or form), read up to the default limit.
+pub async fn body_fields(request: axum::extract::Request) -> Result<Fields, ApiError> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(body, BODY_LIMIT).await?;
+    Fields::from_body(&parts.headers, &bytes)
+}
+
+/// An id in the path: anything but a positive integer names nothing (404/3000).
+pub fn path_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Reads a body up to `limit` bytes: 413 past it, 400 when the stream breaks.

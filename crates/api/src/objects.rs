@@ -1,24 +1,18 @@
 //! Response objects that several resources share: the Employee object of the reference.
 
-use davomat_core::person::full_name;
-use davomat_store::profiles::EmployeeCard;
+use davomat_store::employees::{EmployeeCard, NamedRef};
 use serde_json::{Value, json};
 
 /// The Employee object (reference: Objects → Employee), every field present. Unset
 /// text fields are `""`; `notes`, `birth_date`, `gender` may be `null`. Payroll and
 /// photo fields are `null` until those features hold data for the employee.
 pub fn employee(card: &EmployeeCard) -> Value {
-    let locations: Vec<Value> = card
-        .locations
-        .iter()
-        .map(|l| json!({"id": l.id, "title": l.title}))
-        .collect();
     json!({
         "id": card.id,
         "last_name": card.last_name,
         "first_name": card.first_name,
         "patronymic": card.patronymic,
-        "full_name": full_name(&card.last_name, &card.first_name, &card.patronymic),
+        "full_name": card.full_name,
         "gender": card.gender,
         "photos": Value::Null,
         "start_date": card.start_date.to_string(),
@@ -30,6 +24,7 @@ pub fn employee(card: &EmployeeCard) -> Value {
         "home_phone": card.home_phone,
         "work_phone": card.work_phone,
         "notes": card.notes,
+        "bank_book": card.bank_book,
         "mobile_phone": card.mobile_phone,
         "qrcode": card.qrcode,
         "user": match (card.user_id, &card.user_email) {
@@ -37,11 +32,17 @@ pub fn employee(card: &EmployeeCard) -> Value {
             _ => Value::Null,
         },
         "department": {"id": card.department_id, "title": card.department_title},
-        "positions": [],
+        "positions": named(&card.positions),
         "schedule": {"id": card.schedule_id, "title": card.schedule_title, "type": card.schedule_kind},
-        "locations": locations,
+        "locations": named(&card.locations),
         "lastEmployeeSalaryRate": Value::Null,
         "lastPersonPayroll": Value::Null,
         "lastPersonFine": Value::Null,
     })
+}
+
+fn named(refs: &[NamedRef]) -> Value {
+    refs.iter()
+        .map(|r| json!({"id": r.id, "title": r.title}))
+        .collect()
 }

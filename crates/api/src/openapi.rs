@@ -218,7 +218,7 @@ fn schemas() -> Value {
             "start_date": {"type": "string", "format": "date"}, "schedule_start_date": {"type": "string", "format": "date"},
             "pin_code": {"type": "string"}, "tab_number": {"type": "string"},
             "birth_date": {"type": ["string", "null"]}, "home_address": {"type": "string"},
-            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]},
+            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]}, "bank_book": {"type": "string"},
             "mobile_phone": {"type": "string"}, "qrcode": {"type": "string"},
             "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}},
             "department": named_ref, "positions": {"type": "array", "items": named_ref},

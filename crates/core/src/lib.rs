@@ -10,6 +10,7 @@ pub mod lang;
 pub mod page;
 pub mod person;
 pub mod role;
+pub mod schedule;
 pub mod status;
 pub mod token;
 pub mod validation;

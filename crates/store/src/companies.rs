@@ -260,12 +260,15 @@ pub async fn insert_employee(
         "{:010}",
         u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0) % 10_000_000_000
     );
+    let names = crate::employees::NameForms::of(&seed.last_name, &seed.first_name, "");
     let id = sql::insert(
         conn,
         "INSERT INTO employees (company_id, first_name, last_name, patronymic, gender, birth_date, \
          start_date, schedule_start_date, pin_code, qrcode, tab_number, home_address, home_phone, \
-         work_phone, mobile_phone, notes, department_id, schedule_id, status, created_at) \
-         VALUES ($1, $2, $3, '', NULL, NULL, $4, $4, $5, $6, '', '', '', '', '', NULL, $7, $8, 'active', $9)",
+         work_phone, mobile_phone, notes, bank_book, full_name, search_name, first_letter, \
+         department_id, schedule_id, status, created_at) \
+         VALUES ($1, $2, $3, '', NULL, NULL, $4, $4, $5, $6, '', '', '', '', '', NULL, '', $10, $11, $12, \
+         $7, $8, 'active', $9)",
         vec![
             seed.company_id.into(),
             seed.first_name.clone().into(),
@@ -276,7 +279,17 @@ pub async fn insert_employee(
             seed.department_id.into(),
             seed.schedule_id.into(),
             now.into(),
+            names.full_name.into(),
+            names.search_name.into(),
+            names.first_letter.into(),
         ],
+    )
+    .await?;
+    sql::execute(
+        conn,
+        "INSERT INTO employee_departments (employee_id, department_id, start_date, end_date, created_at) \
+         VALUES ($1, $2, $3, NULL, $4)",
+        vec![id.into(), seed.department_id.into(), seed.start_date.into(), now.into()],
     )
     .await?;
     for location_id in &seed.location_ids {

@@ -68,6 +68,11 @@ impl Store {
         &self.db
     }
 
+    /// Starts a transaction: a change and its activity-log row are written in one.
+    pub async fn begin(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
+        Ok(sea_orm::TransactionTrait::begin(&self.db).await?)
+    }
+
     /// The connection, for composing several writes in one transaction.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db

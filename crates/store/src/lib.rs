@@ -10,10 +10,16 @@ pub mod clients;
 pub mod companies;
 mod connect;
 pub mod demo;
+pub mod departments;
+pub mod devices;
+pub mod employees;
 mod error;
+pub mod locations;
 mod migration;
 pub mod password_resets;
+pub mod positions;
 pub mod profiles;
+pub mod schedules;
 pub mod scope;
 pub mod secrets;
 mod sql;
@@ -25,3 +31,8 @@ pub mod users;
 pub use connect::{Backend, Store, redact_url};
 pub use error::{StoreError, StoreResult};
 pub use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+/// Commits a transaction begun with [`Store::begin`].
+pub async fn commit(txn: DatabaseTransaction) -> StoreResult<()> {
+    Ok(txn.commit().await?)
+}

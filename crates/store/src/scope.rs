@@ -50,3 +50,22 @@ pub async fn employees_overseen(
     .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+/// The department and every department below it, when it belongs to the company
+/// (empty otherwise).
+pub async fn department_and_below(
+    store: &Store,
+    company: CompanyId,
+    department: i64,
+) -> StoreResult<Vec<i64>> {
+    let rows: Vec<IdRow> = sql::all(
+        store.conn(),
+        "WITH RECURSIVE below(id) AS ( \
+         SELECT id FROM departments WHERE id = $2 AND company_id = $1 \
+         UNION SELECT c.id FROM departments c JOIN below b ON c.pid = b.id WHERE c.company_id = $1) \
+         SELECT id FROM below ORDER BY id",
+        vec![company.0.into(), department.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}

@@ -32,7 +32,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 }
 
 async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    let account = profiles::account(&state.store, caller.company_id, caller.user_id).await?;
+    let today = caller.today(state.clock.now());
+    let account = profiles::account(&state.store, caller.company_id, caller.user_id, today).await?;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let employee = account.employee.as_ref().map(|card| {
         let mut object = objects::employee(card);

@@ -3,8 +3,14 @@
 //! the OpenAPI document and the router in step.
 
 mod accounts;
+mod departments;
+mod devices;
+mod employees;
+mod locations;
 mod oauth;
 mod password_reset;
+mod positions;
+mod schedules;
 mod service;
 mod user_activities;
 
@@ -75,6 +81,12 @@ pub fn table(state: AppState) -> RouteTable {
     let table = password_reset::routes(table);
     let table = accounts::routes(table);
     let table = user_activities::routes(table);
+    let table = departments::routes(table);
+    let table = positions::routes(table);
+    let table = locations::routes(table);
+    let table = schedules::routes(table);
+    let table = devices::routes(table);
+    let table = employees::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -85,6 +97,12 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         password_reset::operations(),
         accounts::operations(),
         user_activities::operations(),
+        departments::operations(),
+        positions::operations(),
+        locations::operations(),
+        schedules::operations(),
+        devices::operations(),
+        employees::operations(),
         service::operations(),
     ]
     .into_iter()

@@ -56,6 +56,7 @@ async fn the_account_shows_user_company_role_employee_and_settings() {
                     "home_phone": "",
                     "work_phone": "",
                     "notes": null,
+                    "bank_book": "",
                     "mobile_phone": "",
                     "qrcode": qrcode,
                     "user": {"id": user_id, "email": ADMIN_EMAIL},

@@ -3,7 +3,13 @@
 
 mod accounts;
 mod auth;
+mod departments;
+mod devices;
+mod employees;
 mod errors;
+mod locations;
+mod positions;
+mod schedules;
 mod service;
 mod support;
 mod user_activities;

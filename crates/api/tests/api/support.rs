@@ -275,6 +275,7 @@ impl TestApp {
             &self.store,
             self.company.company_id,
             self.company.admin_user_id,
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 4).expect("date"),
         )
         .await
         .expect("admin account")

@@ -130,6 +130,13 @@ impl MigrationTrait for Migration {
                 .col(text("work_phone"))
                 .col(text("mobile_phone"))
                 .col(text_null("notes"))
+                .col(text("bank_book"))
+                // Derived from the name parts on every write: the API's `full_name`, its
+                // lowercase form for case-insensitive search and sorting, and the first
+                // letter of the first name for `f=letter`.
+                .col(text("full_name"))
+                .col(text("search_name"))
+                .col(text("first_letter"))
                 .col(big_integer("department_id"))
                 .col(big_integer("schedule_id"))
                 .col(text("status"))
@@ -258,6 +265,7 @@ impl MigrationTrait for Migration {
             index("employees", &["company_id", "pin_code"], true),
             index("employees", &["company_id", "qrcode"], true),
             index("employees", &["department_id"], false),
+            index("employees", &["company_id", "search_name"], false),
             index("employee_locations", &["location_id"], false),
             index("users", &["company_id"], false),
             index("users", &["employee_id"], true),

@@ -29,9 +29,14 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
         let created = companies::create(&store, new_company("Admin@Example.com"), NOW)
             .await
             .expect("create");
-        let account = profiles::account(&store, created.company_id, created.admin_user_id)
-            .await
-            .expect("account");
+        let account = profiles::account(
+            &store,
+            created.company_id,
+            created.admin_user_id,
+            chrono::NaiveDate::from_ymd_opt(2025, 6, 15).expect("date"),
+        )
+        .await
+        .expect("account");
         assert_eq!(account.user.email, "admin@example.com", "{backend:?}");
         assert_eq!(account.user.role, 1);
         assert_eq!(account.user.company_name, "NEWMAX");

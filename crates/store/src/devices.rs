@@ -1,0 +1,193 @@
+//! Devices (terminals and phones) of a company, with the token each one uses for the
+//! device API (kept as its digest).
+
+use davomat_core::CompanyId;
+use davomat_core::page::PageRequest;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::{Store, StoreResult, sql};
+
+/// A device with the title of its location.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct DeviceRow {
+    pub id: i64,
+    pub serial_number: String,
+    pub kind: String,
+    pub location_id: Option<i64>,
+    pub location_name: Option<String>,
+    pub time_zone: String,
+    pub battery_level: Option<i64>,
+    pub os_type: Option<String>,
+    pub os_version: Option<String>,
+    pub app_version: Option<String>,
+    pub logged_user_name: Option<String>,
+    pub additional_button: bool,
+    pub save_image_gallery: bool,
+    pub front_camera: bool,
+    pub photo_audit: bool,
+    pub qr_code: bool,
+    pub last_request_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT d.id, d.serial_number, d.kind, d.location_id, l.title AS location_name, d.time_zone, \
+     d.battery_level, d.os_type, d.os_version, d.app_version, d.logged_user_name, d.additional_button, \
+     d.save_image_gallery, d.front_camera, d.photo_audit, d.qr_code, d.last_request_at \
+     FROM devices d LEFT JOIN locations l ON l.id = d.location_id";
+
+/// What an admin sets on a device.
+#[derive(Clone, Debug)]
+pub struct DeviceFields {
+    pub serial_number: String,
+    pub kind: String,
+    pub location_id: Option<i64>,
+    pub time_zone: String,
+    pub additional_button: bool,
+    pub save_image_gallery: bool,
+    pub front_camera: bool,
+    pub photo_audit: bool,
+    pub qr_code: bool,
+}
+
+/// One page of the company's devices by id, and the total.
+pub async fn list(
+    store: &Store,
+    company: CompanyId,
+    page: PageRequest,
+) -> StoreResult<(Vec<DeviceRow>, u64)> {
+    let total = sql::scalar(
+        store.conn(),
+        "SELECT count(*) FROM devices WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0) as u64;
+    let rows = sql::all(
+        store.conn(),
+        &format!(
+            "{SELECT} WHERE d.company_id = $1 ORDER BY d.id LIMIT {} OFFSET {}",
+            page.per_page,
+            page.offset()
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+/// One device of the company.
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: i64,
+) -> StoreResult<Option<DeviceRow>> {
+    sql::one(
+        conn,
+        &format!("{SELECT} WHERE d.id = $1 AND d.company_id = $2"),
+        vec![id.into(), company.0.into()],
+    )
+    .await
+}
+
+/// True when another device (anywhere on this server) has the serial number.
+pub async fn serial_taken(
+    conn: &impl ConnectionTrait,
+    serial: &str,
+    except: Option<i64>,
+) -> StoreResult<bool> {
+    Ok(sql::scalar(
+        conn,
+        "SELECT count(*) FROM devices WHERE serial_number = $1 AND id <> $2",
+        vec![serial.into(), except.unwrap_or(0).into()],
+    )
+    .await?
+    .unwrap_or(0)
+        > 0)
+}
+
+/// Inserts a device with the digest of its token and answers its id.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    fields: &DeviceFields,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<i64> {
+    sql::insert(
+        conn,
+        "INSERT INTO devices (company_id, serial_number, kind, location_id, time_zone, battery_level, os_type, \
+         os_version, app_version, logged_user_name, additional_button, save_image_gallery, front_camera, \
+         photo_audit, qr_code, last_request_at, token_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, NULL, NULL, $6, $7, $8, $9, $10, NULL, $11, $12)",
+        vec![
+            company.0.into(),
+            fields.serial_number.clone().into(),
+            fields.kind.clone().into(),
+            fields.location_id.into(),
+            fields.time_zone.clone().into(),
+            fields.additional_button.into(),
+            fields.save_image_gallery.into(),
+            fields.front_camera.into(),
+            fields.photo_audit.into(),
+            fields.qr_code.into(),
+            token_hash.into(),
+            now.into(),
+        ],
+    )
+    .await
+}
+
+/// Replaces what an admin sets on a device.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: i64,
+    fields: &DeviceFields,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE devices SET serial_number = $1, kind = $2, location_id = $3, time_zone = $4, additional_button = $5, \
+         save_image_gallery = $6, front_camera = $7, photo_audit = $8, qr_code = $9 WHERE id = $10 AND company_id = $11",
+        vec![
+            fields.serial_number.clone().into(),
+            fields.kind.clone().into(),
+            fields.location_id.into(),
+            fields.time_zone.clone().into(),
+            fields.additional_button.into(),
+            fields.save_image_gallery.into(),
+            fields.front_camera.into(),
+            fields.photo_audit.into(),
+            fields.qr_code.into(),
+            id.into(),
+            company.0.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a device.
+pub async fn delete(conn: &impl ConnectionTrait, company: CompanyId, id: i64) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "DELETE FROM devices WHERE id = $1 AND company_id = $2",
+        vec![id.into(), company.0.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// True when the location belongs to the company.
+pub async fn location_exists(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    location_id: i64,
+) -> StoreResult<bool> {
+    Ok(sql::scalar(
+        conn,
+        "SELECT count(*) FROM locations WHERE id = $1 AND company_id = $2",
+        vec![location_id.into(), company.0.into()],
+    )
+    .await?
+    .unwrap_or(0)
+        > 0)
+}

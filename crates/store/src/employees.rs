@@ -1,0 +1,344 @@
+//! Reading employees as the API shows them: one card, or a page of cards filtered,
+//! sorted and scoped in the query, loaded with a fixed number of queries whatever the
+//! page holds (the page, then its locations and positions in one query each).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use davomat_core::page::PageRequest;
+use davomat_core::person::full_name;
+use davomat_core::{CompanyId, EmployeeId};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+use crate::{StoreError, StoreResult, sql};
+
+/// The name forms kept beside the name parts, derived on every write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameForms {
+    pub full_name: String,
+    /// Lowercase full name: case-insensitive search and sorting alike on both backends.
+    pub search_name: String,
+    /// Uppercase first letter of the first name (`f=letter`).
+    pub first_letter: String,
+}
+
+impl NameForms {
+    pub fn of(last: &str, first: &str, patronymic: &str) -> NameForms {
+        let full_name = full_name(last, first, patronymic);
+        NameForms {
+            search_name: full_name.to_lowercase(),
+            first_letter: first
+                .trim()
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default(),
+            full_name,
+        }
+    }
+}
+
+/// An employee with the names of what it points at.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct EmployeeCard {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub full_name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub start_date: NaiveDate,
+    pub schedule_start_date: NaiveDate,
+    pub pin_code: String,
+    pub qrcode: String,
+    pub tab_number: String,
+    pub home_address: String,
+    pub home_phone: String,
+    pub work_phone: String,
+    pub mobile_phone: String,
+    pub notes: Option<String>,
+    pub bank_book: String,
+    pub status: String,
+    pub department_id: i64,
+    pub department_title: String,
+    pub schedule_id: i64,
+    pub schedule_title: String,
+    pub schedule_kind: i64,
+    pub user_id: Option<i64>,
+    pub user_email: Option<String>,
+    #[sea_orm(skip)]
+    pub locations: Vec<NamedRef>,
+    #[sea_orm(skip)]
+    pub positions: Vec<NamedRef>,
+}
+
+/// `{id, title}` of a referenced object.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct NamedRef {
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(FromQueryResult)]
+struct OwnedRef {
+    employee_id: i64,
+    id: i64,
+    title: String,
+}
+
+const CARD: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full_name, e.gender, e.birth_date, \
+     e.start_date, e.schedule_start_date, e.pin_code, e.qrcode, e.tab_number, e.home_address, e.home_phone, \
+     e.work_phone, e.mobile_phone, e.notes, e.bank_book, e.status, e.department_id, \
+     d.title AS department_title, e.schedule_id, s.title AS schedule_title, s.kind AS schedule_kind, \
+     u.id AS user_id, u.email AS user_email \
+     FROM employees e \
+     JOIN departments d ON d.id = e.department_id \
+     JOIN schedules s ON s.id = e.schedule_id \
+     LEFT JOIN users u ON u.employee_id = e.id";
+
+/// Who the caller may see, as the query applies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    Company,
+    Departments(Vec<i64>),
+    Only(Option<i64>),
+}
+
+/// Which employees by status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    Active,
+    Dismissed,
+    All,
+}
+
+/// The order of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    FullName,
+    StartDate,
+    BirthDate,
+}
+
+/// The filters of `GET /v1/employees`.
+#[derive(Clone, Debug)]
+pub struct EmployeeFilter {
+    pub visibility: Visibility,
+    pub status: StatusFilter,
+    /// Departments (sub-departments already expanded).
+    pub departments: Option<Vec<i64>>,
+    pub first_letter: Option<String>,
+    pub tab_number: Option<String>,
+    pub ids: Option<Vec<i64>>,
+    /// Lowercase substring of the full name.
+    pub name_contains: Option<String>,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "NULL".to_string()
+    } else {
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// The WHERE clause and its values (`$1` is the company).
+fn conditions(company: CompanyId, filter: &EmployeeFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["e.company_id = $1".to_string()];
+    let mut values: Vec<Value> = vec![company.0.into()];
+    match &filter.visibility {
+        Visibility::Company => {}
+        Visibility::Departments(ids) => {
+            clauses.push(format!("e.department_id IN ({})", id_list(ids)))
+        }
+        Visibility::Only(Some(id)) => clauses.push(format!("e.id = {id}")),
+        Visibility::Only(None) => clauses.push("1 = 0".to_string()),
+    }
+    match filter.status {
+        StatusFilter::Active => clauses.push("e.status = 'active'".to_string()),
+        StatusFilter::Dismissed => clauses.push("e.status = 'dismissed'".to_string()),
+        StatusFilter::All => {}
+    }
+    if let Some(ids) = &filter.departments {
+        clauses.push(format!("e.department_id IN ({})", id_list(ids)));
+    }
+    if let Some(ids) = &filter.ids {
+        clauses.push(format!("e.id IN ({})", id_list(ids)));
+    }
+    if let Some(letter) = &filter.first_letter {
+        values.push(letter.clone().into());
+        clauses.push(format!("e.first_letter = ${}", values.len()));
+    }
+    if let Some(tab) = &filter.tab_number {
+        values.push(tab.clone().into());
+        clauses.push(format!("e.tab_number = ${}", values.len()));
+    }
+    if let Some(part) = &filter.name_contains {
+        let escaped = part
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        values.push(format!("%{escaped}%").into());
+        clauses.push(format!("e.search_name LIKE ${} ESCAPE '\\'", values.len()));
+    }
+    (clauses.join(" AND "), values)
+}
+
+fn order_by(conn: &impl ConnectionTrait, filter: &EmployeeFilter) -> String {
+    let direction = if filter.descending { "DESC" } else { "ASC" };
+    // Byte order on both backends, so the two list employees alike.
+    let binary = match conn.get_database_backend() {
+        sea_orm::DbBackend::Postgres => " COLLATE \"C\"",
+        _ => "",
+    };
+    match filter.sort {
+        SortKey::FullName => format!("e.search_name{binary} {direction}, e.id {direction}"),
+        SortKey::StartDate => {
+            format!("e.start_date {direction}, e.search_name{binary} ASC, e.id ASC")
+        }
+        SortKey::BirthDate => {
+            let nulls = if filter.descending {
+                "NULLS LAST"
+            } else {
+                "NULLS FIRST"
+            };
+            format!("e.birth_date {direction} {nulls}, e.search_name{binary} ASC, e.id ASC")
+        }
+    }
+}
+
+/// One page of cards and the total number of matching employees.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    filter: &EmployeeFilter,
+    page: PageRequest,
+    today: NaiveDate,
+) -> StoreResult<(Vec<EmployeeCard>, u64)> {
+    let (clauses, values) = conditions(company, filter);
+    let total = sql::scalar(
+        conn,
+        &format!("SELECT count(*) FROM employees e WHERE {clauses}"),
+        values.clone(),
+    )
+    .await?
+    .unwrap_or(0) as u64;
+    let cards = sql::all(
+        conn,
+        &format!(
+            "{CARD} WHERE {clauses} ORDER BY {} LIMIT {} OFFSET {}",
+            order_by(conn, filter),
+            page.per_page,
+            page.offset()
+        ),
+        values,
+    )
+    .await?;
+    Ok((with_references(conn, cards, today).await?, total))
+}
+
+/// One employee of the company.
+pub async fn card(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+    today: NaiveDate,
+) -> StoreResult<EmployeeCard> {
+    let card: EmployeeCard = sql::one(
+        conn,
+        &format!("{CARD} WHERE e.id = $1 AND e.company_id = $2"),
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(with_references(conn, vec![card], today).await?.remove(0))
+}
+
+/// Fills the locations and current positions of the cards, one query each.
+async fn with_references(
+    conn: &impl ConnectionTrait,
+    mut cards: Vec<EmployeeCard>,
+    today: NaiveDate,
+) -> StoreResult<Vec<EmployeeCard>> {
+    if cards.is_empty() {
+        return Ok(cards);
+    }
+    let ids = id_list(&cards.iter().map(|c| c.id).collect::<Vec<_>>());
+    let locations: Vec<OwnedRef> = sql::all(
+        conn,
+        &format!(
+            "SELECT el.employee_id, l.id, l.title FROM employee_locations el JOIN locations l ON l.id = el.location_id \
+             WHERE el.employee_id IN ({ids}) ORDER BY l.id"
+        ),
+        vec![],
+    )
+    .await?;
+    let positions: Vec<OwnedRef> = sql::all(
+        conn,
+        &format!(
+            "SELECT ep.employee_id, p.id, p.title FROM employee_positions ep JOIN positions p ON p.id = ep.position_id \
+             WHERE ep.employee_id IN ({ids}) AND ep.start_date <= $1 AND (ep.end_date IS NULL OR ep.end_date >= $1) \
+             ORDER BY p.id"
+        ),
+        vec![today.into()],
+    )
+    .await?;
+    let mut by_employee: HashMap<i64, usize> = HashMap::new();
+    for (i, card) in cards.iter().enumerate() {
+        by_employee.insert(card.id, i);
+    }
+    for row in locations {
+        if let Some(&i) = by_employee.get(&row.employee_id) {
+            cards[i].locations.push(NamedRef {
+                id: row.id,
+                title: row.title,
+            });
+        }
+    }
+    for row in positions {
+        if let Some(&i) = by_employee.get(&row.employee_id) {
+            cards[i].positions.push(NamedRef {
+                id: row.id,
+                title: row.title,
+            });
+        }
+    }
+    Ok(cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_forms() {
+        let forms = NameForms::of("Oʻrinboyev", "ғайрат", "");
+        assert_eq!(forms.full_name, "Oʻrinboyev ғайрат");
+        assert_eq!(forms.search_name, "oʻrinboyev ғайрат");
+        assert_eq!(forms.first_letter, "Ғ");
+    }
+}
+
+#[derive(FromQueryResult)]
+struct NameRow {
+    full_name: String,
+}
+
+/// The full name of an employee of the company.
+pub async fn full_name_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+) -> StoreResult<String> {
+    let row: NameRow = sql::one(
+        conn,
+        "SELECT full_name FROM employees WHERE id = $1 AND company_id = $2",
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(row.full_name)
+}

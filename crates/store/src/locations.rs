@@ -1,0 +1,224 @@
+//! Locations (локации) of a company: offices with their coordinates as the text the
+//! client sent, a radius, an address and an IP address, each with the number of active
+//! employees linked to it and of devices placed at it; and the writes behind
+//! `/v1/locations`. Every function takes the company id; the writes take any connection
+//! so that the caller can put them and their activity row in one transaction.
+
+use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, LocationId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::{StoreError, StoreResult, sql};
+
+/// A location as the API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct Location {
+    pub id: i64,
+    pub title: String,
+    /// Latitude as sent; `""` when not set.
+    pub lat: String,
+    /// Longitude as sent; `""` when not set.
+    pub lon: String,
+    /// Metres.
+    pub radius: Option<i64>,
+    pub address: Option<String>,
+    pub ipv4: Option<String>,
+    /// Active employees linked to it.
+    pub count_employees: i64,
+    /// Devices placed at it.
+    pub count_devices: i64,
+}
+
+/// What a location is made of. `lat`/`lon` are `""` when not set; the other optional
+/// fields `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocationFields {
+    pub title: String,
+    pub lat: String,
+    pub lon: String,
+    pub radius: Option<i64>,
+    pub address: Option<String>,
+    pub ipv4: Option<String>,
+}
+
+/// The columns of [`Location`] selected from `locations l`.
+const COLUMNS: &str = "l.id, l.title, l.lat, l.lon, l.radius, l.address, l.ipv4, \
+     (SELECT count(*) FROM employee_locations el JOIN employees e ON e.id = el.employee_id \
+      WHERE el.location_id = l.id AND e.status = 'active') AS count_employees, \
+     (SELECT count(*) FROM devices dv WHERE dv.location_id = l.id) AS count_devices";
+
+#[derive(FromQueryResult)]
+struct TitleRow {
+    id: i64,
+    title: String,
+}
+
+/// One page of the company's locations by id, and the total.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    page: PageRequest,
+) -> StoreResult<(Vec<Location>, u64)> {
+    let total = sql::scalar(
+        conn,
+        "SELECT count(*) FROM locations WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0) as u64;
+    let rows = sql::all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM locations l WHERE l.company_id = $1 ORDER BY l.id LIMIT {} OFFSET {}",
+            page.per_page,
+            page.offset()
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+/// One location of the company, if it is one.
+#[tracing::instrument(skip_all, fields(company = company.0, location = id.0), err)]
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: LocationId,
+) -> StoreResult<Option<Location>> {
+    sql::one(
+        conn,
+        &format!("SELECT {COLUMNS} FROM locations l WHERE l.company_id = $1 AND l.id = $2"),
+        vec![company.0.into(), id.0.into()],
+    )
+    .await
+}
+
+/// True when a location of the company other than `except` already has this title.
+/// Titles compare trimmed and case-insensitively (any script).
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn title_taken(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    title: &str,
+    except: Option<LocationId>,
+) -> StoreResult<bool> {
+    let rows: Vec<TitleRow> = sql::all(
+        conn,
+        "SELECT id, title FROM locations WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?;
+    let wanted = title_key(title);
+    Ok(rows
+        .iter()
+        .any(|r| Some(LocationId(r.id)) != except && title_key(&r.title) == wanted))
+}
+
+fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
+}
+
+/// Inserts a location (title trimmed); answers its id. The caller has checked the fields.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    fields: &LocationFields,
+    now: i64,
+) -> StoreResult<LocationId> {
+    sql::insert(
+        conn,
+        "INSERT INTO locations (company_id, title, lat, lon, radius, address, ipv4, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        vec![
+            company.0.into(),
+            fields.title.trim().into(),
+            fields.lat.clone().into(),
+            fields.lon.clone().into(),
+            fields.radius.into(),
+            fields.address.clone().into(),
+            fields.ipv4.clone().into(),
+            now.into(),
+        ],
+    )
+    .await
+    .map(LocationId)
+}
+
+/// Replaces a location's fields. `NotFound` when it is not the company's.
+#[tracing::instrument(skip_all, fields(company = company.0, location = id.0), err)]
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: LocationId,
+    fields: &LocationFields,
+) -> StoreResult<()> {
+    let touched = sql::execute(
+        conn,
+        "UPDATE locations SET title = $1, lat = $2, lon = $3, radius = $4, address = $5, ipv4 = $6 \
+         WHERE company_id = $7 AND id = $8",
+        vec![
+            fields.title.trim().into(),
+            fields.lat.clone().into(),
+            fields.lon.clone().into(),
+            fields.radius.into(),
+            fields.address.clone().into(),
+            fields.ipv4.clone().into(),
+            company.0.into(),
+            id.0.into(),
+        ],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// True while any employee of the company, whatever their status, is linked to it.
+#[tracing::instrument(skip_all, fields(company = company.0, location = id.0), err)]
+pub async fn is_linked(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: LocationId,
+) -> StoreResult<bool> {
+    let linked = sql::scalar(
+        conn,
+        "SELECT count(*) FROM employee_locations el JOIN employees e ON e.id = el.employee_id \
+         WHERE e.company_id = $1 AND el.location_id = $2",
+        vec![company.0.into(), id.0.into()],
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(linked > 0)
+}
+
+/// Deletes a location (the caller has checked that no employee is linked); its devices
+/// stay, with no location. `NotFound` when it is not the company's.
+#[tracing::instrument(skip_all, fields(company = company.0, location = id.0), err)]
+pub async fn delete(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: LocationId,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE devices SET location_id = NULL WHERE company_id = $1 AND location_id = $2",
+        vec![company.0.into(), id.0.into()],
+    )
+    .await?;
+    let touched = sql::execute(
+        conn,
+        "DELETE FROM locations WHERE company_id = $1 AND id = $2",
+        vec![company.0.into(), id.0.into()],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
