@@ -134,6 +134,24 @@ impl MigrationTrait for Migration {
         for table in tables {
             manager.create_table(table).await?;
         }
+        // Lifecycle of an employee: the last day employed (a future one is a pending
+        // dismissal) and a pending re-hire with what it will set.
+        let lifecycle = [
+            Table::alter().table("employees").add_column(date_null("dismissal_date")).to_owned(),
+            Table::alter().table("employees").add_column(date_null("recovery_date")).to_owned(),
+            Table::alter().table("employees").add_column(text_null("recovery_plan")).to_owned(),
+        ];
+        for statement in lifecycle {
+            manager.alter_table(statement).await?;
+        }
+        // A tab number is unique in the company when set.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ix_employees_company_id_tab_number ON employees (company_id, tab_number) \
+                 WHERE tab_number <> ''",
+            )
+            .await?;
         for statement in [
             index("positions", &["company_id"], false),
             index("employee_positions", &["employee_id", "start_date"], false),
