@@ -54,6 +54,16 @@ pub enum Message {
 }
 
 impl Message {
+    /// The title of the company object a change is about, if it is about one.
+    pub fn object_title(&self) -> Option<&str> {
+        match self {
+            Message::Created { title, .. }
+            | Message::Updated { title, .. }
+            | Message::Deleted { title, .. } => Some(title),
+            Message::EmployeeAdded { .. } | Message::RoleAssigned { .. } => None,
+        }
+    }
+
     /// The sentence, starting with the actor's name as the reference's samples do.
     pub fn render(&self, actor: &str, lang: Lang) -> String {
         let actor = if actor.is_empty() {

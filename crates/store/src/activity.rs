@@ -27,6 +27,29 @@ pub struct NewActivity {
     pub message: Message,
 }
 
+impl NewActivity {
+    /// A change to a company object (department, position, schedule…): `object_id` is
+    /// the object, `assigned` its title (the reference: "the name of the new position,
+    /// department, etc.").
+    pub fn object_change(
+        company_id: CompanyId,
+        actor: Actor,
+        action_name: &'static str,
+        object_id: i64,
+        message: Message,
+    ) -> Self {
+        NewActivity {
+            company_id,
+            actor: Some(actor),
+            action_name,
+            object_id: Some(object_id),
+            person_id: None,
+            assigned: message.object_title().map(str::to_string),
+            message,
+        }
+    }
+}
+
 /// Writes the row on the given connection or transaction, its message in `lang`.
 pub async fn record(
     conn: &impl ConnectionTrait,

@@ -16,7 +16,7 @@ use axum::http::{Method, StatusCode};
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_core::{DepartmentId, Role};
-use davomat_store::activity::{self, Actor, NewActivity};
+use davomat_store::activity::{self, NewActivity};
 use davomat_store::departments::{self, DepartmentFields, DepartmentRow};
 use davomat_store::{DatabaseTransaction, StoreError};
 use serde_json::{Value, json};
@@ -213,25 +213,6 @@ async fn begin(state: &AppState, caller: &Caller) -> ApiResult<DatabaseTransacti
     Ok(txn)
 }
 
-/// One activity row about a department.
-fn entry(
-    caller: &Caller,
-    actor: &Actor,
-    action: &'static str,
-    id: i64,
-    message: Message,
-) -> NewActivity {
-    NewActivity {
-        company_id: caller.company_id,
-        actor: Some(actor.clone()),
-        action_name: action,
-        object_id: Some(id),
-        person_id: None,
-        assigned: None,
-        message,
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -276,7 +257,13 @@ async fn create(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "createdDepartment", id.0, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "createdDepartment",
+            id.0,
+            message,
+        ),
         caller.company_lang,
         state.clock.now(),
     )
@@ -357,7 +344,13 @@ async fn update(
         };
         activity::record(
             &txn,
-            entry(&caller, &actor, "updatedDepartment", id.0, message),
+            NewActivity::object_change(
+                caller.company_id,
+                actor.clone(),
+                "updatedDepartment",
+                id.0,
+                message,
+            ),
             caller.company_lang,
             state.clock.now(),
         )
@@ -404,7 +397,13 @@ async fn delete(
         };
         activity::record(
             &txn,
-            entry(&caller, &actor, "deletedDepartment", row.id, message),
+            NewActivity::object_change(
+                caller.company_id,
+                actor.clone(),
+                "deletedDepartment",
+                row.id,
+                message,
+            ),
             caller.company_lang,
             now,
         )

@@ -185,24 +185,6 @@ async fn read_device(
     })
 }
 
-fn change(
-    caller: &Caller,
-    actor: davomat_store::activity::Actor,
-    action: &'static str,
-    id: i64,
-    message: Message,
-) -> NewActivity {
-    NewActivity {
-        company_id: caller.company_id,
-        actor: Some(actor),
-        action_name: action,
-        object_id: Some(id),
-        person_id: None,
-        assigned: None,
-        message,
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -225,8 +207,8 @@ async fn create(
     let title = fields.serial_number.clone();
     activity::record(
         &txn,
-        change(
-            &caller,
+        NewActivity::object_change(
+            caller.company_id,
             actor,
             "createDevice",
             id,
@@ -267,8 +249,8 @@ async fn update(
     let title = fields.serial_number.clone();
     activity::record(
         &txn,
-        change(
-            &caller,
+        NewActivity::object_change(
+            caller.company_id,
             actor,
             "updateDevice",
             id,
@@ -308,8 +290,8 @@ async fn delete(
     let title = current.serial_number;
     activity::record(
         &txn,
-        change(
-            &caller,
+        NewActivity::object_change(
+            caller.company_id,
             actor,
             "deleteDevice",
             id,

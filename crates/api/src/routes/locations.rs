@@ -18,12 +18,12 @@ use axum::http::{Method, StatusCode};
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_core::{LocationId, Role};
-use davomat_store::activity;
+use davomat_store::activity::{self, NewActivity};
 use davomat_store::locations::{self, Location, LocationFields};
 use serde_json::{Value, json};
 
 use super::RouteTable;
-use super::positions::{entry, read_fields};
+use super::positions::read_fields;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
@@ -66,7 +66,7 @@ pub fn routes(table: RouteTable) -> RouteTable {
 }
 
 /// The Location object of the reference, plus `ipv4` so that what was set can be read.
-fn object(location: &Location) -> Value {
+pub(crate) fn object(location: &Location) -> Value {
     json!({
         "id": location.id,
         "title": location.title,
@@ -312,7 +312,13 @@ async fn create(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "createdLocation", id.0, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "createdLocation",
+            id.0,
+            message,
+        ),
         caller.company_lang,
         now,
     )
@@ -374,7 +380,13 @@ async fn update(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "updatedLocation", id.0, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "updatedLocation",
+            id.0,
+            message,
+        ),
         caller.company_lang,
         state.clock.now(),
     )
@@ -409,7 +421,13 @@ async fn delete(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "deletedLocation", id.0, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "deletedLocation",
+            id.0,
+            message,
+        ),
         caller.company_lang,
         state.clock.now(),
     )

@@ -19,7 +19,7 @@ use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::StoreError;
-use davomat_store::activity::{self, Actor, NewActivity};
+use davomat_store::activity::{self, NewActivity};
 use davomat_store::positions::{self, Position, PositionFields};
 use serde_json::{Value, json};
 
@@ -75,25 +75,6 @@ pub(super) async fn read_fields(request: Request) -> ApiResult<(Fields, axum::bo
     let bytes = read_body(body, BODY_LIMIT).await?;
     let fields = Fields::from_body(&parts.headers, &bytes)?;
     Ok((fields, bytes))
-}
-
-/// One activity row about a company object.
-pub(super) fn entry(
-    caller: &Caller,
-    actor: &Actor,
-    action: &'static str,
-    id: i64,
-    message: Message,
-) -> NewActivity {
-    NewActivity {
-        company_id: caller.company_id,
-        actor: Some(actor.clone()),
-        action_name: action,
-        object_id: Some(id),
-        person_id: None,
-        assigned: None,
-        message,
-    }
 }
 
 async fn list(
@@ -160,7 +141,13 @@ async fn create(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "createdPosition", id, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "createdPosition",
+            id,
+            message,
+        ),
         caller.company_lang,
         now,
     )
@@ -227,7 +214,13 @@ async fn update(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "updatedPosition", id, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "updatedPosition",
+            id,
+            message,
+        ),
         caller.company_lang,
         state.clock.now(),
     )
@@ -268,7 +261,13 @@ async fn delete(
     };
     activity::record(
         &txn,
-        entry(&caller, &actor, "deletedPosition", id, message),
+        NewActivity::object_change(
+            caller.company_id,
+            actor.clone(),
+            "deletedPosition",
+            id,
+            message,
+        ),
         caller.company_lang,
         state.clock.now(),
     )

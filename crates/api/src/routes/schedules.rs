@@ -133,18 +133,16 @@ async fn create(
     .await?;
     activity::record(
         &txn,
-        NewActivity {
-            company_id: caller.company_id,
-            actor: Some(actor),
-            action_name: "createdSchedule",
-            object_id: Some(id),
-            person_id: None,
-            assigned: Some(title.clone()),
-            message: Message::Created {
+        NewActivity::object_change(
+            caller.company_id,
+            actor,
+            "createdSchedule",
+            id,
+            Message::Created {
                 kind: ObjectKind::Schedule,
                 title,
             },
-        },
+        ),
         caller.company_lang,
         now,
     )
@@ -182,18 +180,16 @@ async fn update(
     .await?;
     activity::record(
         &txn,
-        NewActivity {
-            company_id: caller.company_id,
-            actor: Some(actor),
-            action_name: "updatedSchedule",
-            object_id: Some(id),
-            person_id: None,
-            assigned: Some(title.clone()),
-            message: Message::Updated {
+        NewActivity::object_change(
+            caller.company_id,
+            actor,
+            "updatedSchedule",
+            id,
+            Message::Updated {
                 kind: ObjectKind::Schedule,
                 title,
             },
-        },
+        ),
         caller.company_lang,
         now,
     )
@@ -224,18 +220,16 @@ async fn delete(
     schedules::delete(&txn, caller.company_id, id).await?;
     activity::record(
         &txn,
-        NewActivity {
-            company_id: caller.company_id,
-            actor: Some(actor),
-            action_name: "deletedSchedule",
-            object_id: Some(id),
-            person_id: None,
-            assigned: Some(row.title.clone()),
-            message: Message::Deleted {
+        NewActivity::object_change(
+            caller.company_id,
+            actor,
+            "deletedSchedule",
+            id,
+            Message::Deleted {
                 kind: ObjectKind::Schedule,
                 title: row.title,
             },
-        },
+        ),
         caller.company_lang,
         now,
     )

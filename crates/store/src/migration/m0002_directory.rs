@@ -4,36 +4,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{foreign_key, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn foreign_key(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(on_delete)
-        .to_owned()
-}
-
-fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut statement = Index::create();
-    statement
-        .name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table);
-    for column in columns {
-        statement.col(*column);
-    }
-    if unique {
-        statement.unique();
-    }
-    statement.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -137,9 +111,18 @@ impl MigrationTrait for Migration {
         // Lifecycle of an employee: the last day employed (a future one is a pending
         // dismissal) and a pending re-hire with what it will set.
         let lifecycle = [
-            Table::alter().table("employees").add_column(date_null("dismissal_date")).to_owned(),
-            Table::alter().table("employees").add_column(date_null("recovery_date")).to_owned(),
-            Table::alter().table("employees").add_column(text_null("recovery_plan")).to_owned(),
+            Table::alter()
+                .table("employees")
+                .add_column(date_null("dismissal_date"))
+                .to_owned(),
+            Table::alter()
+                .table("employees")
+                .add_column(date_null("recovery_date"))
+                .to_owned(),
+            Table::alter()
+                .table("employees")
+                .add_column(text_null("recovery_plan"))
+                .to_owned(),
         ];
         for statement in lifecycle {
             manager.alter_table(statement).await?;

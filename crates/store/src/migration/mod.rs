@@ -20,3 +20,53 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// A foreign key whose rows go with the row they point at.
+pub(super) fn reference(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+) -> ForeignKeyCreateStatement {
+    foreign_key(table, column, target, ForeignKeyAction::Cascade)
+}
+
+/// A foreign key that keeps its target from being deleted while in use.
+pub(super) fn restricting(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+) -> ForeignKeyCreateStatement {
+    foreign_key(table, column, target, ForeignKeyAction::Restrict)
+}
+
+pub(super) fn foreign_key(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+pub(super) fn index(
+    table: &'static str,
+    columns: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
+    let mut statement = Index::create();
+    statement
+        .name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
+    for column in columns {
+        statement.col(*column);
+    }
+    if unique {
+        statement.unique();
+    }
+    statement.to_owned()
+}
