@@ -43,14 +43,94 @@ impl ObjectKind {
     }
 }
 
+/// A step of an employee's lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifecycleAction {
+    Dismissed,
+    DismissalCancelled,
+    Recovered,
+    RecoveryCancelled,
+    Removed,
+    TransferCancelled,
+    PositionCancelled,
+}
+
+impl LifecycleAction {
+    fn verb(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (LifecycleAction::Dismissed, Lang::Ru) => "уволил(а) сотрудника",
+            (LifecycleAction::DismissalCancelled, Lang::Ru) => "отменил(а) увольнение сотрудника",
+            (LifecycleAction::Recovered, Lang::Ru) => "восстановил(а) сотрудника",
+            (LifecycleAction::RecoveryCancelled, Lang::Ru) => {
+                "отменил(а) восстановление сотрудника"
+            }
+            (LifecycleAction::Removed, Lang::Ru) => "удалил(а) сотрудника",
+            (LifecycleAction::TransferCancelled, Lang::Ru) => {
+                "отменил(а) перевод в другой отдел сотрудника"
+            }
+            (LifecycleAction::PositionCancelled, Lang::Ru) => {
+                "отменил(а) назначение на должность сотрудника"
+            }
+            (LifecycleAction::Dismissed, Lang::En) => "dismissed the employee",
+            (LifecycleAction::DismissalCancelled, Lang::En) => {
+                "cancelled the dismissal of the employee"
+            }
+            (LifecycleAction::Recovered, Lang::En) => "re-hired the employee",
+            (LifecycleAction::RecoveryCancelled, Lang::En) => {
+                "cancelled the re-hire of the employee"
+            }
+            (LifecycleAction::Removed, Lang::En) => "removed the employee",
+            (LifecycleAction::TransferCancelled, Lang::En) => {
+                "cancelled the pending transfer of the employee"
+            }
+            (LifecycleAction::PositionCancelled, Lang::En) => {
+                "cancelled the pending position of the employee"
+            }
+            (LifecycleAction::Dismissed, Lang::Uz) => "xodimni ishdan boʻshatdi:",
+            (LifecycleAction::DismissalCancelled, Lang::Uz) => {
+                "xodimning ishdan boʻshatilishini bekor qildi:"
+            }
+            (LifecycleAction::Recovered, Lang::Uz) => "xodimni ishga qayta tikladi:",
+            (LifecycleAction::RecoveryCancelled, Lang::Uz) => {
+                "xodimning qayta tiklanishini bekor qildi:"
+            }
+            (LifecycleAction::Removed, Lang::Uz) => "xodimni oʻchirdi:",
+            (LifecycleAction::TransferCancelled, Lang::Uz) => {
+                "xodimning boshqa boʻlimga oʻtkazilishini bekor qildi:"
+            }
+            (LifecycleAction::PositionCancelled, Lang::Uz) => {
+                "xodimning lavozimga tayinlanishini bekor qildi:"
+            }
+        }
+    }
+}
+
 /// One human-readable activity message. The acting user's name is prefixed when rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    EmployeeAdded { name: String },
-    RoleAssigned { name: String, role: Role },
-    Created { kind: ObjectKind, title: String },
-    Updated { kind: ObjectKind, title: String },
-    Deleted { kind: ObjectKind, title: String },
+    EmployeeAdded {
+        name: String,
+    },
+    RoleAssigned {
+        name: String,
+        role: Role,
+    },
+    Created {
+        kind: ObjectKind,
+        title: String,
+    },
+    Updated {
+        kind: ObjectKind,
+        title: String,
+    },
+    Deleted {
+        kind: ObjectKind,
+        title: String,
+    },
+    Lifecycle {
+        action: LifecycleAction,
+        name: String,
+    },
 }
 
 impl Message {
@@ -60,7 +140,9 @@ impl Message {
             Message::Created { title, .. }
             | Message::Updated { title, .. }
             | Message::Deleted { title, .. } => Some(title),
-            Message::EmployeeAdded { .. } | Message::RoleAssigned { .. } => None,
+            Message::EmployeeAdded { .. }
+            | Message::RoleAssigned { .. }
+            | Message::Lifecycle { .. } => None,
         }
     }
 
@@ -72,6 +154,9 @@ impl Message {
             actor
         };
         match (self, lang) {
+            (Message::Lifecycle { action, name }, _) => {
+                format!("{actor} {} {name}", action.verb(lang))
+            }
             (Message::EmployeeAdded { name }, Lang::Ru) => {
                 format!("{actor} добавил(а) сотрудника {name}")
             }

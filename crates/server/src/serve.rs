@@ -52,6 +52,7 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
     let state = AppState::new(store.clone(), config, Clock::system(), limiter, mailer);
     state.maintenance.refresh().await;
     state.maintenance.spawn_watcher();
+    spawn_day_rollover(store.clone());
 
     let local = api.local_addr().map_err(|e| e.to_string())?;
     let base_url = settings
@@ -103,6 +104,21 @@ fn print_demo(base_url: &str, c: &demo::DemoCredentials) {
          API documentation: {base_url}/docs\n",
         c.client_id, c.client_secret, c.admin_email, c.admin_password
     );
+}
+
+/// Once a minute, lets the day pass for every company: pending dismissals and re-hires
+/// whose date has come take effect.
+fn spawn_day_rollover(store: davomat_store::Store) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) =
+                davomat_store::employees::lifecycle::apply_due_everywhere(&store, now()).await
+            {
+                tracing::warn!(error = %err, "pending employee changes not applied; retrying in a minute");
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 
 use crate::activity::{self, NewActivity};
 use crate::clients::{self, ClientCredentials};
+use crate::employees::create::NewEmployee;
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
 /// What `company create` is given.
@@ -230,7 +231,8 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
     })
 }
 
-/// What a new employee row needs (the full employee comes with the directory).
+/// The few fields a fixture or the company's admin starts with; the rest of the
+/// employee is unset (see [`crate::employees::create::NewEmployee`] for all of them).
 #[derive(Clone, Debug)]
 pub struct EmployeeSeed {
     pub company_id: i64,
@@ -242,65 +244,30 @@ pub struct EmployeeSeed {
     pub start_date: chrono::NaiveDate,
 }
 
-/// Inserts an active employee with generated `pin_code` and `qrcode`.
+impl From<&EmployeeSeed> for NewEmployee {
+    fn from(seed: &EmployeeSeed) -> Self {
+        NewEmployee {
+            company_id: seed.company_id,
+            first_name: seed.first_name.clone(),
+            last_name: seed.last_name.clone(),
+            department_id: seed.department_id,
+            schedule_id: seed.schedule_id,
+            location_ids: seed.location_ids.clone(),
+            start_date: seed.start_date,
+            schedule_start_date: seed.start_date,
+            ..NewEmployee::default()
+        }
+    }
+}
+
+/// Inserts an active employee with generated `pin_code` and `qrcode`, through the one
+/// insert every employee goes through ([`crate::employees::create::insert`]).
 pub async fn insert_employee(
     conn: &impl ConnectionTrait,
     seed: &EmployeeSeed,
     now: i64,
 ) -> StoreResult<i64> {
-    let next_pin = sql::scalar(
-        conn,
-        "SELECT count(*) FROM employees WHERE company_id = $1",
-        vec![seed.company_id.into()],
-    )
-    .await?
-    .unwrap_or(0)
-        + 1001;
-    let qrcode = format!(
-        "{:010}",
-        u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0) % 10_000_000_000
-    );
-    let names = crate::employees::NameForms::of(&seed.last_name, &seed.first_name, "");
-    let id = sql::insert(
-        conn,
-        "INSERT INTO employees (company_id, first_name, last_name, patronymic, gender, birth_date, \
-         start_date, schedule_start_date, pin_code, qrcode, tab_number, home_address, home_phone, \
-         work_phone, mobile_phone, notes, bank_book, full_name, search_name, first_letter, \
-         department_id, schedule_id, status, created_at) \
-         VALUES ($1, $2, $3, '', NULL, NULL, $4, $4, $5, $6, '', '', '', '', '', NULL, '', $10, $11, $12, \
-         $7, $8, 'active', $9)",
-        vec![
-            seed.company_id.into(),
-            seed.first_name.clone().into(),
-            seed.last_name.clone().into(),
-            seed.start_date.into(),
-            next_pin.to_string().into(),
-            qrcode.into(),
-            seed.department_id.into(),
-            seed.schedule_id.into(),
-            now.into(),
-            names.full_name.into(),
-            names.search_name.into(),
-            names.first_letter.into(),
-        ],
-    )
-    .await?;
-    sql::execute(
-        conn,
-        "INSERT INTO employee_departments (employee_id, department_id, start_date, end_date, created_at) \
-         VALUES ($1, $2, $3, NULL, $4)",
-        vec![id.into(), seed.department_id.into(), seed.start_date.into(), now.into()],
-    )
-    .await?;
-    for location_id in &seed.location_ids {
-        sql::execute(
-            conn,
-            "INSERT INTO employee_locations (employee_id, location_id) VALUES ($1, $2)",
-            vec![id.into(), (*location_id).into()],
-        )
-        .await?;
-    }
-    Ok(id)
+    crate::employees::create::insert(conn, &NewEmployee::from(seed), now).await
 }
 
 /// What a new login user needs.

@@ -69,3 +69,101 @@ pub async fn department_and_below(
     .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+/// A company object that requests refer to by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Referent {
+    Department,
+    Schedule,
+    Location,
+    Position,
+}
+
+impl Referent {
+    fn table(self) -> &'static str {
+        match self {
+            Referent::Department => "departments",
+            Referent::Schedule => "schedules",
+            Referent::Location => "locations",
+            Referent::Position => "positions",
+        }
+    }
+}
+
+/// The ids among `ids` that do not name an object of this kind in the company.
+pub async fn unknown_ids(
+    conn: &impl sea_orm::ConnectionTrait,
+    referent: Referent,
+    company: CompanyId,
+    ids: &[i64],
+) -> StoreResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows: Vec<IdRow> = sql::all(
+        conn,
+        &format!(
+            "SELECT id FROM {} WHERE company_id = $1 AND id IN ({list})",
+            referent.table()
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| !rows.iter().any(|r| r.id == *id))
+        .collect())
+}
+
+/// Every location id of the company (`"*"` in requests).
+pub async fn all_location_ids(
+    conn: &impl sea_orm::ConnectionTrait,
+    company: CompanyId,
+) -> StoreResult<Vec<i64>> {
+    let rows: Vec<IdRow> = sql::all(
+        conn,
+        "SELECT id FROM locations WHERE company_id = $1 ORDER BY id",
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// True when another employee of the company has the tab number.
+pub async fn tab_number_taken(
+    conn: &impl sea_orm::ConnectionTrait,
+    company: CompanyId,
+    tab_number: &str,
+    except: Option<i64>,
+) -> StoreResult<bool> {
+    Ok(sql::scalar(
+        conn,
+        "SELECT count(*) FROM employees WHERE company_id = $1 AND tab_number = $2 AND id <> $3",
+        vec![
+            company.0.into(),
+            tab_number.into(),
+            except.unwrap_or(0).into(),
+        ],
+    )
+    .await?
+    .unwrap_or(0)
+        > 0)
+}
+
+/// True when one more active employee would pass the company's employee limit.
+pub async fn employee_limit_reached(
+    conn: &impl sea_orm::ConnectionTrait,
+    company: CompanyId,
+) -> StoreResult<bool> {
+    Ok(sql::scalar(
+        conn,
+        "SELECT count(*) FROM companies c WHERE c.id = $1 AND c.employee_limit IS NOT NULL \
+         AND (SELECT count(*) FROM employees e WHERE e.company_id = c.id AND e.status = 'active') >= c.employee_limit",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0)
+        > 0)
+}

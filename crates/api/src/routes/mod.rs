@@ -87,6 +87,8 @@ pub fn table(state: AppState) -> RouteTable {
     let table = schedules::routes(table);
     let table = devices::routes(table);
     let table = employees::routes(table);
+    let table = employees::lifecycle::routes(table);
+    let table = employees::history::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -103,6 +105,8 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         schedules::operations(),
         devices::operations(),
         employees::operations(),
+        employees::lifecycle::operations(),
+        employees::history::operations(),
         service::operations(),
     ]
     .into_iter()

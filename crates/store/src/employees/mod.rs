@@ -2,6 +2,11 @@
 //! sorted and scoped in the query, loaded with a fixed number of queries whatever the
 //! page holds (the page, then its locations and positions in one query each).
 
+pub mod create;
+pub mod history;
+pub mod lifecycle;
+pub mod lookups;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -1,5 +1,11 @@
 //! Employees, read side: `GET /v1/employees` (the caller's scope, with the reference's
-//! filters and sorting) and `GET /v1/employees/{id}` (`{"success": true, "data": …}`).
+//! filters and sorting) and `GET /v1/employees/{id}` (`{"success": true, "data": …}`);
+//! hiring in [`create`], the bare lists `/letter` and `/{id}/locations` in [`lookups`].
+
+mod create;
+pub mod history;
+pub mod lifecycle;
+mod lookups;
 
 use std::collections::HashMap;
 
@@ -29,6 +35,24 @@ pub fn routes(table: RouteTable) -> RouteTable {
             "/v1/employees/{id}",
             Access::Authenticated,
             get,
+        )
+        .add(
+            Method::POST,
+            "/v1/employees",
+            Access::Authenticated,
+            create::create,
+        )
+        .add(
+            Method::GET,
+            "/v1/employees/letter",
+            Access::Authenticated,
+            lookups::letters,
+        )
+        .add(
+            Method::GET,
+            "/v1/employees/{id}/locations",
+            Access::Authenticated,
+            lookups::locations,
         )
 }
 
@@ -187,7 +211,7 @@ pub fn operations() -> Vec<Operation> {
         ),
     ];
     parameters.extend(paging());
-    vec![
+    let mut operations = vec![
         Operation {
             method: "get",
             path: "/v1/employees",
@@ -233,5 +257,8 @@ pub fn operations() -> Vec<Operation> {
                 ],
             ),
         },
-    ]
+    ];
+    operations.extend(create::operations());
+    operations.extend(lookups::operations());
+    operations
 }

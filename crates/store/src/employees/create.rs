@@ -1,0 +1,322 @@
+//! Creating employees: the one insert every new employee goes through (the API's
+//! `POST /v1/employees`, the company's admin, the demo and test fixtures), with its
+//! generated `pin_code` and `qrcode`, name forms, locations, positions and department
+//! history row; and the checks `POST /v1/employees` makes before it writes (ids of the
+//! company, tab numbers and emails taken, the employee limit). Every function takes any
+//! connection, so that the caller can hold them and the activity rows in one transaction.
+
+use chrono::NaiveDate;
+use davomat_core::CompanyId;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::NameForms;
+use crate::{StoreResult, secrets, sql};
+
+/// Everything a new employee row is made of. Unset text fields are `""`; `notes`,
+/// `gender` and `birth_date` may be `None`.
+#[derive(Clone, Debug, Default)]
+pub struct NewEmployee {
+    pub company_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub start_date: NaiveDate,
+    pub schedule_start_date: NaiveDate,
+    pub tab_number: String,
+    pub home_address: String,
+    pub home_phone: String,
+    pub work_phone: String,
+    pub mobile_phone: String,
+    pub notes: Option<String>,
+    pub bank_book: String,
+    pub department_id: i64,
+    pub schedule_id: i64,
+    pub location_ids: Vec<i64>,
+    /// Positions held from `start_date` on.
+    pub position_ids: Vec<i64>,
+}
+
+/// Inserts an active employee with a generated `pin_code` (the next free number of the
+/// company) and `qrcode` (10 random digits, unique in the company), its name forms, its
+/// locations, its open position periods and its department history row, all from
+/// `start_date`. Answers the new id.
+#[tracing::instrument(skip_all, fields(company = new.company_id), err)]
+pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) -> StoreResult<i64> {
+    let company = CompanyId(new.company_id);
+    let pin_code = next_pin_code(conn, company).await?;
+    let qrcode = new_qrcode(conn, company).await?;
+    let names = NameForms::of(&new.last_name, &new.first_name, &new.patronymic);
+    let id = sql::insert(
+        conn,
+        "INSERT INTO employees (company_id, first_name, last_name, patronymic, gender, birth_date, \
+         start_date, schedule_start_date, pin_code, qrcode, tab_number, home_address, home_phone, \
+         work_phone, mobile_phone, notes, bank_book, full_name, search_name, first_letter, \
+         department_id, schedule_id, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19, $20, $21, $22, 'active', $23)",
+        vec![
+            new.company_id.into(),
+            new.first_name.clone().into(),
+            new.last_name.clone().into(),
+            new.patronymic.clone().into(),
+            new.gender.clone().into(),
+            new.birth_date.into(),
+            new.start_date.into(),
+            new.schedule_start_date.into(),
+            pin_code.into(),
+            qrcode.into(),
+            new.tab_number.clone().into(),
+            new.home_address.clone().into(),
+            new.home_phone.clone().into(),
+            new.work_phone.clone().into(),
+            new.mobile_phone.clone().into(),
+            new.notes.clone().into(),
+            new.bank_book.clone().into(),
+            names.full_name.into(),
+            names.search_name.into(),
+            names.first_letter.into(),
+            new.department_id.into(),
+            new.schedule_id.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    sql::execute(
+        conn,
+        "INSERT INTO employee_departments (employee_id, department_id, start_date, end_date, created_at) \
+         VALUES ($1, $2, $3, NULL, $4)",
+        vec![
+            id.into(),
+            new.department_id.into(),
+            new.start_date.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    for location_id in distinct(&new.location_ids) {
+        sql::execute(
+            conn,
+            "INSERT INTO employee_locations (employee_id, location_id) VALUES ($1, $2)",
+            vec![id.into(), location_id.into()],
+        )
+        .await?;
+    }
+    for position_id in distinct(&new.position_ids) {
+        sql::execute(
+            conn,
+            "INSERT INTO employee_positions (employee_id, position_id, start_date, end_date, created_at) \
+             VALUES ($1, $2, $3, NULL, $4)",
+            vec![
+                id.into(),
+                position_id.into(),
+                new.start_date.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// The ids in their first order, each once.
+fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut seen = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !seen.contains(id) {
+            seen.push(*id);
+        }
+    }
+    seen
+}
+
+/// The next free pin code of the company: from 1001 + the number of its employees
+/// (every status) upwards, the first number no employee holds. Counting keeps the
+/// usual case one probe; probing keeps it unique after removals.
+async fn next_pin_code(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<String> {
+    let mut candidate = sql::scalar(
+        conn,
+        "SELECT count(*) FROM employees WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0)
+        + 1001;
+    loop {
+        let pin = candidate.to_string();
+        if !code_taken(conn, company, "pin_code", &pin).await? {
+            return Ok(pin);
+        }
+        candidate += 1;
+    }
+}
+
+/// Ten random digits that no employee of the company holds as `qrcode`.
+async fn new_qrcode(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<String> {
+    loop {
+        let number = u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0);
+        let code = format!("{:010}", number % 10_000_000_000);
+        if !code_taken(conn, company, "qrcode", &code).await? {
+            return Ok(code);
+        }
+    }
+}
+
+async fn code_taken(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    column: &'static str,
+    value: &str,
+) -> StoreResult<bool> {
+    let count = sql::scalar(
+        conn,
+        &format!("SELECT count(*) FROM employees WHERE company_id = $1 AND {column} = $2"),
+        vec![company.0.into(), value.to_string().into()],
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(count > 0)
+}
+
+/// A kind of company object an employee refers to by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reference {
+    Department,
+    Schedule,
+    Location,
+    Position,
+}
+
+impl Reference {
+    fn table(self) -> &'static str {
+        match self {
+            Reference::Department => "departments",
+            Reference::Schedule => "schedules",
+            Reference::Location => "locations",
+            Reference::Position => "positions",
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: i64,
+}
+
+/// The ids among `ids` that name no object of this kind in the company.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn unknown_ids(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    kind: Reference,
+    ids: &[i64],
+) -> StoreResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let found: Vec<IdRow> = sql::all(
+        conn,
+        &format!(
+            "SELECT id FROM {} WHERE company_id = $1 AND id IN ({list})",
+            kind.table()
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| !found.iter().any(|row| row.id == *id))
+        .collect())
+}
+
+/// Every location id of the company, by id (`locations: "*"`).
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn all_location_ids(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+) -> StoreResult<Vec<i64>> {
+    let rows: Vec<IdRow> = sql::all(
+        conn,
+        "SELECT id FROM locations WHERE company_id = $1 ORDER BY id",
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// True when an employee of the company (any status) holds this tab number.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn tab_number_taken(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    tab_number: &str,
+) -> StoreResult<bool> {
+    code_taken(conn, company, "tab_number", tab_number).await
+}
+
+/// True when any user of any company has this email (emails are unique server-wide;
+/// compared lowercased).
+#[tracing::instrument(skip_all, err)]
+pub async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> StoreResult<bool> {
+    let count = sql::scalar(
+        conn,
+        "SELECT count(*) FROM users WHERE lower(email) = $1",
+        vec![email.to_lowercase().into()],
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(count > 0)
+}
+
+#[derive(FromQueryResult)]
+struct LimitRow {
+    employee_limit: Option<i64>,
+}
+
+/// True when the company has an employee limit and `adding` more active employees
+/// would exceed it.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn would_exceed_limit(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    adding: i64,
+) -> StoreResult<bool> {
+    let row: Option<LimitRow> = sql::one(
+        conn,
+        "SELECT employee_limit FROM companies WHERE id = $1",
+        vec![company.0.into()],
+    )
+    .await?;
+    let Some(limit) = row.and_then(|r| r.employee_limit) else {
+        return Ok(false);
+    };
+    let active = sql::scalar(
+        conn,
+        "SELECT count(*) FROM employees WHERE company_id = $1 AND status = 'active'",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(active + adding > limit)
+}
+
+/// Gives a user the departments they oversee (roles 2–4).
+#[tracing::instrument(skip_all, fields(user = user_id), err)]
+pub async fn oversee(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    department_ids: &[i64],
+) -> StoreResult<()> {
+    for department_id in distinct(department_ids) {
+        sql::execute(
+            conn,
+            "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
+            vec![user_id.into(), department_id.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}

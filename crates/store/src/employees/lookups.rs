@@ -1,0 +1,91 @@
+//! Small reads about employees: the first letters of the first names in a scope
+//! (`GET /v1/employees/letter`), and one employee's department and locations
+//! (`GET /v1/employees/{id}/locations`).
+
+use davomat_core::{CompanyId, EmployeeId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::Visibility;
+use crate::locations::Location;
+use crate::{StoreResult, sql};
+
+#[derive(FromQueryResult)]
+struct LetterRow {
+    first_letter: String,
+}
+
+/// The distinct first letters (uppercase) of the first names of the active employees
+/// the visibility covers, in code point order.
+#[tracing::instrument(skip_all, fields(company = company.0), err)]
+pub async fn first_letters(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    visibility: &Visibility,
+) -> StoreResult<Vec<String>> {
+    let scope = match visibility {
+        Visibility::Company => String::new(),
+        Visibility::Departments(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
+        Visibility::Departments(ids) => format!(
+            " AND department_id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+        Visibility::Only(Some(id)) => format!(" AND id = {id}"),
+        Visibility::Only(None) => " AND 1 = 0".to_string(),
+    };
+    let rows: Vec<LetterRow> = sql::all(
+        conn,
+        &format!(
+            "SELECT DISTINCT first_letter FROM employees \
+             WHERE company_id = $1 AND status = 'active' AND first_letter <> ''{scope}"
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    let mut letters: Vec<String> = rows.into_iter().map(|r| r.first_letter).collect();
+    // Sorted here, not in SQL: the backends' collations differ.
+    letters.sort();
+    letters.dedup();
+    Ok(letters)
+}
+
+#[derive(FromQueryResult)]
+struct DepartmentRow {
+    department_id: i64,
+}
+
+/// The department of an employee of the company (any status), or `None` when the
+/// company has no such employee.
+#[tracing::instrument(skip_all, fields(company = company.0, employee = employee.0), err)]
+pub async fn department_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+) -> StoreResult<Option<i64>> {
+    let row: Option<DepartmentRow> = sql::one(
+        conn,
+        "SELECT department_id FROM employees WHERE id = $1 AND company_id = $2",
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await?;
+    Ok(row.map(|r| r.department_id))
+}
+
+/// The locations an employee of the company is linked to, as Location objects, by id.
+#[tracing::instrument(skip_all, fields(company = company.0, employee = employee.0), err)]
+pub async fn locations_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+) -> StoreResult<Vec<Location>> {
+    sql::all(
+        conn,
+        "SELECT l.id, l.title, l.lat, l.lon, l.radius, l.address, l.ipv4, \
+         (SELECT count(*) FROM employee_locations el2 JOIN employees e2 ON e2.id = el2.employee_id \
+          WHERE el2.location_id = l.id AND e2.status = 'active') AS count_employees, \
+         (SELECT count(*) FROM devices dv WHERE dv.location_id = l.id) AS count_devices \
+         FROM employee_locations el JOIN locations l ON l.id = el.location_id \
+         WHERE el.employee_id = $1 AND l.company_id = $2 ORDER BY l.id",
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await
+}
