@@ -247,14 +247,27 @@ pub async fn all_location_ids(
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// True when an employee of the company (any status) holds this tab number.
+/// True when an employee of the company (any status) other than `except` holds this
+/// tab number.
 #[tracing::instrument(skip_all, fields(company = company.0), err)]
 pub async fn tab_number_taken(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     tab_number: &str,
+    except: Option<i64>,
 ) -> StoreResult<bool> {
-    code_taken(conn, company, "tab_number", tab_number).await
+    let count = sql::scalar(
+        conn,
+        "SELECT count(*) FROM employees WHERE company_id = $1 AND tab_number = $2 AND id <> $3",
+        vec![
+            company.0.into(),
+            tab_number.into(),
+            except.unwrap_or(0).into(),
+        ],
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(count > 0)
 }
 
 /// True when any user of any company has this email (emails are unique server-wide;

@@ -410,7 +410,7 @@ pub(super) async fn create(
     let tab = &hire.employee.tab_number;
     if !tab.is_empty()
         && !errors.has("tab_number")
-        && store::tab_number_taken(&txn, company, tab).await?
+        && store::tab_number_taken(&txn, company, tab, None).await?
     {
         errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
     }

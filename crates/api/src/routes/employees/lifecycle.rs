@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
+use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::lifecycle::{self, LifecycleRow, RecoveryPlan};
-use davomat_store::scope::{self as store_scope, Referent};
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -209,7 +209,7 @@ async fn read_plan(
     let start_date = fields.date("start_date", &mut errors);
     let locations = match fields.raw("location_ids") {
         Some(Value::String(s)) if s.trim() == "*" => {
-            Some(store_scope::all_location_ids(conn, company).await?)
+            Some(references::all_location_ids(conn, company).await?)
         }
         Some(_) => fields.ids("location_ids", &mut errors),
         None => {
@@ -224,26 +224,26 @@ async fn read_plan(
     for (name, referent, ids) in [
         (
             "department_id",
-            Referent::Department,
+            Reference::Department,
             department_id.into_iter().collect::<Vec<_>>(),
         ),
         (
             "schedule_id",
-            Referent::Schedule,
+            Reference::Schedule,
             schedule_id.into_iter().collect(),
         ),
         (
             "position_id",
-            Referent::Position,
+            Reference::Position,
             position_id.into_iter().collect(),
         ),
         (
             "location_ids",
-            Referent::Location,
+            Reference::Location,
             locations.clone().unwrap_or_default(),
         ),
     ] {
-        if !store_scope::unknown_ids(conn, referent, company, &ids)
+        if !references::unknown_ids(conn, company, referent, &ids)
             .await?
             .is_empty()
         {
@@ -260,7 +260,7 @@ async fn read_plan(
         );
     }
     if let Some(tab) = &tab_number
-        && store_scope::tab_number_taken(conn, company, tab, Some(row.id)).await?
+        && references::tab_number_taken(conn, company, tab, Some(row.id)).await?
     {
         errors.add("code", FieldCode::AlreadyExists, Reason::Plain);
     }
@@ -293,7 +293,7 @@ async fn recovery(
     }
     let fields = body_fields(request).await?;
     let plan = read_plan(&state, &caller, &row, &fields).await?;
-    if store_scope::employee_limit_reached(state.store.connection(), caller.company_id).await? {
+    if references::would_exceed_limit(state.store.connection(), caller.company_id, 1).await? {
         return Err(ApiError::EmployeeLimit);
     }
     let now = state.clock.now();

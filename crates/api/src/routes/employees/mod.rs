@@ -14,7 +14,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use davomat_core::EmployeeId;
 use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visibility};
-use davomat_store::scope;
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -102,8 +101,14 @@ async fn filter(
                 .as_deref()
                 .and_then(|v| v.parse().ok())
                 .ok_or_else(|| malformed("fv"))?;
-            result.departments =
-                Some(scope::department_and_below(&state.store, caller.company_id, id).await?);
+            result.departments = Some(
+                davomat_store::departments::subtree_ids(
+                    state.store.connection(),
+                    caller.company_id,
+                    davomat_core::DepartmentId(id),
+                )
+                .await?,
+            );
         }
         Some("letter") => {
             let letter = value
