@@ -1,10 +1,17 @@
-//! The demo company of `serve --demo`: seeded once, its passwords and client secret
-//! set anew on every start (they are stored only as hashes).
+//! The demo company of `serve --demo`: seeded once — a department tree, positions,
+//! locations with terminals, schedules of all four kinds, the demo users in every role
+//! and about forty more employees — its passwords and client secret set anew on every
+//! start (they are stored only as hashes).
 
-use davomat_core::{CompanyId, CompanyStatus, Lang, Role, UserId};
-use sea_orm::TransactionTrait;
+use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, Role, UserId};
+use sea_orm::ConnectionTrait;
 
-use crate::companies::{self, EmployeeSeed, NewCompany, UserSeed};
+use crate::companies::{self, NewCompany, UserSeed};
+use crate::departments::{self, DepartmentFields};
+use crate::devices::{self, DeviceFields};
+use crate::employees::create::{self, NewEmployee};
+use crate::locations::{self, LocationFields};
+use crate::positions::{self, PositionFields};
 use crate::{Store, StoreResult, clients, secrets, sql, system, users};
 
 pub const ADMIN_EMAIL: &str = "admin@demo.davomat.uz";
@@ -114,52 +121,275 @@ async fn seed(store: &Store, now: i64) -> StoreResult<(CompanyId, String)> {
         now,
     )
     .await?;
-    let company = created.company_id.0;
-    let department_id = sql::scalar(
-        store.conn(),
+    let company = created.company_id;
+    let txn = store.begin().await?;
+    let directory = seed_directory(&txn, company, now).await?;
+    seed_people(&txn, company, &directory, now).await?;
+    crate::commit(txn).await?;
+    system::set(store, DEMO_KEY, &company.0.to_string()).await?;
+    system::set(store, DEMO_CLIENT_KEY, &created.client.client_id).await?;
+    Ok((company, created.client.client_id))
+}
+
+/// The ids of the demo company's directory.
+struct Directory {
+    /// Departments, the first being the default one at the root.
+    departments: Vec<i64>,
+    positions: Vec<i64>,
+    locations: Vec<i64>,
+    schedules: Vec<i64>,
+}
+
+/// Departments (a tree three levels deep), positions, locations with coordinates,
+/// schedules of all four kinds and a terminal at each location.
+async fn seed_directory(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    now: i64,
+) -> StoreResult<Directory> {
+    let root = sql::scalar(
+        conn,
         "SELECT min(id) FROM departments WHERE company_id = $1",
-        vec![company.into()],
+        vec![company.0.into()],
     )
     .await?
     .unwrap_or(0);
-    let schedule_id = sql::scalar(
-        store.conn(),
-        "SELECT min(id) FROM schedules WHERE company_id = $1",
-        vec![company.into()],
-    )
-    .await?
-    .unwrap_or(0);
-    let location_id = sql::scalar(
-        store.conn(),
+    let mut departments = vec![root];
+    let tree: [(&str, Option<usize>); 8] = [
+        ("Администрация", None),
+        ("Продажи", None),
+        ("Продажи Ташкент", Some(2)),
+        ("Продажи Самарканд", Some(2)),
+        ("Производство", None),
+        ("Цех № 1", Some(5)),
+        ("Цех № 2", Some(5)),
+        ("Склад", Some(5)),
+    ];
+    for (title, parent) in tree {
+        let pid = parent.map(|i| departments[i]).unwrap_or(root);
+        let fields = DepartmentFields {
+            title: title.into(),
+            pid: Some(DepartmentId(pid)),
+        };
+        departments.push(departments::create(conn, company, &fields, now).await?.0);
+    }
+    let mut positions = Vec::new();
+    for title in [
+        "Директор",
+        "Менеджер по продажам",
+        "Бухгалтер",
+        "Оператор",
+        "Кладовщик",
+        "Охранник",
+        "HR-менеджер",
+    ] {
+        positions.push(
+            positions::create(
+                conn,
+                company,
+                &PositionFields {
+                    title: title.into(),
+                },
+                now,
+            )
+            .await?,
+        );
+    }
+    let main_office = sql::scalar(
+        conn,
         "SELECT min(id) FROM locations WHERE company_id = $1",
-        vec![company.into()],
+        vec![company.0.into()],
     )
     .await?
     .unwrap_or(0);
-    let start_date = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
-    let txn = store.conn().begin().await?;
-    for (email, first, last, role) in DEMO_USERS {
-        let employee_id = companies::insert_employee(
-            &txn,
-            &EmployeeSeed {
-                company_id: company,
-                first_name: first.into(),
-                last_name: last.into(),
-                department_id,
-                schedule_id,
-                location_ids: vec![location_id],
-                start_date,
-            },
-            now,
-        )
-        .await?;
+    sql::execute(
+        conn,
+        "UPDATE locations SET lat = '41.311081', lon = '69.240562', radius = 150, address = 'Ташкент, улица Амира Темура, 1' WHERE id = $1",
+        vec![main_office.into()],
+    )
+    .await?;
+    let mut locations = vec![main_office];
+    for (title, lat, lon, address) in [
+        (
+            "Производственный цех",
+            "41.299496",
+            "69.240073",
+            "Ташкент, Чиланзар, 12",
+        ),
+        (
+            "Склад Сергели",
+            "41.226390",
+            "69.219803",
+            "Ташкент, Сергели, 5",
+        ),
+        (
+            "Филиал Самарканд",
+            "39.654388",
+            "66.975824",
+            "Самарканд, Регистан, 3",
+        ),
+    ] {
+        let fields = LocationFields {
+            title: title.into(),
+            lat: lat.into(),
+            lon: lon.into(),
+            radius: Some(200),
+            address: Some(address.into()),
+            ipv4: None,
+        };
+        locations.push(locations::create(conn, company, &fields, now).await?.0);
+    }
+    let default_schedule = sql::scalar(
+        conn,
+        "SELECT min(id) FROM schedules WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?
+    .unwrap_or(0);
+    let mut schedules = vec![default_schedule];
+    for (title, definition) in demo_schedules() {
+        let kind = definition["type"].as_i64().unwrap_or(2);
+        schedules.push(
+            crate::schedules::insert(conn, company, title, kind, &definition.to_string(), now)
+                .await?,
+        );
+    }
+    for (i, location) in locations.iter().enumerate() {
+        let fields = DeviceFields {
+            serial_number: format!("DEMO-TERMINAL-{}-{}", company.0, i + 1),
+            kind: "Terminal".into(),
+            location_id: Some(*location),
+            time_zone: "Asia/Tashkent".into(),
+            additional_button: false,
+            save_image_gallery: true,
+            front_camera: true,
+            photo_audit: i == 0,
+            qr_code: true,
+        };
+        let token_hash = davomat_core::token::digest(&secrets::new_token());
+        devices::insert(conn, company, &fields, &token_hash, now).await?;
+    }
+    Ok(Directory {
+        departments,
+        positions,
+        locations,
+        schedules,
+    })
+}
+
+/// Free, floating, a 2-on-2-off night cycle and a six-day fixed week, besides the
+/// company's default Monday–Friday schedule.
+fn demo_schedules() -> Vec<(&'static str, serde_json::Value)> {
+    let weekdays = |f: &dyn Fn(u8) -> serde_json::Value| (1..=5).map(f).collect::<Vec<_>>();
+    vec![
+        (
+            "Свободный 8 часов",
+            serde_json::json!({"type": 1, "late_grace": 0, "early_exit_grace": 0, "night_split": false,
+                "days": weekdays(&|d| serde_json::json!({"weekday": d, "production_time": "08:00"}))}),
+        ),
+        (
+            "Плавающий 08:00–10:00",
+            serde_json::json!({"type": 3, "late_grace": 0, "early_exit_grace": 0, "night_split": false,
+                "days": weekdays(&|d| serde_json::json!({"weekday": d, "start_from": "08:00", "start_to": "10:00",
+                    "production_time": "08:00", "lunch_minutes": 60}))}),
+        ),
+        (
+            "Ночная смена 2/2 21:00–09:00",
+            serde_json::json!({"type": 4, "late_grace": 5, "early_exit_grace": 0, "night_split": false, "cycle": [
+                {"start": "21:00", "end": "09:00", "lunch_minutes": 60},
+                {"start": "21:00", "end": "09:00", "lunch_minutes": 60}, null, null]}),
+        ),
+        (
+            "Цех Пн–Сб 08:00–17:00",
+            serde_json::json!({"type": 2, "late_grace": 10, "early_exit_grace": 0, "night_split": false,
+                "days": (1..=6).map(|d| serde_json::json!({"weekday": d, "start": "08:00", "end": "17:00",
+                    "lunch_start": "12:00", "lunch_end": "13:00"})).collect::<Vec<_>>()}),
+        ),
+    ]
+}
+
+const FIRST_NAMES: [&str; 16] = [
+    "Азиз",
+    "Бахтиёр",
+    "Гулнора",
+    "Дилноза",
+    "Жасур",
+    "Зарина",
+    "Иброхим",
+    "Камола",
+    "Лазиз",
+    "Мадина",
+    "Нодир",
+    "Ойбек",
+    "Равшан",
+    "Сабина",
+    "Тимур",
+    "Шахноза",
+];
+const LAST_NAMES: [&str; 12] = [
+    "Алиев",
+    "Бакиров",
+    "Валиев",
+    "Газиев",
+    "Давлатов",
+    "Ergashev",
+    "Исмоилов",
+    "Karimov",
+    "Мирзаев",
+    "Нурматов",
+    "Oʻrinboyev",
+    "Шарипов",
+];
+
+/// The demo users (one or more per role) and about forty more employees spread over
+/// the departments, positions, locations and schedules.
+async fn seed_people(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    directory: &Directory,
+    now: i64,
+) -> StoreResult<()> {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
+    let employee = |i: usize, first: &str, last: &str, department: i64| NewEmployee {
+        company_id: company.0,
+        first_name: first.into(),
+        last_name: last.into(),
+        gender: Some(if i % 2 == 0 { "male" } else { "female" }.into()),
+        birth_date: chrono::NaiveDate::from_ymd_opt(
+            1975 + (i % 25) as i32,
+            1 + (i % 12) as u32,
+            1 + (i % 28) as u32,
+        ),
+        start_date: start,
+        schedule_start_date: start,
+        tab_number: format!("{}", 100 + i),
+        mobile_phone: format!("+99890{:07}", 1_000_000 + i * 7919),
+        department_id: department,
+        schedule_id: directory.schedules[i % directory.schedules.len()],
+        location_ids: vec![directory.locations[i % directory.locations.len()]],
+        position_ids: vec![directory.positions[i % directory.positions.len()]],
+        ..NewEmployee::default()
+    };
+    // Heads and managers oversee a branch of the tree; the observer the whole company.
+    let oversees = |role: Role| match role {
+        Role::DepartmentHead => vec![directory.departments[2]],
+        Role::DepartmentManager => vec![directory.departments[5]],
+        Role::Observer => vec![directory.departments[0]],
+        _ => vec![],
+    };
+    for (i, (email, first, last, role)) in DEMO_USERS.iter().enumerate() {
+        let department = oversees(*role)
+            .first()
+            .copied()
+            .unwrap_or(directory.departments[3]);
+        let employee_id = create::insert(conn, &employee(i, first, last, department), now).await?;
         let user_id = companies::insert_user(
-            &txn,
+            conn,
             &UserSeed {
-                company_id: company,
-                email: email.into(),
+                company_id: company.0,
+                email: email.to_string(),
                 password_hash: None,
-                role,
+                role: *role,
                 employee_id: Some(employee_id),
                 lang: Lang::Ru,
                 time_zone: "Asia/Tashkent".into(),
@@ -167,17 +397,13 @@ async fn seed(store: &Store, now: i64) -> StoreResult<(CompanyId, String)> {
             now,
         )
         .await?;
-        if role.oversees_departments() {
-            sql::execute(
-                &txn,
-                "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
-                vec![user_id.into(), department_id.into()],
-            )
-            .await?;
-        }
+        create::oversee(conn, user_id, &oversees(*role)).await?;
     }
-    txn.commit().await?;
-    system::set(store, DEMO_KEY, &company.to_string()).await?;
-    system::set(store, DEMO_CLIENT_KEY, &created.client.client_id).await?;
-    Ok((created.company_id, created.client.client_id))
+    for i in DEMO_USERS.len()..45 {
+        let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+        let last = LAST_NAMES[(i * 7) % LAST_NAMES.len()];
+        let department = directory.departments[1 + i % (directory.departments.len() - 1)];
+        create::insert(conn, &employee(i, first, last, department), now).await?;
+    }
+    Ok(())
 }
