@@ -132,7 +132,7 @@ fn benches(c: &mut Criterion) {
     concurrent.throughput(Throughput::Elements(CONCURRENCY as u64));
     concurrent.sample_size(30);
     concurrent.bench_function("GET /healthz", |b| {
-        b.iter(|| runtime.block_on(burst(app, || healthz_request())));
+        b.iter(|| runtime.block_on(burst(app, healthz_request)));
     });
     concurrent.bench_function("GET /v1/accounts", |b| {
         b.iter(|| runtime.block_on(burst(app, || accounts_request(authorization))));

@@ -105,6 +105,50 @@ impl LifecycleAction {
     }
 }
 
+/// What of an employee a `PUT /v1/employees/{id}` changed (one activity row each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmployeeChange {
+    /// Names, dates, phones, address, notes, bank book (`editPersonProfile`).
+    Profile,
+    /// The tab number (`editEmployeeCode`).
+    Code,
+    /// The department (`transferEmpDep`).
+    Department,
+    /// The positions (`assignedPosition`).
+    Positions,
+    /// The schedule or its start (`assignedSchedule`).
+    Schedule,
+    /// The locations (`assignedLocation`).
+    Locations,
+}
+
+impl EmployeeChange {
+    /// What changed, as the object of the sentence ("профиль", "the tab number",
+    /// "profilini").
+    fn noun(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (EmployeeChange::Profile, Lang::Ru) => "профиль",
+            (EmployeeChange::Code, Lang::Ru) => "табельный номер",
+            (EmployeeChange::Department, Lang::Ru) => "отдел",
+            (EmployeeChange::Positions, Lang::Ru) => "должности",
+            (EmployeeChange::Schedule, Lang::Ru) => "график",
+            (EmployeeChange::Locations, Lang::Ru) => "локации",
+            (EmployeeChange::Profile, Lang::En) => "the profile",
+            (EmployeeChange::Code, Lang::En) => "the tab number",
+            (EmployeeChange::Department, Lang::En) => "the department",
+            (EmployeeChange::Positions, Lang::En) => "the positions",
+            (EmployeeChange::Schedule, Lang::En) => "the schedule",
+            (EmployeeChange::Locations, Lang::En) => "the locations",
+            (EmployeeChange::Profile, Lang::Uz) => "profilini",
+            (EmployeeChange::Code, Lang::Uz) => "tabel raqamini",
+            (EmployeeChange::Department, Lang::Uz) => "boʻlimini",
+            (EmployeeChange::Positions, Lang::Uz) => "lavozimlarini",
+            (EmployeeChange::Schedule, Lang::Uz) => "jadvalini",
+            (EmployeeChange::Locations, Lang::Uz) => "joylashuvlarini",
+        }
+    }
+}
+
 /// One human-readable activity message. The acting user's name is prefixed when rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -131,6 +175,15 @@ pub enum Message {
         action: LifecycleAction,
         name: String,
     },
+    /// An edit of an employee: `value` is what it is now (the new tab number, the
+    /// department's title…), `from` the first day a dated change holds when that is not
+    /// today.
+    EmployeeChanged {
+        what: EmployeeChange,
+        name: String,
+        value: Option<String>,
+        from: Option<String>,
+    },
 }
 
 impl Message {
@@ -142,7 +195,8 @@ impl Message {
             | Message::Deleted { title, .. } => Some(title),
             Message::EmployeeAdded { .. }
             | Message::RoleAssigned { .. }
-            | Message::Lifecycle { .. } => None,
+            | Message::Lifecycle { .. }
+            | Message::EmployeeChanged { .. } => None,
         }
     }
 
@@ -154,6 +208,39 @@ impl Message {
             actor
         };
         match (self, lang) {
+            (
+                Message::EmployeeChanged {
+                    what,
+                    name,
+                    value,
+                    from,
+                },
+                _,
+            ) => {
+                let sentence = match lang {
+                    Lang::Ru => format!("{actor} изменил(а) {} сотрудника {name}", what.noun(lang)),
+                    Lang::En => {
+                        format!("{actor} changed {} of the employee {name}", what.noun(lang))
+                    }
+                    Lang::Uz => {
+                        format!("{actor} {name} xodimining {} oʻzgartirdi", what.noun(lang))
+                    }
+                };
+                let value = value
+                    .as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!(": {v}"))
+                    .unwrap_or_default();
+                let from = from
+                    .as_deref()
+                    .map(|day| match lang {
+                        Lang::Ru => format!(" (с {day})"),
+                        Lang::En => format!(" (from {day})"),
+                        Lang::Uz => format!(" ({day} dan)"),
+                    })
+                    .unwrap_or_default();
+                format!("{sentence}{value}{from}")
+            }
             (Message::Lifecycle { action, name }, _) => {
                 format!("{actor} {} {name}", action.verb(lang))
             }
@@ -233,6 +320,34 @@ mod tests {
         assert_eq!(
             m.render("", Lang::En),
             "System added the employee Антон Беляев"
+        );
+    }
+
+    #[test]
+    fn employee_changes_name_what_and_value() {
+        let m = Message::EmployeeChanged {
+            what: EmployeeChange::Department,
+            name: "Антон Беляев".into(),
+            value: Some("Склад".into()),
+            from: Some("2025-03-10".into()),
+        };
+        assert_eq!(
+            m.render("Озодбек Улмасов", Lang::Ru),
+            "Озодбек Улмасов изменил(а) отдел сотрудника Антон Беляев: Склад (с 2025-03-10)"
+        );
+        let m = Message::EmployeeChanged {
+            what: EmployeeChange::Profile,
+            name: "Ali".into(),
+            value: None,
+            from: None,
+        };
+        assert_eq!(
+            m.render("Boss", Lang::En),
+            "Boss changed the profile of the employee Ali"
+        );
+        assert_eq!(
+            m.render("Boss", Lang::Uz),
+            "Boss Ali xodimining profilini oʻzgartirdi"
         );
     }
 }

@@ -1,11 +1,13 @@
 //! Opening the database named by a URL, and applying the migrations.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
+use crate::counts::CountCache;
 use crate::migration::Migrator;
 use crate::{StoreError, StoreResult};
 
@@ -21,6 +23,8 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// List totals, invalidated by every write statement of this store.
+    counts: Arc<CountCache>,
 }
 
 impl Store {
@@ -49,8 +53,17 @@ impl Store {
                 options.max_connections(32).min_connections(1);
             }
         }
-        let db = Database::connect(options).await.map_err(StoreError::from)?;
-        Ok(Store { db, backend })
+        let mut db = Database::connect(options).await.map_err(StoreError::from)?;
+        // Every statement (transactions included) passes here: writes invalidate the
+        // cached list totals (crate::counts).
+        let counts = Arc::new(CountCache::default());
+        let observer = Arc::clone(&counts);
+        db.set_metric_callback(move |info| observer.observe(&info.statement.sql));
+        Ok(Store {
+            db,
+            backend,
+            counts,
+        })
     }
 
     /// Applies every pending migration.
@@ -67,6 +80,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn counts(&self) -> &CountCache {
+        &self.counts
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

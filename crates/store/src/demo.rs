@@ -354,7 +354,14 @@ async fn seed_people(
         company_id: company.0,
         first_name: first.into(),
         last_name: last.into(),
-        gender: Some(if i % 2 == 0 { "male" } else { "female" }.into()),
+        gender: Some(
+            if i.is_multiple_of(2) {
+                "male"
+            } else {
+                "female"
+            }
+            .into(),
+        ),
         birth_date: chrono::NaiveDate::from_ymd_opt(
             1975 + (i % 25) as i32,
             1 + (i % 12) as u32,

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod clients;
 pub mod companies;
 mod connect;
+mod counts;
 pub mod demo;
 pub mod departments;
 pub mod devices;

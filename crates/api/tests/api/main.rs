@@ -8,6 +8,7 @@ mod devices;
 mod employee_create;
 mod employee_history;
 mod employee_lifecycle;
+mod employee_update;
 mod employees;
 mod errors;
 mod locations;

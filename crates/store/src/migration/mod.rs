@@ -6,6 +6,7 @@
 
 mod m0001_foundation;
 mod m0002_directory;
+mod m0003_employee_list;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_directory::Migration),
+            Box::new(m0003_employee_list::Migration),
         ]
     }
 }

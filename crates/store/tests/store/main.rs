@@ -1,6 +1,7 @@
 //! Store cases, each written once and run on SQLite and on PostgreSQL.
 
 mod accounts;
+mod employee_list;
 
 use std::future::Future;
 

@@ -22,17 +22,17 @@
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use davomat_core::activity::Message;
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title, is_valid_email};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
 use davomat_core::{EmployeeId, Role};
+use davomat_store::StoreError;
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, NewEmployee, Reference};
 use davomat_store::employees::{self};
-use davomat_store::{DatabaseTransaction, StoreError};
 use serde_json::{Value, json};
 
+use super::fields::{self as rules, Locations};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Fields, body_fields};
@@ -40,19 +40,7 @@ use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
 
-/// Name length limits of the reference.
-const NAME_MIN: usize = 3;
-const NAME_MAX: usize = 70;
-const PHONE_MAX: usize = 200;
-const ADDRESS_MAX: usize = 255;
-const CODE_MAX: usize = 255;
 const PASSWORD_MIN: usize = 8;
-
-/// Which locations the employee is linked to.
-enum Locations {
-    All,
-    Ids(Vec<i64>),
-}
 
 /// The request as read from its fields, before the checks against the database.
 struct Hire {
@@ -62,69 +50,6 @@ struct Hire {
     password: Option<String>,
     role: Role,
     department_ids: Vec<i64>,
-}
-
-/// An integer field that must be present (8002 when absent or empty).
-fn required_int(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<i64> {
-    let value = fields.int(name, errors);
-    if value.is_none() && !errors.has(name) {
-        errors.add(name, FieldCode::Required, Reason::Plain);
-    }
-    value
-}
-
-/// A date field that must be present (8002 when absent or empty, 8009 when malformed).
-fn required_date(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
-    let value = fields.date(name, errors);
-    if value.is_none() && !errors.has(name) {
-        errors.add(name, FieldCode::Required, Reason::Plain);
-    }
-    value
-}
-
-/// An optional text field, trimmed; `""` when absent; at most `max` characters.
-fn optional_text(fields: &Fields, name: &str, max: usize, errors: &mut FieldErrors) -> String {
-    let value = fields
-        .text(name, errors)
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
-    if value.chars().count() > max {
-        errors.add(name, FieldCode::InvalidValue, Reason::TooLong(max));
-    }
-    value
-}
-
-/// An optional name part: `""` when absent or empty, else the name rule.
-fn optional_name(fields: &Fields, name: &str, errors: &mut FieldErrors) -> String {
-    let value = fields
-        .text(name, errors)
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
-    if !value.is_empty() {
-        check_title(name, &value, NAME_MIN, NAME_MAX, errors);
-    }
-    value
-}
-
-/// `locations`: a list of ids, a comma-separated string, or `"*"` for all.
-fn read_locations(fields: &Fields, errors: &mut FieldErrors) -> Option<Locations> {
-    let star = |v: &Value| v.as_str().is_some_and(|s| s.trim() == "*");
-    match fields.raw("locations") {
-        Some(v) if star(v) => return Some(Locations::All),
-        Some(Value::Array(items)) if items.len() == 1 && star(&items[0]) => {
-            return Some(Locations::All);
-        }
-        _ => {}
-    }
-    match fields.ids("locations", errors) {
-        Some(ids) if !ids.is_empty() => Some(Locations::Ids(ids)),
-        _ => {
-            if !errors.has("locations") {
-                errors.add("locations", FieldCode::Required, Reason::Plain);
-            }
-            None
-        }
-    }
 }
 
 /// `role`: 1..5, default 5; anything else 8006.
@@ -152,45 +77,18 @@ fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Role {
 
 /// Reads every field, recording every failure that needs no database.
 fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
-    let first_name = fields
-        .required_text("first_name", errors)
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
-    if !first_name.is_empty() {
-        check_title("first_name", &first_name, NAME_MIN, NAME_MAX, errors);
-    }
-    let last_name = optional_name(fields, "last_name", errors);
-    let patronymic = optional_name(fields, "patronymic", errors);
+    let first_name = rules::first_name(fields, errors);
+    let last_name = rules::optional_name(fields, "last_name", errors);
+    let patronymic = rules::optional_name(fields, "patronymic", errors);
     let birth_date = fields.date("birth_date", errors);
-    let gender = fields
-        .text("gender", errors)
-        .map(|g| g.trim().to_lowercase())
-        .filter(|g| !g.is_empty());
-    if gender
-        .as_deref()
-        .is_some_and(|g| g != "male" && g != "female")
-    {
-        errors.add(
-            "gender",
-            FieldCode::InvalidValue,
-            Reason::OneOf(vec!["male".into(), "female".into()]),
-        );
-    }
-    let department_id = required_int(fields, "department_id", errors).unwrap_or(0);
-    let schedule_id = required_int(fields, "schedule_id", errors).unwrap_or(0);
-    let locations = read_locations(fields, errors);
+    let gender = rules::gender(fields, errors);
+    let department_id = rules::required_int(fields, "department_id", errors).unwrap_or(0);
+    let schedule_id = rules::required_int(fields, "schedule_id", errors).unwrap_or(0);
+    let locations = rules::locations(fields, errors);
     let position_ids = fields.ids("positions", errors).unwrap_or_default();
-    let start_date = required_date(fields, "start_date", errors);
-    let schedule_start_date = required_date(fields, "schedule_start_date", errors);
-    if let (Some(start), Some(schedule_start)) = (start_date, schedule_start_date)
-        && schedule_start < start
-    {
-        errors.add(
-            "schedule_start_date",
-            FieldCode::DateTooEarly,
-            Reason::NotBefore("start_date".into()),
-        );
-    }
+    let start_date = rules::required_date(fields, "start_date", errors);
+    let schedule_start_date = rules::required_date(fields, "schedule_start_date", errors);
+    rules::schedule_not_before_start(start_date, schedule_start_date, errors);
     let username = fields
         .text("username", errors)
         .map(|u| u.trim().to_lowercase())
@@ -245,14 +143,7 @@ fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
             Reason::Note("only roles 2..4 oversee departments".into()),
         );
     }
-    let notes_field = if fields.contains("notes") {
-        "notes"
-    } else {
-        "note"
-    };
-    let notes = fields
-        .text(notes_field, errors)
-        .filter(|n| !n.trim().is_empty());
+    let notes = rules::notes(fields, errors);
     let employee = NewEmployee {
         company_id: caller.company_id.0,
         first_name,
@@ -262,13 +153,13 @@ fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
         birth_date,
         start_date: start_date.unwrap_or_default(),
         schedule_start_date: schedule_start_date.unwrap_or_default(),
-        tab_number: optional_text(fields, "tab_number", CODE_MAX, errors),
-        home_address: optional_text(fields, "home_address", ADDRESS_MAX, errors),
-        home_phone: optional_text(fields, "home_phone", PHONE_MAX, errors),
-        work_phone: optional_text(fields, "work_phone", PHONE_MAX, errors),
-        mobile_phone: optional_text(fields, "mobile_phone", PHONE_MAX, errors),
+        tab_number: rules::optional_text(fields, "tab_number", rules::CODE_MAX, errors),
+        home_address: rules::optional_text(fields, "home_address", rules::ADDRESS_MAX, errors),
+        home_phone: rules::optional_text(fields, "home_phone", rules::PHONE_MAX, errors),
+        work_phone: rules::optional_text(fields, "work_phone", rules::PHONE_MAX, errors),
+        mobile_phone: rules::optional_text(fields, "mobile_phone", rules::PHONE_MAX, errors),
         notes,
-        bank_book: optional_text(fields, "bank_book", CODE_MAX, errors),
+        bank_book: rules::optional_text(fields, "bank_book", rules::CODE_MAX, errors),
         department_id,
         schedule_id,
         location_ids: Vec::new(),
@@ -282,34 +173,6 @@ fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
         role,
         department_ids,
     }
-}
-
-/// Records 8004 on `field` when any of `ids` is not an object of the company.
-async fn check_ids(
-    conn: &DatabaseTransaction,
-    caller: &Caller,
-    field: &str,
-    kind: Reference,
-    ids: &[i64],
-    errors: &mut FieldErrors,
-) -> ApiResult<()> {
-    if errors.has(field) || ids.is_empty() {
-        return Ok(());
-    }
-    let unknown = store::unknown_ids(conn, caller.company_id, kind, ids).await?;
-    if !unknown.is_empty() {
-        let list = unknown
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        errors.add(
-            field,
-            FieldCode::UnknownReference,
-            Reason::Note(format!("not in the company: {list}")),
-        );
-    }
-    Ok(())
 }
 
 pub(super) async fn create(
@@ -352,7 +215,7 @@ pub(super) async fn create(
         return Err(ApiError::EmployeeLimit);
     }
     let department = [hire.employee.department_id];
-    check_ids(
+    rules::check_ids(
         &txn,
         &caller,
         "department_id",
@@ -362,7 +225,7 @@ pub(super) async fn create(
     )
     .await?;
     let schedule = [hire.employee.schedule_id];
-    check_ids(
+    rules::check_ids(
         &txn,
         &caller,
         "schedule_id",
@@ -376,7 +239,7 @@ pub(super) async fn create(
             hire.employee.location_ids = store::all_location_ids(&txn, company).await?;
         }
         Some(Locations::Ids(ids)) => {
-            check_ids(
+            rules::check_ids(
                 &txn,
                 &caller,
                 "locations",
@@ -389,7 +252,7 @@ pub(super) async fn create(
         }
         None => {}
     }
-    check_ids(
+    rules::check_ids(
         &txn,
         &caller,
         "positions",
@@ -398,7 +261,7 @@ pub(super) async fn create(
         &mut errors,
     )
     .await?;
-    check_ids(
+    rules::check_ids(
         &txn,
         &caller,
         "department_ids",

@@ -1,11 +1,14 @@
 //! Employees, read side: `GET /v1/employees` (the caller's scope, with the reference's
 //! filters and sorting) and `GET /v1/employees/{id}` (`{"success": true, "data": …}`);
-//! hiring in [`create`], the bare lists `/letter` and `/{id}/locations` in [`lookups`].
+//! hiring in [`create`], editing in [`update`] (the field readers they share in
+//! [`fields`]), the bare lists `/letter` and `/{id}/locations` in [`lookups`].
 
 mod create;
+mod fields;
 pub mod history;
 pub mod lifecycle;
 mod lookups;
+mod update;
 
 use std::collections::HashMap;
 
@@ -40,6 +43,12 @@ pub fn routes(table: RouteTable) -> RouteTable {
             "/v1/employees",
             Access::Authenticated,
             create::create,
+        )
+        .add(
+            Method::PUT,
+            "/v1/employees/{id}",
+            Access::Authenticated,
+            update::update,
         )
         .add(
             Method::GET,
@@ -152,14 +161,10 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let filter = filter(&state, &caller, &query).await?;
     let today = caller.today(state.clock.now());
-    let (cards, total) = employees::list(
-        state.store.connection(),
-        caller.company_id,
-        &filter,
-        list.page,
-        today,
-    )
-    .await?;
+    // The total may come from the store's cache of recent counts (exact after this
+    // process's writes; see davomat_store::employees::list_counted).
+    let (cards, total) =
+        employees::list_counted(&state.store, caller.company_id, &filter, list.page, today).await?;
     Ok(Json(list.envelope(
         cards.iter().map(objects::employee).collect(),
         total,
@@ -264,6 +269,7 @@ pub fn operations() -> Vec<Operation> {
         },
     ];
     operations.extend(create::operations());
+    operations.extend(update::operations());
     operations.extend(lookups::operations());
     operations
 }

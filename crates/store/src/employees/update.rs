@@ -1,0 +1,282 @@
+//! Editing an employee (`PUT /v1/employees/{id}`): the row as it stands, the profile
+//! written back with its name forms, the department moved on the card, the schedule
+//! and the locations replaced, and what the employee holds on a day. Dated department
+//! and position periods go through [`super::history::change`]. Every function takes any
+//! connection, so that the caller holds them and the activity rows in one transaction.
+
+use chrono::NaiveDate;
+use davomat_core::{CompanyId, EmployeeId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::NameForms;
+use super::create::Reference;
+use super::history::Kind;
+use crate::{StoreResult, sql};
+
+/// The profile fields a PUT may change. Unset text is `""`; `gender`, `birth_date` and
+/// `notes` may be `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub start_date: NaiveDate,
+    pub tab_number: String,
+    pub home_address: String,
+    pub home_phone: String,
+    pub work_phone: String,
+    pub mobile_phone: String,
+    pub notes: Option<String>,
+    pub bank_book: String,
+}
+
+/// The employee row as it stands.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Current {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub full_name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub start_date: NaiveDate,
+    pub tab_number: String,
+    pub home_address: String,
+    pub home_phone: String,
+    pub work_phone: String,
+    pub mobile_phone: String,
+    pub notes: Option<String>,
+    pub bank_book: String,
+    pub department_id: i64,
+    pub schedule_id: i64,
+    pub schedule_start_date: NaiveDate,
+}
+
+impl Current {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            patronymic: self.patronymic.clone(),
+            gender: self.gender.clone(),
+            birth_date: self.birth_date,
+            start_date: self.start_date,
+            tab_number: self.tab_number.clone(),
+            home_address: self.home_address.clone(),
+            home_phone: self.home_phone.clone(),
+            work_phone: self.work_phone.clone(),
+            mobile_phone: self.mobile_phone.clone(),
+            notes: self.notes.clone(),
+            bank_book: self.bank_book.clone(),
+        }
+    }
+}
+
+/// The employee of the company, as it stands (`None` outside the company).
+pub async fn current(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+) -> StoreResult<Option<Current>> {
+    sql::one(
+        conn,
+        "SELECT id, first_name, last_name, patronymic, full_name, gender, birth_date, start_date, tab_number, \
+         home_address, home_phone, work_phone, mobile_phone, notes, bank_book, department_id, schedule_id, \
+         schedule_start_date FROM employees WHERE id = $1 AND company_id = $2",
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await
+}
+
+/// Writes the profile back, with the name forms derived from it. Answers the new
+/// full name.
+pub async fn write_profile(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+    profile: &Profile,
+) -> StoreResult<String> {
+    let names = NameForms::of(&profile.last_name, &profile.first_name, &profile.patronymic);
+    sql::execute(
+        conn,
+        "UPDATE employees SET first_name = $1, last_name = $2, patronymic = $3, gender = $4, birth_date = $5, \
+         start_date = $6, tab_number = $7, home_address = $8, home_phone = $9, work_phone = $10, \
+         mobile_phone = $11, notes = $12, bank_book = $13, full_name = $14, search_name = $15, \
+         first_letter = $16 WHERE id = $17 AND company_id = $18",
+        vec![
+            profile.first_name.clone().into(),
+            profile.last_name.clone().into(),
+            profile.patronymic.clone().into(),
+            profile.gender.clone().into(),
+            profile.birth_date.into(),
+            profile.start_date.into(),
+            profile.tab_number.clone().into(),
+            profile.home_address.clone().into(),
+            profile.home_phone.clone().into(),
+            profile.work_phone.clone().into(),
+            profile.mobile_phone.clone().into(),
+            profile.notes.clone().into(),
+            profile.bank_book.clone().into(),
+            names.full_name.clone().into(),
+            names.search_name.into(),
+            names.first_letter.into(),
+            employee.0.into(),
+            company.0.into(),
+        ],
+    )
+    .await?;
+    Ok(names.full_name)
+}
+
+/// Puts the employee in the department on the card at once (the history is written
+/// by [`super::history::change`]).
+pub async fn set_department(
+    conn: &impl ConnectionTrait,
+    employee: EmployeeId,
+    department_id: i64,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE employees SET department_id = $1 WHERE id = $2",
+        vec![department_id.into(), employee.0.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets the schedule and the day it counts from.
+pub async fn set_schedule(
+    conn: &impl ConnectionTrait,
+    employee: EmployeeId,
+    schedule_id: i64,
+    schedule_start_date: NaiveDate,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE employees SET schedule_id = $1, schedule_start_date = $2 WHERE id = $3",
+        vec![
+            schedule_id.into(),
+            schedule_start_date.into(),
+            employee.0.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: i64,
+}
+
+/// The employee's location ids, ascending.
+pub async fn location_ids(
+    conn: &impl ConnectionTrait,
+    employee: EmployeeId,
+) -> StoreResult<Vec<i64>> {
+    let rows: Vec<IdRow> = sql::all(
+        conn,
+        "SELECT location_id AS id FROM employee_locations WHERE employee_id = $1 ORDER BY location_id",
+        vec![employee.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Replaces the employee's locations.
+pub async fn set_locations(
+    conn: &impl ConnectionTrait,
+    employee: EmployeeId,
+    location_ids: &[i64],
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "DELETE FROM employee_locations WHERE employee_id = $1",
+        vec![employee.0.into()],
+    )
+    .await?;
+    for location in location_ids {
+        sql::execute(
+            conn,
+            "INSERT INTO employee_locations (employee_id, location_id) VALUES ($1, $2)",
+            vec![employee.0.into(), (*location).into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct HeldRow {
+    id: i64,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+}
+
+/// The departments or positions the employee holds from `day` on, each once,
+/// ascending — `None` when that changes later (a period covering `day` ends, or one
+/// starts after it), so that a request for the same objects still changes something.
+pub async fn held_from(
+    conn: &impl ConnectionTrait,
+    kind: Kind,
+    employee: EmployeeId,
+    day: NaiveDate,
+) -> StoreResult<Option<Vec<i64>>> {
+    let (table, column) = match kind {
+        Kind::Department => ("employee_departments", "department_id"),
+        Kind::Position => ("employee_positions", "position_id"),
+    };
+    let rows: Vec<HeldRow> = sql::all(
+        conn,
+        &format!(
+            "SELECT {column} AS id, start_date, end_date FROM {table} WHERE employee_id = $1 \
+             AND (end_date IS NULL OR end_date >= $2)"
+        ),
+        vec![employee.0.into(), day.into()],
+    )
+    .await?;
+    if rows
+        .iter()
+        .any(|r| r.start_date > day || r.end_date.is_some())
+    {
+        return Ok(None);
+    }
+    let mut ids: Vec<i64> = rows.into_iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+#[derive(FromQueryResult)]
+struct TitleRow {
+    title: String,
+}
+
+/// The titles of company objects, in the order of their ids.
+pub async fn titles(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    kind: Reference,
+    ids: &[i64],
+) -> StoreResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = match kind {
+        Reference::Department => "departments",
+        Reference::Schedule => "schedules",
+        Reference::Location => "locations",
+        Reference::Position => "positions",
+    };
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows: Vec<TitleRow> = sql::all(
+        conn,
+        &format!("SELECT title FROM {table} WHERE company_id = $1 AND id IN ({list}) ORDER BY id"),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.title).collect())
+}

@@ -1,0 +1,182 @@
+//! `GET /v1/employees`'s store side costs a fixed number of statements per page,
+//! whatever the company holds (no statement per row), and its cached total stays exact
+//! across writes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, CompanyStatus, Lang};
+use davomat_store::companies::{self, NewCompany};
+use davomat_store::employees::create::{self, NewEmployee};
+use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visibility};
+use davomat_store::positions::{self, PositionFields};
+use davomat_store::{Store, testing};
+
+use crate::each_backend;
+
+const NOW: i64 = 1_750_000_000;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 15).expect("date")
+}
+
+fn everyone() -> EmployeeFilter {
+    EmployeeFilter {
+        visibility: Visibility::Company,
+        status: StatusFilter::Active,
+        departments: None,
+        first_letter: None,
+        tab_number: None,
+        ids: None,
+        name_contains: None,
+        sort: SortKey::FullName,
+        descending: false,
+    }
+}
+
+fn first_page() -> PageRequest {
+    PageRequest {
+        page: 1,
+        per_page: 50,
+    }
+}
+
+/// A company of `size` employees (its admin included), each with a location and a
+/// current position.
+async fn company_of(store: &Store, email: &str, size: usize) -> CompanyId {
+    let created = companies::create(
+        store,
+        NewCompany {
+            name: "LIST".into(),
+            admin_email: email.into(),
+            admin_password: "correct horse".into(),
+            time_zone: "Asia/Tashkent".into(),
+            lang: Lang::Ru,
+            employee_limit: None,
+            status: CompanyStatus::Active,
+        },
+        NOW,
+    )
+    .await
+    .expect("company");
+    let company = created.company_id;
+    let admin = employees::card(
+        store.connection(),
+        company,
+        created.admin_employee_id,
+        today(),
+    )
+    .await
+    .expect("admin card");
+    let position = positions::create(
+        store.connection(),
+        company,
+        &PositionFields {
+            title: "Operator".into(),
+        },
+        NOW,
+    )
+    .await
+    .expect("position");
+    let start = NaiveDate::from_ymd_opt(2024, 1, 15).expect("date");
+    for i in 1..size {
+        create::insert(
+            store.connection(),
+            &NewEmployee {
+                company_id: company.0,
+                first_name: format!("First{i:03}"),
+                last_name: format!("Last{:03}", (i * 37) % 211),
+                start_date: start,
+                schedule_start_date: start,
+                department_id: admin.department_id,
+                schedule_id: admin.schedule_id,
+                location_ids: admin.locations.iter().map(|l| l.id).collect(),
+                position_ids: vec![position],
+                ..NewEmployee::default()
+            },
+            NOW,
+        )
+        .await
+        .expect("employee");
+    }
+    company
+}
+
+/// The store's connection with a callback counting the statements run through it.
+fn counted(store: &Store) -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>) {
+    let statements = Arc::new(AtomicUsize::new(0));
+    let mut conn = store.connection().clone();
+    let counter = Arc::clone(&statements);
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (conn, statements)
+}
+
+#[tokio::test]
+async fn a_page_costs_the_same_statements_for_5_and_for_200_employees() {
+    each_backend(|store, backend| async move {
+        let small = company_of(&store, "small@example.com", 5).await;
+        let large = company_of(&store, "large@example.com", 200).await;
+        let (conn, statements) = counted(&store);
+        let mut costs = Vec::new();
+        for (company, size, page) in [(small, 5, 1), (large, 200, 1), (large, 200, 4)] {
+            let before = statements.load(Ordering::SeqCst);
+            let (cards, total) = employees::list(
+                &conn,
+                company,
+                &everyone(),
+                PageRequest { page, per_page: 50 },
+                today(),
+            )
+            .await
+            .expect("list");
+            let cost = statements.load(Ordering::SeqCst) - before;
+            assert_eq!(total, size as u64, "{backend:?}");
+            assert_eq!(cards.len(), size.min(50), "{backend:?}");
+            // Every card has its location; all but the admin a position.
+            assert!(cards.iter().all(|c| c.locations.len() == 1), "{backend:?}");
+            let held: usize = cards.iter().map(|c| c.positions.len()).sum();
+            assert!(held + 1 >= cards.len(), "{backend:?}: {held} positions");
+            costs.push(cost);
+        }
+        // count, page, locations, positions.
+        assert_eq!(costs, vec![4, 4, 4], "{backend:?}: statements per page");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_cached_total_follows_writes() {
+    each_backend(|store, backend| async move {
+        let company = company_of(&store, "cached@example.com", 60).await;
+        let list = |filter: EmployeeFilter| {
+            let store = store.clone();
+            async move {
+                employees::list_counted(&store, company, &filter, first_page(), today())
+                    .await
+                    .expect("list")
+            }
+        };
+        let (cards, total) = list(everyone()).await;
+        assert_eq!((cards.len(), total), (50, 60), "{backend:?}");
+        // Counted once: the same list again is answered from the cache, and exact.
+        assert_eq!(list(everyone()).await.1, 60, "{backend:?}");
+        // Dismiss one (any write of this store): the next total is exact.
+        testing::execute(
+            &store,
+            "UPDATE employees SET status = 'dismissed' WHERE id = (SELECT max(id) FROM employees WHERE company_id = $1)",
+            &[company.0],
+        )
+        .await;
+        assert_eq!(list(everyone()).await.1, 59, "{backend:?}");
+        let dismissed = EmployeeFilter {
+            status: StatusFilter::Dismissed,
+            ..everyone()
+        };
+        assert_eq!(list(dismissed).await.1, 1, "{backend:?}");
+    })
+    .await;
+}
