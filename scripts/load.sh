@@ -248,6 +248,9 @@ echo
 echo "req/s, p50, p99, server µs/req: median of the rounds; worst p99 and other CPU: the worst round;"
 echo "non-2xx and socket errors: summed. other CPU: share of the machine used by processes other"
 echo "than the server and wrk (above a few % the round was disturbed)."
+if [[ $backend == PostgreSQL ]]; then
+    echo "On PostgreSQL the database server's own processes count as other CPU."
+fi
 echo
 echo "ratio accounts/healthz (median req/s): $ratio"
 echo
