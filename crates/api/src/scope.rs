@@ -3,6 +3,7 @@
 //! (employees). Store queries take the scope so that tenancy and roles live in the query.
 
 use davomat_core::Role;
+use davomat_store::employees::Visibility;
 use davomat_store::scope;
 
 use crate::AppState;
@@ -31,6 +32,23 @@ impl Scope {
             ),
             Role::Employee => Scope::Myself(caller.employee_id.map(|id| id.0)),
         })
+    }
+
+    /// The scope as the store's employee queries apply it.
+    pub fn visibility(self) -> Visibility {
+        match self {
+            Scope::Company => Visibility::Company,
+            Scope::Departments(ids) => Visibility::Departments(ids),
+            Scope::Myself(id) => Visibility::Only(id),
+        }
+    }
+
+    /// True when the employee (in `department_id`) is inside the scope.
+    pub fn covers_employee(&self, employee_id: i64, department_id: i64) -> bool {
+        match self {
+            Scope::Myself(me) => *me == Some(employee_id),
+            _ => self.covers_department(department_id),
+        }
     }
 
     /// True when the department is inside the scope.

@@ -6,10 +6,10 @@ use davomat_core::{CompanyId, EmployeeId, UserId};
 use sea_orm::FromQueryResult;
 
 pub use crate::employees::{EmployeeCard, NamedRef};
-use crate::users::{self, UserSettings};
+use crate::users::UserSettings;
 use crate::{Store, StoreError, StoreResult, employees, sql};
 
-/// The user behind `GET /v1/accounts`.
+/// The user behind `GET /v1/accounts`, with the settings of the same `users` row.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct AccountUser {
     pub id: i64,
@@ -18,6 +18,11 @@ pub struct AccountUser {
     pub employee_id: Option<i64>,
     pub company_id: i64,
     pub company_name: String,
+    pub fiotype: String,
+    pub date_format: String,
+    pub time_zone: String,
+    pub ampm: String,
+    pub lang: String,
 }
 
 /// The whole account: user, company, settings and employee card.
@@ -37,13 +42,20 @@ pub async fn account(
 ) -> StoreResult<Account> {
     let account_user: AccountUser = sql::one(
         store.conn(),
-        "SELECT u.id, u.email, u.role, u.employee_id, c.id AS company_id, c.name AS company_name \
-         FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2",
+        "SELECT u.id, u.email, u.role, u.employee_id, c.id AS company_id, c.name AS company_name, \
+         u.fiotype, u.date_format, u.time_zone, u.ampm, u.lang FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2",
         vec![user.0.into(), company.0.into()],
     )
     .await?
     .ok_or(StoreError::NotFound)?;
-    let settings = users::settings(store, company, user).await?;
+    let settings = UserSettings {
+        id: account_user.id,
+        fiotype: account_user.fiotype.clone(),
+        date_format: account_user.date_format.clone(),
+        time_zone: account_user.time_zone.clone(),
+        ampm: account_user.ampm.clone(),
+        lang: account_user.lang.clone(),
+    };
     let employee = match account_user.employee_id {
         Some(id) => Some(employees::card(store.conn(), company, EmployeeId(id), today).await?),
         None => None,

@@ -89,6 +89,8 @@ pub struct NamedRef {
 
 #[derive(FromQueryResult)]
 struct OwnedRef {
+    /// `l` for a location, `p` for a current position.
+    kind: String,
     employee_id: i64,
     id: i64,
     title: String,
@@ -110,6 +112,20 @@ pub enum Visibility {
     Company,
     Departments(Vec<i64>),
     Only(Option<i64>),
+}
+
+impl Visibility {
+    /// The condition on the employees table aliased `alias`, or `None` for the company.
+    pub(crate) fn clause(&self, alias: &str) -> Option<String> {
+        match self {
+            Visibility::Company => None,
+            Visibility::Departments(ids) => {
+                Some(format!("{alias}.department_id IN ({})", id_list(ids)))
+            }
+            Visibility::Only(Some(id)) => Some(format!("{alias}.id = {id}")),
+            Visibility::Only(None) => Some("1 = 0".to_string()),
+        }
+    }
 }
 
 /// Which employees by status.
@@ -144,7 +160,7 @@ pub struct EmployeeFilter {
     pub descending: bool,
 }
 
-fn id_list(ids: &[i64]) -> String {
+pub(crate) fn id_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         "NULL".to_string()
     } else {
@@ -156,13 +172,8 @@ fn id_list(ids: &[i64]) -> String {
 fn conditions(company: CompanyId, filter: &EmployeeFilter) -> (String, Vec<Value>) {
     let mut clauses = vec!["e.company_id = $1".to_string()];
     let mut values: Vec<Value> = vec![company.0.into()];
-    match &filter.visibility {
-        Visibility::Company => {}
-        Visibility::Departments(ids) => {
-            clauses.push(format!("e.department_id IN ({})", id_list(ids)))
-        }
-        Visibility::Only(Some(id)) => clauses.push(format!("e.id = {id}")),
-        Visibility::Only(None) => clauses.push("1 = 0".to_string()),
+    if let Some(clause) = filter.visibility.clause("e") {
+        clauses.push(clause);
     }
     match filter.status {
         StatusFilter::Active => clauses.push("e.status = 'active'".to_string()),
@@ -314,7 +325,7 @@ pub async fn card(
     Ok(with_references(conn, vec![card], today).await?.remove(0))
 }
 
-/// Fills the locations and current positions of the cards, one query each.
+/// Fills the locations and current positions of the cards, in one query.
 async fn with_references(
     conn: &impl ConnectionTrait,
     mut cards: Vec<EmployeeCard>,
@@ -324,21 +335,16 @@ async fn with_references(
         return Ok(cards);
     }
     let ids = id_list(&cards.iter().map(|c| c.id).collect::<Vec<_>>());
-    let locations: Vec<OwnedRef> = sql::all(
+    let references: Vec<OwnedRef> = sql::all(
         conn,
         &format!(
-            "SELECT el.employee_id, l.id, l.title FROM employee_locations el JOIN locations l ON l.id = el.location_id \
-             WHERE el.employee_id IN ({ids}) ORDER BY l.id"
-        ),
-        vec![],
-    )
-    .await?;
-    let positions: Vec<OwnedRef> = sql::all(
-        conn,
-        &format!(
-            "SELECT ep.employee_id, p.id, p.title FROM employee_positions ep JOIN positions p ON p.id = ep.position_id \
-             WHERE ep.employee_id IN ({ids}) AND ep.start_date <= $1 AND (ep.end_date IS NULL OR ep.end_date >= $1) \
-             ORDER BY p.id"
+            "SELECT 'l' AS kind, el.employee_id, l.id, l.title FROM employee_locations el \
+             JOIN locations l ON l.id = el.location_id WHERE el.employee_id IN ({ids}) \
+             UNION ALL \
+             SELECT 'p' AS kind, ep.employee_id, p.id, p.title FROM employee_positions ep \
+             JOIN positions p ON p.id = ep.position_id WHERE ep.employee_id IN ({ids}) \
+             AND ep.start_date <= $1 AND (ep.end_date IS NULL OR ep.end_date >= $1) \
+             ORDER BY 1, 3"
         ),
         vec![today.into()],
     )
@@ -347,20 +353,18 @@ async fn with_references(
     for (i, card) in cards.iter().enumerate() {
         by_employee.insert(card.id, i);
     }
-    for row in locations {
-        if let Some(&i) = by_employee.get(&row.employee_id) {
-            cards[i].locations.push(NamedRef {
-                id: row.id,
-                title: row.title,
-            });
-        }
-    }
-    for row in positions {
-        if let Some(&i) = by_employee.get(&row.employee_id) {
-            cards[i].positions.push(NamedRef {
-                id: row.id,
-                title: row.title,
-            });
+    for row in references {
+        let Some(&i) = by_employee.get(&row.employee_id) else {
+            continue;
+        };
+        let reference = NamedRef {
+            id: row.id,
+            title: row.title,
+        };
+        if row.kind == "l" {
+            cards[i].locations.push(reference);
+        } else {
+            cards[i].positions.push(reference);
         }
     }
     Ok(cards)

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use davomat_core::EmployeeId;
-use davomat_store::employees::{Visibility, lookups};
+use davomat_store::employees::lookups;
 use davomat_store::locations::Location;
 use serde_json::{Value, json};
 
@@ -36,11 +36,7 @@ pub(super) async fn letters(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Value>> {
-    let visibility = match Scope::of(&state, &caller).await? {
-        Scope::Company => Visibility::Company,
-        Scope::Departments(ids) => Visibility::Departments(ids),
-        Scope::Myself(id) => Visibility::Only(id),
-    };
+    let visibility = Scope::of(&state, &caller).await?.visibility();
     let items =
         lookups::first_letters(state.store.connection(), caller.company_id, &visibility).await?;
     Ok(Json(json!({ "items": items })))

@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use davomat_core::EmployeeId;
-use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visibility};
+use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter};
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -74,11 +74,7 @@ async fn filter(
     caller: &Caller,
     query: &HashMap<String, String>,
 ) -> ApiResult<EmployeeFilter> {
-    let visibility = match Scope::of(state, caller).await? {
-        Scope::Company => Visibility::Company,
-        Scope::Departments(ids) => Visibility::Departments(ids),
-        Scope::Myself(id) => Visibility::Only(id),
-    };
+    let visibility = Scope::of(state, caller).await?.visibility();
     let text = |name: &str| {
         query
             .get(name)
