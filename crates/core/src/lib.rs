@@ -1,10 +1,12 @@
 //! davomat-core: the pure domain of davomat.
 //!
 //! Typed ids, roles, company and client states, languages, person names, the
-//! validation vocabulary (field error codes 8002–8010) and pagination arithmetic.
+//! validation vocabulary (field error codes 8002–8010), pagination arithmetic and
+//! the attendance engine (schedules, events and time-off to day rows and reports).
 //! Nothing here touches a database, the network or the clock: callers pass `now`.
 
 pub mod activity;
+pub mod engine;
 pub mod ids;
 pub mod lang;
 pub mod page;
