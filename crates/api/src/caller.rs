@@ -46,10 +46,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 impl Caller {
+    /// The company's time zone.
+    pub fn zone(&self) -> davomat_core::zone::CompanyZone {
+        davomat_core::zone::CompanyZone::named_or_default(&self.time_zone)
+    }
+
     /// The caller's local date today.
     pub fn today(&self, now: i64) -> chrono::NaiveDate {
-        let zone = davomat_core::zone::CompanyZone::named_or_default(&self.time_zone);
-        zone.date_of(now).unwrap_or_default()
+        self.zone().date_of(now).unwrap_or_default()
     }
 
     /// The caller as the author of an activity-log row (their employee's full name).
@@ -75,5 +79,29 @@ impl Caller {
             user_id: self.user_id,
             full_name,
         })
+    }
+}
+
+impl Caller {
+    /// Writes the activity row of a change to a company object (department, holiday…),
+    /// inside the change's transaction, its message in the company's language.
+    pub async fn log_object_change(
+        &self,
+        txn: &davomat_store::DatabaseTransaction,
+        actor: davomat_store::activity::Actor,
+        action_name: &'static str,
+        object_id: i64,
+        message: davomat_core::activity::Message,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let entry = davomat_store::activity::NewActivity::object_change(
+            self.company_id,
+            actor,
+            action_name,
+            object_id,
+            message,
+        );
+        davomat_store::activity::record(txn, entry, self.company_lang, now).await?;
+        Ok(())
     }
 }

@@ -195,6 +195,27 @@ impl Fields {
         parsed
     }
 
+    /// A local `YYYY-MM-DD HH:MM:SS` in the company's zone, as a unix second (8009 on
+    /// any other shape).
+    pub fn local_time(
+        &self,
+        name: &str,
+        zone: &davomat_core::zone::CompanyZone,
+        errors: &mut FieldErrors,
+    ) -> Option<i64> {
+        let text = self.text(name, errors)?;
+        if text.trim().is_empty() {
+            return None;
+        }
+        match davomat_core::validation::parse_local_date_time(&text) {
+            Some((date, seconds)) => Some(zone.local_instant(date, seconds)),
+            None => {
+                errors.add(name, FieldCode::DateFormat, Reason::Plain);
+                None
+            }
+        }
+    }
+
     /// A query argument as text (no type leniency needed: query values are text).
     pub fn query_text(&self, name: &str) -> Option<String> {
         match self.raw(name)? {

@@ -149,6 +149,34 @@ impl EmployeeChange {
     }
 }
 
+/// A step of a time-off request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeOffAction {
+    Created,
+    Approved,
+    Rejected,
+    Canceled,
+}
+
+impl TimeOffAction {
+    fn verb(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (TimeOffAction::Created, Lang::Ru) => "создал(а) отгул сотрудника",
+            (TimeOffAction::Approved, Lang::Ru) => "одобрил(а) отгул сотрудника",
+            (TimeOffAction::Rejected, Lang::Ru) => "отклонил(а) отгул сотрудника",
+            (TimeOffAction::Canceled, Lang::Ru) => "удалил(а) отгул сотрудника",
+            (TimeOffAction::Created, Lang::En) => "created a time-off for",
+            (TimeOffAction::Approved, Lang::En) => "approved the time-off of",
+            (TimeOffAction::Rejected, Lang::En) => "rejected the time-off of",
+            (TimeOffAction::Canceled, Lang::En) => "deleted the time-off of",
+            (TimeOffAction::Created, Lang::Uz) => "xodim uchun javob yaratdi:",
+            (TimeOffAction::Approved, Lang::Uz) => "xodimning javobini tasdiqladi:",
+            (TimeOffAction::Rejected, Lang::Uz) => "xodimning javobini rad etdi:",
+            (TimeOffAction::Canceled, Lang::Uz) => "xodimning javobini oʻchirdi:",
+        }
+    }
+}
+
 /// One human-readable activity message. The acting user's name is prefixed when rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -184,6 +212,18 @@ pub enum Message {
         value: Option<String>,
         from: Option<String>,
     },
+    /// A time-off of `name` over `period` (`2025-03-04 — 2025-03-05`).
+    TimeOff {
+        action: TimeOffAction,
+        name: String,
+        period: String,
+    },
+    /// A clock event entered for another employee, at a local `YYYY-MM-DD HH:MM:SS`.
+    ManualClock {
+        clock_in: bool,
+        name: String,
+        time: String,
+    },
 }
 
 impl Message {
@@ -196,7 +236,9 @@ impl Message {
             Message::EmployeeAdded { .. }
             | Message::RoleAssigned { .. }
             | Message::Lifecycle { .. }
-            | Message::EmployeeChanged { .. } => None,
+            | Message::EmployeeChanged { .. }
+            | Message::TimeOff { .. }
+            | Message::ManualClock { .. } => None,
         }
     }
 
@@ -240,6 +282,32 @@ impl Message {
                     })
                     .unwrap_or_default();
                 format!("{sentence}{value}{from}")
+            }
+            (
+                Message::TimeOff {
+                    action,
+                    name,
+                    period,
+                },
+                _,
+            ) => format!("{actor} {} {name} ({period})", action.verb(lang)),
+            (
+                Message::ManualClock {
+                    clock_in,
+                    name,
+                    time,
+                },
+                lang,
+            ) => {
+                let what = match (clock_in, lang) {
+                    (true, Lang::Ru) => "добавил(а) приход сотрудника",
+                    (false, Lang::Ru) => "добавил(а) уход сотрудника",
+                    (true, Lang::En) => "entered an arrival of",
+                    (false, Lang::En) => "entered a departure of",
+                    (true, Lang::Uz) => "xodimning kelishini kiritdi:",
+                    (false, Lang::Uz) => "xodimning ketishini kiritdi:",
+                };
+                format!("{actor} {what} {name}: {time}")
             }
             (Message::Lifecycle { action, name }, _) => {
                 format!("{actor} {} {name}", action.verb(lang))
@@ -320,6 +388,28 @@ mod tests {
         assert_eq!(
             m.render("", Lang::En),
             "System added the employee Антон Беляев"
+        );
+    }
+
+    #[test]
+    fn time_off_and_manual_clock_messages() {
+        let m = Message::TimeOff {
+            action: TimeOffAction::Approved,
+            name: "Ali Valiyev".into(),
+            period: "2025-03-04 — 2025-03-05".into(),
+        };
+        assert_eq!(
+            m.render("Boss", Lang::Ru),
+            "Boss одобрил(а) отгул сотрудника Ali Valiyev (2025-03-04 — 2025-03-05)"
+        );
+        let m = Message::ManualClock {
+            clock_in: false,
+            name: "Ali".into(),
+            time: "2025-03-04 18:00:00".into(),
+        };
+        assert_eq!(
+            m.render("Boss", Lang::En),
+            "Boss entered a departure of Ali: 2025-03-04 18:00:00"
         );
     }
 

@@ -115,9 +115,48 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A local wall-clock time as written in a body: `YYYY-MM-DD HH:MM:SS` (also with a
+/// `T`, or without seconds), as its date and the seconds after its midnight.
+pub fn parse_local_date_time(s: &str) -> Option<(NaiveDate, i64)> {
+    let s = s.trim();
+    if s.len() < 16 {
+        return None;
+    }
+    let (date, time) = s.split_at(10);
+    let date = parse_date(date)?;
+    let time = time.strip_prefix(' ').or_else(|| time.strip_prefix('T'))?;
+    let parts: Vec<&str> = time.split(':').collect();
+    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+        return None;
+    }
+    let number = |p: &str| p.parse::<i64>().ok();
+    let (h, m) = (number(parts[0])?, number(parts[1])?);
+    let sec = match parts.get(2) {
+        Some(p) => number(p)?,
+        None => 0,
+    };
+    (h < 24 && m < 60 && sec < 60).then_some((date, h * 3600 + m * 60 + sec))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_date_times() {
+        let day = NaiveDate::from_ymd_opt(2025, 3, 4);
+        assert_eq!(
+            parse_local_date_time("2025-03-04 09:05:07"),
+            day.map(|d| (d, 32707))
+        );
+        assert_eq!(
+            parse_local_date_time("2025-03-04T09:05"),
+            day.map(|d| (d, 32700))
+        );
+        assert_eq!(parse_local_date_time("2025-03-04 24:00:00"), None);
+        assert_eq!(parse_local_date_time("2025-03-04"), None);
+        assert_eq!(parse_local_date_time("2025-03-04 9:05:07"), None);
+    }
 
     #[test]
     fn emails() {

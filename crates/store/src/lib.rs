@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod clients;
+pub mod clock_events;
 pub mod companies;
 mod connect;
 mod counts;
@@ -15,6 +16,7 @@ pub mod departments;
 pub mod devices;
 pub mod employees;
 mod error;
+pub mod holidays;
 pub mod locations;
 mod migration;
 pub mod password_resets;
@@ -26,6 +28,8 @@ pub mod secrets;
 mod sql;
 pub mod system;
 pub mod testing;
+pub mod time_off_types;
+pub mod time_offs;
 pub mod tokens;
 pub mod users;
 

@@ -6,12 +6,15 @@ mod accounts;
 mod departments;
 mod devices;
 mod employees;
+mod holidays;
 mod locations;
 mod oauth;
 mod password_reset;
 mod positions;
 mod schedules;
 mod service;
+mod time_off_types;
+mod time_offs;
 mod user_activities;
 
 use axum::Router;
@@ -89,6 +92,9 @@ pub fn table(state: AppState) -> RouteTable {
     let table = employees::routes(table);
     let table = employees::lifecycle::routes(table);
     let table = employees::history::routes(table);
+    let table = holidays::routes(table);
+    let table = time_off_types::routes(table);
+    let table = time_offs::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -107,6 +113,9 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
+        holidays::operations(),
+        time_off_types::operations(),
+        time_offs::operations(),
         service::operations(),
     ]
     .into_iter()

@@ -7,6 +7,7 @@
 mod m0001_foundation;
 mod m0002_directory;
 mod m0003_employee_list;
+mod m0004_attendance;
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_directory::Migration),
             Box::new(m0003_employee_list::Migration),
+            Box::new(m0004_attendance::Migration),
         ]
     }
 }

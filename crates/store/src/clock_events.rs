@@ -1,0 +1,231 @@
+//! Clock events: the ins and outs of employees, from the clock endpoints (self or
+//! manual) and from devices. Device events carry the device's own id for each event
+//! (`device_uid`); a unique index on (device, uid) makes a resent batch store each
+//! event once. The engine reads an employee's events of a range; the `inouts` report
+//! pages through the stored events themselves.
+
+use davomat_core::CompanyId;
+use davomat_core::page::PageRequest;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+use crate::employees::{Visibility, id_list};
+use crate::{StoreResult, sql};
+
+/// A stored event, as the engine needs it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub employee_id: i64,
+    /// `in` or `out`.
+    pub kind: String,
+    pub at: i64,
+    pub location_id: Option<i64>,
+    /// `manual` or `auto`.
+    pub mode: String,
+}
+
+/// An event to store.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub employee_id: i64,
+    pub kind: &'static str,
+    pub at: i64,
+    pub location_id: Option<i64>,
+    pub mode: &'static str,
+    pub device_id: Option<i64>,
+    pub device_uid: Option<String>,
+    pub ip: Option<String>,
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+const INSERT: &str = "INSERT INTO clock_events (company_id, employee_id, kind, at, location_id, mode, \
+     device_id, device_uid, ip, latitude, longitude, created_by, created_at) VALUES ";
+const COLUMNS_PER_ROW: usize = 13;
+
+fn row_values(company: CompanyId, event: &NewEvent, now: i64) -> [Value; COLUMNS_PER_ROW] {
+    [
+        company.0.into(),
+        event.employee_id.into(),
+        event.kind.into(),
+        event.at.into(),
+        event.location_id.into(),
+        event.mode.into(),
+        event.device_id.into(),
+        event.device_uid.clone().into(),
+        event.ip.clone().into(),
+        event.latitude.clone().into(),
+        event.longitude.clone().into(),
+        event.created_by.into(),
+        now.into(),
+    ]
+}
+
+fn placeholders(row: usize) -> String {
+    let first = row * COLUMNS_PER_ROW + 1;
+    let marks: Vec<String> = (first..first + COLUMNS_PER_ROW)
+        .map(|n| format!("${n}"))
+        .collect();
+    format!("({})", marks.join(", "))
+}
+
+/// Stores one event; answers its id.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    event: &NewEvent,
+    now: i64,
+) -> StoreResult<i64> {
+    sql::insert(
+        conn,
+        &format!("{INSERT}{}", placeholders(0)),
+        row_values(company, event, now).to_vec(),
+    )
+    .await
+}
+
+/// Rows per statement of a batch insert (13 values each, within both backends' limits).
+const BATCH_ROWS: usize = 500;
+
+/// Stores a device's events, skipping those whose (device, uid) is already stored;
+/// answers how many were new. The events must carry `device_id` and `device_uid`.
+pub async fn insert_batch(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    events: &[NewEvent],
+    now: i64,
+) -> StoreResult<u64> {
+    let mut stored = 0;
+    for chunk in events.chunks(BATCH_ROWS) {
+        let marks: Vec<String> = (0..chunk.len()).map(placeholders).collect();
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|event| row_values(company, event, now))
+            .collect();
+        stored += sql::execute(
+            conn,
+            &format!(
+                "{INSERT}{} ON CONFLICT (device_id, device_uid) DO NOTHING",
+                marks.join(", ")
+            ),
+            values,
+        )
+        .await?;
+    }
+    Ok(stored)
+}
+
+/// The events of these employees with `from <= at < to`, by employee and time.
+pub async fn of_employees(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employees: &[i64],
+    from: i64,
+    to: i64,
+) -> StoreResult<Vec<StoredEvent>> {
+    if employees.is_empty() {
+        return Ok(Vec::new());
+    }
+    sql::all(
+        conn,
+        &format!(
+            "SELECT id, employee_id, kind, at, location_id, mode FROM clock_events \
+             WHERE company_id = $1 AND employee_id IN ({}) AND at >= $2 AND at < $3 \
+             ORDER BY employee_id, at, id",
+            id_list(employees)
+        ),
+        vec![company.0.into(), from.into(), to.into()],
+    )
+    .await
+}
+
+/// A row of the `inouts` report: the event with its employee, location and device.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct InOut {
+    pub id: i64,
+    pub employee_id: i64,
+    pub kind: String,
+    pub at: i64,
+    pub mode: String,
+    pub location_id: Option<i64>,
+    pub location_title: Option<String>,
+    pub serial_number: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub full_name: String,
+    pub tab_number: String,
+    pub pin_code: String,
+    pub department_id: Option<i64>,
+    pub department_title: Option<String>,
+}
+
+/// The filters of the `inouts` report.
+#[derive(Clone, Debug)]
+pub struct InOutFilter {
+    pub visibility: Visibility,
+    pub employees: Option<Vec<i64>>,
+    pub locations: Option<Vec<i64>>,
+    pub from: i64,
+    pub to: i64,
+    pub descending: bool,
+}
+
+fn inout_conditions(company: CompanyId, filter: &InOutFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec![
+        "c.company_id = $1".to_string(),
+        "c.at >= $2".to_string(),
+        "c.at < $3".to_string(),
+    ];
+    if let Some(clause) = filter.visibility.clause("e") {
+        clauses.push(clause);
+    }
+    if let Some(ids) = &filter.employees {
+        clauses.push(format!("c.employee_id IN ({})", id_list(ids)));
+    }
+    if let Some(ids) = &filter.locations {
+        clauses.push(format!("c.location_id IN ({})", id_list(ids)));
+    }
+    (
+        clauses.join(" AND "),
+        vec![company.0.into(), filter.from.into(), filter.to.into()],
+    )
+}
+
+/// One page of stored events in time order, and the total.
+pub async fn inouts(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    filter: &InOutFilter,
+    page: PageRequest,
+) -> StoreResult<(Vec<InOut>, u64)> {
+    let (clauses, values) = inout_conditions(company, filter);
+    let total = sql::scalar(
+        conn,
+        &format!(
+            "SELECT count(*) FROM clock_events c JOIN employees e ON e.id = c.employee_id WHERE {clauses}"
+        ),
+        values.clone(),
+    )
+    .await?
+    .unwrap_or(0) as u64;
+    let direction = if filter.descending { "DESC" } else { "ASC" };
+    let rows = sql::all(
+        conn,
+        &format!(
+            "SELECT c.id, c.employee_id, c.kind, c.at, c.mode, c.location_id, l.title AS location_title, \
+             d.serial_number, e.first_name, e.last_name, e.patronymic, e.full_name, e.tab_number, \
+             e.pin_code, e.department_id, dp.title AS department_title \
+             FROM clock_events c JOIN employees e ON e.id = c.employee_id \
+             LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN devices d ON d.id = c.device_id \
+             LEFT JOIN departments dp ON dp.id = e.department_id \
+             WHERE {clauses} ORDER BY c.at {direction}, c.id {direction} LIMIT {} OFFSET {}",
+            page.per_page,
+            page.offset()
+        ),
+        values,
+    )
+    .await?;
+    Ok((rows, total))
+}

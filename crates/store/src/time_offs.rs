@@ -1,0 +1,197 @@
+//! Employees' time-offs (отгулы): a daily or hourly absence of one employee, of a
+//! time-off type, paid or not, with a status — 0 pending, 1 accepted, 2 rejected,
+//! 3 deleted. Only accepted ones count in the engine (SEMANTICS.md §5). Start and end
+//! are unix seconds; a daily time-off runs from the start of its first local day to
+//! the last second of its last (`23:59:59`, inclusive).
+
+use davomat_core::CompanyId;
+use davomat_core::page::PageRequest;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+use crate::employees::Visibility;
+use crate::{StoreError, StoreResult, sql};
+
+/// A time-off with its type, as TimeEmployee shows it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct TimeOff {
+    pub id: i64,
+    pub employee_id: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub description: Option<String>,
+    pub status: i64,
+    pub paid: bool,
+    pub absence_type: String,
+    pub type_id: i64,
+    pub type_title: String,
+    pub type_description: String,
+    pub type_color: String,
+    pub created_at: i64,
+    /// The employee's department, for scope checks.
+    pub department_id: Option<i64>,
+}
+
+/// A new time-off.
+#[derive(Clone, Debug)]
+pub struct NewTimeOff {
+    pub employee_id: i64,
+    pub type_id: i64,
+    pub daily: bool,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub description: Option<String>,
+    pub paid: bool,
+    pub status: i64,
+    pub created_by: i64,
+}
+
+/// The filters of `GET /v1/employees/time-off`.
+#[derive(Clone, Debug)]
+pub struct TimeOffFilter {
+    pub visibility: Visibility,
+    pub status: Option<i64>,
+    /// Time-offs overlapping `[from, to)`, unix seconds.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub employees: Option<Vec<i64>>,
+}
+
+const SELECT: &str = "SELECT t.id, t.employee_id, t.start_at, t.end_at, t.description, t.status, t.paid, \
+     t.absence_type, t.type_id, y.title AS type_title, y.description AS type_description, \
+     y.color AS type_color, t.created_at, e.department_id \
+     FROM time_offs t JOIN time_off_types y ON y.id = t.type_id JOIN employees e ON e.id = t.employee_id";
+
+fn conditions(company: CompanyId, filter: &TimeOffFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["t.company_id = $1".to_string()];
+    let mut values: Vec<Value> = vec![company.0.into()];
+    if let Some(clause) = filter.visibility.clause("e") {
+        clauses.push(clause);
+    }
+    if let Some(status) = filter.status {
+        values.push(status.into());
+        clauses.push(format!("t.status = ${}", values.len()));
+    }
+    if let Some(from) = filter.from {
+        values.push(from.into());
+        clauses.push(format!("t.end_at >= ${}", values.len()));
+    }
+    if let Some(to) = filter.to {
+        values.push(to.into());
+        clauses.push(format!("t.start_at < ${}", values.len()));
+    }
+    if let Some(ids) = &filter.employees {
+        clauses.push(format!(
+            "t.employee_id IN ({})",
+            crate::employees::id_list(ids)
+        ));
+    }
+    (clauses.join(" AND "), values)
+}
+
+/// One page of time-offs, newest start first, and the total.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    filter: &TimeOffFilter,
+    page: PageRequest,
+) -> StoreResult<(Vec<TimeOff>, u64)> {
+    let (clauses, values) = conditions(company, filter);
+    let total = sql::scalar(
+        conn,
+        &format!(
+            "SELECT count(*) FROM time_offs t JOIN employees e ON e.id = t.employee_id WHERE {clauses}"
+        ),
+        values.clone(),
+    )
+    .await?
+    .unwrap_or(0) as u64;
+    let rows = sql::all(
+        conn,
+        &format!(
+            "{SELECT} WHERE {clauses} ORDER BY t.start_at DESC, t.id DESC LIMIT {} OFFSET {}",
+            page.per_page,
+            page.offset()
+        ),
+        values,
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+/// Every time-off matching the filter (for the engine and the reports), by id.
+pub async fn all(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    filter: &TimeOffFilter,
+) -> StoreResult<Vec<TimeOff>> {
+    let (clauses, values) = conditions(company, filter);
+    sql::all(
+        conn,
+        &format!("{SELECT} WHERE {clauses} ORDER BY t.id"),
+        values,
+    )
+    .await
+}
+
+/// One time-off of the company, if it is one.
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: i64,
+) -> StoreResult<Option<TimeOff>> {
+    sql::one(
+        conn,
+        &format!("{SELECT} WHERE t.company_id = $1 AND t.id = $2"),
+        vec![company.0.into(), id.into()],
+    )
+    .await
+}
+
+/// Inserts a time-off; answers its id.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    new: &NewTimeOff,
+    now: i64,
+) -> StoreResult<i64> {
+    sql::insert(
+        conn,
+        "INSERT INTO time_offs (company_id, employee_id, type_id, absence_type, start_at, end_at, \
+         description, status, paid, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        vec![
+            company.0.into(),
+            new.employee_id.into(),
+            new.type_id.into(),
+            if new.daily { "daily" } else { "hourly" }.into(),
+            new.start_at.into(),
+            new.end_at.into(),
+            new.description.clone().into(),
+            new.status.into(),
+            new.paid.into(),
+            new.created_by.into(),
+            now.into(),
+        ],
+    )
+    .await
+}
+
+/// Sets a time-off's status. `NotFound` when it is not the company's.
+pub async fn set_status(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: i64,
+    status: i64,
+) -> StoreResult<()> {
+    let touched = sql::execute(
+        conn,
+        "UPDATE time_offs SET status = $1 WHERE company_id = $2 AND id = $3",
+        vec![status.into(), company.0.into(), id.into()],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
