@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
 use davomat_core::{ClientState, CompanyId, EmployeeId, Lang, Role, UserId};
-use davomat_store::tokens;
+use davomat_store::{devices, tokens};
 
 use crate::AppState;
 use crate::caller::Caller;
@@ -29,6 +29,33 @@ pub enum Access {
     Public,
     /// `/v1` with a bearer token.
     Authenticated,
+    /// The device API: the bearer token of a device (`POST /v1/devices` gave it).
+    Device,
+}
+
+/// The device calling the device API, placed in the request by the guard.
+#[derive(Clone, Debug)]
+pub struct DeviceCaller {
+    pub device_id: i64,
+    pub company_id: CompanyId,
+    pub location_id: Option<i64>,
+    /// The company's time zone name, for event times without an offset.
+    pub time_zone: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DeviceCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<DeviceCaller>()
+            .cloned()
+            .ok_or(ApiError::NotAuthenticated)
+    }
 }
 
 /// The route template that answered, for metrics.
@@ -49,6 +76,10 @@ pub async fn authenticated(
     next: Next,
 ) -> Response {
     run(state, Access::Authenticated, request, next).await
+}
+
+pub async fn device(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    run(state, Access::Device, request, next).await
 }
 
 pub async fn service(request: Request, next: Next) -> Response {
@@ -121,6 +152,12 @@ async fn admit(
             request.extensions_mut().insert(caller);
             subject
         }
+        Access::Device => {
+            let device = authenticate_device(state, request.headers(), now).await?;
+            let subject = format!("d:{}", device.device_id);
+            request.extensions_mut().insert(device);
+            subject
+        }
         _ => format!("ip:{}", client_ip(state, request)),
     };
     if let Some(budget) = state.limiter.hit(&subject, now).await {
@@ -174,6 +211,30 @@ async fn authenticate(
         lang,
         company_lang: Lang::parse(&session.company_lang).unwrap_or_default(),
         time_zone: session.company_time_zone,
+    })
+}
+
+/// Checks a device's bearer token and its company's state; notes the request time.
+async fn authenticate_device(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<DeviceCaller, ApiError> {
+    let token = bearer_token(headers).ok_or(ApiError::NotAuthenticated)?;
+    if !looks_like_token(token) {
+        return Err(ApiError::InvalidToken);
+    }
+    let device = devices::by_token(&state.store, token, now)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    if device.company_status == "expired" {
+        return Err(ApiError::PaymentRequired);
+    }
+    Ok(DeviceCaller {
+        device_id: device.id,
+        company_id: CompanyId(device.company_id),
+        location_id: device.location_id,
+        time_zone: device.company_time_zone,
     })
 }
 

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod engine;
+pub mod geo;
 pub mod ids;
 pub mod lang;
 pub mod page;

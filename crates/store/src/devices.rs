@@ -191,3 +191,27 @@ pub async fn location_exists(
     .unwrap_or(0)
         > 0)
 }
+
+/// A device found by its token, with its company's state and zone.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct DeviceAuth {
+    pub id: i64,
+    pub company_id: i64,
+    pub location_id: Option<i64>,
+    pub company_status: String,
+    pub company_time_zone: String,
+}
+
+/// The device holding this token (compared by digest), noting `now` as its last
+/// request time in the same statement.
+pub async fn by_token(store: &Store, token: &str, now: i64) -> StoreResult<Option<DeviceAuth>> {
+    sql::one(
+        store.conn(),
+        "UPDATE devices SET last_request_at = $2 FROM companies c \
+         WHERE devices.token_hash = $1 AND c.id = devices.company_id \
+         RETURNING devices.id, devices.company_id, devices.location_id, \
+         c.status AS company_status, c.time_zone AS company_time_zone",
+        vec![davomat_core::token::digest(token).into(), now.into()],
+    )
+    .await
+}

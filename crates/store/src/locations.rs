@@ -95,6 +95,25 @@ pub async fn find(
     .await
 }
 
+/// The location of the company when the employee is linked to it (one statement:
+/// the clock-in path).
+pub async fn find_linked(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: LocationId,
+    employee: i64,
+) -> StoreResult<Option<Location>> {
+    sql::one(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM locations l WHERE l.company_id = $1 AND l.id = $2 \
+             AND EXISTS (SELECT 1 FROM employee_locations el WHERE el.location_id = l.id AND el.employee_id = $3)"
+        ),
+        vec![company.0.into(), id.0.into(), employee.into()],
+    )
+    .await
+}
+
 /// True when a location of the company other than `except` already has this title.
 /// Titles compare trimmed and case-insensitively (any script).
 #[tracing::instrument(skip_all, fields(company = company.0), err)]
@@ -221,4 +240,15 @@ pub async fn delete(
     } else {
         Ok(())
     }
+}
+
+/// The ids of the company's locations.
+pub async fn ids(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<Vec<i64>> {
+    let rows: Vec<TitleRow> = sql::all(
+        conn,
+        "SELECT id, title FROM locations WHERE company_id = $1",
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

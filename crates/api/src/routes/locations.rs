@@ -437,7 +437,7 @@ async fn delete(
 }
 
 /// The Location object.
-fn location_schema() -> Value {
+pub(crate) fn location_schema() -> Value {
     json!({
         "type": "object",
         "required": ["id", "title", "lat", "lon", "radius", "address", "ipv4", "count_employees", "count_devices"],

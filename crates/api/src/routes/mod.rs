@@ -3,7 +3,9 @@
 //! the OpenAPI document and the router in step.
 
 mod accounts;
+mod clock;
 mod departments;
+mod device;
 mod devices;
 mod employees;
 mod holidays;
@@ -64,6 +66,9 @@ impl RouteTable {
             Access::Authenticated => {
                 route.route_layer(from_fn_with_state(self.state.clone(), guard::authenticated))
             }
+            Access::Device => {
+                route.route_layer(from_fn_with_state(self.state.clone(), guard::device))
+            }
         };
         self.router = self.router.route(path, route);
         self.operations.push((method, path));
@@ -95,6 +100,8 @@ pub fn table(state: AppState) -> RouteTable {
     let table = holidays::routes(table);
     let table = time_off_types::routes(table);
     let table = time_offs::routes(table);
+    let table = clock::routes(table);
+    let table = device::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -116,6 +123,8 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         holidays::operations(),
         time_off_types::operations(),
         time_offs::operations(),
+        clock::operations(),
+        device::operations(),
         service::operations(),
     ]
     .into_iter()

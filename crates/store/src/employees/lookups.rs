@@ -89,3 +89,44 @@ pub async fn locations_of(
     )
     .await
 }
+
+/// An employee's id and PIN code, for matching device events.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct PinRow {
+    pub id: i64,
+    pub pin_code: String,
+}
+
+/// The employees of the company among these ids or PIN codes (one statement).
+pub async fn by_ids_or_pins(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    ids: &[i64],
+    pins: &[String],
+) -> StoreResult<Vec<PinRow>> {
+    if ids.is_empty() && pins.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut values: Vec<sea_orm::Value> = vec![company.0.into()];
+    let marks: Vec<String> = pins
+        .iter()
+        .map(|pin| {
+            values.push(pin.clone().into());
+            format!("${}", values.len())
+        })
+        .collect();
+    let pins = if marks.is_empty() {
+        "NULL".to_string()
+    } else {
+        marks.join(", ")
+    };
+    sql::all(
+        conn,
+        &format!(
+            "SELECT id, pin_code FROM employees WHERE company_id = $1 AND (id IN ({}) OR pin_code IN ({pins}))",
+            super::id_list(ids)
+        ),
+        values,
+    )
+    .await
+}

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use davomat_core::EmployeeId;
+use davomat_core::{EmployeeId, geo};
 use davomat_store::employees::lookups;
 use davomat_store::locations::Location;
 use serde_json::{Value, json};
@@ -28,9 +28,6 @@ use crate::error::{ApiError, ApiResult, Malformed};
 use crate::input::path_id;
 use crate::openapi::{Operation, query, schema_ref, with_errors};
 use crate::scope::Scope;
-
-/// The mean Earth radius in metres.
-const EARTH_RADIUS: f64 = 6_371_008.8;
 
 pub(super) async fn letters(
     State(state): State<AppState>,
@@ -65,25 +62,13 @@ fn query_point(query: &HashMap<String, String>) -> ApiResult<Option<(f64, f64)>>
 
 /// A location's own coordinates, when it has readable ones.
 fn coordinates(location: &Location) -> Option<(f64, f64)> {
-    let lat = location.lat.trim().parse::<f64>().ok()?;
-    let lon = location.lon.trim().parse::<f64>().ok()?;
-    (lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0)
-        .then_some((lat, lon))
-}
-
-/// The great-circle distance in metres between two (lat, lon) points in degrees.
-fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS * h.sqrt().min(1.0).asin()
+    geo::point(&location.lat, &location.lon)
 }
 
 /// Orders the locations by distance from `point`, those without coordinates last,
 /// ties by id.
 fn by_distance(locations: &mut [Location], point: (f64, f64)) {
-    let distance = |l: &Location| coordinates(l).map(|c| haversine(point, c));
+    let distance = |l: &Location| coordinates(l).map(|c| geo::distance(point, c));
     locations.sort_by(|a, b| match (distance(a), distance(b)) {
         (Some(x), Some(y)) => x.total_cmp(&y).then(a.id.cmp(&b.id)),
         (Some(_), None) => Ordering::Less,
@@ -194,17 +179,4 @@ pub(super) fn operations() -> Vec<Operation> {
             ),
         },
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn haversine_is_metres_on_the_sphere() {
-        // Tashkent to Samarkand is about 270 km.
-        let d = haversine((41.2995, 69.2401), (39.6542, 66.9597));
-        assert!((260_000.0..280_000.0).contains(&d), "{d}");
-        assert_eq!(haversine((41.0, 69.0), (41.0, 69.0)), 0.0);
-    }
 }

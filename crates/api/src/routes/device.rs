@@ -1,0 +1,334 @@
+//! The device API (ext, CONTRACT.md §5), reached with a device's own token:
+//!
+//! - `POST /v1/device/events`: a batch of up to 1,000 events a terminal recorded,
+//!   perhaps while offline: `{"events": [{"uid", "employee_id" or "pin_code", "event":
+//!   "in"/"out", "event_time", "location_id"?}]}`. `uid` is the device's own id for the
+//!   event: an event whose uid this device already sent is counted as a duplicate and
+//!   not stored again, so a batch sent twice is stored once. Each event is checked on
+//!   its own; the bad ones come back in `rejected` with their field code and the rest
+//!   are stored (`mode` auto, with the device). Answers `{"accepted", "duplicates",
+//!   "rejected": [{"uid", "code", "message"}]}` after the events are committed.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_local_date_time};
+use davomat_core::zone::CompanyZone;
+use davomat_store::clock_events::{self, NewEvent};
+use davomat_store::employees::lookups;
+use davomat_store::locations;
+use serde_json::{Map, Value, json};
+
+use super::RouteTable;
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::guard::{Access, DeviceCaller};
+use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::openapi::{Operation, body, schema_ref, with_errors};
+
+/// The most events one batch may carry.
+pub const BATCH_LIMIT: usize = 1000;
+/// How far ahead of the server's clock an event may be.
+const FUTURE_SLACK: i64 = 5 * 60;
+/// The longest uid accepted.
+const UID_MAX: usize = 100;
+
+pub fn routes(table: RouteTable) -> RouteTable {
+    table.add(Method::POST, "/v1/device/events", Access::Device, events)
+}
+
+/// One event of the batch as sent, before the lookups.
+struct Sent {
+    uid: String,
+    employee: Who,
+    kind: &'static str,
+    at: i64,
+    location_id: Option<i64>,
+}
+
+enum Who {
+    Id(i64),
+    Pin(String),
+}
+
+/// A rejected event.
+struct Rejected {
+    uid: Value,
+    code: FieldCode,
+    message: String,
+}
+
+impl Rejected {
+    fn new(uid: Value, code: FieldCode, message: &str) -> Rejected {
+        Rejected {
+            uid,
+            code,
+            message: message.to_string(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        json!({"uid": self.uid, "code": self.code.code(), "message": self.message})
+    }
+}
+
+fn text_of(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn integer_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Reads one event's own fields (no lookups yet).
+fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<Sent, Rejected> {
+    let Some(map) = item.as_object() else {
+        return Err(Rejected::new(
+            Value::Null,
+            FieldCode::InvalidValue,
+            "not an object",
+        ));
+    };
+    let field = |name: &str| map.get(name).filter(|v| !v.is_null());
+    let uid_value = field("uid").cloned().unwrap_or(Value::Null);
+    let Some(uid) = text_of(field("uid")) else {
+        return Err(Rejected::new(
+            uid_value,
+            FieldCode::Required,
+            "uid is required",
+        ));
+    };
+    if uid.chars().count() > UID_MAX {
+        return Err(Rejected::new(
+            uid_value,
+            FieldCode::InvalidValue,
+            "uid is longer than 100 characters",
+        ));
+    }
+    let reject = |code, message: &str| Rejected::new(uid_value.clone(), code, message);
+    let employee = match (field("employee_id"), text_of(field("pin_code"))) {
+        (Some(id), _) => Who::Id(
+            integer_of(id)
+                .ok_or_else(|| reject(FieldCode::InvalidValue, "employee_id is not an integer"))?,
+        ),
+        (None, Some(pin)) => Who::Pin(pin),
+        (None, None) => {
+            return Err(reject(
+                FieldCode::Required,
+                "employee_id or pin_code is required",
+            ));
+        }
+    };
+    let kind = match text_of(field("event")).as_deref() {
+        Some("in") => "in",
+        Some("out") => "out",
+        None => return Err(reject(FieldCode::Required, "event is required")),
+        Some(_) => return Err(reject(FieldCode::InvalidValue, "event is in or out")),
+    };
+    let at = match text_of(field("event_time")) {
+        None => now,
+        Some(text) => match parse_local_date_time(&text) {
+            Some((date, seconds)) => zone.local_instant(date, seconds),
+            None => {
+                return Err(reject(
+                    FieldCode::DateFormat,
+                    "event_time is YYYY-MM-DD HH:MM:SS",
+                ));
+            }
+        },
+    };
+    if at > now + FUTURE_SLACK {
+        return Err(reject(
+            FieldCode::InvalidValue,
+            "event_time is more than 5 minutes ahead",
+        ));
+    }
+    let location_id = match field("location_id") {
+        None => None,
+        Some(value) => Some(
+            integer_of(value)
+                .ok_or_else(|| reject(FieldCode::InvalidValue, "location_id is not an integer"))?,
+        ),
+    };
+    Ok(Sent {
+        uid,
+        employee,
+        kind,
+        at,
+        location_id,
+    })
+}
+
+/// The batch array, or the field error that refuses the whole request.
+fn batch(fields: &Fields) -> Result<Vec<Value>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    match fields.raw("events") {
+        None => errors.add("events", FieldCode::Required, Reason::Plain),
+        Some(Value::Array(items)) if items.len() > BATCH_LIMIT => errors.add(
+            "events",
+            FieldCode::InvalidValue,
+            Reason::TooLong(BATCH_LIMIT),
+        ),
+        Some(Value::Array(items)) => return Ok(items.clone()),
+        Some(_) => errors.add("events", FieldCode::InvalidValue, Reason::Plain),
+    }
+    Err(errors)
+}
+
+async fn events(
+    State(state): State<AppState>,
+    device: DeviceCaller,
+    request: Request,
+) -> ApiResult<Json<Value>> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(body, BODY_LIMIT).await?;
+    let fields = Fields::from_body(&parts.headers, &bytes)?;
+    let items = batch(&fields)?;
+    let now = state.clock.now();
+    let zone = CompanyZone::named_or_default(&device.time_zone);
+    let company = device.company_id;
+    let mut rejected = Vec::new();
+    let mut sent = Vec::with_capacity(items.len());
+    for item in &items {
+        match read_event(item, &zone, now) {
+            Ok(event) => sent.push(event),
+            Err(reason) => rejected.push(reason),
+        }
+    }
+    let conn = state.store.connection();
+    let (ids, pins) = wanted(&sent);
+    let known = lookups::by_ids_or_pins(conn, company, &ids, &pins).await?;
+    let by_id: HashSet<i64> = known.iter().map(|r| r.id).collect();
+    let by_pin: HashMap<&str, i64> = known.iter().map(|r| (r.pin_code.as_str(), r.id)).collect();
+    let company_locations: HashSet<i64> =
+        locations::ids(conn, company).await?.into_iter().collect();
+    let mut stored = Vec::with_capacity(sent.len());
+    for event in sent {
+        let uid = Value::String(event.uid.clone());
+        let employee_id = match &event.employee {
+            Who::Id(id) => by_id.contains(id).then_some(*id),
+            Who::Pin(pin) => by_pin.get(pin.as_str()).copied(),
+        };
+        let Some(employee_id) = employee_id else {
+            rejected.push(Rejected::new(
+                uid,
+                FieldCode::UnknownReference,
+                "no such employee in the company",
+            ));
+            continue;
+        };
+        if let Some(id) = event.location_id
+            && !company_locations.contains(&id)
+        {
+            rejected.push(Rejected::new(
+                uid,
+                FieldCode::UnknownReference,
+                "no such location in the company",
+            ));
+            continue;
+        }
+        stored.push(NewEvent {
+            employee_id,
+            kind: event.kind,
+            at: event.at,
+            location_id: event.location_id.or(device.location_id),
+            mode: "auto",
+            device_id: Some(device.device_id),
+            device_uid: Some(event.uid),
+            ip: None,
+            latitude: None,
+            longitude: None,
+            created_by: None,
+        });
+    }
+    let txn = state.store.begin().await?;
+    let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
+    davomat_store::commit(txn).await?;
+    Ok(Json(json!({
+        "accepted": accepted,
+        "duplicates": stored.len() as u64 - accepted,
+        "rejected": rejected.iter().map(Rejected::to_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// The employee ids and PIN codes the batch names.
+fn wanted(sent: &[Sent]) -> (Vec<i64>, Vec<String>) {
+    let mut ids = Vec::new();
+    let mut pins = Vec::new();
+    for event in sent {
+        match &event.employee {
+            Who::Id(id) => ids.push(*id),
+            Who::Pin(pin) => pins.push(pin.clone()),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    pins.sort_unstable();
+    pins.dedup();
+    (ids, pins)
+}
+
+/// The OpenAPI description of these routes.
+pub fn operations() -> Vec<Operation> {
+    let mut event = Map::new();
+    event.insert("uid".into(), json!({"type": ["string", "integer"], "maxLength": UID_MAX, "description": "the device's own id for the event; makes a resend idempotent"}));
+    event.insert("employee_id".into(), json!({"type": "integer"}));
+    event.insert(
+        "pin_code".into(),
+        json!({"type": "string", "description": "instead of employee_id"}),
+    );
+    event.insert(
+        "event".into(),
+        json!({"type": "string", "enum": ["in", "out"]}),
+    );
+    event.insert("event_time".into(), json!({"type": "string", "description": "local YYYY-MM-DD HH:MM:SS; default now; at most 5 minutes ahead"}));
+    event.insert(
+        "location_id".into(),
+        json!({"type": "integer", "description": "default: the device's location"}),
+    );
+    vec![Operation {
+        method: "post",
+        path: "/v1/device/events",
+        tag: "Device API",
+        summary: "Send a batch of clock events from a device",
+        description: "Authenticated with the device's token (Authorization: Bearer, from POST /v1/devices). Up to 1,000 events; each is checked on its own. A uid this device already sent counts as a duplicate and is not stored again. The answer comes after the events are committed.",
+        secured: true,
+        parameters: vec![],
+        request: Some(body(json!({
+            "type": "object",
+            "required": ["events"],
+            "properties": {"events": {"type": "array", "maxItems": BATCH_LIMIT, "items": {"type": "object", "required": ["uid", "event"], "properties": event}}}
+        }))),
+        responses: with_errors(
+            true,
+            vec![
+                (
+                    "200",
+                    "What was stored",
+                    json!({"type": "object", "required": ["accepted", "duplicates", "rejected"], "properties": {
+                        "accepted": {"type": "integer", "description": "events stored now"},
+                        "duplicates": {"type": "integer", "description": "events this device had sent before"},
+                        "rejected": {"type": "array", "items": {"type": "object", "properties": {
+                            "uid": {}, "code": {"type": "integer", "description": "8002 missing, 8003 invalid, 8004 unknown employee or location, 8009 unreadable time"}, "message": {"type": "string"}
+                        }}}
+                    }}),
+                ),
+                (
+                    "422",
+                    "events missing (8002), not an array or more than 1,000 (8003)",
+                    schema_ref("ValidationError"),
+                ),
+            ],
+        ),
+    }]
+}
