@@ -5,6 +5,7 @@
 //! (Accept, body size, authentication, platform state, subscription, rate limit),
 //! and the service routes outside `/v1` (`/docs`, `/healthz`, `/readyz`, `/metrics`).
 
+mod attendance;
 pub mod caller;
 pub mod clock;
 pub mod edge;

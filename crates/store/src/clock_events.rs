@@ -159,6 +159,9 @@ pub struct InOut {
     pub pin_code: String,
     pub department_id: Option<i64>,
     pub department_title: Option<String>,
+    /// The position the employee holds now (the lowest id of several).
+    pub position_id: Option<i64>,
+    pub position_title: Option<String>,
 }
 
 /// The filters of the `inouts` report.
@@ -216,8 +219,11 @@ pub async fn inouts(
         &format!(
             "SELECT c.id, c.employee_id, c.kind, c.at, c.mode, c.location_id, l.title AS location_title, \
              d.serial_number, e.first_name, e.last_name, e.patronymic, e.full_name, e.tab_number, \
-             e.pin_code, e.department_id, dp.title AS department_title \
+             e.pin_code, e.department_id, dp.title AS department_title, \
+             p.id AS position_id, p.title AS position_title \
              FROM clock_events c JOIN employees e ON e.id = c.employee_id \
+             LEFT JOIN positions p ON p.id = (SELECT min(ep.position_id) FROM employee_positions ep \
+               WHERE ep.employee_id = e.id AND ep.end_date IS NULL) \
              LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN devices d ON d.id = c.device_id \
              LEFT JOIN departments dp ON dp.id = e.department_id \
              WHERE {clauses} ORDER BY c.at {direction}, c.id {direction} LIMIT {} OFFSET {}",

@@ -6,6 +6,7 @@
 //! lives in the query. Instants are unix seconds (UTC).
 
 pub mod activity;
+pub mod attendance;
 pub mod clients;
 pub mod clock_events;
 pub mod companies;

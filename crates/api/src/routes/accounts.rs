@@ -12,6 +12,7 @@ use davomat_store::users::{self, SettingsChange, UserSettings};
 use serde_json::{Value, json};
 
 use super::RouteTable;
+use super::reports::rows;
 use crate::caller::Caller;
 use crate::error::ApiResult;
 use crate::guard::Access;
@@ -41,6 +42,27 @@ async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Jso
         object["position"] = object["positions"].clone();
         object
     });
+    let zone = caller.zone();
+    let today = match account.employee.as_ref() {
+        Some(card) => {
+            crate::attendance::today_of(
+                &state.store,
+                caller.company_id,
+                &zone,
+                card.id,
+                state.clock.now(),
+            )
+            .await?
+        }
+        None => None,
+    };
+    let (scheduled, actual) = match &today {
+        Some((employee, row)) => (
+            rows::scheduled(row, employee.schedule_id, &zone),
+            rows::actual(row, &zone),
+        ),
+        None => (Value::Null, Value::Null),
+    };
     Ok(Json(json!({
         "id": account.user.id,
         "user_name": account.user.email,
@@ -48,6 +70,8 @@ async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Jso
         "company_name": account.user.company_name,
         "role": {"id": role.id(), "name": role.name(caller.lang)},
         "employee": employee,
+        "scheduled": scheduled,
+        "actual": actual,
         "settings": settings_object(&account.settings),
     })))
 }

@@ -210,8 +210,11 @@ async fn events(
     let known = lookups::by_ids_or_pins(conn, company, &ids, &pins).await?;
     let by_id: HashSet<i64> = known.iter().map(|r| r.id).collect();
     let by_pin: HashMap<&str, i64> = known.iter().map(|r| (r.pin_code.as_str(), r.id)).collect();
-    let company_locations: HashSet<i64> =
-        locations::ids(conn, company).await?.into_iter().collect();
+    let company_locations: HashSet<i64> = locations::titles(conn, company)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut stored = Vec::with_capacity(sent.len());
     for event in sent {
         let uid = Value::String(event.uid.clone());

@@ -13,6 +13,7 @@ mod locations;
 mod oauth;
 mod password_reset;
 mod positions;
+mod reports;
 mod schedules;
 mod service;
 mod time_off_types;
@@ -102,6 +103,7 @@ pub fn table(state: AppState) -> RouteTable {
     let table = time_offs::routes(table);
     let table = clock::routes(table);
     let table = device::routes(table);
+    let table = reports::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -125,6 +127,7 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         time_offs::operations(),
         clock::operations(),
         device::operations(),
+        reports::operations(),
         service::operations(),
     ]
     .into_iter()

@@ -69,6 +69,17 @@ async fn the_account_shows_user_company_role_employee_and_settings() {
                     "lastPersonFine": null,
                     "position": []
                 },
+                // Today (Tuesday 09:00) on the default schedule, no event yet.
+                "scheduled": {
+                    "report_date": "2025-03-04", "is_work_day": true, "production_time": "08:00",
+                    "start_time": "2025-03-04 09:00:00", "end_time": "2025-03-04 18:00:00",
+                    "schedule_id": schedule_id, "timeoff_id": null
+                },
+                "actual": {
+                    "first_in": null, "last_out": null, "late_in": null, "early_in": null,
+                    "early_out": null, "late_out": null, "authorized_time": "00:00",
+                    "work_time": "00:00", "last_event": null
+                },
                 "settings": {
                     "id": user_id,
                     "user_id": user_id,

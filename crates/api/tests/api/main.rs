@@ -13,6 +13,7 @@ mod employees;
 mod errors;
 mod locations;
 mod positions;
+mod reports;
 mod schedules;
 mod service;
 mod support;

@@ -1,0 +1,182 @@
+//! Running the attendance engine for the employees of a request: the store's roster
+//! rows and inputs turned into the engine's types, one timesheet per employee. The
+//! reports, `GET /v1/accounts` and `GET /v1/employees/attendance` all come through here.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate};
+use davomat_core::CompanyId;
+use davomat_core::engine::{
+    self, Attendance, Calendar, ClockEvent, Employment, EventKind, Holiday, HolidayKind, Rules,
+    TimeOff, TimeOffStatus, Timesheet,
+};
+use davomat_core::schedule::ScheduleDefinition;
+use davomat_core::zone::CompanyZone;
+use davomat_store::Store;
+use davomat_store::attendance::{self, RosterEmployee};
+use davomat_store::clock_events::StoredEvent;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Employees whose inputs are read in one go (bounds the `IN` lists and memory).
+const CHUNK: usize = 500;
+/// Days of holidays read around a range: more than the engine's margins.
+const HOLIDAY_MARGIN: u64 = 7;
+
+/// One employee's computed dates.
+pub struct Sheet {
+    pub employee: RosterEmployee,
+    pub timesheet: Timesheet,
+}
+
+/// A time-off type as the T12 shows an absence cause.
+#[derive(Clone, Debug)]
+pub struct Cause {
+    pub title: String,
+    pub color: String,
+    pub absence_type: String,
+}
+
+/// The computed timesheets of a roster over `from..=to`, with the absence causes met
+/// (by time-off id).
+pub struct Computed {
+    pub sheets: Vec<Sheet>,
+    pub causes: HashMap<i64, Cause>,
+}
+
+/// Computes the timesheets of `roster` (in its order) for the dates `from..=to`.
+pub async fn compute(
+    store: &Store,
+    company: CompanyId,
+    zone: &CompanyZone,
+    roster: Vec<RosterEmployee>,
+    (from, to): (NaiveDate, NaiveDate),
+    now: i64,
+) -> ApiResult<Computed> {
+    let days = (
+        from.checked_sub_days(Days::new(HOLIDAY_MARGIN))
+            .unwrap_or(from),
+        to.checked_add_days(Days::new(HOLIDAY_MARGIN)).unwrap_or(to),
+    );
+    let holidays = davomat_store::holidays::between(store.connection(), company, days.0, days.1)
+        .await?
+        .iter()
+        .map(|h| Holiday {
+            date: h.date,
+            kind: if h.kind == "shortened" {
+                HolidayKind::Shortened
+            } else {
+                HolidayKind::Holiday
+            },
+        })
+        .collect::<Vec<_>>();
+    let calendar = Calendar::new(zone, &holidays, Rules::default(), from, to);
+    let window = engine::event_window(&calendar, from, to);
+    let mut sheets = Vec::with_capacity(roster.len());
+    let mut causes = HashMap::new();
+    let mut roster = roster.into_iter().peekable();
+    while roster.peek().is_some() {
+        let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
+        let mut inputs =
+            attendance::inputs(store.connection(), company, &ids, window, days).await?;
+        for employee in chunk {
+            let events: Vec<ClockEvent> = inputs
+                .events
+                .remove(&employee.id)
+                .unwrap_or_default()
+                .iter()
+                .map(clock_event)
+                .collect();
+            let stored_offs = inputs.time_offs.remove(&employee.id).unwrap_or_default();
+            let time_offs: Vec<TimeOff> = stored_offs.iter().map(time_off).collect();
+            for t in &stored_offs {
+                causes.insert(
+                    t.id,
+                    Cause {
+                        title: t.type_title.clone(),
+                        color: t.type_color.clone(),
+                        absence_type: t.absence_type.clone(),
+                    },
+                );
+            }
+            let schedule = schedule_of(&employee)?;
+            let employment = Employment {
+                start_date: employee.start_date,
+                dismissal_date: employee.dismissal_date,
+                schedule_start_date: employee.schedule_start_date,
+            };
+            let attendance = Attendance {
+                schedule: &schedule,
+                employment: &employment,
+                events: &events,
+                time_offs: &time_offs,
+            };
+            let timesheet = engine::timesheet(&calendar, &attendance, now, from, to);
+            sheets.push(Sheet {
+                employee,
+                timesheet,
+            });
+        }
+    }
+    Ok(Computed { sheets, causes })
+}
+
+fn schedule_of(employee: &RosterEmployee) -> ApiResult<ScheduleDefinition> {
+    let mut definition: serde_json::Value = serde_json::from_str(&employee.schedule_definition)
+        .map_err(|err| ApiError::Internal(format!("schedule {}: {err}", employee.schedule_id)))?;
+    if let Some(map) = definition.as_object_mut() {
+        map.insert("type".into(), employee.schedule_kind.into());
+    }
+    serde_json::from_value(definition).map_err(|err| {
+        ApiError::Internal(format!(
+            "schedule {} of employee {} does not read: {err}",
+            employee.schedule_id, employee.id
+        ))
+    })
+}
+
+fn clock_event(event: &StoredEvent) -> ClockEvent {
+    ClockEvent {
+        id: event.id,
+        kind: if event.kind == "out" {
+            EventKind::Out
+        } else {
+            EventKind::In
+        },
+        at: event.at,
+        location_id: event.location_id,
+        manual: event.mode == "manual",
+    }
+}
+
+fn time_off(stored: &davomat_store::time_offs::TimeOff) -> TimeOff {
+    TimeOff {
+        id: stored.id,
+        type_id: stored.type_id,
+        status: TimeOffStatus::from_id(stored.status).unwrap_or(TimeOffStatus::Pending),
+        paid: stored.paid,
+        daily: stored.absence_type == "daily",
+        start: stored.start_at,
+        end: stored.end_at,
+    }
+}
+
+/// One employee's row for today (none when not employed today), with their roster entry.
+pub async fn today_of(
+    store: &Store,
+    company: CompanyId,
+    zone: &CompanyZone,
+    employee: i64,
+    now: i64,
+) -> ApiResult<Option<(RosterEmployee, engine::DayRow)>> {
+    let today = zone.date_of(now).unwrap_or_default();
+    let mut filter = attendance::RosterFilter::all(davomat_store::employees::Visibility::Company);
+    filter.employees = Some(vec![employee]);
+    let (roster, _) = attendance::roster(store.connection(), company, &filter, today, None).await?;
+    let computed = compute(store, company, zone, roster, (today, today), now).await?;
+    Ok(computed.sheets.into_iter().next().and_then(|sheet| {
+        let row = sheet.timesheet.rows.into_iter().next()?;
+        Some((sheet.employee, row))
+    }))
+}
