@@ -42,7 +42,8 @@ pub struct NewTimeOff {
     pub description: Option<String>,
     pub paid: bool,
     pub status: i64,
-    pub created_by: i64,
+    /// The user who entered it (none for seeded data).
+    pub created_by: Option<i64>,
 }
 
 /// The filters of `GET /v1/employees/time-off`.

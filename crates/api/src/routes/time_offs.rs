@@ -345,7 +345,7 @@ async fn create(
         description,
         paid,
         status,
-        created_by: caller.user_id.0,
+        created_by: Some(caller.user_id.0),
     };
     let now = state.clock.now();
     let actor = caller.actor(&state.store).await?;

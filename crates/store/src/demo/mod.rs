@@ -1,7 +1,9 @@
 //! The demo company of `serve --demo`: seeded once — a department tree, positions,
 //! locations with terminals, schedules of all four kinds, the demo users in every role
-//! and about forty more employees — its passwords and client secret set anew on every
-//! start (they are stored only as hashes).
+//! and about forty more employees, two months of attendance ([`attendance`]) — its
+//! passwords and client secret set anew on every start (they are stored only as hashes).
+
+mod attendance;
 
 use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, Role, UserId};
 use sea_orm::ConnectionTrait;
@@ -124,7 +126,8 @@ async fn seed(store: &Store, now: i64) -> StoreResult<(CompanyId, String)> {
     let company = created.company_id;
     let txn = store.begin().await?;
     let directory = seed_directory(&txn, company, now).await?;
-    seed_people(&txn, company, &directory, now).await?;
+    let people = seed_people(&txn, company, &directory, now).await?;
+    attendance::seed(&txn, company, &people, now).await?;
     crate::commit(txn).await?;
     system::set(store, DEMO_KEY, &company.0.to_string()).await?;
     system::set(store, DEMO_CLIENT_KEY, &created.client.client_id).await?;
@@ -348,7 +351,13 @@ async fn seed_people(
     company: CompanyId,
     directory: &Directory,
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<attendance::Person>> {
+    let mut people = Vec::new();
+    let person = |i: usize, id: i64| attendance::Person {
+        employee_id: id,
+        schedule: attendance::DemoSchedule::of_index(i % directory.schedules.len()),
+        location_id: directory.locations[i % directory.locations.len()],
+    };
     let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
     let employee = |i: usize, first: &str, last: &str, department: i64| NewEmployee {
         company_id: company.0,
@@ -390,6 +399,7 @@ async fn seed_people(
             .copied()
             .unwrap_or(directory.departments[3]);
         let employee_id = create::insert(conn, &employee(i, first, last, department), now).await?;
+        people.push(person(i, employee_id));
         let user_id = companies::insert_user(
             conn,
             &UserSeed {
@@ -410,7 +420,8 @@ async fn seed_people(
         let first = FIRST_NAMES[i % FIRST_NAMES.len()];
         let last = LAST_NAMES[(i * 7) % LAST_NAMES.len()];
         let department = directory.departments[1 + i % (directory.departments.len() - 1)];
-        create::insert(conn, &employee(i, first, last, department), now).await?;
+        let employee_id = create::insert(conn, &employee(i, first, last, department), now).await?;
+        people.push(person(i, employee_id));
     }
-    Ok(())
+    Ok(people)
 }
