@@ -232,7 +232,22 @@ fn schemas() -> Value {
             "company_name": {"type": "string"},
             "role": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
             "employee": {"$ref": "#/components/schemas/Employee"},
+            "scheduled": {"oneOf": [{"$ref": "#/components/schemas/TimesScheduled"}, {"type": "null"}],
+                "description": "today's plan; null when the user has no profile employed today"},
+            "actual": {"oneOf": [{"$ref": "#/components/schemas/TimesActual"}, {"type": "null"}],
+                "description": "today's arrivals and departures"},
             "settings": {"$ref": "#/components/schemas/UserSettings"}}},
+        "TimesScheduled": {"type": "object", "properties": {
+            "report_date": {"type": "string", "format": "date"}, "is_work_day": {"type": "boolean"},
+            "production_time": {"type": "string", "description": "HH:MM"},
+            "start_time": {"type": ["string", "null"]}, "end_time": {"type": ["string", "null"]},
+            "schedule_id": {"type": "integer"}, "timeoff_id": {"type": ["integer", "null"]}}},
+        "TimesActual": {"type": "object", "properties": {
+            "first_in": {"type": ["string", "null"]}, "last_out": {"type": ["string", "null"]},
+            "late_in": {"type": ["string", "null"]}, "early_in": {"type": ["string", "null"]},
+            "early_out": {"type": ["string", "null"]}, "late_out": {"type": ["string", "null"]},
+            "authorized_time": {"type": "string"}, "work_time": {"type": "string"},
+            "last_event": {"type": ["string", "null"], "enum": ["in", "out", null]}}},
         "Links": {"type": "object", "required": ["self", "first", "last"], "properties": {
             "self": {"$ref": "#/components/schemas/Link"}, "first": {"$ref": "#/components/schemas/Link"},
             "last": {"$ref": "#/components/schemas/Link"}, "prev": {"$ref": "#/components/schemas/Link"},

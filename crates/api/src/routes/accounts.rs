@@ -163,7 +163,7 @@ pub fn operations() -> Vec<Operation> {
             path: "/v1/accounts",
             tag: "Accounts",
             summary: "The caller's account",
-            description: "The user, company, role, employee profile and display settings of the token's owner.",
+            description: "The user, company, role, employee profile, today's scheduled and actual (SEMANTICS.md) and display settings of the token's owner.",
             secured: true,
             parameters: vec![],
             request: None,
