@@ -132,8 +132,10 @@ fn conditions(filter: &RosterFilter, mut values: Vec<Value>) -> (String, Vec<Val
         values.push(from.into());
         let first = values.len();
         values.push(to.into());
+        // An `EXISTS` here made the bundled SQLite ignore the page's OFFSET; `IN` pages right.
         clauses.push(format!(
-            "EXISTS (SELECT 1 FROM clock_events c WHERE c.employee_id = e.id AND c.at >= ${first} AND c.at < ${})",
+            "e.id IN (SELECT c.employee_id FROM clock_events c WHERE c.company_id = $1 \
+             AND c.at >= ${first} AND c.at < ${})",
             values.len()
         ));
     }
@@ -178,10 +180,11 @@ pub async fn roster(
     )
     .await?
     .unwrap_or(0) as u64;
+    // The page's ids first (an index walk of the filter), then their rows.
     let rows = sql::all(
         conn,
         &format!(
-            "{ROSTER} WHERE {clauses} {order} LIMIT {} OFFSET {}",
+            "{ROSTER} WHERE e.id IN (SELECT e.id FROM employees e WHERE {clauses} {order} LIMIT {} OFFSET {}) {order}",
             page.per_page,
             page.offset()
         ),

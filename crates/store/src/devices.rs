@@ -198,20 +198,37 @@ pub struct DeviceAuth {
     pub id: i64,
     pub company_id: i64,
     pub location_id: Option<i64>,
+    pub last_request_at: Option<i64>,
     pub company_status: String,
     pub company_time_zone: String,
 }
 
-/// The device holding this token (compared by digest), noting `now` as its last
-/// request time in the same statement.
+/// How stale `last_request_at` may get before a request writes it again: a device
+/// sending a batch a second does not write its row a second.
+const LAST_REQUEST_PRECISION: i64 = 60;
+
+/// The device holding this token (compared by digest); notes `now` as its last
+/// request time when the one stored is older than a minute.
 pub async fn by_token(store: &Store, token: &str, now: i64) -> StoreResult<Option<DeviceAuth>> {
-    sql::one(
+    let device: Option<DeviceAuth> = sql::one(
         store.conn(),
-        "UPDATE devices SET last_request_at = $2 FROM companies c \
-         WHERE devices.token_hash = $1 AND c.id = devices.company_id \
-         RETURNING devices.id, devices.company_id, devices.location_id, \
-         c.status AS company_status, c.time_zone AS company_time_zone",
-        vec![davomat_core::token::digest(token).into(), now.into()],
+        "SELECT d.id, d.company_id, d.location_id, d.last_request_at, c.status AS company_status, \
+         c.time_zone AS company_time_zone FROM devices d JOIN companies c ON c.id = d.company_id \
+         WHERE d.token_hash = $1",
+        vec![davomat_core::token::digest(token).into()],
     )
-    .await
+    .await?;
+    if let Some(device) = &device
+        && device
+            .last_request_at
+            .is_none_or(|at| at <= now - LAST_REQUEST_PRECISION)
+    {
+        sql::execute(
+            store.conn(),
+            "UPDATE devices SET last_request_at = $1 WHERE id = $2",
+            vec![now.into(), device.id.into()],
+        )
+        .await?;
+    }
+    Ok(device)
 }

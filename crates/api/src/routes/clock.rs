@@ -114,13 +114,14 @@ async fn subject(
     let Some(id) = asked else {
         return Ok(None);
     };
+    // Someone else's event: only these roles, whoever it names.
+    caller.require(&MANUAL_ROLES)?;
     let Some(row) =
         lifecycle::get(state.store.connection(), caller.company_id, EmployeeId(id)).await?
     else {
         errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
         return Ok(None);
     };
-    caller.require(&MANUAL_ROLES)?;
     if !Scope::of(state, caller)
         .await?
         .covers_employee(row.id, row.department_id)
@@ -245,7 +246,27 @@ async fn clock(
     let at = event_time(&fields, &caller, now, for_myself, &mut errors);
     let location = match &subject {
         Some(subject) => location(&state, &caller, &fields, subject, &peer, &mut errors).await?,
-        None => None,
+        None => {
+            // Without an employee the link cannot be checked; presence and company can.
+            match fields.int("location_id", &mut errors) {
+                None if !errors.has("location_id") => {
+                    errors.add("location_id", FieldCode::Required, Reason::Plain)
+                }
+                Some(id)
+                    if locations::find(
+                        state.store.connection(),
+                        caller.company_id,
+                        LocationId(id),
+                    )
+                    .await?
+                    .is_none() =>
+                {
+                    errors.add("location_id", FieldCode::UnknownReference, Reason::Plain)
+                }
+                _ => {}
+            }
+            None
+        }
     };
     let ip = fields.text("ip", &mut errors);
     errors.finish()?;

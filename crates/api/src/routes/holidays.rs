@@ -12,7 +12,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title, parse_date};
 use davomat_store::holidays::{self, Holiday, HolidayFields};
 use serde_json::{Value, json};
 
@@ -21,7 +21,7 @@ use super::positions::read_fields;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::{Fields, path_id};
 use crate::openapi::{Operation, body, paging, query, schema_ref, with_errors};
@@ -56,10 +56,20 @@ async fn list(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> ApiResult<Json<Value>> {
     let fields = Fields::from_query(raw.as_deref());
-    let mut errors = FieldErrors::new();
-    let from = fields.date("start_date", &mut errors);
-    let to = fields.date("end_date", &mut errors);
-    errors.finish()?;
+    let day = |name: &str| -> ApiResult<Option<chrono::NaiveDate>> {
+        match fields.query_text(name).filter(|v| !v.trim().is_empty()) {
+            None => Ok(None),
+            Some(text) => parse_date(text.trim())
+                .map(Some)
+                .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.into()))),
+        }
+    };
+    let (from, to) = (day("start_date")?, day("end_date")?);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(ApiError::Malformed(Malformed::DateRange));
+    }
     let (rows, total) = holidays::list(
         state.store.connection(),
         caller.company_id,
@@ -81,19 +91,19 @@ async fn create(
     caller.require(&[Role::Admin])?;
     let (fields, _) = read_fields(request).await?;
     let mut errors = FieldErrors::new();
-    let date = match fields.raw("date") {
-        None => {
-            errors.add("date", FieldCode::Required, Reason::Plain);
-            None
-        }
-        Some(_) => fields.date("date", &mut errors),
-    };
+    let date = fields.date("date", &mut errors);
+    if date.is_none() && !errors.has("date") {
+        errors.add("date", FieldCode::Required, Reason::Plain);
+    }
     let title = fields.required_text("title", &mut errors);
     if let Some(title) = &title {
         check_title("title", title, 1, 250, &mut errors);
     }
+    // An empty kind is "not set" (CONTRACT.md §1).
     let kind = fields
         .text("kind", &mut errors)
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
         .unwrap_or_else(|| "holiday".to_string());
     if !KINDS.contains(&kind.as_str()) {
         errors.add(

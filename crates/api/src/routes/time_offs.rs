@@ -117,7 +117,13 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let fields = Fields::from_query(raw.as_deref());
     let zone = caller.zone();
-    let status = match (fields.query_text("f").as_deref(), fields.query_text("fv")) {
+    let status = match (
+        fields.query_text("f").as_deref().map(str::trim),
+        fields.query_text("fv"),
+    ) {
+        (Some(f), _) if !f.is_empty() && f != "status" => {
+            return Err(ApiError::Malformed(Malformed::QueryValue("f".into())));
+        }
         (Some("status"), Some(value)) if !value.trim().is_empty() => {
             match value.trim().parse::<i64>() {
                 Ok(status) if (PENDING..=DELETED).contains(&status) => Some(status),
@@ -420,6 +426,9 @@ async fn target(
     id: &str,
     owner_may: bool,
 ) -> ApiResult<(TimeOff, LifecycleRow)> {
+    if !owner_may {
+        caller.require(&DECIDERS)?;
+    }
     let id = path_id(id)?;
     let time_off = time_offs::find(state.store.connection(), caller.company_id, id)
         .await?

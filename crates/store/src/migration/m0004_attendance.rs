@@ -57,7 +57,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer("start_at"))
                 .col(big_integer("end_at"))
                 .col(text_null("description"))
-                .col(integer("status"))
+                .col(big_integer("status"))
                 .col(boolean("paid"))
                 .col(big_integer_null("created_by"))
                 .col(big_integer("created_at"))

@@ -8,9 +8,9 @@
 //! `ids` (comma-separated; tab numbers for `tab_number`), `employee_id`, `tab_number`,
 //! `sort` (`date`/`ASC` or `-date`/`DESC`), `page`, `per-page`.
 //!
-//! The day-row reports (at-work, late-in, absence, dismissed) compute every employee of
-//! the filter over the range and page the rows; t12 and the night reports page the
-//! employees in SQL and compute only the page.
+//! The day-row reports (at-work, late-in, absence, dismissed) and the night reports
+//! compute every employee of the filter over the range and page the rows (employees);
+//! t12 pages the employees in SQL and computes only the page.
 
 pub(super) mod rows;
 
@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::RouteTable;
 use crate::AppState;
-use crate::attendance::{Cause, Computed, compute};
+use crate::attendance::{Cause, Computed, Sheet, compute};
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
@@ -421,7 +421,10 @@ async fn dismissed(
         let dismissal = sheet.employee.dismissal_date.unwrap_or(query.to);
         for row in &sheet.timesheet.rows {
             let cause = cause_of(&computed, row);
-            let cause = cause.as_ref().zip(row.timeoff_id).map(|(c, id)| (id, c));
+            let cause = cause
+                .as_ref()
+                .zip(row.timeoff_type_id)
+                .map(|(c, id)| (id, c));
             rows.push((
                 dismissal,
                 row.date,
@@ -578,22 +581,39 @@ async fn t12(
     Ok(Json(list.envelope(items, total)))
 }
 
-/// The night reports list employees with a clock event in the range.
+/// The night reports list the employees with at least one interval attributed to a
+/// date of the range (SEMANTICS.md §13): those with an event within two days of it are
+/// computed, those without an interval dropped, and the rest paged.
 async fn night_page(
     state: &AppState,
     caller: &Caller,
     raw: Option<&str>,
     list: &ListRequest,
-) -> ApiResult<(Computed, u64)> {
+) -> ApiResult<(Vec<Sheet>, u64)> {
     let mut query = read_query(state, caller, raw).await?;
     let zone = caller.zone();
-    let from = zone.day_start(query.from);
-    let to = query
-        .to
-        .succ_opt()
-        .map_or(i64::MAX, |next| zone.day_start(next));
-    query.filter.with_events = Some((from, to));
-    employee_page(state, caller, &query, list).await
+    let around = |date: NaiveDate, days: u64| {
+        date.checked_add_days(chrono::Days::new(days))
+            .map_or(i64::MAX, |d| zone.day_start(d))
+    };
+    let from = query
+        .from
+        .checked_sub_days(chrono::Days::new(2))
+        .map_or(i64::MIN, |d| zone.day_start(d));
+    query.filter.with_events = Some((from, around(query.to, 3)));
+    let computed = compute_all(state, caller, &mut query).await?;
+    let sheets: Vec<Sheet> = computed
+        .sheets
+        .into_iter()
+        .filter(|sheet| !sheet.timesheet.segments.is_empty())
+        .collect();
+    let total = sheets.len() as u64;
+    let page = sheets
+        .into_iter()
+        .skip(list.page.offset() as usize)
+        .take(list.page.per_page as usize)
+        .collect();
+    Ok((page, total))
 }
 
 async fn night(
@@ -602,10 +622,9 @@ async fn night(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let (computed, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
+    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
     let zone = caller.zone();
-    let items = computed
-        .sheets
+    let items = sheets
         .iter()
         .map(|sheet| {
             let summary = engine::night(&sheet.timesheet);
@@ -621,7 +640,7 @@ async fn night_by_location(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let (computed, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
+    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
     let titles: HashMap<i64, String> =
         locations::titles(state.store.connection(), caller.company_id)
             .await?
@@ -629,8 +648,7 @@ async fn night_by_location(
             .collect();
     let title = |id: Option<i64>| id.and_then(|id| titles.get(&id).cloned());
     let zone = caller.zone();
-    let items = computed
-        .sheets
+    let items = sheets
         .iter()
         .map(|sheet| {
             let summary = engine::night(&sheet.timesheet);
@@ -748,7 +766,7 @@ pub fn operations() -> Vec<Operation> {
         report(
             "/v1/reports/night",
             "Day and night work",
-            "One row per employee with a clock event in the range: day/night/overtime/production sums and the segments by date (22:00-06:00 local is night).",
+            "One row per employee with an interval attributed to a date of the range: day/night/overtime/production sums and the segments by date (22:00-06:00 local is night).",
         ),
         report(
             "/v1/reports/night-by-location",
