@@ -3,7 +3,9 @@
 
 mod accounts;
 mod auth;
+mod clock;
 mod departments;
+mod device_events;
 mod devices;
 mod employee_create;
 mod employee_history;
@@ -11,10 +13,13 @@ mod employee_lifecycle;
 mod employee_update;
 mod employees;
 mod errors;
+mod holidays;
 mod locations;
 mod positions;
 mod reports;
 mod schedules;
 mod service;
 mod support;
+mod time_off_types;
+mod time_offs;
 mod user_activities;

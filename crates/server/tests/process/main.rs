@@ -8,6 +8,7 @@
 
 mod cli;
 mod demo;
+mod device_kill;
 mod mail;
 mod operations;
 mod rate_limit;

@@ -1,0 +1,553 @@
+//! `/v1/holidays`: the entry's shape, 201 on create, every validation code, roles,
+//! tenancy, the date-range filter, paging, form bodies and the activity rows written.
+
+use chrono::NaiveDate;
+use davomat_core::{CompanyStatus, Lang, Role};
+use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_store::holidays::{self, HolidayFields};
+use serde_json::{Value, json};
+
+use crate::support::{Reply, START, TestApp, each_backend};
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+/// A second company with an entry on `date` of its own; answers (company, entry id).
+async fn other_company(app: &TestApp, date: &str) -> (CreatedCompany, i64) {
+    let other = companies::create(
+        &app.store,
+        NewCompany {
+            name: "Other Co".into(),
+            admin_email: "other-admin@test.uz".into(),
+            admin_password: "other-password".into(),
+            time_zone: "Asia/Tashkent".into(),
+            lang: Lang::Ru,
+            employee_limit: None,
+            status: CompanyStatus::Active,
+        },
+        START,
+    )
+    .await
+    .expect("second company");
+    let id = holidays::create(
+        app.store.connection(),
+        other.company_id,
+        &HolidayFields {
+            date: day(date),
+            title: "Чужой праздник".into(),
+            kind: "holiday".into(),
+        },
+        START,
+    )
+    .await
+    .expect("their holiday");
+    (other, id)
+}
+
+async fn post(app: &TestApp, token: &str, body: Value) -> Reply {
+    app.call("POST", "/v1/holidays", Some(token), Some(&body))
+        .await
+}
+
+/// Adds an entry as `token`; answers its id.
+async fn create(app: &TestApp, token: &str, date: &str, title: &str, kind: &str) -> i64 {
+    let reply = post(
+        app,
+        token,
+        json!({"date": date, "title": title, "kind": kind}),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["id"].as_i64().expect("id")
+}
+
+async fn form(app: &TestApp, path: &str, token: &str, body: &str) -> Reply {
+    app.send(
+        app.http
+            .post(app.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string()),
+    )
+    .await
+}
+
+/// The activity rows of one action, newest first.
+async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
+    let reply = app
+        .get(
+            &format!("/v1/user-activities?action_name={action}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["items"].as_array().expect("items").clone()
+}
+
+fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
+    pairs.sort();
+    pairs
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
+}
+
+fn ids(body: &Value) -> Vec<i64> {
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_i64().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let created = post(
+            &app,
+            &token,
+            json!({"date": "2025-03-21", "title": "  Навруз ", "kind": "holiday"}),
+        )
+        .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let navruz = created.body["id"].as_i64().expect("id");
+        assert!(navruz > 0);
+        assert_eq!(
+            created.body,
+            json!({"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"})
+        );
+        let short = post(
+            &app,
+            &token,
+            json!({"date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"}),
+        )
+        .await;
+        assert_eq!(short.status, 201, "{}", short.text);
+        let shortened = short.body["id"].as_i64().expect("id");
+        assert_eq!(
+            short.body,
+            json!({"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"})
+        );
+        // `kind` defaults to holiday.
+        let plain = post(
+            &app,
+            &token,
+            json!({"date": "2025-01-01", "title": "Новый год"}),
+        )
+        .await;
+        assert_eq!(plain.status, 201, "{}", plain.text);
+        let new_year = plain.body["id"].as_i64().expect("id");
+        assert_eq!(
+            plain.body,
+            json!({"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday"})
+        );
+
+        // Listed by date, not by id.
+        let list = app.get("/v1/holidays", Some(&token)).await;
+        assert_eq!(list.status, 200, "{}", list.text);
+        assert_eq!(
+            list.body["items"],
+            json!([
+                {"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday"},
+                {"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"},
+                {"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"},
+            ])
+        );
+        assert_eq!(
+            list.body["_meta"],
+            json!({"totalCount": 3, "pageCount": 1, "currentPage": 1, "perPage": 50})
+        );
+        assert_eq!(
+            list.body["_links"]["self"]["href"],
+            format!("{}/v1/holidays?page=1&per-page=50", app.base)
+        );
+
+        let deleted = app.delete(&format!("/v1/holidays/{navruz}"), &token).await;
+        assert_eq!(deleted.status, 200, "{}", deleted.text);
+        assert_eq!(deleted.body, json!({"message": "success"}));
+        app.delete(&format!("/v1/holidays/{navruz}"), &token)
+            .await
+            .assert_error(404, 3000);
+        let list = app.get("/v1/holidays", Some(&token)).await;
+        assert_eq!(ids(&list.body), vec![new_year, shortened]);
+        // The date is free again.
+        create(&app, &token, "2025-03-21", "Навруз", "holiday").await;
+
+        // One row per change, by the admin, titled with the date.
+        let admin = json!({"id": app.company.admin_user_id.0, "full_name": "Администратор"});
+        let created_rows = activities(&app, &token, "createdHoliday").await;
+        assert_eq!(created_rows.len(), 4, "{created_rows:?}");
+        let first = created_rows.last().expect("the first row");
+        assert_eq!(first["action_name"], "createdHoliday");
+        assert_eq!(first["user"], admin);
+        assert_eq!(first["object_id"], navruz);
+        assert_eq!(first["person_id"], Value::Null);
+        assert_eq!(first["assigned"], "Навруз 2025-03-21");
+        assert_eq!(
+            first["message"],
+            "Администратор создал(а) праздник «Навруз 2025-03-21»"
+        );
+        assert_eq!(first["created_at"], "2025-03-04 09:00:00");
+        let deleted_rows = activities(&app, &token, "deletedHoliday").await;
+        assert_eq!(deleted_rows.len(), 1, "{deleted_rows:?}");
+        let row = &deleted_rows[0];
+        assert_eq!(row["user"], admin);
+        assert_eq!(row["object_id"], navruz);
+        assert_eq!(row["person_id"], Value::Null);
+        assert_eq!(row["assigned"], "Навруз 2025-03-21");
+        assert_eq!(
+            row["message"],
+            "Администратор удалил(а) праздник «Навруз 2025-03-21»"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_failing_field_of_a_holiday_is_reported_at_once() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        create(&app, &token, "2025-03-21", "Навруз", "holiday").await;
+        let long = "д".repeat(250);
+        create(&app, &token, "2025-05-09", &long, "holiday").await;
+        let cases: Vec<(Value, Vec<(String, i64)>)> = vec![
+            (json!({}), pairs(&[("date", 8002), ("title", 8002)])),
+            (
+                json!({"date": null, "title": null}),
+                pairs(&[("date", 8002), ("title", 8002)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "   "}),
+                pairs(&[("title", 8002)]),
+            ),
+            (json!({"title": "День"}), pairs(&[("date", 8002)])),
+            (
+                json!({"date": "21.03.2025", "title": "День"}),
+                pairs(&[("date", 8009)]),
+            ),
+            (
+                json!({"date": "2025-02-30", "title": "День"}),
+                pairs(&[("date", 8009)]),
+            ),
+            (
+                json!({"date": "2025-6-1", "title": "День"}),
+                pairs(&[("date", 8009)]),
+            ),
+            (
+                json!({"date": "2025-06-01 00:00:00", "title": "День"}),
+                pairs(&[("date", 8009)]),
+            ),
+            (
+                json!({"date": true, "title": "День"}),
+                pairs(&[("date", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "д".repeat(251)}),
+                pairs(&[("title", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "<b>День</b>"}),
+                pairs(&[("title", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": ["День"]}),
+                pairs(&[("title", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "День", "kind": "weekend"}),
+                pairs(&[("kind", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "День", "kind": 5}),
+                pairs(&[("kind", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "День", "kind": {"a": 1}}),
+                pairs(&[("kind", 8003)]),
+            ),
+            (
+                json!({"date": "2025-03-21", "title": "Навруз ещё раз"}),
+                pairs(&[("date", 8008)]),
+            ),
+            // A taken date with every other field wrong too.
+            (
+                json!({"date": "2025-03-21", "title": "", "kind": "x"}),
+                pairs(&[("date", 8008), ("kind", 8003), ("title", 8002)]),
+            ),
+            (
+                json!({"date": "03/21/2025", "title": "a@b", "kind": "Holiday"}),
+                pairs(&[("date", 8009), ("kind", 8003), ("title", 8003)]),
+            ),
+        ];
+        for (body, expected) in cases {
+            let reply = post(&app, &token, body.clone()).await;
+            reply.assert_error(422, 8001);
+            assert_eq!(reply.body["message"], "Validation Failed");
+            assert_eq!(sorted(reply.field_errors()), expected, "{body}");
+        }
+        // A number is a title too (lenient types); 250 characters is the limit.
+        let numeric = post(&app, &token, json!({"date": "2025-06-01", "title": 331})).await;
+        assert_eq!(numeric.status, 201, "{}", numeric.text);
+        assert_eq!(numeric.body["title"], "331");
+
+        // A malformed body is 400/4001.
+        app.send(
+            app.http
+                .post(app.url("/v1/holidays"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body("{\"date\": \"2025-07-01\",}"),
+        )
+        .await
+        .assert_error(400, 4001);
+
+        // Nothing was stored or logged for the refusals.
+        let list = app.get("/v1/holidays", Some(&token)).await;
+        assert_eq!(list.body["_meta"]["totalCount"], 3, "{}", list.text);
+        assert_eq!(activities(&app, &token, "createdHoliday").await.len(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_empty_holiday_date_is_required_not_an_internal_error() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        for date in ["", "   "] {
+            let reply = post(&app, &token, json!({"date": date, "title": "Навруз"})).await;
+            reply.assert_error(422, 8001);
+            assert_eq!(
+                reply.field_errors(),
+                vec![("date".to_string(), 8002)],
+                "{date:?}"
+            );
+        }
+        let reply = form(&app, "/v1/holidays", &token, "date=&title=Navruz").await;
+        reply.assert_error(422, 8001);
+        assert_eq!(reply.field_errors(), vec![("date".to_string(), 8002)]);
+        assert!(activities(&app, &token, "createdHoliday").await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_empty_kind_means_the_default() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let reply = post(
+            &app,
+            &token,
+            json!({"date": "2025-03-21", "title": "Навруз", "kind": ""}),
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        assert_eq!(reply.body["kind"], "holiday");
+        let reply = form(
+            &app,
+            "/v1/holidays",
+            &token,
+            "date=2025-03-22&title=Navruz&kind=",
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        assert_eq!(reply.body["kind"], "holiday");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_role_reads_the_calendar_and_only_admins_write_it() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let id = create(&app, &admin, "2025-03-21", "Навруз", "holiday").await;
+        let expected =
+            json!([{"id": id, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"}]);
+        for (n, role) in [
+            Role::DepartmentHead,
+            Role::DepartmentManager,
+            Role::Observer,
+            Role::Employee,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (_, token) = app
+                .add_user(&format!("role{n}@test.uz"), role, "Сотрудник")
+                .await;
+            let list = app.get("/v1/holidays", Some(&token)).await;
+            assert_eq!(list.status, 200, "{role:?}: {}", list.text);
+            assert_eq!(list.body["items"], expected, "{role:?}");
+            post(
+                &app,
+                &token,
+                json!({"date": "2025-05-09", "title": "День Победы"}),
+            )
+            .await
+            .assert_error(403, 7004);
+            // Even an invalid body: the role check comes first.
+            post(&app, &token, json!({})).await.assert_error(403, 7004);
+            app.delete(&format!("/v1/holidays/{id}"), &token)
+                .await
+                .assert_error(403, 7004);
+            // The role check comes before the path id's.
+            app.delete("/v1/holidays/999999", &token)
+                .await
+                .assert_error(403, 7004);
+        }
+        let list = app.get("/v1/holidays", Some(&admin)).await;
+        assert_eq!(list.body["items"], expected);
+        assert_eq!(activities(&app, &admin, "createdHoliday").await.len(), 1);
+        assert!(activities(&app, &admin, "deletedHoliday").await.is_empty());
+        app.get("/v1/holidays", None).await.assert_error(401, 7007);
+        app.call("POST", "/v1/holidays", None, Some(&json!({})))
+            .await
+            .assert_error(401, 7007);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_companys_entries_are_not_found_and_do_not_take_our_dates() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let (other, theirs) = other_company(&app, "2025-03-21").await;
+        for path in [
+            format!("/v1/holidays/{theirs}"),
+            "/v1/holidays/999999".to_string(),
+            "/v1/holidays/0".to_string(),
+            "/v1/holidays/abc".to_string(),
+        ] {
+            app.delete(&path, &token).await.assert_error(404, 3000);
+        }
+        let list = app.get("/v1/holidays", Some(&token)).await;
+        assert_eq!(list.body["items"], json!([]));
+        assert_eq!(list.body["_meta"]["totalCount"], 0);
+        assert_eq!(list.body["_meta"]["pageCount"], 1);
+        // Their date is free in our calendar.
+        let ours = create(&app, &token, "2025-03-21", "Навруз", "holiday").await;
+        assert_ne!(ours, theirs);
+        let still = holidays::find(app.store.connection(), other.company_id, theirs)
+            .await
+            .expect("read")
+            .expect("still there");
+        assert_eq!(still.title, "Чужой праздник");
+        assert!(activities(&app, &token, "deletedHoliday").await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_filter_by_an_inclusive_date_range_and_page_with_links() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let mut by_date = Vec::new();
+        for (date, title) in [
+            ("2025-05-09", "День Победы"),
+            ("2025-01-01", "Новый год"),
+            ("2025-03-08", "Женский день"),
+            ("2025-03-21", "Навруз"),
+            ("2025-09-01", "День независимости"),
+        ] {
+            by_date.push((date, create(&app, &token, date, title, "holiday").await));
+        }
+        by_date.sort();
+        let all: Vec<i64> = by_date.iter().map(|(_, id)| *id).collect();
+        let range = app
+            .get(
+                "/v1/holidays?start_date=2025-03-08&end_date=2025-05-09",
+                Some(&token),
+            )
+            .await;
+        assert_eq!(range.status, 200, "{}", range.text);
+        assert_eq!(ids(&range.body), all[1..4].to_vec());
+        assert_eq!(range.body["_meta"]["totalCount"], 3);
+        let from = app
+            .get("/v1/holidays?start_date=2025-03-22", Some(&token))
+            .await;
+        assert_eq!(ids(&from.body), all[3..].to_vec());
+        let to = app
+            .get("/v1/holidays?end_date=2025-03-07", Some(&token))
+            .await;
+        assert_eq!(ids(&to.body), all[..1].to_vec());
+        let empty_args = app
+            .get("/v1/holidays?start_date=&end_date=", Some(&token))
+            .await;
+        assert_eq!(ids(&empty_args.body), all);
+
+        let page = app
+            .get(
+                "/v1/holidays?start_date=2025-01-01&per-page=2&page=2",
+                Some(&token),
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert_eq!(ids(&page.body), all[2..4].to_vec());
+        assert_eq!(
+            page.body["_meta"],
+            json!({"totalCount": 5, "pageCount": 3, "currentPage": 2, "perPage": 2})
+        );
+        let base = format!("{}/v1/holidays", app.base);
+        assert_eq!(
+            page.body["_links"]["next"]["href"],
+            format!("{base}?start_date=2025-01-01&page=3&per-page=2")
+        );
+        assert_eq!(
+            page.body["_links"]["prev"]["href"],
+            format!("{base}?start_date=2025-01-01&page=1&per-page=2")
+        );
+        let last = app.get("/v1/holidays?limit=2&page=3", Some(&token)).await;
+        assert_eq!(ids(&last.body), all[4..].to_vec());
+        assert!(last.body["_links"].get("next").is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unreadable_or_reversed_list_dates_are_malformed() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        for query in [
+            "start_date=21.03.2025",
+            "end_date=2025-13-01",
+            "start_date=yesterday&end_date=2025-03-01",
+            "start_date=2025-03-10&end_date=2025-03-01",
+        ] {
+            app.get(&format!("/v1/holidays?{query}"), Some(&token))
+                .await
+                .assert_error(400, 4001);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn form_bodies_add_entries() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let created = form(
+            &app,
+            "/v1/holidays",
+            &token,
+            "date=2025-03-20&title=%D0%9F%D1%80%D0%B5%D0%B4%D0%BF%D1%80%D0%B0%D0%B7%D0%B4%D0%BD%D0%B8%D1%87%D0%BD%D1%8B%D0%B9&kind=shortened",
+        )
+        .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["id"].as_i64().expect("id");
+        assert_eq!(
+            created.body,
+            json!({"id": id, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"})
+        );
+        let refused = form(&app, "/v1/holidays", &token, "date=2025-03-20&title=").await;
+        refused.assert_error(422, 8001);
+        assert_eq!(
+            sorted(refused.field_errors()),
+            pairs(&[("date", 8008), ("title", 8002)])
+        );
+        assert_eq!(activities(&app, &token, "createdHoliday").await.len(), 1);
+    })
+    .await;
+}
