@@ -1,5 +1,6 @@
-//! A short-lived cache of list totals (`totalCount`), so that paging through a large
-//! company does not count its rows on every request (docs/performance-employees.md).
+//! A short-lived cache of totals — list `totalCount`s, and a location's employee and
+//! device counts on the clock-in path — so that a large company is not counted on every
+//! request (docs/performance-employees.md, docs/performance.md).
 //!
 //! Exactness: every statement the [`Store`](crate::Store) runs that is not a `SELECT`
 //! bumps a generation (a metric callback on the connection sees them all, in and out of
@@ -20,6 +21,12 @@ pub const LIFETIME: Duration = Duration::from_secs(2);
 
 /// Entries kept at most; past that the cache is emptied (keys are company + filter).
 const CAPACITY: usize = 4096;
+
+/// Writes to tables no cached total counts (by the start of the statement).
+const UNCOUNTED_WRITES: [&str; 2] = [
+    "INSERT INTO clock_events ",
+    "UPDATE devices SET last_request_at ",
+];
 
 /// Totals by key, valid for one write generation and [`LIFETIME`].
 #[derive(Default)]
@@ -43,10 +50,17 @@ impl std::fmt::Debug for CountCache {
 }
 
 impl CountCache {
-    /// Called with every statement the store runs: anything but a read invalidates.
+    /// Called with every statement the store runs: anything but a read invalidates,
+    /// except the writes no cached total counts — appending clock events and stamping a
+    /// device's last request — which the clock-in and device paths make on every call.
     pub(crate) fn observe(&self, sql: &str) {
-        let head = sql.trim_start().get(..6).unwrap_or("");
-        if !head.eq_ignore_ascii_case("select") {
+        let sql = sql.trim_start();
+        let head = sql.get(..6).unwrap_or("");
+        let harmless = UNCOUNTED_WRITES.iter().any(|w| {
+            sql.get(..w.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(w))
+        });
+        if !head.eq_ignore_ascii_case("select") && !harmless {
             self.generation.fetch_add(1, Ordering::AcqRel);
         }
     }
@@ -97,6 +111,8 @@ mod tests {
         cache.put("a".into(), g, Instant::now(), 7);
         assert_eq!(cache.get("a"), Some(7));
         cache.observe("  select count(*) FROM employees");
+        assert_eq!(cache.get("a"), Some(7));
+        cache.observe("INSERT INTO clock_events (company_id) VALUES ($1)");
         assert_eq!(cache.get("a"), Some(7));
         cache.observe("UPDATE employees SET status = 'dismissed'");
         assert_eq!(cache.get("a"), None);

@@ -95,23 +95,59 @@ pub async fn find(
     .await
 }
 
-/// The location of the company when the employee is linked to it (one statement:
-/// the clock-in path).
+/// The location of the company when the employee is linked to it, for the clock-in
+/// answer: the row by its key and the link, the two counts from the store's short-lived
+/// total cache (they would otherwise count the location's employees on every clock-in).
 pub async fn find_linked(
-    conn: &impl ConnectionTrait,
+    store: &crate::Store,
     company: CompanyId,
     id: LocationId,
     employee: i64,
 ) -> StoreResult<Option<Location>> {
-    sql::one(
+    let conn = store.connection();
+    let found: Option<Location> = sql::one(
         conn,
-        &format!(
-            "SELECT {COLUMNS} FROM locations l WHERE l.company_id = $1 AND l.id = $2 \
-             AND EXISTS (SELECT 1 FROM employee_locations el WHERE el.location_id = l.id AND el.employee_id = $3)"
-        ),
+        "SELECT l.id, l.title, l.lat, l.lon, l.radius, l.address, l.ipv4, \
+         CAST(0 AS BIGINT) AS count_employees, CAST(0 AS BIGINT) AS count_devices FROM locations l \
+         WHERE l.company_id = $1 AND l.id = $2 \
+         AND EXISTS (SELECT 1 FROM employee_locations el WHERE el.location_id = l.id AND el.employee_id = $3)",
         vec![company.0.into(), id.0.into(), employee.into()],
     )
-    .await
+    .await?;
+    let Some(mut location) = found else {
+        return Ok(None);
+    };
+    location.count_employees = cached_count(
+        store,
+        format!("location-employees\u{1f}{}", id.0),
+        "SELECT count(*) FROM employee_locations el JOIN employees e ON e.id = el.employee_id \
+         WHERE el.location_id = $1 AND e.status = 'active'",
+        id.0,
+    )
+    .await?;
+    location.count_devices = cached_count(
+        store,
+        format!("location-devices\u{1f}{}", id.0),
+        "SELECT count(*) FROM devices dv WHERE dv.location_id = $1",
+        id.0,
+    )
+    .await?;
+    Ok(Some(location))
+}
+
+/// A count of one location through the store's total cache.
+async fn cached_count(store: &crate::Store, key: String, query: &str, id: i64) -> StoreResult<i64> {
+    let counts = store.counts();
+    if let Some(total) = counts.get(&key) {
+        return Ok(total as i64);
+    }
+    let generation = counts.generation();
+    let counted_at = std::time::Instant::now();
+    let total = sql::scalar(store.connection(), query, vec![id.into()])
+        .await?
+        .unwrap_or(0);
+    counts.put(key, generation, counted_at, total as u64);
+    Ok(total)
 }
 
 /// True when a location of the company other than `except` already has this title.

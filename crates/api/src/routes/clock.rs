@@ -180,7 +180,7 @@ async fn location(
     let conn = state.store.connection();
     let company = caller.company_id;
     let Some(location) =
-        locations::find_linked(conn, company, LocationId(id), subject.id()).await?
+        locations::find_linked(&state.store, company, LocationId(id), subject.id()).await?
     else {
         let code = match locations::find(conn, company, LocationId(id)).await? {
             Some(_) => FieldCode::InvalidValue,
