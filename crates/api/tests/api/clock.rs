@@ -93,18 +93,6 @@ async fn clock(app: &TestApp, kind: &str, token: &str, body: Value) -> Reply {
         .await
 }
 
-/// A form-urlencoded POST with a token.
-async fn form(app: &TestApp, path: &str, token: &str, body: &str) -> Reply {
-    app.send(
-        app.http
-            .post(app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
 /// The activity rows of one action, newest first.
 async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
     let reply = app
@@ -874,9 +862,7 @@ async fn form_bodies_work_as_json_does() {
         .await;
         link(&app, worker, fenced).await;
 
-        let reply = form(
-            &app,
-            "/v1/times/clockin",
+        let reply = app.form("POST", "/v1/times/clockin",
             &token,
             &format!("location_id={fenced}&event_time=2025-03-04+08:55:00&latitude=41.2938&longitude=69.2459&ip=192.168.5.101"),
         )
@@ -884,21 +870,17 @@ async fn form_bodies_work_as_json_does() {
         assert_eq!(reply.status, 200, "{}", reply.text);
         assert_eq!(reply.body["event_time"], "2025-03-04 08:55:00");
         assert_eq!(reply.body["location"], location_object(&app, &admin, fenced).await);
-        let outside = form(
-            &app,
-            "/v1/times/clockout",
+        let outside = app.form("POST", "/v1/times/clockout",
             &token,
             &format!("location_id={fenced}&latitude=41.3111&longitude=69.2797"),
         )
         .await;
         assert_eq!(outside.field_errors(), vec![("latitude".to_string(), 8003)]);
-        let missing = form(&app, "/v1/times/clockout", &token, "event_time=2025-03-04%2008:58:00").await;
+        let missing = app.form("POST", "/v1/times/clockout", &token, "event_time=2025-03-04%2008:58:00").await;
         assert_eq!(missing.field_errors(), vec![("location_id".to_string(), 8002)]);
-        let unreadable = form(&app, "/v1/times/clockout", &token, &format!("location_id={office}&event_time=yesterday")).await;
+        let unreadable = app.form("POST", "/v1/times/clockout", &token, &format!("location_id={office}&event_time=yesterday")).await;
         assert_eq!(unreadable.field_errors(), vec![("event_time".to_string(), 8009)]);
-        let reply = form(
-            &app,
-            "/v1/times/clockout",
+        let reply = app.form("POST", "/v1/times/clockout",
             &admin,
             &format!("employee_id={worker}&location_id={office}&event_time=2025-03-02%2018:00:00"),
         )

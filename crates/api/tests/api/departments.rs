@@ -36,18 +36,6 @@ async fn make(app: &TestApp, token: &str, title: &str, pid: Option<i64>) -> i64 
     reply.body["id"].as_i64().expect("id")
 }
 
-async fn form(app: &TestApp, method: &str, path: &str, token: &str, body: &str) -> Reply {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    app.send(
-        app.http
-            .request(method, app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
 fn leaf(id: i64, title: &str, pid: Option<i64>, count: i64) -> Value {
     json!({"id": id, "title": title, "pid": pid, "count_employees": count, "childs": []})
 }
@@ -142,14 +130,14 @@ async fn create_get_and_list_answer_the_department_object() {
         assert_eq!(child.body, leaf(c331, "331", Some(sales), 0));
 
         // A form body, as every write endpoint accepts.
-        let formed = form(
-            &app,
-            "POST",
-            "/v1/departments",
-            &token,
-            &format!("title=Склад № 2&pid={sales}"),
-        )
-        .await;
+        let formed = app
+            .form(
+                "POST",
+                "/v1/departments",
+                &token,
+                &format!("title=Склад № 2&pid={sales}"),
+            )
+            .await;
         assert_eq!(formed.status, 201, "{}", formed.text);
         let store = formed.body["id"].as_i64().expect("id");
         assert_eq!(formed.body, leaf(store, "Склад № 2", Some(sales), 0));
@@ -369,7 +357,7 @@ async fn put_and_patch_rename_and_move_what_they_name() {
         assert_eq!(moved.body["childs"], json!([leaf(c, "C", Some(b), 0)]));
 
         // "pid": 0 moves to the root; a form body works as well.
-        let root = form(&app, "PUT", &format!("/v1/departments/{c}"), &token, "pid=0").await;
+        let root = app.form("PUT", &format!("/v1/departments/{c}"), &token, "pid=0").await;
         assert_eq!(root.status, 200, "{}", root.text);
         assert_eq!(root.body, leaf(c, "C", None, 0));
 

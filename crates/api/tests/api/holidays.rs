@@ -62,29 +62,6 @@ async fn create(app: &TestApp, token: &str, date: &str, title: &str, kind: &str)
     reply.body["id"].as_i64().expect("id")
 }
 
-async fn form(app: &TestApp, path: &str, token: &str, body: &str) -> Reply {
-    app.send(
-        app.http
-            .post(app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
-/// The activity rows of one action, newest first.
-async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
-    let reply = app
-        .get(
-            &format!("/v1/user-activities?action_name={action}"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body["items"].as_array().expect("items").clone()
-}
-
 fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
     pairs.sort();
     pairs
@@ -179,7 +156,7 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
 
         // One row per change, by the admin, titled with the date.
         let admin = json!({"id": app.company.admin_user_id.0, "full_name": "Администратор"});
-        let created_rows = activities(&app, &token, "createdHoliday").await;
+        let created_rows = app.activities(&token, "createdHoliday").await;
         assert_eq!(created_rows.len(), 4, "{created_rows:?}");
         let first = created_rows.last().expect("the first row");
         assert_eq!(first["action_name"], "createdHoliday");
@@ -192,7 +169,7 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
             "Администратор создал(а) праздник «Навруз 2025-03-21»"
         );
         assert_eq!(first["created_at"], "2025-03-04 09:00:00");
-        let deleted_rows = activities(&app, &token, "deletedHoliday").await;
+        let deleted_rows = app.activities(&token, "deletedHoliday").await;
         assert_eq!(deleted_rows.len(), 1, "{deleted_rows:?}");
         let row = &deleted_rows[0];
         assert_eq!(row["user"], admin);
@@ -308,7 +285,7 @@ async fn every_failing_field_of_a_holiday_is_reported_at_once() {
         // Nothing was stored or logged for the refusals.
         let list = app.get("/v1/holidays", Some(&token)).await;
         assert_eq!(list.body["_meta"]["totalCount"], 3, "{}", list.text);
-        assert_eq!(activities(&app, &token, "createdHoliday").await.len(), 3);
+        assert_eq!(app.activities(&token, "createdHoliday").await.len(), 3);
     })
     .await;
 }
@@ -326,10 +303,12 @@ async fn an_empty_holiday_date_is_required_not_an_internal_error() {
                 "{date:?}"
             );
         }
-        let reply = form(&app, "/v1/holidays", &token, "date=&title=Navruz").await;
+        let reply = app
+            .form("POST", "/v1/holidays", &token, "date=&title=Navruz")
+            .await;
         reply.assert_error(422, 8001);
         assert_eq!(reply.field_errors(), vec![("date".to_string(), 8002)]);
-        assert!(activities(&app, &token, "createdHoliday").await.is_empty());
+        assert!(app.activities(&token, "createdHoliday").await.is_empty());
     })
     .await;
 }
@@ -346,13 +325,14 @@ async fn an_empty_kind_means_the_default() {
         .await;
         assert_eq!(reply.status, 201, "{}", reply.text);
         assert_eq!(reply.body["kind"], "holiday");
-        let reply = form(
-            &app,
-            "/v1/holidays",
-            &token,
-            "date=2025-03-22&title=Navruz&kind=",
-        )
-        .await;
+        let reply = app
+            .form(
+                "POST",
+                "/v1/holidays",
+                &token,
+                "date=2025-03-22&title=Navruz&kind=",
+            )
+            .await;
         assert_eq!(reply.status, 201, "{}", reply.text);
         assert_eq!(reply.body["kind"], "holiday");
     })
@@ -400,8 +380,8 @@ async fn every_role_reads_the_calendar_and_only_admins_write_it() {
         }
         let list = app.get("/v1/holidays", Some(&admin)).await;
         assert_eq!(list.body["items"], expected);
-        assert_eq!(activities(&app, &admin, "createdHoliday").await.len(), 1);
-        assert!(activities(&app, &admin, "deletedHoliday").await.is_empty());
+        assert_eq!(app.activities(&admin, "createdHoliday").await.len(), 1);
+        assert!(app.activities(&admin, "deletedHoliday").await.is_empty());
         app.get("/v1/holidays", None).await.assert_error(401, 7007);
         app.call("POST", "/v1/holidays", None, Some(&json!({})))
             .await
@@ -435,7 +415,7 @@ async fn another_companys_entries_are_not_found_and_do_not_take_our_dates() {
             .expect("read")
             .expect("still there");
         assert_eq!(still.title, "Чужой праздник");
-        assert!(activities(&app, &token, "deletedHoliday").await.is_empty());
+        assert!(app.activities(&token, "deletedHoliday").await.is_empty());
     })
     .await;
 }
@@ -528,9 +508,7 @@ async fn unreadable_or_reversed_list_dates_are_malformed() {
 async fn form_bodies_add_entries() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
-        let created = form(
-            &app,
-            "/v1/holidays",
+        let created = app.form("POST", "/v1/holidays",
             &token,
             "date=2025-03-20&title=%D0%9F%D1%80%D0%B5%D0%B4%D0%BF%D1%80%D0%B0%D0%B7%D0%B4%D0%BD%D0%B8%D1%87%D0%BD%D1%8B%D0%B9&kind=shortened",
         )
@@ -541,13 +519,13 @@ async fn form_bodies_add_entries() {
             created.body,
             json!({"id": id, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"})
         );
-        let refused = form(&app, "/v1/holidays", &token, "date=2025-03-20&title=").await;
+        let refused = app.form("POST", "/v1/holidays", &token, "date=2025-03-20&title=").await;
         refused.assert_error(422, 8001);
         assert_eq!(
             sorted(refused.field_errors()),
             pairs(&[("date", 8008), ("title", 8002)])
         );
-        assert_eq!(activities(&app, &token, "createdHoliday").await.len(), 1);
+        assert_eq!(app.activities(&token, "createdHoliday").await.len(), 1);
     })
     .await;
 }

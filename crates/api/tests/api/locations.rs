@@ -84,19 +84,6 @@ async fn device_at(app: &TestApp, location: i64, serial: &str) -> i64 {
     .await
 }
 
-/// A form-urlencoded request with a token.
-async fn form(app: &TestApp, method: &str, path: &str, token: &str, body: &str) -> Reply {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    app.send(
-        app.http
-            .request(method, app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
 /// A raw JSON body, sent as written (to keep number literals).
 async fn raw_json(app: &TestApp, method: &str, path: &str, token: &str, body: &str) -> Reply {
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
@@ -108,18 +95,6 @@ async fn raw_json(app: &TestApp, method: &str, path: &str, token: &str, body: &s
             .body(body.to_string()),
     )
     .await
-}
-
-/// The activity rows of one action, newest first.
-async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
-    let reply = app
-        .get(
-            &format!("/v1/user-activities?action_name={action}"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body["items"].as_array().expect("items").clone()
 }
 
 #[tokio::test]
@@ -236,7 +211,7 @@ async fn locations_are_created_read_listed_changed_and_deleted_in_the_reference_
                 "Администратор удалил(а) локацию «Второй этаж»",
             ),
         ] {
-            let rows = activities(&app, &token, action).await;
+            let rows = app.activities(&token, action).await;
             assert_eq!(rows.len(), count, "{action}: {rows:?}");
             let row = &rows[0];
             assert_eq!(row["action_name"], action);
@@ -418,8 +393,8 @@ async fn every_failing_field_is_reported_with_its_code() {
         }
         let unchanged = app.get(&path, Some(&token)).await;
         assert_eq!(unchanged.body, edge);
-        assert!(activities(&app, &token, "updatedLocation").await.is_empty());
-        assert_eq!(activities(&app, &token, "createdLocation").await.len(), 1);
+        assert!(app.activities(&token, "updatedLocation").await.is_empty());
+        assert_eq!(app.activities(&token, "createdLocation").await.len(), 1);
     })
     .await;
 }
@@ -493,7 +468,7 @@ async fn counts_follow_active_employees_and_devices_and_delete_waits_for_employe
             .await,
             1
         );
-        assert_eq!(activities(&app, &token, "deletedLocation").await.len(), 1);
+        assert_eq!(app.activities(&token, "deletedLocation").await.len(), 1);
     })
     .await;
 }
@@ -546,7 +521,7 @@ async fn every_role_reads_and_only_admins_write() {
         }
         let unchanged = app.get(&format!("/v1/locations/{id}"), Some(&admin)).await;
         assert_eq!(unchanged.body, created);
-        assert!(activities(&app, &admin, "updatedLocation").await.is_empty());
+        assert!(app.activities(&admin, "updatedLocation").await.is_empty());
         app.get("/v1/locations", None).await.assert_error(401, 7007);
     })
     .await;
@@ -648,9 +623,7 @@ async fn lists_page_by_id_with_links() {
 async fn form_bodies_create_and_change() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
-        let created = form(
-            &app,
-            "POST",
+        let created = app.form("POST",
             "/v1/locations",
             &token,
             "title=Form+office&latitude=41.310&longitude=69.24&radius=100&address=%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&ipv4=10.0.0.1",
@@ -665,9 +638,7 @@ async fn form_bodies_create_and_change() {
                 "address": "Ташкент", "ipv4": "10.0.0.1", "count_employees": 0, "count_devices": 0
             })
         );
-        let changed = form(
-            &app,
-            "PUT",
+        let changed = app.form("PUT",
             &format!("/v1/locations/{id}"),
             &token,
             "radius=&address=",
@@ -677,7 +648,7 @@ async fn form_bodies_create_and_change() {
         assert_eq!(changed.body["radius"], Value::Null);
         assert_eq!(changed.body["address"], Value::Null);
         assert_eq!(changed.body["lat"], "41.310");
-        let refused = form(&app, "POST", "/v1/locations", &token, "title=X&latitude=north").await;
+        let refused = app.form("POST", "/v1/locations", &token, "title=X&latitude=north").await;
         refused.assert_error(422, 8001);
         assert_eq!(refused.field_errors(), vec![("latitude".to_string(), 8003)]);
         let broken = raw_json(&app, "POST", "/v1/locations", &token, "{\"title\": }").await;

@@ -7,7 +7,7 @@ use davomat_store::positions::{self, PositionFields};
 use davomat_store::testing;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{START, TestApp, each_backend};
 
 /// A second company, with a position of its own; answers (company, position id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
@@ -51,31 +51,6 @@ async fn create(app: &TestApp, token: &str, title: &str) -> i64 {
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     reply.body["items"]["id"].as_i64().expect("id")
-}
-
-/// A form-urlencoded request with a token.
-async fn form(app: &TestApp, method: &str, path: &str, token: &str, body: &str) -> Reply {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    app.send(
-        app.http
-            .request(method, app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
-/// The activity rows of one action, newest first.
-async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
-    let reply = app
-        .get(
-            &format!("/v1/user-activities?action_name={action}"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body["items"].as_array().expect("items").clone()
 }
 
 /// Gives an employee a position period (dates as SQL literals or NULL).
@@ -186,7 +161,7 @@ async fn positions_are_created_read_listed_renamed_and_deleted_in_the_reference_
                 "Администратор удалил(а) должность «edit position»",
             ),
         ] {
-            let rows = activities(&app, &token, action).await;
+            let rows = app.activities(&token, action).await;
             assert_eq!(rows.len(), 1, "{action}: {rows:?}");
             let row = &rows[0];
             assert_eq!(row["action_name"], action);
@@ -259,7 +234,7 @@ async fn count_employees_counts_active_holders_today_and_delete_waits_for_them()
             .await,
             0
         );
-        assert_eq!(activities(&app, &token, "deletedPosition").await.len(), 1);
+        assert_eq!(app.activities(&token, "deletedPosition").await.len(), 1);
     })
     .await;
 }
@@ -342,8 +317,8 @@ async fn every_failing_field_is_reported_with_its_code() {
             .await;
         broken.assert_error(400, 4001);
         // Nothing was logged for the refusals.
-        assert_eq!(activities(&app, &token, "createdPosition").await.len(), 4);
-        assert_eq!(activities(&app, &token, "updatedPosition").await.len(), 1);
+        assert_eq!(app.activities(&token, "createdPosition").await.len(), 4);
+        assert_eq!(app.activities(&token, "updatedPosition").await.len(), 1);
     })
     .await;
 }
@@ -397,8 +372,8 @@ async fn every_role_reads_and_only_admins_write() {
         }
         let unchanged = app.get(&format!("/v1/positions/{id}"), Some(&admin)).await;
         assert_eq!(unchanged.body, expected);
-        assert_eq!(activities(&app, &admin, "createdPosition").await.len(), 1);
-        assert!(activities(&app, &admin, "updatedPosition").await.is_empty());
+        assert_eq!(app.activities(&admin, "createdPosition").await.len(), 1);
+        assert!(app.activities(&admin, "updatedPosition").await.is_empty());
         // Without a token: 401/7007.
         app.get("/v1/positions", None).await.assert_error(401, 7007);
     })
@@ -494,34 +469,34 @@ async fn lists_page_by_id_with_links() {
 async fn form_bodies_create_and_rename() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
-        let created = form(
-            &app,
-            "POST",
-            "/v1/positions",
-            &token,
-            "title=HR-%D0%BC%D0%B5%D0%BD%D0%B5%D0%B4%D0%B6%D0%B5%D1%80",
-        )
-        .await;
+        let created = app
+            .form(
+                "POST",
+                "/v1/positions",
+                &token,
+                "title=HR-%D0%BC%D0%B5%D0%BD%D0%B5%D0%B4%D0%B6%D0%B5%D1%80",
+            )
+            .await;
         assert_eq!(created.status, 201, "{}", created.text);
         let id = created.body["items"]["id"].as_i64().expect("id");
         assert_eq!(
             created.body,
             json!({"items": {"id": id, "title": "HR-менеджер", "count_employees": 0}})
         );
-        let renamed = form(
-            &app,
-            "PUT",
-            &format!("/v1/positions/{id}"),
-            &token,
-            "title=Team+Leader",
-        )
-        .await;
+        let renamed = app
+            .form(
+                "PUT",
+                &format!("/v1/positions/{id}"),
+                &token,
+                "title=Team+Leader",
+            )
+            .await;
         assert_eq!(renamed.status, 200, "{}", renamed.text);
         assert_eq!(
             renamed.body,
             json!({"id": id, "title": "Team Leader", "count_employees": 0})
         );
-        let refused = form(&app, "POST", "/v1/positions", &token, "title=").await;
+        let refused = app.form("POST", "/v1/positions", &token, "title=").await;
         refused.assert_error(422, 8001);
         assert_eq!(refused.field_errors(), vec![("title".to_string(), 8002)]);
         // A form Content-Type on a GET without a body is ignored.

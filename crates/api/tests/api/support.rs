@@ -328,6 +328,31 @@ impl TestApp {
         (employee_id, token)
     }
 
+    /// A form-urlencoded request with a token.
+    pub async fn form(&self, method: &str, path: &str, token: &str, body: &str) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        self.send(
+            self.http
+                .request(method, self.url(path))
+                .bearer_auth(token)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    /// The activity rows of one action, newest first.
+    pub async fn activities(&self, token: &str, action: &str) -> Vec<Value> {
+        let reply = self
+            .get(
+                &format!("/v1/user-activities?action_name={action}"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.body["items"].as_array().expect("items").clone()
+    }
+
     /// Stops the server gracefully and waits until it has.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -54,30 +54,6 @@ async fn create(app: &TestApp, token: &str, title: &str) -> i64 {
     reply.body["id"].as_i64().expect("id")
 }
 
-async fn form(app: &TestApp, method: &str, path: &str, token: &str, body: &str) -> Reply {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    app.send(
-        app.http
-            .request(method, app.url(path))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string()),
-    )
-    .await
-}
-
-/// The activity rows of one action, newest first.
-async fn activities(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
-    let reply = app
-        .get(
-            &format!("/v1/user-activities?action_name={action}"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body["items"].as_array().expect("items").clone()
-}
-
 fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
     pairs.sort();
     pairs
@@ -200,7 +176,7 @@ async fn types_are_created_read_listed_changed_and_deleted_in_the_reference_shap
 
         // The activity rows, in the company's language.
         let admin = json!({"id": app.company.admin_user_id.0, "full_name": "Администратор"});
-        let created_rows = activities(&app, &token, "createdReason").await;
+        let created_rows = app.activities(&token, "createdReason").await;
         assert_eq!(created_rows.len(), 3, "{created_rows:?}");
         let row = &created_rows[2];
         assert_eq!(row["action_name"], "createdReason");
@@ -213,7 +189,7 @@ async fn types_are_created_read_listed_changed_and_deleted_in_the_reference_shap
             "Администратор создал(а) причину отсутствия «Отпуск»"
         );
         assert_eq!(row["created_at"], "2025-03-04 09:00:00");
-        let updated_rows = activities(&app, &token, "updatedReason").await;
+        let updated_rows = app.activities(&token, "updatedReason").await;
         assert_eq!(updated_rows.len(), 2, "{updated_rows:?}");
         assert_eq!(updated_rows[0]["object_id"], b);
         assert_eq!(updated_rows[0]["user"], admin);
@@ -225,7 +201,7 @@ async fn types_are_created_read_listed_changed_and_deleted_in_the_reference_shap
             updated_rows[1]["message"],
             "Администратор изменил(а) причину отсутствия «B»"
         );
-        let deleted_rows = activities(&app, &token, "deletedReason").await;
+        let deleted_rows = app.activities(&token, "deletedReason").await;
         assert_eq!(deleted_rows.len(), 1, "{deleted_rows:?}");
         assert_eq!(deleted_rows[0]["object_id"], b);
         assert_eq!(deleted_rows[0]["person_id"], Value::Null);
@@ -351,8 +327,8 @@ async fn every_failing_field_of_a_type_is_reported_at_once() {
         // Nothing stored or logged for the refusals.
         let list = app.get("/v1/time-offs", Some(&token)).await;
         assert_eq!(list.body["_meta"]["totalCount"], 3);
-        assert_eq!(activities(&app, &token, "createdReason").await.len(), 3);
-        assert_eq!(activities(&app, &token, "updatedReason").await.len(), 1);
+        assert_eq!(app.activities(&token, "createdReason").await.len(), 3);
+        assert_eq!(app.activities(&token, "updatedReason").await.len(), 1);
     })
     .await;
 }
@@ -409,9 +385,9 @@ async fn every_role_reads_types_and_only_admins_write_them() {
                 .body,
             expected
         );
-        assert_eq!(activities(&app, &admin, "createdReason").await.len(), 1);
-        assert!(activities(&app, &admin, "updatedReason").await.is_empty());
-        assert!(activities(&app, &admin, "deletedReason").await.is_empty());
+        assert_eq!(app.activities(&admin, "createdReason").await.len(), 1);
+        assert!(app.activities(&admin, "updatedReason").await.is_empty());
+        assert!(app.activities(&admin, "deletedReason").await.is_empty());
         app.get("/v1/time-offs", None).await.assert_error(401, 7007);
         app.get(&format!("/v1/time-offs/{id}"), None)
             .await
@@ -449,8 +425,8 @@ async fn another_companys_types_are_not_found_and_their_titles_free() {
             .expect("still there");
         assert_eq!(still.title, "Чужая причина");
         assert_eq!(still.color, "112233");
-        assert!(activities(&app, &token, "updatedReason").await.is_empty());
-        assert!(activities(&app, &token, "deletedReason").await.is_empty());
+        assert!(app.activities(&token, "updatedReason").await.is_empty());
+        assert!(app.activities(&token, "deletedReason").await.is_empty());
     })
     .await;
 }
@@ -511,7 +487,7 @@ async fn a_type_in_use_by_any_time_off_cannot_be_deleted() {
                 .status,
             200
         );
-        let rows = activities(&app, &token, "deletedReason").await;
+        let rows = app.activities(&token, "deletedReason").await;
         assert_eq!(rows.len(), 1, "{rows:?}");
         assert_eq!(rows[0]["object_id"], free);
         // Once nothing names it, it goes too.
@@ -523,7 +499,7 @@ async fn a_type_in_use_by_any_time_off_cannot_be_deleted() {
         .await;
         let deleted = app.delete(&path, &token).await;
         assert_eq!(deleted.status, 200, "{}", deleted.text);
-        assert_eq!(activities(&app, &token, "deletedReason").await.len(), 2);
+        assert_eq!(app.activities(&token, "deletedReason").await.len(), 2);
     })
     .await;
 }
@@ -579,9 +555,7 @@ async fn lists_page_by_id_with_links() {
 async fn form_bodies_create_and_change_types() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
-        let created = form(
-            &app,
-            "POST",
+        let created = app.form("POST",
             "/v1/time-offs",
             &token,
             "title=%D0%9E%D1%82%D0%BF%D1%83%D1%81%D0%BA&description=%D0%95%D0%B6%D0%B5%D0%B3%D0%BE%D0%B4%D0%BD%D1%8B%D0%B9&color=%2388ff00",
@@ -590,9 +564,7 @@ async fn form_bodies_create_and_change_types() {
         assert_eq!(created.status, 201, "{}", created.text);
         let id = created.body["id"].as_i64().expect("id");
         assert_eq!(created.body, kind(id, "Отпуск", "Ежегодный", "88ff00"));
-        let changed = form(
-            &app,
-            "PUT",
+        let changed = app.form("PUT",
             &format!("/v1/time-offs/{id}"),
             &token,
             "title=Vacation&color=",
@@ -600,14 +572,14 @@ async fn form_bodies_create_and_change_types() {
         .await;
         assert_eq!(changed.status, 200, "{}", changed.text);
         assert_eq!(changed.body, kind(id, "Vacation", "Ежегодный", "88ff00"));
-        let refused = form(&app, "POST", "/v1/time-offs", &token, "title=&color=zz").await;
+        let refused = app.form("POST", "/v1/time-offs", &token, "title=&color=zz").await;
         refused.assert_error(422, 8001);
         assert_eq!(
             sorted(refused.field_errors()),
             pairs(&[("color", 8003), ("title", 8002)])
         );
-        assert_eq!(activities(&app, &token, "createdReason").await.len(), 1);
-        assert_eq!(activities(&app, &token, "updatedReason").await.len(), 1);
+        assert_eq!(app.activities(&token, "createdReason").await.len(), 1);
+        assert_eq!(app.activities(&token, "updatedReason").await.len(), 1);
     })
     .await;
 }
