@@ -20,7 +20,27 @@ pub struct ListRequest {
     filters: Vec<(String, String)>,
 }
 
+/// A list envelope of typed items, serialized straight into the body.
+#[derive(serde::Serialize)]
+pub struct Envelope<T> {
+    items: Vec<T>,
+    #[serde(rename = "_links")]
+    links: Value,
+    #[serde(rename = "_meta")]
+    meta: Value,
+}
+
 impl ListRequest {
+    /// The envelope of one page of typed `items` out of `total`.
+    pub fn envelope_of<T: serde::Serialize>(&self, items: Vec<T>, total: u64) -> Envelope<T> {
+        let mut parts = self.envelope(Vec::new(), total);
+        Envelope {
+            items,
+            links: parts["_links"].take(),
+            meta: parts["_meta"].take(),
+        }
+    }
+
     /// The envelope around one page of `items` out of `total`.
     pub fn envelope(&self, items: Vec<Value>, total: u64) -> Value {
         let page_count = self.page.page_count(total);

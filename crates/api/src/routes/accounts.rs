@@ -37,7 +37,7 @@ async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Jso
     let account = profiles::account(&state.store, caller.company_id, caller.user_id, today).await?;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let employee = account.employee.as_ref().map(|card| {
-        let mut object = objects::employee(card);
+        let mut object = objects::employee_value(card);
         // The reference's account shows `position`; we give both names the same list.
         object["position"] = object["positions"].clone();
         object

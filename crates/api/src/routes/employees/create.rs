@@ -350,7 +350,7 @@ pub(super) async fn create(
     }
     let card = employees::card(&txn, company, EmployeeId(id), today).await?;
     davomat_store::commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(objects::employee(&card))))
+    Ok((StatusCode::CREATED, Json(objects::employee_value(&card))))
 }
 
 /// The request body of `POST /v1/employees`.

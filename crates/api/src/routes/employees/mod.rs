@@ -154,17 +154,16 @@ async fn list(
     caller: Caller,
     list: ListRequest,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     let filter = filter(&state, &caller, &query).await?;
     let today = caller.today(state.clock.now());
     // The total may come from the store's cache of recent counts (exact after this
     // process's writes; see davomat_store::employees::list_counted).
     let (cards, total) =
         employees::list_counted(&state.store, caller.company_id, &filter, list.page, today).await?;
-    Ok(Json(list.envelope(
-        cards.iter().map(objects::employee).collect(),
-        total,
-    )))
+    let envelope = list.envelope_of(cards.iter().map(objects::employee).collect(), total);
+    // Serialized here, while the cards it borrows from are alive.
+    Ok(axum::response::IntoResponse::into_response(Json(envelope)))
 }
 
 /// Any role of the company may read one employee (the reference needs no role for it).
@@ -182,7 +181,7 @@ async fn get(
     )
     .await?;
     Ok(Json(
-        json!({"success": true, "data": objects::employee(&card)}),
+        json!({"success": true, "data": objects::employee_value(&card)}),
     ))
 }
 

@@ -509,7 +509,7 @@ pub(super) async fn update(
     }
     let card = employees::card(&txn, company, employee, today).await?;
     davomat_store::commit(txn).await?;
-    Ok(Json(objects::employee(&card)))
+    Ok(Json(objects::employee_value(&card)))
 }
 
 /// The request body of `PUT /v1/employees/{id}`.
