@@ -264,6 +264,36 @@ pub async fn body_fields(request: axum::extract::Request) -> Result<Fields, ApiE
     Fields::from_body(&parts.headers, &bytes)
 }
 
+/// A query date argument: absent or empty is `None`; `'YYYY-MM-DD'` (the reference's
+/// examples quote their dates) reads as the date; any other shape is 400/4001.
+pub fn query_date(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+    match value
+        .map(|v| v.trim().trim_matches('\''))
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(None),
+        Some(text) => parse_date(text)
+            .map(Some)
+            .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.to_string()))),
+    }
+}
+
+/// The optional `start_date`..`end_date` of a list query, each read by [`query_date`];
+/// an end before the start is 400/4001.
+pub fn query_range(
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ApiError> {
+    let start = query_date(start, "start_date")?;
+    let end = query_date(end, "end_date")?;
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        return Err(ApiError::Malformed(Malformed::DateRange));
+    }
+    Ok((start, end))
+}
+
 /// An id in the path: anything but a positive integer names nothing (404/3000).
 pub fn path_id(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()

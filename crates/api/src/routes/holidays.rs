@@ -12,7 +12,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title, parse_date};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::holidays::{self, Holiday, HolidayFields};
 use serde_json::{Value, json};
 
@@ -21,9 +21,9 @@ use super::positions::read_fields;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
-use crate::input::{Fields, path_id};
+use crate::input::{Fields, path_id, query_range};
 use crate::openapi::{Operation, body, paging, query, schema_ref, with_errors};
 
 const KINDS: [&str; 2] = ["holiday", "shortened"];
@@ -56,20 +56,10 @@ async fn list(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> ApiResult<Json<Value>> {
     let fields = Fields::from_query(raw.as_deref());
-    let day = |name: &str| -> ApiResult<Option<chrono::NaiveDate>> {
-        match fields.query_text(name).filter(|v| !v.trim().is_empty()) {
-            None => Ok(None),
-            Some(text) => parse_date(text.trim())
-                .map(Some)
-                .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.into()))),
-        }
-    };
-    let (from, to) = (day("start_date")?, day("end_date")?);
-    if let (Some(from), Some(to)) = (from, to)
-        && to < from
-    {
-        return Err(ApiError::Malformed(Malformed::DateRange));
-    }
+    let (from, to) = query_range(
+        fields.query_text("start_date").as_deref(),
+        fields.query_text("end_date").as_deref(),
+    )?;
     let (rows, total) = holidays::list(
         state.store.connection(),
         caller.company_id,

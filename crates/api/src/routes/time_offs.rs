@@ -36,7 +36,7 @@ use crate::caller::Caller;
 use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
-use crate::input::{Fields, path_id};
+use crate::input::{Fields, path_id, query_range};
 use crate::openapi::{Operation, body, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
@@ -132,20 +132,10 @@ async fn list(
         }
         _ => None,
     };
-    let day = |name: &str| -> ApiResult<Option<chrono::NaiveDate>> {
-        match fields.query_text(name).filter(|v| !v.trim().is_empty()) {
-            None => Ok(None),
-            Some(text) => parse_date(text.trim().trim_matches('\''))
-                .map(Some)
-                .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.into()))),
-        }
-    };
-    let (start, end) = (day("start_date")?, day("end_date")?);
-    if let (Some(start), Some(end)) = (start, end)
-        && end < start
-    {
-        return Err(ApiError::Malformed(Malformed::DateRange));
-    }
+    let (start, end) = query_range(
+        fields.query_text("start_date").as_deref(),
+        fields.query_text("end_date").as_deref(),
+    )?;
     let filter = TimeOffFilter {
         visibility: Scope::of(&state, &caller).await?.visibility(),
         status,

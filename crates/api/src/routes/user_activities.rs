@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::http::Method;
 use davomat_core::Role;
 use davomat_core::person::full_name;
-use davomat_core::validation::parse_date;
 use davomat_core::zone::CompanyZone;
 use davomat_store::activity::{self, ActivityFilter, ActivityRow};
 use davomat_store::scope;
@@ -17,8 +16,9 @@ use super::RouteTable;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::error::ApiResult;
 use crate::guard::Access;
+use crate::input::query_range;
 use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
@@ -28,19 +28,6 @@ pub fn routes(table: RouteTable) -> RouteTable {
         Access::Authenticated,
         list,
     )
-}
-
-/// A query date argument: absent or empty is `None`; any other shape is 400/4001.
-pub fn query_date(
-    query: &HashMap<String, String>,
-    name: &str,
-) -> ApiResult<Option<chrono::NaiveDate>> {
-    match query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(text) => parse_date(text)
-            .map(Some)
-            .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.to_string()))),
-    }
 }
 
 async fn list(
@@ -55,13 +42,10 @@ async fn list(
         Role::DepartmentManager,
         Role::Observer,
     ])?;
-    let start = query_date(&query, "start_date")?;
-    let end = query_date(&query, "end_date")?;
-    if let (Some(start), Some(end)) = (start, end)
-        && start > end
-    {
-        return Err(ApiError::Malformed(Malformed::DateRange));
-    }
+    let (start, end) = query_range(
+        query.get("start_date").map(String::as_str),
+        query.get("end_date").map(String::as_str),
+    )?;
     let zone = CompanyZone::named_or_default(&caller.time_zone);
     let people = if caller.role == Role::Admin {
         None

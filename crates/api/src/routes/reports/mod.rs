@@ -21,7 +21,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::Method;
 use chrono::NaiveDate;
 use davomat_core::engine::{self, DayRow};
-use davomat_core::validation::parse_date;
+use davomat_core::page::PageRequest;
 use davomat_core::{DepartmentId, Role};
 use davomat_store::attendance::{self, RosterEmployee, RosterFilter};
 use davomat_store::clock_events::{self, InOutFilter};
@@ -35,7 +35,7 @@ use crate::caller::Caller;
 use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
-use crate::input::Fields;
+use crate::input::{Fields, query_date};
 use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
@@ -166,15 +166,6 @@ fn malformed(name: &str) -> ApiError {
     ApiError::Malformed(Malformed::QueryValue(name.into()))
 }
 
-fn query_date(fields: &Fields, name: &str) -> ApiResult<Option<NaiveDate>> {
-    match fields.query_text(name).filter(|v| !v.trim().is_empty()) {
-        None => Ok(None),
-        Some(text) => parse_date(text.trim().trim_matches('\''))
-            .map(Some)
-            .ok_or_else(|| malformed(name)),
-    }
-}
-
 fn id_list(text: &str, name: &str) -> ApiResult<Vec<i64>> {
     text.split(',')
         .map(str::trim)
@@ -198,9 +189,10 @@ async fn read_query(
 ) -> ApiResult<ReportQuery> {
     caller.require(&READERS)?;
     let fields = Fields::from_query(raw);
-    let from = query_date(&fields, "start_date")?
+    let from = query_date(fields.query_text("start_date").as_deref(), "start_date")?
         .ok_or_else(|| ApiError::MissingArgument("start_date".into()))?;
-    let to = query_date(&fields, "end_date")?.unwrap_or_else(|| caller.today(state.clock.now()));
+    let to = query_date(fields.query_text("end_date").as_deref(), "end_date")?
+        .unwrap_or_else(|| caller.today(state.clock.now()));
     if to < from || (to - from).num_days() > MAX_RANGE_DAYS {
         return Err(ApiError::Malformed(Malformed::DateRange));
     }
@@ -269,22 +261,23 @@ async fn read_query(
     })
 }
 
-/// Computes every employee of the filter employed in the range.
-async fn compute_all(
+/// Computes the employees of the query's filter over its range — one page of them,
+/// or all (`page` None) — and answers them with their total.
+async fn compute_roster(
     state: &AppState,
     caller: &Caller,
-    query: &mut ReportQuery,
-) -> ApiResult<Computed> {
-    query.filter.employed = Some((query.from, query.to));
-    let (roster, _) = attendance::roster(
+    query: &ReportQuery,
+    page: Option<PageRequest>,
+) -> ApiResult<(Computed, u64)> {
+    let (roster, total) = attendance::roster(
         state.store.connection(),
         caller.company_id,
         &query.filter,
         query.to,
-        None,
+        page,
     )
     .await?;
-    compute(
+    let computed = compute(
         &state.store,
         caller.company_id,
         &caller.zone(),
@@ -292,15 +285,26 @@ async fn compute_all(
         (query.from, query.to),
         state.clock.now(),
     )
-    .await
+    .await?;
+    Ok((computed, total))
+}
+
+/// Computes every employee of the filter employed in the range.
+async fn compute_all(
+    state: &AppState,
+    caller: &Caller,
+    query: &mut ReportQuery,
+) -> ApiResult<Computed> {
+    query.filter.employed = Some((query.from, query.to));
+    Ok(compute_roster(state, caller, query, None).await?.0)
 }
 
 /// Pages rows (already in date-then-name order) after ordering them by date.
 fn page_rows(list: &ListRequest, mut rows: Vec<(NaiveDate, Value)>, descending: bool) -> Value {
     if descending {
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     } else {
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.sort_by_key(|row| row.0);
     }
     let total = rows.len() as u64;
     let items = rows
@@ -398,23 +402,7 @@ async fn dismissed(
 ) -> ApiResult<Json<Value>> {
     let mut query = read_query(&state, &caller, raw.as_deref()).await?;
     query.filter.dismissed = Some((query.from, query.to));
-    let (roster, _) = attendance::roster(
-        state.store.connection(),
-        caller.company_id,
-        &query.filter,
-        query.to,
-        None,
-    )
-    .await?;
-    let computed = compute(
-        &state.store,
-        caller.company_id,
-        &caller.zone(),
-        roster,
-        (query.from, query.to),
-        state.clock.now(),
-    )
-    .await?;
+    let (computed, _) = compute_roster(&state, &caller, &query, None).await?;
     let zone = caller.zone();
     let mut rows: Vec<(NaiveDate, NaiveDate, Value)> = Vec::new();
     for sheet in &computed.sheets {
@@ -433,7 +421,7 @@ async fn dismissed(
         }
     }
     // By dismissal date, then date (reversed by sort=-date).
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|row| (row.0, row.1));
     if query.descending {
         rows.reverse();
     }
@@ -503,7 +491,7 @@ async fn inouts(
             let full = zone.format(event.at);
             json!({
                 "employee_id": event.employee_id,
-                "pin_code": event.pin_code.parse::<i64>().map_or_else(|_| json!(event.pin_code), |n| json!(n)),
+                "pin_code": rows::pin_number(&event.pin_code),
                 "last_name": event.last_name,
                 "first_name": event.first_name,
                 "patronymic": event.patronymic,
@@ -528,33 +516,6 @@ async fn inouts(
     Ok(Json(list.envelope(items, total)))
 }
 
-/// The page of employees of a per-employee report, computed over the range.
-async fn employee_page(
-    state: &AppState,
-    caller: &Caller,
-    query: &ReportQuery,
-    list: &ListRequest,
-) -> ApiResult<(Computed, u64)> {
-    let (roster, total) = attendance::roster(
-        state.store.connection(),
-        caller.company_id,
-        &query.filter,
-        query.to,
-        Some(list.page),
-    )
-    .await?;
-    let computed = compute(
-        &state.store,
-        caller.company_id,
-        &caller.zone(),
-        roster,
-        (query.from, query.to),
-        state.clock.now(),
-    )
-    .await?;
-    Ok((computed, total))
-}
-
 async fn t12(
     State(state): State<AppState>,
     caller: Caller,
@@ -563,7 +524,7 @@ async fn t12(
 ) -> ApiResult<Json<Value>> {
     let mut query = read_query(&state, &caller, raw.as_deref()).await?;
     query.filter.employed = Some((query.from, query.to));
-    let (computed, total) = employee_page(&state, &caller, &query, &list).await?;
+    let (computed, total) = compute_roster(&state, &caller, &query, Some(list.page)).await?;
     let items = computed
         .sheets
         .iter()

@@ -139,7 +139,7 @@ pub fn dismissed_row(
 }
 
 /// A PIN code as the night reports show it: a number when it reads as one.
-fn pin_number(pin: &str) -> Value {
+pub fn pin_number(pin: &str) -> Value {
     pin.parse::<i64>().map_or_else(|_| json!(pin), |n| json!(n))
 }
 
