@@ -1,15 +1,76 @@
-//! Response objects that several resources share: the Employee object of the reference.
+//! Response objects that several resources share: the Employee object of the reference
+//! and the photo URLs it and the payroll lists carry.
 //! It is a typed struct serialized straight into the body: a page of 50 employees built
 //! as `serde_json::Value` trees spent a third of its server time allocating maps
 //! (docs/performance-employees.md).
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use davomat_core::money::format_minor;
 use davomat_store::employees::{EmployeeCard, NamedRef};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::AppState;
+use crate::caller::Caller;
+use crate::envelope::base_url;
+use crate::error::ApiError;
+
+/// Where a company's photo URLs point: the server's public base and the company.
+#[derive(Clone, Debug)]
+pub struct PhotoBase {
+    base: String,
+    company_id: i64,
+}
+
+/// `photos` of an employee with a face template: the 40 px and 120 px thumbnails.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct Photos {
+    pub small: String,
+    pub medium: String,
+}
+
+impl PhotoBase {
+    pub fn new(base: String, company_id: i64) -> PhotoBase {
+        PhotoBase { base, company_id }
+    }
+
+    /// The URL of one size (`40`, `120`) of the employee's photo under its key.
+    pub fn url(&self, size: &str, employee_id: i64, key: &str) -> String {
+        format!(
+            "{}/images/employee/{size}/{}/{employee_id}.png?k={key}",
+            self.base, self.company_id
+        )
+    }
+
+    /// `photos` of an employee: `None` without a face template (no key).
+    pub fn photos(&self, employee_id: i64, key: Option<&str>) -> Option<Photos> {
+        key.map(|key| Photos {
+            small: self.url("40", employee_id, key),
+            medium: self.url("120", employee_id, key),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for PhotoBase {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .ok_or(ApiError::NotAuthenticated)?;
+        Ok(PhotoBase::new(
+            base_url(state, &parts.headers),
+            caller.company_id.0,
+        ))
+    }
+}
+
 /// The Employee object (reference: Objects → Employee), every field present. Unset
-/// text fields are `""`; `notes`, `birth_date`, `gender` may be `null`. Payroll and
-/// photo fields are `null` until those features hold data for the employee.
+/// text fields are `""`; `notes`, `birth_date`, `gender` may be `null`; `photos` and the
+/// three payroll fields are `null` while the employee has no face template, no open
+/// salary rate, payroll rule or fine.
 #[derive(Serialize)]
 pub struct Employee<'a> {
     id: i64,
@@ -18,7 +79,7 @@ pub struct Employee<'a> {
     patronymic: &'a str,
     full_name: &'a str,
     gender: Option<&'a str>,
-    photos: Option<()>,
+    photos: Option<Photos>,
     start_date: String,
     schedule_start_date: String,
     pin_code: &'a str,
@@ -37,11 +98,52 @@ pub struct Employee<'a> {
     schedule: Schedule<'a>,
     locations: Vec<Named<'a>>,
     #[serde(rename = "lastEmployeeSalaryRate")]
-    last_employee_salary_rate: Option<()>,
+    last_employee_salary_rate: Option<SalaryRate>,
     #[serde(rename = "lastPersonPayroll")]
-    last_person_payroll: Option<()>,
+    last_person_payroll: Option<PersonPayroll<'a>>,
     #[serde(rename = "lastPersonFine")]
-    last_person_fine: Option<()>,
+    last_person_fine: Option<PersonFine<'a>>,
+}
+
+/// `lastEmployeeSalaryRate`: the open rate (`type` is the rate's `type_col`).
+#[derive(Serialize)]
+struct SalaryRate {
+    id: i64,
+    rate: String,
+    start_date: String,
+    #[serde(rename = "type")]
+    kind: i64,
+}
+
+#[derive(Serialize)]
+struct PersonPayroll<'a> {
+    id: i64,
+    payroll_rule_id: i64,
+    start_date: String,
+    #[serde(rename = "payrollRule")]
+    payroll_rule: PayrollRuleBrief<'a>,
+}
+
+#[derive(Serialize)]
+struct PayrollRuleBrief<'a> {
+    title: &'a str,
+    otc_algorithm_daily: bool,
+}
+
+#[derive(Serialize)]
+struct PersonFine<'a> {
+    id: i64,
+    fine_id: i64,
+    start_date: String,
+    fine: FineBrief<'a>,
+}
+
+/// `has_dayly_fine` is 0/1, as every example of the reference shows it.
+#[derive(Serialize)]
+struct FineBrief<'a> {
+    title: &'a str,
+    has_dayly_fine: u8,
+    amount: String,
 }
 
 #[derive(Serialize)]
@@ -65,7 +167,7 @@ struct Schedule<'a> {
 }
 
 /// The Employee object of a card.
-pub fn employee(card: &EmployeeCard) -> Employee<'_> {
+pub fn employee<'a>(card: &'a EmployeeCard, photo_base: &PhotoBase) -> Employee<'a> {
     Employee {
         id: card.id,
         last_name: &card.last_name,
@@ -73,7 +175,7 @@ pub fn employee(card: &EmployeeCard) -> Employee<'_> {
         patronymic: &card.patronymic,
         full_name: &card.full_name,
         gender: card.gender.as_deref(),
-        photos: None,
+        photos: photo_base.photos(card.id, card.photo_key.as_deref()),
         start_date: card.start_date.to_string(),
         schedule_start_date: card.schedule_start_date.to_string(),
         pin_code: &card.pin_code,
@@ -101,15 +203,49 @@ pub fn employee(card: &EmployeeCard) -> Employee<'_> {
             kind: card.schedule_kind,
         },
         locations: named(&card.locations),
-        last_employee_salary_rate: None,
-        last_person_payroll: None,
-        last_person_fine: None,
+        last_employee_salary_rate: salary_rate(card),
+        last_person_payroll: person_payroll(card),
+        last_person_fine: person_fine(card),
     }
 }
 
+fn salary_rate(card: &EmployeeCard) -> Option<SalaryRate> {
+    Some(SalaryRate {
+        id: card.salary_id?,
+        rate: format_minor(card.salary_rate?),
+        start_date: card.salary_start?.to_string(),
+        kind: card.salary_type?,
+    })
+}
+
+fn person_payroll(card: &EmployeeCard) -> Option<PersonPayroll<'_>> {
+    Some(PersonPayroll {
+        id: card.payroll_id?,
+        payroll_rule_id: card.payroll_rule_id?,
+        start_date: card.payroll_start?.to_string(),
+        payroll_rule: PayrollRuleBrief {
+            title: card.payroll_rule_title.as_deref()?,
+            otc_algorithm_daily: card.payroll_rule_daily?,
+        },
+    })
+}
+
+fn person_fine(card: &EmployeeCard) -> Option<PersonFine<'_>> {
+    Some(PersonFine {
+        id: card.person_fine_id?,
+        fine_id: card.fine_id?,
+        start_date: card.fine_start?.to_string(),
+        fine: FineBrief {
+            title: card.fine_title.as_deref()?,
+            has_dayly_fine: u8::from(card.fine_daily?),
+            amount: format_minor(card.fine_amount?),
+        },
+    })
+}
+
 /// The Employee object as a JSON value, for answers that add to it.
-pub fn employee_value(card: &EmployeeCard) -> Value {
-    serde_json::to_value(employee(card)).unwrap_or(Value::Null)
+pub fn employee_value(card: &EmployeeCard, photo_base: &PhotoBase) -> Value {
+    serde_json::to_value(employee(card, photo_base)).unwrap_or(Value::Null)
 }
 
 fn named(refs: &[NamedRef]) -> Vec<Named<'_>> {

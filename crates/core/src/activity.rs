@@ -12,6 +12,8 @@ pub enum ObjectKind {
     Device,
     TimeOffType,
     Holiday,
+    PayrollRule,
+    Fine,
 }
 
 impl ObjectKind {
@@ -25,6 +27,8 @@ impl ObjectKind {
             (ObjectKind::Device, Lang::Ru) => "устройство",
             (ObjectKind::TimeOffType, Lang::Ru) => "причину отсутствия",
             (ObjectKind::Holiday, Lang::Ru) => "праздник",
+            (ObjectKind::PayrollRule, Lang::Ru) => "правило зарплаты",
+            (ObjectKind::Fine, Lang::Ru) => "автоштраф",
             (ObjectKind::Department, Lang::En) => "the department",
             (ObjectKind::Position, Lang::En) => "the position",
             (ObjectKind::Location, Lang::En) => "the location",
@@ -32,6 +36,8 @@ impl ObjectKind {
             (ObjectKind::Device, Lang::En) => "the device",
             (ObjectKind::TimeOffType, Lang::En) => "the time-off type",
             (ObjectKind::Holiday, Lang::En) => "the holiday",
+            (ObjectKind::PayrollRule, Lang::En) => "the payroll rule",
+            (ObjectKind::Fine, Lang::En) => "the automatic fine",
             (ObjectKind::Department, Lang::Uz) => "boʻlim",
             (ObjectKind::Position, Lang::Uz) => "lavozim",
             (ObjectKind::Location, Lang::Uz) => "joylashuv",
@@ -39,6 +45,8 @@ impl ObjectKind {
             (ObjectKind::Device, Lang::Uz) => "qurilma",
             (ObjectKind::TimeOffType, Lang::Uz) => "yoʻqlik sababi",
             (ObjectKind::Holiday, Lang::Uz) => "bayram",
+            (ObjectKind::PayrollRule, Lang::Uz) => "ish haqi qoidasi",
+            (ObjectKind::Fine, Lang::Uz) => "avtojarima",
         }
     }
 }
@@ -177,6 +185,51 @@ impl TimeOffAction {
     }
 }
 
+/// A change to an employee's salary rates, payroll rules, automatic fines or face.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayrollAction {
+    SalaryAssigned,
+    SalaryCanceled,
+    PayrollAssigned,
+    PayrollCanceled,
+    FineAssigned,
+    FineCanceled,
+    FaceAdded,
+    FaceDeleted,
+}
+
+impl PayrollAction {
+    fn verb(self, lang: Lang) -> &'static str {
+        use PayrollAction::*;
+        match (self, lang) {
+            (SalaryAssigned, Lang::Ru) => "назначил(а) ставку сотруднику",
+            (SalaryCanceled, Lang::Ru) => "отменил(а) ставку сотрудника",
+            (PayrollAssigned, Lang::Ru) => "назначил(а) правило зарплаты сотруднику",
+            (PayrollCanceled, Lang::Ru) => "отменил(а) правило зарплаты сотрудника",
+            (FineAssigned, Lang::Ru) => "назначил(а) автоштраф сотруднику",
+            (FineCanceled, Lang::Ru) => "отменил(а) автоштраф сотрудника",
+            (FaceAdded, Lang::Ru) => "добавил(а) шаблон лица сотрудника",
+            (FaceDeleted, Lang::Ru) => "удалил(а) шаблон лица сотрудника",
+            (SalaryAssigned, Lang::En) => "assigned a salary rate to",
+            (SalaryCanceled, Lang::En) => "canceled a salary rate of",
+            (PayrollAssigned, Lang::En) => "assigned a payroll rule to",
+            (PayrollCanceled, Lang::En) => "canceled a payroll rule of",
+            (FineAssigned, Lang::En) => "assigned an automatic fine to",
+            (FineCanceled, Lang::En) => "canceled an automatic fine of",
+            (FaceAdded, Lang::En) => "added the face template of",
+            (FaceDeleted, Lang::En) => "deleted the face template of",
+            (SalaryAssigned, Lang::Uz) => "xodimga stavka belgiladi:",
+            (SalaryCanceled, Lang::Uz) => "xodimning stavkasini bekor qildi:",
+            (PayrollAssigned, Lang::Uz) => "xodimga ish haqi qoidasini belgiladi:",
+            (PayrollCanceled, Lang::Uz) => "xodimning ish haqi qoidasini bekor qildi:",
+            (FineAssigned, Lang::Uz) => "xodimga avtojarimani belgiladi:",
+            (FineCanceled, Lang::Uz) => "xodimning avtojarimasini bekor qildi:",
+            (FaceAdded, Lang::Uz) => "xodimning yuz shablonini qoʻshdi:",
+            (FaceDeleted, Lang::Uz) => "xodimning yuz shablonini oʻchirdi:",
+        }
+    }
+}
+
 /// One human-readable activity message. The acting user's name is prefixed when rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -224,6 +277,13 @@ pub enum Message {
         name: String,
         time: String,
     },
+    /// A payroll or face change of `name`; `detail` says what (`1000.00, monthly, from
+    /// 2025-03-01`, a rule's title…), empty for face changes.
+    Payroll {
+        action: PayrollAction,
+        name: String,
+        detail: String,
+    },
 }
 
 impl Message {
@@ -238,7 +298,8 @@ impl Message {
             | Message::Lifecycle { .. }
             | Message::EmployeeChanged { .. }
             | Message::TimeOff { .. }
-            | Message::ManualClock { .. } => None,
+            | Message::ManualClock { .. }
+            | Message::Payroll { .. } => None,
         }
     }
 
@@ -291,6 +352,22 @@ impl Message {
                 },
                 _,
             ) => format!("{actor} {} {name} ({period})", action.verb(lang)),
+            (
+                Message::Payroll {
+                    action,
+                    name,
+                    detail,
+                },
+                _,
+            ) if detail.is_empty() => format!("{actor} {} {name}", action.verb(lang)),
+            (
+                Message::Payroll {
+                    action,
+                    name,
+                    detail,
+                },
+                _,
+            ) => format!("{actor} {} {name} ({detail})", action.verb(lang)),
             (
                 Message::ManualClock {
                     clock_in,
@@ -388,6 +465,28 @@ mod tests {
         assert_eq!(
             m.render("", Lang::En),
             "System added the employee Антон Беляев"
+        );
+    }
+
+    #[test]
+    fn payroll_and_face_messages() {
+        let m = Message::Payroll {
+            action: PayrollAction::SalaryAssigned,
+            name: "Karimov Aziz".into(),
+            detail: "1000.50, from 2025-03-01".into(),
+        };
+        assert_eq!(
+            m.render("Admin", Lang::En),
+            "Admin assigned a salary rate to Karimov Aziz (1000.50, from 2025-03-01)"
+        );
+        let m = Message::Payroll {
+            action: PayrollAction::FaceDeleted,
+            name: "Karimov Aziz".into(),
+            detail: String::new(),
+        };
+        assert_eq!(
+            m.render("Admin", Lang::Ru),
+            "Admin удалил(а) шаблон лица сотрудника Karimov Aziz"
         );
     }
 

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod geo;
 pub mod ids;
 pub mod lang;
+pub mod money;
 pub mod page;
 pub mod person;
 pub mod role;

@@ -17,6 +17,7 @@ use crate::caller::Caller;
 use crate::error::ApiResult;
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
+use crate::objects::PhotoBase;
 use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::{AppState, objects};
 
@@ -32,12 +33,16 @@ pub fn routes(table: RouteTable) -> RouteTable {
         )
 }
 
-async fn account(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+async fn account(
+    State(state): State<AppState>,
+    caller: Caller,
+    photo_base: PhotoBase,
+) -> ApiResult<Json<Value>> {
     let today = caller.today(state.clock.now());
     let account = profiles::account(&state.store, caller.company_id, caller.user_id, today).await?;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let employee = account.employee.as_ref().map(|card| {
-        let mut object = objects::employee_value(card);
+        let mut object = objects::employee_value(card, &photo_base);
         // The reference's account shows `position`; we give both names the same list.
         object["position"] = object["positions"].clone();
         object

@@ -74,6 +74,25 @@ pub struct EmployeeCard {
     pub schedule_kind: i64,
     pub user_id: Option<i64>,
     pub user_email: Option<String>,
+    /// The open salary rate, payroll rule and automatic fine (`lastEmployeeSalaryRate`,
+    /// `lastPersonPayroll`, `lastPersonFine`): at most one of each is open.
+    pub salary_id: Option<i64>,
+    pub salary_rate: Option<i64>,
+    pub salary_start: Option<NaiveDate>,
+    pub salary_type: Option<i64>,
+    pub payroll_id: Option<i64>,
+    pub payroll_rule_id: Option<i64>,
+    pub payroll_start: Option<NaiveDate>,
+    pub payroll_rule_title: Option<String>,
+    pub payroll_rule_daily: Option<bool>,
+    pub person_fine_id: Option<i64>,
+    pub fine_id: Option<i64>,
+    pub fine_start: Option<NaiveDate>,
+    pub fine_title: Option<String>,
+    pub fine_daily: Option<bool>,
+    pub fine_amount: Option<i64>,
+    /// The `k` of the photo URLs; `None` without a face template.
+    pub photo_key: Option<String>,
     #[sea_orm(skip)]
     pub locations: Vec<NamedRef>,
     #[sea_orm(skip)]
@@ -100,11 +119,23 @@ const CARD: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full
      e.start_date, e.schedule_start_date, e.pin_code, e.qrcode, e.tab_number, e.home_address, e.home_phone, \
      e.work_phone, e.mobile_phone, e.notes, e.bank_book, e.status, e.department_id, \
      d.title AS department_title, e.schedule_id, s.title AS schedule_title, s.kind AS schedule_kind, \
-     u.id AS user_id, u.email AS user_email \
+     u.id AS user_id, u.email AS user_email, \
+     sr.id AS salary_id, sr.rate AS salary_rate, sr.start_date AS salary_start, sr.type_col AS salary_type, \
+     pp.id AS payroll_id, pp.payroll_rule_id, pp.start_date AS payroll_start, \
+     pr.title AS payroll_rule_title, pr.otc_algorithm_daily AS payroll_rule_daily, \
+     pf.id AS person_fine_id, pf.fine_id, pf.start_date AS fine_start, \
+     fi.title AS fine_title, fi.has_dayly_fine AS fine_daily, fi.amount AS fine_amount, \
+     fc.photo_key \
      FROM employees e \
      JOIN departments d ON d.id = e.department_id \
      JOIN schedules s ON s.id = e.schedule_id \
-     LEFT JOIN users u ON u.employee_id = e.id";
+     LEFT JOIN users u ON u.employee_id = e.id \
+     LEFT JOIN salary_rates sr ON sr.employee_id = e.id AND sr.end_date = '9999-12-31' \
+     LEFT JOIN person_payrolls pp ON pp.employee_id = e.id AND pp.end_date = '9999-12-31' \
+     LEFT JOIN payroll_rules pr ON pr.id = pp.payroll_rule_id \
+     LEFT JOIN person_fines pf ON pf.employee_id = e.id AND pf.end_date = '9999-12-31' \
+     LEFT JOIN fines fi ON fi.id = pf.fine_id \
+     LEFT JOIN faces fc ON fc.employee_id = e.id";
 
 /// Who the caller may see, as the query applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_directory;
 mod m0003_employee_list;
 mod m0004_attendance;
+mod m0005_payroll_faces;
 
 use sea_orm_migration::prelude::*;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_directory::Migration),
             Box::new(m0003_employee_list::Migration),
             Box::new(m0004_attendance::Migration),
+            Box::new(m0005_payroll_faces::Migration),
         ]
     }
 }

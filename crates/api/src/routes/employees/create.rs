@@ -36,6 +36,7 @@ use super::fields::{self as rules, Locations};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Fields, body_fields};
+use crate::objects::PhotoBase;
 use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
@@ -178,6 +179,7 @@ fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
 pub(super) async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    photo_base: PhotoBase,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     caller.require(&[Role::Admin, Role::DepartmentHead])?;
@@ -350,7 +352,10 @@ pub(super) async fn create(
     }
     let card = employees::card(&txn, company, EmployeeId(id), today).await?;
     davomat_store::commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(objects::employee_value(&card))))
+    Ok((
+        StatusCode::CREATED,
+        Json(objects::employee_value(&card, &photo_base)),
+    ))
 }
 
 /// The request body of `POST /v1/employees`.

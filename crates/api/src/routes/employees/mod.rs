@@ -25,6 +25,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::path_id;
+use crate::objects::PhotoBase;
 use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
@@ -152,6 +153,7 @@ async fn filter(
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    photo_base: PhotoBase,
     list: ListRequest,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<axum::response::Response> {
@@ -161,7 +163,13 @@ async fn list(
     // process's writes; see davomat_store::employees::list_counted).
     let (cards, total) =
         employees::list_counted(&state.store, caller.company_id, &filter, list.page, today).await?;
-    let envelope = list.envelope_of(cards.iter().map(objects::employee).collect(), total);
+    let envelope = list.envelope_of(
+        cards
+            .iter()
+            .map(|card| objects::employee(card, &photo_base))
+            .collect(),
+        total,
+    );
     // Serialized here, while the cards it borrows from are alive.
     Ok(axum::response::IntoResponse::into_response(Json(envelope)))
 }
@@ -170,6 +178,7 @@ async fn list(
 async fn get(
     State(state): State<AppState>,
     caller: Caller,
+    photo_base: PhotoBase,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let today = caller.today(state.clock.now());
@@ -181,7 +190,7 @@ async fn get(
     )
     .await?;
     Ok(Json(
-        json!({"success": true, "data": objects::employee_value(&card)}),
+        json!({"success": true, "data": objects::employee_value(&card, &photo_base)}),
     ))
 }
 

@@ -57,6 +57,7 @@ use super::fields::{self as rules, Locations};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Fields, body_fields, path_id};
+use crate::objects::PhotoBase;
 use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
@@ -461,6 +462,7 @@ async fn log(
 pub(super) async fn update(
     State(state): State<AppState>,
     caller: Caller,
+    photo_base: PhotoBase,
     Path(id): Path<String>,
     request: Request,
 ) -> ApiResult<Json<Value>> {
@@ -509,7 +511,7 @@ pub(super) async fn update(
     }
     let card = employees::card(&txn, company, employee, today).await?;
     davomat_store::commit(txn).await?;
-    Ok(Json(objects::employee_value(&card)))
+    Ok(Json(objects::employee_value(&card, &photo_base)))
 }
 
 /// The request body of `PUT /v1/employees/{id}`.
