@@ -6,6 +6,7 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
+use davomat_core::money::{AmountError, parse_minor};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date};
 use serde_json::{Map, Value};
 
@@ -182,6 +183,33 @@ impl Fields {
         Some(ids)
     }
 
+    /// An amount of money in minor units, from a JSON number or a decimal string
+    /// (`1000.5`, `"1000.50"`, `"12,50"`); 8003 naming what is wrong otherwise.
+    pub fn amount(&self, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+        let text = match self.raw(name)? {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) if s.trim().is_empty() => return None,
+            Value::String(s) => s.clone(),
+            _ => {
+                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
+                return None;
+            }
+        };
+        match parse_minor(&text) {
+            Ok(minor) => Some(minor),
+            Err(error) => {
+                let why = match error {
+                    AmountError::NotANumber => "not a decimal number",
+                    AmountError::Negative => "must not be negative",
+                    AmountError::TooPrecise => "at most two decimals",
+                    AmountError::TooLarge => "at most 999999999999.99",
+                };
+                errors.add(name, FieldCode::InvalidValue, Reason::Note(why.into()));
+                None
+            }
+        }
+    }
+
     /// A `YYYY-MM-DD` date (8009 on any other shape).
     pub fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
         let text = self.text(name, errors)?;
@@ -292,6 +320,19 @@ pub fn query_range(
         return Err(ApiError::Malformed(Malformed::DateRange));
     }
     Ok((start, end))
+}
+
+/// A comma-separated id list of a query argument (`ids=1,12,123`); anything but
+/// integers is 400/4001 naming the argument.
+pub fn query_ids(text: &str, name: &str) -> Result<Vec<i64>, ApiError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| ApiError::Malformed(Malformed::QueryValue(name.to_string())))
+        })
+        .collect()
 }
 
 /// An id in the path: anything but a positive integer names nothing (404/3000).

@@ -82,6 +82,52 @@ pub async fn record(
     Ok(())
 }
 
+/// Writes many rows in a few statements (100 rows each), as [`record`] writes one.
+pub async fn record_many(
+    conn: &impl ConnectionTrait,
+    entries: Vec<NewActivity>,
+    lang: Lang,
+    now: i64,
+) -> StoreResult<()> {
+    const ROWS: usize = 100;
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let mut values: Vec<Value> = vec![now.into()];
+        let mut rows = Vec::with_capacity(ROWS);
+        for entry in entries.by_ref().take(ROWS) {
+            let actor_name = entry
+                .actor
+                .as_ref()
+                .map(|a| a.full_name.as_str())
+                .unwrap_or("");
+            let message = entry.message.render(actor_name, lang);
+            let first = values.len() + 1;
+            values.extend([
+                entry.company_id.0.into(),
+                entry.actor.map(|a| a.user_id.0).into(),
+                entry.action_name.into(),
+                entry.object_id.into(),
+                entry.person_id.into(),
+                entry.assigned.into(),
+                message.into(),
+            ]);
+            let marks: Vec<String> = (first..first + 7).map(|n| format!("${n}")).collect();
+            rows.push(format!("({}, NULL, $1)", marks.join(", ")));
+        }
+        sql::execute(
+            conn,
+            &format!(
+                "INSERT INTO activity_log (company_id, user_id, action_name, object_id, person_id, \
+                 assigned, message, happened_on, created_at) VALUES {}",
+                rows.join(", ")
+            ),
+            values,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Filters of the activity list. Times are unix seconds, `until` exclusive.
 #[derive(Clone, Debug, Default)]
 pub struct ActivityFilter {

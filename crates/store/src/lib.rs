@@ -21,6 +21,7 @@ pub mod holidays;
 pub mod locations;
 mod migration;
 pub mod password_resets;
+pub mod payroll;
 pub mod positions;
 pub mod profiles;
 pub mod schedules;

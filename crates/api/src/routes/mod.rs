@@ -12,6 +12,7 @@ mod holidays;
 mod locations;
 mod oauth;
 mod password_reset;
+mod payroll;
 mod positions;
 mod reports;
 mod schedules;
@@ -104,6 +105,7 @@ pub fn table(state: AppState) -> RouteTable {
     let table = clock::routes(table);
     let table = device::routes(table);
     let table = reports::routes(table);
+    let table = payroll::routes(table);
     service::routes(table, metrics_here)
 }
 
@@ -128,6 +130,7 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         clock::operations(),
         device::operations(),
         reports::operations(),
+        payroll::operations(),
         service::operations(),
     ]
     .into_iter()

@@ -130,3 +130,36 @@ pub async fn by_ids_or_pins(
     )
     .await
 }
+
+/// An employee's id, name and department.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct NamedEmployee {
+    pub id: i64,
+    pub full_name: String,
+    pub department_id: i64,
+    pub pin_code: String,
+}
+
+/// The employees of the company among these ids, with their names (one statement per
+/// 1,000 ids).
+pub async fn named(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    ids: &[i64],
+) -> StoreResult<Vec<NamedEmployee>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<NamedEmployee> = sql::all(
+            conn,
+            &format!(
+                "SELECT id, full_name, department_id, pin_code FROM employees \
+                 WHERE company_id = $1 AND id IN ({})",
+                super::id_list(chunk)
+            ),
+            vec![company.0.into()],
+        )
+        .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}

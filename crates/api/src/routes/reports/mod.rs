@@ -35,7 +35,7 @@ use crate::caller::Caller;
 use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
-use crate::input::{Fields, query_date};
+use crate::input::{Fields, query_date, query_ids};
 use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
@@ -166,14 +166,6 @@ fn malformed(name: &str) -> ApiError {
     ApiError::Malformed(Malformed::QueryValue(name.into()))
 }
 
-fn id_list(text: &str, name: &str) -> ApiResult<Vec<i64>> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<i64>().map_err(|_| malformed(name)))
-        .collect()
-}
-
 /// Intersects an id filter with another list.
 fn narrow(current: Option<Vec<i64>>, more: Vec<i64>) -> Option<Vec<i64>> {
     Some(match current {
@@ -207,15 +199,15 @@ async fn read_query(
     if let Some(kind) = text("f") {
         let ids = text("ids").ok_or_else(|| ApiError::MissingArgument("ids".into()))?;
         match kind.trim() {
-            "employee" => filter.employees = narrow(filter.employees, id_list(&ids, "ids")?),
+            "employee" => filter.employees = narrow(filter.employees, query_ids(&ids, "ids")?),
             "location" => {
-                let ids = id_list(&ids, "ids")?;
+                let ids = query_ids(&ids, "ids")?;
                 filter.locations = Some(ids.clone());
                 locations = Some(ids);
             }
             "department" => {
                 let mut all = Vec::new();
-                for id in id_list(&ids, "ids")? {
+                for id in query_ids(&ids, "ids")? {
                     all.extend(
                         departments::subtree_ids(
                             state.store.connection(),

@@ -1,0 +1,551 @@
+//! Giving employees a new salary rate, payroll rule or automatic fine, and deleting
+//! one period (admins only).
+//!
+//! `POST /v1/payroll/add-salary` (`type_col`, `rate`, `start_date`), `/add-payroll`
+//! (`payroll_rule_id`, `start_date`) and `/add-fine` (`fine_id`, `start_date`) take the
+//! employees as `employee_ids` or `person_ids`. A malformed request is 422 as a whole;
+//! otherwise the answer is always 200 with one result per employee, in the order sent:
+//! the new period, or `status: false` with code 4001 when the employee is not in the
+//! company, the start is not after their open period's start, or (fines) the fine is
+//! the one they already hold. The accepted periods, their closings and their activity
+//! rows commit together. The reference's curls post to `/v1/add-salary` etc.; both
+//! paths are served.
+//!
+//! `DELETE /v1/payroll/{employee_id}/delete-salary/{id}` (`/delete-payroll/`,
+//! `/delete-fine/`) removes a period and gives its days back to the one before.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::Method;
+use chrono::NaiveDate;
+use davomat_core::activity::{Message, PayrollAction};
+use davomat_core::money::format_minor;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::{EmployeeId, Role};
+use davomat_store::activity::{self, NewActivity};
+use davomat_store::employees::{self, lookups};
+use davomat_store::payroll::periods::{self, Held, PeriodKind};
+use davomat_store::payroll::{fines, rules};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::guard::Access;
+use crate::input::{Fields, body_fields, path_id};
+use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::routes::RouteTable;
+
+pub fn routes(table: RouteTable) -> RouteTable {
+    let mut table = table;
+    for path in ["/v1/payroll/add-salary", "/v1/add-salary"] {
+        table = table.add(Method::POST, path, Access::Authenticated, add_salary);
+    }
+    for path in ["/v1/payroll/add-payroll", "/v1/add-payroll"] {
+        table = table.add(Method::POST, path, Access::Authenticated, add_payroll);
+    }
+    for path in ["/v1/payroll/add-fine", "/v1/add-fine"] {
+        table = table.add(Method::POST, path, Access::Authenticated, add_fine);
+    }
+    table
+        .add(
+            Method::DELETE,
+            "/v1/payroll/{employee_id}/delete-salary/{id}",
+            Access::Authenticated,
+            delete_salary,
+        )
+        .add(
+            Method::DELETE,
+            "/v1/payroll/{employee_id}/delete-payroll/{id}",
+            Access::Authenticated,
+            delete_payroll,
+        )
+        .add(
+            Method::DELETE,
+            "/v1/payroll/{employee_id}/delete-fine/{id}",
+            Access::Authenticated,
+            delete_fine,
+        )
+}
+
+/// The fields every add request shares: the start and the employees (deduplicated, in
+/// the order sent).
+fn start_and_employees(fields: &Fields, errors: &mut FieldErrors) -> (Option<NaiveDate>, Vec<i64>) {
+    let start = fields.date("start_date", errors);
+    if start.is_none() && !errors.has("start_date") {
+        errors.add("start_date", FieldCode::Required, Reason::Plain);
+    }
+    let name = if fields.contains("employee_ids") {
+        "employee_ids"
+    } else {
+        "person_ids"
+    };
+    let mut employees = Vec::new();
+    match fields.ids(name, errors) {
+        Some(ids) if !ids.is_empty() => {
+            for id in ids {
+                if !employees.contains(&id) {
+                    employees.push(id);
+                }
+            }
+        }
+        Some(_) | None if errors.has(name) => {}
+        _ => errors.add(name, FieldCode::Required, Reason::Plain),
+    }
+    (start, employees)
+}
+
+async fn add_salary(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> ApiResult<Json<Value>> {
+    caller.require(&[Role::Admin])?;
+    let fields = body_fields(request).await?;
+    let mut errors = FieldErrors::new();
+    let type_col = fields.int("type_col", &mut errors);
+    match type_col {
+        Some(1..=4) => {}
+        Some(_) => errors.add(
+            "type_col",
+            FieldCode::InvalidValue,
+            Reason::OneOf(vec!["1".into(), "2".into(), "3".into(), "4".into()]),
+        ),
+        None if !errors.has("type_col") => {
+            errors.add("type_col", FieldCode::Required, Reason::Plain)
+        }
+        None => {}
+    }
+    let rate = fields.amount("rate", &mut errors);
+    if rate.is_none() && !errors.has("rate") {
+        errors.add("rate", FieldCode::Required, Reason::Plain);
+    }
+    let (start, employees) = start_and_employees(&fields, &mut errors);
+    errors.finish()?;
+    let (Some(type_col), Some(rate), Some(start)) = (type_col, rate, start) else {
+        return Err(ApiError::Internal("add-salary fields checked".into()));
+    };
+    let held = Held::Salary { type_col, rate };
+    let detail = Assigned {
+        label: format_minor(rate),
+        result_key: None,
+    };
+    assign(&state, &caller, start, &employees, held, detail).await
+}
+
+async fn add_payroll(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> ApiResult<Json<Value>> {
+    caller.require(&[Role::Admin])?;
+    let fields = body_fields(request).await?;
+    let mut errors = FieldErrors::new();
+    let rule_id = required_id(&fields, "payroll_rule_id", &mut errors);
+    let (start, employees) = start_and_employees(&fields, &mut errors);
+    let rule = match rule_id {
+        Some(id) => rules::find(state.store.connection(), caller.company_id, id).await?,
+        None => None,
+    };
+    check_reference(
+        rule_id,
+        rule.as_ref().map(|r| r.is_active),
+        "payroll_rule_id",
+        &mut errors,
+    );
+    errors.finish()?;
+    let (Some(rule), Some(start)) = (rule, start) else {
+        return Err(ApiError::Internal("add-payroll fields checked".into()));
+    };
+    let detail = Assigned {
+        label: rule.title,
+        result_key: Some("payroll_rule"),
+    };
+    assign(
+        &state,
+        &caller,
+        start,
+        &employees,
+        Held::Rule(rule.id),
+        detail,
+    )
+    .await
+}
+
+async fn add_fine(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> ApiResult<Json<Value>> {
+    caller.require(&[Role::Admin])?;
+    let fields = body_fields(request).await?;
+    let mut errors = FieldErrors::new();
+    let fine_id = required_id(&fields, "fine_id", &mut errors);
+    let (start, employees) = start_and_employees(&fields, &mut errors);
+    let fine = match fine_id {
+        Some(id) => fines::find(state.store.connection(), caller.company_id, id).await?,
+        None => None,
+    };
+    check_reference(
+        fine_id,
+        fine.as_ref().map(|f| f.is_active),
+        "fine_id",
+        &mut errors,
+    );
+    errors.finish()?;
+    let (Some(fine), Some(start)) = (fine, start) else {
+        return Err(ApiError::Internal("add-fine fields checked".into()));
+    };
+    let detail = Assigned {
+        label: fine.title,
+        result_key: Some("fine"),
+    };
+    assign(
+        &state,
+        &caller,
+        start,
+        &employees,
+        Held::Fine(fine.id),
+        detail,
+    )
+    .await
+}
+
+fn required_id(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let id = fields.int(name, errors);
+    if id.is_none() && !errors.has(name) {
+        errors.add(name, FieldCode::Required, Reason::Plain);
+    }
+    id
+}
+
+/// 8004 when the rule or fine sent is not the company's; 8003 when it is not active.
+fn check_reference(sent: Option<i64>, active: Option<bool>, name: &str, errors: &mut FieldErrors) {
+    match (sent, active) {
+        (Some(_), None) => errors.add(name, FieldCode::UnknownReference, Reason::Plain),
+        (Some(_), Some(false)) => errors.add(
+            name,
+            FieldCode::InvalidValue,
+            Reason::Note("not active".into()),
+        ),
+        _ => {}
+    }
+}
+
+/// How an accepted result and its activity row name what was assigned.
+struct Assigned {
+    /// The rate (`"1000.00"`) or the rule's or fine's title.
+    label: String,
+    /// The result's key for the title (`payroll_rule`, `fine`); salary results carry
+    /// `type_col` and `rate` instead.
+    result_key: Option<&'static str>,
+}
+
+fn kind_noun(kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Salary => "salary",
+        PeriodKind::Payroll => "payroll",
+        PeriodKind::Fine => "fine",
+    }
+}
+
+fn refused(employee: i64, message: String) -> Value {
+    json!({"employee_id": employee, "status": false, "errors": {"message": message, "code": 4001}})
+}
+
+/// Decides each employee's result, writes the accepted periods and their activity rows
+/// in one transaction, and answers `{"items": [...]}` in the order sent.
+async fn assign(
+    state: &AppState,
+    caller: &Caller,
+    start: NaiveDate,
+    employees: &[i64],
+    held: Held,
+    assigned: Assigned,
+) -> ApiResult<Json<Value>> {
+    let company = caller.company_id;
+    let kind = held.kind();
+    let actor = caller.actor(&state.store).await?;
+    let now = state.clock.now();
+    let txn = state.store.begin().await?;
+    let names: HashMap<i64, String> = lookups::named(&txn, company, employees)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.full_name))
+        .collect();
+    let known: Vec<i64> = employees
+        .iter()
+        .copied()
+        .filter(|id| names.contains_key(id))
+        .collect();
+    let open = periods::open_periods(&txn, kind, company, &known).await?;
+    let mut refusals: HashMap<i64, String> = HashMap::new();
+    let mut accepted = Vec::new();
+    for &employee in employees {
+        let refusal = match (names.contains_key(&employee), open.get(&employee)) {
+            (false, _) => Some("Employee not found".to_string()),
+            (true, Some(period)) if held == Held::Fine(period.held_id.unwrap_or(0)) => {
+                Some("this fine is already in use".to_string())
+            }
+            (true, Some(period)) if start <= period.start_date => Some(format!(
+                "The date of assigning {} should be later than the (\"{}\")",
+                kind_noun(kind),
+                period.start_date
+            )),
+            _ => None,
+        };
+        match refusal {
+            Some(message) => {
+                refusals.insert(employee, message);
+            }
+            None => accepted.push(employee),
+        }
+    }
+    let created = periods::assign(&txn, company, &accepted, start, held, now).await?;
+    let (action_name, action) = match kind {
+        PeriodKind::Salary => ("assignNewSalaryRate", PayrollAction::SalaryAssigned),
+        PeriodKind::Payroll => ("assignedPayroll", PayrollAction::PayrollAssigned),
+        PeriodKind::Fine => ("assignedFine", PayrollAction::FineAssigned),
+    };
+    let rows = accepted
+        .iter()
+        .map(|employee| NewActivity {
+            company_id: company,
+            actor: Some(actor.clone()),
+            action_name,
+            object_id: created.get(employee).copied(),
+            person_id: Some(*employee),
+            assigned: Some(assigned.label.clone()),
+            message: Message::Payroll {
+                action,
+                name: names.get(employee).cloned().unwrap_or_default(),
+                detail: format!("{}, {start}", assigned.label),
+            },
+        })
+        .collect();
+    activity::record_many(&txn, rows, caller.company_lang, now).await?;
+    davomat_store::commit(txn).await?;
+    let items: Vec<Value> = employees
+        .iter()
+        .map(
+            |employee| match (refusals.remove(employee), created.get(employee)) {
+                (Some(message), _) => refused(*employee, message),
+                (None, id) => accepted_result(*employee, id.copied(), start, held, &assigned),
+            },
+        )
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+fn accepted_result(
+    employee: i64,
+    id: Option<i64>,
+    start: NaiveDate,
+    held: Held,
+    assigned: &Assigned,
+) -> Value {
+    let mut result = json!({"employee_id": employee, "status": true, "id": id});
+    match (held, assigned.result_key) {
+        (Held::Salary { type_col, rate }, _) => {
+            result["type_col"] = json!(type_col);
+            result["rate"] = json!(format_minor(rate));
+        }
+        (_, Some(key)) => result[key] = json!(assigned.label),
+        (_, None) => {}
+    }
+    result["start_date"] = json!(start.to_string());
+    result["end_date"] = json!(periods::open_end().to_string());
+    result
+}
+
+async fn delete_salary(
+    state: State<AppState>,
+    caller: Caller,
+    path: Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    delete(state, caller, path, PeriodKind::Salary).await
+}
+
+async fn delete_payroll(
+    state: State<AppState>,
+    caller: Caller,
+    path: Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    delete(state, caller, path, PeriodKind::Payroll).await
+}
+
+async fn delete_fine(
+    state: State<AppState>,
+    caller: Caller,
+    path: Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    delete(state, caller, path, PeriodKind::Fine).await
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((employee, id)): Path<(String, String)>,
+    kind: PeriodKind,
+) -> ApiResult<Json<Value>> {
+    caller.require(&[Role::Admin])?;
+    let (employee, id) = (path_id(&employee)?, path_id(&id)?);
+    let company = caller.company_id;
+    let actor = caller.actor(&state.store).await?;
+    let now = state.clock.now();
+    let txn = state.store.begin().await?;
+    let name = employees::full_name_of(&txn, company, EmployeeId(employee)).await?;
+    let period = periods::delete(&txn, kind, company, employee, id).await?;
+    let (action_name, action) = match kind {
+        PeriodKind::Salary => ("cancelNewSalaryRate", PayrollAction::SalaryCanceled),
+        PeriodKind::Payroll => ("canceledPayroll", PayrollAction::PayrollCanceled),
+        PeriodKind::Fine => ("canceledFine", PayrollAction::FineCanceled),
+    };
+    let entry = NewActivity {
+        company_id: company,
+        actor: Some(actor),
+        action_name,
+        object_id: Some(id),
+        person_id: Some(employee),
+        assigned: None,
+        message: Message::Payroll {
+            action,
+            name,
+            detail: period.start_date.to_string(),
+        },
+    };
+    activity::record(&txn, entry, caller.company_lang, now).await?;
+    davomat_store::commit(txn).await?;
+    Ok(Json(json!({"success": true})))
+}
+
+fn results_schema() -> Value {
+    json!({"type": "object", "properties": {"items": {"type": "array", "items": {
+        "type": "object",
+        "required": ["employee_id", "status"],
+        "properties": {
+            "employee_id": {"type": "integer"},
+            "status": {"type": "boolean"},
+            "id": {"type": "integer", "description": "the new period (status true)"},
+            "type_col": {"type": "integer", "description": "add-salary"},
+            "rate": {"type": "string", "description": "add-salary"},
+            "payroll_rule": {"type": "string", "description": "add-payroll: the rule's title"},
+            "fine": {"type": "string", "description": "add-fine: the fine's title"},
+            "start_date": {"type": "string", "format": "date"},
+            "end_date": {"type": "string", "format": "date"},
+            "errors": {"type": "object", "description": "status false", "properties": {
+                "message": {"type": "string"}, "code": {"type": "integer", "enum": [4001]}}}
+        }
+    }}}})
+}
+
+fn add_operation(
+    path: &'static str,
+    summary: &'static str,
+    held: Value,
+    required: &[&str],
+) -> Operation {
+    let mut properties = held;
+    properties["start_date"] = json!({"type": "string", "format": "date"});
+    properties["employee_ids"] = json!({"type": "array", "items": {"type": "integer"}});
+    properties["person_ids"] = json!({"type": "array", "items": {"type": "integer"}, "description": "the same as employee_ids"});
+    Operation {
+        method: "post",
+        path,
+        tag: "Payroll",
+        summary,
+        description: "Admins only. Always 200 with one result per employee, in the order sent; an employee outside the company, a start not after the open period's start, or the fine already held gives status false with code 4001. A new period closes the open one the day before it starts.",
+        secured: true,
+        parameters: vec![],
+        request: Some(body(
+            json!({"type": "object", "required": required, "properties": properties}),
+        )),
+        responses: with_errors(
+            true,
+            vec![
+                ("200", "One result per employee", results_schema()),
+                (
+                    "422",
+                    "a field missing (8002) or invalid (8003: type_col not 1-4, rate not an amount with at most two decimals, rule or fine inactive), start_date not a date (8009), rule or fine not the company's (8004)",
+                    schema_ref("ValidationError"),
+                ),
+            ],
+        ),
+    }
+}
+
+fn delete_operation(path: &'static str, summary: &'static str) -> Operation {
+    Operation {
+        method: "delete",
+        path,
+        tag: "Payroll",
+        summary,
+        description: "Admins only. The period before it takes over its days (open again when the deleted one was open).",
+        secured: true,
+        parameters: vec![
+            json!({"name": "employee_id", "in": "path", "required": true, "schema": {"type": "integer"}}),
+            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
+        ],
+        request: None,
+        responses: with_errors(
+            true,
+            vec![
+                ("200", "Deleted", schema_ref("Success")),
+                (
+                    "404",
+                    "No such employee or period in the company (3000)",
+                    schema_ref("Error"),
+                ),
+            ],
+        ),
+    }
+}
+
+pub fn operations() -> Vec<Operation> {
+    let salary = json!({
+        "type_col": {"type": "integer", "enum": [1, 2, 3, 4], "description": "1 hourly, 2 weekly, 3 monthly, 4 daily"},
+        "rate": {"type": ["string", "number"], "description": "at most two decimals, e.g. \"1000.50\""}
+    });
+    let payroll = json!({"payroll_rule_id": {"type": "integer"}});
+    let fine = json!({"fine_id": {"type": "integer"}});
+    let mut operations = Vec::new();
+    for path in ["/v1/payroll/add-salary", "/v1/add-salary"] {
+        operations.push(add_operation(
+            path,
+            "Give employees a salary rate",
+            salary.clone(),
+            &["type_col", "rate", "start_date", "employee_ids"],
+        ));
+    }
+    for path in ["/v1/payroll/add-payroll", "/v1/add-payroll"] {
+        operations.push(add_operation(
+            path,
+            "Give employees a payroll rule",
+            payroll.clone(),
+            &["payroll_rule_id", "start_date", "person_ids"],
+        ));
+    }
+    for path in ["/v1/payroll/add-fine", "/v1/add-fine"] {
+        operations.push(add_operation(
+            path,
+            "Give employees an automatic fine",
+            fine.clone(),
+            &["fine_id", "start_date", "person_ids"],
+        ));
+    }
+    operations.push(delete_operation(
+        "/v1/payroll/{employee_id}/delete-salary/{id}",
+        "Delete a salary rate",
+    ));
+    operations.push(delete_operation(
+        "/v1/payroll/{employee_id}/delete-payroll/{id}",
+        "Delete a payroll rule period",
+    ));
+    operations.push(delete_operation(
+        "/v1/payroll/{employee_id}/delete-fine/{id}",
+        "Delete an automatic fine period",
+    ));
+    operations
+}
