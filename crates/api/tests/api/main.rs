@@ -15,6 +15,7 @@ mod employees;
 mod errors;
 mod holidays;
 mod locations;
+mod payroll;
 mod positions;
 mod reports;
 mod schedules;

@@ -72,16 +72,21 @@ pub fn routes(table: RouteTable) -> RouteTable {
 
 /// The fields every add request shares: the start and the employees (deduplicated, in
 /// the order sent).
-fn start_and_employees(fields: &Fields, errors: &mut FieldErrors) -> (Option<NaiveDate>, Vec<i64>) {
+/// `employee_ids` or `person_ids` (either is accepted; a missing list is reported
+/// under `preferred`, the name the reference gives it for this request).
+fn start_and_employees(
+    fields: &Fields,
+    preferred: &str,
+    errors: &mut FieldErrors,
+) -> (Option<NaiveDate>, Vec<i64>) {
     let start = fields.date("start_date", errors);
     if start.is_none() && !errors.has("start_date") {
         errors.add("start_date", FieldCode::Required, Reason::Plain);
     }
-    let name = if fields.contains("employee_ids") {
-        "employee_ids"
-    } else {
-        "person_ids"
-    };
+    let name = ["employee_ids", "person_ids"]
+        .into_iter()
+        .find(|name| fields.contains(name))
+        .unwrap_or(preferred);
     let mut employees = Vec::new();
     match fields.ids(name, errors) {
         Some(ids) if !ids.is_empty() => {
@@ -122,7 +127,7 @@ async fn add_salary(
     if rate.is_none() && !errors.has("rate") {
         errors.add("rate", FieldCode::Required, Reason::Plain);
     }
-    let (start, employees) = start_and_employees(&fields, &mut errors);
+    let (start, employees) = start_and_employees(&fields, "employee_ids", &mut errors);
     errors.finish()?;
     let (Some(type_col), Some(rate), Some(start)) = (type_col, rate, start) else {
         return Err(ApiError::Internal("add-salary fields checked".into()));
@@ -144,7 +149,7 @@ async fn add_payroll(
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
     let rule_id = required_id(&fields, "payroll_rule_id", &mut errors);
-    let (start, employees) = start_and_employees(&fields, &mut errors);
+    let (start, employees) = start_and_employees(&fields, "person_ids", &mut errors);
     let rule = match rule_id {
         Some(id) => rules::find(state.store.connection(), caller.company_id, id).await?,
         None => None,
@@ -183,7 +188,7 @@ async fn add_fine(
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
     let fine_id = required_id(&fields, "fine_id", &mut errors);
-    let (start, employees) = start_and_employees(&fields, &mut errors);
+    let (start, employees) = start_and_employees(&fields, "person_ids", &mut errors);
     let fine = match fine_id {
         Some(id) => fines::find(state.store.connection(), caller.company_id, id).await?,
         None => None,
