@@ -7,78 +7,18 @@
 //!
 //! Run: `cargo bench -p davomat-api --bench accounts`. It measures; it never fails.
 
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, header};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use davomat_api::mail::Mailer;
-use davomat_api::rate_limit::RateLimiter;
-use davomat_api::{ApiConfig, AppState, Clock};
-use davomat_core::{CompanyStatus, Lang};
-use davomat_store::companies::{self, NewCompany};
-use davomat_store::testing::TestDatabase;
-use davomat_store::{Backend, tokens};
-use tower::ServiceExt;
+use support::{fixture, send};
 
-/// 2025-03-04 09:00:00 in Tashkent, as in the API tests.
-const START: i64 = 1_741_060_800;
 const CONCURRENCY: usize = 64;
-
-struct Fixture {
-    app: Router,
-    authorization: String,
-    db: TestDatabase,
-}
-
-async fn fixture() -> Fixture {
-    let db = TestDatabase::fresh(Backend::Sqlite)
-        .await
-        .expect("SQLite is always available");
-    let store = db.connect().await;
-    let company = companies::create(
-        &store,
-        NewCompany {
-            name: "Bench Co".into(),
-            admin_email: "admin@bench.uz".into(),
-            admin_password: "admin-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("create the bench company");
-    // Issued directly: the bench measures the token lookup, not the password grant.
-    let pair = tokens::issue(
-        store.connection(),
-        company.admin_user_id,
-        company.client_row_id,
-        START,
-    )
-    .await
-    .expect("issue a token");
-    let config = ApiConfig {
-        rate_limit_per_minute: 0,
-        ..ApiConfig::default()
-    };
-    let state = AppState::new(
-        store,
-        config,
-        Clock::manual(START),
-        RateLimiter::local(0),
-        Mailer::Log,
-    );
-    Fixture {
-        app: davomat_api::app(state),
-        authorization: format!("Bearer {}", pair.access_token),
-        db,
-    }
-}
 
 fn accounts_request(authorization: &str) -> Request<Body> {
     Request::get("/v1/accounts")
@@ -92,16 +32,6 @@ fn healthz_request() -> Request<Body> {
     Request::get("/healthz")
         .body(Body::empty())
         .expect("request")
-}
-
-/// Sends one request and reads the whole body, as a client would.
-async fn send(app: &Router, request: Request<Body>) -> usize {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("body");
-    body.len()
 }
 
 fn benches(c: &mut Criterion) {

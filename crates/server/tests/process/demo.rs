@@ -140,6 +140,16 @@ async fn serve_demo_prints_working_credentials_and_renews_them_on_every_start() 
         let account = newcomer(&first, email, &text(&first, "demo_users_password")).await;
         assert_eq!(account["role"]["id"], role_id(role), "{email}: {account}");
         assert_eq!(account["company_id"], demo_company);
+        // Every demo employee has a monthly rate and a payroll rule.
+        let employee = &account["employee"];
+        assert_eq!(employee["lastEmployeeSalaryRate"]["type"], 3, "{employee}");
+        assert!(
+            employee["lastEmployeeSalaryRate"]["rate"]
+                .as_str()
+                .is_some_and(|rate| rate.ends_with(".00")),
+            "{employee}"
+        );
+        assert!(employee["lastPersonPayroll"]["payrollRule"]["title"].is_string());
     }
     drop(server);
 

@@ -4,6 +4,7 @@
 //! passwords and client secret set anew on every start (they are stored only as hashes).
 
 mod attendance;
+mod payroll;
 
 use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, Role, UserId};
 use sea_orm::ConnectionTrait;
@@ -19,6 +20,11 @@ use crate::{Store, StoreResult, clients, secrets, sql, system, users};
 pub const ADMIN_EMAIL: &str = "admin@demo.davomat.uz";
 const DEMO_KEY: &str = "demo_company_id";
 const DEMO_CLIENT_KEY: &str = "demo_client_id";
+/// Every demo employee's start, and the start of their first salary rate and rule.
+const DEMO_HIRE_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2024, 1, 15) {
+    Some(day) => day,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// The demo users other than the admin, one or more per role.
 const DEMO_USERS: [(&str, &str, &str, Role); 5] = [
@@ -128,6 +134,7 @@ async fn seed(store: &Store, now: i64) -> StoreResult<(CompanyId, String)> {
     let directory = seed_directory(&txn, company, now).await?;
     let people = seed_people(&txn, company, &directory, now).await?;
     attendance::seed(&txn, company, &people, now).await?;
+    payroll::seed(&txn, company, &people, DEMO_HIRE_DATE, now).await?;
     crate::commit(txn).await?;
     system::set(store, DEMO_KEY, &company.0.to_string()).await?;
     system::set(store, DEMO_CLIENT_KEY, &created.client.client_id).await?;
@@ -358,7 +365,7 @@ async fn seed_people(
         schedule: attendance::DemoSchedule::of_index(i % directory.schedules.len()),
         location_id: directory.locations[i % directory.locations.len()],
     };
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
+    let start = DEMO_HIRE_DATE;
     let employee = |i: usize, first: &str, last: &str, department: i64| NewEmployee {
         company_id: company.0,
         first_name: first.into(),

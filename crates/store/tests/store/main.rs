@@ -2,6 +2,7 @@
 
 mod accounts;
 mod employee_list;
+mod payroll;
 
 use std::future::Future;
 
