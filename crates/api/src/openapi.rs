@@ -191,6 +191,33 @@ pub fn document(base: &str) -> Value {
 
 fn schemas() -> Value {
     let named_ref = json!({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}});
+    let salary = json!({"type": ["object", "null"], "description": "the open salary rate", "properties": {
+                "id": {"type": "integer"}, "rate": {"type": "string", "example": "1000.00"},
+                "start_date": {"type": "string", "format": "date"}, "type": {"type": "integer", "enum": [1, 2, 3, 4]}}});
+    let payroll = json!({"type": ["object", "null"], "description": "the open payroll rule period", "properties": {
+                "id": {"type": "integer"}, "payroll_rule_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
+                "payrollRule": {"type": "object", "properties": {"title": {"type": "string"}, "otc_algorithm_daily": {"type": "boolean"}}}}});
+    let fine = json!({"type": ["object", "null"], "description": "the open automatic fine period", "properties": {
+                "id": {"type": "integer"}, "fine_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
+                "fine": {"type": "object", "properties": {"title": {"type": "string"},
+                    "has_dayly_fine": {"type": "integer", "enum": [0, 1]}, "amount": {"type": "string", "example": "0.00"}}}}});
+    let employee = json!({"type": "object", "properties": {
+            "id": {"type": "integer"}, "last_name": {"type": "string"}, "first_name": {"type": "string"},
+            "patronymic": {"type": "string"}, "full_name": {"type": "string"},
+            "gender": {"type": ["string", "null"]},
+            "photos": {"type": ["object", "null"], "description": "null without a face template", "properties": {
+                "small": {"type": "string", "format": "uri", "description": "40 px"},
+                "medium": {"type": "string", "format": "uri", "description": "120 px"}}},
+            "start_date": {"type": "string", "format": "date"}, "schedule_start_date": {"type": "string", "format": "date"},
+            "pin_code": {"type": "string"}, "tab_number": {"type": "string"},
+            "birth_date": {"type": ["string", "null"]}, "home_address": {"type": "string"},
+            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]}, "bank_book": {"type": "string"},
+            "mobile_phone": {"type": "string"}, "qrcode": {"type": "string"},
+            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}},
+            "department": named_ref, "positions": {"type": "array", "items": named_ref},
+            "schedule": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "type": {"type": "integer"}}},
+            "locations": {"type": "array", "items": named_ref},
+            "lastEmployeeSalaryRate": salary, "lastPersonPayroll": payroll, "lastPersonFine": fine}});
     json!({
         "Error": {"type": "object", "required": ["message", "code"], "properties": {
             "message": {"type": "string"}, "code": {"type": "integer"}}},
@@ -211,22 +238,7 @@ fn schemas() -> Value {
             "id": {"type": "integer"}, "user_id": {"type": "integer"}, "fiotype": {"type": "string"},
             "date_format": {"type": "string"}, "time_zone": {"type": "string"},
             "ampm": {"type": "string"}, "lang": {"type": "string"}}},
-        "Employee": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "last_name": {"type": "string"}, "first_name": {"type": "string"},
-            "patronymic": {"type": "string"}, "full_name": {"type": "string"},
-            "gender": {"type": ["string", "null"]}, "photos": {"type": ["object", "null"]},
-            "start_date": {"type": "string", "format": "date"}, "schedule_start_date": {"type": "string", "format": "date"},
-            "pin_code": {"type": "string"}, "tab_number": {"type": "string"},
-            "birth_date": {"type": ["string", "null"]}, "home_address": {"type": "string"},
-            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]}, "bank_book": {"type": "string"},
-            "mobile_phone": {"type": "string"}, "qrcode": {"type": "string"},
-            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}},
-            "department": named_ref, "positions": {"type": "array", "items": named_ref},
-            "schedule": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "type": {"type": "integer"}}},
-            "locations": {"type": "array", "items": named_ref},
-            "lastEmployeeSalaryRate": {"type": ["object", "null"]},
-            "lastPersonPayroll": {"type": ["object", "null"]},
-            "lastPersonFine": {"type": ["object", "null"]}}},
+        "Employee": employee,
         "Account": {"type": "object", "properties": {
             "id": {"type": "integer"}, "user_name": {"type": "string"}, "company_id": {"type": "integer"},
             "company_name": {"type": "string"},
