@@ -79,7 +79,7 @@ pub async fn compute(
         let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
         let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
         let mut inputs =
-            attendance::inputs(store.connection(), company, &ids, window, days).await?;
+            attendance::inputs(store.connection(), company, &ids, window).await?;
         for employee in chunk {
             let events: Vec<ClockEvent> = inputs
                 .events

@@ -12,7 +12,6 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::clock_events::{self, StoredEvent};
 use crate::employees::{Visibility, id_list};
-use crate::holidays::{self, Holiday};
 use crate::time_offs::{self, TimeOff, TimeOffFilter};
 use crate::{StoreResult, sql};
 
@@ -200,22 +199,18 @@ pub struct Inputs {
     pub events: HashMap<i64, Vec<StoredEvent>>,
     /// Accepted time-offs only: the others have no effect (SEMANTICS.md §5).
     pub time_offs: HashMap<i64, Vec<TimeOff>>,
-    pub holidays: Vec<Holiday>,
 }
 
 /// Reads the events and accepted time-offs of these employees within `[from, to]`
-/// (unix seconds) and the company's holidays on `days`: three statements.
+/// (unix seconds): two statements. (The company's holidays are read once per request
+/// by the caller, not once per chunk of employees.)
 pub async fn inputs(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     employees: &[i64],
     (from, to): (i64, i64),
-    days: (NaiveDate, NaiveDate),
 ) -> StoreResult<Inputs> {
-    let mut inputs = Inputs {
-        holidays: holidays::between(conn, company, days.0, days.1).await?,
-        ..Inputs::default()
-    };
+    let mut inputs = Inputs::default();
     if employees.is_empty() {
         return Ok(inputs);
     }
