@@ -174,6 +174,17 @@ impl MigrationTrait for Migration {
         ] {
             manager.create_index(statement).await?;
         }
+        // At most one open period of each kind per employee, whatever two concurrent
+        // requests decide: the second insert fails instead of leaving two open periods.
+        for table in ["salary_rates", "person_payrolls", "person_fines"] {
+            manager
+                .get_connection()
+                .execute_unprepared(&format!(
+                    "CREATE UNIQUE INDEX ux_{table}_open ON {table} (employee_id) \
+                     WHERE end_date = '9999-12-31'"
+                ))
+                .await?;
+        }
         Ok(())
     }
 

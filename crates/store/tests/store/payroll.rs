@@ -189,6 +189,18 @@ async fn deleting_a_period_reopens_the_one_before_and_stays_in_the_company() {
             .expect("open");
         assert_eq!(open[&ids[0]].id, made[1], "{backend:?}");
         assert!(!open.contains_key(&ids[1]), "{backend:?}");
+        // The schema itself refuses a second open period (two racing requests).
+        let second_open = format!(
+            "INSERT INTO salary_rates (company_id, employee_id, type_col, rate, start_date, end_date, created_at) \
+             VALUES ({}, {}, 1, 10, '2025-05-01', '9999-12-31', {NOW})",
+            company.0, ids[0]
+        );
+        assert!(
+            sea_orm::ConnectionTrait::execute_unprepared(conn, &second_open)
+                .await
+                .is_err(),
+            "{backend:?}: two open rates for one employee"
+        );
     })
     .await;
 }
