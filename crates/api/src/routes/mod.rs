@@ -21,11 +21,12 @@ mod time_off_types;
 mod time_offs;
 mod user_activities;
 
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodFilter, on};
+use axum::{Extension, Router};
 
 use crate::AppState;
 use crate::guard::{self, Access};
@@ -46,12 +47,40 @@ impl RouteTable {
         }
     }
 
-    /// Adds one operation behind the guard of its access level.
-    pub fn add<H, T>(
+    /// Adds one operation behind the guard of its access level, with the default body
+    /// limit ([`BODY_LIMIT`](crate::input::BODY_LIMIT)).
+    pub fn add<H, T>(self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add_route(method, path, access, None, handler)
+    }
+
+    /// As [`add`](Self::add), with the route's own body limit in bytes: the guard's
+    /// early `Content-Length` check and axum's extractors (multipart) use it; the
+    /// handler reads the body with it.
+    pub fn add_with_body_limit<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        body_limit: usize,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add_route(method, path, access, Some(body_limit), handler)
+    }
+
+    fn add_route<H, T>(
         mut self,
         method: Method,
         path: &'static str,
         access: Access,
+        body_limit: Option<usize>,
         handler: H,
     ) -> Self
     where
@@ -71,6 +100,13 @@ impl RouteTable {
             Access::Device => {
                 route.route_layer(from_fn_with_state(self.state.clone(), guard::device))
             }
+        };
+        // Added after the guard, so it runs before it.
+        let route = match body_limit {
+            Some(limit) => route
+                .route_layer(Extension(guard::BodyLimit(limit)))
+                .route_layer(DefaultBodyLimit::max(limit)),
+            None => route,
         };
         self.router = self.router.route(path, route);
         self.operations.push((method, path));
