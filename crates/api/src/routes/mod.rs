@@ -6,13 +6,16 @@ mod accounts;
 mod clock;
 mod departments;
 mod device;
+mod device_commands;
 mod devices;
 mod employees;
 mod holidays;
+mod identification;
 mod locations;
 mod oauth;
 mod password_reset;
 mod payroll;
+mod photos;
 mod positions;
 mod reports;
 mod schedules;
@@ -140,6 +143,9 @@ pub fn table(state: AppState) -> RouteTable {
     let table = time_offs::routes(table);
     let table = clock::routes(table);
     let table = device::routes(table);
+    let table = device_commands::routes(table);
+    let table = identification::routes(table);
+    let table = photos::routes(table);
     let table = reports::routes(table);
     let table = payroll::routes(table);
     service::routes(table, metrics_here)
@@ -165,6 +171,9 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         time_offs::operations(),
         clock::operations(),
         device::operations(),
+        device_commands::operations(),
+        identification::operations(),
+        photos::operations(),
         reports::operations(),
         payroll::operations(),
         service::operations(),
