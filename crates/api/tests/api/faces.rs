@@ -1,7 +1,7 @@
 //! Face templates (`/v1/identification/*`) and the photos behind `photos`: uploads as
 //! multipart, raw body, JSON base64 and form; every refusal with its code on
 //! `imgdata`; the 3 MB body limit of the route; the thumbnails served under their key,
-//! the key's rotation; deleteface; roles, scopes, tenancy; activity rows.
+//! the key's rotation; deleteface; roles, scopes, tenancy; activity rows; reports.
 
 use std::io::Cursor;
 
@@ -655,6 +655,56 @@ async fn faces_write_their_activity_rows_and_deleteface_is_idempotent() {
         let refused = upload_raw(&app, &admin, worker, png(100, 100), "image/png").await;
         assert_eq!(refused.status, 422, "{}", refused.text);
         assert_eq!(app.activities(&admin, "addedFace").await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn faces_show_in_the_reports_photos() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let (with_face, _) = app.add_user("w@t.uz", Role::Employee, "Aziz").await;
+        let (without, _) = app.add_user("n@t.uz", Role::Employee, "Bobur").await;
+        upload(&app, &admin, with_face, png(400, 400)).await;
+        let card = photos(&app, &admin, with_face).await;
+        assert!(card.is_object());
+        // Monday 2025-03-03: both absent on the default Monday–Friday schedule.
+        let absence = app
+            .get(
+                "/v1/reports/absence?start_date=2025-03-03&end_date=2025-03-03",
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(absence.status, 200, "{}", absence.text);
+        let t12 = app
+            .get(
+                "/v1/reports/t12?start_date=2025-03-01&end_date=2025-03-03",
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(t12.status, 200, "{}", t12.text);
+        let rows = |reply: &Reply| reply.body["items"].as_array().expect("items").clone();
+        let absence_photos = |id: i64| {
+            rows(&absence)
+                .iter()
+                .find(|r| r["employee"]["id"] == id)
+                .map(|r| r["employee"]["photos"].clone())
+                .expect("an absence row")
+        };
+        let t12_photos = |id: i64| {
+            rows(&t12)
+                .iter()
+                .find(|r| r["employee_id"] == id)
+                .map(|r| r["photos"].clone())
+                .expect("a t12 row")
+        };
+        assert_eq!(absence_photos(with_face), card);
+        assert_eq!(t12_photos(with_face), card);
+        assert_eq!(absence_photos(without), Value::Null);
+        assert_eq!(t12_photos(without), Value::Null);
+        // The URLs work.
+        let image = thumbnail(&app, &text(&t12_photos(with_face)["small"])).await;
+        assert_eq!(image.dimensions(), (40, 40));
     })
     .await;
 }
