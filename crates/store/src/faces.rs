@@ -143,3 +143,25 @@ pub async fn owner(
     )
     .await
 }
+
+/// Up to `limit` employees of the company without a template, by id.
+pub async fn employees_without_face(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    limit: u64,
+) -> StoreResult<Vec<EmployeeId>> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let rows: Vec<Id> = sql::all(
+        conn,
+        &format!(
+            "SELECT e.id FROM employees e WHERE e.company_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.employee_id = e.id) ORDER BY e.id LIMIT {limit}"
+        ),
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| EmployeeId(r.id)).collect())
+}
