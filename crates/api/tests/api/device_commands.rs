@@ -384,3 +384,43 @@ async fn device_commands_are_fetched_oldest_first_a_hundred_at_a_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn device_commands_tell_the_terminals_to_forget_a_removed_employee() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let office = main_office(&app, &admin).await;
+        let (_, terminal) = device(&app, &admin, "T-1", Some(office)).await;
+        let (worker, _) = app.add_user("w@t.uz", Role::Employee, "Aziz").await;
+        let (faceless, _) = app.add_user("f@t.uz", Role::Employee, "Bobur").await;
+        upload(&app, &admin, worker, png(400, 400)).await;
+        let added = id_of(&pending(&app, &terminal).await[0]);
+        assert_eq!(ack(&app, &terminal, added).await.status, 200);
+        let pin = pin_of(&app, &admin, worker).await;
+        for employee in [worker, faceless] {
+            let dismissed = app
+                .post_json(
+                    &format!("/v1/employees/{employee}/dismiss"),
+                    &json!({"exp_date": "2025-03-03"}),
+                    Some(&admin),
+                )
+                .await;
+            assert_eq!(dismissed.status, 200, "{}", dismissed.text);
+            let removed = app
+                .delete(&format!("/v1/employees/{employee}/remove"), &admin)
+                .await;
+            assert_eq!(removed.status, 200, "{}", removed.text);
+        }
+        // Only the one with a face is to be forgotten; the command names them still.
+        let items = pending(&app, &terminal).await;
+        assert_eq!(kinds(&items), vec![("deleteface".to_string(), worker)]);
+        assert_eq!(items[0]["pin_code"], pin);
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM faces", &[]).await,
+            0
+        );
+        assert_eq!(ack(&app, &terminal, id_of(&items[0])).await.status, 200);
+        assert!(pending(&app, &terminal).await.is_empty());
+    })
+    .await;
+}
