@@ -1,6 +1,7 @@
 //! The per-route guard of `/v1`, in the contract's order of checks once the route and
-//! method matched: 406 Accept → 413 body size → 401 token (7007, 7008, 7009) →
-//! 426 blocked client → 402 expired company → 429 rate limit. It places the [`Caller`]
+//! method matched: 406 Accept → 413 body size (the route's [`BodyLimit`], else 1 MB) →
+//! 401 token (7007, 7008, 7009) → 426 blocked client → 402 expired company → 429 rate
+//! limit. It places the [`Caller`]
 //! in the request and the rate-limit headers, the `Version` header and the caller's
 //! language on the response.
 
@@ -57,6 +58,11 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DeviceCaller {
             .ok_or(ApiError::NotAuthenticated)
     }
 }
+
+/// A route's own body limit (bytes), placed in the request before the guard runs;
+/// routes without one have [`BODY_LIMIT`].
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
 
 /// The route template that answered, for metrics.
 #[derive(Clone, Debug)]
@@ -141,8 +147,12 @@ async fn admit(
     if !accepts_json(request.headers()) {
         return Err(ApiError::NotAcceptable);
     }
-    if declared_length(request.headers()).is_some_and(|n| n > BODY_LIMIT as u64) {
-        return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
+    let limit = request
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(BODY_LIMIT, |l| l.0);
+    if declared_length(request.headers()).is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::PayloadTooLarge(limit));
     }
     let now = state.clock.now();
     let subject = match access {

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod edge;
 pub mod envelope;
 pub mod error;
+pub mod faces;
 mod guard;
 pub mod i18n;
 pub mod input;

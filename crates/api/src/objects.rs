@@ -43,6 +43,12 @@ impl PhotoBase {
         )
     }
 
+    /// The URL of the template as uploaded, for terminals (its own format, whatever the
+    /// `.png` of the path says: one path shape for every size).
+    pub fn original_url(&self, employee_id: i64, key: &str) -> String {
+        self.url("original", employee_id, key)
+    }
+
     /// `photos` of an employee: `None` without a face template (no key).
     pub fn photos(&self, employee_id: i64, key: Option<&str>) -> Option<Photos> {
         key.map(|key| Photos {

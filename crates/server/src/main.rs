@@ -1,6 +1,7 @@
 //! `davomat`: the server and its operators' command line (CONTRACT.md §7).
 
 mod commands;
+mod demo_faces;
 mod serve;
 mod settings;
 

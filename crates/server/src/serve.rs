@@ -63,6 +63,7 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
         let credentials = demo::ensure(&store, now())
             .await
             .map_err(|e| format!("demo data: {e}"))?;
+        crate::demo_faces::seed(&store, credentials.company_id, now()).await?;
         print_demo(&base_url, &credentials);
     }
     tracing::info!(

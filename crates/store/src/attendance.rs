@@ -40,6 +40,8 @@ pub struct RosterEmployee {
     /// The schedule's definition as stored (JSON of SEMANTICS.md §12; `type` may be
     /// left to `schedule_kind`).
     pub schedule_definition: String,
+    /// The `k` of the photo URLs; `None` without a face template.
+    pub photo_key: Option<String>,
 }
 
 /// Which employees a report covers.
@@ -147,9 +149,11 @@ fn conditions(filter: &RosterFilter, mut values: Vec<Value>) -> (String, Vec<Val
 const ROSTER: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full_name, e.tab_number, \
      e.pin_code, e.status, e.start_date, e.schedule_start_date, e.dismissal_date, e.department_id, \
      d.title AS department_title, pd.title AS department_parent_title, \
-     p.id AS position_id, p.title AS position_title, e.schedule_id, s.kind AS schedule_kind, s.definition AS schedule_definition \
+     p.id AS position_id, p.title AS position_title, e.schedule_id, s.kind AS schedule_kind, s.definition AS schedule_definition, \
+     fc.photo_key \
      FROM employees e JOIN departments d ON d.id = e.department_id \
      LEFT JOIN departments pd ON pd.id = d.pid \
+     LEFT JOIN faces fc ON fc.employee_id = e.id \
      JOIN schedules s ON s.id = e.schedule_id \
      LEFT JOIN positions p ON p.id = (SELECT min(ep.position_id) FROM employee_positions ep \
        WHERE ep.employee_id = e.id AND ep.start_date <= $2 AND (ep.end_date IS NULL OR ep.end_date >= $2))";

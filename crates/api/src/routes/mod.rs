@@ -6,13 +6,16 @@ mod accounts;
 mod clock;
 mod departments;
 mod device;
+mod device_commands;
 mod devices;
 mod employees;
 mod holidays;
+mod identification;
 mod locations;
 mod oauth;
 mod password_reset;
 mod payroll;
+mod photos;
 mod positions;
 mod reports;
 mod schedules;
@@ -21,11 +24,12 @@ mod time_off_types;
 mod time_offs;
 mod user_activities;
 
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodFilter, on};
+use axum::{Extension, Router};
 
 use crate::AppState;
 use crate::guard::{self, Access};
@@ -46,12 +50,40 @@ impl RouteTable {
         }
     }
 
-    /// Adds one operation behind the guard of its access level.
-    pub fn add<H, T>(
+    /// Adds one operation behind the guard of its access level, with the default body
+    /// limit ([`BODY_LIMIT`](crate::input::BODY_LIMIT)).
+    pub fn add<H, T>(self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add_route(method, path, access, None, handler)
+    }
+
+    /// As [`add`](Self::add), with the route's own body limit in bytes: the guard's
+    /// early `Content-Length` check and axum's extractors (multipart) use it; the
+    /// handler reads the body with it.
+    pub fn add_with_body_limit<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        body_limit: usize,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add_route(method, path, access, Some(body_limit), handler)
+    }
+
+    fn add_route<H, T>(
         mut self,
         method: Method,
         path: &'static str,
         access: Access,
+        body_limit: Option<usize>,
         handler: H,
     ) -> Self
     where
@@ -71,6 +103,13 @@ impl RouteTable {
             Access::Device => {
                 route.route_layer(from_fn_with_state(self.state.clone(), guard::device))
             }
+        };
+        // Added after the guard, so it runs before it.
+        let route = match body_limit {
+            Some(limit) => route
+                .route_layer(Extension(guard::BodyLimit(limit)))
+                .route_layer(DefaultBodyLimit::max(limit)),
+            None => route,
         };
         self.router = self.router.route(path, route);
         self.operations.push((method, path));
@@ -104,6 +143,9 @@ pub fn table(state: AppState) -> RouteTable {
     let table = time_offs::routes(table);
     let table = clock::routes(table);
     let table = device::routes(table);
+    let table = device_commands::routes(table);
+    let table = identification::routes(table);
+    let table = photos::routes(table);
     let table = reports::routes(table);
     let table = payroll::routes(table);
     service::routes(table, metrics_here)
@@ -129,6 +171,9 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         time_offs::operations(),
         clock::operations(),
         device::operations(),
+        device_commands::operations(),
+        identification::operations(),
+        photos::operations(),
         reports::operations(),
         payroll::operations(),
         service::operations(),

@@ -81,8 +81,13 @@ async fn the_openapi_document_lists_exactly_the_served_routes() {
             .map(|(m, p)| (m.to_string(), p.to_string()))
             .collect();
         assert_eq!(documented, served);
-        // Every documented /v1 route answers something other than 404/405 when called.
-        for (method, path) in &served {
+        // Every documented route answers something other than 404/405 when called with
+        // its template as the path; except the photo routes outside /v1, whose template
+        // names no photo (404 for `{size}`): the faces tests call them with real values.
+        let probed = served
+            .iter()
+            .filter(|(_, path)| path.starts_with("/v1/") || !path.contains('{'));
+        for (method, path) in probed {
             let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
             let reply = app
                 .send(app.http.request(method.clone(), app.url(path)))

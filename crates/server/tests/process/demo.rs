@@ -115,6 +115,17 @@ async fn newcomer(credentials: &Value, username: &str, password: &str) -> Value 
     accounts.body
 }
 
+/// Fetches a photo URL without a token: a PNG of `side`×`side`.
+async fn check_photo(url: &str, side: u32) {
+    let response = http_client().get(url).send().await.expect("photo fetched");
+    assert_eq!(response.status().as_u16(), 200, "{url}");
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.expect("photo body");
+    let image =
+        image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (side, side));
+}
+
 fn role_id(key: &str) -> i64 {
     match key {
         "admin" => 1,
@@ -136,6 +147,9 @@ async fn serve_demo_prints_working_credentials_and_renews_them_on_every_start() 
     let account = newcomer(&first, &admin_email, &text(&first, "admin_password")).await;
     assert_eq!(account["role"]["id"], 1, "{account}");
     let demo_company = account["company_id"].as_i64().expect("company_id");
+    // The first demo employees have a face: their photos are served.
+    let photo = text(&account["employee"]["photos"], "small");
+    check_photo(&photo, 40).await;
     for (email, role) in &users {
         let account = newcomer(&first, email, &text(&first, "demo_users_password")).await;
         assert_eq!(account["role"]["id"], role_id(role), "{email}: {account}");
@@ -166,6 +180,12 @@ async fn serve_demo_prints_working_credentials_and_renews_them_on_every_start() 
         account["company_id"], demo_company,
         "a second demo company?"
     );
+    // The faces were seeded once: the same photo (its key and path; the port is
+    // new), still served.
+    let again = text(&account["employee"]["photos"], "small");
+    let path = |url: &str| url.split_once("/images/").map(|(_, p)| p.to_string());
+    assert_eq!(path(&again), path(&photo), "{again} vs {photo}");
+    check_photo(&again, 40).await;
 
     // The old password and the old secret stopped working.
     server

@@ -343,6 +343,9 @@ async fn remove(
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
     let txn = state.store.begin().await?;
+    let now = state.clock.now();
+    super::super::identification::forget_removed(&txn, caller.company_id, EmployeeId(row.id), now)
+        .await?;
     lifecycle::remove(&txn, caller.company_id, EmployeeId(row.id)).await?;
     log_and_commit(&state, &caller, txn, "removeEmployee", &row, None).await
 }

@@ -36,6 +36,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::{Fields, query_date, query_ids};
+use crate::objects::PhotoBase;
 use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
@@ -314,8 +315,9 @@ async fn day_report(
     caller: Caller,
     list: ListRequest,
     raw: Option<String>,
+    photos: PhotoBase,
     keep: fn(&DayRow) -> bool,
-    shape: fn(&RosterEmployee, &DayRow, &davomat_core::zone::CompanyZone) -> Value,
+    shape: fn(&RosterEmployee, &DayRow, &davomat_core::zone::CompanyZone, &PhotoBase) -> Value,
 ) -> ApiResult<Json<Value>> {
     let mut query = read_query(&state, &caller, raw.as_deref()).await?;
     let computed = compute_all(&state, &caller, &mut query).await?;
@@ -329,7 +331,7 @@ async fn day_report(
                 .rows
                 .iter()
                 .filter(|row| keep(row))
-                .map(|row| (row.date, shape(&sheet.employee, row, &zone)))
+                .map(|row| (row.date, shape(&sheet.employee, row, &zone, &photos)))
         })
         .collect();
     Ok(Json(page_rows(&list, rows, query.descending)))
@@ -338,6 +340,7 @@ async fn day_report(
 async fn at_work(
     State(state): State<AppState>,
     caller: Caller,
+    photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -346,6 +349,7 @@ async fn at_work(
         caller,
         list,
         raw,
+        photos,
         |row| row.events > 0,
         rows::day_row,
     )
@@ -355,6 +359,7 @@ async fn at_work(
 async fn late_in(
     State(state): State<AppState>,
     caller: Caller,
+    photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -363,6 +368,7 @@ async fn late_in(
         caller,
         list,
         raw,
+        photos,
         |row| row.late_in.is_some_and(|late| late > 0),
         rows::day_row,
     )
@@ -372,6 +378,7 @@ async fn late_in(
 async fn absence(
     State(state): State<AppState>,
     caller: Caller,
+    photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -380,6 +387,7 @@ async fn absence(
         caller,
         list,
         raw,
+        photos,
         |row| row.absent,
         rows::absence_row,
     )
@@ -511,6 +519,7 @@ async fn inouts(
 async fn t12(
     State(state): State<AppState>,
     caller: Caller,
+    photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -528,6 +537,7 @@ async fn t12(
                 &sums,
                 (query.from, query.to),
                 &|row| cause_of(&computed, row),
+                &photos,
             )
         })
         .collect();

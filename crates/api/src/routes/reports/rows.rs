@@ -12,13 +12,14 @@ use davomat_store::attendance::RosterEmployee;
 use serde_json::{Value, json};
 
 use crate::attendance::Cause;
+use crate::objects::PhotoBase;
 
 fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
 /// ReportEmployeeInfo.
-pub fn employee_info(e: &RosterEmployee) -> Value {
+pub fn employee_info(e: &RosterEmployee, photos: &PhotoBase) -> Value {
     json!({
         "id": e.id,
         "full_name": e.full_name,
@@ -28,7 +29,7 @@ pub fn employee_info(e: &RosterEmployee) -> Value {
         "department_title": e.department_title,
         "position_id": e.position_id,
         "position_title": e.position_title,
-        "photos": Value::Null,
+        "photos": photos.photos(e.id, e.photo_key.as_deref()),
     })
 }
 
@@ -61,9 +62,9 @@ pub fn actual(row: &DayRow, zone: &CompanyZone) -> Value {
 }
 
 /// A row of at-work and late-in.
-pub fn day_row(e: &RosterEmployee, row: &DayRow, zone: &CompanyZone) -> Value {
+pub fn day_row(e: &RosterEmployee, row: &DayRow, zone: &CompanyZone, photos: &PhotoBase) -> Value {
     json!({
-        "employee": employee_info(e),
+        "employee": employee_info(e, photos),
         "scheduled": scheduled(row, e.schedule_id, zone),
         "actual": actual(row, zone),
         "sum_paid_time": hh_mm_opt(row.sum_paid),
@@ -83,9 +84,14 @@ pub fn day_row(e: &RosterEmployee, row: &DayRow, zone: &CompanyZone) -> Value {
 }
 
 /// A row of the absence report.
-pub fn absence_row(e: &RosterEmployee, row: &DayRow, zone: &CompanyZone) -> Value {
+pub fn absence_row(
+    e: &RosterEmployee,
+    row: &DayRow,
+    zone: &CompanyZone,
+    photos: &PhotoBase,
+) -> Value {
     json!({
-        "employee": employee_info(e),
+        "employee": employee_info(e, photos),
         "scheduled": scheduled(row, e.schedule_id, zone),
     })
 }
@@ -275,6 +281,7 @@ pub fn t12_row(
     sums: &T12Sums,
     (from, to): (NaiveDate, NaiveDate),
     cause_of: &dyn Fn(&DayRow) -> Option<Cause>,
+    photos: &PhotoBase,
 ) -> Value {
     let mut days = Vec::new();
     let mut computed = rows.iter().peekable();
@@ -303,7 +310,7 @@ pub fn t12_row(
         "first_department_title": Value::Null,
         "position_id": e.position_id,
         "position_title": e.position_title,
-        "photos": Value::Null,
+        "photos": photos.photos(e.id, e.photo_key.as_deref()),
         "report": {
             "authorized_time_sum": hh_mm(sums.authorized),
             "weekend_holidays": hh_mm(sums.weekend_holidays),
