@@ -145,38 +145,7 @@ async fn add_payroll(
     caller: Caller,
     request: Request,
 ) -> ApiResult<Json<Value>> {
-    caller.require(&[Role::Admin])?;
-    let fields = body_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    let rule_id = required_id(&fields, "payroll_rule_id", &mut errors);
-    let (start, employees) = start_and_employees(&fields, "person_ids", &mut errors);
-    let rule = match rule_id {
-        Some(id) => rules::find(state.store.connection(), caller.company_id, id).await?,
-        None => None,
-    };
-    check_reference(
-        rule_id,
-        rule.as_ref().map(|r| r.is_active),
-        "payroll_rule_id",
-        &mut errors,
-    );
-    errors.finish()?;
-    let (Some(rule), Some(start)) = (rule, start) else {
-        return Err(ApiError::Internal("add-payroll fields checked".into()));
-    };
-    let detail = Assigned {
-        label: rule.title,
-        result_key: Some("payroll_rule"),
-    };
-    assign(
-        &state,
-        &caller,
-        start,
-        &employees,
-        Held::Rule(rule.id),
-        detail,
-    )
-    .await
+    add_held(state, caller, request, PeriodKind::Payroll).await
 }
 
 async fn add_fine(
@@ -184,38 +153,79 @@ async fn add_fine(
     caller: Caller,
     request: Request,
 ) -> ApiResult<Json<Value>> {
+    add_held(state, caller, request, PeriodKind::Fine).await
+}
+
+/// A rule or fine of the company, as an add request names it.
+struct CatalogEntry {
+    held: Held,
+    title: String,
+    is_active: bool,
+}
+
+/// The rule (`PeriodKind::Payroll`) or fine of the company with this id, if any.
+async fn catalog_entry(
+    state: &AppState,
+    caller: &Caller,
+    kind: PeriodKind,
+    id: i64,
+) -> ApiResult<Option<CatalogEntry>> {
+    let conn = state.store.connection();
+    Ok(match kind {
+        PeriodKind::Payroll => {
+            rules::find(conn, caller.company_id, id)
+                .await?
+                .map(|rule| CatalogEntry {
+                    held: Held::Rule(rule.id),
+                    title: rule.title,
+                    is_active: rule.is_active,
+                })
+        }
+        _ => fines::find(conn, caller.company_id, id)
+            .await?
+            .map(|fine| CatalogEntry {
+                held: Held::Fine(fine.id),
+                title: fine.title,
+                is_active: fine.is_active,
+            }),
+    })
+}
+
+/// `add-payroll` (`payroll_rule_id`) and `add-fine` (`fine_id`).
+async fn add_held(
+    state: AppState,
+    caller: Caller,
+    request: Request,
+    kind: PeriodKind,
+) -> ApiResult<Json<Value>> {
     caller.require(&[Role::Admin])?;
+    let (id_field, result_key) = match kind {
+        PeriodKind::Payroll => ("payroll_rule_id", "payroll_rule"),
+        _ => ("fine_id", "fine"),
+    };
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
-    let fine_id = required_id(&fields, "fine_id", &mut errors);
+    let sent = required_id(&fields, id_field, &mut errors);
     let (start, employees) = start_and_employees(&fields, "person_ids", &mut errors);
-    let fine = match fine_id {
-        Some(id) => fines::find(state.store.connection(), caller.company_id, id).await?,
+    let entry = match sent {
+        Some(id) => catalog_entry(&state, &caller, kind, id).await?,
         None => None,
     };
     check_reference(
-        fine_id,
-        fine.as_ref().map(|f| f.is_active),
-        "fine_id",
+        sent,
+        entry.as_ref().map(|e| e.is_active),
+        id_field,
         &mut errors,
     );
     errors.finish()?;
-    let (Some(fine), Some(start)) = (fine, start) else {
-        return Err(ApiError::Internal("add-fine fields checked".into()));
+    let (Some(entry), Some(start)) = (entry, start) else {
+        return Err(ApiError::Internal(format!("{id_field} checked")));
     };
     let detail = Assigned {
-        label: fine.title,
-        result_key: Some("fine"),
+        label: entry.title,
+        result_key: Some(result_key),
     };
-    assign(
-        &state,
-        &caller,
-        start,
-        &employees,
-        Held::Fine(fine.id),
-        detail,
-    )
-    .await
+    assign(&state, &caller, start, &employees, entry.held, detail).await
 }
 
 fn required_id(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<i64> {
