@@ -741,3 +741,108 @@ async fn lists_follow_the_scope_and_the_f_filter() {
     })
     .await;
 }
+
+/// The routes the other cases do not reach: the reference's `/v1/add-salary`, a rule's
+/// PUT, a fine's DELETE and `delete-payroll`.
+#[tokio::test]
+async fn every_payroll_route_answers_in_its_shape() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let me = admin_employee(&app, &token).await;
+        let salary = post(
+            &app,
+            "/v1/add-salary",
+            &token,
+            json!({"type_col": 2, "rate": "12.34", "start_date": "2025-01-06", "person_ids": [me]}),
+        )
+        .await;
+        let items = results(&salary);
+        assert_eq!(items[0]["type_col"], json!(2));
+        assert_eq!(items[0]["rate"], json!("12.34"));
+        let rule = post(
+            &app,
+            "/v1/payroll/payroll-list",
+            &token,
+            json!({"title": "Почасовой"}),
+        )
+        .await;
+        assert_eq!(rule.status, 201, "{}", rule.text);
+        let rule_id = rule.body["id"].as_i64().expect("id");
+        assert_eq!(rule.body["otc_algorithm_daily"], json!(false));
+        let renamed = app
+            .put_json(
+                &format!("/v1/payroll/payroll-list/{rule_id}"),
+                &json!({"title": "Сменный", "is_active": 0}),
+                &token,
+            )
+            .await;
+        assert_eq!(renamed.status, 200, "{}", renamed.text);
+        assert_eq!(
+            renamed.body,
+            json!({"id": rule_id, "company_id": app.company.company_id.0, "title": "Сменный",
+                   "otc_algorithm_daily": false, "is_active": false})
+        );
+        app.put_json(
+            "/v1/payroll/payroll-list/999999",
+            &json!({"title": "x"}),
+            &token,
+        )
+        .await
+        .assert_error(404, 3000);
+        // An inactive rule is refused; active again, it is given and its period deleted.
+        let refused = post(
+            &app,
+            "/v1/payroll/add-payroll",
+            &token,
+            json!({"payroll_rule_id": rule_id, "start_date": "2025-01-06", "person_ids": [me]}),
+        )
+        .await;
+        assert_eq!(
+            refused.field_errors(),
+            vec![("payroll_rule_id".to_string(), 8003)]
+        );
+        app.put_json(
+            &format!("/v1/payroll/payroll-list/{rule_id}"),
+            &json!({"is_active": true}),
+            &token,
+        )
+        .await;
+        let given = post(
+            &app,
+            "/v1/payroll/add-payroll",
+            &token,
+            json!({"payroll_rule_id": rule_id, "start_date": "2025-01-06", "employee_ids": [me]}),
+        )
+        .await;
+        let period = results(&given)[0]["id"].as_i64().expect("id");
+        let gone = app
+            .delete(&format!("/v1/payroll/{me}/delete-payroll/{period}"), &token)
+            .await;
+        assert_eq!(gone.body, json!({"success": true}));
+        let object = employee_object(&app, &token, me).await;
+        assert_eq!(object["lastPersonPayroll"], Value::Null);
+        // With its only period deleted, nobody has held the rule: it may go.
+        let dropped = app
+            .delete(&format!("/v1/payroll/payroll-list/{rule_id}"), &token)
+            .await;
+        assert_eq!(dropped.body, json!({"message": "success"}));
+        // A fine nobody holds goes.
+        let fine = post(
+            &app,
+            "/v1/payroll/fine-list",
+            &token,
+            json!({"title": "Разовый"}),
+        )
+        .await;
+        let fine_id = fine.body["id"].as_i64().expect("id");
+        assert_eq!(fine.body["amount"], json!("0.00"));
+        let deleted = app
+            .delete(&format!("/v1/payroll/fine-list/{fine_id}"), &token)
+            .await;
+        assert_eq!(deleted.body, json!({"message": "success"}));
+        assert_eq!(app.activities(&token, "deletedFine").await.len(), 1);
+        assert_eq!(app.activities(&token, "updatedPayrollRule").await.len(), 2);
+        assert_eq!(app.activities(&token, "canceledPayroll").await.len(), 1);
+    })
+    .await;
+}
