@@ -6,7 +6,7 @@ use davomat_store::companies::{self, CreatedCompany, NewCompany};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_EMAIL, Reply, START, TestApp, each_backend};
+use crate::support::{ADMIN_EMAIL, Reply, START, TestApp, each_backend, field_pairs};
 
 /// The default department, schedule and location of the test company.
 struct Defaults {
@@ -97,15 +97,6 @@ async fn post_form(app: &TestApp, token: &str, body: &str) -> Reply {
             .body(body.to_string()),
     )
     .await
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 #[tokio::test]
@@ -329,8 +320,8 @@ async fn every_failing_field_is_reported_at_once() {
             .await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_id", 8002),
                 ("first_name", 8002),
                 ("locations", 8002),
@@ -362,8 +353,8 @@ async fn every_failing_field_is_reported_at_once() {
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("birth_date", 8009),
                 ("department_id", 8004),
                 ("first_name", 8003),
@@ -399,8 +390,8 @@ async fn every_failing_field_is_reported_at_once() {
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_ids", 8004),
                 ("schedule_start_date", 8010),
                 ("tab_number", 8008),
@@ -416,8 +407,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["role"] = json!("abc");
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("role", 8006), ("username", 8008)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("role", 8006), ("username", 8008)]),
             "{}",
             reply.text
         );
@@ -426,8 +417,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["department_ids"] = json!([d.department]);
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("department_ids", 8003), ("username", 8002)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("department_ids", 8003), ("username", 8002)]),
             "{}",
             reply.text
         );
@@ -436,8 +427,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["locations"] = json!([]);
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("locations", 8002), ("username", 8002)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("locations", 8002), ("username", 8002)]),
             "{}",
             reply.text
         );
@@ -487,14 +478,17 @@ async fn heads_hire_into_their_departments_and_others_may_not_hire() {
         body["username"] = json!("promoted@test.uz");
         let reply = app.post_json("/v1/employees", &body, Some(&head)).await;
         reply.assert_error(422, 8001);
-        assert_eq!(reply.field_errors(), pairs(&[("role", 8005)]));
+        assert_eq!(reply.field_errors(), field_pairs(&[("role", 8005)]));
 
         let other = other_company(&app).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let mut body = minimal(&d, "Foreign");
         body["department_id"] = json!(o.department);
         let reply = app.post_json("/v1/employees", &body, Some(&head)).await;
-        assert_eq!(reply.field_errors(), pairs(&[("department_id", 8004)]));
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("department_id", 8004)])
+        );
 
         for (email, role) in [
             ("manager@test.uz", Role::DepartmentManager),

@@ -8,7 +8,7 @@ use davomat_store::employees::lifecycle;
 use davomat_store::testing::scalar;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// The default department, schedule and location of a company.
 struct Defaults {
@@ -138,15 +138,6 @@ async fn logged(app: &TestApp, token: &str, action: &str, person: i64) -> Vec<Va
         .filter(|i| i["person_id"] == person)
         .cloned()
         .collect()
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 fn day(m: u32, d: u32) -> NaiveDate {
@@ -333,8 +324,8 @@ async fn employee_update_reports_every_failing_field() {
         let reply = put(&app, id, &body, &admin).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("birth_date", 8009),
                 ("department_id", 8004),
                 ("efct_date", 8009),
@@ -366,8 +357,8 @@ async fn employee_update_reports_every_failing_field() {
         });
         let reply = put(&app, id, &body, &admin).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_id", 8002),
                 ("efct_date", 8010),
                 ("first_name", 8003),
@@ -382,7 +373,7 @@ async fn employee_update_reports_every_failing_field() {
         let reply = put(&app, id, &json!({"start_date": "2025-02-01"}), &admin).await;
         assert_eq!(
             reply.field_errors(),
-            pairs(&[("schedule_start_date", 8010)])
+            field_pairs(&[("schedule_start_date", 8010)])
         );
         // Malformed JSON is 400.
         let reply = app
@@ -438,7 +429,10 @@ async fn employee_update_roles_scopes_and_tenancy() {
         let other = other_company(&app).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let reply = put(&app, id, &json!({"department_id": o.department}), &head).await;
-        assert_eq!(reply.field_errors(), pairs(&[("department_id", 8004)]));
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("department_id", 8004)])
+        );
         let reply = put(
             &app,
             id,
@@ -447,8 +441,8 @@ async fn employee_update_roles_scopes_and_tenancy() {
         )
         .await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("locations", 8004), ("schedule_id", 8004)])
+            reply.sorted_field_errors(),
+            field_pairs(&[("locations", 8004), ("schedule_id", 8004)])
         );
 
         for (email, role) in [

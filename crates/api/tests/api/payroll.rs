@@ -6,7 +6,7 @@ use davomat_core::{CompanyStatus, Lang, Role};
 use davomat_store::companies::{self, CreatedCompany, NewCompany};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// A second company; answers it and its admin's employee id.
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
@@ -82,15 +82,6 @@ async fn employee_object(app: &TestApp, token: &str, id: i64) -> Value {
     let reply = app.get(&format!("/v1/employees/{id}"), Some(token)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     reply.body["data"].clone()
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 #[tokio::test]
@@ -328,8 +319,8 @@ async fn add_requests_report_every_failing_field() {
         let empty = post(&app, "/v1/payroll/add-salary", &token, json!({})).await;
         empty.assert_error(422, 8001);
         assert_eq!(
-            sorted(empty.field_errors()),
-            pairs(&[("employee_ids", 8002), ("rate", 8002), ("start_date", 8002), ("type_col", 8002)])
+            empty.sorted_field_errors(),
+            field_pairs(&[("employee_ids", 8002), ("rate", 8002), ("start_date", 8002), ("type_col", 8002)])
         );
         let bad = post(
             &app,
@@ -340,8 +331,8 @@ async fn add_requests_report_every_failing_field() {
         .await;
         bad.assert_error(422, 8001);
         assert_eq!(
-            sorted(bad.field_errors()),
-            pairs(&[("person_ids", 8003), ("rate", 8003), ("start_date", 8009), ("type_col", 8003)])
+            bad.sorted_field_errors(),
+            field_pairs(&[("person_ids", 8003), ("rate", 8003), ("start_date", 8009), ("type_col", 8003)])
         );
         for rate in [json!(-1), json!("12abc"), json!("1e3"), json!("1000000000000")] {
             let reply = post(
@@ -376,13 +367,13 @@ async fn add_requests_report_every_failing_field() {
         .await;
         payroll.assert_error(422, 8001);
         assert_eq!(
-            sorted(payroll.field_errors()),
-            pairs(&[("payroll_rule_id", 8004), ("person_ids", 8002)])
+            payroll.sorted_field_errors(),
+            field_pairs(&[("payroll_rule_id", 8004), ("person_ids", 8002)])
         );
         let fine = post(&app, "/v1/payroll/add-fine", &token, json!({"person_ids": []})).await;
         assert_eq!(
-            sorted(fine.field_errors()),
-            pairs(&[("fine_id", 8002), ("person_ids", 8002), ("start_date", 8002)])
+            fine.sorted_field_errors(),
+            field_pairs(&[("fine_id", 8002), ("person_ids", 8002), ("start_date", 8002)])
         );
         // Nothing was written by any of them.
         assert!(app.activities(&token, "assignNewSalaryRate").await.is_empty());
@@ -587,8 +578,8 @@ async fn catalog_validation_and_tenancy() {
         .await;
         bad.assert_error(422, 8001);
         assert_eq!(
-            sorted(bad.field_errors()),
-            pairs(&[
+            bad.sorted_field_errors(),
+            field_pairs(&[
                 ("amount", 8003),
                 ("amount_type", 8003),
                 ("has_dayly_fine", 8003),

@@ -78,6 +78,20 @@ impl Reply {
             })
             .unwrap_or_default()
     }
+
+    /// [`Reply::field_errors`], sorted, for comparing with [`field_pairs`].
+    pub fn sorted_field_errors(&self) -> Vec<(String, i64)> {
+        let mut pairs = self.field_errors();
+        pairs.sort();
+        pairs
+    }
+}
+
+/// Expected (field, code) pairs, owned and sorted like [`Reply::sorted_field_errors`].
+pub fn field_pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let mut pairs: Vec<(String, i64)> = list.iter().map(|(f, c)| (f.to_string(), *c)).collect();
+    pairs.sort();
+    pairs
 }
 
 /// Configuration tests start from: limiting off, short time limit.
