@@ -5,7 +5,7 @@
 use davomat_api::ApiConfig;
 use davomat_core::{CompanyStatus, Lang, Role};
 use davomat_store::clock_events::{self, StoredEvent};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_store::companies::{self, CreatedCompany};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
@@ -117,23 +117,9 @@ async fn log_size(app: &TestApp) -> i64 {
     .await
 }
 
-/// A second company; answers it, its location and its admin's employee id.
+/// A second company; answers it and its location's id.
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let location = scalar(
         &app.store,
         "SELECT id FROM locations WHERE company_id = $1",

@@ -1,12 +1,11 @@
 //! Hiring (`POST /v1/employees`), the first letters (`GET /v1/employees/letter`) and an
 //! employee's locations (`GET /v1/employees/{id}/locations`).
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_EMAIL, Reply, START, TestApp, each_backend, field_pairs};
+use crate::support::{ADMIN_EMAIL, Reply, TestApp, each_backend, field_pairs};
 
 /// The default department, schedule and location of the test company.
 struct Defaults {
@@ -30,24 +29,6 @@ async fn defaults_of(app: &TestApp, company: i64) -> Defaults {
         schedule: first_id(app, "schedules", company).await,
         location: first_id(app, "locations", company).await,
     }
-}
-
-async fn other_company(app: &TestApp) -> CreatedCompany {
-    companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other".into(),
-            admin_email: "boss@other.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("other company")
 }
 
 async fn created(reply: Reply) -> Value {
@@ -312,7 +293,7 @@ async fn every_failing_field_is_reported_at_once() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
         let d = defaults_of(&app, app.company.company_id.0).await;
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
 
         let reply = app
@@ -480,7 +461,7 @@ async fn heads_hire_into_their_departments_and_others_may_not_hire() {
         reply.assert_error(422, 8001);
         assert_eq!(reply.field_errors(), field_pairs(&[("role", 8005)]));
 
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let mut body = minimal(&d, "Foreign");
         body["department_id"] = json!(o.department);
@@ -697,7 +678,7 @@ async fn an_employees_locations_by_id_or_by_distance_in_scope() {
             .assert_error(403, 7004);
 
         // Ids that are not the company's.
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         app.get(
             &format!("/v1/employees/{}/locations", other.admin_employee_id.0),
             Some(&token),

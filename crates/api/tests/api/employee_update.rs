@@ -2,8 +2,7 @@
 //! dated department and position changes, schedule, locations).
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{CompanyId, Lang, Role};
 use davomat_store::employees::lifecycle;
 use davomat_store::testing::scalar;
 use serde_json::{Value, json};
@@ -32,24 +31,6 @@ async fn defaults_of(app: &TestApp, company: i64) -> Defaults {
         schedule: first_id(app, "schedules", company).await,
         location: first_id(app, "locations", company).await,
     }
-}
-
-async fn other_company(app: &TestApp) -> CreatedCompany {
-    companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other".into(),
-            admin_email: "boss@other.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("other company")
 }
 
 fn created(reply: Reply) -> Value {
@@ -291,7 +272,7 @@ async fn employee_update_reports_every_failing_field() {
     each_backend(|app: TestApp| async move {
         let admin = app.admin_token().await;
         let d = defaults_of(&app, app.company.company_id.0).await;
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let taken = hire(&app, &admin, &d, "Taken").await;
         ok(put(
@@ -426,7 +407,7 @@ async fn employee_update_roles_scopes_and_tenancy() {
             .await
             .assert_error(403, 7004);
         // Another company's objects in the body: 8004, for the head as for the admin.
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let reply = put(&app, id, &json!({"department_id": o.department}), &head).await;
         assert_eq!(

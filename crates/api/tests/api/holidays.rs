@@ -2,8 +2,8 @@
 //! tenancy, the date-range filter, paging, form bodies and the activity rows written.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::holidays::{self, HolidayFields};
 use serde_json::{Value, json};
 
@@ -15,21 +15,7 @@ fn day(text: &str) -> NaiveDate {
 
 /// A second company with an entry on `date` of its own; answers (company, entry id).
 async fn other_company(app: &TestApp, date: &str) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let id = holidays::create(
         app.store.connection(),
         other.company_id,

@@ -2,40 +2,10 @@
 //! per-employee results, exact amounts on both backends, the lists and their filters,
 //! the catalogs, roles, tenancy, validation codes and activity rows.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
 use serde_json::{Value, json};
 
 use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
-
-/// A second company; answers it and its admin's employee id.
-async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
-    let account = davomat_store::profiles::account(
-        &app.store,
-        other.company_id,
-        other.admin_user_id,
-        chrono::NaiveDate::from_ymd_opt(2025, 3, 4).expect("date"),
-    )
-    .await
-    .expect("their account");
-    let employee = account.employee.expect("their employee").id;
-    (other, employee)
-}
 
 /// The admin's own employee id.
 async fn admin_employee(app: &TestApp, token: &str) -> i64 {
@@ -179,7 +149,11 @@ async fn each_employee_gets_a_result_and_the_refused_ones_keep_their_periods() {
         let token = app.admin_token().await;
         let me = admin_employee(&app, &token).await;
         let (aziz, _) = app.add_user("aziz@test.uz", Role::Employee, "Азиз").await;
-        let (_, theirs) = other_company(&app).await;
+        let theirs = app
+            .second_company("other-admin@test.uz", Lang::Ru)
+            .await
+            .admin_employee_id
+            .0;
         let set = post(
             &app,
             "/v1/payroll/add-salary",
@@ -345,7 +319,7 @@ async fn add_requests_report_every_failing_field() {
             reply.assert_error(422, 8001);
             assert_eq!(reply.field_errors(), vec![("rate".to_string(), 8003)], "{rate}");
         }
-        let (other, _) = other_company(&app).await;
+        let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
         let their_rule = davomat_store::payroll::rules::create(
             app.store.connection(),
             other.company_id,
@@ -594,7 +568,8 @@ async fn catalog_validation_and_tenancy() {
         )
         .await;
         assert_eq!(long.field_errors(), vec![("title".to_string(), 8003)]);
-        let (other, theirs) = other_company(&app).await;
+        let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
+        let theirs = other.admin_employee_id.0;
         let their_fine = davomat_store::payroll::fines::create(
             app.store.connection(),
             other.company_id,

@@ -2,8 +2,8 @@
 //! every validation code, roles, tenancy, the delete refusal while time-offs use a
 //! type, paging, form bodies and the activity rows written.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use davomat_store::time_off_types::{self, TimeOffTypeFields};
 use serde_json::{Value, json};
@@ -12,21 +12,7 @@ use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// A second company with a type of its own; answers (company, type id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let id = time_off_types::create(
         app.store.connection(),
         other.company_id,

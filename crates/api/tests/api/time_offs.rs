@@ -2,8 +2,8 @@
 //! every validation code, who may create, decide and delete for whom, tenancy, the
 //! status and overlap filters, paging and the activity rows written.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use davomat_store::time_off_types::{self, TimeOffTypeFields};
 use davomat_store::time_offs::{self, NewTimeOff};
@@ -16,21 +16,7 @@ const PATH: &str = "/v1/employees/time-off";
 /// A second company with a type and a pending time-off of its own admin; answers
 /// (company, type id, time-off id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let type_id = time_off_types::create(
         app.store.connection(),
         other.company_id,
