@@ -275,8 +275,7 @@ async fn the_location_is_required_and_must_be_one_of_the_employees() {
         }
         // Every failing field at once.
         let reply = clock(&app, "in", &token, json!({"event_time": "soon"})).await;
-        let mut fields = reply.field_errors();
-        fields.sort();
+        let fields = reply.sorted_field_errors();
         assert_eq!(
             fields,
             vec![
@@ -774,9 +773,7 @@ async fn every_failing_field_is_reported_at_once_even_with_an_unknown_employee()
         let (other, theirs) = other_company(&app).await;
         let sorted = |reply: Reply| {
             reply.assert_error(422, 8001);
-            let mut fields = reply.field_errors();
-            fields.sort();
-            fields
+            reply.sorted_field_errors()
         };
         let reply = clock(&app, "in", &admin, json!({"employee_id": 999_999})).await;
         assert_eq!(
