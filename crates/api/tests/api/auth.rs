@@ -1,11 +1,10 @@
 //! `POST /v1/oauth/token`, `/v1/oauth/revoke`, `/v1/sign-in/password-reset[/confirm]`.
 
-use davomat_core::{CompanyStatus, Lang, UserId};
-use davomat_store::companies::{self, NewCompany};
+use davomat_core::{Lang, UserId};
 use davomat_store::password_resets;
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, START, TestApp, each_backend};
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, OTHER_PASSWORD, START, TestApp, each_backend};
 
 fn assert_token_pair(body: &Value) {
     for key in ["access_token", "refresh_token"] {
@@ -114,22 +113,8 @@ async fn wrong_credentials_clients_and_grants_get_their_codes() {
         app.post_form("/v1/oauth/token", &with("grant_type=authorization_code")).await.assert_error(400, 7005);
 
         // A user of another company cannot log in through this company's client.
-        companies::create(
-            &app.store,
-            NewCompany {
-                name: "Other".into(),
-                admin_email: "boss@other.uz".into(),
-                admin_password: "other-password".into(),
-                time_zone: "Asia/Tashkent".into(),
-                lang: Lang::En,
-                employee_limit: None,
-                status: CompanyStatus::Active,
-            },
-            START,
-        )
-        .await
-        .expect("other company");
-        app.post_form("/v1/oauth/token", &with("grant_type=password&username=boss@other.uz&password=other-password"))
+        app.second_company("boss@other.uz", Lang::En).await;
+        app.post_form("/v1/oauth/token", &with(&format!("grant_type=password&username=boss@other.uz&password={OTHER_PASSWORD}")))
             .await
             .assert_error(401, 7002);
     })

@@ -5,7 +5,7 @@
 use davomat_api::ApiConfig;
 use davomat_core::{CompanyStatus, Lang, Role};
 use davomat_store::clock_events::{self, StoredEvent};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_store::companies::{self, CreatedCompany};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
@@ -117,23 +117,9 @@ async fn log_size(app: &TestApp) -> i64 {
     .await
 }
 
-/// A second company; answers it, its location and its admin's employee id.
+/// A second company; answers it and its location's id.
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let location = scalar(
         &app.store,
         "SELECT id FROM locations WHERE company_id = $1",
@@ -289,8 +275,7 @@ async fn the_location_is_required_and_must_be_one_of_the_employees() {
         }
         // Every failing field at once.
         let reply = clock(&app, "in", &token, json!({"event_time": "soon"})).await;
-        let mut fields = reply.field_errors();
-        fields.sort();
+        let fields = reply.sorted_field_errors();
         assert_eq!(
             fields,
             vec![
@@ -788,9 +773,7 @@ async fn every_failing_field_is_reported_at_once_even_with_an_unknown_employee()
         let (other, theirs) = other_company(&app).await;
         let sorted = |reply: Reply| {
             reply.assert_error(422, 8001);
-            let mut fields = reply.field_errors();
-            fields.sort();
-            fields
+            reply.sorted_field_errors()
         };
         let reply = clock(&app, "in", &admin, json!({"employee_id": 999_999})).await;
         assert_eq!(

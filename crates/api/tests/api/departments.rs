@@ -1,12 +1,12 @@
 //! `/v1/departments`: the tree's shape, nesting and paging, validation codes, roles and
 //! their scopes, other companies' ids, delete rules and the activity rows written.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{OTHER_PASSWORD, Reply, START, TestApp, each_backend};
 
 const DEFAULT_TITLE: &str = "Отдел по умолчанию";
 
@@ -49,31 +49,12 @@ fn ids(body: &Value) -> Vec<i64> {
         .collect()
 }
 
-/// A second company with its own admin and client.
-async fn other_company(app: &TestApp, email: &str, lang: Lang) -> CreatedCompany {
-    companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: email.into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company")
-}
-
 async fn other_token(app: &TestApp, other: &CreatedCompany, email: &str) -> String {
     let reply = app
         .post_form(
             "/v1/oauth/token",
             &format!(
-                "grant_type=password&client_id={}&client_secret={}&username={email}&password=other-password",
+                "grant_type=password&client_id={}&client_secret={}&username={email}&password={OTHER_PASSWORD}",
                 other.client.client_id, other.client.client_secret
             ),
         )
@@ -458,7 +439,7 @@ async fn another_companys_departments_are_not_found_and_not_referable() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
         let mine = make(&app, &token, "Мой", None).await;
-        let other = other_company(&app, "admin@other.uz", Lang::Ru).await;
+        let other = app.second_company("admin@other.uz", Lang::Ru).await;
         let theirs = testing::scalar(
             &app.store,
             "SELECT department_id FROM employees WHERE id = $1",
@@ -660,7 +641,7 @@ async fn every_change_writes_its_activity_row_in_the_company_language() {
         assert_eq!(item["assigned"], "Сбыт");
 
         // A company whose language is English logs in English.
-        let other = other_company(&app, "admin@en.uz", Lang::En).await;
+        let other = app.second_company("admin@en.uz", Lang::En).await;
         let their_token = other_token(&app, &other, "admin@en.uz").await;
         let sales = make(&app, &their_token, "Sales", None).await;
         let reply = app

@@ -3,13 +3,12 @@
 //! own device only and then not listed again, the newest pending command per employee
 //! and device, the fetch limit, and tenancy.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, NewCompany};
+use davomat_core::{Lang, Role};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
 use crate::faces::{delete_path, fetch, png, upload};
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{OTHER_PASSWORD, Reply, START, TestApp, each_backend};
 
 const LIST: &str = "/v1/device/commands";
 
@@ -199,26 +198,12 @@ async fn device_commands_are_acknowledged_by_their_own_device_only() {
         );
 
         // Another company's device sees none of it and acknowledges none of it.
-        let other = companies::create(
-            &app.store,
-            NewCompany {
-                name: "Other".into(),
-                admin_email: "boss@other.uz".into(),
-                admin_password: "other-password".into(),
-                time_zone: "Asia/Tashkent".into(),
-                lang: Lang::Ru,
-                employee_limit: None,
-                status: CompanyStatus::Active,
-            },
-            START,
-        )
-        .await
-        .expect("other company");
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let login = app
             .post_form(
                 "/v1/oauth/token",
                 &format!(
-                    "grant_type=password&client_id={}&client_secret={}&username=boss@other.uz&password=other-password",
+                    "grant_type=password&client_id={}&client_secret={}&username=boss@other.uz&password={OTHER_PASSWORD}",
                     other.client.client_id, other.client.client_secret
                 ),
             )

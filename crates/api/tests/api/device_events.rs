@@ -4,7 +4,7 @@
 
 use davomat_core::{CompanyStatus, Lang, Role};
 use davomat_store::clock_events;
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_store::companies::{self, CreatedCompany};
 use davomat_store::testing::scalar;
 use serde_json::{Value, json};
 
@@ -125,21 +125,7 @@ fn local(text: &str) -> i64 {
 
 /// A second company with an employee and its location; answers (company, location).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let location = scalar(
         &app.store,
         "SELECT id FROM locations WHERE company_id = $1",

@@ -52,8 +52,7 @@ async fn device_input_is_validated_field_by_field() {
             )
             .await;
         reply.assert_error(422, 8001);
-        let mut fields = reply.field_errors();
-        fields.sort();
+        let fields = reply.sorted_field_errors();
         assert_eq!(
             fields,
             vec![

@@ -1,12 +1,11 @@
 //! Hiring (`POST /v1/employees`), the first letters (`GET /v1/employees/letter`) and an
 //! employee's locations (`GET /v1/employees/{id}/locations`).
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_EMAIL, Reply, START, TestApp, each_backend};
+use crate::support::{ADMIN_EMAIL, Reply, TestApp, each_backend, field_pairs};
 
 /// The default department, schedule and location of the test company.
 struct Defaults {
@@ -30,24 +29,6 @@ async fn defaults_of(app: &TestApp, company: i64) -> Defaults {
         schedule: first_id(app, "schedules", company).await,
         location: first_id(app, "locations", company).await,
     }
-}
-
-async fn other_company(app: &TestApp) -> CreatedCompany {
-    companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other".into(),
-            admin_email: "boss@other.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("other company")
 }
 
 async fn created(reply: Reply) -> Value {
@@ -97,15 +78,6 @@ async fn post_form(app: &TestApp, token: &str, body: &str) -> Reply {
             .body(body.to_string()),
     )
     .await
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 #[tokio::test]
@@ -321,7 +293,7 @@ async fn every_failing_field_is_reported_at_once() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
         let d = defaults_of(&app, app.company.company_id.0).await;
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
 
         let reply = app
@@ -329,8 +301,8 @@ async fn every_failing_field_is_reported_at_once() {
             .await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_id", 8002),
                 ("first_name", 8002),
                 ("locations", 8002),
@@ -362,8 +334,8 @@ async fn every_failing_field_is_reported_at_once() {
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("birth_date", 8009),
                 ("department_id", 8004),
                 ("first_name", 8003),
@@ -399,8 +371,8 @@ async fn every_failing_field_is_reported_at_once() {
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_ids", 8004),
                 ("schedule_start_date", 8010),
                 ("tab_number", 8008),
@@ -416,8 +388,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["role"] = json!("abc");
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("role", 8006), ("username", 8008)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("role", 8006), ("username", 8008)]),
             "{}",
             reply.text
         );
@@ -426,8 +398,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["department_ids"] = json!([d.department]);
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("department_ids", 8003), ("username", 8002)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("department_ids", 8003), ("username", 8002)]),
             "{}",
             reply.text
         );
@@ -436,8 +408,8 @@ async fn every_failing_field_is_reported_at_once() {
         body["locations"] = json!([]);
         let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("locations", 8002), ("username", 8002)]),
+            reply.sorted_field_errors(),
+            field_pairs(&[("locations", 8002), ("username", 8002)]),
             "{}",
             reply.text
         );
@@ -487,14 +459,17 @@ async fn heads_hire_into_their_departments_and_others_may_not_hire() {
         body["username"] = json!("promoted@test.uz");
         let reply = app.post_json("/v1/employees", &body, Some(&head)).await;
         reply.assert_error(422, 8001);
-        assert_eq!(reply.field_errors(), pairs(&[("role", 8005)]));
+        assert_eq!(reply.field_errors(), field_pairs(&[("role", 8005)]));
 
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let mut body = minimal(&d, "Foreign");
         body["department_id"] = json!(o.department);
         let reply = app.post_json("/v1/employees", &body, Some(&head)).await;
-        assert_eq!(reply.field_errors(), pairs(&[("department_id", 8004)]));
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("department_id", 8004)])
+        );
 
         for (email, role) in [
             ("manager@test.uz", Role::DepartmentManager),
@@ -703,7 +678,7 @@ async fn an_employees_locations_by_id_or_by_distance_in_scope() {
             .assert_error(403, 7004);
 
         // Ids that are not the company's.
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         app.get(
             &format!("/v1/employees/{}/locations", other.admin_employee_id.0),
             Some(&token),

@@ -208,8 +208,7 @@ async fn re_hiring_now_or_later_and_removing() {
         let invalid = app
             .post_json(&format!("{path}/recovery"), &json!({"department_id": 999999, "efct_date": "2025-02-01", "location_ids": [location, 999999], "position_id": "x"}), Some(&admin))
             .await;
-        let mut fields = invalid.field_errors();
-        fields.sort();
+        let fields = invalid.sorted_field_errors();
         assert_eq!(
             fields,
             vec![

@@ -2,13 +2,12 @@
 //! dated department and position changes, schedule, locations).
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{CompanyId, Lang, Role};
 use davomat_store::employees::lifecycle;
 use davomat_store::testing::scalar;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// The default department, schedule and location of a company.
 struct Defaults {
@@ -32,24 +31,6 @@ async fn defaults_of(app: &TestApp, company: i64) -> Defaults {
         schedule: first_id(app, "schedules", company).await,
         location: first_id(app, "locations", company).await,
     }
-}
-
-async fn other_company(app: &TestApp) -> CreatedCompany {
-    companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other".into(),
-            admin_email: "boss@other.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("other company")
 }
 
 fn created(reply: Reply) -> Value {
@@ -138,15 +119,6 @@ async fn logged(app: &TestApp, token: &str, action: &str, person: i64) -> Vec<Va
         .filter(|i| i["person_id"] == person)
         .cloned()
         .collect()
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 fn day(m: u32, d: u32) -> NaiveDate {
@@ -300,7 +272,7 @@ async fn employee_update_reports_every_failing_field() {
     each_backend(|app: TestApp| async move {
         let admin = app.admin_token().await;
         let d = defaults_of(&app, app.company.company_id.0).await;
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let taken = hire(&app, &admin, &d, "Taken").await;
         ok(put(
@@ -333,8 +305,8 @@ async fn employee_update_reports_every_failing_field() {
         let reply = put(&app, id, &body, &admin).await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("birth_date", 8009),
                 ("department_id", 8004),
                 ("efct_date", 8009),
@@ -366,8 +338,8 @@ async fn employee_update_reports_every_failing_field() {
         });
         let reply = put(&app, id, &body, &admin).await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[
+            reply.sorted_field_errors(),
+            field_pairs(&[
                 ("department_id", 8002),
                 ("efct_date", 8010),
                 ("first_name", 8003),
@@ -382,7 +354,7 @@ async fn employee_update_reports_every_failing_field() {
         let reply = put(&app, id, &json!({"start_date": "2025-02-01"}), &admin).await;
         assert_eq!(
             reply.field_errors(),
-            pairs(&[("schedule_start_date", 8010)])
+            field_pairs(&[("schedule_start_date", 8010)])
         );
         // Malformed JSON is 400.
         let reply = app
@@ -435,10 +407,13 @@ async fn employee_update_roles_scopes_and_tenancy() {
             .await
             .assert_error(403, 7004);
         // Another company's objects in the body: 8004, for the head as for the admin.
-        let other = other_company(&app).await;
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         let o = defaults_of(&app, other.company_id.0).await;
         let reply = put(&app, id, &json!({"department_id": o.department}), &head).await;
-        assert_eq!(reply.field_errors(), pairs(&[("department_id", 8004)]));
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("department_id", 8004)])
+        );
         let reply = put(
             &app,
             id,
@@ -447,8 +422,8 @@ async fn employee_update_roles_scopes_and_tenancy() {
         )
         .await;
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("locations", 8004), ("schedule_id", 8004)])
+            reply.sorted_field_errors(),
+            field_pairs(&[("locations", 8004), ("schedule_id", 8004)])
         );
 
         for (email, role) in [

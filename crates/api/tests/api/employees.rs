@@ -1,7 +1,7 @@
 //! Employees, read side: the list's filters, sorting and role scopes, and one employee.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, EmployeeSeed, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::{self, EmployeeSeed};
 use davomat_store::testing::{execute, scalar};
 use serde_json::{Value, json};
 
@@ -252,21 +252,7 @@ async fn one_employee_answers_success_and_data_for_any_role() {
         assert_eq!(admin.status, 200);
         assert_eq!(admin.body["data"]["positions"], json!([]));
         // Another company's employee is not found.
-        let other = companies::create(
-            &app.store,
-            NewCompany {
-                name: "Other".into(),
-                admin_email: "boss@other.uz".into(),
-                admin_password: "other-password".into(),
-                time_zone: "Asia/Tashkent".into(),
-                lang: Lang::Ru,
-                employee_limit: None,
-                status: CompanyStatus::Active,
-            },
-            START,
-        )
-        .await
-        .expect("other");
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
         app.get(&format!("/v1/employees/{}", other.admin_employee_id.0), Some(&staff)).await.assert_error(404, 3000);
         app.get("/v1/employees/abc", Some(&staff)).await.assert_error(404, 3000);
     })

@@ -400,8 +400,7 @@ async fn validation_reports_every_failing_field() {
             .await;
         reply.assert_error(422, 8001);
         assert_eq!(reply.body["message"], "Validation Failed");
-        let mut fields = reply.field_errors();
-        fields.sort();
+        let fields = reply.sorted_field_errors();
         assert_eq!(
             fields,
             vec![
@@ -419,8 +418,7 @@ async fn validation_reports_every_failing_field() {
             )
             .await;
         reply.assert_error(422, 8001);
-        let mut fields = reply.field_errors();
-        fields.sort();
+        let fields = reply.sorted_field_errors();
         assert_eq!(
             fields,
             vec![("password".to_string(), 8003), ("token".to_string(), 8002)]

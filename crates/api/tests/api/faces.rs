@@ -7,14 +7,13 @@ use std::io::Cursor;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, NewCompany};
+use davomat_core::{Lang, Role};
 use davomat_store::testing::scalar;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, TestApp, each_backend};
 
 const RED: Rgb<u8> = Rgb([220, 30, 30]);
 const BLUE: Rgb<u8> = Rgb([30, 30, 220]);
@@ -577,27 +576,11 @@ async fn faces_roles_scopes_and_tenancy() {
             .await
             .assert_error(403, 7004);
         // Another company's employee, or none: 404, for the head as for the admin.
-        let other = companies::create(
-            &app.store,
-            NewCompany {
-                name: "Other".into(),
-                admin_email: "boss@other.uz".into(),
-                admin_password: "other-password".into(),
-                time_zone: "Asia/Tashkent".into(),
-                lang: Lang::Ru,
-                employee_limit: None,
-                status: CompanyStatus::Active,
-            },
-            START,
-        )
-        .await
-        .expect("other company");
-        let foreign = scalar(
-            &app.store,
-            "SELECT min(id) FROM employees WHERE company_id = $1",
-            &[other.company_id.0],
-        )
-        .await;
+        let foreign = app
+            .second_company("boss@other.uz", Lang::Ru)
+            .await
+            .admin_employee_id
+            .0;
         for token in [&admin, &head] {
             for target in [foreign, 999_999] {
                 upload_raw(&app, token, target, png(400, 400), "image/png")

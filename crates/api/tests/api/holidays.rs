@@ -2,12 +2,12 @@
 //! tenancy, the date-range filter, paging, form bodies and the activity rows written.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::holidays::{self, HolidayFields};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
@@ -15,21 +15,7 @@ fn day(text: &str) -> NaiveDate {
 
 /// A second company with an entry on `date` of its own; answers (company, entry id).
 async fn other_company(app: &TestApp, date: &str) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let id = holidays::create(
         app.store.connection(),
         other.company_id,
@@ -60,15 +46,6 @@ async fn create(app: &TestApp, token: &str, date: &str, title: &str, kind: &str)
     .await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     reply.body["id"].as_i64().expect("id")
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 fn ids(body: &Value) -> Vec<i64> {
@@ -192,79 +169,79 @@ async fn every_failing_field_of_a_holiday_is_reported_at_once() {
         let long = "д".repeat(250);
         create(&app, &token, "2025-05-09", &long, "holiday").await;
         let cases: Vec<(Value, Vec<(String, i64)>)> = vec![
-            (json!({}), pairs(&[("date", 8002), ("title", 8002)])),
+            (json!({}), field_pairs(&[("date", 8002), ("title", 8002)])),
             (
                 json!({"date": null, "title": null}),
-                pairs(&[("date", 8002), ("title", 8002)]),
+                field_pairs(&[("date", 8002), ("title", 8002)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "   "}),
-                pairs(&[("title", 8002)]),
+                field_pairs(&[("title", 8002)]),
             ),
-            (json!({"title": "День"}), pairs(&[("date", 8002)])),
+            (json!({"title": "День"}), field_pairs(&[("date", 8002)])),
             (
                 json!({"date": "21.03.2025", "title": "День"}),
-                pairs(&[("date", 8009)]),
+                field_pairs(&[("date", 8009)]),
             ),
             (
                 json!({"date": "2025-02-30", "title": "День"}),
-                pairs(&[("date", 8009)]),
+                field_pairs(&[("date", 8009)]),
             ),
             (
                 json!({"date": "2025-6-1", "title": "День"}),
-                pairs(&[("date", 8009)]),
+                field_pairs(&[("date", 8009)]),
             ),
             (
                 json!({"date": "2025-06-01 00:00:00", "title": "День"}),
-                pairs(&[("date", 8009)]),
+                field_pairs(&[("date", 8009)]),
             ),
             (
                 json!({"date": true, "title": "День"}),
-                pairs(&[("date", 8003)]),
+                field_pairs(&[("date", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "д".repeat(251)}),
-                pairs(&[("title", 8003)]),
+                field_pairs(&[("title", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "<b>День</b>"}),
-                pairs(&[("title", 8003)]),
+                field_pairs(&[("title", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": ["День"]}),
-                pairs(&[("title", 8003)]),
+                field_pairs(&[("title", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "День", "kind": "weekend"}),
-                pairs(&[("kind", 8003)]),
+                field_pairs(&[("kind", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "День", "kind": 5}),
-                pairs(&[("kind", 8003)]),
+                field_pairs(&[("kind", 8003)]),
             ),
             (
                 json!({"date": "2025-06-01", "title": "День", "kind": {"a": 1}}),
-                pairs(&[("kind", 8003)]),
+                field_pairs(&[("kind", 8003)]),
             ),
             (
                 json!({"date": "2025-03-21", "title": "Навруз ещё раз"}),
-                pairs(&[("date", 8008)]),
+                field_pairs(&[("date", 8008)]),
             ),
             // A taken date with every other field wrong too.
             (
                 json!({"date": "2025-03-21", "title": "", "kind": "x"}),
-                pairs(&[("date", 8008), ("kind", 8003), ("title", 8002)]),
+                field_pairs(&[("date", 8008), ("kind", 8003), ("title", 8002)]),
             ),
             (
                 json!({"date": "03/21/2025", "title": "a@b", "kind": "Holiday"}),
-                pairs(&[("date", 8009), ("kind", 8003), ("title", 8003)]),
+                field_pairs(&[("date", 8009), ("kind", 8003), ("title", 8003)]),
             ),
         ];
         for (body, expected) in cases {
             let reply = post(&app, &token, body.clone()).await;
             reply.assert_error(422, 8001);
             assert_eq!(reply.body["message"], "Validation Failed");
-            assert_eq!(sorted(reply.field_errors()), expected, "{body}");
+            assert_eq!(reply.sorted_field_errors(), expected, "{body}");
         }
         // A number is a title too (lenient types); 250 characters is the limit.
         let numeric = post(&app, &token, json!({"date": "2025-06-01", "title": 331})).await;
@@ -522,8 +499,8 @@ async fn form_bodies_add_entries() {
         let refused = app.form("POST", "/v1/holidays", &token, "date=2025-03-20&title=").await;
         refused.assert_error(422, 8001);
         assert_eq!(
-            sorted(refused.field_errors()),
-            pairs(&[("date", 8008), ("title", 8002)])
+            refused.sorted_field_errors(),
+            field_pairs(&[("date", 8008), ("title", 8002)])
         );
         assert_eq!(app.activities(&token, "createdHoliday").await.len(), 1);
     })

@@ -2,12 +2,12 @@
 //! validation codes, partial updates, roles, tenancy, the delete refusal, activity
 //! rows, paging and form bodies.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, TestApp, each_backend};
 
 /// The reference's request body.
 fn reference_body() -> Value {
@@ -39,21 +39,7 @@ async fn create(app: &TestApp, token: &str, body: &Value) -> Value {
 
 /// A second company (it has its default location); answers it and that location's id.
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let location = testing::scalar(
         &app.store,
         "SELECT id FROM locations WHERE company_id = $1",

@@ -2,40 +2,10 @@
 //! per-employee results, exact amounts on both backends, the lists and their filters,
 //! the catalogs, roles, tenancy, validation codes and activity rows.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
-
-/// A second company; answers it and its admin's employee id.
-async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
-    let account = davomat_store::profiles::account(
-        &app.store,
-        other.company_id,
-        other.admin_user_id,
-        chrono::NaiveDate::from_ymd_opt(2025, 3, 4).expect("date"),
-    )
-    .await
-    .expect("their account");
-    let employee = account.employee.expect("their employee").id;
-    (other, employee)
-}
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// The admin's own employee id.
 async fn admin_employee(app: &TestApp, token: &str) -> i64 {
@@ -82,15 +52,6 @@ async fn employee_object(app: &TestApp, token: &str, id: i64) -> Value {
     let reply = app.get(&format!("/v1/employees/{id}"), Some(token)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     reply.body["data"].clone()
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 #[tokio::test]
@@ -188,7 +149,11 @@ async fn each_employee_gets_a_result_and_the_refused_ones_keep_their_periods() {
         let token = app.admin_token().await;
         let me = admin_employee(&app, &token).await;
         let (aziz, _) = app.add_user("aziz@test.uz", Role::Employee, "Азиз").await;
-        let (_, theirs) = other_company(&app).await;
+        let theirs = app
+            .second_company("other-admin@test.uz", Lang::Ru)
+            .await
+            .admin_employee_id
+            .0;
         let set = post(
             &app,
             "/v1/payroll/add-salary",
@@ -328,8 +293,8 @@ async fn add_requests_report_every_failing_field() {
         let empty = post(&app, "/v1/payroll/add-salary", &token, json!({})).await;
         empty.assert_error(422, 8001);
         assert_eq!(
-            sorted(empty.field_errors()),
-            pairs(&[("employee_ids", 8002), ("rate", 8002), ("start_date", 8002), ("type_col", 8002)])
+            empty.sorted_field_errors(),
+            field_pairs(&[("employee_ids", 8002), ("rate", 8002), ("start_date", 8002), ("type_col", 8002)])
         );
         let bad = post(
             &app,
@@ -340,8 +305,8 @@ async fn add_requests_report_every_failing_field() {
         .await;
         bad.assert_error(422, 8001);
         assert_eq!(
-            sorted(bad.field_errors()),
-            pairs(&[("person_ids", 8003), ("rate", 8003), ("start_date", 8009), ("type_col", 8003)])
+            bad.sorted_field_errors(),
+            field_pairs(&[("person_ids", 8003), ("rate", 8003), ("start_date", 8009), ("type_col", 8003)])
         );
         for rate in [json!(-1), json!("12abc"), json!("1e3"), json!("1000000000000")] {
             let reply = post(
@@ -354,7 +319,7 @@ async fn add_requests_report_every_failing_field() {
             reply.assert_error(422, 8001);
             assert_eq!(reply.field_errors(), vec![("rate".to_string(), 8003)], "{rate}");
         }
-        let (other, _) = other_company(&app).await;
+        let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
         let their_rule = davomat_store::payroll::rules::create(
             app.store.connection(),
             other.company_id,
@@ -376,13 +341,13 @@ async fn add_requests_report_every_failing_field() {
         .await;
         payroll.assert_error(422, 8001);
         assert_eq!(
-            sorted(payroll.field_errors()),
-            pairs(&[("payroll_rule_id", 8004), ("person_ids", 8002)])
+            payroll.sorted_field_errors(),
+            field_pairs(&[("payroll_rule_id", 8004), ("person_ids", 8002)])
         );
         let fine = post(&app, "/v1/payroll/add-fine", &token, json!({"person_ids": []})).await;
         assert_eq!(
-            sorted(fine.field_errors()),
-            pairs(&[("fine_id", 8002), ("person_ids", 8002), ("start_date", 8002)])
+            fine.sorted_field_errors(),
+            field_pairs(&[("fine_id", 8002), ("person_ids", 8002), ("start_date", 8002)])
         );
         // Nothing was written by any of them.
         assert!(app.activities(&token, "assignNewSalaryRate").await.is_empty());
@@ -587,8 +552,8 @@ async fn catalog_validation_and_tenancy() {
         .await;
         bad.assert_error(422, 8001);
         assert_eq!(
-            sorted(bad.field_errors()),
-            pairs(&[
+            bad.sorted_field_errors(),
+            field_pairs(&[
                 ("amount", 8003),
                 ("amount_type", 8003),
                 ("has_dayly_fine", 8003),
@@ -603,7 +568,8 @@ async fn catalog_validation_and_tenancy() {
         )
         .await;
         assert_eq!(long.field_errors(), vec![("title".to_string(), 8003)]);
-        let (other, theirs) = other_company(&app).await;
+        let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
+        let theirs = other.admin_employee_id.0;
         let their_fine = davomat_store::payroll::fines::create(
             app.store.connection(),
             other.company_id,

@@ -1,8 +1,8 @@
 //! `/v1/positions`: shapes, holders counted today, validation codes, roles, tenancy,
 //! the delete refusal, activity rows, paging and form bodies.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::positions::{self, PositionFields};
 use davomat_store::testing;
 use serde_json::{Value, json};
@@ -11,21 +11,7 @@ use crate::support::{START, TestApp, each_backend};
 
 /// A second company, with a position of its own; answers (company, position id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let position = positions::create(
         app.store.connection(),
         other.company_id,

@@ -1,11 +1,10 @@
 //! Schedules: the four kinds stored and returned as written, validation, roles, tenancy,
 //! 7011 while assigned, activity rows.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, NewCompany};
+use davomat_core::{Lang, Role};
 use serde_json::{Value, json};
 
-use crate::support::{START, TestApp, each_backend};
+use crate::support::{TestApp, each_backend};
 
 fn fixed() -> Value {
     json!({"title": "Office 9-18", "type": 2, "late_grace": 10, "days": [
@@ -14,21 +13,7 @@ fn fixed() -> Value {
 }
 
 async fn other_company_schedule(app: &TestApp) -> i64 {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other".into(),
-            admin_email: "boss@other.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("other company");
+    let other = app.second_company("boss@other.uz", Lang::Ru).await;
     davomat_store::testing::scalar(
         &app.store,
         "SELECT min(id) FROM schedules WHERE company_id = $1",

@@ -18,6 +18,8 @@ use serde_json::Value;
 pub const START: i64 = 1_741_060_800;
 pub const ADMIN_EMAIL: &str = "admin@test.uz";
 pub const ADMIN_PASSWORD: &str = "admin-password";
+/// The admin password of every [`TestApp::second_company`].
+pub const OTHER_PASSWORD: &str = "other-password";
 
 pub struct TestApp {
     pub base: String,
@@ -78,6 +80,20 @@ impl Reply {
             })
             .unwrap_or_default()
     }
+
+    /// [`Reply::field_errors`], sorted, for comparing with [`field_pairs`].
+    pub fn sorted_field_errors(&self) -> Vec<(String, i64)> {
+        let mut pairs = self.field_errors();
+        pairs.sort();
+        pairs
+    }
+}
+
+/// Expected (field, code) pairs, owned and sorted like [`Reply::sorted_field_errors`].
+pub fn field_pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let mut pairs: Vec<(String, i64)> = list.iter().map(|(f, c)| (f.to_string(), *c)).collect();
+    pairs.sort();
+    pairs
 }
 
 /// Configuration tests start from: limiting off, short time limit.
@@ -265,6 +281,27 @@ impl TestApp {
             .as_str()
             .expect("access token")
             .to_string()
+    }
+
+    /// A second company for tenancy cases, with its own admin (`admin_email`, password
+    /// [`OTHER_PASSWORD`], speaking `lang`) and client; Asia/Tashkent, active, no limit.
+    /// Its admin's employee id is `admin_employee_id`.
+    pub async fn second_company(&self, admin_email: &str, lang: Lang) -> CreatedCompany {
+        companies::create(
+            &self.store,
+            NewCompany {
+                name: "Other Co".into(),
+                admin_email: admin_email.into(),
+                admin_password: OTHER_PASSWORD.into(),
+                time_zone: "Asia/Tashkent".into(),
+                lang,
+                employee_limit: None,
+                status: CompanyStatus::Active,
+            },
+            START,
+        )
+        .await
+        .expect("second company")
     }
 
     /// Adds a user with an employee profile in the default department, overseeing it

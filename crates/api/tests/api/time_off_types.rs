@@ -2,31 +2,17 @@
 //! every validation code, roles, tenancy, the delete refusal while time-offs use a
 //! type, paging, form bodies and the activity rows written.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use davomat_store::time_off_types::{self, TimeOffTypeFields};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 /// A second company with a type of its own; answers (company, type id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let id = time_off_types::create(
         app.store.connection(),
         other.company_id,
@@ -52,15 +38,6 @@ async fn create(app: &TestApp, token: &str, title: &str) -> i64 {
     let reply = post(app, token, json!({"title": title})).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     reply.body["id"].as_i64().expect("id")
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 fn ids(body: &Value) -> Vec<i64> {
@@ -230,81 +207,99 @@ async fn every_failing_field_of_a_type_is_reported_at_once() {
         assert_eq!(at_limit.body["color"], "aBcDeF");
 
         let cases: Vec<(Value, Vec<(String, i64)>)> = vec![
-            (json!({}), pairs(&[("title", 8002)])),
-            (json!({"title": ""}), pairs(&[("title", 8002)])),
-            (json!({"title": "  "}), pairs(&[("title", 8002)])),
-            (json!({"title": null}), pairs(&[("title", 8002)])),
-            (json!({"title": "д".repeat(251)}), pairs(&[("title", 8003)])),
-            (json!({"title": "<script>"}), pairs(&[("title", 8003)])),
-            (json!({"title": ["Отпуск"]}), pairs(&[("title", 8003)])),
-            (json!({"title": "Отпуск"}), pairs(&[("title", 8008)])),
-            (json!({"title": " ОТПУСК "}), pairs(&[("title", 8008)])),
-            (json!({"title": "OʻQISH № 2"}), pairs(&[("title", 8008)])),
+            (json!({}), field_pairs(&[("title", 8002)])),
+            (json!({"title": ""}), field_pairs(&[("title", 8002)])),
+            (json!({"title": "  "}), field_pairs(&[("title", 8002)])),
+            (json!({"title": null}), field_pairs(&[("title", 8002)])),
+            (
+                json!({"title": "д".repeat(251)}),
+                field_pairs(&[("title", 8003)]),
+            ),
+            (
+                json!({"title": "<script>"}),
+                field_pairs(&[("title", 8003)]),
+            ),
+            (
+                json!({"title": ["Отпуск"]}),
+                field_pairs(&[("title", 8003)]),
+            ),
+            (json!({"title": "Отпуск"}), field_pairs(&[("title", 8008)])),
+            (
+                json!({"title": " ОТПУСК "}),
+                field_pairs(&[("title", 8008)]),
+            ),
+            (
+                json!({"title": "OʻQISH № 2"}),
+                field_pairs(&[("title", 8008)]),
+            ),
             (
                 json!({"title": "Новая", "description": "я".repeat(1001)}),
-                pairs(&[("description", 8003)]),
+                field_pairs(&[("description", 8003)]),
             ),
             (
                 json!({"title": "Новая", "description": {"a": 1}}),
-                pairs(&[("description", 8003)]),
+                field_pairs(&[("description", 8003)]),
             ),
             (
                 json!({"title": "Новая", "color": "xyz"}),
-                pairs(&[("color", 8003)]),
+                field_pairs(&[("color", 8003)]),
             ),
             (
                 json!({"title": "Новая", "color": "GGGGGG"}),
-                pairs(&[("color", 8003)]),
+                field_pairs(&[("color", 8003)]),
             ),
             (
                 json!({"title": "Новая", "color": "#12345"}),
-                pairs(&[("color", 8003)]),
+                field_pairs(&[("color", 8003)]),
             ),
             (
                 json!({"title": "Новая", "color": "1234567"}),
-                pairs(&[("color", 8003)]),
+                field_pairs(&[("color", 8003)]),
             ),
             (
                 json!({"title": "Новая", "color": true}),
-                pairs(&[("color", 8003)]),
+                field_pairs(&[("color", 8003)]),
             ),
             // Every field wrong at once.
             (
                 json!({"title": "", "description": "я".repeat(1001), "color": "zz"}),
-                pairs(&[("color", 8003), ("description", 8003), ("title", 8002)]),
+                field_pairs(&[("color", 8003), ("description", 8003), ("title", 8002)]),
             ),
             (
                 json!({"title": "отпуск", "description": false, "color": "#red"}),
-                pairs(&[("color", 8003), ("description", 8003), ("title", 8008)]),
+                field_pairs(&[("color", 8003), ("description", 8003), ("title", 8008)]),
             ),
         ];
         for (body, expected) in cases {
             let reply = post(&app, &token, body.clone()).await;
             reply.assert_error(422, 8001);
             assert_eq!(reply.body["message"], "Validation Failed");
-            assert_eq!(sorted(reply.field_errors()), expected, "{body}");
+            assert_eq!(reply.sorted_field_errors(), expected, "{body}");
         }
 
         // PUT: wrong values and another type's title.
         let path = format!("/v1/time-offs/{other}");
         for (body, expected) in [
-            (json!({"title": "д".repeat(251)}), pairs(&[("title", 8003)])),
-            (json!({"title": "a > b"}), pairs(&[("title", 8003)])),
-            (json!({"title": true}), pairs(&[("title", 8003)])),
-            (json!({"title": "ОТПУСК"}), pairs(&[("title", 8008)])),
-            (json!({"color": "12345G"}), pairs(&[("color", 8003)])),
+            (
+                json!({"title": "д".repeat(251)}),
+                field_pairs(&[("title", 8003)]),
+            ),
+            (json!({"title": "a > b"}), field_pairs(&[("title", 8003)])),
+            (json!({"title": true}), field_pairs(&[("title", 8003)])),
+            (json!({"title": "ОТПУСК"}), field_pairs(&[("title", 8008)])),
+            (json!({"color": "12345G"}), field_pairs(&[("color", 8003)])),
             (
                 json!({"description": "я".repeat(1001)}),
-                pairs(&[("description", 8003)]),
+                field_pairs(&[("description", 8003)]),
             ),
             (
                 json!({"title": "отпуск", "description": "я".repeat(1001), "color": "0"}),
-                pairs(&[("color", 8003), ("description", 8003), ("title", 8008)]),
+                field_pairs(&[("color", 8003), ("description", 8003), ("title", 8008)]),
             ),
         ] {
             let reply = app.put_json(&path, &body, &token).await;
             reply.assert_error(422, 8001);
-            assert_eq!(sorted(reply.field_errors()), expected, "{body}");
+            assert_eq!(reply.sorted_field_errors(), expected, "{body}");
         }
         // Its own title in another case is no clash.
         let recased = app
@@ -575,8 +570,8 @@ async fn form_bodies_create_and_change_types() {
         let refused = app.form("POST", "/v1/time-offs", &token, "title=&color=zz").await;
         refused.assert_error(422, 8001);
         assert_eq!(
-            sorted(refused.field_errors()),
-            pairs(&[("color", 8003), ("title", 8002)])
+            refused.sorted_field_errors(),
+            field_pairs(&[("color", 8003), ("title", 8002)])
         );
         assert_eq!(app.activities(&token, "createdReason").await.len(), 1);
         assert_eq!(app.activities(&token, "updatedReason").await.len(), 1);

@@ -2,35 +2,21 @@
 //! every validation code, who may create, decide and delete for whom, tenancy, the
 //! status and overlap filters, paging and the activity rows written.
 
-use davomat_core::{CompanyStatus, Lang, Role};
-use davomat_store::companies::{self, CreatedCompany, NewCompany};
+use davomat_core::{Lang, Role};
+use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use davomat_store::time_off_types::{self, TimeOffTypeFields};
 use davomat_store::time_offs::{self, NewTimeOff};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, START, TestApp, each_backend};
+use crate::support::{Reply, START, TestApp, each_backend, field_pairs};
 
 const PATH: &str = "/v1/employees/time-off";
 
 /// A second company with a type and a pending time-off of its own admin; answers
 /// (company, type id, time-off id).
 async fn other_company(app: &TestApp) -> (CreatedCompany, i64, i64) {
-    let other = companies::create(
-        &app.store,
-        NewCompany {
-            name: "Other Co".into(),
-            admin_email: "other-admin@test.uz".into(),
-            admin_password: "other-password".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        START,
-    )
-    .await
-    .expect("second company");
+    let other = app.second_company("other-admin@test.uz", Lang::Ru).await;
     let type_id = time_off_types::create(
         app.store.connection(),
         other.company_id,
@@ -167,15 +153,6 @@ async fn activities(app: &TestApp, admin: &str, action: &str) -> Vec<Value> {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     reply.body["items"].as_array().expect("items").clone()
-}
-
-fn sorted(mut pairs: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    pairs.sort();
-    pairs
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    sorted(list.iter().map(|(f, c)| (f.to_string(), *c)).collect())
 }
 
 fn ids(body: &Value) -> Vec<i64> {
@@ -444,112 +421,112 @@ async fn every_failing_field_of_a_time_off_is_reported_at_once() {
             // 8002: missing.
             (
                 json!({}),
-                pairs(&[("absence_id", 8002), ("end_date_time", 8002), ("start_date_time", 8002)]),
+                field_pairs(&[("absence_id", 8002), ("end_date_time", 8002), ("start_date_time", 8002)]),
             ),
             (
                 json!({"absence_id": "", "start_date_time": "", "end_date_time": "  "}),
-                pairs(&[("absence_id", 8002), ("end_date_time", 8002), ("start_date_time", 8002)]),
+                field_pairs(&[("absence_id", 8002), ("end_date_time", 8002), ("start_date_time", 8002)]),
             ),
             (
                 with(base.clone(), "absence_id", Value::Null),
-                pairs(&[("absence_id", 8002)]),
+                field_pairs(&[("absence_id", 8002)]),
             ),
             // 8003: wrong types and values.
             (
                 with(base.clone(), "absence_id", json!("abc")),
-                pairs(&[("absence_id", 8003)]),
+                field_pairs(&[("absence_id", 8003)]),
             ),
             (
                 with(base.clone(), "employee_id", json!([worker])),
-                pairs(&[("employee_id", 8003)]),
+                field_pairs(&[("employee_id", 8003)]),
             ),
             (
                 with(base.clone(), "absence_type", json!("weekly")),
-                pairs(&[("absence_type", 8003)]),
+                field_pairs(&[("absence_type", 8003)]),
             ),
             (
                 with(base.clone(), "paid", json!("yes")),
-                pairs(&[("paid", 8003)]),
+                field_pairs(&[("paid", 8003)]),
             ),
             (
                 with(base.clone(), "paid", json!(2)),
-                pairs(&[("paid", 8003)]),
+                field_pairs(&[("paid", 8003)]),
             ),
             (
                 with(base.clone(), "description", json!("я".repeat(1001))),
-                pairs(&[("description", 8003)]),
+                field_pairs(&[("description", 8003)]),
             ),
             (
                 with(base.clone(), "description", json!(true)),
-                pairs(&[("description", 8003)]),
+                field_pairs(&[("description", 8003)]),
             ),
             (
                 with(base.clone(), "status", json!(2)),
-                pairs(&[("status", 8003)]),
+                field_pairs(&[("status", 8003)]),
             ),
             (
                 with(base.clone(), "status", json!(3)),
-                pairs(&[("status", 8003)]),
+                field_pairs(&[("status", 8003)]),
             ),
             (
                 with(base.clone(), "status", json!("accepted")),
-                pairs(&[("status", 8003)]),
+                field_pairs(&[("status", 8003)]),
             ),
             // An hourly time-off on two days, or of no length.
             (
                 hourly("2025-03-10 18:00:00", "2025-03-11 09:00:00"),
-                pairs(&[("end_date_time", 8003)]),
+                field_pairs(&[("end_date_time", 8003)]),
             ),
             (
                 hourly("2025-03-10 12:00:00", "2025-03-10 12:00:00"),
-                pairs(&[("end_date_time", 8003)]),
+                field_pairs(&[("end_date_time", 8003)]),
             ),
             // 8004: unknown type or employee.
             (
                 with(base.clone(), "absence_id", json!(999999)),
-                pairs(&[("absence_id", 8004)]),
+                field_pairs(&[("absence_id", 8004)]),
             ),
             (
                 with(base.clone(), "employee_id", json!(999999)),
-                pairs(&[("employee_id", 8004)]),
+                field_pairs(&[("employee_id", 8004)]),
             ),
             // 8009: unreadable dates; an hourly time-off needs times.
             (
                 day("10.03.2025", "2025-03-10"),
-                pairs(&[("start_date_time", 8009)]),
+                field_pairs(&[("start_date_time", 8009)]),
             ),
             (
                 day("2025-03-10", "2025-02-30"),
-                pairs(&[("end_date_time", 8009)]),
+                field_pairs(&[("end_date_time", 8009)]),
             ),
             (
                 day("2025-03-10 25:00:00", "2025-03-10 9:00"),
-                pairs(&[("end_date_time", 8009), ("start_date_time", 8009)]),
+                field_pairs(&[("end_date_time", 8009), ("start_date_time", 8009)]),
             ),
             (
                 hourly("2025-03-10", "2025-03-10"),
-                pairs(&[("end_date_time", 8009), ("start_date_time", 8009)]),
+                field_pairs(&[("end_date_time", 8009), ("start_date_time", 8009)]),
             ),
             (
                 with(base.clone(), "start_date_time", json!(20250310)),
-                pairs(&[("start_date_time", 8009)]),
+                field_pairs(&[("start_date_time", 8009)]),
             ),
             (
                 with(base.clone(), "end_date_time", json!({"date": "2025-03-10"})),
-                pairs(&[("end_date_time", 8003)]),
+                field_pairs(&[("end_date_time", 8003)]),
             ),
             // 8010: ending before the start.
             (
                 day("2025-03-10", "2025-03-09"),
-                pairs(&[("end_date_time", 8010)]),
+                field_pairs(&[("end_date_time", 8010)]),
             ),
             (
                 day("2025-03-10 10:00:00", "2025-03-09 23:00:00"),
-                pairs(&[("end_date_time", 8010)]),
+                field_pairs(&[("end_date_time", 8010)]),
             ),
             (
                 hourly("2025-03-10 12:00:00", "2025-03-10 11:59:00"),
-                pairs(&[("end_date_time", 8010)]),
+                field_pairs(&[("end_date_time", 8010)]),
             ),
             // Everything wrong at once.
             (
@@ -561,7 +538,7 @@ async fn every_failing_field_of_a_time_off_is_reported_at_once() {
                     "description": "я".repeat(1001),
                     "status": 2,
                 }),
-                pairs(&[
+                field_pairs(&[
                     ("absence_id", 8002),
                     ("absence_type", 8003),
                     ("description", 8003),
@@ -579,14 +556,14 @@ async fn every_failing_field_of_a_time_off_is_reported_at_once() {
                     "start_date_time": "2025-03-10",
                     "end_date_time": "2025-03-01",
                 }),
-                pairs(&[("absence_id", 8004), ("employee_id", 8004), ("end_date_time", 8010)]),
+                field_pairs(&[("absence_id", 8004), ("employee_id", 8004), ("end_date_time", 8010)]),
             ),
         ];
         for (body, expected) in cases {
             let reply = post(&app, &admin, &body).await;
             reply.assert_error(422, 8001);
             assert_eq!(reply.body["message"], "Validation Failed");
-            assert_eq!(sorted(reply.field_errors()), expected, "{body}");
+            assert_eq!(reply.sorted_field_errors(), expected, "{body}");
         }
         // 8005: only deciders create a time-off accepted; other failures come along.
         for token in [&worker_token, &observer] {
@@ -606,8 +583,8 @@ async fn every_failing_field_of_a_time_off_is_reported_at_once() {
             .await;
             reply.assert_error(422, 8001);
             assert_eq!(
-                sorted(reply.field_errors()),
-                pairs(&[("absence_id", 8004), ("end_date_time", 8010), ("status", 8005)])
+                reply.sorted_field_errors(),
+                field_pairs(&[("absence_id", 8004), ("end_date_time", 8010), ("status", 8005)])
             );
         }
         // The limits themselves are fine.
@@ -930,8 +907,8 @@ async fn another_companys_time_offs_types_and_employees_are_out_of_reach() {
         .await;
         reply.assert_error(422, 8001);
         assert_eq!(
-            sorted(reply.field_errors()),
-            pairs(&[("absence_id", 8004), ("employee_id", 8004)])
+            reply.sorted_field_errors(),
+            field_pairs(&[("absence_id", 8004), ("employee_id", 8004)])
         );
         let reply = post(
             &app,
@@ -1213,8 +1190,8 @@ async fn form_bodies_request_time_offs() {
         .await;
         refused.assert_error(422, 8001);
         assert_eq!(
-            sorted(refused.field_errors()),
-            pairs(&[("start_date_time", 8002), ("status", 8005)])
+            refused.sorted_field_errors(),
+            field_pairs(&[("start_date_time", 8002), ("status", 8005)])
         );
         assert_eq!(activities(&app, &admin, "createdTimeoff").await.len(), 1);
     })
