@@ -7,7 +7,8 @@
 # DATABASE_URL is sqlite://PATH (written with the sqlite3 CLI) or postgres://… (psql).
 # The company (default: the one with the smallest id, e.g. the `serve --demo` company,
 # which must already exist with its departments, schedules, locations and positions)
-# is filled up to TOTAL employees (default 10000), all active. Every seeded employee
+# is filled up to TOTAL active employees (default 10000; the demo's dismissed employee
+# does not count, so a list of active employees has exactly TOTAL), all seeded active. Every seeded employee
 # gets what the Employee card nests: a department, a schedule, one location, one
 # current position (and its department history row) and a user (role 5, no password),
 # and the name forms the product derives (full_name "last first", search_name =
@@ -42,7 +43,7 @@ esac
 
 [[ -n $company ]] || company=$(query "SELECT min(id) FROM companies")
 [[ $company =~ ^[0-9]+$ ]] || { echo "seed-employees.sh: no company in the database" >&2; exit 1; }
-existing=$(query "SELECT count(*) FROM employees WHERE company_id = $company")
+existing=$(query "SELECT count(*) FROM employees WHERE company_id = $company AND status = 'active'")
 missing=$((total - existing))
 if ((missing <= 0)); then
     echo "company $company already has $existing employees" >&2
@@ -139,4 +140,4 @@ COMMIT;
 SQL
 [[ $backend == postgres ]] && query "ANALYZE" >/dev/null
 [[ $backend == sqlite ]] && query "ANALYZE" >/dev/null
-echo "company $company: $existing + $missing seeded = $(query "SELECT count(*) FROM employees WHERE company_id = $company") employees" >&2
+echo "company $company: $existing + $missing seeded = $(query "SELECT count(*) FROM employees WHERE company_id = $company AND status = 'active'") active employees" >&2
