@@ -78,8 +78,7 @@ pub async fn compute(
     while roster.peek().is_some() {
         let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
         let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
-        let mut inputs =
-            attendance::inputs(store.connection(), company, &ids, window).await?;
+        let mut inputs = attendance::inputs(store.connection(), company, &ids, window).await?;
         for employee in chunk {
             let events: Vec<ClockEvent> = inputs
                 .events
