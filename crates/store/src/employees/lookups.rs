@@ -131,13 +131,11 @@ pub async fn by_ids_or_pins(
     .await
 }
 
-/// An employee's id, name and department.
+/// An employee's id and full name.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct NamedEmployee {
     pub id: i64,
     pub full_name: String,
-    pub department_id: i64,
-    pub pin_code: String,
 }
 
 /// The employees of the company among these ids, with their names (one statement per
@@ -152,7 +150,7 @@ pub async fn named(
         let rows: Vec<NamedEmployee> = sql::all(
             conn,
             &format!(
-                "SELECT id, full_name, department_id, pin_code FROM employees \
+                "SELECT id, full_name FROM employees \
                  WHERE company_id = $1 AND id IN ({})",
                 super::id_list(chunk)
             ),

@@ -1,32 +1,20 @@
 //! Companies, clients, users, tokens and the activity log.
 
 use davomat_core::page::PageRequest;
-use davomat_core::{ClientState, CompanyStatus, Lang, UserId};
+use davomat_core::{ClientState, CompanyStatus, UserId};
 use davomat_store::activity::{self, ActivityFilter};
-use davomat_store::companies::{self, NewCompany};
+use davomat_store::companies;
 use davomat_store::tokens::{self, RefreshRefusal};
 use davomat_store::{StoreError, clients, password_resets, profiles, secrets, system, users};
 
-use crate::each_backend;
+use crate::{each_backend, new_company};
 
 const NOW: i64 = 1_750_000_000;
-
-fn new_company(email: &str) -> NewCompany {
-    NewCompany {
-        name: "NEWMAX".into(),
-        admin_email: email.into(),
-        admin_password: "correct horse".into(),
-        time_zone: "Asia/Tashkent".into(),
-        lang: Lang::Ru,
-        employee_limit: None,
-        status: CompanyStatus::Active,
-    }
-}
 
 #[tokio::test]
 async fn company_create_gives_the_admin_a_profile_and_a_client() {
     each_backend(|store, backend| async move {
-        let created = companies::create(&store, new_company("Admin@Example.com"), NOW)
+        let created = companies::create(&store, new_company("NEWMAX", "Admin@Example.com"), NOW)
             .await
             .expect("create");
         let account = profiles::account(
@@ -65,7 +53,8 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
         ));
 
         // The same email cannot be used twice.
-        let again = companies::create(&store, new_company("admin@example.com"), NOW).await;
+        let again =
+            companies::create(&store, new_company("NEWMAX", "admin@example.com"), NOW).await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{backend:?}: {again:?}"
@@ -93,7 +82,7 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
 #[tokio::test]
 async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
     each_backend(|store, backend| async move {
-        let created = companies::create(&store, new_company("a@b.uz"), NOW)
+        let created = companies::create(&store, new_company("NEWMAX", "a@b.uz"), NOW)
             .await
             .expect("create");
         let pair = tokens::issue(
@@ -184,7 +173,7 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
 #[tokio::test]
 async fn password_reset_sets_the_password_once_and_revokes_tokens() {
     each_backend(|store, _backend| async move {
-        let created = companies::create(&store, new_company("r@b.uz"), NOW)
+        let created = companies::create(&store, new_company("NEWMAX", "r@b.uz"), NOW)
             .await
             .expect("create");
         let pair = tokens::issue(
@@ -231,7 +220,7 @@ async fn password_reset_sets_the_password_once_and_revokes_tokens() {
 #[tokio::test]
 async fn status_state_and_maintenance_changes_are_kept() {
     each_backend(|store, _backend| async move {
-        let created = companies::create(&store, new_company("s@b.uz"), NOW)
+        let created = companies::create(&store, new_company("NEWMAX", "s@b.uz"), NOW)
             .await
             .expect("create");
         companies::set_status(&store, created.company_id, CompanyStatus::Expired)

@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
+use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, CompanyStatus, Lang};
-use davomat_store::companies::{self, NewCompany};
+use davomat_store::companies;
 use davomat_store::employees::create::{self, NewEmployee};
 use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visibility};
 use davomat_store::positions::{self, PositionFields};
 use davomat_store::{Store, testing};
 
-use crate::each_backend;
+use crate::{each_backend, new_company};
 
 const NOW: i64 = 1_750_000_000;
 
@@ -46,21 +46,9 @@ fn first_page() -> PageRequest {
 /// A company of `size` employees (its admin included), each with a location and a
 /// current position.
 async fn company_of(store: &Store, email: &str, size: usize) -> CompanyId {
-    let created = companies::create(
-        store,
-        NewCompany {
-            name: "LIST".into(),
-            admin_email: email.into(),
-            admin_password: "correct horse".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        NOW,
-    )
-    .await
-    .expect("company");
+    let created = companies::create(store, new_company("LIST", email), NOW)
+        .await
+        .expect("company");
     let company = created.company_id;
     let admin = employees::card(
         store.connection(),

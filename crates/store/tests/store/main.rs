@@ -6,6 +6,8 @@ mod payroll;
 
 use std::future::Future;
 
+use davomat_core::{CompanyStatus, Lang};
+use davomat_store::companies::NewCompany;
 use davomat_store::testing::{BACKENDS, TestDatabase};
 use davomat_store::{Backend, Store};
 
@@ -23,5 +25,18 @@ where
         case(store.clone(), backend).await;
         let _ = store.close().await;
         db.discard().await;
+    }
+}
+
+/// An active company in Tashkent, its admin `email` with the password `correct horse`.
+pub fn new_company(name: &str, email: &str) -> NewCompany {
+    NewCompany {
+        name: name.into(),
+        admin_email: email.into(),
+        admin_password: "correct horse".into(),
+        time_zone: "Asia/Tashkent".into(),
+        lang: Lang::Ru,
+        employee_limit: None,
+        status: CompanyStatus::Active,
     }
 }

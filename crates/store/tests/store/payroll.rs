@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
+use davomat_core::CompanyId;
 use davomat_core::money::MAX_MINOR;
-use davomat_core::{CompanyId, CompanyStatus, Lang};
 use davomat_store::Store;
-use davomat_store::companies::{self, NewCompany};
+use davomat_store::companies;
 use davomat_store::employees::create::{self, NewEmployee};
 use davomat_store::employees::{self};
 use davomat_store::payroll::periods::{self, Held, PeriodKind};
 
-use crate::each_backend;
+use crate::{each_backend, new_company};
 
 const NOW: i64 = 1_750_000_000;
 
@@ -24,21 +24,9 @@ fn day(text: &str) -> NaiveDate {
 
 /// A company with `size` employees besides its admin; answers it and their ids.
 async fn company_with(store: &Store, size: usize) -> (CompanyId, Vec<i64>) {
-    let created = companies::create(
-        store,
-        NewCompany {
-            name: "PAYROLL".into(),
-            admin_email: "payroll@example.com".into(),
-            admin_password: "correct horse".into(),
-            time_zone: "Asia/Tashkent".into(),
-            lang: Lang::Ru,
-            employee_limit: None,
-            status: CompanyStatus::Active,
-        },
-        NOW,
-    )
-    .await
-    .expect("company");
+    let created = companies::create(store, new_company("PAYROLL", "payroll@example.com"), NOW)
+        .await
+        .expect("company");
     let company = created.company_id;
     let admin = employees::card(
         store.connection(),

@@ -14,7 +14,7 @@
 //! `DELETE /v1/payroll/{employee_id}/delete-salary/{id}` (`/delete-payroll/`,
 //! `/delete-fine/`) removes a period and gives its days back to the one before.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Json;
 use axum::extract::{Path, Request, State};
@@ -38,40 +38,54 @@ use crate::input::{Fields, body_fields, path_id};
 use crate::openapi::{Operation, body, schema_ref, with_errors};
 use crate::routes::RouteTable;
 
-pub fn routes(table: RouteTable) -> RouteTable {
-    let mut table = table;
+pub fn routes(mut table: RouteTable) -> RouteTable {
     for path in ["/v1/payroll/add-salary", "/v1/add-salary"] {
         table = table.add(Method::POST, path, Access::Authenticated, add_salary);
     }
-    for path in ["/v1/payroll/add-payroll", "/v1/add-payroll"] {
-        table = table.add(Method::POST, path, Access::Authenticated, add_payroll);
+    for (kind, paths) in [
+        (
+            PeriodKind::Payroll,
+            ["/v1/payroll/add-payroll", "/v1/add-payroll"],
+        ),
+        (PeriodKind::Fine, ["/v1/payroll/add-fine", "/v1/add-fine"]),
+    ] {
+        for path in paths {
+            table = table.add(
+                Method::POST,
+                path,
+                Access::Authenticated,
+                move |State(state): State<AppState>, caller: Caller, request: Request| {
+                    add_held(state, caller, request, kind)
+                },
+            );
+        }
     }
-    for path in ["/v1/payroll/add-fine", "/v1/add-fine"] {
-        table = table.add(Method::POST, path, Access::Authenticated, add_fine);
+    for (kind, path) in [
+        (
+            PeriodKind::Salary,
+            "/v1/payroll/{employee_id}/delete-salary/{id}",
+        ),
+        (
+            PeriodKind::Payroll,
+            "/v1/payroll/{employee_id}/delete-payroll/{id}",
+        ),
+        (
+            PeriodKind::Fine,
+            "/v1/payroll/{employee_id}/delete-fine/{id}",
+        ),
+    ] {
+        table = table.add(
+            Method::DELETE,
+            path,
+            Access::Authenticated,
+            move |state: State<AppState>, caller: Caller, path: Path<(String, String)>| {
+                delete(state, caller, path, kind)
+            },
+        );
     }
     table
-        .add(
-            Method::DELETE,
-            "/v1/payroll/{employee_id}/delete-salary/{id}",
-            Access::Authenticated,
-            delete_salary,
-        )
-        .add(
-            Method::DELETE,
-            "/v1/payroll/{employee_id}/delete-payroll/{id}",
-            Access::Authenticated,
-            delete_payroll,
-        )
-        .add(
-            Method::DELETE,
-            "/v1/payroll/{employee_id}/delete-fine/{id}",
-            Access::Authenticated,
-            delete_fine,
-        )
 }
 
-/// The fields every add request shares: the start and the employees (deduplicated, in
-/// the order sent).
 /// `employee_ids` or `person_ids` (either is accepted; a missing list is reported
 /// under `preferred`, the name the reference gives it for this request).
 fn start_and_employees(
@@ -90,11 +104,8 @@ fn start_and_employees(
     let mut employees = Vec::new();
     match fields.ids(name, errors) {
         Some(ids) if !ids.is_empty() => {
-            for id in ids {
-                if !employees.contains(&id) {
-                    employees.push(id);
-                }
-            }
+            let mut seen = HashSet::new();
+            employees = ids.into_iter().filter(|id| seen.insert(*id)).collect();
         }
         Some(_) | None if errors.has(name) => {}
         _ => errors.add(name, FieldCode::Required, Reason::Plain),
@@ -138,22 +149,6 @@ async fn add_salary(
         result_key: None,
     };
     assign(&state, &caller, start, &employees, held, detail).await
-}
-
-async fn add_payroll(
-    State(state): State<AppState>,
-    caller: Caller,
-    request: Request,
-) -> ApiResult<Json<Value>> {
-    add_held(state, caller, request, PeriodKind::Payroll).await
-}
-
-async fn add_fine(
-    State(state): State<AppState>,
-    caller: Caller,
-    request: Request,
-) -> ApiResult<Json<Value>> {
-    add_held(state, caller, request, PeriodKind::Fine).await
 }
 
 /// A rule or fine of the company, as an add request names it.
@@ -373,30 +368,6 @@ fn accepted_result(
     result["start_date"] = json!(start.to_string());
     result["end_date"] = json!(periods::open_end().to_string());
     result
-}
-
-async fn delete_salary(
-    state: State<AppState>,
-    caller: Caller,
-    path: Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    delete(state, caller, path, PeriodKind::Salary).await
-}
-
-async fn delete_payroll(
-    state: State<AppState>,
-    caller: Caller,
-    path: Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    delete(state, caller, path, PeriodKind::Payroll).await
-}
-
-async fn delete_fine(
-    state: State<AppState>,
-    caller: Caller,
-    path: Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    delete(state, caller, path, PeriodKind::Fine).await
 }
 
 async fn delete(

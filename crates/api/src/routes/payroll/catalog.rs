@@ -80,8 +80,8 @@ impl Catalog {
     }
 }
 
-pub fn routes(table: RouteTable) -> RouteTable {
-    table
+pub fn routes(mut table: RouteTable) -> RouteTable {
+    table = table
         .add(
             Method::GET,
             "/v1/payroll/payroll-list",
@@ -89,47 +89,51 @@ pub fn routes(table: RouteTable) -> RouteTable {
             list_rules,
         )
         .add(
-            Method::POST,
-            "/v1/payroll/payroll-list",
-            Access::Authenticated,
-            create_rule,
-        )
-        .add(
-            Method::PUT,
-            "/v1/payroll/payroll-list/{id}",
-            Access::Authenticated,
-            update_rule,
-        )
-        .add(
-            Method::DELETE,
-            "/v1/payroll/payroll-list/{id}",
-            Access::Authenticated,
-            delete_rule,
-        )
-        .add(
             Method::GET,
             "/v1/payroll/fine-list",
             Access::Authenticated,
             list_fines,
-        )
-        .add(
-            Method::POST,
+        );
+    for (catalog, path, item_path) in [
+        (
+            Catalog::Rules,
+            "/v1/payroll/payroll-list",
+            "/v1/payroll/payroll-list/{id}",
+        ),
+        (
+            Catalog::Fines,
             "/v1/payroll/fine-list",
-            Access::Authenticated,
-            create_fine,
-        )
-        .add(
-            Method::PUT,
             "/v1/payroll/fine-list/{id}",
-            Access::Authenticated,
-            update_fine,
-        )
-        .add(
-            Method::DELETE,
-            "/v1/payroll/fine-list/{id}",
-            Access::Authenticated,
-            delete_fine,
-        )
+        ),
+    ] {
+        table = table
+            .add(
+                Method::POST,
+                path,
+                Access::Authenticated,
+                move |State(state): State<AppState>, caller: Caller, request: Request| {
+                    create(state, caller, catalog, request)
+                },
+            )
+            .add(
+                Method::PUT,
+                item_path,
+                Access::Authenticated,
+                move |State(state): State<AppState>,
+                      caller: Caller,
+                      Path(id): Path<String>,
+                      request: Request| update(state, caller, catalog, id, request),
+            )
+            .add(
+                Method::DELETE,
+                item_path,
+                Access::Authenticated,
+                move |State(state): State<AppState>, caller: Caller, Path(id): Path<String>| {
+                    remove(state, caller, catalog, id)
+                },
+            );
+    }
+    table
 }
 
 fn rule_object(rule: &PayrollRule) -> Value {
@@ -335,10 +339,10 @@ async fn remove(
     state: AppState,
     caller: Caller,
     catalog: Catalog,
-    id: &str,
+    id: String,
 ) -> ApiResult<Json<Value>> {
     caller.require(&[Role::Admin])?;
-    let id = path_id(id)?;
+    let id = path_id(&id)?;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
     let (_, title) = catalog
@@ -368,66 +372,25 @@ async fn remove(
     Ok(Json(json!({"message": "success"})))
 }
 
-async fn create_rule(
-    State(state): State<AppState>,
+async fn create(
+    state: AppState,
     caller: Caller,
+    catalog: Catalog,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(save(state, caller, Catalog::Rules, None, request).await?),
-    ))
+    let entry = save(state, caller, catalog, None, request).await?;
+    Ok((StatusCode::CREATED, Json(entry)))
 }
 
-async fn create_fine(
-    State(state): State<AppState>,
+async fn update(
+    state: AppState,
     caller: Caller,
-    request: Request,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(save(state, caller, Catalog::Fines, None, request).await?),
-    ))
-}
-
-async fn update_rule(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    catalog: Catalog,
+    id: String,
     request: Request,
 ) -> ApiResult<Json<Value>> {
     let id = path_id(&id)?;
-    Ok(Json(
-        save(state, caller, Catalog::Rules, Some(id), request).await?,
-    ))
-}
-
-async fn update_fine(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    request: Request,
-) -> ApiResult<Json<Value>> {
-    let id = path_id(&id)?;
-    Ok(Json(
-        save(state, caller, Catalog::Fines, Some(id), request).await?,
-    ))
-}
-
-async fn delete_rule(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    remove(state, caller, Catalog::Rules, &id).await
-}
-
-async fn delete_fine(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    remove(state, caller, Catalog::Fines, &id).await
+    Ok(Json(save(state, caller, catalog, Some(id), request).await?))
 }
 
 fn rule_schema() -> Value {

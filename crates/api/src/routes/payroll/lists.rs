@@ -29,56 +29,27 @@ use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::routes::RouteTable;
 use crate::scope::Scope;
 
-pub fn routes(table: RouteTable) -> RouteTable {
+/// Each list's path and the periods it shows.
+const LISTS: [(&str, PeriodKind); 3] = [
+    ("/v1/payroll/salaries", PeriodKind::Salary),
+    ("/v1/payroll/payrolls", PeriodKind::Payroll),
+    ("/v1/payroll/fines", PeriodKind::Fine),
+];
+
+pub fn routes(mut table: RouteTable) -> RouteTable {
+    for (path, kind) in LISTS {
+        table = table.add(
+            Method::GET,
+            path,
+            Access::Authenticated,
+            move |state: State<AppState>,
+                  caller: Caller,
+                  photo_base: PhotoBase,
+                  list: ListRequest,
+                  raw: RawQuery| page(state, caller, photo_base, list, raw, kind),
+        );
+    }
     table
-        .add(
-            Method::GET,
-            "/v1/payroll/salaries",
-            Access::Authenticated,
-            salaries,
-        )
-        .add(
-            Method::GET,
-            "/v1/payroll/payrolls",
-            Access::Authenticated,
-            payrolls,
-        )
-        .add(
-            Method::GET,
-            "/v1/payroll/fines",
-            Access::Authenticated,
-            fines,
-        )
-}
-
-async fn salaries(
-    state: State<AppState>,
-    caller: Caller,
-    photo_base: PhotoBase,
-    list: ListRequest,
-    raw: RawQuery,
-) -> ApiResult<Json<Value>> {
-    page(state, caller, photo_base, list, raw, PeriodKind::Salary).await
-}
-
-async fn payrolls(
-    state: State<AppState>,
-    caller: Caller,
-    photo_base: PhotoBase,
-    list: ListRequest,
-    raw: RawQuery,
-) -> ApiResult<Json<Value>> {
-    page(state, caller, photo_base, list, raw, PeriodKind::Payroll).await
-}
-
-async fn fines(
-    state: State<AppState>,
-    caller: Caller,
-    photo_base: PhotoBase,
-    list: ListRequest,
-    raw: RawQuery,
-) -> ApiResult<Json<Value>> {
-    page(state, caller, photo_base, list, raw, PeriodKind::Fine).await
 }
 
 /// The employees the query asks for, within the caller's scope.
