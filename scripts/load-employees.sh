@@ -32,28 +32,10 @@ FAR_PAGE=${FAR_PAGE:-200}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/davomat-load-employees.XXXXXX")
-server_pid=
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 pg_admin=
 pg_name=
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-    say "load-employees.sh: $*"
-    exit 1
-}
-
-stop_server() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    server_pid=
-}
 
 cleanup() {
     local status=$?
@@ -73,14 +55,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- tools -----------------------------------------------------------------------
-install_debian() {
-    local sudo=
-    [[ $(id -u) -eq 0 ]] || sudo=sudo
-    say "$1 is missing: installing the Debian package"
-    $sudo apt-get install -y "$1" >/dev/null 2>&1 ||
-        { $sudo apt-get update >/dev/null && $sudo apt-get install -y "$1" >/dev/null; } ||
-        die "cannot install $1 (apt-get install $1)"
-}
 command -v wrk >/dev/null || install_debian wrk
 command -v curl >/dev/null || die "curl is required"
 
@@ -111,55 +85,19 @@ case ${DATABASE_URL:-} in
 esac
 
 # --- the binary ------------------------------------------------------------------
-if [[ -n ${DAVOMAT_BIN:-} ]]; then
-    bin=$DAVOMAT_BIN
-else
-    say "building the release binary (cargo build --release -p davomat)"
-    (cd "$root" && cargo build --release -p davomat)
-    bin=${CARGO_TARGET_DIR:-$root/target}/release/davomat
-fi
+bin=$(release_binary "$root")
 [[ -x $bin ]] || die "no binary at $bin"
 
 # --- the server ------------------------------------------------------------------
 # Only 127.0.0.1, on a port the kernel picks; the port is read from the demo output.
-unset DAVOMAT_PUBLIC_URL DAVOMAT_REDIS_URL DAVOMAT_METRICS_LISTEN DAVOMAT_SMTP_URL
-RUST_LOG=${RUST_LOG:-warn} "$bin" serve --demo \
-    --database "$database" \
-    --listen 127.0.0.1:0 \
-    --rate-limit-per-minute 0 \
-    >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-
-demo=
-for _ in $(seq 300); do
-    demo=$(head -n 1 "$work/server.out" 2>/dev/null || true)
-    [[ $demo == *'"client_secret"'* ]] && break
-    kill -0 "$server_pid" 2>/dev/null || {
-        cat "$work/server.log" >&2
-        die "the server exited before printing the demo credentials"
-    }
-    sleep 0.1
-done
-[[ $demo == *'"client_secret"'* ]] || die "no demo credentials on the server's stdout after 30 s"
-
-field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2"; }
-port=$(field base_url "$demo" | sed -n 's#^http://[^/]*:\([0-9][0-9]*\)$#\1#p')
-[[ -n $port ]] || die "cannot read the port from: $(field base_url "$demo")"
-base=http://127.0.0.1:$port
+start_demo_server "$bin" "$database"
 
 say "seeding the demo company up to $EMPLOYEES employees ($backend)"
 seed_start=$(date +%s)
 timeout 600 "$root/scripts/seed-employees.sh" "$database" "$EMPLOYEES" || die "seeding failed"
 say "seeded in $(($(date +%s) - seed_start)) s"
 
-token_reply=$(curl -sS -X POST "$base/v1/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode "client_id=$(field client_id "$demo")" \
-    --data-urlencode "client_secret=$(field client_secret "$demo")" \
-    --data-urlencode "username=$(field admin_email "$demo")" \
-    --data-urlencode "password=$(field admin_password "$demo")")
-token=$(field access_token "$token_reply")
-[[ -n $token ]] || die "no access token: $token_reply"
+token=$(admin_token)
 auth="Authorization: Bearer $token"
 
 # Both pages must be full pages of cards with every nested object.
@@ -230,7 +168,6 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # --- the summary -----------------------------------------------------------------
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_of() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results"; }
 summary() {
     printf '%s %s %s %s %s %s %s\n' "$1" \

@@ -34,19 +34,12 @@ IDLE_WAIT=${IDLE_WAIT:-120}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/davomat-load.XXXXXX")
-server_pid=
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 cleanup() {
     local status=$?
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server
     if [[ -n ${RESULTS_DIR:-} ]]; then
         mkdir -p "$RESULTS_DIR"
         cp -r "$work"/. "$RESULTS_DIR"/ 2>/dev/null || true
@@ -58,30 +51,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say() { printf '%s\n' "$*" >&2; }
-die() {
-    say "load.sh: $*"
-    exit 1
-}
-
 # --- tools -----------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-    say "wrk is missing: installing the Debian package"
-    if [[ $(id -u) -eq 0 ]]; then sudo=; else sudo=sudo; fi
-    $sudo apt-get install -y wrk >/dev/null 2>&1 ||
-        { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; } ||
-        die "cannot install wrk (apt-get install wrk)"
-fi
+command -v wrk >/dev/null || install_debian wrk
 command -v curl >/dev/null || die "curl is required"
 
 # --- the binary ------------------------------------------------------------------
-if [[ -n ${DAVOMAT_BIN:-} ]]; then
-    bin=$DAVOMAT_BIN
-else
-    say "building the release binary (cargo build --release -p davomat)"
-    (cd "$root" && cargo build --release -p davomat)
-    bin=${CARGO_TARGET_DIR:-$root/target}/release/davomat
-fi
+bin=$(release_binary "$root")
 [[ -x $bin ]] || die "no binary at $bin"
 
 # --- the server ------------------------------------------------------------------
@@ -93,45 +68,14 @@ case $database in
 esac
 
 # Only 127.0.0.1, on a port the kernel picks; the port is read from the demo output.
-unset DAVOMAT_PUBLIC_URL DAVOMAT_REDIS_URL DAVOMAT_METRICS_LISTEN DAVOMAT_SMTP_URL
-RUST_LOG=${RUST_LOG:-warn} "$bin" serve --demo \
-    --database "$database" \
-    --listen 127.0.0.1:0 \
-    --rate-limit-per-minute 0 \
-    >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-
-demo=
-for _ in $(seq 300); do
-    demo=$(head -n 1 "$work/server.out" 2>/dev/null || true)
-    [[ $demo == *'"client_secret"'* ]] && break
-    kill -0 "$server_pid" 2>/dev/null || {
-        cat "$work/server.log" >&2
-        die "the server exited before printing the demo credentials"
-    }
-    sleep 0.1
-done
-[[ $demo == *'"client_secret"'* ]] || die "no demo credentials on the server's stdout after 30 s"
-
-# The first stdout line is one compact JSON object; these values are plain strings.
-field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2"; }
-port=$(field base_url "$demo" | sed -n 's#^http://[^/]*:\([0-9][0-9]*\)$#\1#p')
-[[ -n $port ]] || die "cannot read the port from: $(field base_url "$demo")"
-base=http://127.0.0.1:$port
+start_demo_server "$bin" "$database"
 
 for _ in $(seq 100); do
     curl -fsS "$base/healthz" >/dev/null 2>&1 && break
     sleep 0.1
 done
 
-token_reply=$(curl -sS -X POST "$base/v1/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode "client_id=$(field client_id "$demo")" \
-    --data-urlencode "client_secret=$(field client_secret "$demo")" \
-    --data-urlencode "username=$(field admin_email "$demo")" \
-    --data-urlencode "password=$(field admin_password "$demo")")
-token=$(field access_token "$token_reply")
-[[ -n $token ]] || die "no access token: $token_reply"
+token=$(admin_token)
 auth="Authorization: Bearer $token"
 
 code=$(curl -s -o "$work/account.json" -w '%{http_code}' -H "$auth" "$base/v1/accounts")
@@ -214,7 +158,6 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # --- the summary -----------------------------------------------------------------
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_of() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results"; }
 summary() {
     local name=$1
