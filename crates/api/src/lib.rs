@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use davomat_store::Store;
+use davomat_store::read_cache::Invalidation;
 
 pub use clock::Clock;
 pub use error::{ApiError, ApiResult};
@@ -72,6 +73,8 @@ pub struct AppState {
     pub maintenance: maintenance::MaintenanceFlag,
     pub metrics: Arc<metrics::Metrics>,
     pub mailer: mail::Mailer,
+    /// Rendered `GET /v1/accounts` answers (docs/decisions.md, "Read caches").
+    pub(crate) accounts: Arc<routes::accounts::AccountCache>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
     ) -> Self {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
+            accounts: Arc::new(store.read_cache(Invalidation::AnyWrite)),
             store,
             config: Arc::new(config),
             clock,

@@ -17,7 +17,7 @@ use crate::envelope::base_url;
 use crate::error::ApiError;
 
 /// Where a company's photo URLs point: the server's public base and the company.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PhotoBase {
     base: String,
     company_id: i64,

@@ -7,8 +7,9 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
-use crate::counts::CountCache;
 use crate::migration::Migrator;
+use crate::read_cache::{Invalidation, ReadCache, Writes};
+use crate::tokens::Session;
 use crate::{StoreError, StoreResult};
 
 /// The two supported backends.
@@ -23,8 +24,12 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
-    /// List totals, invalidated by every write statement of this store.
-    counts: Arc<CountCache>,
+    /// The write generations that the read caches follow (crate::read_cache).
+    writes: Arc<Writes>,
+    /// List totals and location counts, by company and filter.
+    counts: Arc<ReadCache<String, u64>>,
+    /// Sessions by access-token digest (crate::tokens::session).
+    sessions: Arc<ReadCache<String, Session>>,
 }
 
 impl Store {
@@ -55,14 +60,16 @@ impl Store {
         }
         let mut db = Database::connect(options).await.map_err(StoreError::from)?;
         // Every statement (transactions included) passes here: writes invalidate the
-        // cached list totals (crate::counts).
-        let counts = Arc::new(CountCache::default());
-        let observer = Arc::clone(&counts);
+        // read caches (crate::read_cache).
+        let writes = Arc::new(Writes::default());
+        let observer = Arc::clone(&writes);
         db.set_metric_callback(move |info| observer.observe(&info.statement.sql));
         Ok(Store {
             db,
             backend,
-            counts,
+            counts: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite)),
+            sessions: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite)),
+            writes,
         })
     }
 
@@ -82,8 +89,20 @@ impl Store {
         self.backend
     }
 
-    pub(crate) fn counts(&self) -> &CountCache {
+    pub(crate) fn counts(&self) -> &ReadCache<String, u64> {
         &self.counts
+    }
+
+    pub(crate) fn sessions(&self) -> &ReadCache<String, Session> {
+        &self.sessions
+    }
+
+    /// A new cache of values read through this store, dropped by the writes named.
+    pub fn read_cache<K: std::hash::Hash + Eq, V: Clone>(
+        &self,
+        invalidation: Invalidation,
+    ) -> ReadCache<K, V> {
+        ReadCache::new(&self.writes, invalidation)
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
@@ -100,7 +119,9 @@ impl Store {
         &self.db
     }
 
+    /// Closes the pool; nothing cached is answered after it.
     pub async fn close(self) -> StoreResult<()> {
+        self.writes.forget_all();
         self.db.close().await?;
         Ok(())
     }

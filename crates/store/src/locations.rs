@@ -141,12 +141,11 @@ async fn cached_count(store: &crate::Store, key: String, query: &str, id: i64) -
     if let Some(total) = counts.get(&key) {
         return Ok(total as i64);
     }
-    let generation = counts.generation();
-    let counted_at = std::time::Instant::now();
+    let reading = counts.reading();
     let total = sql::scalar(store.connection(), query, vec![id.into()])
         .await?
         .unwrap_or(0);
-    counts.put(key, generation, counted_at, total as u64);
+    counts.put(key, reading, total as u64);
     Ok(total)
 }
 

@@ -76,7 +76,25 @@ pub struct Session {
 }
 
 /// Looks up an access token by its digest (one indexed read; no password hashing).
+/// A session found is kept in the store's read cache and answered from there until
+/// this process writes anything but clock events and device stamps, or for
+/// [`crate::read_cache::LIFETIME`] (docs/decisions.md, "Read caches"); the caller
+/// still checks its expiry, client state and company status on every request.
 pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Session>> {
+    let key = digest(access_token);
+    let sessions = store.sessions();
+    if let Some(session) = sessions.get(&key) {
+        return Ok(Some(session));
+    }
+    let reading = sessions.reading();
+    let session = read_session(store, &key).await?;
+    if let Some(session) = &session {
+        sessions.put(key, reading, session.clone());
+    }
+    Ok(session)
+}
+
+async fn read_session(store: &Store, token_digest: &str) -> StoreResult<Option<Session>> {
     sql::one(
         store.conn(),
         "SELECT t.id AS token_id, t.expires_at, u.id AS user_id, u.email, u.role, u.lang AS user_lang, \
@@ -88,7 +106,7 @@ pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Se
          JOIN api_clients k ON k.id = t.api_client_id \
          LEFT JOIN employees e ON e.id = u.employee_id \
          WHERE t.token_hash = $1",
-        vec![digest(access_token).into()],
+        vec![token_digest.into()],
     )
     .await
 }

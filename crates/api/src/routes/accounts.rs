@@ -2,19 +2,22 @@
 //! `PUT /v1/accounts/settings` (ext).
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::Method;
-use davomat_core::Role;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Response};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::zone::CompanyZone;
+use davomat_core::{Lang, Role};
 use davomat_store::profiles;
+use davomat_store::read_cache::ReadCache;
 use davomat_store::users::{self, SettingsChange, UserSettings};
 use serde_json::{Value, json};
 
 use super::RouteTable;
 use super::reports::rows;
 use crate::caller::Caller;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
 use crate::objects::PhotoBase;
@@ -33,16 +36,60 @@ pub fn routes(table: RouteTable) -> RouteTable {
         )
 }
 
+/// What a rendered account depends on besides the database: the user, the second
+/// (today's `actual` counts the time worked up to now), the language of the role's
+/// name and the base of the photo URLs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct AccountKey {
+    user_id: i64,
+    now: i64,
+    lang: Lang,
+    photo_base: PhotoBase,
+}
+
+/// Rendered accounts, dropped by any write of this process (clock events included)
+/// and after [`davomat_store::read_cache::LIFETIME`] (docs/decisions.md, "Read caches").
+pub(crate) type AccountCache = ReadCache<AccountKey, Bytes>;
+
 async fn account(
     State(state): State<AppState>,
     caller: Caller,
     photo_base: PhotoBase,
-) -> ApiResult<Json<Value>> {
-    let today = caller.today(state.clock.now());
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let key = AccountKey {
+        user_id: caller.user_id.0,
+        now,
+        lang: caller.lang,
+        photo_base,
+    };
+    let body = match state.accounts.get(&key) {
+        Some(body) => body,
+        None => {
+            let reading = state.accounts.reading();
+            let account = render_account(&state, &caller, &key.photo_base, now).await?;
+            let body = Bytes::from(
+                serde_json::to_vec(&account).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            state.accounts.put(key, reading, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The account object of the caller, read from the database.
+async fn render_account(
+    state: &AppState,
+    caller: &Caller,
+    photo_base: &PhotoBase,
+    now: i64,
+) -> ApiResult<Value> {
+    let today = caller.today(now);
     let account = profiles::account(&state.store, caller.company_id, caller.user_id, today).await?;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let employee = account.employee.as_ref().map(|card| {
-        let mut object = objects::employee_value(card, &photo_base);
+        let mut object = objects::employee_value(card, photo_base);
         // The reference's account shows `position`; we give both names the same list.
         object["position"] = object["positions"].clone();
         object
@@ -50,14 +97,8 @@ async fn account(
     let zone = caller.zone();
     let today = match account.employee.as_ref() {
         Some(card) => {
-            crate::attendance::today_of(
-                &state.store,
-                caller.company_id,
-                &zone,
-                card.id,
-                state.clock.now(),
-            )
-            .await?
+            crate::attendance::today_of(&state.store, caller.company_id, &zone, card.id, now)
+                .await?
         }
         None => None,
     };
@@ -68,7 +109,7 @@ async fn account(
         ),
         None => (Value::Null, Value::Null),
     };
-    Ok(Json(json!({
+    Ok(json!({
         "id": account.user.id,
         "user_name": account.user.email,
         "company_id": account.user.company_id,
@@ -78,7 +119,7 @@ async fn account(
         "scheduled": scheduled,
         "actual": actual,
         "settings": settings_object(&account.settings),
-    })))
+    }))
 }
 
 fn settings_object(settings: &UserSettings) -> Value {

@@ -2,7 +2,7 @@
 //! router through [`RouteTable::add`] records each (method, path), so a test can hold
 //! the OpenAPI document and the router in step.
 
-mod accounts;
+pub(crate) mod accounts;
 mod clock;
 mod departments;
 mod device;

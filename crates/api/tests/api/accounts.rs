@@ -160,3 +160,54 @@ async fn settings_change_partially_and_answer_the_settings_object() {
     })
     .await;
 }
+
+/// The session and the rendered account are cached (docs/decisions.md, "Read caches"):
+/// every change this server makes shows on the very next request, clock events included.
+#[tokio::test]
+async fn the_account_shows_each_change_on_the_next_request() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let before = app.get("/v1/accounts", Some(&token)).await;
+        assert_eq!(before.status, 200, "{}", before.text);
+        assert_eq!(before.body["actual"]["first_in"], serde_json::Value::Null);
+        assert_eq!(
+            app.get("/v1/accounts", Some(&token)).await.body,
+            before.body
+        );
+
+        let reply = app
+            .put_json("/v1/accounts/settings", &json!({"lang": "en"}), &token)
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let after = app.get("/v1/accounts", Some(&token)).await;
+        assert_eq!(after.body["settings"]["lang"], "en");
+        assert_eq!(after.body["role"]["name"], "Administrator");
+
+        let office = after.body["employee"]["locations"][0]["id"].clone();
+        let reply = app
+            .post_json(
+                "/v1/times/clockin",
+                &json!({"location_id": office}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let clocked = app.get("/v1/accounts", Some(&token)).await;
+        assert_ne!(clocked.body["actual"]["first_in"], serde_json::Value::Null);
+        assert_eq!(clocked.body["actual"]["last_event"], "in");
+
+        // The clock moving on to the next day starts a new day, with no write between.
+        app.clock.advance(24 * 3600);
+        let tomorrow = app.get("/v1/accounts", Some(&token)).await;
+        assert_eq!(tomorrow.body["actual"]["first_in"], serde_json::Value::Null);
+
+        let revoked = app
+            .post_json("/v1/oauth/revoke", &json!({"token": token}), None)
+            .await;
+        assert_eq!(revoked.status, 200, "{}", revoked.text);
+        app.get("/v1/accounts", Some(&token))
+            .await
+            .assert_error(401, 7008);
+    })
+    .await;
+}

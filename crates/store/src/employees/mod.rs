@@ -9,7 +9,6 @@ pub mod lookups;
 pub mod update;
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
@@ -276,7 +275,7 @@ pub async fn list(
 
 /// As [`list`], for `GET /v1/employees`: the total comes from the store's short-lived
 /// cache when this process counted the same company and filter less than
-/// [`crate::counts::LIFETIME`] ago and wrote nothing since (then three statements).
+/// [`crate::read_cache::LIFETIME`] ago and wrote nothing since (then three statements).
 /// Counting a large company on every page costs more than the page itself.
 pub async fn list_counted(
     store: &Store,
@@ -292,10 +291,9 @@ pub async fn list_counted(
     let total = match counts.get(&key) {
         Some(total) => total,
         None => {
-            let generation = counts.generation();
-            let counted_at = Instant::now();
+            let reading = counts.reading();
             let total = count(conn, &clauses, values.clone()).await?;
-            counts.put(key, generation, counted_at, total);
+            counts.put(key, reading, total);
             total
         }
     };
