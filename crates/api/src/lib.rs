@@ -87,7 +87,7 @@ impl AppState {
     ) -> Self {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
-            accounts: Arc::new(store.read_cache(Invalidation::AnyWrite)),
+            accounts: Arc::new(store.read_cache(Invalidation::AnyWrite, 4096)),
             store,
             config: Arc::new(config),
             clock,

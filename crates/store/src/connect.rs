@@ -26,8 +26,11 @@ pub struct Store {
     backend: Backend,
     /// The write generations that the read caches follow (crate::read_cache).
     writes: Arc<Writes>,
-    /// List totals and location counts, by company and filter.
+    /// Location counts, by location.
     counts: Arc<ReadCache<String, u64>>,
+    /// The ordered ids of an employee list, by company, filter and order
+    /// (crate::employees::list_cached).
+    listings: Arc<ReadCache<String, Arc<[i64]>>>,
     /// Sessions by access-token digest (crate::tokens::session).
     sessions: Arc<ReadCache<String, Session>>,
 }
@@ -67,8 +70,9 @@ impl Store {
         Ok(Store {
             db,
             backend,
-            counts: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite)),
-            sessions: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite)),
+            counts: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 4096)),
+            listings: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 64)),
+            sessions: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 4096)),
             writes,
         })
     }
@@ -93,16 +97,22 @@ impl Store {
         &self.counts
     }
 
+    pub(crate) fn listings(&self) -> &ReadCache<String, Arc<[i64]>> {
+        &self.listings
+    }
+
     pub(crate) fn sessions(&self) -> &ReadCache<String, Session> {
         &self.sessions
     }
 
-    /// A new cache of values read through this store, dropped by the writes named.
+    /// A new cache of at most `capacity` values read through this store, dropped by
+    /// the writes named.
     pub fn read_cache<K: std::hash::Hash + Eq, V: Clone>(
         &self,
         invalidation: Invalidation,
+        capacity: usize,
     ) -> ReadCache<K, V> {
-        ReadCache::new(&self.writes, invalidation)
+        ReadCache::new(&self.writes, invalidation, capacity)
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

@@ -18,7 +18,7 @@
 //! for values that do not depend on them (totals, sessions).
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 /// How long a value may be answered again, at most.
 pub const LIFETIME: Duration = Duration::from_secs(2);
 
-/// Entries kept at most; past that a cache is emptied.
-const CAPACITY: usize = 4096;
+/// Reads of missing values that may run at once in one cache ([`ReadCache::get_or_read`]).
+const READ_TURNS: usize = 8;
 
 /// Writes that leave [`Invalidation::DirectoryWrite`] alone (by the start of the statement).
 const HOT_PATH_WRITES: [&str; 2] = [
@@ -94,7 +94,13 @@ pub struct Reading {
 /// [`LIFETIME`]. Made by [`Store::read_cache`](crate::Store::read_cache).
 pub struct ReadCache<K, V> {
     generation: Arc<AtomicU64>,
+    /// Entries kept at most: when full, the stale ones go, then all.
+    capacity: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// Misses of keys with the same hash here read one after the other, so that many
+    /// requests missing the same value at once read it once.
+    turns: [tokio::sync::Mutex<()>; READ_TURNS],
+    hasher: RandomState,
 }
 
 struct Entry<V> {
@@ -111,11 +117,20 @@ impl<K, V> std::fmt::Debug for ReadCache<K, V> {
     }
 }
 
+impl<V> Entry<V> {
+    fn is_current(&self, generation: u64) -> bool {
+        self.generation == generation && self.read_at.elapsed() < LIFETIME
+    }
+}
+
 impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
-    pub(crate) fn new(writes: &Writes, invalidation: Invalidation) -> Self {
+    pub(crate) fn new(writes: &Writes, invalidation: Invalidation, capacity: usize) -> Self {
         ReadCache {
             generation: writes.generation(invalidation),
+            capacity,
             entries: Mutex::new(HashMap::new()),
+            turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+            hasher: RandomState::new(),
         }
     }
 
@@ -133,8 +148,28 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(key)
-            .filter(|e| e.generation == generation && e.read_at.elapsed() < LIFETIME)
+            .filter(|e| e.is_current(generation))
             .map(|e| e.value.clone())
+    }
+
+    /// The cached value, or the one `read` gives, kept. Concurrent misses of one key
+    /// wait for the first reader and take its value instead of reading again.
+    pub async fn get_or_read<E, Fut>(&self, key: K, read: impl FnOnce() -> Fut) -> Result<V, E>
+    where
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let turn = self.hasher.hash_one(&key) as usize % READ_TURNS;
+        let _turn = self.turns[turn].lock().await;
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let reading = self.reading();
+        let value = read().await?;
+        self.put(key, reading, value.clone());
+        Ok(value)
     }
 
     /// Keeps a value read since `reading`, unless a write came in meanwhile.
@@ -143,8 +178,11 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
-            entries.clear();
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.retain(|_, e| e.is_current(reading.generation));
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
         }
         entries.insert(
             key,
@@ -164,7 +202,7 @@ mod tests {
     #[test]
     fn writes_invalidate_and_reads_do_not() {
         let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::DirectoryWrite);
+        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::DirectoryWrite, 16);
         let reading = cache.reading();
         cache.put("a", reading, 7);
         assert_eq!(cache.get(&"a"), Some(7));
@@ -182,7 +220,7 @@ mod tests {
     #[test]
     fn every_write_invalidates_an_any_write_cache() {
         let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite);
+        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
         cache.put("a", cache.reading(), 7);
         writes.observe("SELECT 1");
         assert_eq!(cache.get(&"a"), Some(7));
@@ -193,12 +231,50 @@ mod tests {
     #[test]
     fn values_expire() {
         let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite);
+        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
         let old = Reading {
             generation: 0,
             at: Instant::now().checked_sub(LIFETIME).expect("instant"),
         };
         cache.put("a", old, 7);
         assert_eq!(cache.get(&"a"), None);
+    }
+}
+
+#[cfg(test)]
+mod reads {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_key_read_once() {
+        let writes = Writes::default();
+        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
+        let reads = AtomicUsize::new(0);
+        let read = || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<u64, ()>(7)
+        };
+        let answers =
+            futures_util::future::join_all((0..10).map(|_| cache.get_or_read("a", read))).await;
+        assert!(answers.iter().all(|a| *a == Ok(7)));
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        // A write makes the next call read again.
+        writes.observe("DELETE FROM employees");
+        assert_eq!(cache.get_or_read("a", read).await, Ok(7));
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_full_cache_drops_stale_entries_first() {
+        let writes = Writes::default();
+        let cache: ReadCache<u32, u32> = ReadCache::new(&writes, Invalidation::AnyWrite, 2);
+        cache.put(1, cache.reading(), 1);
+        writes.observe("UPDATE x SET y = 1");
+        cache.put(2, cache.reading(), 2);
+        cache.put(3, cache.reading(), 3);
+        assert_eq!((cache.get(&2), cache.get(&3)), (Some(2), Some(3)));
     }
 }

@@ -9,6 +9,7 @@ pub mod lookups;
 pub mod update;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
@@ -273,11 +274,13 @@ pub async fn list(
     Ok((cards, total))
 }
 
-/// As [`list`], for `GET /v1/employees`: the total comes from the store's short-lived
-/// cache when this process counted the same company and filter less than
-/// [`crate::read_cache::LIFETIME`] ago and wrote nothing since (then three statements).
-/// Counting a large company on every page costs more than the page itself.
-pub async fn list_counted(
+/// As [`list`], for `GET /v1/employees`: the page is a slice of the list's ordered ids,
+/// which come from the store's read cache when this process read the same company,
+/// filter and order less than [`crate::read_cache::LIFETIME`] ago and wrote nothing
+/// since (then two statements: the page's cards and their references). The total is
+/// the number of ids. Counting a large company, or walking its index to a far offset,
+/// on every page costs more than the page itself.
+pub async fn list_cached(
     store: &Store,
     company: CompanyId,
     filter: &EmployeeFilter,
@@ -285,20 +288,75 @@ pub async fn list_counted(
     today: NaiveDate,
 ) -> StoreResult<(Vec<EmployeeCard>, u64)> {
     let conn = store.connection();
-    let counts = store.counts();
     let (clauses, values) = conditions(company, filter);
-    let key = format!("{clauses}\u{1f}{values:?}");
-    let total = match counts.get(&key) {
-        Some(total) => total,
-        None => {
-            let reading = counts.reading();
-            let total = count(conn, &clauses, values.clone()).await?;
-            counts.put(key, reading, total);
-            total
-        }
-    };
-    let cards = page_of(conn, filter, &clauses, values, page, today).await?;
-    Ok((cards, total))
+    let order = order_by(conn, filter);
+    let key = format!("{clauses}\u{1f}{order}\u{1f}{values:?}");
+    let ids = store
+        .listings()
+        .get_or_read(key, || ordered_ids(conn, &clauses, &order, values))
+        .await?;
+    let first = usize::try_from(page.offset())
+        .unwrap_or(usize::MAX)
+        .min(ids.len());
+    let last = first.saturating_add(page.per_page as usize).min(ids.len());
+    let cards = cards_of(conn, company, &ids[first..last], today).await?;
+    Ok((cards, ids.len() as u64))
+}
+
+async fn ordered_ids(
+    conn: &impl ConnectionTrait,
+    clauses: &str,
+    order: &str,
+    values: Vec<Value>,
+) -> StoreResult<Arc<[i64]>> {
+    let rows: Vec<IdRow> = sql::all(
+        conn,
+        &format!("SELECT e.id FROM employees e WHERE {clauses} ORDER BY {order}"),
+        values,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: i64,
+}
+
+/// The cards of the company's employees `ids`, in the order of `ids` (the list's: put
+/// back in Rust, which spares the statement a sort). The ids are bound, so one prepared
+/// statement serves every page of the same size.
+async fn cards_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    ids: &[i64],
+    today: NaiveDate,
+) -> StoreResult<Vec<EmployeeCard>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut values: Vec<Value> = vec![company.0.into()];
+    values.extend(ids.iter().map(|&id| Value::from(id)));
+    let mut cards: Vec<EmployeeCard> = sql::all(
+        conn,
+        &format!(
+            "{CARD} WHERE e.company_id = $1 AND e.id IN ({})",
+            placeholders(2, ids.len())
+        ),
+        values,
+    )
+    .await?;
+    let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    cards.sort_by_key(|card| position.get(&card.id).copied());
+    with_references(conn, cards, today).await
+}
+
+/// `$first, $first+1, …` for `count` values.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 async fn count(conn: &impl ConnectionTrait, clauses: &str, values: Vec<Value>) -> StoreResult<u64> {
@@ -354,7 +412,8 @@ pub async fn card(
     Ok(with_references(conn, vec![card], today).await?.remove(0))
 }
 
-/// Fills the locations and current positions of the cards, in one query.
+/// Fills the locations and current positions of the cards (a page: at most 50), in one
+/// query.
 async fn with_references(
     conn: &impl ConnectionTrait,
     mut cards: Vec<EmployeeCard>,
@@ -363,7 +422,11 @@ async fn with_references(
     if cards.is_empty() {
         return Ok(cards);
     }
-    let ids = id_list(&cards.iter().map(|c| c.id).collect::<Vec<_>>());
+    // A page holds at most 50 cards: their ids are bound ($2…), so one prepared
+    // statement serves every page of the same size.
+    let ids = placeholders(2, cards.len());
+    let mut values: Vec<Value> = vec![today.into()];
+    values.extend(cards.iter().map(|card| Value::from(card.id)));
     let references: Vec<OwnedRef> = sql::all(
         conn,
         &format!(
@@ -375,7 +438,7 @@ async fn with_references(
              AND ep.start_date <= $1 AND (ep.end_date IS NULL OR ep.end_date >= $1) \
              ORDER BY 1, 3"
         ),
-        vec![today.into()],
+        values,
     )
     .await?;
     let mut by_employee: HashMap<i64, usize> = HashMap::new();

@@ -143,7 +143,7 @@ async fn the_cached_total_follows_writes() {
         let list = |filter: EmployeeFilter| {
             let store = store.clone();
             async move {
-                employees::list_counted(&store, company, &filter, first_page(), today())
+                employees::list_cached(&store, company, &filter, first_page(), today())
                     .await
                     .expect("list")
             }
@@ -165,6 +165,67 @@ async fn the_cached_total_follows_writes() {
             ..everyone()
         };
         assert_eq!(list(dismissed).await.1, 1, "{backend:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cached_pages_are_the_lists_pages_and_follow_writes() {
+    each_backend(|store, backend| async move {
+        let company = company_of(&store, "pages@example.com", 60).await;
+        let page = |page: u64| {
+            let store = store.clone();
+            async move {
+                let (cards, total) = employees::list_cached(
+                    &store,
+                    company,
+                    &everyone(),
+                    PageRequest { page, per_page: 50 },
+                    today(),
+                )
+                .await
+                .expect("list");
+                (cards.iter().map(|c| c.id).collect::<Vec<_>>(), total)
+            }
+        };
+        let (first, total) = page(1).await;
+        let (second, _) = page(2).await;
+        assert_eq!(
+            (first.len(), second.len(), total),
+            (50, 10, 60),
+            "{backend:?}"
+        );
+        // The pages are the uncached list's, in its order.
+        let (uncached, _) = employees::list(
+            store.connection(),
+            company,
+            &everyone(),
+            PageRequest {
+                page: 2,
+                per_page: 50,
+            },
+            today(),
+        )
+        .await
+        .expect("list");
+        assert_eq!(
+            second,
+            uncached.iter().map(|c| c.id).collect::<Vec<_>>(),
+            "{backend:?}"
+        );
+        // Dismissing the first card's employee moves everyone after it up a place.
+        testing::execute(
+            &store,
+            "UPDATE employees SET status = 'dismissed' WHERE id = $1",
+            &[first[0]],
+        )
+        .await;
+        let (after, total) = page(1).await;
+        assert_eq!(total, 59, "{backend:?}");
+        assert_eq!(after[..49], first[1..], "{backend:?}");
+        assert_eq!(after[49], second[0], "{backend:?}");
+        // Past the last page: no cards, the same total.
+        assert_eq!(page(3).await, (vec![], 59), "{backend:?}");
     })
     .await;
 }

@@ -159,10 +159,10 @@ async fn list(
 ) -> ApiResult<axum::response::Response> {
     let filter = filter(&state, &caller, &query).await?;
     let today = caller.today(state.clock.now());
-    // The total may come from the store's cache of recent counts (exact after this
-    // process's writes; see davomat_store::employees::list_counted).
+    // The list's order may come from the store's read cache (exact after this
+    // process's writes; see davomat_store::employees::list_cached).
     let (cards, total) =
-        employees::list_counted(&state.store, caller.company_id, &filter, list.page, today).await?;
+        employees::list_cached(&state.store, caller.company_id, &filter, list.page, today).await?;
     let envelope = list.envelope_of(
         cards
             .iter()
