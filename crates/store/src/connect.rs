@@ -58,7 +58,15 @@ impl Store {
                     .map_sqlx_sqlite_opts(configure_sqlite);
             }
             Backend::Postgres => {
-                options.max_connections(32).min_connections(1);
+                // Ping a connection before use only when it sat idle for a while: one
+                // used in the last seconds is alive, and the ping is a network round
+                // trip before every statement (docs/performance.md, Issue 3). After a
+                // restart of PostgreSQL, a request on a connection that was busy just
+                // before may fail once with 503 (Retry-After); the pool then replaces it.
+                options
+                    .max_connections(32)
+                    .min_connections(1)
+                    .test_before_acquire_if_idle_for(Duration::from_secs(10));
             }
         }
         let mut db = Database::connect(options).await.map_err(StoreError::from)?;

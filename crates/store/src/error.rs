@@ -1,7 +1,7 @@
 //! The store's error type. Database errors are sorted once, here: unique violations
 //! become `Conflict` with the violated constraint's text, everything else stays `Database`.
 
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -10,7 +10,8 @@ pub enum StoreError {
     /// A unique or foreign-key constraint refused the change.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The database could not be reached (pool timeout, refused connection).
+    /// The database could not be reached (pool timeout, refused connection, a
+    /// connection that broke under a statement).
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -33,8 +34,27 @@ impl From<DbErr> for StoreError {
         match err {
             DbErr::ConnectionAcquire(e) => StoreError::Unavailable(e.to_string()),
             DbErr::Conn(e) => StoreError::Unavailable(e.to_string()),
+            DbErr::Query(e) | DbErr::Exec(e) if connection_lost(&e) => {
+                StoreError::Unavailable(e.to_string())
+            }
             DbErr::RecordNotFound(_) => StoreError::NotFound,
             other => StoreError::Database(other.to_string()),
         }
+    }
+}
+
+/// A statement failed because its connection broke (the database restarted or the
+/// network dropped), not because of the statement: the next attempt gets another
+/// connection.
+fn connection_lost(err: &RuntimeErr) -> bool {
+    match err {
+        RuntimeErr::SqlxError(e) => matches!(
+            e.as_ref(),
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::WorkerCrashed
+        ),
+        _ => false,
     }
 }
