@@ -1,6 +1,6 @@
 //! Reading employees as the API shows them: one card, or a page of cards filtered,
 //! sorted and scoped in the query, loaded with a fixed number of queries whatever the
-//! page holds (the page, then its locations and positions in one query each).
+//! page holds (each card's locations and positions aggregated by the card's statement).
 
 pub mod create;
 pub mod history;
@@ -93,6 +93,10 @@ pub struct EmployeeCard {
     pub fine_amount: Option<i64>,
     /// The `k` of the photo URLs; `None` without a face template.
     pub photo_key: Option<String>,
+    /// The locations and current positions as the statement aggregated them (JSON
+    /// arrays of `{id, title}`), parsed into the two lists below by [`references`].
+    locations_json: String,
+    positions_json: String,
     #[sea_orm(skip)]
     pub locations: Vec<NamedRef>,
     #[sea_orm(skip)]
@@ -100,22 +104,13 @@ pub struct EmployeeCard {
 }
 
 /// `{id, title}` of a referenced object.
-#[derive(Clone, Debug, FromQueryResult)]
+#[derive(Clone, Debug, FromQueryResult, serde::Deserialize)]
 pub struct NamedRef {
     pub id: i64,
     pub title: String,
 }
 
-#[derive(FromQueryResult)]
-struct OwnedRef {
-    /// `l` for a location, `p` for a current position.
-    kind: String,
-    employee_id: i64,
-    id: i64,
-    title: String,
-}
-
-const CARD: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full_name, e.gender, e.birth_date, \
+const CARD_COLUMNS: &str = "e.id, e.first_name, e.last_name, e.patronymic, e.full_name, e.gender, e.birth_date, \
      e.start_date, e.schedule_start_date, e.pin_code, e.qrcode, e.tab_number, e.home_address, e.home_phone, \
      e.work_phone, e.mobile_phone, e.notes, e.bank_book, e.status, e.department_id, \
      d.title AS department_title, e.schedule_id, s.title AS schedule_title, s.kind AS schedule_kind, \
@@ -125,8 +120,9 @@ const CARD: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full
      pr.title AS payroll_rule_title, pr.otc_algorithm_daily AS payroll_rule_daily, \
      pf.id AS person_fine_id, pf.fine_id, pf.start_date AS fine_start, \
      fi.title AS fine_title, fi.has_dayly_fine AS fine_daily, fi.amount AS fine_amount, \
-     fc.photo_key \
-     FROM employees e \
+     fc.photo_key";
+
+const CARD_JOINS: &str = "FROM employees e \
      JOIN departments d ON d.id = e.department_id \
      JOIN schedules s ON s.id = e.schedule_id \
      LEFT JOIN users u ON u.employee_id = e.id \
@@ -136,6 +132,42 @@ const CARD: &str = "SELECT e.id, e.first_name, e.last_name, e.patronymic, e.full
      LEFT JOIN person_fines pf ON pf.employee_id = e.id AND pf.end_date = '9999-12-31' \
      LEFT JOIN fines fi ON fi.id = pf.fine_id \
      LEFT JOIN faces fc ON fc.employee_id = e.id";
+
+/// The card statement up to its WHERE: the card's columns and joins, and its locations
+/// and current positions (on the day bound at placeholder `today`) aggregated into JSON
+/// arrays by the same statement, ordered by id. The two backends name the JSON
+/// functions differently; PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
+fn card_select(conn: &impl ConnectionTrait, today: &str) -> String {
+    let (array, object, as_text) = match conn.get_database_backend() {
+        sea_orm::DbBackend::Postgres => ("json_agg", "json_build_object", "::text"),
+        _ => ("json_group_array", "json_object", ""),
+    };
+    format!(
+        "SELECT {CARD_COLUMNS}, \
+         (SELECT coalesce({array}({object}('id', l.id, 'title', l.title) ORDER BY l.id){as_text}, '[]') \
+          FROM employee_locations el JOIN locations l ON l.id = el.location_id \
+          WHERE el.employee_id = e.id) AS locations_json, \
+         (SELECT coalesce({array}({object}('id', p.id, 'title', p.title) ORDER BY p.id){as_text}, '[]') \
+          FROM employee_positions ep JOIN positions p ON p.id = ep.position_id \
+          WHERE ep.employee_id = e.id AND ep.start_date <= {today} \
+          AND (ep.end_date IS NULL OR ep.end_date >= {today})) AS positions_json \
+         {CARD_JOINS}"
+    )
+}
+
+/// Fills the cards' locations and positions from the arrays their statement aggregated.
+fn references(mut cards: Vec<EmployeeCard>) -> StoreResult<Vec<EmployeeCard>> {
+    for card in &mut cards {
+        card.locations = parse_refs(&std::mem::take(&mut card.locations_json))?;
+        card.positions = parse_refs(&std::mem::take(&mut card.positions_json))?;
+    }
+    Ok(cards)
+}
+
+fn parse_refs(json: &str) -> StoreResult<Vec<NamedRef>> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Database(format!("aggregated references: {e}")))
+}
 
 /// Who the caller may see, as the query applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,7 +292,7 @@ fn order_by(conn: &impl ConnectionTrait, filter: &EmployeeFilter) -> String {
 }
 
 /// One page of cards and the total number of matching employees, counted exactly:
-/// four statements whatever the page holds (count, page, locations, positions).
+/// two statements whatever the page holds (count, page with its references).
 pub async fn list(
     conn: &impl ConnectionTrait,
     company: CompanyId,
@@ -277,7 +309,7 @@ pub async fn list(
 /// As [`list`], for `GET /v1/employees`: the page is a slice of the list's ordered ids,
 /// which come from the store's read cache when this process read the same company,
 /// filter and order less than [`crate::read_cache::LIFETIME`] ago and wrote nothing
-/// since (then two statements: the page's cards and their references). The total is
+/// since (then one statement: the page's cards with their references). The total is
 /// the number of ids. Counting a large company, or walking its index to a far offset,
 /// on every page costs more than the page itself.
 pub async fn list_cached(
@@ -335,20 +367,21 @@ async fn cards_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut values: Vec<Value> = vec![company.0.into()];
+    let mut values: Vec<Value> = vec![company.0.into(), today.into()];
     values.extend(ids.iter().map(|&id| Value::from(id)));
     let mut cards: Vec<EmployeeCard> = sql::all(
         conn,
         &format!(
-            "{CARD} WHERE e.company_id = $1 AND e.id IN ({})",
-            placeholders(2, ids.len())
+            "{} WHERE e.company_id = $1 AND e.id IN ({})",
+            card_select(conn, "$2"),
+            placeholders(3, ids.len())
         ),
         values,
     )
     .await?;
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     cards.sort_by_key(|card| position.get(&card.id).copied());
-    with_references(conn, cards, today).await
+    references(cards)
 }
 
 /// `$first, $first+1, …` for `count` values.
@@ -381,18 +414,22 @@ async fn page_of(
     today: NaiveDate,
 ) -> StoreResult<Vec<EmployeeCard>> {
     let order = order_by(conn, filter);
+    let mut values = values;
+    values.push(today.into());
+    let today_placeholder = format!("${}", values.len());
     let cards = sql::all(
         conn,
         &format!(
-            "{CARD} WHERE e.id IN (SELECT e.id FROM employees e WHERE {clauses} ORDER BY {order} \
+            "{} WHERE e.id IN (SELECT e.id FROM employees e WHERE {clauses} ORDER BY {order} \
              LIMIT {} OFFSET {}) ORDER BY {order}",
+            card_select(conn, &today_placeholder),
             page.per_page,
             page.offset()
         ),
         values,
     )
     .await?;
-    with_references(conn, cards, today).await
+    references(cards)
 }
 
 /// One employee of the company.
@@ -404,62 +441,15 @@ pub async fn card(
 ) -> StoreResult<EmployeeCard> {
     let card: EmployeeCard = sql::one(
         conn,
-        &format!("{CARD} WHERE e.id = $1 AND e.company_id = $2"),
-        vec![employee.0.into(), company.0.into()],
+        &format!(
+            "{} WHERE e.id = $1 AND e.company_id = $2",
+            card_select(conn, "$3")
+        ),
+        vec![employee.0.into(), company.0.into(), today.into()],
     )
     .await?
     .ok_or(StoreError::NotFound)?;
-    Ok(with_references(conn, vec![card], today).await?.remove(0))
-}
-
-/// Fills the locations and current positions of the cards (a page: at most 50), in one
-/// query.
-async fn with_references(
-    conn: &impl ConnectionTrait,
-    mut cards: Vec<EmployeeCard>,
-    today: NaiveDate,
-) -> StoreResult<Vec<EmployeeCard>> {
-    if cards.is_empty() {
-        return Ok(cards);
-    }
-    // A page holds at most 50 cards: their ids are bound ($2…), so one prepared
-    // statement serves every page of the same size.
-    let ids = placeholders(2, cards.len());
-    let mut values: Vec<Value> = vec![today.into()];
-    values.extend(cards.iter().map(|card| Value::from(card.id)));
-    let references: Vec<OwnedRef> = sql::all(
-        conn,
-        &format!(
-            "SELECT 'l' AS kind, el.employee_id, l.id, l.title FROM employee_locations el \
-             JOIN locations l ON l.id = el.location_id WHERE el.employee_id IN ({ids}) \
-             UNION ALL \
-             SELECT 'p' AS kind, ep.employee_id, p.id, p.title FROM employee_positions ep \
-             JOIN positions p ON p.id = ep.position_id WHERE ep.employee_id IN ({ids}) \
-             AND ep.start_date <= $1 AND (ep.end_date IS NULL OR ep.end_date >= $1) \
-             ORDER BY 1, 3"
-        ),
-        values,
-    )
-    .await?;
-    let mut by_employee: HashMap<i64, usize> = HashMap::new();
-    for (i, card) in cards.iter().enumerate() {
-        by_employee.insert(card.id, i);
-    }
-    for row in references {
-        let Some(&i) = by_employee.get(&row.employee_id) else {
-            continue;
-        };
-        let reference = NamedRef {
-            id: row.id,
-            title: row.title,
-        };
-        if row.kind == "l" {
-            cards[i].locations.push(reference);
-        } else {
-            cards[i].positions.push(reference);
-        }
-    }
-    Ok(cards)
+    Ok(references(vec![card])?.remove(0))
 }
 
 #[cfg(test)]
