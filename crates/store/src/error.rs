@@ -48,13 +48,19 @@ impl From<DbErr> for StoreError {
 /// connection.
 fn connection_lost(err: &RuntimeErr) -> bool {
     match err {
-        RuntimeErr::SqlxError(e) => matches!(
-            e.as_ref(),
+        RuntimeErr::SqlxError(e) => match e.as_ref() {
             sea_orm::sqlx::Error::Io(_)
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::WorkerCrashed
-        ),
+            | sea_orm::sqlx::Error::PoolClosed
+            | sea_orm::sqlx::Error::PoolTimedOut
+            | sea_orm::sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL's classes 08 (connection exception) and 57P (the server is
+            // shutting down or restarting: "terminating connection due to
+            // administrator command").
+            sea_orm::sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        },
         _ => false,
     }
 }
