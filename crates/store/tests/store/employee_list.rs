@@ -36,6 +36,23 @@ fn everyone() -> EmployeeFilter {
     }
 }
 
+/// A page of 50 of the uncached list of every active employee.
+async fn everyone_page(
+    conn: &sea_orm::DatabaseConnection,
+    company: CompanyId,
+    page: u64,
+) -> (Vec<employees::EmployeeCard>, u64) {
+    employees::list(
+        conn,
+        company,
+        &everyone(),
+        PageRequest { page, per_page: 50 },
+        today(),
+    )
+    .await
+    .expect("list")
+}
+
 fn first_page() -> PageRequest {
     PageRequest {
         page: 1,
@@ -112,15 +129,7 @@ async fn a_page_costs_the_same_statements_for_5_and_for_200_employees() {
         let mut costs = Vec::new();
         for (company, size, page) in [(small, 5, 1), (large, 200, 1), (large, 200, 4)] {
             let before = statements.load(Ordering::SeqCst);
-            let (cards, total) = employees::list(
-                &conn,
-                company,
-                &everyone(),
-                PageRequest { page, per_page: 50 },
-                today(),
-            )
-            .await
-            .expect("list");
+            let (cards, total) = everyone_page(&conn, company, page).await;
             let cost = statements.load(Ordering::SeqCst) - before;
             assert_eq!(total, size as u64, "{backend:?}");
             assert_eq!(cards.len(), size.min(50), "{backend:?}");
@@ -196,18 +205,7 @@ async fn cached_pages_are_the_lists_pages_and_follow_writes() {
             "{backend:?}"
         );
         // The pages are the uncached list's, in its order.
-        let (uncached, _) = employees::list(
-            store.connection(),
-            company,
-            &everyone(),
-            PageRequest {
-                page: 2,
-                per_page: 50,
-            },
-            today(),
-        )
-        .await
-        .expect("list");
+        let (uncached, _) = everyone_page(store.connection(), company, 2).await;
         assert_eq!(
             second,
             uncached.iter().map(|c| c.id).collect::<Vec<_>>(),
