@@ -27,6 +27,11 @@ pub fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
 
+/// An integer id in the path, e.g. `{id}` or `{employee_id}`.
+pub fn id_in_path(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}})
+}
+
 pub fn paging() -> Vec<Value> {
     vec![
         query(

@@ -28,7 +28,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{Fields, body_fields};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 use crate::scope::Scope;
 
 /// Title length limits of the reference.
@@ -429,7 +429,7 @@ fn department_schema() -> Value {
 }
 
 fn id_parameter() -> Value {
-    json!({"name": "id", "in": "path", "required": true, "description": "department id", "schema": {"type": "integer"}})
+    id_in_path("id")
 }
 
 fn write_body(title_required: bool) -> Value {

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::guard::{Access, DeviceCaller};
 use crate::input::path_id;
 use crate::objects::PhotoBase;
-use crate::openapi::{Operation, schema_ref, with_errors};
+use crate::openapi::{Operation, id_in_path, schema_ref, with_errors};
 
 /// The most commands one fetch answers; the rest come once these are acknowledged.
 pub const FETCH_LIMIT: u64 = 100;
@@ -128,9 +128,7 @@ pub fn operations() -> Vec<Operation> {
             summary: "Acknowledge a command",
             description: "Authenticated with the device's token. The command is not listed again. Acknowledging it again answers success as well.",
             secured: true,
-            parameters: vec![
-                json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-            ],
+            parameters: vec![id_in_path("id")],
             request: None,
             responses: with_errors(
                 true,

@@ -21,7 +21,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{body_fields, path_id};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -310,7 +310,7 @@ async fn delete(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id = id_in_path("id");
     let info = json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "serial_number": {"type": "string"},
         "last_request_time": {"type": ["string", "null"]}, "time_zone": {"type": "string"},

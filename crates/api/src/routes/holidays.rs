@@ -24,7 +24,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{Fields, path_id, query_range};
-use crate::openapi::{Operation, body, paging, query, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, query, schema_ref, with_errors};
 
 const KINDS: [&str; 2] = ["holiday", "shortened"];
 
@@ -252,9 +252,7 @@ pub fn operations() -> Vec<Operation> {
             summary: "Remove an entry",
             description: "Admins only.",
             secured: true,
-            parameters: vec![
-                json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-            ],
+            parameters: vec![id_in_path("id")],
             request: None,
             responses: with_errors(
                 true,

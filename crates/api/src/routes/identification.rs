@@ -37,7 +37,7 @@ use crate::error::{ApiError, ApiResult, Malformed};
 use crate::faces::{self, FIELD, Format, UPLOAD_BODY_LIMIT};
 use crate::guard::Access;
 use crate::input::{Fields, path_id, read_body};
-use crate::openapi::{Operation, schema_ref, with_errors};
+use crate::openapi::{Operation, id_in_path, schema_ref, with_errors};
 use crate::scope::Scope;
 
 const ADD: &str = "/v1/identification/addface/{employee_id}";
@@ -305,7 +305,7 @@ fn decode_base64(text: &str) -> ApiResult<Vec<u8>> {
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let employee_id = json!({"name": "employee_id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let employee_id = id_in_path("employee_id");
     let imgdata = json!({"type": "object", "required": [FIELD], "properties": {
         FIELD: {"type": "string", "description": "the image in base64 (a data:image/...;base64, prefix is accepted)"}
     }});

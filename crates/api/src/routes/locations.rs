@@ -31,7 +31,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::Fields;
 use crate::input::path_id;
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 
 /// Title length limits of the reference.
 const TITLE_MIN: usize = 1;
@@ -456,7 +456,7 @@ pub(crate) fn location_schema() -> Value {
 }
 
 fn id_parameter() -> Value {
-    json!({"name": "id", "in": "path", "required": true, "description": "location id", "schema": {"type": "integer"}})
+    id_in_path("id")
 }
 
 fn write_body(title_required: bool) -> Value {

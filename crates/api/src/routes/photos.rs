@@ -24,7 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::faces::Format;
 use crate::guard::Access;
 use crate::input::{Fields, path_id};
-use crate::openapi::{Operation, schema_ref};
+use crate::openapi::{Operation, id_in_path, schema_ref};
 
 const THUMBNAIL: &str = "/images/employee/{size}/{company_id}/{file}";
 const ORIGINAL: &str = "/images/employee/original/{company_id}/{file}";
@@ -104,7 +104,7 @@ async fn photo(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let company = json!({"name": "company_id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let company = id_in_path("company_id");
     let file = json!({"name": "file", "in": "path", "required": true, "description": "`{employee_id}.png`", "schema": {"type": "string", "pattern": "^[0-9]+\\.png$"}});
     let key = json!({"name": "k", "in": "query", "required": true, "description": "the key in the URL of `photos` (or of a command's `image_url`); it changes on every upload", "schema": {"type": "string", "pattern": "^[0-9a-f]{40}$"}});
     let missing = (

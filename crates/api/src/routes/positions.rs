@@ -30,7 +30,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, path_id, read_body};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 
 /// Title length limits of the reference.
 const TITLE_MIN: usize = 1;
@@ -290,7 +290,7 @@ fn position_schema() -> Value {
 }
 
 fn id_parameter() -> Value {
-    json!({"name": "id", "in": "path", "required": true, "description": "position id", "schema": {"type": "integer"}})
+    id_in_path("id")
 }
 
 fn write_body(title_required: bool) -> Value {

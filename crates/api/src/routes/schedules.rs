@@ -20,7 +20,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{body_fields, path_id};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -240,7 +240,7 @@ async fn delete(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id = id_in_path("id");
     let schedule = json!({"type": "object", "required": ["title", "type"], "properties": {
         "title": {"type": "string", "maxLength": 200},
         "type": {"type": "integer", "enum": [1, 2, 3, 4], "description": "1 free, 2 fixed, 3 floating, 4 shift"},

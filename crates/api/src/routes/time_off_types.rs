@@ -25,7 +25,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{Fields, path_id};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 
 const DEFAULT_COLOR: &str = "A0522D";
 const DESCRIPTION_MAX: usize = 1000;
@@ -265,11 +265,7 @@ pub(super) fn type_schema() -> Value {
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = || {
-        vec![
-            json!({"name": "id", "in": "path", "required": true, "description": "time-off type id", "schema": {"type": "integer"}}),
-        ]
-    };
+    let id = || vec![id_in_path("id")];
     let write = |required: bool| {
         let mut schema = json!({"type": "object", "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 250, "description": "unique in the company"},

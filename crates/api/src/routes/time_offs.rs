@@ -37,7 +37,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::{Fields, path_id, query_range};
-use crate::openapi::{Operation, body, paging, query, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
 /// Roles that decide time-offs and create them for others.
@@ -537,11 +537,7 @@ fn time_off_schema() -> Value {
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = || {
-        vec![
-            json!({"name": "id", "in": "path", "required": true, "description": "time-off id", "schema": {"type": "integer"}}),
-        ]
-    };
+    let id = || vec![id_in_path("id")];
     let not_found = || {
         (
             "404",

@@ -18,7 +18,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::path_id;
-use crate::openapi::{Operation, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, id_in_path, paging, schema_ref, with_errors};
 use crate::routes::RouteTable;
 use crate::scope::Scope;
 
@@ -206,7 +206,7 @@ async fn drop_position(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id = id_in_path("id");
     let mut parameters = vec![id.clone()];
     parameters.extend(paging());
     let period = |extra: Value| {

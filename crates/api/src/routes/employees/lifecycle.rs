@@ -18,7 +18,7 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::{Fields, body_fields, path_id};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, schema_ref, with_errors};
 use crate::routes::RouteTable;
 use crate::scope::Scope;
 
@@ -352,7 +352,7 @@ async fn remove(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id = id_in_path("id");
     let action = |method: &'static str,
                   path: &'static str,
                   summary: &'static str,

@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Malformed};
 use crate::input::path_id;
-use crate::openapi::{Operation, query, schema_ref, with_errors};
+use crate::openapi::{Operation, id_in_path, query, schema_ref, with_errors};
 use crate::scope::Scope;
 
 pub(super) async fn letters(
@@ -139,7 +139,7 @@ pub(super) fn operations() -> Vec<Operation> {
             description: "Admins any employee, roles 2–4 those of their departments, everyone themself (403/7004 otherwise). By id; with lat and lon by distance from that point, locations without coordinates last.",
             secured: true,
             parameters: vec![
-                json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
+                id_in_path("id"),
                 query(
                     "lat",
                     "latitude of the point to order by distance from (with lon)",

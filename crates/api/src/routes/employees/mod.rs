@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult, Malformed};
 use crate::guard::Access;
 use crate::input::path_id;
 use crate::objects::PhotoBase;
-use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
+use crate::openapi::{Operation, id_in_path, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
 
@@ -251,9 +251,7 @@ pub fn operations() -> Vec<Operation> {
             summary: "One employee",
             description: "Any role of the company.",
             secured: true,
-            parameters: vec![
-                json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-            ],
+            parameters: vec![id_in_path("id")],
             request: None,
             responses: with_errors(
                 true,

@@ -58,7 +58,7 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Fields, body_fields, path_id};
 use crate::objects::PhotoBase;
-use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
 
@@ -557,9 +557,7 @@ pub(super) fn operations() -> Vec<Operation> {
         summary: "Edit an employee (partial)",
         description: "Admins; heads for the employees of their departments, into their departments (403/7004 otherwise). JSON or form body. Answers the Employee object. A department or position change takes effect on efct_date (pending when later than today); schedule and locations change at once. Writes editPersonProfile, editEmployeeCode, transferEmpDep, assignedPosition, assignedSchedule, assignedLocation as the change calls for; a change that changes nothing writes nothing.",
         secured: true,
-        parameters: vec![
-            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-        ],
+        parameters: vec![id_in_path("id")],
         request: Some(body(request_schema())),
         responses: with_errors(
             true,

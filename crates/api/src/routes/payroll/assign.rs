@@ -35,7 +35,7 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{Fields, body_fields, path_id};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, schema_ref, with_errors};
 use crate::routes::RouteTable;
 
 pub fn routes(mut table: RouteTable) -> RouteTable {
@@ -470,10 +470,7 @@ fn delete_operation(path: &'static str, summary: &'static str) -> Operation {
         summary,
         description: "Admins only. The period before it takes over its days (open again when the deleted one was open).",
         secured: true,
-        parameters: vec![
-            json!({"name": "employee_id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
-        ],
+        parameters: vec![id_in_path("employee_id"), id_in_path("id")],
         request: None,
         responses: with_errors(
             true,

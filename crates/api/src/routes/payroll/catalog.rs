@@ -26,7 +26,7 @@ use crate::envelope::ListRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::Access;
 use crate::input::{Fields, body_fields, path_id};
-use crate::openapi::{Operation, body, paging, schema_ref, with_errors};
+use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
 use crate::routes::RouteTable;
 
 /// Which catalog a request is about.
@@ -430,7 +430,7 @@ fn catalog_operations(
     schema: Value,
     input: Value,
 ) -> Vec<Operation> {
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id = id_in_path("id");
     let invalid = (
         "422",
         "title missing (8002) or invalid, a flag not a boolean, amount not an amount with at most two decimals, amount_type not 0/1 (8003)",
