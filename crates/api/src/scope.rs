@@ -8,7 +8,7 @@ use davomat_store::scope;
 
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The part of the company a caller sees.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,22 @@ impl Scope {
             ),
             Role::Employee => Scope::Myself(caller.employee_id.map(|id| id.0)),
         })
+    }
+
+    /// 403 unless the caller's scope covers the department.
+    pub async fn require_department(
+        state: &AppState,
+        caller: &Caller,
+        department_id: i64,
+    ) -> ApiResult<()> {
+        if Scope::of(state, caller)
+            .await?
+            .covers_department(department_id)
+        {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 
     /// The scope as the store's employee queries apply it.

@@ -67,12 +67,7 @@ async fn target(state: &AppState, caller: &Caller, id: &str) -> ApiResult<FaceOw
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    if !Scope::of(state, caller)
-        .await?
-        .covers_department(owner.department_id)
-    {
-        return Err(ApiError::Forbidden);
-    }
+    Scope::require_department(state, caller, owner.department_id).await?;
     Ok(owner)
 }
 

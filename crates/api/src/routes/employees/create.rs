@@ -196,8 +196,8 @@ pub(super) async fn create(
         let exists = store::unknown_ids(conn, company, Reference::Department, &[id])
             .await?
             .is_empty();
-        if exists && !Scope::of(&state, &caller).await?.covers_department(id) {
-            return Err(ApiError::Forbidden);
+        if exists {
+            Scope::require_department(&state, &caller, id).await?;
         }
     }
     // Hashed before the transaction: it is slow on purpose.

@@ -72,12 +72,7 @@ async fn target(
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    if !Scope::of(state, caller)
-        .await?
-        .covers_department(row.department_id)
-    {
-        return Err(ApiError::Forbidden);
-    }
+    Scope::require_department(state, caller, row.department_id).await?;
     Ok(row)
 }
 

@@ -88,12 +88,8 @@ pub(super) async fn locations(
     let department = lookups::department_of(conn, caller.company_id, employee)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if caller.employee_id != Some(employee)
-        && !Scope::of(&state, &caller)
-            .await?
-            .covers_department(department)
-    {
-        return Err(ApiError::Forbidden);
+    if caller.employee_id != Some(employee) {
+        Scope::require_department(&state, &caller, department).await?;
     }
     let point = query_point(&query)?;
     let mut rows = lookups::locations_of(conn, caller.company_id, employee).await?;
