@@ -97,16 +97,7 @@ async fn add_face(
     };
     let txn = state.store.begin().await?;
     stored_faces::put(&txn, company, employee, face, now).await?;
-    log(&txn, &caller, actor, &owner, PayrollAction::FaceAdded, now).await?;
-    device_commands::queue(
-        &txn,
-        company,
-        employee,
-        &owner.pin_code,
-        CommandKind::AddFace,
-        now,
-    )
-    .await?;
+    announce(&txn, &caller, actor, &owner, PayrollAction::FaceAdded, now).await?;
     davomat_store::commit(txn).await?;
     Ok(Json(json!({"success": true})))
 }
@@ -124,21 +115,12 @@ async fn delete_face(
     let txn = state.store.begin().await?;
     // Deleting what is not there changes nothing: no activity row, no commands.
     if stored_faces::delete(&txn, company, employee).await? {
-        log(
+        announce(
             &txn,
             &caller,
             actor,
             &owner,
             PayrollAction::FaceDeleted,
-            now,
-        )
-        .await?;
-        device_commands::queue(
-            &txn,
-            company,
-            employee,
-            &owner.pin_code,
-            CommandKind::DeleteFace,
             now,
         )
         .await?;
@@ -172,8 +154,9 @@ pub(super) async fn forget_removed(
     Ok(())
 }
 
-/// Writes the `addedFace` / `deletedFace` row about the employee.
-async fn log(
+/// Writes the `addedFace` / `deletedFace` row about the employee and queues the
+/// matching command for the terminals, in the change's transaction.
+async fn announce(
     txn: &davomat_store::DatabaseTransaction,
     caller: &Caller,
     actor: activity::Actor,
@@ -181,9 +164,9 @@ async fn log(
     action: PayrollAction,
     now: i64,
 ) -> ApiResult<()> {
-    let action_name = match action {
-        PayrollAction::FaceDeleted => "deletedFace",
-        _ => "addedFace",
+    let (action_name, command) = match action {
+        PayrollAction::FaceDeleted => ("deletedFace", CommandKind::DeleteFace),
+        _ => ("addedFace", CommandKind::AddFace),
     };
     activity::record(
         txn,
@@ -201,6 +184,15 @@ async fn log(
             },
         },
         caller.company_lang,
+        now,
+    )
+    .await?;
+    device_commands::queue(
+        txn,
+        caller.company_id,
+        EmployeeId(owner.id),
+        &owner.pin_code,
+        command,
         now,
     )
     .await?;
