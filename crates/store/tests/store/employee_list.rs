@@ -2,8 +2,7 @@
 //! whatever the company holds (no statement per row), and its cached total stays exact
 //! across writes.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
 use davomat_core::CompanyId;
@@ -14,7 +13,7 @@ use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visi
 use davomat_store::positions::{self, PositionFields};
 use davomat_store::{Store, testing};
 
-use crate::{each_backend, new_company};
+use crate::{counted, each_backend, new_company};
 
 const NOW: i64 = 1_750_000_000;
 
@@ -107,17 +106,6 @@ async fn company_of(store: &Store, email: &str, size: usize) -> CompanyId {
         .expect("employee");
     }
     company
-}
-
-/// The store's connection with a callback counting the statements run through it.
-fn counted(store: &Store) -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>) {
-    let statements = Arc::new(AtomicUsize::new(0));
-    let mut conn = store.connection().clone();
-    let counter = Arc::clone(&statements);
-    conn.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
-    (conn, statements)
 }
 
 #[tokio::test]

@@ -5,6 +5,8 @@ mod employee_list;
 mod payroll;
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use davomat_core::{CompanyStatus, Lang};
 use davomat_store::companies::NewCompany;
@@ -39,4 +41,15 @@ pub fn new_company(name: &str, email: &str) -> NewCompany {
         employee_limit: None,
         status: CompanyStatus::Active,
     }
+}
+
+/// The store's connection with a callback counting the statements run through it.
+pub fn counted(store: &Store) -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>) {
+    let statements = Arc::new(AtomicUsize::new(0));
+    let mut conn = store.connection().clone();
+    let counter = Arc::clone(&statements);
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (conn, statements)
 }

@@ -2,8 +2,7 @@
 //! fixed handful of statements, open periods close the day before the next starts,
 //! deleting one gives its days back, and amounts keep every tiyin.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
 use davomat_core::CompanyId;
@@ -14,7 +13,7 @@ use davomat_store::employees::create::{self, NewEmployee};
 use davomat_store::employees::{self};
 use davomat_store::payroll::periods::{self, Held, PeriodKind};
 
-use crate::{each_backend, new_company};
+use crate::{counted, each_backend, new_company};
 
 const NOW: i64 = 1_750_000_000;
 
@@ -58,16 +57,6 @@ async fn company_with(store: &Store, size: usize) -> (CompanyId, Vec<i64>) {
     }
     davomat_store::commit(txn).await.expect("commit");
     (company, ids)
-}
-
-fn counted(store: &Store) -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>) {
-    let statements = Arc::new(AtomicUsize::new(0));
-    let mut conn = store.connection().clone();
-    let counter = Arc::clone(&statements);
-    conn.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
-    (conn, statements)
 }
 
 #[tokio::test]
