@@ -1,5 +1,7 @@
 //! What the API benchmarks share: a fresh SQLite company with an admin token, the app
 //! around it, and a request sender that reads the whole body as a client would.
+//! Each bench compiles this module on its own and uses part of it.
+#![allow(dead_code)]
 
 use axum::Router;
 use axum::body::Body;
