@@ -3,7 +3,7 @@
 //! blocked (426/7010).
 
 use davomat_core::{ApiClientId, ClientState, CompanyId};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
@@ -83,7 +83,7 @@ pub async fn rotate(
     now: i64,
 ) -> StoreResult<ClientCredentials> {
     let old = find(store, client_id).await?.ok_or(StoreError::NotFound)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (_, fresh) = insert(&txn, CompanyId(old.company_id), now).await?;
     sql::execute(
         &txn,

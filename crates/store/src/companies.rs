@@ -1,7 +1,7 @@
 //! Companies: creating one with everything its admin needs, and changing its status.
 
 use davomat_core::{ApiClientId, CompanyId, CompanyStatus, EmployeeId, Lang, Role, UserId};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::activity::{self, NewActivity};
 use crate::clients::{self, ClientCredentials};
@@ -111,7 +111,7 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
     }
     let password_hash = secrets::hash_password(&new.admin_password)?;
     let names = defaults(new.lang);
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let company_id = sql::insert(
         &txn,
         "INSERT INTO companies (name, status, time_zone, lang, employee_limit, created_at) \

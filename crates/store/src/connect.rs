@@ -127,9 +127,21 @@ impl Store {
         &self.db
     }
 
-    /// Starts a transaction: a change and its activity-log row are written in one.
+    /// Starts a write transaction: a change and its activity-log row are written in one.
+    ///
+    /// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`). A deferred
+    /// transaction that reads and then writes cannot wait for the lock: when another
+    /// writer committed since its read, SQLite refuses the upgrade at once with
+    /// "database is locked" instead of honouring the busy timeout. Taken at `BEGIN`,
+    /// the lock is waited for (busy timeout), so concurrent writers queue instead of
+    /// failing. PostgreSQL's row locks need nothing of the kind.
     pub async fn begin(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
-        Ok(sea_orm::TransactionTrait::begin(&self.db).await?)
+        let options = sea_orm::TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?)
     }
 
     /// The connection, for composing several writes in one transaction.

@@ -2,7 +2,7 @@
 
 use davomat_core::UserId;
 use davomat_core::token::digest;
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::FromQueryResult;
 
 use crate::{Store, StoreResult, secrets, sql, tokens, users};
 
@@ -34,7 +34,7 @@ pub async fn confirm(
     password_hash: &str,
     now: i64,
 ) -> StoreResult<Option<UserId>> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let row: Option<ResetRow> = sql::one(
         &txn,
         "SELECT id, user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",

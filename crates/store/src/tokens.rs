@@ -3,7 +3,7 @@
 
 use davomat_core::token::digest;
 use davomat_core::{ApiClientId, UserId};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{Store, StoreResult, secrets, sql};
 
@@ -139,7 +139,7 @@ pub async fn refresh(
     now: i64,
 ) -> StoreResult<Result<(UserId, TokenPair), RefreshRefusal>> {
     let hash = digest(refresh_token);
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let row: Option<RefreshRow> = sql::one(
         &txn,
         "SELECT r.id, r.user_id, u.company_id, r.expires_at, r.used_at FROM refresh_tokens r \

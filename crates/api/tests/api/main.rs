@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod clock;
+mod concurrent_writes;
 mod departments;
 mod device_commands;
 mod device_events;

@@ -1,0 +1,143 @@
+//! Many clients writing at once (a 9 a.m. rush, several HR users): on SQLite and on
+//! PostgreSQL a valid write never fails because another one is running.
+//!
+//! 16 clients write through six endpoints (renaming locations, creating holidays,
+//! positions, payroll rules, time-off types and departments) for
+//! `DAVOMAT_TEST_WRITE_SECONDS` (default 20) seconds on each backend; every write must
+//! succeed. The throughput is printed (run with `--nocapture` to see it); it is a
+//! figure for docs/performance.md, never an assertion.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, each_backend};
+
+const CLIENTS: u64 = 16;
+
+fn test_duration() -> Duration {
+    let seconds = std::env::var("DAVOMAT_TEST_WRITE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(20);
+    Duration::from_secs(seconds)
+}
+
+/// One write of the mix: client `client`'s `n`-th request, as (method, path, body, expected status).
+fn write_of(client: u64, n: u64, locations: &[i64]) -> (&'static str, String, Value, u16) {
+    let tag = format!("{client} {n}");
+    match n % 6 {
+        0 => {
+            let location = locations[(client as usize) % locations.len()];
+            (
+                "PUT",
+                format!("/v1/locations/{location}"),
+                json!({"title": format!("Склад {tag}")}),
+                200,
+            )
+        }
+        1 => {
+            // One date per (client, n): 2000-01-01 plus a day number unique to the write.
+            let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+                .expect("date")
+                .checked_add_days(chrono::Days::new(n / 6 * CLIENTS + client))
+                .expect("date in range");
+            (
+                "POST",
+                "/v1/holidays".into(),
+                json!({"date": day.to_string(), "title": format!("Праздник {tag}"), "kind": "holiday"}),
+                201,
+            )
+        }
+        2 => (
+            "POST",
+            "/v1/positions".into(),
+            json!({"title": format!("Должность {tag}")}),
+            201,
+        ),
+        3 => (
+            "POST",
+            "/v1/payroll/payroll-list".into(),
+            json!({"title": format!("Правило {tag}")}),
+            201,
+        ),
+        4 => (
+            "POST",
+            "/v1/time-offs".into(),
+            json!({"title": format!("Отгул {tag}")}),
+            201,
+        ),
+        _ => (
+            "POST",
+            "/v1/departments".into(),
+            json!({"title": format!("Отдел {tag}")}),
+            201,
+        ),
+    }
+}
+
+async fn new_location(app: &TestApp, token: &str, title: &str) -> i64 {
+    let reply = app
+        .post_json("/v1/locations", &json!({"title": title}), Some(token))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["id"].as_i64().expect("location id")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_clients_writing_through_six_endpoints_never_fail() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let locations = vec![
+            new_location(&app, &token, "Первый склад").await,
+            new_location(&app, &token, "Второй склад").await,
+        ];
+        let app = Arc::new(app);
+        let written = Arc::new(AtomicU64::new(0));
+        let failures = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let duration = test_duration();
+        let started = Instant::now();
+        let mut clients = Vec::new();
+        for client in 0..CLIENTS {
+            let (app, token, locations) = (Arc::clone(&app), token.clone(), locations.clone());
+            let (written, failures) = (Arc::clone(&written), Arc::clone(&failures));
+            clients.push(tokio::spawn(async move {
+                let mut n = 0;
+                while started.elapsed() < duration {
+                    let (method, path, body, expected) = write_of(client, n, &locations);
+                    let reply = app.call(method, &path, Some(&token), Some(&body)).await;
+                    if reply.status == expected {
+                        written.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        let mut failures = failures.lock().unwrap_or_else(|p| p.into_inner());
+                        failures.push(format!("{method} {path}: {} {}", reply.status, reply.text));
+                    }
+                    n += 1;
+                }
+            }));
+        }
+        for client in clients {
+            client.await.expect("client task");
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let written = written.load(Ordering::Relaxed);
+        let failures = failures.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        eprintln!(
+            "concurrent writes on {:?}: {written} writes by {CLIENTS} clients in {elapsed:.1} s = {:.0} writes/s, {} failed",
+            app.backend,
+            written as f64 / elapsed,
+            failures.len()
+        );
+        assert!(
+            failures.is_empty(),
+            "{} of {} writes failed; first: {:?}",
+            failures.len(),
+            written + failures.len() as u64,
+            failures.iter().take(3).collect::<Vec<_>>()
+        );
+        assert!(written > 0, "no write was made");
+    })
+    .await;
+}
