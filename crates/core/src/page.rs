@@ -2,6 +2,10 @@
 
 /// The largest page the API serves.
 pub const MAX_PER_PAGE: u64 = 50;
+/// The largest page number read: a larger one (however many digits) is read as this,
+/// which is past the end of any list, so it answers the empty page (CONTRACT.md §1).
+/// Both backends take it as an `OFFSET` (a signed 64-bit integer).
+pub const MAX_PAGE: u64 = i64::MAX as u64;
 
 /// A requested page, already clamped to what the API serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,9 +26,7 @@ impl PageRequest {
         limit_param: Option<&str>,
         limit_header: Option<&str>,
     ) -> PageRequest {
-        let page = page
-            .and_then(|p| p.trim().parse::<i64>().ok())
-            .map_or(1, |p| p.max(1) as u64);
+        let page = page.map_or(1, page_number);
         let size_text = per_page.or(limit_param).or(limit_header);
         let per_page = match size_text.map(|s| s.trim().parse::<i64>()) {
             Some(Ok(n)) => n.clamp(1, MAX_PER_PAGE as i64) as u64,
@@ -33,15 +35,28 @@ impl PageRequest {
         PageRequest { page, per_page }
     }
 
-    /// Rows to skip.
+    /// Rows to skip: at most [`MAX_PAGE`], so that any page is a valid `OFFSET`.
     pub fn offset(&self) -> u64 {
-        (self.page - 1).saturating_mul(self.per_page)
+        (self.page - 1).saturating_mul(self.per_page).min(MAX_PAGE)
     }
 
     /// Number of pages for `total` items: never below 1.
     pub fn page_count(&self, total: u64) -> u64 {
         total.div_ceil(self.per_page).max(1)
     }
+}
+
+/// A `page` value: an integer below 1 (or not a number) is 1; one above [`MAX_PAGE`],
+/// however long, is [`MAX_PAGE`].
+fn page_number(text: &str) -> u64 {
+    let text = text.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits
+            .parse::<u64>()
+            .map_or(MAX_PAGE, |p| p.clamp(1, MAX_PAGE));
+    }
+    1
 }
 
 #[cfg(test)]
@@ -84,6 +99,17 @@ mod tests {
             5
         );
         assert_eq!(PageRequest::parse(None, None, None, Some("9")).per_page, 9);
+    }
+
+    #[test]
+    fn huge_pages_are_read_and_skip_a_valid_offset() {
+        let huge = |text| PageRequest::parse(Some(text), None, None, None);
+        assert_eq!(huge("184467440737095518").page, 184_467_440_737_095_518);
+        assert_eq!(huge("184467440737095518").offset(), MAX_PAGE);
+        assert_eq!(huge("99999999999999999999999").page, MAX_PAGE);
+        assert_eq!(huge("9223372036854775807").offset(), MAX_PAGE);
+        assert_eq!(huge("-99999999999999999999999").page, 1);
+        assert_eq!(huge("12abc").page, 1);
     }
 
     #[test]

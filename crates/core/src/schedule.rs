@@ -54,10 +54,12 @@ pub struct ClockTime(pub u16);
 impl ClockTime {
     pub fn parse(text: &str) -> Option<ClockTime> {
         let (h, m) = text.trim().split_once(':')?;
-        if h.len() != 2 || m.len() != 2 {
-            return None;
-        }
-        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        let two_digits = |part: &str| -> Option<u16> {
+            let bytes = part.as_bytes();
+            (bytes.len() == 2 && bytes.iter().all(u8::is_ascii_digit))
+                .then(|| u16::from(bytes[0] - b'0') * 10 + u16::from(bytes[1] - b'0'))
+        };
+        let (h, m) = (two_digits(h)?, two_digits(m)?);
         (h < 24 && m < 60).then_some(ClockTime(h * 60 + m))
     }
 }

@@ -33,6 +33,10 @@ pub enum Reason {
     OneOf(Vec<String>),
     /// The field must not be before the named other field.
     NotBefore(String),
+    /// The value must lie between these two, both included (dates, numbers).
+    Between(String, String),
+    /// A list holds more than this many items.
+    TooManyItems(usize),
     /// A free-form explanation (kept short and in English; the code carries the meaning).
     Note(String),
 }
@@ -106,36 +110,81 @@ pub fn is_valid_name_text(s: &str) -> bool {
         .all(|c| c.is_alphabetic() || c.is_numeric() || c == ' ' || "'`_()&-№,.ʻʼ‘’".contains(c))
 }
 
-/// Parses a `YYYY-MM-DD` date strictly.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let bytes = s.as_bytes();
+/// The first day a date field accepts (CONTRACT.md §1, docs/decisions.md "Dates").
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// The last day a date field accepts.
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// True for a date davomat stores: from [`FIRST_DATE`] to [`LAST_DATE`].
+pub fn is_supported_date(date: NaiveDate) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&date)
+}
+
+/// `date` when davomat stores it; otherwise records 8003 on `field` naming the window
+/// ([`FIRST_DATE`]..=[`LAST_DATE`]) and answers `None`.
+pub fn supported_date(field: &str, date: NaiveDate, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    if is_supported_date(date) {
+        return Some(date);
+    }
+    errors.add(
+        field,
+        FieldCode::InvalidValue,
+        Reason::Between(FIRST_DATE.to_string(), LAST_DATE.to_string()),
+    );
+    None
+}
+
+/// The number written by ASCII digits only (no sign, no space), as `u32`.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 {
+        return None;
+    }
+    bytes.iter().try_fold(0u32, |number, &b| {
+        b.is_ascii_digit()
+            .then(|| number * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// A `YYYY-MM-DD` date from exactly ten bytes.
+fn date_of(bytes: &[u8]) -> Option<NaiveDate> {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let year = i32::try_from(digits(&bytes[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(&bytes[5..7])?, digits(&bytes[8..])?)
+}
+
+/// Parses a `YYYY-MM-DD` date strictly: four, two and two ASCII digits. Works on bytes,
+/// so any text (non-ASCII included) is simply refused.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    date_of(s.as_bytes())
 }
 
 /// A local wall-clock time as written in a body: `YYYY-MM-DD HH:MM:SS` (also with a
-/// `T`, or without seconds), as its date and the seconds after its midnight.
+/// `T`, or without seconds), as its date and the seconds after its midnight. Surrounding
+/// spaces are ignored; any other text is `None`.
 pub fn parse_local_date_time(s: &str) -> Option<(NaiveDate, i64)> {
-    let s = s.trim();
-    if s.len() < 16 {
+    let bytes = s.trim().as_bytes();
+    if bytes.len() != 16 && bytes.len() != 19 {
         return None;
     }
-    let (date, time) = s.split_at(10);
-    let date = parse_date(date)?;
-    let time = time.strip_prefix(' ').or_else(|| time.strip_prefix('T'))?;
-    let parts: Vec<&str> = time.split(':').collect();
-    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+    let date = date_of(&bytes[..10])?;
+    if bytes[10] != b' ' && bytes[10] != b'T' || bytes[13] != b':' {
         return None;
     }
-    let number = |p: &str| p.parse::<i64>().ok();
-    let (h, m) = (number(parts[0])?, number(parts[1])?);
-    let sec = match parts.get(2) {
-        Some(p) => number(p)?,
+    let (h, m) = (digits(&bytes[11..13])?, digits(&bytes[14..16])?);
+    let sec = match bytes.get(16) {
         None => 0,
+        Some(b':') => digits(&bytes[17..])?,
+        Some(_) => return None,
     };
-    (h < 24 && m < 60 && sec < 60).then_some((date, h * 3600 + m * 60 + sec))
+    (h < 24 && m < 60 && sec < 60).then_some((date, i64::from(h * 3600 + m * 60 + sec)))
 }
 
 #[cfg(test)]
@@ -156,6 +205,13 @@ mod tests {
         assert_eq!(parse_local_date_time("2025-03-04 24:00:00"), None);
         assert_eq!(parse_local_date_time("2025-03-04"), None);
         assert_eq!(parse_local_date_time("2025-03-04 9:05:07"), None);
+        assert_eq!(parse_local_date_time("2025-01-0Ω 10:00:00"), None);
+        assert_eq!(parse_local_date_time("2025-03-04 09:05:0Ω"), None);
+        assert_eq!(parse_local_date_time("2025-03-04 +9:05:07"), None);
+        assert_eq!(
+            parse_local_date_time(" 2025-03-04 09:05 "),
+            day.map(|d| (d, 32700))
+        );
     }
 
     #[test]
@@ -187,6 +243,11 @@ mod tests {
         assert!(parse_date("2023-02-29").is_none());
         assert!(parse_date("2024-2-9").is_none());
         assert!(parse_date("29.02.2024").is_none());
+        assert!(parse_date("+024-02-09").is_none());
+        assert!(parse_date("2024-0Ω-1").is_none());
+        assert!(parse_date("0000-01-01").is_some_and(|d| !is_supported_date(d)));
+        assert!(parse_date("2100-12-31").is_some_and(is_supported_date));
+        assert!(parse_date("1899-12-31").is_some_and(|d| !is_supported_date(d)));
     }
 
     #[test]
