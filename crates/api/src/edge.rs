@@ -111,7 +111,8 @@ fn request_id(request: &Request) -> String {
         .map_or_else(|| davomat_store::secrets::random_hex(8), str::to_string)
 }
 
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+/// The text of a caught panic, for the log line of its 500.
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     let text = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

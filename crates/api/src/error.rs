@@ -24,6 +24,8 @@ pub enum Malformed {
     DateRange,
     /// The action does not apply to the object in its current state.
     NotApplicable,
+    /// The request line or the headers could not be parsed (crate::connection).
+    Request,
 }
 
 /// Every error the API answers with.
@@ -250,6 +252,7 @@ mod tests {
             ),
             (ApiError::Malformed(Malformed::DateRange), 400, 4001),
             (ApiError::Malformed(Malformed::NotApplicable), 400, 4001),
+            (ApiError::Malformed(Malformed::Request), 400, 4001),
             (ApiError::DeleteRefused, 400, 7011),
             (ApiError::EmployeeLimit, 400, 7012),
             (ApiError::Unauthorized, 401, 7001),

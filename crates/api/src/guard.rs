@@ -5,7 +5,8 @@
 //! in the request and the rate-limit headers, the `Version` header and the caller's
 //! language on the response.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+use std::panic::AssertUnwindSafe;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -14,9 +15,12 @@ use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
 use davomat_core::{ClientState, CompanyId, EmployeeId, Lang, Role, UserId};
 use davomat_store::{devices, tokens};
+use futures_util::FutureExt;
 
 use crate::AppState;
 use crate::caller::Caller;
+use crate::connection::Peer;
+use crate::edge::panic_text;
 use crate::error::ApiError;
 use crate::input::BODY_LIMIT;
 use crate::rate_limit::Budget;
@@ -99,7 +103,12 @@ async fn run(state: AppState, access: Access, mut request: Request, next: Next) 
     let label = route_label(&request);
     let mut extra = ResponseExtras::default();
     let mut response = match admit(&state, access, &mut request, &mut extra).await {
-        Ok(()) => next.run(request).await,
+        // A panic is caught here, where the route is known, so that /metrics counts it
+        // under its route (the edge middleware catches what panics outside a route).
+        Ok(()) => match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+            Ok(response) => response,
+            Err(panic) => ApiError::Internal(panic_text(&panic)).into_response(),
+        },
         Err(error) => error.into_response(),
     };
     extra.apply(&mut response);
@@ -306,8 +315,8 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 pub fn client_ip(state: &AppState, request: &Request) -> String {
     let peer = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
+        .get::<ConnectInfo<Peer>>()
+        .map(|ConnectInfo(Peer(addr))| addr.ip());
     let Some(peer) = peer else {
         return "unknown".to_string();
     };

@@ -171,6 +171,12 @@ fn malformed_message(kind: &Malformed, lang: Lang) -> String {
             "Invalid request: wrong date range",
             "Notoʻgʻri soʻrov: sanalar oraligʻi notoʻgʻri",
         ),
+        Malformed::Request => pick(
+            lang,
+            "Неправильный запрос: строку запроса или заголовки невозможно прочитать",
+            "Invalid request: the request line or the headers cannot be read",
+            "Notoʻgʻri soʻrov: soʻrov satri yoki sarlavhalarni oʻqib boʻlmaydi",
+        ),
         Malformed::NotApplicable => pick(
             lang,
             "Неправильный запрос: действие неприменимо",
@@ -246,6 +252,12 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
         (Reason::NotBefore(other), Lang::Ru) => format!("{base}: не раньше «{other}»"),
         (Reason::NotBefore(other), Lang::En) => format!("{base}: not before “{other}”"),
         (Reason::NotBefore(other), Lang::Uz) => format!("{base}: «{other}» dan oldin emas"),
+        (Reason::Between(first, last), Lang::Ru) => format!("{base}: от {first} до {last}"),
+        (Reason::Between(first, last), Lang::En) => format!("{base}: from {first} to {last}"),
+        (Reason::Between(first, last), Lang::Uz) => format!("{base}: {first} dan {last} gacha"),
+        (Reason::TooManyItems(n), Lang::Ru) => format!("{base}: не более {n} элементов"),
+        (Reason::TooManyItems(n), Lang::En) => format!("{base}: at most {n} items"),
+        (Reason::TooManyItems(n), Lang::Uz) => format!("{base}: koʻpi bilan {n} ta element"),
         (Reason::Note(note), _) => format!("{base}: {note}"),
     }
 }

@@ -7,7 +7,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
 use davomat_core::money::{AmountError, parse_minor};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date};
+use davomat_core::validation::{
+    FieldCode, FieldErrors, Reason, is_supported_date, parse_date, supported_date,
+};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, Malformed};
@@ -44,7 +46,10 @@ impl Fields {
         if content_type.contains("json") || (!content_type.contains("form") && looks_like_json) {
             match serde_json::from_slice::<Value>(bytes) {
                 Ok(Value::Object(map)) => Ok(Fields(map)),
-                _ => Err(ApiError::Malformed(Malformed::Body)),
+                Ok(_) => Err(ApiError::Malformed(Malformed::Body)),
+                Err(_) => json_members(bytes)
+                    .map(Fields)
+                    .ok_or(ApiError::Malformed(Malformed::Body)),
             }
         } else if content_type.is_empty() || content_type.contains("x-www-form-urlencoded") {
             if std::str::from_utf8(bytes).is_err() {
@@ -210,17 +215,19 @@ impl Fields {
         }
     }
 
-    /// A `YYYY-MM-DD` date (8009 on any other shape).
+    /// A `YYYY-MM-DD` date (8009 on any other shape; 8003 outside 1900–2100).
     pub fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
         let text = self.text(name, errors)?;
         if text.trim().is_empty() {
             return None;
         }
-        let parsed = parse_date(text.trim());
-        if parsed.is_none() {
-            errors.add(name, FieldCode::DateFormat, Reason::Plain);
+        match parse_date(text.trim()) {
+            Some(date) => supported_date(name, date, errors),
+            None => {
+                errors.add(name, FieldCode::DateFormat, Reason::Plain);
+                None
+            }
         }
-        parsed
     }
 
     /// A local `YYYY-MM-DD HH:MM:SS` in the company's zone, as a unix second (8009 on
@@ -236,7 +243,9 @@ impl Fields {
             return None;
         }
         match davomat_core::validation::parse_local_date_time(&text) {
-            Some((date, seconds)) => Some(zone.local_instant(date, seconds)),
+            Some((date, seconds)) => {
+                supported_date(name, date, errors).map(|date| zone.local_instant(date, seconds))
+            }
             None => {
                 errors.add(name, FieldCode::DateFormat, Reason::Plain);
                 None
@@ -252,6 +261,26 @@ impl Fields {
             other => Some(other.to_string()),
         }
     }
+}
+
+/// A well-formed JSON object whose members did not all read as values: a number too
+/// large for a float (`1e309`) is well-formed JSON that serde_json refuses. Each member
+/// is read on its own and one that still fails keeps its literal text as a string, so
+/// that the field's own reader refuses it (422 on that field) instead of the whole body
+/// being malformed (400). `None` when the body is not a well-formed object.
+fn json_members(bytes: &[u8]) -> Option<Map<String, Value>> {
+    let members: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_slice(bytes).ok()?;
+    Some(
+        members
+            .into_iter()
+            .map(|(name, raw)| {
+                let value = serde_json::from_str(raw.get())
+                    .unwrap_or_else(|_| Value::String(raw.get().to_string()));
+                (name, value)
+            })
+            .collect(),
+    )
 }
 
 /// Parses `application/x-www-form-urlencoded` text, tolerating unescaped characters
@@ -293,7 +322,8 @@ pub async fn body_fields(request: axum::extract::Request) -> Result<Fields, ApiE
 }
 
 /// A query date argument: absent or empty is `None`; `'YYYY-MM-DD'` (the reference's
-/// examples quote their dates) reads as the date; any other shape is 400/4001.
+/// examples quote their dates) reads as the date; any other shape, or a date outside
+/// 1900–2100, is 400/4001.
 pub fn query_date(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
     match value
         .map(|v| v.trim().trim_matches('\''))
@@ -301,6 +331,7 @@ pub fn query_date(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, 
     {
         None => Ok(None),
         Some(text) => parse_date(text)
+            .filter(|date| is_supported_date(*date))
             .map(Some)
             .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.to_string()))),
     }
@@ -408,6 +439,19 @@ mod tests {
         assert_eq!(f.ids("a", &mut e), Some(vec![1, 2]));
         assert_eq!(f.ids("b", &mut e), Some(vec![1, 2]));
         assert_eq!(f.ids("c", &mut e), Some(vec![3, 4]));
+    }
+
+    #[test]
+    fn numbers_too_large_for_a_float_fail_their_field_only() {
+        let f = Fields::from_body(&HeaderMap::new(), br#"{"radius": 1e309, "title": "A"}"#)
+            .expect("a well-formed body");
+        let mut e = FieldErrors::new();
+        assert_eq!(f.text("title", &mut e).as_deref(), Some("A"));
+        assert_eq!(f.int("radius", &mut e), None);
+        assert_eq!(f.amount("radius", &mut e), None);
+        let failed: Vec<String> = e.into_vec().into_iter().map(|x| x.field).collect();
+        assert_eq!(failed, vec!["radius"]);
+        assert!(Fields::from_body(&HeaderMap::new(), br#"{"radius": 1e309,}"#).is_err());
     }
 
     #[test]

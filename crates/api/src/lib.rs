@@ -8,6 +8,7 @@
 mod attendance;
 pub mod caller;
 pub mod clock;
+pub mod connection;
 pub mod edge;
 pub mod envelope;
 pub mod error;

@@ -3,9 +3,11 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::connection::{ApiListener, Peer};
 use crate::{AppState, app, routes};
 
 /// Where to serve.
@@ -41,9 +43,10 @@ pub async fn serve(
         })
     });
     let mut stop = stop_rx;
+    let listener = ApiListener::new(options.api, Arc::clone(&state.metrics));
     axum::serve(
-        options.api,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        listener,
+        app(state).into_make_service_with_connect_info::<Peer>(),
     )
     .with_graceful_shutdown(async move {
         let _ = stop.wait_for(|s| *s).await;

@@ -14,7 +14,9 @@ use std::collections::{HashMap, HashSet};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_local_date_time};
+use davomat_core::validation::{
+    FieldCode, FieldErrors, Reason, is_supported_date, parse_local_date_time,
+};
 use davomat_core::zone::CompanyZone;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lookups;
@@ -138,7 +140,13 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<Sent, Reject
     let at = match text_of(field("event_time")) {
         None => now,
         Some(text) => match parse_local_date_time(&text) {
-            Some((date, seconds)) => zone.local_instant(date, seconds),
+            Some((date, seconds)) if is_supported_date(date) => zone.local_instant(date, seconds),
+            Some(_) => {
+                return Err(reject(
+                    FieldCode::InvalidValue,
+                    "event_time is between 1900-01-01 and 2100-12-31",
+                ));
+            }
             None => {
                 return Err(reject(
                     FieldCode::DateFormat,
@@ -177,7 +185,7 @@ fn batch(fields: &Fields) -> Result<Vec<Value>, FieldErrors> {
         Some(Value::Array(items)) if items.len() > BATCH_LIMIT => errors.add(
             "events",
             FieldCode::InvalidValue,
-            Reason::TooLong(BATCH_LIMIT),
+            Reason::TooManyItems(BATCH_LIMIT),
         ),
         Some(Value::Array(items)) => return Ok(items.clone()),
         Some(_) => errors.add("events", FieldCode::InvalidValue, Reason::Plain),

@@ -19,7 +19,9 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::activity::{Message, TimeOffAction};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date, parse_local_date_time};
+use davomat_core::validation::{
+    FieldCode, FieldErrors, Reason, parse_date, parse_local_date_time, supported_date,
+};
 use davomat_core::zone::CompanyZone;
 use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
@@ -189,10 +191,13 @@ fn read_period(
                 .then(|| parse_date(text.trim()).map(|d| (d, 0)))
                 .flatten()
         });
-        if parsed.is_none() {
-            errors.add(name, FieldCode::DateFormat, Reason::Plain);
+        match parsed {
+            Some((date, second)) => supported_date(name, date, errors).map(|date| (date, second)),
+            None => {
+                errors.add(name, FieldCode::DateFormat, Reason::Plain);
+                None
+            }
         }
-        parsed
     };
     let start = read("start_date_time", errors);
     let end = read("end_date_time", errors);

@@ -17,6 +17,7 @@ mod employees;
 mod errors;
 mod faces;
 mod holidays;
+mod hostile_input;
 mod locations;
 mod payroll;
 mod positions;

@@ -22,6 +22,7 @@
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
 use davomat_core::{EmployeeId, Role};
@@ -77,11 +78,11 @@ fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Role {
 }
 
 /// Reads every field, recording every failure that needs no database.
-fn read(fields: &Fields, caller: &Caller, errors: &mut FieldErrors) -> Hire {
+fn read(fields: &Fields, caller: &Caller, today: NaiveDate, errors: &mut FieldErrors) -> Hire {
     let first_name = rules::first_name(fields, errors);
     let last_name = rules::optional_name(fields, "last_name", errors);
     let patronymic = rules::optional_name(fields, "patronymic", errors);
-    let birth_date = fields.date("birth_date", errors);
+    let birth_date = rules::birth_date(fields, today, errors);
     let gender = rules::gender(fields, errors);
     let department_id = rules::required_int(fields, "department_id", errors).unwrap_or(0);
     let schedule_id = rules::required_int(fields, "schedule_id", errors).unwrap_or(0);
@@ -185,7 +186,8 @@ pub(super) async fn create(
     caller.require(&[Role::Admin, Role::DepartmentHead])?;
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
-    let mut hire = read(&fields, &caller, &mut errors);
+    let today = caller.today(state.clock.now());
+    let mut hire = read(&fields, &caller, today, &mut errors);
     let company = caller.company_id;
     let conn = state.store.connection();
 

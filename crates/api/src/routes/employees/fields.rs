@@ -4,7 +4,7 @@
 //! in a [`FieldErrors`] so that all failing fields are reported at once.
 
 use chrono::NaiveDate;
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
+use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::DatabaseTransaction;
 use davomat_store::employees::create::{self as store, Reference};
 use serde_json::Value;
@@ -42,6 +42,25 @@ pub fn required_date(fields: &Fields, name: &str, errors: &mut FieldErrors) -> O
         errors.add(name, FieldCode::Required, Reason::Plain);
     }
     value
+}
+
+/// An optional birth date: a date (8009) from 1900-01-01 up to today (8003 naming the
+/// window): nobody is born in the future.
+pub fn birth_date(
+    fields: &Fields,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<NaiveDate> {
+    let date = fields.date("birth_date", errors)?;
+    if date > today {
+        errors.add(
+            "birth_date",
+            FieldCode::InvalidValue,
+            Reason::Between(FIRST_DATE.to_string(), today.to_string()),
+        );
+        return None;
+    }
+    Some(date)
 }
 
 /// An optional text field, trimmed; `""` when absent; at most `max` characters.

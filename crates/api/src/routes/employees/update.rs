@@ -94,7 +94,7 @@ fn distinct_sorted(mut ids: Vec<i64>) -> Vec<i64> {
 }
 
 /// Reads every field sent, recording every failure that needs no database.
-fn read(fields: &Fields, errors: &mut FieldErrors) -> Asked {
+fn read(fields: &Fields, today: NaiveDate, errors: &mut FieldErrors) -> Asked {
     let sent = |name: &str| fields.contains(name);
     let text = |name: &str, max: usize, errors: &mut FieldErrors| {
         sent(name).then(|| rules::optional_text(fields, name, max, errors))
@@ -114,7 +114,7 @@ fn read(fields: &Fields, errors: &mut FieldErrors) -> Asked {
         ..Asked::default()
     };
     if sent("birth_date") {
-        let day = fields.date("birth_date", errors);
+        let day = rules::birth_date(fields, today, errors);
         if !errors.has("birth_date") {
             asked.birth_date = Some(day);
         }
@@ -479,7 +479,7 @@ pub(super) async fn update(
     }
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
-    let asked = read(&fields, &mut errors);
+    let asked = read(&fields, caller.today(state.clock.now()), &mut errors);
     // A head moves employees only into the departments they oversee; a department
     // that is not the company's is a body error (8004), found below.
     if let Some(id) = asked.department_id
