@@ -1,9 +1,11 @@
-//! Prometheus metrics: requests by route, method and status, and a latency histogram
-//! by route, rendered as the text exposition format.
+//! Prometheus metrics: requests by route, method and status, a latency histogram by
+//! route, and the count of password verifications, rendered as the text exposition
+//! format.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
@@ -22,9 +24,15 @@ struct Histogram {
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Histogram>>,
+    password_checks: AtomicU64,
 }
 
 impl Metrics {
+    /// Records one Argon2 password verification.
+    pub fn count_password_check(&self) {
+        self.password_checks.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Records one finished request.
     pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
         {
@@ -97,6 +105,13 @@ impl Metrics {
                 h.count
             );
         }
+        out.push_str("# HELP davomat_password_checks_total Argon2 password verifications (one per login, known user or not).\n");
+        out.push_str("# TYPE davomat_password_checks_total counter\n");
+        let _ = writeln!(
+            out,
+            "davomat_password_checks_total {}",
+            self.password_checks.load(Ordering::Relaxed)
+        );
         out
     }
 }

@@ -54,6 +54,12 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
     state.maintenance.spawn_watcher();
     spawn_day_rollover(store.clone());
 
+    if settings.public_url.is_none() {
+        tracing::warn!(
+            "DAVOMAT_PUBLIC_URL is not set: links in answers follow each request's Host, \
+             and password-reset links are written to this log instead of being mailed"
+        );
+    }
     let local = api.local_addr().map_err(|e| e.to_string())?;
     let base_url = settings
         .public_url

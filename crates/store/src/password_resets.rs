@@ -2,22 +2,37 @@
 
 use davomat_core::UserId;
 use davomat_core::token::digest;
-use sea_orm::FromQueryResult;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{Store, StoreResult, secrets, sql, tokens, users};
 
 pub const RESET_TOKEN_SECONDS: i64 = 3600;
 
-/// Creates a reset token for the user and answers it in plain text (for the mail).
+/// Creates a reset token for the user and answers it in plain text (for the mail). A
+/// user has one live reset token: the ones issued before are spent with it.
 pub async fn create(store: &Store, user: UserId, now: i64) -> StoreResult<String> {
     let token = secrets::new_token();
+    let txn = store.begin().await?;
+    spend_all(&txn, user, now).await?;
     sql::execute(
-        store.conn(),
+        &txn,
         "INSERT INTO password_resets (token_hash, user_id, expires_at, used_at, created_at) VALUES ($1, $2, $3, NULL, $4)",
         vec![digest(&token).into(), user.0.into(), (now + RESET_TOKEN_SECONDS).into(), now.into()],
     )
     .await?;
+    txn.commit().await?;
     Ok(token)
+}
+
+/// Marks every unspent reset token of the user spent.
+async fn spend_all(conn: &impl ConnectionTrait, user: UserId, now: i64) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        vec![now.into(), user.0.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(FromQueryResult)]
@@ -26,8 +41,9 @@ struct ResetRow {
     user_id: i64,
 }
 
-/// Spends a valid reset token: sets the new password and revokes every token of the
-/// user, in one transaction. `None` when the token is unknown, used or expired.
+/// Spends a valid reset token: sets the new password, spends every other reset token
+/// of the user and revokes every access and refresh token, in one transaction. `None`
+/// when the token is unknown, used or expired.
 pub async fn confirm(
     store: &Store,
     token: &str,
@@ -54,6 +70,7 @@ pub async fn confirm(
         return Ok(None);
     }
     let user = UserId(row.user_id);
+    spend_all(&txn, user, now).await?;
     users::set_password_hash(&txn, user, password_hash).await?;
     tokens::revoke_all(&txn, user).await?;
     txn.commit().await?;

@@ -33,6 +33,20 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .is_ok()
 }
 
+/// An Argon2id hash with the parameters [`hash_password`] uses, of a password nobody
+/// has: what a login checks against when the user is unknown or has no password, so
+/// that every login costs one Argon2 verification and an unknown email cannot be told
+/// from a wrong password by the time the answer takes.
+pub const DUMMY_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$E1TMUFDTzobXAmcgzJB40g$iUANqH8gq8be4eYIXEHPy54E1vE1oDFFt+X8ccNwkFk";
+
+/// Checks a password against the user's stored hash, or against
+/// [`DUMMY_PASSWORD_HASH`] when there is none: exactly one Argon2 verification either
+/// way; false without a stored hash.
+pub fn check_login_password(password: &str, stored: Option<&str>) -> bool {
+    let matches = verify_password(password, stored.unwrap_or(DUMMY_PASSWORD_HASH));
+    matches && stored.is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +58,17 @@ mod tests {
         assert!(verify_password("p@ssword-1", &hash));
         assert!(!verify_password("p@ssword-2", &hash));
         assert!(!verify_password("p@ssword-1", "not a hash"));
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let parameters = |phc: &str| phc.split('$').nth(3).map(str::to_string);
+        let real = hash_password("any password").expect("hash");
+        assert_eq!(parameters(DUMMY_PASSWORD_HASH), parameters(&real));
+        assert!(DUMMY_PASSWORD_HASH.starts_with("$argon2id$v=19$"));
+        assert!(!check_login_password("no user has this password", None));
+        assert!(check_login_password("any password", Some(&real)));
+        assert!(!check_login_password("other", Some(&real)));
     }
 
     #[test]

@@ -89,13 +89,10 @@ async fn password_grant(
 ) -> ApiResult<(Role, TokenPair)> {
     let username = text(fields, "username").ok_or(ApiError::BadCredentials)?;
     let password = text(fields, "password").ok_or(ApiError::BadCredentials)?;
-    let user = users::find_login(&state.store, &username)
-        .await?
-        .ok_or(ApiError::BadCredentials)?;
-    let hash = user.password_hash.clone().ok_or(ApiError::BadCredentials)?;
-    let verified = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
+    let user = users::find_login(&state.store, &username).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let verified = check_password(state, password, stored).await?;
+    let user = user.ok_or(ApiError::BadCredentials)?;
     if !verified || user.company_id != client.company_id || !user.is_active() {
         return Err(ApiError::BadCredentials);
     }
@@ -108,6 +105,19 @@ async fn password_grant(
     )
     .await?;
     Ok((role, pair))
+}
+
+/// One Argon2 verification, known user or not (secrets::check_login_password), off the
+/// request threads; counted in /metrics (`davomat_password_checks_total`).
+async fn check_password(
+    state: &AppState,
+    password: String,
+    stored: Option<String>,
+) -> ApiResult<bool> {
+    state.metrics.count_password_check();
+    tokio::task::spawn_blocking(move || secrets::check_login_password(&password, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))
 }
 
 async fn refresh_grant(

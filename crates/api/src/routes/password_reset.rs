@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::RouteTable;
 use crate::AppState;
-use crate::envelope::base_url;
 use crate::error::ApiResult;
 use crate::guard::Access;
 use crate::i18n;
@@ -51,8 +50,9 @@ fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// Answers the same whether or not the address belongs to a user (no enumeration);
-/// the mail goes out in the background.
+/// Answers the same whether or not the address belongs to a user (no enumeration),
+/// and in the same time: both look the address up, and the token and its delivery
+/// ([`send_reset_link`]) happen in the background.
 async fn request_reset(State(state): State<AppState>, request: Request) -> ApiResult<Json<Value>> {
     let (headers, fields) = body_fields(request).await?;
     let mut errors = FieldErrors::new();
@@ -69,33 +69,48 @@ async fn request_reset(State(state): State<AppState>, request: Request) -> ApiRe
     if let Some(user) = users::find_login(&state.store, &email).await?
         && user.is_active()
     {
-        let token =
-            password_resets::create(&state.store, UserId(user.id), state.clock.now()).await?;
-        let user_lang = users::settings(
-            &state.store,
-            davomat_core::CompanyId(user.company_id),
-            UserId(user.id),
-        )
-        .await
-        .ok()
-        .and_then(|s| Lang::parse(&s.lang))
-        .unwrap_or_default();
-        let link = format!(
-            "{}/reset-password?token={token}",
-            base_url(&state, &headers)
-        );
-        let (subject, text) = i18n::reset_mail(&link, &token, user_lang);
-        let mailer = state.mailer.clone();
-        let to = email.clone();
-        tokio::spawn(async move {
-            if let Err(err) = mailer.send(&to, &subject, &text).await {
-                tracing::error!(error = %err, "password reset mail not delivered");
-            }
-        });
+        tokio::spawn(send_reset_link(state.clone(), user, email.clone()));
     }
     Ok(Json(
         json!({"message": i18n::password_reset_sent(&email, request_lang(&headers))}),
     ))
+}
+
+/// Issues the user's reset token (spending older ones) and mails the link, built from
+/// `DAVOMAT_PUBLIC_URL` only (CONTRACT.md §1): a request's `Host` header is the
+/// caller's to choose, so a link built from it could point anywhere. Without a public
+/// URL the link is written to the log, for an operator to pass on.
+async fn send_reset_link(state: AppState, user: users::LoginUser, email: String) {
+    let token = match password_resets::create(&state.store, UserId(user.id), state.clock.now()).await {
+        Ok(token) => token,
+        Err(err) => {
+            tracing::error!(error = %err, "password reset token not issued");
+            return;
+        }
+    };
+    let path = format!("/reset-password?token={token}");
+    let Some(base) = &state.config.public_url else {
+        tracing::warn!(
+            to = %email,
+            link = %path,
+            "password reset link not mailed: DAVOMAT_PUBLIC_URL is not set; the link is this path on the server's address"
+        );
+        return;
+    };
+    let lang = users::settings(
+        &state.store,
+        davomat_core::CompanyId(user.company_id),
+        UserId(user.id),
+    )
+    .await
+    .ok()
+    .and_then(|s| Lang::parse(&s.lang))
+    .unwrap_or_default();
+    let link = format!("{}{path}", base.trim_end_matches('/'));
+    let (subject, text) = i18n::reset_mail(&link, &token, lang);
+    if let Err(err) = state.mailer.send(&email, &subject, &text).await {
+        tracing::error!(error = %err, "password reset mail not delivered");
+    }
 }
 
 /// Sets the password with a valid one-time token and revokes every token of the user.

@@ -231,9 +231,20 @@ async fn password_reset_answers_alike_for_known_and_unknown_addresses() {
             message
         );
 
-        let resets =
-            davomat_store::testing::scalar(&app.store, "SELECT count(*) FROM password_resets", &[])
-                .await;
+        // The token is issued in the background: wait (bounded) for it.
+        let mut resets = 0;
+        for _ in 0..100 {
+            resets = davomat_store::testing::scalar(
+                &app.store,
+                "SELECT count(*) FROM password_resets",
+                &[],
+            )
+            .await;
+            if resets > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         assert_eq!(resets, 1, "a reset token exists for the known address only");
     })
     .await;
@@ -290,6 +301,98 @@ async fn confirming_a_reset_sets_the_password_and_revokes_every_token() {
             )
             .await;
         assert_eq!(reply.field_errors(), vec![("token".to_string(), 8003)]);
+    })
+    .await;
+}
+
+/// The password verifications counted in `/metrics` so far.
+async fn password_checks(app: &TestApp) -> u64 {
+    let metrics = app.get("/metrics", None).await.text;
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("davomat_password_checks_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("davomat_password_checks_total in /metrics")
+}
+
+#[tokio::test]
+async fn every_password_grant_runs_exactly_one_verification_known_user_or_not() {
+    each_backend(|app: TestApp| async move {
+        // A user without a password (it sets one through a reset).
+        let admin = app.admin_token().await;
+        let card = app
+            .get(&format!("/v1/employees/{}", app.company.admin_employee_id.0), Some(&admin))
+            .await;
+        let data = &card.body["data"];
+        let hire = json!({
+            "first_name": "Беспарольный", "department_id": data["department"]["id"],
+            "schedule_id": data["schedule"]["id"], "locations": "*",
+            "start_date": "2025-03-01", "schedule_start_date": "2025-03-01",
+            "username": "nopassword@test.uz",
+        });
+        let hired = app.post_json("/v1/employees", &hire, Some(&admin)).await;
+        assert_eq!(hired.status, 201, "{}", hired.text);
+        let other = app.second_company("other@test.uz", Lang::Ru).await;
+        let other_grant = format!(
+            "grant_type=password&client_id={}&client_secret={}&username={ADMIN_EMAIL}&password={ADMIN_PASSWORD}",
+            other.client.client_id, other.client.client_secret
+        );
+
+        let cases = [
+            ("unknown email", app.password_grant("ghost@test.uz", ADMIN_PASSWORD), 401),
+            ("wrong password", app.password_grant(ADMIN_EMAIL, "wrong-password"), 401),
+            ("no password set", app.password_grant("nopassword@test.uz", "anything-1"), 401),
+            ("another company's client", other_grant, 401),
+            ("right password", app.password_grant(ADMIN_EMAIL, ADMIN_PASSWORD), 200),
+        ];
+        for (case, grant, status) in cases {
+            let before = password_checks(&app).await;
+            let reply = app.post_form("/v1/oauth/token", &grant).await;
+            assert_eq!(reply.status, status, "{case}: {}", reply.text);
+            if status == 401 {
+                reply.assert_error(401, 7002);
+            }
+            assert_eq!(password_checks(&app).await - before, 1, "{case}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_user_has_one_live_reset_token_and_a_reset_spends_them_all() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.company.admin_user_id;
+        let first = password_resets::create(&app.store, admin, START).await.expect("reset");
+        let second = password_resets::create(&app.store, admin, START).await.expect("reset");
+        let confirm = |token: &str, password: &str| {
+            json!({"token": token, "password": password})
+        };
+        // The older token died when the newer one was issued.
+        let old = app
+            .post_json("/v1/sign-in/password-reset/confirm", &confirm(&first, "first-pass-1"), None)
+            .await;
+        assert_eq!(old.field_errors(), vec![("token".to_string(), 8003)]);
+        let third = password_resets::create(&app.store, admin, START).await.expect("reset");
+        assert_ne!(second, third);
+        // A token left live by an older version: a successful reset spends it too.
+        davomat_store::testing::execute(
+            &app.store,
+            "INSERT INTO password_resets (token_hash, user_id, expires_at, used_at, created_at) \
+             VALUES ('legacy', $1, $2, NULL, $2)",
+            &[admin.0, START + 3600],
+        )
+        .await;
+        let done = app
+            .post_json("/v1/sign-in/password-reset/confirm", &confirm(&third, "third-pass-1"), None)
+            .await;
+        assert_eq!(done.status, 200, "{}", done.text);
+        let live = davomat_store::testing::scalar(
+            &app.store,
+            "SELECT count(*) FROM password_resets WHERE used_at IS NULL",
+            &[],
+        )
+        .await;
+        assert_eq!(live, 0, "a successful reset spends every reset token of the user");
     })
     .await;
 }

@@ -14,6 +14,7 @@ use crate::support::{
 const BEGIN: &str = "---------- MESSAGE FOLLOWS ----------";
 const END: &str = "------------ END MESSAGE ------------";
 const MAIL_FROM: &str = "davomat@test.local";
+const PUBLIC_URL: &str = "https://attendance.example.test";
 
 /// A local SMTP server; killed on drop.
 struct SmtpServer {
@@ -220,7 +221,18 @@ async fn password_reset_mail_arrives_through_smtp_and_its_token_sets_the_passwor
     let db = TempDb::new("mail");
     let company = create_company(&db, "Mail");
     let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
-    let server = Server::start(&db, &["--smtp-url", &smtp_url, "--mail-from", MAIL_FROM]).await;
+    let server = Server::start(
+        &db,
+        &[
+            "--smtp-url",
+            &smtp_url,
+            "--mail-from",
+            MAIL_FROM,
+            "--public-url",
+            PUBLIC_URL,
+        ],
+    )
+    .await;
     let token_before = server.login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
     // An unknown address answers the same, and no mail goes out for it.
@@ -233,11 +245,16 @@ async fn password_reset_mail_arrives_through_smtp_and_its_token_sets_the_passwor
     assert_eq!(unknown.status, 200, "{}", unknown.text);
     assert!(unknown.body["message"].is_string(), "{}", unknown.text);
 
+    // Whatever Host the request names, the link is built from the public URL.
     let known = server
-        .post_json("/v1/sign-in/password-reset", &json!({"email": ADMIN_EMAIL}))
-        .await;
-    assert_eq!(known.status, 200, "{}", known.text);
-    assert!(known.body["message"].is_string(), "{}", known.text);
+        .http
+        .post(server.url("/v1/sign-in/password-reset"))
+        .header("host", "evil.example")
+        .json(&json!({"email": ADMIN_EMAIL}))
+        .send()
+        .await
+        .expect("reset requested");
+    assert_eq!(known.status(), 200);
 
     let arrived = poll_until(Duration::from_secs(20), || {
         let messages = smtp.messages();
@@ -276,10 +293,11 @@ async fn password_reset_mail_arrives_through_smtp_and_its_token_sets_the_passwor
     let token = mail.token();
     assert!(
         mail.body
-            .contains(&format!("{}/reset-password?token={token}", server.base)),
+            .contains(&format!("{PUBLIC_URL}/reset-password?token={token}")),
         "the link: {}",
         mail.body
     );
+    assert!(!mail.body.contains("evil.example"), "{}", mail.body);
 
     // Confirm: 200; the old password and the old tokens stop working.
     let confirm = json!({"token": token, "password": "new-password-1"});
@@ -320,4 +338,40 @@ async fn password_reset_mail_arrives_through_smtp_and_its_token_sets_the_passwor
 
     // Still the one mail: nothing was sent for the unknown address meanwhile.
     assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn without_a_public_url_reset_links_go_to_the_log_not_the_mail() {
+    let smtp = match SmtpServer::start().await {
+        Ok(smtp) => smtp,
+        Err(reason) => {
+            service_missing(
+                "without_a_public_url_reset_links_go_to_the_log_not_the_mail",
+                "DAVOMAT_TEST_REQUIRE_SMTP",
+                &reason,
+            );
+            return;
+        }
+    };
+    let db = TempDb::new("mail-no-public-url");
+    create_company(&db, "Mail");
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let server = Server::start(&db, &["--smtp-url", &smtp_url, "--mail-from", MAIL_FROM]).await;
+    assert!(
+        server.proc.stderr().contains("DAVOMAT_PUBLIC_URL is not set"),
+        "a warning at start; stderr: {}",
+        server.proc.stderr()
+    );
+    let known = server
+        .post_json("/v1/sign-in/password-reset", &json!({"email": ADMIN_EMAIL}))
+        .await;
+    assert_eq!(known.status, 200, "{}", known.text);
+    let logged = poll_until(Duration::from_secs(20), || {
+        let stderr = server.proc.stderr();
+        async move { stderr.contains("/reset-password?token=").then_some(stderr) }
+    })
+    .await;
+    let stderr = logged.expect("the reset link in the log within 20 s");
+    assert!(stderr.contains("password reset link not mailed"), "{stderr}");
+    assert!(smtp.messages().is_empty(), "no mail without a public URL");
 }
