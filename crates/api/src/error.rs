@@ -26,6 +26,8 @@ pub enum Malformed {
     NotApplicable,
     /// The request line or the headers could not be parsed (crate::connection).
     Request,
+    /// Dismissing or removing the company's last administrator who can log in.
+    LastAdmin,
 }
 
 /// Every error the API answers with.
@@ -253,6 +255,7 @@ mod tests {
             (ApiError::Malformed(Malformed::DateRange), 400, 4001),
             (ApiError::Malformed(Malformed::NotApplicable), 400, 4001),
             (ApiError::Malformed(Malformed::Request), 400, 4001),
+            (ApiError::Malformed(Malformed::LastAdmin), 400, 4001),
             (ApiError::DeleteRefused, 400, 7011),
             (ApiError::EmployeeLimit, 400, 7012),
             (ApiError::Unauthorized, 401, 7001),

@@ -177,6 +177,12 @@ fn malformed_message(kind: &Malformed, lang: Lang) -> String {
             "Invalid request: the request line or the headers cannot be read",
             "Notoʻgʻri soʻrov: soʻrov satri yoki sarlavhalarni oʻqib boʻlmaydi",
         ),
+        Malformed::LastAdmin => pick(
+            lang,
+            "Неправильный запрос: это последний администратор компании; сначала назначьте другого администратора",
+            "Invalid request: this is the company's last administrator; make someone else an administrator first",
+            "Notoʻgʻri soʻrov: bu kompaniyaning oxirgi administratori; avval boshqa administrator tayinlang",
+        ),
         Malformed::NotApplicable => pick(
             lang,
             "Неправильный запрос: действие неприменимо",

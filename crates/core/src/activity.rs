@@ -240,6 +240,11 @@ pub enum Message {
         name: String,
         role: Role,
     },
+    /// The role was taken back (the user is a plain employee again).
+    RoleRemoved {
+        name: String,
+        role: Role,
+    },
     Created {
         kind: ObjectKind,
         title: String,
@@ -295,6 +300,7 @@ impl Message {
             | Message::Deleted { title, .. } => Some(title),
             Message::EmployeeAdded { .. }
             | Message::RoleAssigned { .. }
+            | Message::RoleRemoved { .. }
             | Message::Lifecycle { .. }
             | Message::EmployeeChanged { .. }
             | Message::TimeOff { .. }
@@ -409,6 +415,18 @@ impl Message {
             }
             (Message::RoleAssigned { name, role }, Lang::Uz) => {
                 format!("{actor} {name} xodimiga «{}» rolini berdi", role.name(lang))
+            }
+            (Message::RoleRemoved { name, role }, Lang::Ru) => {
+                format!(
+                    "{actor} снял(а) с сотрудника {name} роль «{}»",
+                    role.name(lang)
+                )
+            }
+            (Message::RoleRemoved { name, role }, Lang::En) => {
+                format!("{actor} took the role “{}” from {name}", role.name(lang))
+            }
+            (Message::RoleRemoved { name, role }, Lang::Uz) => {
+                format!("{actor} {name} xodimidan «{}» rolini oldi", role.name(lang))
             }
             (Message::Created { kind, title }, Lang::Ru) => {
                 format!("{actor} создал(а) {} «{title}»", kind.noun(lang))

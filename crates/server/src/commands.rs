@@ -2,9 +2,9 @@
 
 use clap::{Subcommand, ValueEnum};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang};
+use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang, Role, UserId};
 use davomat_store::companies::{self, NewCompany};
-use davomat_store::{Store, StoreError, clients, redact_url, system};
+use davomat_store::{Store, StoreError, clients, redact_url, secrets, system, users};
 use serde_json::json;
 
 use crate::settings::Settings;
@@ -57,6 +57,25 @@ pub enum ClientCommand {
         client_id: String,
         #[arg(long, value_enum)]
         state: StateArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Set a generated password for a user and revoke their tokens; prints it once.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a user's role (1 admin … 5 employee) and, for roles 2–4, the departments
+    /// they oversee (comma-separated ids).
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
+        role: i64,
+        #[arg(long, value_delimiter = ',')]
+        departments: Option<Vec<i64>>,
     },
 }
 
@@ -254,5 +273,37 @@ pub async fn maintenance(settings: &Settings, switch: Switch) -> Result<(), Stri
         .await
         .map_err(|e| store_error("maintenance", e))?;
     print(json!({"maintenance": if on { "on" } else { "off" }}));
+    Ok(())
+}
+
+pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
+    let store = open_store(settings).await?;
+    let email = match &command {
+        UserCommand::ResetPassword { email } | UserCommand::SetRole { email, .. } => email,
+    };
+    let user = users::find_for_operator(&store, email)
+        .await
+        .map_err(|e| store_error("user", e))?
+        .ok_or_else(|| format!("no user with the email {email:?}"))?;
+    match command {
+        UserCommand::ResetPassword { .. } => {
+            let password = secrets::random_hex(8);
+            let hash = secrets::hash_password(&password).map_err(|e| e.to_string())?;
+            users::replace_password(&store, UserId(user.id), &hash, now())
+                .await
+                .map_err(|e| store_error("user reset-password", e))?;
+            print(json!({"user_id": user.id, "password": password}));
+        }
+        UserCommand::SetRole {
+            role, departments, ..
+        } => {
+            let role = Role::from_id(role).ok_or_else(|| format!("--role {role} is not 1..5"))?;
+            let change = users::RoleChange { role, departments };
+            users::change_role(&store, &user, &change, now())
+                .await
+                .map_err(|e| store_error("user set-role", e))?;
+            print(json!({"user_id": user.id, "role": role.id()}));
+        }
+    }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::commands::{ClientCommand, CompanyCommand, Switch};
+use crate::commands::{ClientCommand, CompanyCommand, Switch, UserCommand};
 use crate::settings::{LogFormat, Settings};
 
 /// mimalloc instead of the C library's allocator: a request's rows are allocated on a
@@ -48,6 +48,9 @@ enum Command {
     /// Manage API client credentials.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Recover access to a company: a user's password or role.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Turn maintenance mode on or off (503 for every API call while on).
     Maintenance {
         #[arg(value_enum)]
@@ -76,6 +79,7 @@ async fn main() -> ExitCode {
         Command::Migrate => commands::migrate(&cli.settings).await,
         Command::Company(command) => commands::company(&cli.settings, command).await,
         Command::Client(command) => commands::client(&cli.settings, command).await,
+        Command::User(command) => commands::user(&cli.settings, command).await,
         Command::Maintenance { state } => commands::maintenance(&cli.settings, state).await,
     };
     match outcome {

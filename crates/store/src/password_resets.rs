@@ -25,7 +25,11 @@ pub async fn create(store: &Store, user: UserId, now: i64) -> StoreResult<String
 }
 
 /// Marks every unspent reset token of the user spent.
-async fn spend_all(conn: &impl ConnectionTrait, user: UserId, now: i64) -> StoreResult<()> {
+pub(crate) async fn spend_all(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    now: i64,
+) -> StoreResult<()> {
     sql::execute(
         conn,
         "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",

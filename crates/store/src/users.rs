@@ -109,3 +109,189 @@ pub async fn set_password_hash(
     .await?;
     Ok(())
 }
+
+/// How many users of the company other than `except` are administrators who can log in:
+/// role 1, with no employee profile or an active one whose dismissal is not pending.
+pub async fn other_active_admins(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    except: UserId,
+) -> StoreResult<i64> {
+    Ok(sql::scalar(
+        conn,
+        "SELECT count(*) FROM users u LEFT JOIN employees e ON e.id = u.employee_id \
+         WHERE u.company_id = $1 AND u.role = 1 AND u.id <> $2 \
+         AND (u.employee_id IS NULL OR (e.status = 'active' AND e.dismissal_date IS NULL))",
+        vec![company.0.into(), except.0.into()],
+    )
+    .await?
+    .unwrap_or(0))
+}
+
+/// True when the employee's login is the company's last administrator who can log in:
+/// dismissing or removing them would leave nobody to run the company.
+pub async fn is_last_active_admin(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: davomat_core::EmployeeId,
+) -> StoreResult<bool> {
+    let admin = sql::scalar(
+        conn,
+        "SELECT id FROM users WHERE company_id = $1 AND employee_id = $2 AND role = 1",
+        vec![company.0.into(), employee.0.into()],
+    )
+    .await?;
+    match admin {
+        Some(user) => Ok(other_active_admins(conn, company, UserId(user)).await? == 0),
+        None => Ok(false),
+    }
+}
+
+/// A login user as the operators' commands find it by email.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct OperatedUser {
+    pub id: i64,
+    pub company_id: i64,
+    pub role: i64,
+    pub employee_id: Option<i64>,
+    pub full_name: Option<String>,
+    pub company_lang: String,
+}
+
+/// Finds a user by email (case-insensitive), with what an operator's change needs.
+pub async fn find_for_operator(store: &Store, email: &str) -> StoreResult<Option<OperatedUser>> {
+    sql::one(
+        store.conn(),
+        "SELECT u.id, u.company_id, u.role, u.employee_id, e.full_name, c.lang AS company_lang \
+         FROM users u JOIN companies c ON c.id = u.company_id \
+         LEFT JOIN employees e ON e.id = u.employee_id WHERE u.email = $1",
+        vec![email.trim().to_lowercase().into()],
+    )
+    .await
+}
+
+/// Sets a new password hash, spends the user's reset tokens and revokes every access
+/// and refresh token, in one transaction (`davomat user reset-password`).
+pub async fn replace_password(
+    store: &Store,
+    user: UserId,
+    hash: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let txn = store.begin().await?;
+    set_password_hash(&txn, user, hash).await?;
+    crate::password_resets::spend_all(&txn, user, now).await?;
+    crate::tokens::revoke_all(&txn, user).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An operator's change of a user's role (`davomat user set-role`).
+#[derive(Clone, Debug)]
+pub struct RoleChange {
+    pub role: davomat_core::Role,
+    /// The departments a role 2–4 user oversees; `None` keeps them. Roles 1 and 5
+    /// oversee none: theirs are cleared.
+    pub departments: Option<Vec<i64>>,
+}
+
+/// Applies a role change with its activity row (`assignedRole`, or `deleteAssignedRole`
+/// when the new role is the plain employee), in one transaction. Refused
+/// ([`StoreError::Invalid`]) when it would leave the company without an administrator
+/// who can log in, or names a department that is not the company's.
+pub async fn change_role(
+    store: &Store,
+    user: &OperatedUser,
+    change: &RoleChange,
+    now: i64,
+) -> StoreResult<()> {
+    use davomat_core::Role;
+    let company = CompanyId(user.company_id);
+    let txn = store.begin().await?;
+    crate::departments::lock(&txn, company).await?;
+    if user.role == Role::Admin.id()
+        && change.role != Role::Admin
+        && other_active_admins(&txn, company, UserId(user.id)).await? == 0
+    {
+        return Err(StoreError::Invalid(
+            "this user is the company's last administrator who can log in: make another user an administrator first".into(),
+        ));
+    }
+    let departments = match (&change.departments, change.role.oversees_departments()) {
+        (_, false) => Some(Vec::new()),
+        (given, true) => given.clone(),
+    };
+    if let Some(ids) = &departments {
+        let known = crate::employees::create::unknown_ids(
+            &txn,
+            company,
+            crate::employees::create::Reference::Department,
+            ids,
+        )
+        .await?;
+        if !known.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "departments {known:?} are not the company's"
+            )));
+        }
+        sql::execute(
+            &txn,
+            "DELETE FROM user_departments WHERE user_id = $1",
+            vec![user.id.into()],
+        )
+        .await?;
+        for id in ids {
+            sql::execute(
+                &txn,
+                "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
+                vec![user.id.into(), (*id).into()],
+            )
+            .await?;
+        }
+    }
+    sql::execute(
+        &txn,
+        "UPDATE users SET role = $1 WHERE id = $2",
+        vec![change.role.id().into(), user.id.into()],
+    )
+    .await?;
+    let lang = davomat_core::Lang::parse(&user.company_lang).unwrap_or_default();
+    let name = user.full_name.clone().unwrap_or_default();
+    let previous = Role::from_id(user.role).unwrap_or(Role::Employee);
+    let (action_name, shown, message) = if change.role == Role::Employee {
+        (
+            "deleteAssignedRole",
+            previous,
+            davomat_core::activity::Message::RoleRemoved {
+                name,
+                role: previous,
+            },
+        )
+    } else {
+        (
+            "assignedRole",
+            change.role,
+            davomat_core::activity::Message::RoleAssigned {
+                name,
+                role: change.role,
+            },
+        )
+    };
+    crate::activity::record(
+        &txn,
+        crate::activity::NewActivity {
+            company_id: company,
+            actor: None,
+            action_name,
+            object_id: Some(user.id),
+            person_id: user.employee_id,
+            assigned: Some(shown.name(lang).to_string()),
+            message,
+        },
+        lang,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -81,13 +81,14 @@ async fn request_reset(State(state): State<AppState>, request: Request) -> ApiRe
 /// caller's to choose, so a link built from it could point anywhere. Without a public
 /// URL the link is written to the log, for an operator to pass on.
 async fn send_reset_link(state: AppState, user: users::LoginUser, email: String) {
-    let token = match password_resets::create(&state.store, UserId(user.id), state.clock.now()).await {
-        Ok(token) => token,
-        Err(err) => {
-            tracing::error!(error = %err, "password reset token not issued");
-            return;
-        }
-    };
+    let token =
+        match password_resets::create(&state.store, UserId(user.id), state.clock.now()).await {
+            Ok(token) => token,
+            Err(err) => {
+                tracing::error!(error = %err, "password reset token not issued");
+                return;
+            }
+        };
     let path = format!("/reset-password?token={token}");
     let Some(base) = &state.config.public_url else {
         tracing::warn!(

@@ -362,17 +362,25 @@ async fn every_password_grant_runs_exactly_one_verification_known_user_or_not() 
 async fn a_user_has_one_live_reset_token_and_a_reset_spends_them_all() {
     each_backend(|app: TestApp| async move {
         let admin = app.company.admin_user_id;
-        let first = password_resets::create(&app.store, admin, START).await.expect("reset");
-        let second = password_resets::create(&app.store, admin, START).await.expect("reset");
-        let confirm = |token: &str, password: &str| {
-            json!({"token": token, "password": password})
-        };
+        let first = password_resets::create(&app.store, admin, START)
+            .await
+            .expect("reset");
+        let second = password_resets::create(&app.store, admin, START)
+            .await
+            .expect("reset");
+        let confirm = |token: &str, password: &str| json!({"token": token, "password": password});
         // The older token died when the newer one was issued.
         let old = app
-            .post_json("/v1/sign-in/password-reset/confirm", &confirm(&first, "first-pass-1"), None)
+            .post_json(
+                "/v1/sign-in/password-reset/confirm",
+                &confirm(&first, "first-pass-1"),
+                None,
+            )
             .await;
         assert_eq!(old.field_errors(), vec![("token".to_string(), 8003)]);
-        let third = password_resets::create(&app.store, admin, START).await.expect("reset");
+        let third = password_resets::create(&app.store, admin, START)
+            .await
+            .expect("reset");
         assert_ne!(second, third);
         // A token left live by an older version: a successful reset spends it too.
         davomat_store::testing::execute(
@@ -383,7 +391,11 @@ async fn a_user_has_one_live_reset_token_and_a_reset_spends_them_all() {
         )
         .await;
         let done = app
-            .post_json("/v1/sign-in/password-reset/confirm", &confirm(&third, "third-pass-1"), None)
+            .post_json(
+                "/v1/sign-in/password-reset/confirm",
+                &confirm(&third, "third-pass-1"),
+                None,
+            )
             .await;
         assert_eq!(done.status, 200, "{}", done.text);
         let live = davomat_store::testing::scalar(
@@ -392,7 +404,10 @@ async fn a_user_has_one_live_reset_token_and_a_reset_spends_them_all() {
             &[],
         )
         .await;
-        assert_eq!(live, 0, "a successful reset spends every reset token of the user");
+        assert_eq!(
+            live, 0,
+            "a successful reset spends every reset token of the user"
+        );
     })
     .await;
 }

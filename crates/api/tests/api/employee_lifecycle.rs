@@ -270,3 +270,72 @@ async fn re_hiring_respects_the_employee_limit() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_last_administrator_cannot_be_dismissed_or_removed() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let me = app.company.admin_employee_id.0;
+        for exp_date in ["2025-03-04", "2025-12-31"] {
+            let reply = app
+                .post_json(
+                    &format!("/v1/employees/{me}/dismiss"),
+                    &json!({"exp_date": exp_date}),
+                    Some(&admin),
+                )
+                .await;
+            reply.assert_error(400, 4001);
+            assert!(
+                reply.body["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("администратор")),
+                "{}",
+                reply.text
+            );
+        }
+        // With a second administrator, either may go, but not both.
+        let (deputy, deputy_token) = app
+            .add_user("deputy@test.uz", Role::Admin, "Заместитель")
+            .await;
+        let dismiss = |id: i64, token: String| {
+            let app = &app;
+            async move {
+                app.post_json(
+                    &format!("/v1/employees/{id}/dismiss"),
+                    &json!({"exp_date": "2025-03-04"}),
+                    Some(&token),
+                )
+                .await
+            }
+        };
+        // Both at once: the company's writes are serialised, so exactly one passes.
+        let (first, second) = tokio::join!(
+            dismiss(deputy, admin.clone()),
+            dismiss(me, deputy_token.clone())
+        );
+        let mut statuses = vec![first.status, second.status];
+        statuses.sort();
+        assert_eq!(statuses, vec![200, 400], "{} / {}", first.text, second.text);
+        let gone = if first.status == 200 { deputy } else { me };
+        let staying_token = if first.status == 200 {
+            admin.clone()
+        } else {
+            deputy_token.clone()
+        };
+        // The one left is the last: refused. Once the other's last day has passed,
+        // removing them is fine.
+        let left = if gone == me { deputy } else { me };
+        dismiss(left, staying_token.clone())
+            .await
+            .assert_error(400, 4001);
+        app.clock.advance(2 * 86_400);
+        lifecycle::apply_due_everywhere(&app.store, app.clock.now())
+            .await
+            .expect("the day passes");
+        let removed = app
+            .delete(&format!("/v1/employees/{gone}/remove"), &staying_token)
+            .await;
+        assert_eq!(removed.status, 200, "{}", removed.text);
+    })
+    .await;
+}

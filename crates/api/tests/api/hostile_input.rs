@@ -16,7 +16,12 @@ async fn office(app: &TestApp, token: &str) -> i64 {
 }
 
 /// A JSON body sent as written (for literals serde_json cannot produce).
-async fn post_raw_json(app: &TestApp, path: &str, token: &str, body: &str) -> crate::support::Reply {
+async fn post_raw_json(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> crate::support::Reply {
     app.send(
         app.http
             .post(app.url(path))
@@ -109,7 +114,11 @@ async fn a_page_past_the_end_however_large_is_the_empty_page() {
             assert_eq!(reply.status, 200, "{path}: {}", reply.text);
             assert_eq!(reply.body["items"], json!([]), "{path}");
             let meta = &reply.body["_meta"];
-            assert_eq!(meta["currentPage"], json!(184_467_440_737_095_518_u64), "{path}");
+            assert_eq!(
+                meta["currentPage"],
+                json!(184_467_440_737_095_518_u64),
+                "{path}"
+            );
             let last = meta["pageCount"].as_u64().expect("pageCount");
             let prev = reply.body["_links"]["prev"]["href"].as_str().expect("prev");
             assert!(prev.contains(&format!("page={last}&")), "{path}: {prev}");
@@ -117,7 +126,10 @@ async fn a_page_past_the_end_however_large_is_the_empty_page() {
         }
         // More digits than any integer holds: the same empty page.
         let reply = app
-            .get("/v1/employees?page=99999999999999999999999999", Some(&admin))
+            .get(
+                "/v1/employees?page=99999999999999999999999999",
+                Some(&admin),
+            )
             .await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         assert_eq!(reply.body["items"], json!([]));
@@ -132,15 +144,28 @@ async fn dates_outside_1900_to_2100_and_future_birth_dates_are_8003() {
         let holiday = json!({"date": "0000-01-01", "title": "Нулевой", "kind": "holiday"});
         let reply = app.post_json("/v1/holidays", &holiday, Some(&admin)).await;
         assert_eq!(reply.field_errors(), vec![("date".to_string(), 8003)]);
-        let message = reply.body["errors"][0]["message"].as_str().expect("message");
-        assert!(message.contains("1900-01-01") && message.contains("2100-12-31"), "{message}");
+        let message = reply.body["errors"][0]["message"]
+            .as_str()
+            .expect("message");
+        assert!(
+            message.contains("1900-01-01") && message.contains("2100-12-31"),
+            "{message}"
+        );
 
         let me = format!("/v1/employees/{}", app.company.admin_employee_id.0);
-        for (birth, code) in [("0000-01-01", 8003), ("2026-01-01", 8003), ("1990-13-01", 8009)] {
+        for (birth, code) in [
+            ("0000-01-01", 8003),
+            ("2026-01-01", 8003),
+            ("1990-13-01", 8009),
+        ] {
             let reply = app
                 .put_json(&me, &json!({"birth_date": birth}), &admin)
                 .await;
-            assert_eq!(reply.field_errors(), vec![("birth_date".to_string(), code)], "{birth}");
+            assert_eq!(
+                reply.field_errors(),
+                vec![("birth_date".to_string(), code)],
+                "{birth}"
+            );
         }
         let born = app
             .put_json(&me, &json!({"birth_date": "1990-05-01"}), &admin)
@@ -190,7 +215,11 @@ async fn numbers_that_do_not_fit_fail_their_field_and_batches_count_events() {
         assert_eq!(reply.field_errors(), vec![("rate".to_string(), 8003)]);
 
         let device = app
-            .post_json("/v1/devices", &json!({"serial_number": "SN-many"}), Some(&admin))
+            .post_json(
+                "/v1/devices",
+                &json!({"serial_number": "SN-many"}),
+                Some(&admin),
+            )
             .await;
         let device_token = device.body["token"].as_str().expect("device token");
         let events: Vec<Value> = (0..1001)
@@ -204,7 +233,9 @@ async fn numbers_that_do_not_fit_fail_their_field_and_batches_count_events() {
         )
         .await;
         assert_eq!(reply.field_errors(), vec![("events".to_string(), 8003)]);
-        let message = reply.body["errors"][0]["message"].as_str().expect("message");
+        let message = reply.body["errors"][0]["message"]
+            .as_str()
+            .expect("message");
         assert!(message.ends_with("at most 1000 items"), "{message}");
     })
     .await;
@@ -213,7 +244,9 @@ async fn numbers_that_do_not_fit_fail_their_field_and_batches_count_events() {
 /// Sends raw bytes as one request and answers the raw response.
 async fn raw_request(app: &TestApp, request: &[u8]) -> String {
     let address = app.base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
     stream.write_all(request).await.expect("write");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.expect("read");
@@ -223,7 +256,10 @@ async fn raw_request(app: &TestApp, request: &[u8]) -> String {
 #[tokio::test]
 async fn bytes_that_are_not_utf8_in_the_url_get_the_contract_error() {
     each_backend(|app: TestApp| async move {
-        for target in [&b"/v1/employees/\xff\xfe"[..], b"/v1/employees?full_name=\xc3\x28"] {
+        for target in [
+            &b"/v1/employees/\xff\xfe"[..],
+            b"/v1/employees?full_name=\xc3\x28",
+        ] {
             let mut request = b"GET ".to_vec();
             request.extend_from_slice(target);
             request.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -231,7 +267,10 @@ async fn bytes_that_are_not_utf8_in_the_url_get_the_contract_error() {
             let (head, body) = response.split_once("\r\n\r\n").expect("a response");
             assert!(head.starts_with("HTTP/1.1 400 "), "{head}");
             assert!(head.contains("\r\nx-request-id: "), "{head}");
-            assert!(head.contains("\r\ncontent-type: application/json"), "{head}");
+            assert!(
+                head.contains("\r\ncontent-type: application/json"),
+                "{head}"
+            );
             let body: Value = serde_json::from_str(body).expect("a JSON body");
             assert_eq!(body["code"], 4001);
             assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));

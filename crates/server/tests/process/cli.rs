@@ -329,3 +329,146 @@ async fn accounts_reach(server: &Server, token: &str, status: u16) -> Reply {
         None => server.get("/v1/accounts", Some(token)).await,
     }
 }
+
+#[tokio::test]
+async fn operators_recover_a_company_with_user_reset_password_and_set_role() {
+    let db = TempDb::new("cli-user");
+    let company = create_company(&db, "Recovered Co");
+    let server = Server::start(&db, &[]).await;
+    let before = server.login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    // reset-password: a new password, printed once; the old one and its tokens stop.
+    let reset = cli(&db, &["user", "reset-password", "--email", ADMIN_EMAIL]).json();
+    assert_eq!(keys(&reset), key_set(&["user_id", "password"]), "{reset}");
+    assert_eq!(reset["user_id"], company["admin_user_id"]);
+    let password = text(&reset, "password");
+    assert!(password.len() >= 8, "{password}");
+    server
+        .get("/v1/accounts", Some(&before))
+        .await
+        .assert_error(401, 7008);
+    server
+        .password_grant(
+            &text(&company, "client_id"),
+            &text(&company, "client_secret"),
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await
+        .assert_error(401, 7002);
+    let admin = server.login(&company, ADMIN_EMAIL, &password).await;
+
+    // A second user, made an administrator by the operator.
+    let card = server
+        .get(
+            &format!("/v1/employees/{}", account_employee(&server, &admin).await),
+            Some(&admin),
+        )
+        .await;
+    let data = &card.body["data"];
+    let hire = serde_json::json!({
+        "first_name": "Заместитель", "department_id": data["department"]["id"],
+        "schedule_id": data["schedule"]["id"], "locations": "*",
+        "start_date": "2025-03-01", "schedule_start_date": "2025-03-01",
+        "username": "deputy@process.test", "password": "deputy-password",
+    });
+    let hired = send_json(&server, "POST", "/v1/employees", &admin, &hire).await;
+    assert_eq!(hired.status, 201, "{}", hired.text);
+    let promoted = cli(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "deputy@process.test",
+            "--role",
+            "1",
+        ],
+    )
+    .json();
+    assert_eq!(promoted["role"], 1, "{promoted}");
+    let deputy = server
+        .login(&company, "deputy@process.test", "deputy-password")
+        .await;
+    let scope = poll_until(Duration::from_secs(10), || {
+        let (server, deputy) = (&server, deputy.clone());
+        async move {
+            let list = server.get("/v1/employees", Some(&deputy)).await;
+            (list.body["_meta"]["totalCount"] == 2).then_some(())
+        }
+    })
+    .await;
+    assert!(
+        scope.is_some(),
+        "the deputy sees the whole company as an admin"
+    );
+
+    // The last administrator cannot be demoted; with the deputy an admin, the first can.
+    cli(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "deputy@process.test",
+            "--role",
+            "1",
+        ],
+    )
+    .json();
+    let demoted = cli(
+        &db,
+        &["user", "set-role", "--email", ADMIN_EMAIL, "--role", "5"],
+    )
+    .json();
+    assert_eq!(demoted["role"], 5);
+    cli(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "deputy@process.test",
+            "--role",
+            "4",
+        ],
+    )
+    .assert_refused("last administrator");
+    cli(
+        &db,
+        &["user", "reset-password", "--email", "ghost@process.test"],
+    )
+    .assert_refused("no user with the email");
+    cli(
+        &db,
+        &["user", "set-role", "--email", ADMIN_EMAIL, "--role", "7"],
+    )
+    .assert_refused("7");
+}
+
+/// The employee id of the caller's account.
+async fn account_employee(server: &Server, token: &str) -> i64 {
+    let account = server.get("/v1/accounts", Some(token)).await;
+    assert_eq!(account.status, 200, "{}", account.text);
+    account.body["employee"]["id"]
+        .as_i64()
+        .expect("employee id")
+}
+
+async fn send_json(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> Reply {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    crate::support::send(
+        server
+            .http
+            .request(method, server.url(path))
+            .bearer_auth(token)
+            .json(body),
+    )
+    .await
+}

@@ -358,7 +358,10 @@ async fn without_a_public_url_reset_links_go_to_the_log_not_the_mail() {
     let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
     let server = Server::start(&db, &["--smtp-url", &smtp_url, "--mail-from", MAIL_FROM]).await;
     assert!(
-        server.proc.stderr().contains("DAVOMAT_PUBLIC_URL is not set"),
+        server
+            .proc
+            .stderr()
+            .contains("DAVOMAT_PUBLIC_URL is not set"),
         "a warning at start; stderr: {}",
         server.proc.stderr()
     );
@@ -372,6 +375,9 @@ async fn without_a_public_url_reset_links_go_to_the_log_not_the_mail() {
     })
     .await;
     let stderr = logged.expect("the reset link in the log within 20 s");
-    assert!(stderr.contains("password reset link not mailed"), "{stderr}");
+    assert!(
+        stderr.contains("password reset link not mailed"),
+        "{stderr}"
+    );
     assert!(smtp.messages().is_empty(), "no mail without a public URL");
 }

@@ -120,6 +120,21 @@ fn lifecycle_action(action: &str) -> davomat_core::activity::LifecycleAction {
     }
 }
 
+/// 400/4001 when the employee's login is the company's last administrator who can log
+/// in: without one, nobody could run the company. The company's writes are locked
+/// first, so that two administrators dismissing each other cannot both pass.
+async fn refuse_last_admin(
+    txn: &davomat_store::DatabaseTransaction,
+    company: davomat_core::CompanyId,
+    employee: EmployeeId,
+) -> ApiResult<()> {
+    davomat_store::departments::lock(txn, company).await?;
+    if davomat_store::users::is_last_active_admin(txn, company, employee).await? {
+        return Err(ApiError::Malformed(Malformed::LastAdmin));
+    }
+    Ok(())
+}
+
 fn required_date(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
     let date = fields.date(name, errors);
     if date.is_none() && !errors.has(name) {
@@ -154,6 +169,7 @@ async fn dismiss(
     let last_day = last_day.ok_or(ApiError::Internal("exp_date checked".into()))?;
     let today = caller.today(state.clock.now());
     let txn = state.store.begin().await?;
+    refuse_last_admin(&txn, caller.company_id, EmployeeId(row.id)).await?;
     lifecycle::dismiss(&txn, caller.company_id, EmployeeId(row.id), last_day, today).await?;
     log_and_commit(
         &state,
@@ -338,6 +354,7 @@ async fn remove(
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
     let txn = state.store.begin().await?;
+    refuse_last_admin(&txn, caller.company_id, EmployeeId(row.id)).await?;
     let now = state.clock.now();
     super::super::identification::forget_removed(&txn, caller.company_id, EmployeeId(row.id), now)
         .await?;
