@@ -773,6 +773,55 @@ async fn a_report_needs_its_start_date_and_a_sane_range() {
         app.get("/v1/reports/night?start_date=03/01/2025", Some(&token))
             .await
             .assert_error(400, 4001);
+        // inouts pages stored events: any range, as a sync client set up long ago sends
+        // only its first start_date; every engine-computed report keeps 366 days.
+        let (_, location) = admin_profile(&app, &token).await;
+        clock(&app, &token, "in", location, "2025-03-04 08:55:00").await;
+        let since_setup = app
+            .get("/v1/reports/inouts?start_date=2020-01-01", Some(&token))
+            .await;
+        assert_eq!(since_setup.status, 200, "{}", since_setup.text);
+        assert_eq!(
+            since_setup.body["_meta"]["totalCount"], 1,
+            "{}",
+            since_setup.text
+        );
+        for path in [
+            "at-work",
+            "late-in",
+            "absence",
+            "dismissed",
+            "night",
+            "night-by-location",
+            "t12",
+        ] {
+            app.get(
+                &format!("/v1/reports/{path}?start_date=2020-01-01"),
+                Some(&token),
+            )
+            .await
+            .assert_error(400, 4001);
+        }
+        app.get(
+            "/v1/reports/inouts?start_date=2025-03-05&end_date=2025-03-01",
+            Some(&token),
+        )
+        .await
+        .assert_error(400, 4001);
+        // The OpenAPI document says which is which.
+        let document = app.get("/v1/openapi.json", None).await.body;
+        let end_date = |path: &str| {
+            document["paths"][path]["get"]["parameters"]
+                .as_array()
+                .expect("parameters")
+                .iter()
+                .find(|p| p["name"] == "end_date")
+                .and_then(|p| p["description"].as_str())
+                .expect("end_date")
+                .to_string()
+        };
+        assert!(end_date("/v1/reports/inouts").contains("any range"));
+        assert!(end_date("/v1/reports/at-work").contains("366 days"));
     })
     .await;
 }

@@ -3,7 +3,8 @@
 //! each within their scope.
 //!
 //! Every report reads the same query: `start_date` (required, 400/4000), `end_date`
-//! (default today; at most 366 days after `start_date`, not before it: 400/4001), `f`
+//! (default today; not before `start_date`; at most 366 days after it for the reports
+//! the engine computes, any range for `inouts`: else 400/4001), `f`
 //! = location / employee / department (sub-departments included) / tab_number with
 //! `ids` (comma-separated; tab numbers for `tab_number`), `employee_id`, `tab_number`,
 //! `sort` (`date`/`ASC` or `-date`/`DESC`), `page`, `per-page`.
@@ -175,10 +176,21 @@ fn narrow(current: Option<Vec<i64>>, more: Vec<i64>) -> Option<Vec<i64>> {
     })
 }
 
+/// How long a report's date range may be (CONTRACT.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RangeLimit {
+    /// The engine computes every day of the range: at most [`MAX_RANGE_DAYS`].
+    Computed,
+    /// Stored events are paged (`inouts`): any range, so that a sync client that sends
+    /// only the `start_date` it was set up on keeps working after a year.
+    Any,
+}
+
 async fn read_query(
     state: &AppState,
     caller: &Caller,
     raw: Option<&str>,
+    limit: RangeLimit,
 ) -> ApiResult<ReportQuery> {
     caller.require(&READERS)?;
     let fields = Fields::from_query(raw);
@@ -186,7 +198,8 @@ async fn read_query(
         .ok_or_else(|| ApiError::MissingArgument("start_date".into()))?;
     let to = query_date(fields.query_text("end_date").as_deref(), "end_date")?
         .unwrap_or_else(|| caller.today(state.clock.now()));
-    if to < from || (to - from).num_days() > MAX_RANGE_DAYS {
+    let too_long = limit == RangeLimit::Computed && (to - from).num_days() > MAX_RANGE_DAYS;
+    if to < from || too_long {
         return Err(ApiError::Malformed(Malformed::DateRange));
     }
     let descending = match fields.query_text("sort").as_deref().map(str::trim) {
@@ -319,7 +332,7 @@ async fn day_report(
     keep: fn(&DayRow) -> bool,
     shape: fn(&RosterEmployee, &DayRow, &davomat_core::zone::CompanyZone, &PhotoBase) -> Value,
 ) -> ApiResult<Json<Value>> {
-    let mut query = read_query(&state, &caller, raw.as_deref()).await?;
+    let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     let computed = compute_all(&state, &caller, &mut query).await?;
     let zone = caller.zone();
     let rows = computed
@@ -400,7 +413,7 @@ async fn dismissed(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let mut query = read_query(&state, &caller, raw.as_deref()).await?;
+    let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.dismissed = Some((query.from, query.to));
     let (computed, _) = compute_roster(&state, &caller, &query, None).await?;
     let zone = caller.zone();
@@ -447,7 +460,7 @@ async fn inouts(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let query = read_query(&state, &caller, raw.as_deref()).await?;
+    let query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Any).await?;
     let zone = caller.zone();
     let narrowed = query.filter.employees.is_some()
         || query.filter.departments.is_some()
@@ -523,7 +536,7 @@ async fn t12(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let mut query = read_query(&state, &caller, raw.as_deref()).await?;
+    let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.employed = Some((query.from, query.to));
     let (computed, total) = compute_roster(&state, &caller, &query, Some(list.page)).await?;
     let items = computed
@@ -553,7 +566,7 @@ async fn night_page(
     raw: Option<&str>,
     list: &ListRequest,
 ) -> ApiResult<(Vec<Sheet>, u64)> {
-    let mut query = read_query(state, caller, raw).await?;
+    let mut query = read_query(state, caller, raw, RangeLimit::Computed).await?;
     let zone = caller.zone();
     let around = |date: NaiveDate, days: u64| {
         date.checked_add_days(chrono::Days::new(days))
@@ -629,11 +642,11 @@ async fn night_by_location(
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    let parameters = || {
+    let parameters = |end_date: &'static str| {
         let mut list = paging();
         list.extend([
             query("start_date", "first local date (required)", json!({"type": "string", "format": "date"})),
-            query("end_date", "last local date; default today; at most 366 days after start_date", json!({"type": "string", "format": "date"})),
+            query("end_date", end_date, json!({"type": "string", "format": "date"})),
             query("f", "filter kind, with ids", json!({"type": "string", "enum": ["location", "employee", "department", "tab_number"]})),
             query("ids", "comma-separated ids (tab numbers for f=tab_number); departments include their sub-departments", json!({"type": "string"})),
             query("employee_id", "one employee", json!({"type": "integer"})),
@@ -647,14 +660,24 @@ pub fn operations() -> Vec<Operation> {
         }
         list
     };
-    let report = |path: &'static str, summary: &'static str, description: &'static str| Operation {
+    let ranged = |limit: RangeLimit,
+                  path: &'static str,
+                  summary: &'static str,
+                  description: &'static str| Operation {
         method: "get",
         path,
         tag: "Reports",
         summary,
         description,
         secured: true,
-        parameters: parameters(),
+        parameters: parameters(match limit {
+            RangeLimit::Computed => {
+                "last local date; default today; at most 366 days after start_date"
+            }
+            RangeLimit::Any => {
+                "last local date; default today; any range (stored events are paged)"
+            }
+        }),
         request: None,
         responses: with_errors(
             true,
@@ -670,12 +693,21 @@ pub fn operations() -> Vec<Operation> {
                 ),
                 (
                     "400",
-                    "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed or longer than 366 days (4001)",
+                    match limit {
+                        RangeLimit::Computed => {
+                            "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed or longer than 366 days (4001)"
+                        }
+                        RangeLimit::Any => {
+                            "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed (4001)"
+                        }
+                    },
                     schema_ref("Error"),
                 ),
             ],
         ),
     };
+    let report =
+        |path, summary, description| ranged(RangeLimit::Computed, path, summary, description);
     vec![
         Operation {
             method: "get",
@@ -716,7 +748,8 @@ pub fn operations() -> Vec<Operation> {
             "Absences",
             "One row per employee and work date with no event and no time-off covering the planned shift (SEMANTICS.md §5): employee and scheduled.",
         ),
-        report(
+        ranged(
+            RangeLimit::Any,
             "/v1/reports/inouts",
             "Clock events",
             "One row per stored event (manual and device) whose local date is in the range, in time order; f=location filters by the event's location.",
