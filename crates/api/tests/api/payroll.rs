@@ -812,3 +812,42 @@ async fn every_payroll_route_answers_in_its_shape() {
     })
     .await;
 }
+
+/// Many add-salary requests for the same employee at once: each answers 200 with a
+/// result for the employee (given, or refused with 4001 and the reason), and the
+/// employee ends with exactly one open rate — on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_additions_for_one_employee_each_get_a_result() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let me = admin_employee(&app, &token).await;
+        for round in 0..3 {
+            let sends = (0..8).map(|i| {
+                let body = json!({
+                    "type_col": 3, "rate": format!("{}.00", 1000 + i),
+                    "start_date": format!("2025-{:02}-{:02}", 4 + round, 1 + i),
+                    "employee_ids": [me],
+                });
+                let (app, token) = (&app, &token);
+                async move { post(app, "/v1/payroll/add-salary", token, body).await }
+            });
+            for reply in futures_util::future::join_all(sends).await {
+                let items = results(&reply);
+                assert_eq!(items.len(), 1, "{}", reply.text);
+                let item = &items[0];
+                if item["status"] == json!(false) {
+                    assert_eq!(item["errors"]["code"], 4001, "{}", reply.text);
+                } else {
+                    assert_eq!(item["status"], json!(true), "{}", reply.text);
+                }
+            }
+        }
+        let open = periods(&app, &token, "salaries", "employeeSalaries", me)
+            .await
+            .into_iter()
+            .filter(|p| p["end_date"] == json!("9999-12-31"))
+            .count();
+        assert_eq!(open, 1);
+    })
+    .await;
+}

@@ -8,7 +8,9 @@
 //! the new period, or `status: false` with code 4001 when the employee is not in the
 //! company, the start is not after their open period's start, or (fines) the fine is
 //! the one they already hold. The accepted periods, their closings and their activity
-//! rows commit together. The reference's curls post to `/v1/add-salary` etc.; both
+//! rows commit together. When another request gives one of the employees a period at
+//! the same moment (a conflict on PostgreSQL), the employees are decided again once on
+//! what it wrote; a second conflict refuses them with 4001 rather than failing. The reference's curls post to `/v1/add-salary` etc.; both
 //! paths are served.
 //!
 //! `DELETE /v1/payroll/{employee_id}/delete-salary/{id}` (`/delete-payroll/`,
@@ -24,6 +26,7 @@ use davomat_core::activity::{Message, PayrollAction};
 use davomat_core::money::format_minor;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::{EmployeeId, Role};
+use davomat_store::StoreError;
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::employees::{self, lookups};
 use davomat_store::payroll::periods::{self, Held, PeriodKind};
@@ -285,35 +288,29 @@ async fn assign(
         .into_iter()
         .map(|e| (e.id, e.full_name))
         .collect();
-    let known: Vec<i64> = employees
-        .iter()
-        .copied()
-        .filter(|id| names.contains_key(id))
-        .collect();
-    let open = periods::open_periods(&txn, kind, company, &known).await?;
-    let mut refusals: HashMap<i64, String> = HashMap::new();
-    let mut accepted = Vec::new();
-    for &employee in employees {
-        let refusal = match (names.contains_key(&employee), open.get(&employee)) {
-            (false, _) => Some("Employee not found".to_string()),
-            (true, Some(period)) if held == Held::Fine(period.held_id.unwrap_or(0)) => {
-                Some("this fine is already in use".to_string())
-            }
-            (true, Some(period)) if start <= period.start_date => Some(format!(
-                "The date of assigning {} should be later than the (\"{}\")",
-                kind_noun(kind),
-                period.start_date
-            )),
-            _ => None,
-        };
-        match refusal {
-            Some(message) => {
-                refusals.insert(employee, message);
-            }
-            None => accepted.push(employee),
-        }
+    let request = Assignment {
+        company,
+        employees,
+        names: &names,
+        start,
+        held,
+        now,
+    };
+    let mut attempt = request.decide_and_write(&txn).await;
+    if matches!(attempt, Err(StoreError::Conflict(_))) {
+        // Another request gave one of these employees a period of this kind after we
+        // read theirs (PostgreSQL): decide again on what it wrote.
+        attempt = request.decide_and_write(&txn).await;
     }
-    let created = periods::assign(&txn, company, &accepted, start, held, now).await?;
+    let Decided {
+        mut refusals,
+        accepted,
+        created,
+    } = match attempt {
+        Ok(decided) => decided,
+        Err(StoreError::Conflict(_)) => request.refuse_all_known(),
+        Err(other) => return Err(other.into()),
+    };
     let (action_name, action) = match kind {
         PeriodKind::Salary => ("assignNewSalaryRate", PayrollAction::SalaryAssigned),
         PeriodKind::Payroll => ("assignedPayroll", PayrollAction::PayrollAssigned),
@@ -347,6 +344,120 @@ async fn assign(
         )
         .collect();
     Ok(Json(json!({"items": items})))
+}
+
+/// One add-salary/payroll/fine request, as [`assign`] decides it.
+struct Assignment<'a> {
+    company: davomat_core::CompanyId,
+    employees: &'a [i64],
+    /// The company's employees among `employees`, with their names.
+    names: &'a HashMap<i64, String>,
+    start: NaiveDate,
+    held: Held,
+    now: i64,
+}
+
+/// Who gets the new period (with its id) and who is refused (with the reason).
+struct Decided {
+    refusals: HashMap<i64, String>,
+    accepted: Vec<i64>,
+    created: HashMap<i64, i64>,
+}
+
+impl Assignment<'_> {
+    /// Reads the employees' open periods, decides each employee and writes the
+    /// accepted periods, in a savepoint: when a concurrent request wrote a period for
+    /// one of them meanwhile, the write fails with a conflict and leaves nothing behind,
+    /// so the caller can decide again.
+    async fn decide_and_write(
+        &self,
+        txn: &davomat_store::DatabaseTransaction,
+    ) -> Result<Decided, StoreError> {
+        let savepoint = davomat_store::TransactionTrait::begin(txn).await?;
+        let outcome = self.decide_and_write_in(&savepoint).await;
+        match outcome {
+            Ok(decided) => {
+                savepoint.commit().await?;
+                Ok(decided)
+            }
+            Err(err) => {
+                savepoint.rollback().await?;
+                Err(err)
+            }
+        }
+    }
+
+    async fn decide_and_write_in(
+        &self,
+        conn: &davomat_store::DatabaseTransaction,
+    ) -> Result<Decided, StoreError> {
+        let kind = self.held.kind();
+        let known: Vec<i64> = self
+            .employees
+            .iter()
+            .copied()
+            .filter(|id| self.names.contains_key(id))
+            .collect();
+        let open = periods::open_periods(conn, kind, self.company, &known).await?;
+        let mut refusals: HashMap<i64, String> = HashMap::new();
+        let mut accepted = Vec::new();
+        for &employee in self.employees {
+            let refusal = match (self.names.contains_key(&employee), open.get(&employee)) {
+                (false, _) => Some("Employee not found".to_string()),
+                (true, Some(period)) if self.held == Held::Fine(period.held_id.unwrap_or(0)) => {
+                    Some("this fine is already in use".to_string())
+                }
+                (true, Some(period)) if self.start <= period.start_date => Some(format!(
+                    "The date of assigning {} should be later than the (\"{}\")",
+                    kind_noun(kind),
+                    period.start_date
+                )),
+                _ => None,
+            };
+            match refusal {
+                Some(message) => {
+                    refusals.insert(employee, message);
+                }
+                None => accepted.push(employee),
+            }
+        }
+        let created = periods::assign(
+            conn,
+            self.company,
+            &accepted,
+            self.start,
+            self.held,
+            self.now,
+        )
+        .await?;
+        Ok(Decided {
+            refusals,
+            accepted,
+            created,
+        })
+    }
+
+    /// Every employee refused (4001): their periods were changed by other requests at
+    /// the same time twice over; the request can be sent again.
+    fn refuse_all_known(&self) -> Decided {
+        let refusals = self
+            .employees
+            .iter()
+            .map(|&employee| {
+                let message = if self.names.contains_key(&employee) {
+                    "changed by another request at the same time: send it again"
+                } else {
+                    "Employee not found"
+                };
+                (employee, message.to_string())
+            })
+            .collect();
+        Decided {
+            refusals,
+            accepted: Vec::new(),
+            created: HashMap::new(),
+        }
+    }
 }
 
 fn accepted_result(
