@@ -53,6 +53,7 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
     state.maintenance.refresh().await;
     state.maintenance.spawn_watcher();
     spawn_day_rollover(store.clone());
+    spawn_command_pruning(store.clone());
 
     if settings.public_url.is_none() {
         tracing::warn!(
@@ -124,6 +125,23 @@ fn spawn_day_rollover(store: davomat_store::Store) {
                 tracing::warn!(error = %err, "pending employee changes not applied; retrying in a minute");
             }
             tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
+}
+
+/// Once an hour, prunes the terminals' acknowledged commands older than 90 days
+/// (davomat_store::device_commands::prune_acknowledged).
+fn spawn_command_pruning(store: davomat_store::Store) {
+    tokio::spawn(async move {
+        loop {
+            match davomat_store::device_commands::prune_acknowledged(&store, now()).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, "old acknowledged device commands pruned"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "device commands not pruned; retrying in an hour")
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });
 }

@@ -1,12 +1,20 @@
 //! The queue of commands face-ID terminals fetch through the device API: load an
 //! employee's face template (`addface`) or forget it (`deleteface`). A command stays
 //! pending until its device acknowledges it; a newer command about an employee replaces
-//! the device's pending ones about them, since only the newest state matters.
+//! the device's pending ones about them, since only the newest state matters. When an
+//! employee's locations change the terminals follow ([`follow_locations`]); acknowledged
+//! commands are pruned after [`KEEP_ACKNOWLEDGED_SECONDS`], except each device's latest
+//! about each employee, which says what the device holds.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use davomat_core::{CompanyId, EmployeeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use crate::{StoreResult, sql};
+use crate::{Store, StoreResult, sql};
+
+/// How long an acknowledged command is kept (90 days).
+pub const KEEP_ACKNOWLEDGED_SECONDS: i64 = 90 * 86_400;
 
 /// What a terminal is told to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,4 +148,130 @@ pub async fn acknowledge(
     .await?
     .unwrap_or(0)
         > 0)
+}
+
+#[derive(FromQueryResult)]
+struct FaceStamp {
+    created_at: i64,
+    pin_code: String,
+}
+
+#[derive(FromQueryResult)]
+struct SentCommand {
+    device_id: i64,
+    kind: String,
+    created_at: i64,
+}
+
+#[derive(FromQueryResult)]
+struct DeviceRow {
+    id: i64,
+}
+
+/// After the employee's locations changed, in the same transaction: when they have a
+/// face template, every device at one of their locations that was not sent it since it
+/// was uploaded gets `addface`, and every device that holds it (its latest command
+/// about them is an `addface`) but is at none of their locations now gets `deleteface`.
+/// Answers how many commands were queued.
+pub async fn follow_locations(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+    now: i64,
+) -> StoreResult<u64> {
+    let face: Option<FaceStamp> = sql::one(
+        conn,
+        "SELECT f.created_at, e.pin_code FROM faces f JOIN employees e ON e.id = f.employee_id \
+         WHERE f.employee_id = $1 AND f.company_id = $2",
+        vec![employee.0.into(), company.0.into()],
+    )
+    .await?;
+    let Some(face) = face else {
+        return Ok(0);
+    };
+    let here: Vec<DeviceRow> = sql::all(
+        conn,
+        targets(CommandKind::AddFace),
+        vec![company.0.into(), employee.0.into()],
+    )
+    .await?;
+    let here: BTreeSet<i64> = here.into_iter().map(|d| d.id).collect();
+    let sent: Vec<SentCommand> = sql::all(
+        conn,
+        "SELECT device_id, kind, created_at FROM device_commands \
+         WHERE company_id = $1 AND employee_id = $2 ORDER BY id",
+        vec![company.0.into(), employee.0.into()],
+    )
+    .await?;
+    let latest: BTreeMap<i64, SentCommand> = sent.into_iter().map(|c| (c.device_id, c)).collect();
+    let holds_current = |device: &i64| {
+        latest.get(device).is_some_and(|c| {
+            c.kind == CommandKind::AddFace.as_str() && c.created_at >= face.created_at
+        })
+    };
+    let to_add: Vec<i64> = here.iter().copied().filter(|d| !holds_current(d)).collect();
+    let to_delete: Vec<i64> = latest
+        .iter()
+        .filter(|(device, c)| !here.contains(device) && c.kind == CommandKind::AddFace.as_str())
+        .map(|(device, _)| *device)
+        .collect();
+    let mut queued = 0;
+    for (kind, devices) in [
+        (CommandKind::AddFace, to_add),
+        (CommandKind::DeleteFace, to_delete),
+    ] {
+        for device in devices {
+            queued += queue_for_device(conn, company, employee, &face.pin_code, kind, device, now)
+                .await?;
+        }
+    }
+    Ok(queued)
+}
+
+/// Queues `kind` about the employee for one device, dropping its pending commands about
+/// them.
+async fn queue_for_device(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+    pin_code: &str,
+    kind: CommandKind,
+    device: i64,
+    now: i64,
+) -> StoreResult<u64> {
+    sql::execute(
+        conn,
+        "DELETE FROM device_commands WHERE company_id = $1 AND employee_id = $2 AND device_id = $3 \
+         AND acked_at IS NULL",
+        vec![company.0.into(), employee.0.into(), device.into()],
+    )
+    .await?;
+    sql::execute(
+        conn,
+        "INSERT INTO device_commands (company_id, device_id, employee_id, kind, pin_code, created_at, acked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+        vec![
+            company.0.into(),
+            device.into(),
+            employee.0.into(),
+            kind.as_str().into(),
+            pin_code.into(),
+            now.into(),
+        ],
+    )
+    .await
+}
+
+/// Deletes the commands acknowledged more than [`KEEP_ACKNOWLEDGED_SECONDS`] before
+/// `now`, except each device's latest command about each employee (what the device
+/// holds: a later `deleteface` must still find it). Answers how many went.
+pub async fn prune_acknowledged(store: &Store, now: i64) -> StoreResult<u64> {
+    sql::execute(
+        store.conn(),
+        "DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < $1 \
+         AND EXISTS (SELECT 1 FROM device_commands newer WHERE newer.device_id = device_commands.device_id \
+         AND newer.employee_id = device_commands.employee_id AND newer.id > device_commands.id)",
+        vec![(now - KEEP_ACKNOWLEDGED_SECONDS).into()],
+    )
+    .await
 }

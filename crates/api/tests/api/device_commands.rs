@@ -314,7 +314,9 @@ async fn device_commands_follow_the_employee_and_reach_the_terminals_that_had_th
         assert_eq!(ack(&app, &at_office, command).await.status, 200);
         assert!(pending(&app, &at_branch).await.is_empty());
 
-        // The employee moves to the branch: a new face goes to the branch's terminal only.
+        // The employee moves to the branch: the office's terminal forgets the face (see
+        // terminals_follow_a_change_of_the_employees_locations); a new face goes to the
+        // branch's terminal only.
         let moved = app
             .put_json(
                 &format!("/v1/employees/{worker}"),
@@ -323,6 +325,9 @@ async fn device_commands_follow_the_employee_and_reach_the_terminals_that_had_th
             )
             .await;
         assert_eq!(moved.status, 200, "{}", moved.text);
+        let forget = pending(&app, &at_office).await;
+        assert_eq!(kinds(&forget), vec![("deleteface".to_string(), worker)]);
+        assert_eq!(ack(&app, &at_office, id_of(&forget[0])).await.status, 200);
         upload(&app, &admin, worker, png(400, 400)).await;
         assert_eq!(
             kinds(&pending(&app, &at_branch).await),
@@ -406,6 +411,133 @@ async fn device_commands_tell_the_terminals_to_forget_a_removed_employee() {
         );
         assert_eq!(ack(&app, &terminal, id_of(&items[0])).await.status, 200);
         assert!(pending(&app, &terminal).await.is_empty());
+    })
+    .await;
+}
+
+/// The terminals follow an employee's locations: moving them queues `addface` at the
+/// new location's devices and `deleteface` at the old one's; a device that already
+/// holds the current face gets nothing again.
+#[tokio::test]
+async fn terminals_follow_a_change_of_the_employees_locations() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let office = main_office(&app, &admin).await;
+        let branch = new_location(&app, &admin, "Филиал").await;
+        let (_, at_office) = device(&app, &admin, "T-1", Some(office)).await;
+        let (_, at_branch) = device(&app, &admin, "T-2", Some(branch)).await;
+        let (worker, _) = app.add_user("w@t.uz", Role::Employee, "Aziz").await;
+        upload(&app, &admin, worker, png(400, 400)).await;
+        let sent = pending(&app, &at_office).await;
+        assert_eq!(kinds(&sent), vec![("addface".to_string(), worker)]);
+        assert_eq!(ack(&app, &at_office, id_of(&sent[0])).await.status, 200);
+        assert!(pending(&app, &at_branch).await.is_empty());
+
+        let move_to = |locations: Value| {
+            let (app, admin) = (&app, &admin);
+            async move {
+                let reply = app
+                    .put_json(
+                        &format!("/v1/employees/{worker}"),
+                        &json!({"locations": locations}),
+                        admin,
+                    )
+                    .await;
+                assert_eq!(reply.status, 200, "{}", reply.text);
+            }
+        };
+        move_to(json!([branch])).await;
+        assert_eq!(
+            kinds(&pending(&app, &at_branch).await),
+            vec![("addface".to_string(), worker)]
+        );
+        let gone = pending(&app, &at_office).await;
+        assert_eq!(kinds(&gone), vec![("deleteface".to_string(), worker)]);
+        assert_eq!(ack(&app, &at_office, id_of(&gone[0])).await.status, 200);
+
+        // Both locations: the office's device gets the face back; the branch's pending
+        // addface stays the one command it has.
+        move_to(json!([office, branch])).await;
+        assert_eq!(
+            kinds(&pending(&app, &at_office).await),
+            vec![("addface".to_string(), worker)]
+        );
+        assert_eq!(
+            kinds(&pending(&app, &at_branch).await),
+            vec![("addface".to_string(), worker)]
+        );
+
+        // An employee without a face queues nothing when moved.
+        let (other, _) = app.add_user("o@t.uz", Role::Employee, "Olim").await;
+        let reply = app
+            .put_json(
+                &format!("/v1/employees/{other}"),
+                &json!({"locations": [branch]}),
+                &admin,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let about_other = scalar(
+            &app.store,
+            "SELECT count(*) FROM device_commands WHERE employee_id = $1",
+            &[other],
+        )
+        .await;
+        assert_eq!(about_other, 0);
+    })
+    .await;
+}
+
+/// Acknowledged commands go after 90 days, except each device's latest about each
+/// employee: that one says the device holds the face, so a later deleteface finds it.
+#[tokio::test]
+async fn acknowledged_commands_are_pruned_after_ninety_days_but_the_latest_per_device_stays() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let office = main_office(&app, &admin).await;
+        let (device_id, token) = device(&app, &admin, "T-1", Some(office)).await;
+        let (worker, _) = app.add_user("w@t.uz", Role::Employee, "Aziz").await;
+        for _ in 0..3 {
+            upload(&app, &admin, worker, png(400, 400)).await;
+            let sent = pending(&app, &token).await;
+            assert_eq!(ack(&app, &token, id_of(&sent[0])).await.status, 200);
+        }
+        let ids = [device_id];
+        let count = || {
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM device_commands WHERE device_id = $1",
+                &ids,
+            )
+        };
+        assert_eq!(count().await, 3);
+        let day = 86_400;
+        let pruned =
+            davomat_store::device_commands::prune_acknowledged(&app.store, START + 89 * day)
+                .await
+                .expect("prune");
+        assert_eq!(pruned, 0, "nothing is 90 days old yet");
+        let pruned =
+            davomat_store::device_commands::prune_acknowledged(&app.store, START + 91 * day)
+                .await
+                .expect("prune");
+        assert_eq!(pruned, 2);
+        assert_eq!(count().await, 1);
+        // The one kept still routes a deleteface to the device.
+        execute(
+            &app.store,
+            "UPDATE devices SET location_id = NULL WHERE id = $1",
+            &[device_id],
+        )
+        .await;
+        let reply = app
+            .call("POST", &delete_path(worker), Some(&admin), None)
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(
+            kinds(&pending(&app, &token).await),
+            vec![("deleteface".to_string(), worker)]
+        );
     })
     .await;
 }

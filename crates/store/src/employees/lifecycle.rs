@@ -113,7 +113,7 @@ pub async fn recover(
     now: i64,
 ) -> StoreResult<()> {
     if plan.first_day <= today {
-        return apply_recovery(conn, employee.0, plan, now).await;
+        return apply_recovery(conn, company, employee.0, plan, now).await;
     }
     let text =
         serde_json::to_string(plan).map_err(|e| crate::StoreError::Database(e.to_string()))?;
@@ -145,6 +145,7 @@ pub async fn cancel_recovery(
 /// position and tab number, opening new history periods on the first day.
 async fn apply_recovery(
     conn: &impl ConnectionTrait,
+    company: CompanyId,
     employee: i64,
     plan: &RecoveryPlan,
     now: i64,
@@ -187,21 +188,7 @@ async fn apply_recovery(
         )
         .await?;
     }
-    sql::execute(
-        conn,
-        "DELETE FROM employee_locations WHERE employee_id = $1",
-        vec![employee.into()],
-    )
-    .await?;
-    for location in &plan.location_ids {
-        sql::execute(
-            conn,
-            "INSERT INTO employee_locations (employee_id, location_id) VALUES ($1, $2)",
-            vec![employee.into(), (*location).into()],
-        )
-        .await?;
-    }
-    Ok(())
+    super::update::set_locations(conn, company, EmployeeId(employee), &plan.location_ids, now).await
 }
 
 /// Removes the person and everything that hangs on it (history, locations, login user
@@ -261,7 +248,7 @@ pub async fn apply_due(
     .await?;
     for row in due {
         match serde_json::from_str::<RecoveryPlan>(&row.recovery_plan) {
-            Ok(plan) => apply_recovery(conn, row.id, &plan, now).await?,
+            Ok(plan) => apply_recovery(conn, company, row.id, &plan, now).await?,
             Err(err) => {
                 tracing::error!(employee = row.id, error = %err, "unreadable recovery plan left pending")
             }

@@ -186,11 +186,14 @@ pub async fn location_ids(
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// Replaces the employee's locations.
+/// Replaces the employee's locations; the face-ID terminals follow
+/// (crate::device_commands::follow_locations).
 pub async fn set_locations(
     conn: &impl ConnectionTrait,
+    company: CompanyId,
     employee: EmployeeId,
     location_ids: &[i64],
+    now: i64,
 ) -> StoreResult<()> {
     sql::execute(
         conn,
@@ -206,6 +209,7 @@ pub async fn set_locations(
         )
         .await?;
     }
+    crate::device_commands::follow_locations(conn, company, employee, now).await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ mod m0002_directory;
 mod m0003_employee_list;
 mod m0004_attendance;
 mod m0005_payroll_faces;
+mod m0006_device_command_history;
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_employee_list::Migration),
             Box::new(m0004_attendance::Migration),
             Box::new(m0005_payroll_faces::Migration),
+            Box::new(m0006_device_command_history::Migration),
         ]
     }
 }

@@ -410,7 +410,7 @@ async fn write(
         });
     }
     if let Some(locations) = &plan.locations {
-        store::set_locations(txn, employee, locations).await?;
+        store::set_locations(txn, company, employee, locations, now).await?;
         let titles = store::titles(txn, company, Reference::Location, locations)
             .await?
             .join(", ");
