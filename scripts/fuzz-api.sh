@@ -69,10 +69,12 @@
 #                           (the NDJSON holds every request: ~40 MB a minute)
 #   RUST_LOG=               the server's log filter (default: warn)
 #
-# CI: a short fixed-seed pass of about two minutes,
+# CI: a short fixed-seed pass of about two minutes (100 s of schemathesis, ~10 s of
+# start-up, ~15 s more the first time for the virtualenv),
 #   FUZZ_SECONDS=100 scripts/fuzz-api.sh
-# after the test build, so that target/debug/davomat exists. A longer local pass:
-#   FUZZ_MAX_EXAMPLES=100 FUZZ_REPORT_DIR=/tmp/fuzz scripts/fuzz-api.sh
+# after the test build, so that target/debug/davomat exists. Without FUZZ_SECONDS the
+# default pass (50 examples per operation) takes about a minute. A longer local pass:
+#   FUZZ_MAX_EXAMPLES=100 FUZZ_SECONDS=900 FUZZ_REPORT_DIR=/tmp/fuzz scripts/fuzz-api.sh
 # The network it needs is PyPI (once, for the virtualenv) and 127.0.0.1.
 set -euo pipefail
 
