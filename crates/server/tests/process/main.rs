@@ -9,6 +9,7 @@
 mod cli;
 mod demo;
 mod device_kill;
+mod ingest_kill;
 mod mail;
 mod operations;
 mod rate_limit;

@@ -286,9 +286,7 @@ pub struct CliRun {
 
 /// Runs `davomat --database URL ARGS…` to completion (bounded).
 pub fn cli(db: &TempDb, args: &[&str]) -> CliRun {
-    let mut command = davomat_command();
-    command.arg("--database").arg(db.url()).args(args);
-    run_to_end(command, args)
+    cli_on(db.url(), args)
 }
 
 fn run_to_end<S: AsRef<OsStr>>(command: Command, args: &[S]) -> CliRun {
@@ -383,20 +381,7 @@ pub fn is_token(s: &str) -> bool {
 
 /// `company create` with the cases' admin; returns its JSON object.
 pub fn create_company(db: &TempDb, name: &str) -> Value {
-    cli(
-        db,
-        &[
-            "company",
-            "create",
-            "--name",
-            name,
-            "--admin-email",
-            ADMIN_EMAIL,
-            "--admin-password",
-            ADMIN_PASSWORD,
-        ],
-    )
-    .json()
+    create_company_on(db.url(), name)
 }
 
 // ---------------------------------------------------------------------------------
@@ -422,18 +407,7 @@ pub fn http_client() -> reqwest::Client {
 impl Server {
     /// `davomat --database URL --listen 127.0.0.1:PORT serve ARGS…`.
     pub async fn start(db: &TempDb, args: &[&str]) -> Server {
-        Server::launch("davomat serve", |port| {
-            let mut command = davomat_command();
-            command
-                .arg("--database")
-                .arg(db.url())
-                .arg("--listen")
-                .arg(format!("127.0.0.1:{port}"))
-                .arg("serve")
-                .args(args);
-            command
-        })
-        .await
+        Server::start_on(db.url(), args).await
     }
 
     /// Starts the command that `build` makes for a free port and waits (bounded) until
@@ -673,4 +647,117 @@ pub fn service_missing(case: &str, variable: &str, reason: &str) {
         panic!("{case}: {reason} (required because CI or {variable} is set)");
     }
     eprintln!("skipped {case}: {reason} (set {variable}=1 to make this a failure)");
+}
+
+// ---------------------------------------------------------------------------------
+// PostgreSQL, and the helpers above for any database URL
+
+/// A fresh database on the PostgreSQL server the store's tests use
+/// (`DAVOMAT_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`),
+/// made by `davomat_store::testing::TestDatabase` (so already migrated), and dropped
+/// (`WITH (FORCE)`, even when a killed server left connections) when the guard drops.
+pub struct TempPgDb {
+    database: Option<davomat_store::testing::TestDatabase>,
+    url: String,
+}
+
+impl TempPgDb {
+    /// The fresh database, or `None` after `service_missing` when no PostgreSQL answers
+    /// and `CI` / `DAVOMAT_TEST_REQUIRE_POSTGRES` does not demand one.
+    pub async fn new(case: &str) -> Option<TempPgDb> {
+        use davomat_store::testing::{TestDatabase, postgres_admin_url};
+        let admin_url = postgres_admin_url();
+        // Store::connect gives up after its 5 s connect timeout; the outer bound is a
+        // guard against a server that accepts the socket and never answers.
+        let probe = tokio::time::timeout(
+            Duration::from_secs(15),
+            davomat_store::Store::connect(&admin_url),
+        )
+        .await;
+        let reason = match probe {
+            Ok(Ok(store)) => {
+                let _ = store.close().await;
+                None
+            }
+            Ok(Err(e)) => Some(format!("no PostgreSQL at {admin_url}: {e}")),
+            Err(_) => Some(format!(
+                "PostgreSQL at {admin_url} did not answer within 15 s"
+            )),
+        };
+        if let Some(reason) = reason {
+            service_missing(case, "DAVOMAT_TEST_REQUIRE_POSTGRES", &reason);
+            return None;
+        }
+        let database = TestDatabase::fresh(davomat_store::Backend::Postgres).await?;
+        Some(TempPgDb {
+            url: database.url.clone(),
+            database: Some(database),
+        })
+    }
+
+    /// `postgres://…/davomat_t_…`, as `--database` takes it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TempPgDb {
+    fn drop(&mut self) {
+        // Dropping needs async I/O; a thread of its own with its own runtime works both
+        // inside and outside the test's runtime.
+        if let Some(database) = self.database.take() {
+            let dropper = std::thread::spawn(move || {
+                if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    runtime.block_on(database.discard());
+                }
+            });
+            let _ = dropper.join();
+        }
+    }
+}
+
+/// `cli` on any database URL (SQLite or PostgreSQL).
+pub fn cli_on(database_url: &str, args: &[&str]) -> CliRun {
+    let mut command = davomat_command();
+    command.arg("--database").arg(database_url).args(args);
+    run_to_end(command, args)
+}
+
+/// `create_company` on any database URL.
+pub fn create_company_on(database_url: &str, name: &str) -> Value {
+    cli_on(
+        database_url,
+        &[
+            "company",
+            "create",
+            "--name",
+            name,
+            "--admin-email",
+            ADMIN_EMAIL,
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ],
+    )
+    .json()
+}
+
+impl Server {
+    /// `Server::start` on any database URL (SQLite or PostgreSQL).
+    pub async fn start_on(database_url: &str, args: &[&str]) -> Server {
+        Server::launch("davomat serve", |port| {
+            let mut command = davomat_command();
+            command
+                .arg("--database")
+                .arg(database_url)
+                .arg("--listen")
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("serve")
+                .args(args);
+            command
+        })
+        .await
+    }
 }
