@@ -62,7 +62,9 @@ pub async fn insert(
 /// Creates a client for an existing company.
 pub async fn create(store: &Store, company: CompanyId, now: i64) -> StoreResult<ClientCredentials> {
     crate::companies::get(store, company).await?;
-    Ok(insert(store.conn(), company, now).await?.1)
+    Ok(insert(&store.write_connection().await, company, now)
+        .await?
+        .1)
 }
 
 /// Finds a client by its public id.
@@ -98,7 +100,7 @@ pub async fn rotate(
 /// Sets a client's state.
 pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> StoreResult<()> {
     let touched = sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "UPDATE api_clients SET state = $1 WHERE client_id = $2",
         vec![state.as_str().into(), client_id.into()],
     )
@@ -114,7 +116,7 @@ pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> St
 pub async fn reset_secret(store: &Store, client_id: &str) -> StoreResult<String> {
     let secret = secrets::random_hex(20);
     let touched = sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "UPDATE api_clients SET secret_hash = $1 WHERE client_id = $2",
         vec![
             davomat_core::token::digest(&secret).into(),

@@ -321,7 +321,7 @@ pub async fn get(store: &Store, id: CompanyId) -> StoreResult<Company> {
 /// Sets the subscription status.
 pub async fn set_status(store: &Store, id: CompanyId, status: CompanyStatus) -> StoreResult<()> {
     let touched = sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "UPDATE companies SET status = $1 WHERE id = $2",
         vec![status.as_str().into(), id.0.into()],
     )

@@ -10,6 +10,7 @@ use sea_orm_migration::MigratorTrait;
 use crate::migration::Migrator;
 use crate::read_cache::{Invalidation, ReadCache, Writes};
 use crate::tokens::Session;
+use crate::writer::{WriteConnection, WriteTransaction, WriteTurns, Writer};
 use crate::{StoreError, StoreResult};
 
 /// The two supported backends.
@@ -33,6 +34,8 @@ pub struct Store {
     listings: Arc<ReadCache<String, Arc<[i64]>>>,
     /// Sessions by access-token digest (crate::tokens::session).
     sessions: Arc<ReadCache<String, Session>>,
+    /// This process's writers take turns on SQLite (crate::writer).
+    write_turns: Option<Arc<WriteTurns>>,
 }
 
 impl Store {
@@ -82,6 +85,7 @@ impl Store {
             listings: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 64)),
             sessions: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 4096)),
             writes,
+            write_turns: (backend == Backend::Sqlite).then(|| Arc::new(WriteTurns::default())),
         })
     }
 
@@ -129,19 +133,35 @@ impl Store {
 
     /// Starts a write transaction: a change and its activity-log row are written in one.
     ///
-    /// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`). A deferred
-    /// transaction that reads and then writes cannot wait for the lock: when another
-    /// writer committed since its read, SQLite refuses the upgrade at once with
-    /// "database is locked" instead of honouring the busy timeout. Taken at `BEGIN`,
-    /// the lock is waited for (busy timeout), so concurrent writers queue instead of
-    /// failing. PostgreSQL's row locks need nothing of the kind.
-    pub async fn begin(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
+    /// On SQLite it first waits for this process's write turn (crate::writer), then
+    /// takes SQLite's write lock up front (`BEGIN IMMEDIATE`). A deferred transaction
+    /// that reads and then writes cannot wait for the lock: when another writer
+    /// committed since its read, SQLite refuses the upgrade at once with "database is
+    /// locked" instead of honouring the busy timeout. PostgreSQL's row locks need
+    /// neither.
+    pub async fn begin(&self) -> StoreResult<WriteTransaction> {
+        let turn = self.write_turn().await;
         let options = sea_orm::TransactionOptions {
             sqlite_transaction_mode: (self.backend == Backend::Sqlite)
                 .then_some(sea_orm::SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?)
+        let txn = sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?;
+        Ok(Writer::new(txn, turn))
+    }
+
+    /// The pool, for one write statement outside a transaction: on SQLite it holds this
+    /// process's write turn while it lives, so that the statement does not wait in
+    /// SQLite's busy handler behind a transaction.
+    pub async fn write_connection(&self) -> WriteConnection<'_> {
+        Writer::over(&self.db, self.write_turn().await)
+    }
+
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_turns {
+            Some(turns) => Some(turns.take().await),
+            None => None,
+        }
     }
 
     /// The connection, for composing several writes in one transaction.

@@ -267,7 +267,7 @@ async fn queue_for_device(
 /// holds: a later `deleteface` must still find it). Answers how many went.
 pub async fn prune_acknowledged(store: &Store, now: i64) -> StoreResult<u64> {
     sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < $1 \
          AND EXISTS (SELECT 1 FROM device_commands newer WHERE newer.device_id = device_commands.device_id \
          AND newer.employee_id = device_commands.employee_id AND newer.id > device_commands.id)",

@@ -224,7 +224,7 @@ pub async fn by_token(store: &Store, token: &str, now: i64) -> StoreResult<Optio
             .is_none_or(|at| at <= now - LAST_REQUEST_PRECISION)
     {
         sql::execute(
-            store.conn(),
+            &store.write_connection().await,
             "UPDATE devices SET last_request_at = $1 WHERE id = $2",
             vec![now.into(), device.id.into()],
         )

@@ -36,12 +36,14 @@ pub mod time_off_types;
 pub mod time_offs;
 pub mod tokens;
 pub mod users;
+mod writer;
 
 pub use connect::{Backend, Store, redact_url};
 pub use error::{StoreError, StoreResult};
 pub use sea_orm::{DatabaseTransaction, TransactionTrait};
+pub use writer::{WriteConnection, WriteTransaction, Writer};
 
 /// Commits a transaction begun with [`Store::begin`].
-pub async fn commit(txn: DatabaseTransaction) -> StoreResult<()> {
-    Ok(txn.commit().await?)
+pub async fn commit(txn: WriteTransaction) -> StoreResult<()> {
+    txn.commit().await
 }

@@ -23,7 +23,7 @@ pub async fn get(store: &Store, key: &str) -> StoreResult<Option<String>> {
 /// Sets one value of the system state.
 pub async fn set(store: &Store, key: &str, value: &str) -> StoreResult<()> {
     sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "INSERT INTO system_state (key, value) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         vec![key.into(), value.into()],

@@ -131,7 +131,7 @@ fn replace_database_name(url: &str, name: &str) -> String {
 /// the API has no way to reach yet.
 pub async fn execute(store: &Store, sql: &str, params: &[i64]) -> u64 {
     crate::sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         sql,
         params.iter().map(|p| (*p).into()).collect(),
     )

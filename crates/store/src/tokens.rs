@@ -177,13 +177,13 @@ pub async fn refresh(
 pub async fn revoke(store: &Store, token: &str) -> StoreResult<bool> {
     let hash = digest(token);
     let access = sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "DELETE FROM access_tokens WHERE token_hash = $1",
         vec![hash.clone().into()],
     )
     .await?;
     let refresh = sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "DELETE FROM refresh_tokens WHERE token_hash = $1",
         vec![hash.into()],
     )

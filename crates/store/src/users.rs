@@ -77,7 +77,7 @@ pub async fn update_settings(
     change: SettingsChange,
 ) -> StoreResult<UserSettings> {
     sql::execute(
-        store.conn(),
+        &store.write_connection().await,
         "UPDATE users SET fiotype = COALESCE($1, fiotype), date_format = COALESCE($2, date_format), \
          time_zone = COALESCE($3, time_zone), ampm = COALESCE($4, ampm), lang = COALESCE($5, lang) \
          WHERE id = $6 AND company_id = $7",

@@ -290,7 +290,8 @@ async fn clock(
     let company = caller.company_id;
     match &subject {
         Subject::Myself(_) => {
-            clock_events::insert(state.store.connection(), company, &event, now).await?;
+            let writer = state.store.write_connection().await;
+            clock_events::insert(&writer, company, &event, now).await?;
         }
         Subject::Other { id, full_name } => {
             let actor = caller.actor(&state.store).await?;

@@ -78,7 +78,7 @@ async fn acknowledge(
 ) -> ApiResult<Json<Value>> {
     let id = path_id(&id)?;
     let known = device_commands::acknowledge(
-        state.store.connection(),
+        &state.store.write_connection().await,
         device.company_id,
         device.device_id,
         id,

@@ -98,7 +98,7 @@ async fn password_grant(
     }
     let role = Role::from_id(user.role).ok_or(ApiError::BadCredentials)?;
     let pair = tokens::issue(
-        state.store.connection(),
+        &state.store.write_connection().await,
         UserId(user.id),
         ApiClientId(client.id),
         now,

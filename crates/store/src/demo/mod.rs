@@ -93,11 +93,21 @@ pub async fn ensure(store: &Store, now: i64) -> StoreResult<DemoCredentials> {
     let users_hash = secrets::hash_password(&users_password)?;
     let admin = users::find_login(store, ADMIN_EMAIL).await?;
     if let Some(admin) = admin {
-        users::set_password_hash(store.conn(), UserId(admin.id), &admin_hash).await?;
+        users::set_password_hash(
+            &store.write_connection().await,
+            UserId(admin.id),
+            &admin_hash,
+        )
+        .await?;
     }
     for (email, _, _, _) in DEMO_USERS {
         if let Some(user) = users::find_login(store, email).await? {
-            users::set_password_hash(store.conn(), UserId(user.id), &users_hash).await?;
+            users::set_password_hash(
+                &store.write_connection().await,
+                UserId(user.id),
+                &users_hash,
+            )
+            .await?;
         }
     }
     Ok(DemoCredentials {

@@ -80,7 +80,7 @@ async fn target(
 async fn log_and_commit(
     state: &AppState,
     caller: &Caller,
-    txn: davomat_store::DatabaseTransaction,
+    txn: davomat_store::WriteTransaction,
     action: &'static str,
     row: &LifecycleRow,
     assigned: Option<String>,
