@@ -31,7 +31,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use davomat_store::Store;
-use davomat_store::read_cache::Invalidation;
 
 pub use clock::Clock;
 pub use error::{ApiError, ApiResult};
@@ -88,7 +87,7 @@ impl AppState {
     ) -> Self {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
-            accounts: Arc::new(store.read_cache(Invalidation::AnyWrite, 4096)),
+            accounts: Arc::new(store.read_cache(4096)),
             store,
             config: Arc::new(config),
             clock,

@@ -5,6 +5,7 @@
 use davomat_core::{ApiClientId, ClientState, CompanyId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
 /// A freshly issued pair; the secret is shown once and kept only as a digest.
@@ -86,6 +87,7 @@ pub async fn rotate(
 ) -> StoreResult<ClientCredentials> {
     let old = find(store, client_id).await?.ok_or(StoreError::NotFound)?;
     let txn = store.begin().await?;
+    txn.changes([Dependency::Client(old.id)]);
     let (_, fresh) = insert(&txn, CompanyId(old.company_id), now).await?;
     sql::execute(
         &txn,
@@ -99,8 +101,12 @@ pub async fn rotate(
 
 /// Sets a client's state.
 pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> StoreResult<()> {
+    let writer = store.write_connection().await;
+    if let Some(client) = find(store, client_id).await? {
+        writer.changes([Dependency::Client(client.id)]);
+    }
     let touched = sql::execute(
-        &store.write_connection().await,
+        &writer,
         "UPDATE api_clients SET state = $1 WHERE client_id = $2",
         vec![state.as_str().into(), client_id.into()],
     )
@@ -115,8 +121,11 @@ pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> St
 /// Gives an existing client a new secret (its id and state stay) and answers it.
 pub async fn reset_secret(store: &Store, client_id: &str) -> StoreResult<String> {
     let secret = secrets::random_hex(20);
+    // Sessions do not depend on the secret; a token is only issued against it.
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
     let touched = sql::execute(
-        &store.write_connection().await,
+        &writer,
         "UPDATE api_clients SET secret_hash = $1 WHERE client_id = $2",
         vec![
             davomat_core::token::digest(&secret).into(),

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use crate::activity::{self, NewActivity};
 use crate::clients::{self, ClientCredentials};
 use crate::employees::create::NewEmployee;
+use crate::read_cache::Dependency;
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
 /// What `company create` is given.
@@ -320,8 +321,10 @@ pub async fn get(store: &Store, id: CompanyId) -> StoreResult<Company> {
 
 /// Sets the subscription status.
 pub async fn set_status(store: &Store, id: CompanyId, status: CompanyStatus) -> StoreResult<()> {
+    let writer = store.write_connection().await;
+    writer.changes([Dependency::Company(id)]);
     let touched = sql::execute(
-        &store.write_connection().await,
+        &writer,
         "UPDATE companies SET status = $1 WHERE id = $2",
         vec![status.as_str().into(), id.0.into()],
     )

@@ -8,7 +8,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
-use crate::read_cache::{Invalidation, ReadCache, Writes};
+use crate::read_cache::{Invalidations, ReadCache};
 use crate::tokens::Session;
 use crate::writer::{WriteConnection, WriteTransaction, WriteTurns, Writer};
 use crate::{StoreError, StoreResult};
@@ -25,8 +25,8 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
-    /// The write generations that the read caches follow (crate::read_cache).
-    writes: Arc<Writes>,
+    /// What the read caches hold is dropped through these (crate::read_cache).
+    invalidations: Arc<Invalidations>,
     /// Location counts, by location.
     counts: Arc<ReadCache<String, u64>>,
     /// The ordered ids of an employee list, by company, filter and order
@@ -72,19 +72,15 @@ impl Store {
                     .test_before_acquire_if_idle_for(Duration::from_secs(10));
             }
         }
-        let mut db = Database::connect(options).await.map_err(StoreError::from)?;
-        // Every statement (transactions included) passes here: writes invalidate the
-        // read caches (crate::read_cache).
-        let writes = Arc::new(Writes::default());
-        let observer = Arc::clone(&writes);
-        db.set_metric_callback(move |info| observer.observe(&info.statement.sql));
+        let db = Database::connect(options).await.map_err(StoreError::from)?;
+        let invalidations = Arc::new(Invalidations::default());
         Ok(Store {
             db,
             backend,
-            counts: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 4096)),
-            listings: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 64)),
-            sessions: Arc::new(ReadCache::new(&writes, Invalidation::DirectoryWrite, 4096)),
-            writes,
+            counts: Arc::new(ReadCache::new(&invalidations, 4096)),
+            listings: Arc::new(ReadCache::new(&invalidations, 64)),
+            sessions: Arc::new(ReadCache::new(&invalidations, 4096)),
+            invalidations,
             write_turns: (backend == Backend::Sqlite).then(|| Arc::new(WriteTurns::default())),
         })
     }
@@ -117,14 +113,19 @@ impl Store {
         &self.sessions
     }
 
-    /// A new cache of at most `capacity` values read through this store, dropped by
-    /// the writes named.
+    /// A new cache of at most `capacity` values read through this store, each dropped
+    /// when something it depends on changes (crate::read_cache).
     pub fn read_cache<K: std::hash::Hash + Eq, V: Clone>(
         &self,
-        invalidation: Invalidation,
         capacity: usize,
     ) -> ReadCache<K, V> {
-        ReadCache::new(&self.writes, invalidation, capacity)
+        ReadCache::new(&self.invalidations, capacity)
+    }
+
+    /// The invalidations of this store's caches: what other nodes announce is applied
+    /// here, and this node's announcements are sent from here (Redis).
+    pub fn invalidations(&self) -> &Arc<Invalidations> {
+        &self.invalidations
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
@@ -147,14 +148,15 @@ impl Store {
             ..Default::default()
         };
         let txn = sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?;
-        Ok(Writer::new(txn, turn))
+        Ok(Writer::transaction(txn, &self.invalidations, turn))
     }
 
     /// The pool, for one write statement outside a transaction: on SQLite it holds this
     /// process's write turn while it lives, so that the statement does not wait in
-    /// SQLite's busy handler behind a transaction.
+    /// SQLite's busy handler behind a transaction; when dropped it announces what it
+    /// changed (crate::writer).
     pub async fn write_connection(&self) -> WriteConnection<'_> {
-        Writer::over(&self.db, self.write_turn().await)
+        Writer::single_statement(&self.db, &self.invalidations, self.write_turn().await)
     }
 
     async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
@@ -171,7 +173,7 @@ impl Store {
 
     /// Closes the pool; nothing cached is answered after it.
     pub async fn close(self) -> StoreResult<()> {
-        self.writes.forget_all();
+        self.invalidations.forget_all();
         self.db.close().await?;
         Ok(())
     }

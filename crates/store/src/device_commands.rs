@@ -266,8 +266,10 @@ async fn queue_for_device(
 /// `now`, except each device's latest command about each employee (what the device
 /// holds: a later `deleteface` must still find it). Answers how many went.
 pub async fn prune_acknowledged(store: &Store, now: i64) -> StoreResult<u64> {
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
     sql::execute(
-        &store.write_connection().await,
+        &writer,
         "DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < $1 \
          AND EXISTS (SELECT 1 FROM device_commands newer WHERE newer.device_id = device_commands.device_id \
          AND newer.employee_id = device_commands.employee_id AND newer.id > device_commands.id)",

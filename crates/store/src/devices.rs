@@ -223,8 +223,11 @@ pub async fn by_token(store: &Store, token: &str, now: i64) -> StoreResult<Optio
             .last_request_at
             .is_none_or(|at| at <= now - LAST_REQUEST_PRECISION)
     {
+        // Nothing cached shows a device's last request.
+        let writer = store.write_connection().await;
+        writer.changes_nothing_cached();
         sql::execute(
-            &store.write_connection().await,
+            &writer,
             "UPDATE devices SET last_request_at = $1 WHERE id = $2",
             vec![now.into(), device.id.into()],
         )

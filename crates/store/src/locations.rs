@@ -8,6 +8,7 @@ use davomat_core::page::PageRequest;
 use davomat_core::{CompanyId, LocationId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::read_cache::Dependency;
 use crate::{StoreError, StoreResult, sql};
 
 /// A location as the API shows it.
@@ -119,6 +120,7 @@ pub async fn find_linked(
     };
     location.count_employees = cached_count(
         store,
+        company,
         format!("location-employees\u{1f}{}", id.0),
         "SELECT count(*) FROM employee_locations el JOIN employees e ON e.id = el.employee_id \
          WHERE el.location_id = $1 AND e.status = 'active'",
@@ -127,6 +129,7 @@ pub async fn find_linked(
     .await?;
     location.count_devices = cached_count(
         store,
+        company,
         format!("location-devices\u{1f}{}", id.0),
         "SELECT count(*) FROM devices dv WHERE dv.location_id = $1",
         id.0,
@@ -135,18 +138,26 @@ pub async fn find_linked(
     Ok(Some(location))
 }
 
-/// A count of one location through the store's total cache.
-async fn cached_count(store: &crate::Store, key: String, query: &str, id: i64) -> StoreResult<i64> {
-    let counts = store.counts();
-    if let Some(total) = counts.get(&key) {
-        return Ok(total as i64);
-    }
-    let reading = counts.reading();
-    let total = sql::scalar(store.connection(), query, vec![id.into()])
-        .await?
-        .unwrap_or(0);
-    counts.put(key, reading, total as u64);
-    Ok(total)
+/// A count of one location through the store's total cache: it depends on who works
+/// where (the company's roster) and on its devices (the company's directory).
+async fn cached_count(
+    store: &crate::Store,
+    company: CompanyId,
+    key: String,
+    query: &str,
+    id: i64,
+) -> StoreResult<i64> {
+    let total = store
+        .counts()
+        .get_or_read(key, || async {
+            let total = sql::scalar(store.connection(), query, vec![id.into()])
+                .await?
+                .unwrap_or(0);
+            let dependencies = vec![Dependency::Roster(company), Dependency::Directory(company)];
+            Ok::<_, crate::StoreError>((total as u64, dependencies))
+        })
+        .await?;
+    Ok(total as i64)
 }
 
 /// True when a location of the company other than `except` already has this title.

@@ -4,6 +4,7 @@ use davomat_core::UserId;
 use davomat_core::token::digest;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreResult, secrets, sql, tokens, users};
 
 pub const RESET_TOKEN_SECONDS: i64 = 3600;
@@ -13,6 +14,7 @@ pub const RESET_TOKEN_SECONDS: i64 = 3600;
 pub async fn create(store: &Store, user: UserId, now: i64) -> StoreResult<String> {
     let token = secrets::new_token();
     let txn = store.begin().await?;
+    txn.changes_nothing_cached();
     spend_all(&txn, user, now).await?;
     sql::execute(
         &txn,
@@ -74,6 +76,7 @@ pub async fn confirm(
         return Ok(None);
     }
     let user = UserId(row.user_id);
+    txn.changes([Dependency::User(user)]);
     spend_all(&txn, user, now).await?;
     users::set_password_hash(&txn, user, password_hash).await?;
     tokens::revoke_all(&txn, user).await?;

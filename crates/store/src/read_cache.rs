@@ -1,27 +1,30 @@
-//! Short-lived caches of what the store read, answered again only while this process
-//! has written nothing since: list `totalCount`s and a location's counts on the
-//! clock-in path (docs/performance-employees.md), the session behind an access token,
-//! and — in the API — the rendered account (docs/decisions.md, "Read caches").
+//! Short-lived caches of what the store read — the session behind an access token, the
+//! ordered ids of an employee list, a location's counts, and in the API the rendered
+//! account — and how a write drops exactly what it changed (docs/decisions.md, "Read
+//! caches").
 //!
-//! Exactness: every statement the [`Store`](crate::Store) runs that is not a `SELECT`
-//! bumps a write generation (a metric callback on the connection sees them all, in and
-//! out of transactions), and a cached value is only answered while the generation it
-//! was read under is current. So a read made after a write of this process has returned
-//! is exact. Only two cases can answer a value that lags, and never for longer than
-//! [`LIFETIME`]: a read that ran while another request's transaction was still open
-//! (the bump comes with the write statement, the rows only at commit), and writes made
-//! by another process on the same database.
+//! Every cached value names what it was read from: its [`Dependency`]s (an employee, a
+//! user, a token, a company's roster…). Every write names what it changed, and once its
+//! transaction has committed, [`Invalidations::invalidate`] drops every value that
+//! depends on any of it — on this node at once, and on the others through Redis
+//! (`davomat_api::invalidation`) when one is configured. A write that names nothing
+//! drops everything (the safe default; see `crate::writer`).
 //!
-//! There are two generations. [`Invalidation::AnyWrite`] moves with every write.
-//! [`Invalidation::DirectoryWrite`] ignores the two writes the clock-in and device paths
-//! make on every call — appending clock events and stamping a device's last request —
-//! for values that do not depend on them (totals, sessions).
+//! Exactness: a value is answered only if no dependency of it was invalidated after its
+//! read began, and for at most [`LIFETIME`] — the bound for a node that missed a message
+//! (no Redis, a lost subscription) or for writes made by another process without Redis
+//! (the CLI without `DAVOMAT_REDIS_URL`). A read that runs while another request's
+//! transaction is still open is dropped when that transaction commits.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{BuildHasher, Hash, RandomState};
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
+
+use davomat_core::{CompanyId, EmployeeId, UserId};
 
 /// How long a value may be answered again, at most.
 pub const LIFETIME: Duration = Duration::from_secs(2);
@@ -29,71 +32,177 @@ pub const LIFETIME: Duration = Duration::from_secs(2);
 /// Reads of missing values that may run at once in one cache ([`ReadCache::get_or_read`]).
 const READ_TURNS: usize = 8;
 
-/// Writes that leave [`Invalidation::DirectoryWrite`] alone (by the start of the statement).
-const HOT_PATH_WRITES: [&str; 2] = [
-    "INSERT INTO clock_events ",
-    "UPDATE devices SET last_request_at ",
-];
+/// Recently invalidated dependencies kept before old ones are pruned.
+const RECENT_KEPT: usize = 4096;
 
-/// Which writes drop a cache's entries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Invalidation {
-    /// Every write statement.
-    AnyWrite,
-    /// Every write but appending clock events and stamping devices.
-    DirectoryWrite,
+/// What a cached value was read from, and what a write changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dependency {
+    /// A company's own row: status, zone, language, employee limit.
+    Company(CompanyId),
+    /// What many of a company's answers show: departments, positions, locations,
+    /// schedules, holidays, time-off types, payroll rules and fines, devices.
+    Directory(CompanyId),
+    /// Who is in a company's employee lists and in what order: hires, dismissals,
+    /// re-hires, removals, and edits of what lists filter and sort by.
+    Roster(CompanyId),
+    /// One employee: the card, clock events, time-offs, payroll periods, face.
+    Employee(EmployeeId),
+    /// One login user: role, overseen departments, settings, password, all its tokens.
+    User(UserId),
+    /// One access token, by the first 64 bits of its digest ([`Dependency::token`]).
+    Token(u64),
+    /// One API client (its row id): its state.
+    Client(i64),
 }
 
-/// The write generations of one store, bumped by [`Writes::observe`].
+impl Dependency {
+    /// The dependency on one access token, from its SHA-256 digest (hex).
+    pub fn token(digest: &str) -> Dependency {
+        let head = digest.get(..16).unwrap_or(digest);
+        Dependency::Token(u64::from_str_radix(head, 16).unwrap_or_else(|_| {
+            RandomState::new().hash_one(digest) // not a digest: matches nothing cached
+        }))
+    }
+}
+
+/// `c:1`, `d:1`, `r:1`, `e:7`, `u:3`, `t:…`, `k:2`: the form sent to other nodes.
+impl fmt::Display for Dependency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dependency::Company(id) => write!(f, "c:{}", id.0),
+            Dependency::Directory(id) => write!(f, "d:{}", id.0),
+            Dependency::Roster(id) => write!(f, "r:{}", id.0),
+            Dependency::Employee(id) => write!(f, "e:{}", id.0),
+            Dependency::User(id) => write!(f, "u:{}", id.0),
+            Dependency::Token(key) => write!(f, "t:{key:x}"),
+            Dependency::Client(id) => write!(f, "k:{id}"),
+        }
+    }
+}
+
+impl FromStr for Dependency {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Dependency, String> {
+        let (kind, id) = text
+            .split_once(':')
+            .ok_or_else(|| format!("not a dependency: {text:?}"))?;
+        let number = || id.parse::<i64>().map_err(|e| format!("{text:?}: {e}"));
+        Ok(match kind {
+            "c" => Dependency::Company(CompanyId(number()?)),
+            "d" => Dependency::Directory(CompanyId(number()?)),
+            "r" => Dependency::Roster(CompanyId(number()?)),
+            "e" => Dependency::Employee(EmployeeId(number()?)),
+            "u" => Dependency::User(UserId(number()?)),
+            "t" => Dependency::Token(
+                u64::from_str_radix(id, 16).map_err(|e| format!("{text:?}: {e}"))?,
+            ),
+            "k" => Dependency::Client(number()?),
+            _ => return Err(format!("unknown dependency kind in {text:?}")),
+        })
+    }
+}
+
+/// What a write changed: some dependencies, or everything (a write that did not say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changed {
+    Some(Vec<Dependency>),
+    Everything,
+}
+
+/// The invalidations of one store, shared by all its caches.
 #[derive(Debug, Default)]
-pub(crate) struct Writes {
-    any: Arc<AtomicU64>,
-    directory: Arc<AtomicU64>,
+pub struct Invalidations {
+    /// Bumped by every invalidation; a read remembers it when it begins.
+    sequence: AtomicU64,
+    /// When each recently invalidated dependency was invalidated (sequence, instant).
+    recent: RwLock<HashMap<Dependency, (u64, Instant)>>,
+    /// Everything read before this sequence number is stale.
+    cleared: AtomicU64,
+    /// Where this node's invalidations go to the other nodes, when Redis is configured.
+    outbox: OnceLock<tokio::sync::mpsc::UnboundedSender<Changed>>,
 }
 
-impl Writes {
-    /// Called with every statement the store runs.
-    pub(crate) fn observe(&self, sql: &str) {
-        let sql = sql.trim_start();
-        let head = sql.get(..6).unwrap_or("");
-        if head.eq_ignore_ascii_case("select") {
+impl Invalidations {
+    /// Drops every value depending on what changed, here and on the other nodes.
+    pub fn invalidate(&self, changed: &Changed) {
+        if matches!(changed, Changed::Some(list) if list.is_empty()) {
             return;
         }
-        self.any.fetch_add(1, Ordering::AcqRel);
-        let hot_path = HOT_PATH_WRITES.iter().any(|w| {
-            sql.get(..w.len())
-                .is_some_and(|start| start.eq_ignore_ascii_case(w))
-        });
-        if !hot_path {
-            self.directory.fetch_add(1, Ordering::AcqRel);
+        self.invalidate_here(changed);
+        if let Some(outbox) = self.outbox.get() {
+            let _ = outbox.send(changed.clone());
         }
     }
 
-    /// Drops every cached value (the store is closing).
-    pub(crate) fn forget_all(&self) {
-        self.any.fetch_add(1, Ordering::AcqRel);
-        self.directory.fetch_add(1, Ordering::AcqRel);
+    /// Drops every value depending on what changed, on this node only (a change
+    /// another node announced).
+    pub fn invalidate_here(&self, changed: &Changed) {
+        let sequence = self.sequence.fetch_add(1, Ordering::AcqRel) + 1;
+        match changed {
+            Changed::Everything => {
+                self.cleared.fetch_max(sequence, Ordering::AcqRel);
+            }
+            Changed::Some(list) => {
+                let now = Instant::now();
+                let mut recent = self.recent.write().unwrap_or_else(|p| p.into_inner());
+                if recent.len() >= RECENT_KEPT {
+                    // A value read before an invalidation older than twice the lifetime
+                    // has expired anyway.
+                    recent.retain(|_, (_, at)| at.elapsed() < 2 * LIFETIME);
+                    if recent.len() >= RECENT_KEPT {
+                        recent.clear();
+                        self.cleared.fetch_max(sequence, Ordering::AcqRel);
+                    }
+                }
+                for dependency in list {
+                    recent.insert(*dependency, (sequence, now));
+                }
+            }
+        }
     }
 
-    fn generation(&self, invalidation: Invalidation) -> Arc<AtomicU64> {
-        match invalidation {
-            Invalidation::AnyWrite => Arc::clone(&self.any),
-            Invalidation::DirectoryWrite => Arc::clone(&self.directory),
+    /// Drops everything cached on this node (the store closes; the Redis subscription
+    /// reconnected and may have missed messages).
+    pub fn forget_all(&self) {
+        self.invalidate_here(&Changed::Everything);
+    }
+
+    /// Sends this node's invalidations to `outbox` too (the Redis publisher); once.
+    pub fn send_to(&self, outbox: tokio::sync::mpsc::UnboundedSender<Changed>) {
+        let _ = self.outbox.set(outbox);
+    }
+
+    fn sequence(&self) -> u64 {
+        self.sequence.load(Ordering::Acquire)
+    }
+
+    /// True when nothing a value read at `sequence` depends on changed since.
+    fn still_holds(&self, sequence: u64, dependencies: &[Dependency]) -> bool {
+        if sequence < self.cleared.load(Ordering::Acquire) {
+            return false;
         }
+        let recent = self.recent.read().unwrap_or_else(|p| p.into_inner());
+        dependencies.iter().all(|d| {
+            recent
+                .get(d)
+                .is_none_or(|(changed, _)| *changed <= sequence)
+        })
     }
 }
 
 /// When a value was read: taken before reading, handed to [`ReadCache::put`].
 #[derive(Clone, Copy, Debug)]
 pub struct Reading {
-    generation: u64,
+    sequence: u64,
     at: Instant,
 }
 
-/// Values by key, each valid for the write generation it was read under and
-/// [`LIFETIME`]. Made by [`Store::read_cache`](crate::Store::read_cache).
+/// Values by key, each kept with what it depends on, answered while none of that
+/// changed and for at most [`LIFETIME`]. Made by [`Store::read_cache`](crate::Store::read_cache).
 pub struct ReadCache<K, V> {
-    generation: Arc<AtomicU64>,
+    invalidations: Arc<Invalidations>,
     /// Entries kept at most: when full, the stale ones go, then all.
     capacity: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
@@ -104,29 +213,23 @@ pub struct ReadCache<K, V> {
 }
 
 struct Entry<V> {
-    generation: u64,
-    read_at: Instant,
+    read: Reading,
+    dependencies: Vec<Dependency>,
     value: V,
 }
 
-impl<K, V> std::fmt::Debug for ReadCache<K, V> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<K, V> fmt::Debug for ReadCache<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadCache")
-            .field("generation", &self.generation.load(Ordering::Relaxed))
+            .field("capacity", &self.capacity)
             .finish_non_exhaustive()
     }
 }
 
-impl<V> Entry<V> {
-    fn is_current(&self, generation: u64) -> bool {
-        self.generation == generation && self.read_at.elapsed() < LIFETIME
-    }
-}
-
 impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
-    pub(crate) fn new(writes: &Writes, invalidation: Invalidation, capacity: usize) -> Self {
+    pub(crate) fn new(invalidations: &Arc<Invalidations>, capacity: usize) -> Self {
         ReadCache {
-            generation: writes.generation(invalidation),
+            invalidations: Arc::clone(invalidations),
             capacity,
             entries: Mutex::new(HashMap::new()),
             turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
@@ -137,26 +240,32 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
     /// Marks the start of a read whose result may be kept.
     pub fn reading(&self) -> Reading {
         Reading {
-            generation: self.generation.load(Ordering::Acquire),
+            sequence: self.invalidations.sequence(),
             at: Instant::now(),
         }
     }
 
-    /// The value read under the current generation less than [`LIFETIME`] ago.
+    fn holds(&self, entry: &Entry<V>) -> bool {
+        entry.read.at.elapsed() < LIFETIME
+            && self
+                .invalidations
+                .still_holds(entry.read.sequence, &entry.dependencies)
+    }
+
+    /// The value kept for `key`, if nothing it depends on changed since it was read.
     pub fn get(&self, key: &K) -> Option<V> {
-        let generation = self.generation.load(Ordering::Acquire);
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(key)
-            .filter(|e| e.is_current(generation))
+            .filter(|e| self.holds(e))
             .map(|e| e.value.clone())
     }
 
-    /// The cached value, or the one `read` gives, kept. Concurrent misses of one key
-    /// wait for the first reader and take its value instead of reading again.
+    /// The cached value, or the one `read` gives (with what it depends on), kept.
+    /// Concurrent misses of one key wait for the first reader and take its value.
     pub async fn get_or_read<E, Fut>(&self, key: K, read: impl FnOnce() -> Fut) -> Result<V, E>
     where
-        Fut: std::future::Future<Output = Result<V, E>>,
+        Fut: std::future::Future<Output = Result<(V, Vec<Dependency>), E>>,
     {
         if let Some(value) = self.get(&key) {
             return Ok(value);
@@ -167,19 +276,23 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
             return Ok(value);
         }
         let reading = self.reading();
-        let value = read().await?;
-        self.put(key, reading, value.clone());
+        let (value, dependencies) = read().await?;
+        self.put(key, reading, value.clone(), dependencies);
         Ok(value)
     }
 
-    /// Keeps a value read since `reading`, unless a write came in meanwhile.
-    pub fn put(&self, key: K, reading: Reading, value: V) {
-        if self.generation.load(Ordering::Acquire) != reading.generation {
+    /// Keeps a value read since `reading` that depends on `dependencies`, unless one of
+    /// them changed meanwhile.
+    pub fn put(&self, key: K, reading: Reading, value: V, dependencies: Vec<Dependency>) {
+        if !self
+            .invalidations
+            .still_holds(reading.sequence, &dependencies)
+        {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.retain(|_, e| e.is_current(reading.generation));
+            entries.retain(|_, e| self.holds(e));
             if entries.len() >= self.capacity {
                 entries.clear();
             }
@@ -187,8 +300,8 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
         entries.insert(
             key,
             Entry {
-                generation: reading.generation,
-                read_at: reading.at,
+                read: reading,
+                dependencies,
                 value,
             },
         );
@@ -199,82 +312,101 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn writes_invalidate_and_reads_do_not() {
-        let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::DirectoryWrite, 16);
-        let reading = cache.reading();
-        cache.put("a", reading, 7);
-        assert_eq!(cache.get(&"a"), Some(7));
-        writes.observe("  select count(*) FROM employees");
-        assert_eq!(cache.get(&"a"), Some(7));
-        writes.observe("INSERT INTO clock_events (company_id) VALUES ($1)");
-        assert_eq!(cache.get(&"a"), Some(7));
-        writes.observe("UPDATE employees SET status = 'dismissed'");
-        assert_eq!(cache.get(&"a"), None);
-        // A value read before a write is not kept.
-        cache.put("a", reading, 7);
-        assert_eq!(cache.get(&"a"), None);
+    fn employee(id: i64) -> Dependency {
+        Dependency::Employee(EmployeeId(id))
+    }
+
+    fn cache(capacity: usize) -> (Arc<Invalidations>, ReadCache<&'static str, u64>) {
+        let invalidations = Arc::new(Invalidations::default());
+        let cache = ReadCache::new(&invalidations, capacity);
+        (invalidations, cache)
     }
 
     #[test]
-    fn every_write_invalidates_an_any_write_cache() {
-        let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
-        cache.put("a", cache.reading(), 7);
-        writes.observe("SELECT 1");
-        assert_eq!(cache.get(&"a"), Some(7));
-        writes.observe("INSERT INTO clock_events (company_id) VALUES ($1)");
-        assert_eq!(cache.get(&"a"), None);
+    fn a_change_drops_exactly_what_depends_on_it() {
+        let (invalidations, cache) = cache(16);
+        cache.put("seven", cache.reading(), 7, vec![employee(7)]);
+        cache.put("eight", cache.reading(), 8, vec![employee(8)]);
+        invalidations.invalidate(&Changed::Some(vec![employee(7)]));
+        assert_eq!(cache.get(&"seven"), None);
+        assert_eq!(cache.get(&"eight"), Some(8));
+        invalidations.invalidate(&Changed::Everything);
+        assert_eq!(cache.get(&"eight"), None);
+    }
+
+    #[test]
+    fn a_value_read_before_a_change_is_not_kept() {
+        let (invalidations, cache) = cache(16);
+        let reading = cache.reading();
+        invalidations.invalidate(&Changed::Some(vec![employee(7)]));
+        cache.put("seven", reading, 7, vec![employee(7)]);
+        assert_eq!(cache.get(&"seven"), None);
+        // One that does not depend on the change is kept.
+        cache.put("eight", reading, 8, vec![employee(8)]);
+        assert_eq!(cache.get(&"eight"), Some(8));
+        // Read again after the change: kept.
+        cache.put("seven", cache.reading(), 7, vec![employee(7)]);
+        assert_eq!(cache.get(&"seven"), Some(7));
     }
 
     #[test]
     fn values_expire() {
-        let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
+        let (_, cache) = cache(16);
         let old = Reading {
-            generation: 0,
+            sequence: 0,
             at: Instant::now().checked_sub(LIFETIME).expect("instant"),
         };
-        cache.put("a", old, 7);
+        cache.put("a", old, 7, vec![]);
         assert_eq!(cache.get(&"a"), None);
     }
-}
 
-#[cfg(test)]
-mod reads {
-    use std::sync::atomic::AtomicUsize;
+    #[test]
+    fn a_full_cache_drops_stale_entries_first() {
+        let (invalidations, cache) = cache(2);
+        cache.put("one", cache.reading(), 1, vec![employee(1)]);
+        invalidations.invalidate(&Changed::Some(vec![employee(1)]));
+        cache.put("two", cache.reading(), 2, vec![employee(2)]);
+        cache.put("three", cache.reading(), 3, vec![employee(3)]);
+        assert_eq!((cache.get(&"two"), cache.get(&"three")), (Some(2), Some(3)));
+    }
 
-    use super::*;
+    #[test]
+    fn dependencies_travel_as_text() {
+        let all = [
+            Dependency::Company(CompanyId(1)),
+            Dependency::Directory(CompanyId(2)),
+            Dependency::Roster(CompanyId(3)),
+            employee(4),
+            Dependency::User(UserId(5)),
+            Dependency::token("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"),
+            Dependency::Client(6),
+        ];
+        for dependency in all {
+            assert_eq!(dependency.to_string().parse::<Dependency>(), Ok(dependency));
+        }
+        assert!("x:1".parse::<Dependency>().is_err());
+        assert_eq!(
+            Dependency::token("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"),
+            Dependency::Token(0xa94a_8fe5_ccb1_9ba6)
+        );
+    }
 
     #[tokio::test]
     async fn concurrent_misses_of_one_key_read_once() {
-        let writes = Writes::default();
-        let cache: ReadCache<&str, u64> = ReadCache::new(&writes, Invalidation::AnyWrite, 16);
+        use std::sync::atomic::AtomicUsize;
+        let (invalidations, cache) = cache(16);
         let reads = AtomicUsize::new(0);
         let read = || async {
             reads.fetch_add(1, Ordering::SeqCst);
             tokio::task::yield_now().await;
-            Ok::<u64, ()>(7)
+            Ok::<(u64, Vec<Dependency>), ()>((7, vec![employee(7)]))
         };
         let answers =
             futures_util::future::join_all((0..10).map(|_| cache.get_or_read("a", read))).await;
         assert!(answers.iter().all(|a| *a == Ok(7)));
         assert_eq!(reads.load(Ordering::SeqCst), 1);
-        // A write makes the next call read again.
-        writes.observe("DELETE FROM employees");
+        invalidations.invalidate(&Changed::Some(vec![employee(7)]));
         assert_eq!(cache.get_or_read("a", read).await, Ok(7));
         assert_eq!(reads.load(Ordering::SeqCst), 2);
-    }
-
-    #[test]
-    fn a_full_cache_drops_stale_entries_first() {
-        let writes = Writes::default();
-        let cache: ReadCache<u32, u32> = ReadCache::new(&writes, Invalidation::AnyWrite, 2);
-        cache.put(1, cache.reading(), 1);
-        writes.observe("UPDATE x SET y = 1");
-        cache.put(2, cache.reading(), 2);
-        cache.put(3, cache.reading(), 3);
-        assert_eq!((cache.get(&2), cache.get(&3)), (Some(2), Some(3)));
     }
 }

@@ -22,8 +22,11 @@ pub async fn get(store: &Store, key: &str) -> StoreResult<Option<String>> {
 
 /// Sets one value of the system state.
 pub async fn set(store: &Store, key: &str, value: &str) -> StoreResult<()> {
+    // The system flags (maintenance) are read outside the caches.
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
     sql::execute(
-        &store.write_connection().await,
+        &writer,
         "INSERT INTO system_state (key, value) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         vec![key.into(), value.into()],

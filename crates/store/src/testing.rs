@@ -139,6 +139,14 @@ pub async fn execute(store: &Store, sql: &str, params: &[i64]) -> u64 {
     .expect("test statement")
 }
 
+/// Runs a statement on the plain pool, announcing nothing to the read caches: a change
+/// made behind their back, for tests of what they announce (crate::read_cache).
+pub async fn execute_unannounced(store: &Store, sql: &str) -> u64 {
+    crate::sql::execute(store.conn(), sql, Vec::new())
+        .await
+        .expect("test statement")
+}
+
 /// A single integer answered by a query with integer parameters.
 pub async fn scalar(store: &Store, sql: &str, params: &[i64]) -> i64 {
     crate::sql::scalar(

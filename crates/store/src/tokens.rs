@@ -2,9 +2,10 @@
 //! Access tokens live 30 days; refresh tokens 60 days and work once.
 
 use davomat_core::token::digest;
-use davomat_core::{ApiClientId, UserId};
+use davomat_core::{ApiClientId, CompanyId, EmployeeId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreResult, secrets, sql};
 
 pub const ACCESS_TOKEN_SECONDS: i64 = 30 * 24 * 3600;
@@ -73,6 +74,7 @@ pub struct Session {
     pub company_lang: String,
     pub company_time_zone: String,
     pub client_state: String,
+    pub api_client_id: i64,
 }
 
 /// Looks up an access token by its digest (one indexed read; no password hashing).
@@ -89,9 +91,29 @@ pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Se
     let reading = sessions.reading();
     let session = read_session(store, &key).await?;
     if let Some(session) = &session {
-        sessions.put(key, reading, session.clone());
+        let dependencies = session.dependencies(&key);
+        sessions.put(key, reading, session.clone(), dependencies);
     }
     Ok(session)
+}
+
+impl Session {
+    /// What the session was read from: the token, its user, the user's employee (a
+    /// dismissal ends the session), the company (its status) and the API client (its
+    /// state).
+    fn dependencies(&self, token_digest: &str) -> Vec<Dependency> {
+        let mut list = vec![
+            Dependency::token(token_digest),
+            Dependency::User(UserId(self.user_id)),
+            Dependency::Company(CompanyId(self.company_id)),
+            Dependency::Client(self.api_client_id),
+        ];
+        list.extend(
+            self.employee_id
+                .map(|e| Dependency::Employee(EmployeeId(e))),
+        );
+        list
+    }
 }
 
 async fn read_session(store: &Store, token_digest: &str) -> StoreResult<Option<Session>> {
@@ -99,7 +121,8 @@ async fn read_session(store: &Store, token_digest: &str) -> StoreResult<Option<S
         store.conn(),
         "SELECT t.id AS token_id, t.expires_at, u.id AS user_id, u.email, u.role, u.lang AS user_lang, \
          u.employee_id, e.status AS employee_status, c.id AS company_id, c.status AS company_status, \
-         c.lang AS company_lang, c.time_zone AS company_time_zone, k.state AS client_state \
+         c.lang AS company_lang, c.time_zone AS company_time_zone, k.state AS client_state, \
+         t.api_client_id \
          FROM access_tokens t \
          JOIN users u ON u.id = t.user_id \
          JOIN companies c ON c.id = u.company_id \
@@ -140,6 +163,8 @@ pub async fn refresh(
 ) -> StoreResult<Result<(UserId, TokenPair), RefreshRefusal>> {
     let hash = digest(refresh_token);
     let txn = store.begin().await?;
+    // A new pair and a spent refresh token: no cached session depends on either.
+    txn.changes_nothing_cached();
     let row: Option<RefreshRow> = sql::one(
         &txn,
         "SELECT r.id, r.user_id, u.company_id, r.expires_at, r.used_at FROM refresh_tokens r \
@@ -176,14 +201,16 @@ pub async fn refresh(
 /// Revokes an access or refresh token (RFC 7009): answers whether anything was removed.
 pub async fn revoke(store: &Store, token: &str) -> StoreResult<bool> {
     let hash = digest(token);
+    let writer = store.write_connection().await;
+    writer.changes([Dependency::token(&hash)]);
     let access = sql::execute(
-        &store.write_connection().await,
+        &writer,
         "DELETE FROM access_tokens WHERE token_hash = $1",
         vec![hash.clone().into()],
     )
     .await?;
     let refresh = sql::execute(
-        &store.write_connection().await,
+        &writer,
         "DELETE FROM refresh_tokens WHERE token_hash = $1",
         vec![hash.into()],
     )

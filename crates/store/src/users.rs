@@ -3,6 +3,7 @@
 use davomat_core::{CompanyId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreError, StoreResult, sql};
 
 /// What a password login needs to know about a user.
@@ -76,8 +77,10 @@ pub async fn update_settings(
     user: UserId,
     change: SettingsChange,
 ) -> StoreResult<UserSettings> {
+    let writer = store.write_connection().await;
+    writer.changes([Dependency::User(user)]);
     sql::execute(
-        &store.write_connection().await,
+        &writer,
         "UPDATE users SET fiotype = COALESCE($1, fiotype), date_format = COALESCE($2, date_format), \
          time_zone = COALESCE($3, time_zone), ampm = COALESCE($4, ampm), lang = COALESCE($5, lang) \
          WHERE id = $6 AND company_id = $7",
@@ -179,6 +182,7 @@ pub async fn replace_password(
     now: i64,
 ) -> StoreResult<()> {
     let txn = store.begin().await?;
+    txn.changes([Dependency::User(user)]);
     set_password_hash(&txn, user, hash).await?;
     crate::password_resets::spend_all(&txn, user, now).await?;
     crate::tokens::revoke_all(&txn, user).await?;
@@ -208,6 +212,7 @@ pub async fn change_role(
     use davomat_core::Role;
     let company = CompanyId(user.company_id);
     let txn = store.begin().await?;
+    txn.changes([Dependency::User(UserId(user.id))]);
     crate::departments::lock(&txn, company).await?;
     if user.role == Role::Admin.id()
         && change.role != Role::Admin

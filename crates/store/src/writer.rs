@@ -1,32 +1,39 @@
-//! Writes on SQLite take turns: one writer of this process at a time, in the order
-//! they asked (FIFO), before SQLite's own write lock is even requested.
+//! Connections that write: they take this process's write turn on SQLite, and they
+//! carry what the write changed, announced to the read caches once it is done.
 //!
-//! SQLite lets one connection write at a time. A write transaction takes the lock at
-//! `BEGIN IMMEDIATE` ([`Store::begin`](crate::Store::begin)), and a connection that
-//! finds it taken waits in SQLite's busy handler — which sleeps in growing steps (up to
-//! 100 ms) and lets whoever polls at the right moment in first. Under 16 concurrent
+//! **Turns.** SQLite lets one connection write at a time. A write transaction takes the
+//! lock at `BEGIN IMMEDIATE` ([`Store::begin`](crate::Store::begin)), and a connection
+//! that finds it taken waits in SQLite's busy handler — which sleeps in growing steps (up
+//! to 100 ms) and lets whoever polls at the right moment in first. Under 16 concurrent
 //! writers that left some waiting over 2 s while others went ahead. Taking a turn from a
-//! fair async mutex first means SQLite's lock is free when a writer asks for it; the
-//! busy handler only still matters for other processes (the CLI) on the same file.
-//! On PostgreSQL there are no turns: rows are locked, not the database.
+//! fair async mutex first means SQLite's lock is free when a writer asks for it; the busy
+//! handler only still matters for other processes (the CLI) on the same file. On
+//! PostgreSQL there are no turns: rows are locked, not the database.
 //!
-//! [`Writer`] is a connection (or transaction) that holds the turn while it lives.
+//! **Changes.** A writer says what it changed ([`Writer::changes`]); a transaction
+//! announces it to the read caches after it commits, a single statement
+//! ([`Store::write_connection`](crate::Store::write_connection)) when it is dropped. A
+//! writer that said nothing announces that everything changed: forgetting to name a
+//! change costs cache hits, never a stale answer. [`Writer::changes_nothing_cached`]
+//! says, on purpose, that nothing a cache holds was touched.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseExecutor, DatabaseTransaction, DbBackend, DbErr,
     ExecResult, QueryResult, Statement,
 };
 use sea_orm_migration::async_trait::async_trait;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::StoreResult;
+use crate::read_cache::{Changed, Dependency, Invalidations};
 
 /// The turns of one store's writers (SQLite only).
 #[derive(Debug, Default)]
-pub(crate) struct WriteTurns(Arc<Mutex<()>>);
+pub(crate) struct WriteTurns(Arc<tokio::sync::Mutex<()>>);
 
 impl WriteTurns {
     /// Waits for this process's turn to write.
@@ -35,11 +42,37 @@ impl WriteTurns {
     }
 }
 
+/// What a write changed, announced when it is done.
+#[derive(Debug)]
+struct Changes {
+    /// `None` until the writer names something: then everything counts as changed.
+    named: Mutex<Option<Vec<Dependency>>>,
+    invalidations: Arc<Invalidations>,
+    /// Announce when dropped (a single statement, or a committed transaction).
+    armed: AtomicBool,
+}
+
+impl Drop for Changes {
+    fn drop(&mut self) {
+        if !self.armed.load(Ordering::Acquire) {
+            return;
+        }
+        let named = self.named.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let changed = match named {
+            Some(list) => Changed::Some(list),
+            None => Changed::Everything,
+        };
+        self.invalidations.invalidate(&changed);
+    }
+}
+
 /// A connection that may write: on SQLite it holds this process's write turn until it
-/// is dropped (or, for a transaction, committed or rolled back).
+/// is dropped (or, for a transaction, committed or rolled back), and it carries what
+/// the write changed.
 #[derive(Debug)]
 pub struct Writer<C> {
     conn: C,
+    changes: Changes,
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
@@ -52,26 +85,76 @@ pub type WriteTransaction = Writer<DatabaseTransaction>;
 pub type WriteConnection<'a> = Writer<DatabaseExecutor<'a>>;
 
 impl<C> Writer<C> {
-    pub(crate) fn new(conn: C, turn: Option<OwnedMutexGuard<()>>) -> Writer<C> {
-        Writer { conn, _turn: turn }
+    fn new(
+        conn: C,
+        invalidations: &Arc<Invalidations>,
+        turn: Option<OwnedMutexGuard<()>>,
+        announce_on_drop: bool,
+    ) -> Writer<C> {
+        Writer {
+            conn,
+            changes: Changes {
+                named: Mutex::new(None),
+                invalidations: Arc::clone(invalidations),
+                armed: AtomicBool::new(announce_on_drop),
+            },
+            _turn: turn,
+        }
     }
-}
 
-impl<'a> Writer<DatabaseExecutor<'a>> {
-    pub(crate) fn over(conn: &'a DatabaseConnection, turn: Option<OwnedMutexGuard<()>>) -> Self {
-        Writer::new(DatabaseExecutor::Connection(conn), turn)
+    /// Names what this write changes, for the read caches (crate::read_cache).
+    pub fn changes(&self, changed: impl IntoIterator<Item = Dependency>) {
+        let mut named = self.changes.named.lock().unwrap_or_else(|p| p.into_inner());
+        named.get_or_insert_with(Vec::new).extend(changed);
+    }
+
+    /// Says that this write touches nothing a read cache holds (a new token, a device's
+    /// last request time, an acknowledged command).
+    pub fn changes_nothing_cached(&self) {
+        self.changes(std::iter::empty());
     }
 }
 
 impl Writer<DatabaseTransaction> {
-    /// Commits, then gives the turn up.
-    pub async fn commit(self) -> StoreResult<()> {
-        Ok(self.conn.commit().await?)
+    pub(crate) fn transaction(
+        txn: DatabaseTransaction,
+        invalidations: &Arc<Invalidations>,
+        turn: Option<OwnedMutexGuard<()>>,
+    ) -> Self {
+        Writer::new(txn, invalidations, turn, false)
     }
 
-    /// Rolls back, then gives the turn up.
+    /// Commits, announces what changed, then gives the turn up.
+    pub async fn commit(self) -> StoreResult<()> {
+        let Writer {
+            conn,
+            changes,
+            _turn,
+        } = self;
+        conn.commit().await?;
+        changes.armed.store(true, Ordering::Release);
+        drop(changes);
+        Ok(())
+    }
+
+    /// Rolls back (nothing changed), then gives the turn up.
     pub async fn rollback(self) -> StoreResult<()> {
         Ok(self.conn.rollback().await?)
+    }
+}
+
+impl<'a> Writer<DatabaseExecutor<'a>> {
+    pub(crate) fn single_statement(
+        conn: &'a DatabaseConnection,
+        invalidations: &Arc<Invalidations>,
+        turn: Option<OwnedMutexGuard<()>>,
+    ) -> Self {
+        Writer::new(
+            DatabaseExecutor::Connection(conn),
+            invalidations,
+            turn,
+            true,
+        )
     }
 }
 

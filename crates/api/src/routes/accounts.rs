@@ -10,7 +10,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::zone::CompanyZone;
 use davomat_core::{Lang, Role};
 use davomat_store::profiles;
-use davomat_store::read_cache::ReadCache;
+use davomat_store::read_cache::{Dependency, ReadCache};
 use davomat_store::users::{self, SettingsChange, UserSettings};
 use serde_json::{Value, json};
 
@@ -47,8 +47,9 @@ pub(crate) struct AccountKey {
     photo_base: PhotoBase,
 }
 
-/// Rendered accounts, dropped by any write of this process (clock events included)
-/// and after [`davomat_store::read_cache::LIFETIME`] (docs/decisions.md, "Read caches").
+/// Rendered accounts, dropped when something they depend on changes
+/// ([`account_dependencies`]) and after [`davomat_store::read_cache::LIFETIME`]
+/// (docs/decisions.md, "Read caches").
 pub(crate) type AccountCache = ReadCache<AccountKey, Bytes>;
 
 async fn account(
@@ -71,11 +72,26 @@ async fn account(
             let body = Bytes::from(
                 serde_json::to_vec(&account).map_err(|e| ApiError::Internal(e.to_string()))?,
             );
-            state.accounts.put(key, reading, body.clone());
+            state
+                .accounts
+                .put(key, reading, body.clone(), account_dependencies(&caller));
             body
         }
     };
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// What an account is read from: the user (role, settings), their employee (card,
+/// today's events and time-off), the company's directory (department, schedule,
+/// location and position titles, holidays) and the company itself.
+fn account_dependencies(caller: &Caller) -> Vec<Dependency> {
+    let mut list = vec![
+        Dependency::User(caller.user_id),
+        Dependency::Directory(caller.company_id),
+        Dependency::Company(caller.company_id),
+    ];
+    list.extend(caller.employee_id.map(Dependency::Employee));
+    list
 }
 
 /// The account object of the caller, read from the database.

@@ -26,6 +26,7 @@ use davomat_store::activity::{self, NewActivity};
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lifecycle;
 use davomat_store::locations::{self, Location};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -291,11 +292,13 @@ async fn clock(
     match &subject {
         Subject::Myself(_) => {
             let writer = state.store.write_connection().await;
+            writer.changes([Dependency::Employee(EmployeeId(event.employee_id))]);
             clock_events::insert(&writer, company, &event, now).await?;
         }
         Subject::Other { id, full_name } => {
             let actor = caller.actor(&state.store).await?;
             let txn = state.store.begin().await?;
+            txn.changes([Dependency::Employee(EmployeeId(*id))]);
             let event_id = clock_events::insert(&txn, company, &event, now).await?;
             activity::record(
                 &txn,

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::Method;
+use davomat_core::EmployeeId;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, is_supported_date, parse_local_date_time,
 };
@@ -21,6 +22,7 @@ use davomat_core::zone::CompanyZone;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lookups;
 use davomat_store::locations;
+use davomat_store::read_cache::Dependency;
 use serde_json::{Map, Value, json};
 
 use super::RouteTable;
@@ -263,6 +265,11 @@ async fn events(
         });
     }
     let txn = state.store.begin().await?;
+    txn.changes(
+        stored
+            .iter()
+            .map(|event| Dependency::Employee(EmployeeId(event.employee_id))),
+    );
     let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
     davomat_store::commit(txn).await?;
     Ok(Json(json!({

@@ -77,8 +77,11 @@ async fn acknowledge(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = path_id(&id)?;
+    // Nothing cached shows whether a command was acknowledged.
+    let writer = state.store.write_connection().await;
+    writer.changes_nothing_cached();
     let known = device_commands::acknowledge(
-        &state.store.write_connection().await,
+        &writer,
         device.company_id,
         device.device_id,
         id,

@@ -97,13 +97,10 @@ async fn password_grant(
         return Err(ApiError::BadCredentials);
     }
     let role = Role::from_id(user.role).ok_or(ApiError::BadCredentials)?;
-    let pair = tokens::issue(
-        &state.store.write_connection().await,
-        UserId(user.id),
-        ApiClientId(client.id),
-        now,
-    )
-    .await?;
+    // A new token: nothing cached depends on it yet.
+    let writer = state.store.write_connection().await;
+    writer.changes_nothing_cached();
+    let pair = tokens::issue(&writer, UserId(user.id), ApiClientId(client.id), now).await?;
     Ok((role, pair))
 }
 

@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
 use davomat_core::person::full_name;
 use davomat_core::{CompanyId, EmployeeId};
+
+use crate::read_cache::Dependency;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::{Store, StoreError, StoreResult, sql};
@@ -343,7 +345,13 @@ pub async fn list_cached(
     let key = format!("{clauses}\u{1f}{order}\u{1f}{values:?}");
     let ids = store
         .listings()
-        .get_or_read(key, || ordered_ids(conn, &clauses, &order, values))
+        .get_or_read(key, || async {
+            let ids = ordered_ids(conn, &clauses, &order, values).await?;
+            // Who is listed, and in what order (names, departments, tab numbers, …);
+            // department filters follow the company's tree.
+            let dependencies = vec![Dependency::Roster(company), Dependency::Directory(company)];
+            Ok::<_, crate::StoreError>((ids, dependencies))
+        })
         .await?;
     let first = usize::try_from(page.offset())
         .unwrap_or(usize::MAX)

@@ -1,6 +1,7 @@
 //! Store cases, each written once and run on SQLite and on PostgreSQL.
 
 mod accounts;
+mod caches;
 mod employee_list;
 mod payroll;
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Reads while others write (issue 12's mixed benchmark; docs/performance.md): the demo
+# company filled to EMPLOYEES active employees on a fresh SQLite file (or DATABASE_URL),
+# each with a login and an access token of its own. Then, in alternating rounds:
+#   alone — GET /v1/accounts at 32 connections, every request with the next user's token
+#           (the tokens rotate over all the users, so no answer is one user's repeated);
+#   mixed — the same, while 4 more connections clock *different* employees in through
+#           POST /v1/times/clockin (the admin entering a manual event for each in turn).
+# Prints the median req/s of each, the clock-ins per second and the ratio mixed/alone.
+# It measures; it never fails on the figures.
+#
+# Settings (environment):
+#   EMPLOYEES=2000    employees (and users with tokens)
+#   DURATION=10s      length of one round
+#   ROUNDS=3          rounds of each
+#   READERS=32        connections reading accounts
+#   WRITERS=4         connections clocking in
+#   THREADS=2         wrk threads per wrk
+#   DATABASE_URL=     another database (postgres://…); the demo is seeded there if missing
+#   DAVOMAT_BIN=      use this binary instead of building target/release/davomat
+set -euo pipefail
+
+EMPLOYEES=${EMPLOYEES:-2000}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
+READERS=${READERS:-32}
+WRITERS=${WRITERS:-4}
+THREADS=${THREADS:-2}
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/davomat-load-mixed.XXXXXX")
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+trap 'stop_server; rm -rf "$work"' EXIT
+
+command -v wrk >/dev/null || install_debian wrk
+command -v sqlite3 >/dev/null || install_debian sqlite3
+bin=$(release_binary "$root")
+[[ -x $bin ]] || die "no binary at $bin"
+database=${DATABASE_URL:-sqlite://$work/mixed.db}
+start_demo_server "$bin" "$database"
+admin=$(admin_token)
+"$root/scripts/seed-employees.sh" "$database" "$EMPLOYEES"
+
+# Every seeded user gets a token of its own, written straight into the database (a
+# login each would cost an Argon2 verification apiece); the file lists them.
+say "issuing $EMPLOYEES tokens"
+DATABASE=$database TOKENS=$work/tokens.txt TARGETS=$work/targets.lua python3 - <<'PY'
+import hashlib, os, secrets, subprocess, time
+url = os.environ["DATABASE"]
+postgres = url.startswith("postgres")
+def sql(statement):
+    if postgres:
+        return subprocess.run(["psql", "-tA", "-v", "ON_ERROR_STOP=1", url, "-c", statement],
+                              check=True, capture_output=True, text=True).stdout
+    path = url.split("sqlite:", 1)[1].lstrip("/")
+    path = "/" + path if not path.startswith("/") else path
+    return subprocess.run(["sqlite3", "-batch", "-noheader", "-cmd", ".timeout 30000", path, statement],
+                          check=True, capture_output=True, text=True).stdout
+company = sql("SELECT min(id) FROM companies").strip()
+client = sql(f"SELECT min(id) FROM api_clients WHERE company_id = {company}").strip()
+users = [line.split("|") for line in sql(
+    f"SELECT u.id, u.employee_id, (SELECT min(location_id) FROM employee_locations el WHERE el.employee_id = u.employee_id) "
+    f"FROM users u JOIN employees e ON e.id = u.employee_id WHERE u.company_id = {company} AND e.status = 'active' "
+    f"ORDER BY u.id").split()]
+now = int(time.time())
+rows, tokens, targets = [], [], []
+for user, employee, location in users:
+    token = secrets.token_hex(20)
+    tokens.append(token)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    rows.append(f"('{digest}', {user}, {client}, {now + 30 * 86400}, {now})")
+    if location:
+        targets.append(f"{{{employee}, {location}}}")
+for start in range(0, len(rows), 500):
+    sql("INSERT INTO access_tokens (token_hash, user_id, api_client_id, expires_at, created_at) VALUES "
+        + ", ".join(rows[start:start + 500]))
+open(os.environ["TOKENS"], "w").write("\n".join(tokens) + "\n")
+open(os.environ["TARGETS"], "w").write("return {" + ", ".join(targets) + "}\n")
+print(f"{len(tokens)} tokens, {len(targets)} employees to clock in")
+PY
+
+cat >"$work/accounts.lua" <<LUA
+-- Each thread walks the token list from its own offset.
+local tokens = {}
+for line in io.lines("$work/tokens.txt") do tokens[#tokens + 1] = line end
+local next_thread = 0
+setup = function(thread)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+local i = 0
+request = function()
+  i = i + 1
+  local token = tokens[(i * 7 + thread_id * 997) % #tokens + 1]
+  return wrk.format("GET", "/v1/accounts", {["Authorization"] = "Bearer " .. token})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+cat >"$work/clockin.lua" <<LUA
+local targets = dofile("$work/targets.lua")
+local next_thread = 0
+setup = function(thread)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+local i = 0
+local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $admin"}
+request = function()
+  i = i + 1
+  local target = targets[(i * $THREADS + thread_id) % #targets + 1]
+  return wrk.format("POST", "/v1/times/clockin", headers,
+    string.format('{"employee_id": %d, "location_id": %d}', target[1], target[2]))
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+# One wrk run; prints "requests/s non-2xx".
+rate() {
+    read -r _ requests seconds _ _ bad sockets < <(grep '^RESULT' "$1")
+    awk -v r="$requests" -v s="$seconds" -v b="$bad" -v k="$sockets" 'BEGIN { printf "%.0f %d\n", r / s, b + k }'
+}
+accounts() { wrk -t "$THREADS" -c "$READERS" -d "$DURATION" -s "$work/accounts.lua" "$base" >"$1"; }
+clockins() { wrk -t "$THREADS" -c "$WRITERS" -d "$DURATION" -s "$work/clockin.lua" "$base" >"$1"; }
+
+say "warming up"
+DURATION=3s accounts "$work/warm.txt"
+: >"$work/alone"; : >"$work/mixed"; : >"$work/writes"
+for round in $(seq "$ROUNDS"); do
+    accounts "$work/alone-$round.txt"
+    read -r alone bad < <(rate "$work/alone-$round.txt")
+    ((bad == 0)) || die "round $round alone: $bad failed requests"
+    echo "$alone" >>"$work/alone"
+    clockins "$work/clock-$round.txt" &
+    writer=$!
+    accounts "$work/mixed-$round.txt"
+    wait "$writer"
+    read -r mixed bad < <(rate "$work/mixed-$round.txt")
+    ((bad == 0)) || die "round $round mixed: $bad failed reads"
+    read -r writes bad < <(rate "$work/clock-$round.txt")
+    ((bad == 0)) || die "round $round: $bad failed clock-ins: $(head -c 300 "$work/clock-$round.txt")"
+    echo "$mixed" >>"$work/mixed"
+    echo "$writes" >>"$work/writes"
+    say "round $round: alone $alone req/s; mixed $mixed req/s with $writes clock-ins/s"
+done
+alone=$(median <"$work/alone")
+mixed=$(median <"$work/mixed")
+writes=$(median <"$work/writes")
+printf 'GET /v1/accounts over %d users, %d connections: alone %s req/s; mixed %s req/s with %s clock-ins/s (%d connections); mixed/alone %.2f\n' \
+    "$EMPLOYEES" "$READERS" "$alone" "$mixed" "$writes" "$WRITERS" "$(awk -v m="$mixed" -v a="$alone" 'BEGIN { print m / a }')"
