@@ -16,6 +16,7 @@ pub mod faces;
 mod guard;
 pub mod i18n;
 pub mod input;
+pub mod invalidation;
 pub mod mail;
 pub mod maintenance;
 pub mod metrics;

@@ -8,6 +8,7 @@ use davomat_store::{Store, StoreError, clients, redact_url, secrets, system, use
 use serde_json::json;
 
 use crate::settings::Settings;
+use davomat_api::invalidation::Spreader;
 
 #[derive(Debug, Subcommand)]
 pub enum CompanyCommand {
@@ -144,6 +145,29 @@ pub async fn open_store(settings: &Settings) -> Result<Store, String> {
     Ok(store)
 }
 
+/// Opens the store for a command that changes what running servers cache: with
+/// `DAVOMAT_REDIS_URL` set, its invalidations reach them at once (davomat_api::invalidation);
+/// without, within the caches' 2 s.
+async fn open_announcing(settings: &Settings) -> Result<(Store, Option<Spreader>), String> {
+    let store = open_store(settings).await?;
+    let spreader = match &settings.redis_url {
+        Some(url) => Some(
+            Spreader::start(&store, url, false)
+                .await
+                .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?,
+        ),
+        None => None,
+    };
+    Ok((store, spreader))
+}
+
+/// Waits until the command's invalidations are published (at most 3 s).
+async fn announced(spreader: Option<Spreader>) {
+    if let Some(spreader) = spreader {
+        spreader.flush(std::time::Duration::from_secs(3)).await;
+    }
+}
+
 pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -168,7 +192,7 @@ pub async fn migrate(settings: &Settings) -> Result<(), String> {
 }
 
 pub async fn company(settings: &Settings, command: CompanyCommand) -> Result<(), String> {
-    let store = open_store(settings).await?;
+    let (store, spreader) = open_announcing(settings).await?;
     match command {
         CompanyCommand::Create {
             name,
@@ -225,11 +249,12 @@ pub async fn company(settings: &Settings, command: CompanyCommand) -> Result<(),
             print(json!({"company_id": company, "status": status.as_str()}));
         }
     }
+    announced(spreader).await;
     Ok(())
 }
 
 pub async fn client(settings: &Settings, command: ClientCommand) -> Result<(), String> {
-    let store = open_store(settings).await?;
+    let (store, spreader) = open_announcing(settings).await?;
     match command {
         ClientCommand::Create { company } => {
             let credentials = clients::create(&store, CompanyId(company), now())
@@ -263,6 +288,7 @@ pub async fn client(settings: &Settings, command: ClientCommand) -> Result<(), S
             print(json!({"client_id": client_id, "state": state.as_str()}));
         }
     }
+    announced(spreader).await;
     Ok(())
 }
 
@@ -277,7 +303,7 @@ pub async fn maintenance(settings: &Settings, switch: Switch) -> Result<(), Stri
 }
 
 pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
-    let store = open_store(settings).await?;
+    let (store, spreader) = open_announcing(settings).await?;
     let email = match &command {
         UserCommand::ResetPassword { email } | UserCommand::SetRole { email, .. } => email,
     };
@@ -305,5 +331,6 @@ pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), Strin
             print(json!({"user_id": user.id, "role": role.id()}));
         }
     }
+    announced(spreader).await;
     Ok(())
 }

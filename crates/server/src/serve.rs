@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use davomat_api::invalidation::Spreader;
 use davomat_api::mail::Mailer;
 use davomat_api::rate_limit::RateLimiter;
 use davomat_api::{ApiConfig, AppState, Clock, ServeOptions};
@@ -49,6 +50,11 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
         request_timeout: Duration::from_secs(30),
         metrics_on_api_listener: settings.metrics_listen.is_none(),
     };
+    if let Some(url) = &settings.redis_url {
+        Spreader::start(&store, url, true)
+            .await
+            .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?;
+    }
     let state = AppState::new(store.clone(), config, Clock::system(), limiter, mailer);
     state.maintenance.refresh().await;
     state.maintenance.spawn_watcher();

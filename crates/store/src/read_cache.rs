@@ -122,6 +122,10 @@ pub struct Invalidations {
     cleared: AtomicU64,
     /// Where this node's invalidations go to the other nodes, when Redis is configured.
     outbox: OnceLock<tokio::sync::mpsc::UnboundedSender<Changed>>,
+    /// How many went to the outbox.
+    sent: AtomicU64,
+    /// How many other nodes' announcements were applied here.
+    received: AtomicU64,
 }
 
 impl Invalidations {
@@ -131,14 +135,31 @@ impl Invalidations {
             return;
         }
         self.invalidate_here(changed);
-        if let Some(outbox) = self.outbox.get() {
-            let _ = outbox.send(changed.clone());
+        if let Some(outbox) = self.outbox.get()
+            && outbox.send(changed.clone()).is_ok()
+        {
+            self.sent.fetch_add(1, Ordering::AcqRel);
         }
     }
 
-    /// Drops every value depending on what changed, on this node only (a change
-    /// another node announced).
-    pub fn invalidate_here(&self, changed: &Changed) {
+    /// How many invalidations this node has handed to the other nodes' outbox so far.
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Acquire)
+    }
+
+    /// Applies what another node announced it changed.
+    pub fn invalidate_from_another_node(&self, changed: &Changed) {
+        self.received.fetch_add(1, Ordering::AcqRel);
+        self.invalidate_here(changed);
+    }
+
+    /// How many other nodes' announcements were applied here so far.
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Acquire)
+    }
+
+    /// Drops every value depending on what changed, on this node only.
+    fn invalidate_here(&self, changed: &Changed) {
         let sequence = self.sequence.fetch_add(1, Ordering::AcqRel) + 1;
         match changed {
             Changed::Everything => {

@@ -68,9 +68,24 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state.metrics.render() + &invalidation_metrics(&state),
     )
         .into_response()
+}
+
+/// The read caches' invalidations sent to and received from other nodes.
+fn invalidation_metrics(state: &AppState) -> String {
+    let invalidations = state.store.invalidations();
+    format!(
+        "# HELP davomat_invalidations_sent_total Cache invalidations handed to the other nodes (Redis).\n\
+         # TYPE davomat_invalidations_sent_total counter\n\
+         davomat_invalidations_sent_total {}\n\
+         # HELP davomat_invalidations_received_total Cache invalidations other nodes announced, applied here.\n\
+         # TYPE davomat_invalidations_received_total counter\n\
+         davomat_invalidations_received_total {}\n",
+        invalidations.sent(),
+        invalidations.received()
+    )
 }
 
 async fn openapi_document(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {

@@ -11,6 +11,7 @@ mod demo;
 mod device_kill;
 mod ingest_kill;
 mod mail;
+mod nodes;
 mod operations;
 mod rate_limit;
 mod support;
