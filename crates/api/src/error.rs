@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use davomat_core::Lang;
 use davomat_core::validation::FieldErrors;
-use davomat_store::StoreError;
+use davomat_store::{StoreError, Unique};
 
 use crate::i18n;
 
@@ -212,6 +212,9 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A store error as the API answers it. A broken unique rule is the field error of what
+/// was duplicated (8008), whichever handler met it: two requests racing for the same
+/// email, holiday date, serial number or PIN cannot both pass their checks' reads.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
@@ -222,6 +225,19 @@ impl From<StoreError> for ApiError {
                     retry_after: 5,
                     cause: Unavailability::Database,
                 }
+            }
+            StoreError::Conflict(_) if err.broken_unique_rule().is_some() => {
+                let field = match err.broken_unique_rule() {
+                    Some(Unique::UserEmail) => "username",
+                    Some(Unique::HolidayDate) => "date",
+                    Some(Unique::DeviceSerial) => "serial_number",
+                    Some(Unique::EmployeePin) | None => "pin_code",
+                };
+                ApiError::field(
+                    field,
+                    davomat_core::validation::FieldCode::AlreadyExists,
+                    davomat_core::validation::Reason::Plain,
+                )
             }
             StoreError::Conflict(detail)
             | StoreError::Database(detail)

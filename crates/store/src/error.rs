@@ -22,6 +22,58 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The unique rules of the schema a request can run into, each named once, so that a
+/// violation becomes the field error of what was duplicated (8008) in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unique {
+    /// `users.email`: a login is an email, unique on the server.
+    UserEmail,
+    /// `holidays (company_id, date)`: one holiday a day.
+    HolidayDate,
+    /// `devices.serial_number`: a terminal belongs to one company.
+    DeviceSerial,
+    /// `employees (company_id, pin_code)`.
+    EmployeePin,
+}
+
+/// (table, column) as SQLite names them, PostgreSQL's constraint name, and the rule.
+const UNIQUE_RULES: [(&str, &str, Unique); 4] = [
+    ("users.email", "users_email_key", Unique::UserEmail),
+    (
+        "holidays.date",
+        "ix_holidays_company_id_date",
+        Unique::HolidayDate,
+    ),
+    (
+        "devices.serial_number",
+        "devices_serial_number_key",
+        Unique::DeviceSerial,
+    ),
+    (
+        "employees.pin_code",
+        "ix_employees_company_id_pin_code",
+        Unique::EmployeePin,
+    ),
+];
+
+impl StoreError {
+    /// The unique rule a refused change broke, when it is one of [`Unique`]'s.
+    /// SQLite says "UNIQUE constraint failed: holidays.company_id, holidays.date";
+    /// PostgreSQL names the constraint.
+    pub fn broken_unique_rule(&self) -> Option<Unique> {
+        let StoreError::Conflict(detail) = self else {
+            return None;
+        };
+        UNIQUE_RULES
+            .iter()
+            .find(|(column, constraint, _)| {
+                (detail.contains("UNIQUE constraint failed") && detail.contains(column))
+                    || detail.contains(&format!("\"{constraint}\""))
+            })
+            .map(|(_, _, rule)| *rule)
+    }
+}
+
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
@@ -62,5 +114,25 @@ fn connection_lost(err: &RuntimeErr) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod unique_tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_texts_name_the_rule() {
+        let sqlite = StoreError::Conflict(
+            "error returned from database: (code: 2067) UNIQUE constraint failed: holidays.company_id, holidays.date".into(),
+        );
+        assert_eq!(sqlite.broken_unique_rule(), Some(Unique::HolidayDate));
+        let postgres = StoreError::Conflict(
+            "duplicate key value violates unique constraint \"users_email_key\"".into(),
+        );
+        assert_eq!(postgres.broken_unique_rule(), Some(Unique::UserEmail));
+        let other = StoreError::Conflict("UNIQUE constraint failed: api_clients.client_id".into());
+        assert_eq!(other.broken_unique_rule(), None);
+        assert_eq!(StoreError::NotFound.broken_unique_rule(), None);
     }
 }

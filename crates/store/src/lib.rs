@@ -39,7 +39,7 @@ pub mod users;
 mod writer;
 
 pub use connect::{Backend, Store, redact_url};
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreResult, Unique};
 pub use sea_orm::{DatabaseTransaction, TransactionTrait};
 pub use writer::{WriteConnection, WriteTransaction, Writer};
 

@@ -506,3 +506,39 @@ async fn form_bodies_add_entries() {
     })
     .await;
 }
+
+/// Requests racing for the same unique value (a holiday's date, a device's serial
+/// number): one wins, the others get 8008 on the field — whether their own check or the
+/// database's unique rule caught them — never 500; on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_requests_for_one_unique_value_get_8008_not_500() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        for (path, body, field) in [
+            (
+                "/v1/holidays",
+                serde_json::json!({"date": "2025-05-09", "title": "Kun", "kind": "holiday"}),
+                "date",
+            ),
+            (
+                "/v1/devices",
+                serde_json::json!({"serial_number": "SAME-SERIAL"}),
+                "serial_number",
+            ),
+        ] {
+            let sends = (0..8).map(|_| app.post_json(path, &body, Some(&admin)));
+            let replies = futures_util::future::join_all(sends).await;
+            let created = replies.iter().filter(|r| r.status == 201).count();
+            assert_eq!(created, 1, "{path}: one wins");
+            for reply in replies.iter().filter(|r| r.status != 201) {
+                assert_eq!(reply.status, 422, "{path}: {}", reply.text);
+                assert_eq!(
+                    reply.field_errors(),
+                    vec![(field.to_string(), 8008)],
+                    "{path}"
+                );
+            }
+        }
+    })
+    .await;
+}
