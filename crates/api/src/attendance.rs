@@ -53,6 +53,34 @@ pub async fn compute(
     (from, to): (NaiveDate, NaiveDate),
     now: i64,
 ) -> ApiResult<Computed> {
+    let calendar = read_calendar(store, company, zone, (from, to)).await?;
+    let window = engine::event_window(&calendar, from, to);
+    let mut sheets = Vec::with_capacity(roster.len());
+    let mut causes = HashMap::new();
+    let mut roster = roster.into_iter().peekable();
+    while roster.peek().is_some() {
+        let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
+        let mut stored = attendance::inputs(store.connection(), company, &ids, window).await?;
+        for employee in chunk {
+            let inputs = EmployeeInputs::take(employee, &mut stored, &mut causes)?;
+            let timesheet = inputs.timesheet(&calendar, now, from, to);
+            sheets.push(Sheet {
+                employee: inputs.employee,
+                timesheet,
+            });
+        }
+    }
+    Ok(Computed { sheets, causes })
+}
+
+/// The company's calendar (zone, holidays around the range, rules) for `from..=to`.
+async fn read_calendar(
+    store: &Store,
+    company: CompanyId,
+    zone: &CompanyZone,
+    (from, to): (NaiveDate, NaiveDate),
+) -> ApiResult<Calendar> {
     let days = (
         from.checked_sub_days(Days::new(HOLIDAY_MARGIN))
             .unwrap_or(from),
@@ -70,55 +98,124 @@ pub async fn compute(
             },
         })
         .collect::<Vec<_>>();
-    let calendar = Calendar::new(zone, &holidays, Rules::default(), from, to);
-    let window = engine::event_window(&calendar, from, to);
-    let mut sheets = Vec::with_capacity(roster.len());
-    let mut causes = HashMap::new();
-    let mut roster = roster.into_iter().peekable();
-    while roster.peek().is_some() {
-        let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
-        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
-        let mut inputs = attendance::inputs(store.connection(), company, &ids, window).await?;
-        for employee in chunk {
-            let events: Vec<ClockEvent> = inputs
-                .events
-                .remove(&employee.id)
-                .unwrap_or_default()
-                .iter()
-                .map(clock_event)
-                .collect();
-            let stored_offs = inputs.time_offs.remove(&employee.id).unwrap_or_default();
-            let time_offs: Vec<TimeOff> = stored_offs.iter().map(time_off).collect();
-            for t in &stored_offs {
-                causes.insert(
-                    t.id,
-                    Cause {
-                        title: t.type_title.clone(),
-                        color: t.type_color.clone(),
-                        absence_type: t.absence_type.clone(),
-                    },
-                );
-            }
-            let schedule = schedule_of(&employee)?;
-            let employment = Employment {
+    Ok(Calendar::new(zone, &holidays, Rules::default(), from, to))
+}
+
+/// One employee's engine inputs: the roster row, schedule, employment, events and
+/// accepted time-offs.
+#[derive(Clone, Debug)]
+pub struct EmployeeInputs {
+    pub employee: RosterEmployee,
+    schedule: ScheduleDefinition,
+    employment: Employment,
+    events: Vec<ClockEvent>,
+    time_offs: Vec<TimeOff>,
+}
+
+impl EmployeeInputs {
+    /// Takes the employee's share of `stored`, noting the absence causes met.
+    fn take(
+        employee: RosterEmployee,
+        stored: &mut attendance::Inputs,
+        causes: &mut HashMap<i64, Cause>,
+    ) -> ApiResult<EmployeeInputs> {
+        let events = stored
+            .events
+            .remove(&employee.id)
+            .unwrap_or_default()
+            .iter()
+            .map(clock_event)
+            .collect();
+        let stored_offs = stored.time_offs.remove(&employee.id).unwrap_or_default();
+        for t in &stored_offs {
+            causes.insert(
+                t.id,
+                Cause {
+                    title: t.type_title.clone(),
+                    color: t.type_color.clone(),
+                    absence_type: t.absence_type.clone(),
+                },
+            );
+        }
+        Ok(EmployeeInputs {
+            schedule: schedule_of(&employee)?,
+            employment: Employment {
                 start_date: employee.start_date,
                 dismissal_date: employee.dismissal_date,
                 schedule_start_date: employee.schedule_start_date,
-            };
-            let attendance = Attendance {
-                schedule: &schedule,
-                employment: &employment,
-                events: &events,
-                time_offs: &time_offs,
-            };
-            let timesheet = engine::timesheet(&calendar, &attendance, now, from, to);
-            sheets.push(Sheet {
-                employee,
-                timesheet,
-            });
-        }
+            },
+            events,
+            time_offs: stored_offs.iter().map(time_off).collect(),
+            employee,
+        })
     }
-    Ok(Computed { sheets, causes })
+
+    fn timesheet(
+        &self,
+        calendar: &Calendar,
+        now: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Timesheet {
+        let attendance = Attendance {
+            schedule: &self.schedule,
+            employment: &self.employment,
+            events: &self.events,
+            time_offs: &self.time_offs,
+        };
+        engine::timesheet(calendar, &attendance, now, from, to)
+    }
+}
+
+/// What the engine needs for one employee's today, read once: the row itself is
+/// computed at each request's `now` ([`Today::row`]), so that it can be kept (the
+/// account cache) while "time worked so far" keeps counting.
+#[derive(Clone, Debug)]
+pub struct Today {
+    date: NaiveDate,
+    calendar: Calendar,
+    inputs: EmployeeInputs,
+}
+
+impl Today {
+    /// The employee's roster row.
+    pub fn employee(&self) -> &RosterEmployee {
+        &self.inputs.employee
+    }
+
+    /// Today's row at `now`; none when not employed today.
+    pub fn row(&self, now: i64) -> Option<engine::DayRow> {
+        self.inputs
+            .timesheet(&self.calendar, now, self.date, self.date)
+            .rows
+            .into_iter()
+            .next()
+    }
+}
+
+/// One employee's inputs for `today` (none when not on the roster today).
+pub async fn today_of(
+    store: &Store,
+    company: CompanyId,
+    zone: &CompanyZone,
+    employee: i64,
+    today: NaiveDate,
+) -> ApiResult<Option<Today>> {
+    let mut filter = attendance::RosterFilter::all(davomat_store::employees::Visibility::Company);
+    filter.employees = Some(vec![employee]);
+    let (roster, _) = attendance::roster(store.connection(), company, &filter, today, None).await?;
+    let Some(entry) = roster.into_iter().next() else {
+        return Ok(None);
+    };
+    let calendar = read_calendar(store, company, zone, (today, today)).await?;
+    let window = engine::event_window(&calendar, today, today);
+    let mut stored = attendance::inputs(store.connection(), company, &[employee], window).await?;
+    let inputs = EmployeeInputs::take(entry, &mut stored, &mut HashMap::new())?;
+    Ok(Some(Today {
+        date: today,
+        calendar,
+        inputs,
+    }))
 }
 
 fn schedule_of(employee: &RosterEmployee) -> ApiResult<ScheduleDefinition> {
@@ -159,23 +256,4 @@ fn time_off(stored: &davomat_store::time_offs::TimeOff) -> TimeOff {
         start: stored.start_at,
         end: stored.end_at,
     }
-}
-
-/// One employee's row for today (none when not employed today), with their roster entry.
-pub async fn today_of(
-    store: &Store,
-    company: CompanyId,
-    zone: &CompanyZone,
-    employee: i64,
-    now: i64,
-) -> ApiResult<Option<(RosterEmployee, engine::DayRow)>> {
-    let today = zone.date_of(now).unwrap_or_default();
-    let mut filter = attendance::RosterFilter::all(davomat_store::employees::Visibility::Company);
-    filter.employees = Some(vec![employee]);
-    let (roster, _) = attendance::roster(store.connection(), company, &filter, today, None).await?;
-    let computed = compute(store, company, zone, roster, (today, today), now).await?;
-    Ok(computed.sheets.into_iter().next().and_then(|sheet| {
-        let row = sheet.timesheet.rows.into_iter().next()?;
-        Some((sheet.employee, row))
-    }))
 }

@@ -74,7 +74,7 @@ impl Spreader {
 /// One message: this node's id, then `*` or the dependencies.
 fn message(node: &str, batch: &[Changed]) -> String {
     let mut text = node.to_string();
-    if batch.iter().any(|c| *c == Changed::Everything) {
+    if batch.contains(&Changed::Everything) {
         text.push_str(" *");
         return text;
     }

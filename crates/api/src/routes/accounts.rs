@@ -1,8 +1,9 @@
 //! `GET /v1/accounts` (also `POST`, as the reference's last line shows) and
 //! `PUT /v1/accounts/settings` (ext).
 
+use std::sync::Arc;
+
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,7 @@ use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
 use crate::objects::PhotoBase;
 use crate::openapi::{Operation, body, schema_ref, with_errors};
-use crate::{AppState, objects};
+use crate::{AppState, attendance, objects};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -36,21 +37,31 @@ pub fn routes(table: RouteTable) -> RouteTable {
         )
 }
 
-/// What a rendered account depends on besides the database: the user, the second
-/// (today's `actual` counts the time worked up to now), the language of the role's
-/// name and the base of the photo URLs.
+/// The key of an account's cached parts: the user, the company's date (today's
+/// schedule and events), the language of the role's name and the base of the photo
+/// URLs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct AccountKey {
     user_id: i64,
-    now: i64,
+    today: chrono::NaiveDate,
     lang: Lang,
     photo_base: PhotoBase,
 }
 
-/// Rendered accounts, dropped when something they depend on changes
+/// An account as read from the database: the answer's object without `scheduled` and
+/// `actual`, and what today's row is computed from. Both are computed at each
+/// request's `now` (today's `actual` counts the time worked up to now), so that the
+/// parts can be kept while the clock runs.
+#[derive(Debug)]
+pub(crate) struct AccountParts {
+    object: Value,
+    today: Option<attendance::Today>,
+}
+
+/// Accounts' parts, dropped when something they depend on changes
 /// ([`account_dependencies`]) and after [`davomat_store::read_cache::LIFETIME`]
 /// (docs/decisions.md, "Read caches").
-pub(crate) type AccountCache = ReadCache<AccountKey, Bytes>;
+pub(crate) type AccountCache = ReadCache<AccountKey, Arc<AccountParts>>;
 
 async fn account(
     State(state): State<AppState>,
@@ -58,26 +69,34 @@ async fn account(
     photo_base: PhotoBase,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
+    let zone = caller.zone();
     let key = AccountKey {
         user_id: caller.user_id.0,
-        now,
+        today: caller.today(now),
         lang: caller.lang,
         photo_base,
     };
-    let body = match state.accounts.get(&key) {
-        Some(body) => body,
-        None => {
-            let reading = state.accounts.reading();
-            let account = render_account(&state, &caller, &key.photo_base, now).await?;
-            let body = Bytes::from(
-                serde_json::to_vec(&account).map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-            state
-                .accounts
-                .put(key, reading, body.clone(), account_dependencies(&caller));
-            body
-        }
+    let parts = state
+        .accounts
+        .get_or_read(key.clone(), || async {
+            let parts = read_account(&state, &caller, &key).await?;
+            Ok::<_, ApiError>((Arc::new(parts), account_dependencies(&caller)))
+        })
+        .await?;
+    let mut object = parts.object.clone();
+    let (scheduled, actual) = match &parts.today {
+        Some(today) => match today.row(now) {
+            Some(row) => (
+                rows::scheduled(&row, today.employee().schedule_id, &zone),
+                rows::actual(&row, &zone),
+            ),
+            None => (Value::Null, Value::Null),
+        },
+        None => (Value::Null, Value::Null),
     };
+    object["scheduled"] = scheduled;
+    object["actual"] = actual;
+    let body = serde_json::to_vec(&object).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -94,48 +113,46 @@ fn account_dependencies(caller: &Caller) -> Vec<Dependency> {
     list
 }
 
-/// The account object of the caller, read from the database.
-async fn render_account(
+/// The caller's account as read from the database.
+async fn read_account(
     state: &AppState,
     caller: &Caller,
-    photo_base: &PhotoBase,
-    now: i64,
-) -> ApiResult<Value> {
-    let today = caller.today(now);
-    let account = profiles::account(&state.store, caller.company_id, caller.user_id, today).await?;
+    key: &AccountKey,
+) -> ApiResult<AccountParts> {
+    let account =
+        profiles::account(&state.store, caller.company_id, caller.user_id, key.today).await?;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let employee = account.employee.as_ref().map(|card| {
-        let mut object = objects::employee_value(card, photo_base);
+        let mut object = objects::employee_value(card, &key.photo_base);
         // The reference's account shows `position`; we give both names the same list.
         object["position"] = object["positions"].clone();
         object
     });
-    let zone = caller.zone();
     let today = match account.employee.as_ref() {
         Some(card) => {
-            crate::attendance::today_of(&state.store, caller.company_id, &zone, card.id, now)
-                .await?
+            attendance::today_of(
+                &state.store,
+                caller.company_id,
+                &caller.zone(),
+                card.id,
+                key.today,
+            )
+            .await?
         }
         None => None,
     };
-    let (scheduled, actual) = match &today {
-        Some((employee, row)) => (
-            rows::scheduled(row, employee.schedule_id, &zone),
-            rows::actual(row, &zone),
-        ),
-        None => (Value::Null, Value::Null),
-    };
-    Ok(json!({
+    let object = json!({
         "id": account.user.id,
         "user_name": account.user.email,
         "company_id": account.user.company_id,
         "company_name": account.user.company_name,
         "role": {"id": role.id(), "name": role.name(caller.lang)},
         "employee": employee,
-        "scheduled": scheduled,
-        "actual": actual,
+        "scheduled": Value::Null,
+        "actual": Value::Null,
         "settings": settings_object(&account.settings),
-    }))
+    });
+    Ok(AccountParts { object, today })
 }
 
 fn settings_object(settings: &UserSettings) -> Value {
