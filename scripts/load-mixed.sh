@@ -2,14 +2,18 @@
 # Reads while others write (issue 12's mixed benchmark; docs/performance.md): the demo
 # company filled to EMPLOYEES active employees on a fresh SQLite file (or DATABASE_URL),
 # each with a login and an access token of its own. Then, in alternating rounds:
-#   alone — GET /v1/accounts at 32 connections, every request with the next user's token
+#   alone — READS=accounts: GET /v1/accounts, every request with the next user's token
 #           (the tokens rotate over all the users, so no answer is one user's repeated);
-#   mixed — the same, while 4 more connections clock *different* employees in through
-#           POST /v1/times/clockin (the admin entering a manual event for each in turn).
+#           READS=employees: GET /v1/employees with the admin's token, every request the
+#           next page (they rotate over every page of the company);
+#   mixed — the same, while WRITERS more connections clock *different* employees in
+#           through POST /v1/times/clockin (the admin entering a manual event for each
+#           in turn; a clock-in drops that employee's cached account and card).
 # Prints the median req/s of each, the clock-ins per second and the ratio mixed/alone.
 # It measures; it never fails on the figures.
 #
 # Settings (environment):
+#   READS=accounts    accounts or employees
 #   EMPLOYEES=2000    employees (and users with tokens)
 #   DURATION=10s      length of one round
 #   ROUNDS=3          rounds of each
@@ -20,6 +24,7 @@
 #   DAVOMAT_BIN=      use this binary instead of building target/release/davomat
 set -euo pipefail
 
+READS=${READS:-accounts}
 EMPLOYEES=${EMPLOYEES:-2000}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
@@ -102,6 +107,28 @@ done = function(summary, latency, requests)
 end
 LUA
 
+pages=$(( (EMPLOYEES + 49) / 50 ))
+cat >"$work/employees.lua" <<LUA
+-- Each thread walks the pages from its own offset.
+local next_thread = 0
+setup = function(thread)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+local i = 0
+local headers = {["Authorization"] = "Bearer $admin"}
+request = function()
+  i = i + 1
+  local page = (i * 7 + thread_id * 97) % $pages + 1
+  return wrk.format("GET", "/v1/employees?page=" .. page, headers)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
 cat >"$work/clockin.lua" <<LUA
 local targets = dofile("$work/targets.lua")
 local next_thread = 0
@@ -129,7 +156,7 @@ rate() {
     read -r _ requests seconds _ _ bad sockets < <(grep '^RESULT' "$1")
     awk -v r="$requests" -v s="$seconds" -v b="$bad" -v k="$sockets" 'BEGIN { printf "%.0f %d\n", r / s, b + k }'
 }
-accounts() { wrk -t "$THREADS" -c "$READERS" -d "$DURATION" -s "$work/accounts.lua" "$base" >"$1"; }
+accounts() { wrk -t "$THREADS" -c "$READERS" -d "$DURATION" -s "$work/$READS.lua" "$base" >"$1"; }
 clockins() { wrk -t "$THREADS" -c "$WRITERS" -d "$DURATION" -s "$work/clockin.lua" "$base" >"$1"; }
 
 say "warming up"
@@ -155,5 +182,5 @@ done
 alone=$(median <"$work/alone")
 mixed=$(median <"$work/mixed")
 writes=$(median <"$work/writes")
-printf 'GET /v1/accounts over %d users, %d connections: alone %s req/s; mixed %s req/s with %s clock-ins/s (%d connections); mixed/alone %.2f\n' \
+printf 'GET /v1/%s over %d employees, %d connections: alone %s req/s; mixed %s req/s with %s clock-ins/s (%d connections); mixed/alone %.2f\n' "$READS" \
     "$EMPLOYEES" "$READERS" "$alone" "$mixed" "$writes" "$WRITERS" "$(awk -v m="$mixed" -v a="$alone" 'BEGIN { print m / a }')"

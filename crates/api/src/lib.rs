@@ -7,6 +7,7 @@
 
 mod attendance;
 pub mod caller;
+mod cards;
 pub mod clock;
 pub mod connection;
 pub mod edge;
@@ -74,8 +75,10 @@ pub struct AppState {
     pub maintenance: maintenance::MaintenanceFlag,
     pub metrics: Arc<metrics::Metrics>,
     pub mailer: mail::Mailer,
-    /// Rendered `GET /v1/accounts` answers (docs/decisions.md, "Read caches").
+    /// Accounts' parts (docs/decisions.md, "Read caches").
     pub(crate) accounts: Arc<routes::accounts::AccountCache>,
+    /// Rendered Employee objects, by employee (crate::cards).
+    pub(crate) cards: Arc<cards::CardCache>,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
             accounts: Arc::new(store.read_cache(4096)),
+            cards: Arc::new(store.read_cache(20_000)),
             store,
             config: Arc::new(config),
             clock,

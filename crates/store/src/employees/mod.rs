@@ -326,19 +326,17 @@ pub async fn list(
     Ok((cards, total))
 }
 
-/// As [`list`], for `GET /v1/employees`: the page is a slice of the list's ordered ids,
-/// which come from the store's read cache when this process read the same company,
-/// filter and order less than [`crate::read_cache::LIFETIME`] ago and wrote nothing
-/// since (then one statement: the page's cards with their references). The total is
-/// the number of ids. Counting a large company, or walking its index to a far offset,
-/// on every page costs more than the page itself.
-pub async fn list_cached(
+/// One page of `GET /v1/employees` as employee ids, with the total: the page is a slice
+/// of the list's ordered ids, which come from the store's read cache (they depend on the
+/// company's roster and directory, crate::read_cache); one statement on a miss, none on a
+/// hit. Counting a large company, or walking its index to a far offset, on every page
+/// costs more than the page itself. The cards are read by [`cards`].
+pub async fn page_ids(
     store: &Store,
     company: CompanyId,
     filter: &EmployeeFilter,
     page: PageRequest,
-    today: NaiveDate,
-) -> StoreResult<(Vec<EmployeeCard>, u64)> {
+) -> StoreResult<(Vec<i64>, u64)> {
     let conn = store.connection();
     let (clauses, values) = conditions(company, filter);
     let order = order_by(conn, filter);
@@ -357,8 +355,34 @@ pub async fn list_cached(
         .unwrap_or(usize::MAX)
         .min(ids.len());
     let last = first.saturating_add(page.per_page as usize).min(ids.len());
-    let cards = cards_of(conn, company, &ids[first..last], today).await?;
-    Ok((cards, ids.len() as u64))
+    Ok((ids[first..last].to_vec(), ids.len() as u64))
+}
+
+/// One page of `GET /v1/employees`'s cards and the total: [`page_ids`] and their
+/// [`cards`].
+pub async fn list_cached(
+    store: &Store,
+    company: CompanyId,
+    filter: &EmployeeFilter,
+    page: PageRequest,
+    today: NaiveDate,
+) -> StoreResult<(Vec<EmployeeCard>, u64)> {
+    let (ids, total) = page_ids(store, company, filter, page).await?;
+    Ok((
+        cards(store.connection(), company, &ids, today).await?,
+        total,
+    ))
+}
+
+/// The cards of these employees of the company, in the order given, in one statement
+/// (ids not in the company are left out).
+pub async fn cards(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    ids: &[i64],
+    today: NaiveDate,
+) -> StoreResult<Vec<EmployeeCard>> {
+    cards_of(conn, company, ids, today).await
 }
 
 async fn ordered_ids(

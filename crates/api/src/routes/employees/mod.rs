@@ -159,19 +159,22 @@ async fn list(
 ) -> ApiResult<axum::response::Response> {
     let filter = filter(&state, &caller, &query).await?;
     let today = caller.today(state.clock.now());
-    // The list's order may come from the store's read cache (exact after this
-    // process's writes; see davomat_store::employees::list_cached).
-    let (cards, total) =
-        employees::list_cached(&state.store, caller.company_id, &filter, list.page, today).await?;
-    let envelope = list.envelope_of(
-        cards
-            .iter()
-            .map(|card| objects::employee(card, &photo_base))
-            .collect(),
-        total,
-    );
-    // Serialized here, while the cards it borrows from are alive.
-    Ok(axum::response::IntoResponse::into_response(Json(envelope)))
+    // The list's order and the cards come from the read caches when nothing they were
+    // read from changed (davomat_store::employees::page_ids, crate::cards).
+    let (ids, total) =
+        employees::page_ids(&state.store, caller.company_id, &filter, list.page).await?;
+    let items = crate::cards::rendered(
+        &state.cards,
+        &state.store,
+        caller.company_id,
+        &ids,
+        today,
+        &photo_base,
+    )
+    .await?;
+    Ok(axum::response::IntoResponse::into_response(Json(
+        list.envelope_of(items, total),
+    )))
 }
 
 /// Any role of the company may read one employee (the reference needs no role for it).
