@@ -77,6 +77,11 @@ pub fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)
             schema_ref("Error"),
         ),
         (
+            "500",
+            "Internal error (5000); the log line carries the X-Request-Id",
+            schema_ref("Error"),
+        ),
+        (
             "503",
             "Maintenance, database unreachable or time limit (5000)",
             schema_ref("Error"),
@@ -248,7 +253,15 @@ fn schemas() -> Value {
             "id": {"type": "integer"}, "user_name": {"type": "string"}, "company_id": {"type": "integer"},
             "company_name": {"type": "string"},
             "role": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-            "employee": {"$ref": "#/components/schemas/Employee"},
+            "employee": {"oneOf": [
+                {"allOf": [
+                    {"$ref": "#/components/schemas/Employee"},
+                    {"type": "object", "properties": {"position": {
+                        "type": "array", "items": named_ref,
+                        "description": "the same list as positions, under the name the reference's account shows (CONTRACT.md §8)"}}}
+                ]},
+                {"type": "null"}],
+                "description": "the user's employee profile; null for a user without one"},
             "scheduled": {"oneOf": [{"$ref": "#/components/schemas/TimesScheduled"}, {"type": "null"}],
                 "description": "today's plan; null when the user has no profile employed today"},
             "actual": {"oneOf": [{"$ref": "#/components/schemas/TimesActual"}, {"type": "null"}],

@@ -120,16 +120,43 @@ pub fn operations() -> Vec<Operation> {
             "The page a password-reset mail links to",
             "text/html",
         ),
-        service_operation(
-            "/healthz",
-            "Liveness: the process answers",
-            "application/json",
-        ),
-        service_operation(
-            "/readyz",
-            "Readiness: the database answers (503 otherwise)",
-            "application/json",
-        ),
+        Operation {
+            method: "get",
+            path: "/healthz",
+            tag: "Service",
+            summary: "Liveness: the process answers",
+            description: "",
+            secured: false,
+            parameters: vec![],
+            request: None,
+            responses: vec![(
+                "200",
+                "The process answers",
+                json!({"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}),
+            )],
+        },
+        Operation {
+            method: "get",
+            path: "/readyz",
+            tag: "Service",
+            summary: "Readiness: the database answers",
+            description: "Used by load balancers: 503 (Retry-After) while the database does not answer.",
+            secured: false,
+            parameters: vec![],
+            request: None,
+            responses: vec![
+                (
+                    "200",
+                    "Ready",
+                    json!({"type": "object", "required": ["status", "database"], "properties": {"status": {"const": "ready"}, "database": {"const": "ok"}}}),
+                ),
+                (
+                    "503",
+                    "The database does not answer, or maintenance mode is on",
+                    json!({"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "integer"}}}),
+                ),
+            ],
+        },
         service_operation(
             "/metrics",
             "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)",

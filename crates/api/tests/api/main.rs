@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod clock;
 mod concurrent_writes;
+mod conformance;
 mod departments;
 mod device_commands;
 mod device_events;

@@ -141,3 +141,33 @@ async fn a_stopped_server_finishes_and_refuses_new_connections() {
     })
     .await;
 }
+
+/// The public shape of the API, kept under review: the OpenAPI document must equal the
+/// snapshot in `tests/api/openapi.json`, so every change to it shows in a diff. After an
+/// intended change, `DAVOMAT_UPDATE_SNAPSHOT=1 cargo test -p davomat-api --test api
+/// openapi_snapshot` writes the new one.
+#[test]
+fn the_openapi_document_matches_its_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api/openapi.json");
+    let document = davomat_api::openapi::document("http://127.0.0.1:8080");
+    let text = serde_json::to_string_pretty(&document).expect("document") + "\n";
+    if std::env::var_os("DAVOMAT_UPDATE_SNAPSHOT").is_some() {
+        std::fs::write(&path, &text).expect("write the snapshot");
+        return;
+    }
+    let snapshot = std::fs::read_to_string(&path).unwrap_or_default();
+    if snapshot != text {
+        let changed = snapshot
+            .lines()
+            .zip(text.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(snapshot.lines().count().min(text.lines().count()));
+        panic!(
+            "the OpenAPI document differs from tests/api/openapi.json from line {}: {:?} → {:?}; \
+             if the change is meant, rerun with DAVOMAT_UPDATE_SNAPSHOT=1 and commit the file",
+            changed + 1,
+            snapshot.lines().nth(changed),
+            text.lines().nth(changed)
+        );
+    }
+}

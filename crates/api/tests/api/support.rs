@@ -189,11 +189,22 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// Sends a request and reads the whole reply, which must agree with the OpenAPI
+    /// document (crate::conformance).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("request sent");
+        let request = request.build().expect("a request");
+        let (method, path) = (
+            request.method().to_string(),
+            request.url().path().to_string(),
+        );
+        let response = self.http.execute(request).await.expect("request sent");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body read");
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        crate::conformance::check(&method, &path, status, content_type, &text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Reply {
             status,
