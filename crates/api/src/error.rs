@@ -246,6 +246,20 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A use case's refusal as the API answers it.
+impl From<davomat_app::AppError> for ApiError {
+    fn from(err: davomat_app::AppError) -> Self {
+        use davomat_app::AppError;
+        match err {
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::Invalid(errors) => ApiError::Validation(errors),
+            AppError::InUse => ApiError::DeleteRefused,
+            AppError::Store(err) => err.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         ApiError::Validation(errors)

@@ -221,7 +221,7 @@ async fn authenticate(
     if session.company_status == "expired" {
         return Err(ApiError::PaymentRequired);
     }
-    Ok(Caller {
+    Ok(Caller(davomat_app::Caller {
         user_id: UserId(session.user_id),
         company_id: CompanyId(session.company_id),
         role,
@@ -230,7 +230,7 @@ async fn authenticate(
         lang,
         company_lang: Lang::parse(&session.company_lang).unwrap_or_default(),
         time_zone: session.company_time_zone,
-    })
+    }))
 }
 
 /// Checks a device's bearer token and its company's state; notes the request time.

@@ -94,6 +94,19 @@ impl Fields {
         }
     }
 
+    /// A text field for a use case: a string (empty or blank is not set) or a number's
+    /// decimal text; anything else is unreadable (8003 when the use case checks it).
+    pub fn sent_text(&self, name: &str) -> davomat_app::Sent<String> {
+        use davomat_app::Sent;
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
+            Some(Value::String(s)) => Sent::Value(s.clone()),
+            Some(Value::Number(n)) => Sent::Value(n.to_string()),
+            Some(_) => Sent::Unreadable,
+        }
+    }
+
     /// A text field that must be present and non-empty (8002 otherwise).
     pub fn required_text(&self, name: &str, errors: &mut FieldErrors) -> Option<String> {
         match self.text(name, errors) {

@@ -123,7 +123,7 @@ async fn subject(
         errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
         return Ok(None);
     };
-    if !Scope::of(state, caller)
+    if !Scope::of(&state.store, caller)
         .await?
         .covers_employee(row.id, row.department_id)
     {

@@ -138,7 +138,7 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let conn = state.store.connection();
     let company = caller.company_id;
-    let visible: Option<HashSet<i64>> = match Scope::of(&state, &caller).await? {
+    let visible: Option<HashSet<i64>> = match Scope::of(&state.store, &caller).await? {
         Scope::Company => None,
         Scope::Departments(ids) => Some(ids.into_iter().collect()),
         Scope::Myself(employee) => {

@@ -67,7 +67,7 @@ async fn target(state: &AppState, caller: &Caller, id: &str) -> ApiResult<FaceOw
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    Scope::require_department(state, caller, owner.department_id).await?;
+    Scope::require_department(&state.store, caller, owner.department_id).await?;
     Ok(owner)
 }
 

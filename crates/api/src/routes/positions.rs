@@ -8,33 +8,26 @@
 //! - `DELETE /v1/positions/delete/{id}`: delete it (admins; the reference's path);
 //!   400/7011 while an employee holds it or is due to take it.
 //!
-//! Titles: 1..250 characters of the name rule, unique in the company (8008; compared
-//! trimmed and case-insensitively), stored trimmed. `count_employees` counts the active
-//! employees holding the position today in the company's zone.
+//! The rules (titles, who may change them, what a delete refuses) are the use cases'
+//! (`davomat_app::positions`); these handlers read the request, call them and render
+//! the Position object. `count_employees` counts the active employees holding the
+//! position today in the company's zone.
 
 use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
-use davomat_core::Role;
-use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
-use davomat_store::StoreError;
-use davomat_store::activity::{self, NewActivity};
-use davomat_store::positions::{self, Position, PositionFields};
+use davomat_app::positions::{self as use_cases, NewPosition, PositionChange};
+use davomat_store::positions::{self, Position};
 use serde_json::{Value, json};
 
 use super::RouteTable;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, path_id, read_body};
 use crate::openapi::{Operation, body, id_in_path, paging, schema_ref, with_errors};
-
-/// Title length limits of the reference.
-const TITLE_MIN: usize = 1;
-const TITLE_MAX: usize = 250;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -99,11 +92,7 @@ async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_id(&id)?;
-    let today = caller.today(state.clock.now());
-    let position = positions::find(state.store.connection(), caller.company_id, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let position = use_cases::get(&state.store, &caller, path_id(&id)?, state.clock.now()).await?;
     Ok(Json(object(&position)))
 }
 
@@ -112,50 +101,12 @@ async fn create(
     caller: Caller,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    caller.require(&[Role::Admin])?;
+    use_cases::authorize(&caller)?;
     let (fields, _) = read_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    let title = fields.required_text("title", &mut errors);
-    if let Some(title) = &title {
-        check_title("title", title, TITLE_MIN, TITLE_MAX, &mut errors);
-    }
-    let company = caller.company_id;
-    let today = caller.today(state.clock.now());
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    if let Some(title) = &title
-        && !errors.has("title")
-        && positions::title_taken(&txn, company, title, None).await?
-    {
-        errors.add("title", FieldCode::AlreadyExists, Reason::Plain);
-    }
-    errors.finish()?;
-    let new = PositionFields {
-        title: title.unwrap_or_default().trim().to_string(),
+    let new = NewPosition {
+        title: fields.sent_text("title"),
     };
-    let now = state.clock.now();
-    let id = positions::create(&txn, company, &new, now).await?;
-    let message = Message::Created {
-        kind: ObjectKind::Position,
-        title: new.title.clone(),
-    };
-    activity::record(
-        &txn,
-        NewActivity::object_change(
-            caller.company_id,
-            actor.clone(),
-            "createdPosition",
-            id,
-            message,
-        ),
-        caller.company_lang,
-        now,
-    )
-    .await?;
-    let position = positions::find(&txn, company, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    davomat_store::commit(txn).await?;
+    let position = use_cases::create(&state.store, &caller, new, state.clock.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"items": object(&position)})),
@@ -168,67 +119,15 @@ async fn update(
     Path(id): Path<String>,
     request: Request,
 ) -> ApiResult<Json<Value>> {
-    caller.require(&[Role::Admin])?;
+    use_cases::authorize(&caller)?;
     let id = path_id(&id)?;
-    let company = caller.company_id;
-    let today = caller.today(state.clock.now());
-    positions::find(state.store.connection(), company, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
+    use_cases::get(&state.store, &caller, id, now).await?;
     let (fields, _) = read_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    // An empty title is "not set" (CONTRACT.md §1): the title stays as it is.
-    let title = fields
-        .text("title", &mut errors)
-        .filter(|t| !t.trim().is_empty());
-    if let Some(title) = &title {
-        check_title("title", title, TITLE_MIN, TITLE_MAX, &mut errors);
-    }
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    let current = positions::find(&txn, company, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let changed = PositionFields {
-        title: title
-            .as_deref()
-            .unwrap_or(&current.title)
-            .trim()
-            .to_string(),
+    let change = PositionChange {
+        title: fields.sent_text("title"),
     };
-    let unchanged = changed.title == current.title;
-    if !unchanged
-        && !errors.has("title")
-        && positions::title_taken(&txn, company, &changed.title, Some(id)).await?
-    {
-        errors.add("title", FieldCode::AlreadyExists, Reason::Plain);
-    }
-    errors.finish()?;
-    if unchanged {
-        return Ok(Json(object(&current)));
-    }
-    positions::update(&txn, company, id, &changed).await?;
-    let message = Message::Updated {
-        kind: ObjectKind::Position,
-        title: changed.title.clone(),
-    };
-    activity::record(
-        &txn,
-        NewActivity::object_change(
-            caller.company_id,
-            actor.clone(),
-            "updatedPosition",
-            id,
-            message,
-        ),
-        caller.company_lang,
-        state.clock.now(),
-    )
-    .await?;
-    let position = positions::find(&txn, company, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    davomat_store::commit(txn).await?;
+    let position = use_cases::rename(&state.store, &caller, id, change, now).await?;
     Ok(Json(object(&position)))
 }
 
@@ -237,42 +136,9 @@ async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(&[Role::Admin])?;
+    use_cases::authorize(&caller)?;
     let id = path_id(&id)?;
-    let company = caller.company_id;
-    let today = caller.today(state.clock.now());
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    let current = positions::find(&txn, company, id, today)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if positions::is_held(&txn, company, id, today).await? {
-        return Err(ApiError::DeleteRefused);
-    }
-    match positions::delete(&txn, company, id).await {
-        Ok(()) => {}
-        // Assigned in the meantime: the database's restriction answers.
-        Err(StoreError::Conflict(_)) => return Err(ApiError::DeleteRefused),
-        Err(err) => return Err(err.into()),
-    }
-    let message = Message::Deleted {
-        kind: ObjectKind::Position,
-        title: current.title.clone(),
-    };
-    activity::record(
-        &txn,
-        NewActivity::object_change(
-            caller.company_id,
-            actor.clone(),
-            "deletedPosition",
-            id,
-            message,
-        ),
-        caller.company_lang,
-        state.clock.now(),
-    )
-    .await?;
-    davomat_store::commit(txn).await?;
+    use_cases::delete(&state.store, &caller, id, state.clock.now()).await?;
     Ok(Json(json!({"message": "success"})))
 }
 

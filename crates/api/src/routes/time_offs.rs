@@ -139,7 +139,7 @@ async fn list(
         fields.query_text("end_date").as_deref(),
     )?;
     let filter = TimeOffFilter {
-        visibility: Scope::of(&state, &caller).await?.visibility(),
+        visibility: Scope::of(&state.store, &caller).await?.visibility(),
         status,
         from: start.map(|d| zone.day_start(d)),
         to: end
@@ -248,7 +248,7 @@ async fn employee_for(
         if !DECIDERS.contains(&caller.role) {
             return Err(ApiError::Forbidden);
         }
-        let scope = Scope::of(state, caller).await?;
+        let scope = Scope::of(&state.store, caller).await?;
         if !scope.covers_employee(row.id, row.department_id) {
             return Err(ApiError::Forbidden);
         }
@@ -440,7 +440,7 @@ async fn target(
         return Ok((time_off, employee));
     }
     caller.require(&DECIDERS)?;
-    let scope = Scope::of(state, caller).await?;
+    let scope = Scope::of(&state.store, caller).await?;
     if !scope.covers_employee(employee.id, employee.department_id) {
         return Err(ApiError::Forbidden);
     }

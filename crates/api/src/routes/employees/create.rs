@@ -199,7 +199,7 @@ pub(super) async fn create(
             .await?
             .is_empty();
         if exists {
-            Scope::require_department(&state, &caller, id).await?;
+            Scope::require_department(&state.store, &caller, id).await?;
         }
     }
     // Hashed before the transaction: it is slow on purpose.

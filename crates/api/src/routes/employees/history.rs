@@ -64,7 +64,7 @@ pub async fn visible_employee(
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    let visible = match Scope::of(state, caller).await? {
+    let visible = match Scope::of(&state.store, caller).await? {
         Scope::Company => true,
         Scope::Departments(ids) => ids.contains(&row.department_id),
         Scope::Myself(me) => me == Some(row.id),

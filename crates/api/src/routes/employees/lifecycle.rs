@@ -72,7 +72,7 @@ async fn target(
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    Scope::require_department(state, caller, row.department_id).await?;
+    Scope::require_department(&state.store, caller, row.department_id).await?;
     Ok(row)
 }
 

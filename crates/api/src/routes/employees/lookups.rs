@@ -33,7 +33,7 @@ pub(super) async fn letters(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Value>> {
-    let visibility = Scope::of(&state, &caller).await?.visibility();
+    let visibility = Scope::of(&state.store, &caller).await?.visibility();
     let items =
         lookups::first_letters(state.store.connection(), caller.company_id, &visibility).await?;
     Ok(Json(json!({ "items": items })))
@@ -89,7 +89,7 @@ pub(super) async fn locations(
         .await?
         .ok_or(ApiError::NotFound)?;
     if caller.employee_id != Some(employee) {
-        Scope::require_department(&state, &caller, department).await?;
+        Scope::require_department(&state.store, &caller, department).await?;
     }
     let point = query_point(&query)?;
     let mut rows = lookups::locations_of(conn, caller.company_id, employee).await?;

@@ -75,7 +75,7 @@ async fn filter(
     caller: &Caller,
     query: &HashMap<String, String>,
 ) -> ApiResult<EmployeeFilter> {
-    let visibility = Scope::of(state, caller).await?.visibility();
+    let visibility = Scope::of(&state.store, caller).await?.visibility();
     let text = |name: &str| {
         query
             .get(name)

@@ -473,7 +473,7 @@ pub(super) async fn update(
     let before = store::current(conn, company, employee)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let scope = Scope::of(&state, &caller).await?;
+    let scope = Scope::of(&state.store, &caller).await?;
     if !scope.covers_department(before.department_id) {
         return Err(ApiError::Forbidden);
     }

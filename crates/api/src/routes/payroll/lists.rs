@@ -56,7 +56,7 @@ pub fn routes(mut table: RouteTable) -> RouteTable {
 async fn filter(state: &AppState, caller: &Caller, raw: Option<&str>) -> ApiResult<EmployeeFilter> {
     let fields = Fields::from_query(raw);
     let mut filter = EmployeeFilter {
-        visibility: Scope::of(state, caller).await?.visibility(),
+        visibility: Scope::of(&state.store, caller).await?.visibility(),
         status: StatusFilter::Active,
         departments: None,
         first_letter: None,

@@ -111,7 +111,7 @@ async fn attendance_today(State(state): State<AppState>, caller: Caller) -> ApiR
     caller.require(&READERS)?;
     let now = state.clock.now();
     let today = caller.today(now);
-    let mut filter = RosterFilter::all(Scope::of(&state, &caller).await?.visibility());
+    let mut filter = RosterFilter::all(Scope::of(&state.store, &caller).await?.visibility());
     filter.active_only = true;
     filter.employed = Some((today, today));
     let (roster, employees) = attendance::roster(
@@ -207,7 +207,7 @@ async fn read_query(
         Some("-date") | Some("DESC") | Some("desc") => true,
         Some(_) => return Err(malformed("sort")),
     };
-    let mut filter = RosterFilter::all(Scope::of(state, caller).await?.visibility());
+    let mut filter = RosterFilter::all(Scope::of(&state.store, caller).await?.visibility());
     let mut locations = None;
     let text = |name: &str| fields.query_text(name).filter(|v| !v.trim().is_empty());
     if let Some(kind) = text("f") {

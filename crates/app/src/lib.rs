@@ -1,0 +1,21 @@
+//! davomat-app: the use cases. One function per business operation (create a position,
+//! clock an employee in, …), each taking the [`Caller`] and a named request, owning its
+//! transaction, its activity-log row, what it tells the read caches and its side
+//! effects. Every door — the JSON API, the console, a terminal protocol, the CLI —
+//! parses its own wire format, calls these, and renders the answer in its own format:
+//! a rule written here is written once (docs/decisions.md, "Layers").
+//!
+//! The layer sits between `davomat-store` (persistence) and the doors; it knows no HTTP.
+//! Resources move here one at a time; those not moved yet are still transaction
+//! scripts in `davomat-api`'s handlers.
+
+pub mod caller;
+pub mod error;
+pub mod positions;
+pub mod request;
+pub mod scope;
+
+pub use caller::Caller;
+pub use error::{AppError, AppResult};
+pub use request::Sent;
+pub use scope::Scope;
