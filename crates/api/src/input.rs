@@ -107,6 +107,19 @@ impl Fields {
         }
     }
 
+    /// An integer field for a use case: a number or a numeric string (empty is not
+    /// set); anything else is unreadable.
+    pub fn sent_int(&self, name: &str) -> davomat_app::Sent<i64> {
+        use davomat_app::Sent;
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(Value::Number(n)) => n.as_i64().map_or(Sent::Unreadable, Sent::Value),
+            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
+            Some(Value::String(s)) => s.trim().parse().map_or(Sent::Unreadable, Sent::Value),
+            Some(_) => Sent::Unreadable,
+        }
+    }
+
     /// A text field that must be present and non-empty (8002 otherwise).
     pub fn required_text(&self, name: &str, errors: &mut FieldErrors) -> Option<String> {
         match self.text(name, errors) {

@@ -10,6 +10,7 @@
 //! scripts in `davomat-api`'s handlers.
 
 pub mod caller;
+pub mod clock;
 pub mod error;
 pub mod positions;
 pub mod request;

@@ -1,0 +1,345 @@
+//! Clocking in and out (SEMANTICS.md §12): an employee's arrival or departure, entered
+//! by themself or by someone who may enter events for them.
+//!
+//! - Clocking themself (no employee, or their own): any role; the time (local, default
+//!   now) at most 5 minutes ahead and 72 hours back (8003); mode `auto`; not logged (the
+//!   event is the record).
+//! - For another employee: admins, heads and managers within their scope (forbidden
+//!   otherwise); any past time, at most 5 minutes ahead; mode `manual`, logged as
+//!   `clockInManual` in the same transaction.
+//! - The location (required) must be one of the employee's locations (8003; 8004 when
+//!   not a location of the company). With coordinates and a radius on the location and
+//!   a latitude/longitude sent, a point outside the radius is 8003 on `latitude`. With an
+//!   address (`ipv4`) on the location, a self clock-in must come from that address (8003
+//!   on `ip`). The address sent in the request is recorded, never trusted.
+
+use davomat_core::activity::Message;
+use davomat_core::validation::{
+    FieldCode, FieldErrors, Reason, parse_local_date_time, supported_date,
+};
+use davomat_core::{EmployeeId, LocationId, Role, geo};
+use davomat_store::activity::{self, NewActivity};
+use davomat_store::clock_events::{self, NewEvent};
+use davomat_store::employees::lifecycle;
+use davomat_store::locations::{self, Location};
+use davomat_store::read_cache::Dependency;
+use davomat_store::{Store, StoreError};
+
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult};
+use crate::request::Sent;
+use crate::scope::Scope;
+
+/// How far ahead of the server's clock an event may be.
+pub const FUTURE_SLACK: i64 = 5 * 60;
+/// How far back an employee may clock themself (an offline phone's queue).
+pub const SELF_PAST_LIMIT: i64 = 72 * 3600;
+/// Roles that may enter events for others.
+const MANUAL_ROLES: [Role; 3] = [Role::Admin, Role::DepartmentHead, Role::DepartmentManager];
+
+/// In or out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    /// The event's kind as stored and shown (`in`, `out`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+/// A clock-in or clock-out, as sent.
+#[derive(Clone, Debug, Default)]
+pub struct ClockRequest {
+    /// Whom the event is for; absent: the caller's own profile.
+    pub employee_id: Sent<i64>,
+    pub location_id: Sent<i64>,
+    /// Local `YYYY-MM-DD HH:MM[:SS]` in the company's zone; absent: now.
+    pub event_time: Sent<String>,
+    pub latitude: Sent<String>,
+    pub longitude: Sent<String>,
+    /// The address the client says it has: recorded, never trusted.
+    pub ip: Sent<String>,
+    /// The address the request came from, as the door saw it (the peer, or
+    /// `X-Forwarded-For` behind a trusted proxy).
+    pub peer: String,
+}
+
+/// The event written: its instant and its location.
+#[derive(Clone, Debug)]
+pub struct Clocked {
+    pub at: i64,
+    pub location: Location,
+}
+
+/// Whom the event is for: the caller's own profile, or another employee the caller may
+/// enter events for (with their name, for the activity row).
+enum Subject {
+    Myself(i64),
+    Other { id: i64, full_name: String },
+}
+
+impl Subject {
+    fn id(&self) -> i64 {
+        match self {
+            Subject::Myself(id) | Subject::Other { id, .. } => *id,
+        }
+    }
+}
+
+/// Clocks an employee in or out (see the module's text).
+pub async fn clock(
+    store: &Store,
+    caller: &Caller,
+    direction: Direction,
+    request: ClockRequest,
+    now: i64,
+) -> AppResult<Clocked> {
+    let mut errors = FieldErrors::new();
+    let subject = subject(store, caller, request.employee_id, &mut errors).await?;
+    let for_myself = !matches!(subject, Some(Subject::Other { .. }));
+    let at = event_time(request.event_time, caller, now, for_myself, &mut errors);
+    let location_id = request.location_id.required("location_id", &mut errors);
+    let latitude = request.latitude.optional("latitude", &mut errors);
+    let longitude = request.longitude.optional("longitude", &mut errors);
+    let location = match (&subject, location_id) {
+        (Some(subject), Some(id)) => {
+            let sent = Origin {
+                latitude: latitude.as_deref(),
+                longitude: longitude.as_deref(),
+                peer: &request.peer,
+            };
+            location(store, caller, id, subject, sent, &mut errors).await?
+        }
+        (None, Some(id)) => {
+            // Without an employee the link cannot be checked; the company can.
+            if locations::find(store.connection(), caller.company_id, LocationId(id))
+                .await?
+                .is_none()
+            {
+                errors.add("location_id", FieldCode::UnknownReference, Reason::Plain);
+            }
+            None
+        }
+        (_, None) => None,
+    };
+    let ip = request.ip.optional("ip", &mut errors);
+    errors.finish()?;
+    let (Some(subject), Some(location)) = (subject, location) else {
+        return Err(StoreError::Invalid(
+            "a clock-in passed its checks without its employee or location".into(),
+        )
+        .into());
+    };
+    let event = NewEvent {
+        employee_id: subject.id(),
+        kind: direction.as_str(),
+        at,
+        location_id: Some(location.id),
+        mode: if for_myself { "auto" } else { "manual" },
+        device_id: None,
+        device_uid: None,
+        ip: ip.or(Some(request.peer)),
+        latitude,
+        longitude,
+        created_by: Some(caller.user_id.0),
+    };
+    write(store, caller, &subject, &event, now).await?;
+    Ok(Clocked { at, location })
+}
+
+/// Writes the event: a self clock-in alone (the event is the record), another
+/// employee's with its `clockInManual` row in one transaction. Either drops that
+/// employee's cached account and card.
+async fn write(
+    store: &Store,
+    caller: &Caller,
+    subject: &Subject,
+    event: &NewEvent,
+    now: i64,
+) -> AppResult<()> {
+    let company = caller.company_id;
+    let changed = [Dependency::Employee(EmployeeId(event.employee_id))];
+    match subject {
+        Subject::Myself(_) => {
+            let writer = store.write_connection().await;
+            writer.changes(changed);
+            clock_events::insert(&writer, company, event, now).await?;
+        }
+        Subject::Other { id, full_name } => {
+            let actor = caller.actor(store).await?;
+            let txn = store.begin().await?;
+            txn.changes(changed);
+            let event_id = clock_events::insert(&txn, company, event, now).await?;
+            activity::record(
+                &txn,
+                NewActivity {
+                    company_id: company,
+                    actor: Some(actor),
+                    action_name: "clockInManual",
+                    object_id: Some(event_id),
+                    person_id: Some(*id),
+                    assigned: Some(event.kind.to_string()),
+                    message: Message::ManualClock {
+                        clock_in: event.kind == "in",
+                        name: full_name.clone(),
+                        time: caller.zone().format(event.at),
+                    },
+                },
+                caller.company_lang,
+                now,
+            )
+            .await?;
+            txn.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+async fn subject(
+    store: &Store,
+    caller: &Caller,
+    asked: Sent<i64>,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<Subject>> {
+    let own = caller.employee_id.map(|id| id.0);
+    let asked = asked.optional("employee_id", errors);
+    match (asked, own) {
+        (None, Some(own)) => return Ok(Some(Subject::Myself(own))),
+        (Some(id), Some(own)) if id == own => return Ok(Some(Subject::Myself(own))),
+        (None, None) => {
+            if !errors.has("employee_id") {
+                errors.add("employee_id", FieldCode::Required, Reason::Plain);
+            }
+            return Ok(None);
+        }
+        _ => {}
+    }
+    let Some(id) = asked else {
+        return Ok(None);
+    };
+    // Someone else's event: only these roles, whoever it names.
+    caller.require(&MANUAL_ROLES)?;
+    let Some(row) = lifecycle::get(store.connection(), caller.company_id, EmployeeId(id)).await?
+    else {
+        errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
+        return Ok(None);
+    };
+    if !Scope::of(store, caller)
+        .await?
+        .covers_employee(row.id, row.department_id)
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(Subject::Other {
+        id: row.id,
+        full_name: row.full_name,
+    }))
+}
+
+/// The event's instant: the time sent or now, within the limits of §12.
+fn event_time(
+    sent: Sent<String>,
+    caller: &Caller,
+    now: i64,
+    for_myself: bool,
+    errors: &mut FieldErrors,
+) -> i64 {
+    let at = match sent.optional("event_time", errors) {
+        None => now,
+        Some(text) => match parse_local_date_time(&text) {
+            Some((date, seconds)) => match supported_date("event_time", date, errors) {
+                Some(date) => caller.zone().local_instant(date, seconds),
+                None => now,
+            },
+            None => {
+                errors.add("event_time", FieldCode::DateFormat, Reason::Plain);
+                now
+            }
+        },
+    };
+    if at > now + FUTURE_SLACK {
+        errors.add(
+            "event_time",
+            FieldCode::InvalidValue,
+            Reason::Note("at most 5 minutes ahead of the server's clock".into()),
+        );
+    } else if for_myself && at < now - SELF_PAST_LIMIT {
+        errors.add(
+            "event_time",
+            FieldCode::InvalidValue,
+            Reason::Note("at most 72 hours back when clocking yourself".into()),
+        );
+    }
+    at
+}
+
+/// Where the request says it was made from.
+struct Origin<'a> {
+    latitude: Option<&'a str>,
+    longitude: Option<&'a str>,
+    peer: &'a str,
+}
+
+/// The location of the event, checked against the employee's links, the geofence and
+/// the address rule.
+async fn location(
+    store: &Store,
+    caller: &Caller,
+    id: i64,
+    subject: &Subject,
+    sent: Origin<'_>,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<Location>> {
+    let company = caller.company_id;
+    let Some(location) =
+        locations::find_linked(store, company, LocationId(id), subject.id()).await?
+    else {
+        let code = match locations::find(store.connection(), company, LocationId(id)).await? {
+            Some(_) => FieldCode::InvalidValue,
+            None => FieldCode::UnknownReference,
+        };
+        errors.add("location_id", code, Reason::Plain);
+        return Ok(None);
+    };
+    if let (Some(lat), Some(lon)) = (sent.latitude, sent.longitude)
+        && let (Some(centre), Some(radius)) =
+            (geo::point(&location.lat, &location.lon), location.radius)
+    {
+        match geo::point(lat, lon) {
+            Some(point) if geo::distance(centre, point) <= radius as f64 => {}
+            Some(_) => errors.add(
+                "latitude",
+                FieldCode::InvalidValue,
+                Reason::Note(format!("outside the location's radius of {radius} m")),
+            ),
+            None => errors.add("latitude", FieldCode::InvalidValue, Reason::Plain),
+        }
+    }
+    if let (Subject::Myself(_), Some(ipv4)) = (subject, &location.ipv4)
+        && !same_address(ipv4, sent.peer)
+    {
+        errors.add(
+            "ip",
+            FieldCode::InvalidValue,
+            Reason::Note("not the location's address".into()),
+        );
+    }
+    Ok(Some(location))
+}
+
+fn same_address(expected: &str, peer: &str) -> bool {
+    match (
+        expected.trim().parse::<std::net::IpAddr>(),
+        peer.parse::<std::net::IpAddr>(),
+    ) {
+        (Ok(a), Ok(b)) => a == b || a.to_canonical() == b.to_canonical(),
+        _ => expected.trim() == peer,
+    }
+}
