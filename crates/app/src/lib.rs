@@ -15,6 +15,7 @@ pub mod error;
 pub mod positions;
 pub mod request;
 pub mod scope;
+pub mod terminal_events;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

@@ -8,21 +8,20 @@
 //!   its own; the bad ones come back in `rejected` with their field code and the rest
 //!   are stored (`mode` auto, with the device). Answers `{"accepted", "duplicates",
 //!   "rejected": [{"uid", "code", "message"}]}` after the events are committed.
-
-use std::collections::{HashMap, HashSet};
+//!
+//! This door reads the batch and each event's own fields (uid, event, time — at most 5
+//! minutes ahead); finding the employees and storing is the use case's
+//! (`davomat_app::terminal_events`), which the other terminal protocols share.
 
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use davomat_core::EmployeeId;
+use davomat_app::clock::Direction;
+use davomat_app::terminal_events::{self, Terminal, TerminalEvent, Who};
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, is_supported_date, parse_local_date_time,
 };
 use davomat_core::zone::CompanyZone;
-use davomat_store::clock_events::{self, NewEvent};
-use davomat_store::employees::lookups;
-use davomat_store::locations;
-use davomat_store::read_cache::Dependency;
 use serde_json::{Map, Value, json};
 
 use super::RouteTable;
@@ -41,20 +40,6 @@ const UID_MAX: usize = 100;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table.add(Method::POST, "/v1/device/events", Access::Device, events)
-}
-
-/// One event of the batch as sent, before the lookups.
-struct Sent {
-    uid: String,
-    employee: Who,
-    kind: &'static str,
-    at: i64,
-    location_id: Option<i64>,
-}
-
-enum Who {
-    Id(i64),
-    Pin(String),
 }
 
 /// A rejected event.
@@ -95,7 +80,7 @@ fn integer_of(value: &Value) -> Option<i64> {
 }
 
 /// Reads one event's own fields (no lookups yet).
-fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<Sent, Rejected> {
+fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<TerminalEvent, Rejected> {
     let Some(map) = item.as_object() else {
         return Err(Rejected::new(
             Value::Null,
@@ -133,9 +118,9 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<Sent, Reject
             ));
         }
     };
-    let kind = match text_of(field("event")).as_deref() {
-        Some("in") => "in",
-        Some("out") => "out",
+    let direction = match text_of(field("event")).as_deref() {
+        Some("in") => Direction::In,
+        Some("out") => Direction::Out,
         None => return Err(reject(FieldCode::Required, "event is required")),
         Some(_) => return Err(reject(FieldCode::InvalidValue, "event is in or out")),
     };
@@ -170,10 +155,10 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<Sent, Reject
                 .ok_or_else(|| reject(FieldCode::InvalidValue, "location_id is not an integer"))?,
         ),
     };
-    Ok(Sent {
+    Ok(TerminalEvent {
         uid,
         employee,
-        kind,
+        direction,
         at,
         location_id,
     })
@@ -206,7 +191,6 @@ async fn events(
     let items = batch(&fields)?;
     let now = state.clock.now();
     let zone = CompanyZone::named_or_default(&device.time_zone);
-    let company = device.company_id;
     let mut rejected = Vec::new();
     let mut sent = Vec::with_capacity(items.len());
     for item in &items {
@@ -215,85 +199,23 @@ async fn events(
             Err(reason) => rejected.push(reason),
         }
     }
-    let conn = state.store.connection();
-    let (ids, pins) = wanted(&sent);
-    let known = lookups::by_ids_or_pins(conn, company, &ids, &pins).await?;
-    let by_id: HashSet<i64> = known.iter().map(|r| r.id).collect();
-    let by_pin: HashMap<&str, i64> = known.iter().map(|r| (r.pin_code.as_str(), r.id)).collect();
-    let company_locations: HashSet<i64> = locations::titles(conn, company)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let mut stored = Vec::with_capacity(sent.len());
-    for event in sent {
-        let uid = Value::String(event.uid.clone());
-        let employee_id = match &event.employee {
-            Who::Id(id) => by_id.contains(id).then_some(*id),
-            Who::Pin(pin) => by_pin.get(pin.as_str()).copied(),
-        };
-        let Some(employee_id) = employee_id else {
-            rejected.push(Rejected::new(
-                uid,
-                FieldCode::UnknownReference,
-                "no such employee in the company",
-            ));
-            continue;
-        };
-        if let Some(id) = event.location_id
-            && !company_locations.contains(&id)
-        {
-            rejected.push(Rejected::new(
-                uid,
-                FieldCode::UnknownReference,
-                "no such location in the company",
-            ));
-            continue;
-        }
-        stored.push(NewEvent {
-            employee_id,
-            kind: event.kind,
-            at: event.at,
-            location_id: event.location_id.or(device.location_id),
-            mode: "auto",
-            device_id: Some(device.device_id),
-            device_uid: Some(event.uid),
-            ip: None,
-            latitude: None,
-            longitude: None,
-            created_by: None,
-        });
-    }
-    let txn = state.store.begin().await?;
-    txn.changes(
-        stored
-            .iter()
-            .map(|event| Dependency::Employee(EmployeeId(event.employee_id))),
+    let terminal = Terminal {
+        device_id: device.device_id,
+        company_id: device.company_id,
+        location_id: device.location_id,
+    };
+    let recorded = terminal_events::record(&state.store, &terminal, sent, now).await?;
+    rejected.extend(
+        recorded
+            .refused
+            .into_iter()
+            .map(|r| Rejected::new(Value::String(r.uid), r.code, r.reason)),
     );
-    let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
-    davomat_store::commit(txn).await?;
     Ok(Json(json!({
-        "accepted": accepted,
-        "duplicates": stored.len() as u64 - accepted,
+        "accepted": recorded.accepted,
+        "duplicates": recorded.duplicates,
         "rejected": rejected.iter().map(Rejected::to_json).collect::<Vec<_>>(),
     })))
-}
-
-/// The employee ids and PIN codes the batch names.
-fn wanted(sent: &[Sent]) -> (Vec<i64>, Vec<String>) {
-    let mut ids = Vec::new();
-    let mut pins = Vec::new();
-    for event in sent {
-        match &event.employee {
-            Who::Id(id) => ids.push(*id),
-            Who::Pin(pin) => pins.push(pin.clone()),
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    pins.sort_unstable();
-    pins.dedup();
-    (ids, pins)
 }
 
 /// The OpenAPI description of these routes.

@@ -1,0 +1,155 @@
+//! Recording what a terminal saw: a batch of events it recorded, perhaps while offline,
+//! each naming its employee by id or by PIN code. Every event is checked on its own —
+//! a bad one is refused with its reason and the rest are stored — and a batch sent
+//! twice is stored once: an event whose uid the device already sent is a duplicate.
+//! Stored events are mode `auto`, with the device and (unless the event names one) the
+//! device's location. The terminal protocols (the device API, and later the ZKTeco and
+//! Hikvision pushes) parse their wire formats into [`TerminalEvent`]s and call
+//! [`record`].
+
+use std::collections::{HashMap, HashSet};
+
+use davomat_core::validation::FieldCode;
+use davomat_core::{CompanyId, EmployeeId};
+use davomat_store::Store;
+use davomat_store::clock_events::{self, NewEvent};
+use davomat_store::employees::lookups;
+use davomat_store::locations;
+use davomat_store::read_cache::Dependency;
+
+use crate::clock::Direction;
+use crate::error::AppResult;
+
+/// The terminal sending the events.
+#[derive(Clone, Debug)]
+pub struct Terminal {
+    pub device_id: i64,
+    pub company_id: CompanyId,
+    /// Where the device stands; the location of events that name none.
+    pub location_id: Option<i64>,
+}
+
+/// How an event names its employee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Who {
+    Id(i64),
+    Pin(String),
+}
+
+/// One event as the terminal recorded it, already read from its wire format.
+#[derive(Clone, Debug)]
+pub struct TerminalEvent {
+    /// The device's own id for the event: a resend with the same uid is a duplicate.
+    pub uid: String,
+    pub employee: Who,
+    pub direction: Direction,
+    pub at: i64,
+    pub location_id: Option<i64>,
+}
+
+/// An event refused, with the field code and a short reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub uid: String,
+    pub code: FieldCode,
+    pub reason: &'static str,
+}
+
+/// What became of a batch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Events stored now.
+    pub accepted: u64,
+    /// Events this device had already sent (not stored again).
+    pub duplicates: u64,
+    pub refused: Vec<Refused>,
+}
+
+/// Stores a terminal's events (see the module's text), in one transaction.
+pub async fn record(
+    store: &Store,
+    terminal: &Terminal,
+    events: Vec<TerminalEvent>,
+    now: i64,
+) -> AppResult<Recorded> {
+    let company = terminal.company_id;
+    let conn = store.connection();
+    let (ids, pins) = named(&events);
+    let known = lookups::by_ids_or_pins(conn, company, &ids, &pins).await?;
+    let by_id: HashSet<i64> = known.iter().map(|r| r.id).collect();
+    let by_pin: HashMap<&str, i64> = known.iter().map(|r| (r.pin_code.as_str(), r.id)).collect();
+    let company_locations: HashSet<i64> = locations::titles(conn, company)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut refused = Vec::new();
+    let mut stored = Vec::with_capacity(events.len());
+    for event in events {
+        let employee_id = match &event.employee {
+            Who::Id(id) => by_id.contains(id).then_some(*id),
+            Who::Pin(pin) => by_pin.get(pin.as_str()).copied(),
+        };
+        let Some(employee_id) = employee_id else {
+            refused.push(Refused {
+                uid: event.uid,
+                code: FieldCode::UnknownReference,
+                reason: "no such employee in the company",
+            });
+            continue;
+        };
+        if let Some(id) = event.location_id
+            && !company_locations.contains(&id)
+        {
+            refused.push(Refused {
+                uid: event.uid,
+                code: FieldCode::UnknownReference,
+                reason: "no such location in the company",
+            });
+            continue;
+        }
+        stored.push(NewEvent {
+            employee_id,
+            kind: event.direction.as_str(),
+            at: event.at,
+            location_id: event.location_id.or(terminal.location_id),
+            mode: "auto",
+            device_id: Some(terminal.device_id),
+            device_uid: Some(event.uid),
+            ip: None,
+            latitude: None,
+            longitude: None,
+            created_by: None,
+        });
+    }
+    let txn = store.begin().await?;
+    txn.changes(
+        stored
+            .iter()
+            .map(|event| Dependency::Employee(EmployeeId(event.employee_id))),
+    );
+    let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
+    txn.commit().await?;
+    Ok(Recorded {
+        accepted,
+        duplicates: stored.len() as u64 - accepted,
+        refused,
+    })
+}
+
+/// The employee ids and PIN codes the batch names, each once.
+fn named(events: &[TerminalEvent]) -> (Vec<i64>, Vec<String>) {
+    let mut ids = Vec::new();
+    let mut pins = Vec::new();
+    for event in events {
+        match &event.employee {
+            Who::Id(id) => ids.push(*id),
+            Who::Pin(pin) => pins.push(pin.clone()),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    pins.sort_unstable();
+    pins.dedup();
+    (ids, pins)
+}
