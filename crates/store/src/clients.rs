@@ -63,9 +63,10 @@ pub async fn insert(
 /// Creates a client for an existing company.
 pub async fn create(store: &Store, company: CompanyId, now: i64) -> StoreResult<ClientCredentials> {
     crate::companies::get(store, company).await?;
-    Ok(insert(&store.write_connection().await, company, now)
-        .await?
-        .1)
+    // A new client: nothing cached depends on it yet.
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
+    Ok(insert(&writer, company, now).await?.1)
 }
 
 /// Finds a client by its public id.

@@ -113,6 +113,8 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
     let password_hash = secrets::hash_password(&new.admin_password)?;
     let names = defaults(new.lang);
     let txn = store.begin().await?;
+    // A new company: nothing cached is about it yet.
+    txn.changes_nothing_cached();
     let company_id = sql::insert(
         &txn,
         "INSERT INTO companies (name, status, time_zone, lang, employee_limit, created_at) \

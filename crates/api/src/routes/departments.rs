@@ -18,6 +18,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_core::{DepartmentId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::departments::{self, DepartmentFields, DepartmentRow};
+use davomat_store::read_cache::Dependency;
 use davomat_store::{StoreError, WriteTransaction};
 use serde_json::{Value, json};
 
@@ -209,6 +210,8 @@ fn read_parent(fields: &Fields, errors: &mut FieldErrors) -> Option<Parent> {
 /// A transaction holding the company's department write lock.
 async fn begin(state: &AppState, caller: &Caller) -> ApiResult<WriteTransaction> {
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     departments::lock(&txn, caller.company_id).await?;
     Ok(txn)
 }

@@ -11,6 +11,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::zone::CompanyZone;
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::devices::{self, DeviceFields, DeviceRow};
+use davomat_store::read_cache::Dependency;
 use davomat_store::secrets;
 use serde_json::{Value, json};
 
@@ -196,6 +197,8 @@ async fn create(
     let token = secrets::new_token();
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let id = devices::insert(
         &txn,
         caller.company_id,
@@ -245,6 +248,8 @@ async fn update(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     devices::update(&txn, caller.company_id, id, &fields).await?;
     let title = fields.serial_number.clone();
     activity::record(
@@ -286,6 +291,8 @@ async fn delete(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     devices::delete(&txn, caller.company_id, id).await?;
     let title = current.serial_number;
     activity::record(

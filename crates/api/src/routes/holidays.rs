@@ -14,6 +14,7 @@ use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::holidays::{self, Holiday, HolidayFields};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -105,6 +106,8 @@ async fn create(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     if let Some(date) = date
         && holidays::date_taken(&txn, company, date).await?
     {
@@ -145,6 +148,8 @@ async fn delete(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let current = holidays::find(&txn, company, id)
         .await?
         .ok_or(ApiError::NotFound)?;

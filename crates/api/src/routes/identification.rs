@@ -28,6 +28,7 @@ use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
 use davomat_store::faces::{self as stored_faces, FaceOwner, NewFace};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -96,6 +97,8 @@ async fn add_face(
         medium: template.medium,
     };
     let txn = state.store.begin().await?;
+    // Cards show the employee's photos.
+    txn.changes([Dependency::Employee(employee)]);
     stored_faces::put(&txn, company, employee, face, now).await?;
     announce(&txn, &caller, actor, &owner, PayrollAction::FaceAdded, now).await?;
     davomat_store::commit(txn).await?;
@@ -113,6 +116,7 @@ async fn delete_face(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    txn.changes([Dependency::Employee(employee)]);
     // Deleting what is not there changes nothing: no activity row, no commands.
     if stored_faces::delete(&txn, company, employee).await? {
         announce(

@@ -20,6 +20,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_core::{LocationId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::locations::{self, Location, LocationFields};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -300,6 +301,8 @@ async fn create(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     if !errors.has("title") && locations::title_taken(&txn, company, &new.title, None).await? {
         errors.add("title", FieldCode::AlreadyExists, Reason::Plain);
     }
@@ -357,6 +360,8 @@ async fn update(
     let (fields, bytes) = read_fields(request).await?;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let current = locations::find(&txn, company, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -408,6 +413,8 @@ async fn delete(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let current = locations::find(&txn, company, id)
         .await?
         .ok_or(ApiError::NotFound)?;

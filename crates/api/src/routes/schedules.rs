@@ -10,6 +10,7 @@ use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::schedule::{ScheduleDefinition, parse_definition};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_store::activity::{self, NewActivity};
+use davomat_store::read_cache::Dependency;
 use davomat_store::schedules::{self, ScheduleRow};
 use serde_json::{Value, json};
 
@@ -121,6 +122,8 @@ async fn create(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let kind = definition.kind.id();
     let id = schedules::insert(
         &txn,
@@ -169,6 +172,8 @@ async fn update(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     schedules::update(
         &txn,
         caller.company_id,
@@ -214,6 +219,8 @@ async fn delete(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     if schedules::employees_using(&txn, caller.company_id, id).await? > 0 {
         return Err(ApiError::DeleteRefused);
     }

@@ -14,6 +14,7 @@ use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::StoreError;
+use davomat_store::read_cache::Dependency;
 use davomat_store::time_off_types::{self, TimeOffType, TimeOffTypeFields};
 use serde_json::{Value, json};
 
@@ -149,6 +150,8 @@ async fn create(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     if !errors.has("title") && time_off_types::title_taken(&txn, company, &new.title, None).await? {
         errors.add("title", FieldCode::AlreadyExists, Reason::Plain);
     }
@@ -184,6 +187,8 @@ async fn update(
     let (fields, _) = read_fields(request).await?;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let current = time_off_types::find(&txn, company, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -227,6 +232,8 @@ async fn delete(
     let company = caller.company_id;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let current = time_off_types::find(&txn, company, id)
         .await?
         .ok_or(ApiError::NotFound)?;

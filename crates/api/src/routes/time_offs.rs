@@ -26,6 +26,7 @@ use davomat_core::zone::CompanyZone;
 use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::employees::lifecycle::{self, LifecycleRow};
+use davomat_store::read_cache::Dependency;
 use davomat_store::time_off_types;
 use davomat_store::time_offs::{self, NewTimeOff, TimeOff, TimeOffFilter};
 use serde_json::{Value, json};
@@ -351,6 +352,8 @@ async fn create(
     let now = state.clock.now();
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // The employee's account counts accepted time-off today.
+    txn.changes([Dependency::Employee(EmployeeId(new.employee_id))]);
     let id = time_offs::create(&txn, company, &new, now).await?;
     let time_off = time_offs::find(&txn, company, id)
         .await?
@@ -469,6 +472,7 @@ async fn decide(
     let now = state.clock.now();
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    txn.changes([Dependency::Employee(EmployeeId(current.employee_id))]);
     time_offs::set_status(&txn, caller.company_id, current.id, status).await?;
     let time_off = time_offs::find(&txn, caller.company_id, current.id)
         .await?
@@ -506,6 +510,7 @@ async fn delete(
     let now = state.clock.now();
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    txn.changes([Dependency::Employee(EmployeeId(current.employee_id))]);
     time_offs::set_status(&txn, caller.company_id, current.id, DELETED).await?;
     log(
         &caller,

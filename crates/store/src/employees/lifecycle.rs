@@ -8,6 +8,7 @@ use davomat_core::{CompanyId, EmployeeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreResult, sql};
 
 /// Where an employee stands.
@@ -215,13 +216,14 @@ struct DueRecovery {
 
 /// Lets the day pass for one company: dismissals whose last day is before `today` take
 /// effect, department changes and re-hires whose first day has come are applied.
+/// Answers how many employees changed.
 pub async fn apply_due(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     today: NaiveDate,
     now: i64,
-) -> StoreResult<()> {
-    sql::execute(
+) -> StoreResult<u64> {
+    let dismissed = sql::execute(
         conn,
         "UPDATE employees SET status = 'dismissed' WHERE company_id = $1 AND status = 'active' \
          AND dismissal_date IS NOT NULL AND dismissal_date < $2",
@@ -229,7 +231,7 @@ pub async fn apply_due(
     )
     .await?;
     // Department changes whose first day has come.
-    sql::execute(
+    let moved = sql::execute(
         conn,
         "UPDATE employees SET department_id = (SELECT h.department_id FROM employee_departments h \
          WHERE h.employee_id = employees.id AND h.start_date <= $2 AND (h.end_date IS NULL OR h.end_date >= $2) \
@@ -246,15 +248,19 @@ pub async fn apply_due(
         vec![company.0.into(), today.into()],
     )
     .await?;
+    let mut rehired = 0;
     for row in due {
         match serde_json::from_str::<RecoveryPlan>(&row.recovery_plan) {
-            Ok(plan) => apply_recovery(conn, company, row.id, &plan, now).await?,
+            Ok(plan) => {
+                apply_recovery(conn, company, row.id, &plan, now).await?;
+                rehired += 1;
+            }
             Err(err) => {
                 tracing::error!(employee = row.id, error = %err, "unreadable recovery plan left pending")
             }
         }
     }
-    Ok(())
+    Ok(dismissed + moved + rehired)
 }
 
 #[derive(FromQueryResult)]
@@ -274,8 +280,15 @@ pub async fn apply_due_everywhere(store: &Store, now: i64) -> StoreResult<()> {
     for company in companies {
         let zone = CompanyZone::named_or_default(&company.time_zone);
         if let Some(today) = zone.date_of(now) {
+            let company = CompanyId(company.id);
             let txn = store.begin().await?;
-            apply_due(&txn, CompanyId(company.id), today, now).await?;
+            // Every minute, for every company: it changes something cached only when a
+            // dismissal, a move or a re-hire took effect, and then it may be anyone's.
+            if apply_due(&txn, company, today, now).await? > 0 {
+                txn.changes([Dependency::Company(company), Dependency::Roster(company)]);
+            } else {
+                txn.changes_nothing_cached();
+            }
             crate::commit(txn).await?;
         }
     }

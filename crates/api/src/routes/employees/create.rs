@@ -31,6 +31,7 @@ use davomat_store::activity::{self, NewActivity};
 use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, NewEmployee, Reference};
 use davomat_store::employees::{self};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::fields::{self as rules, Locations};
@@ -212,6 +213,8 @@ pub(super) async fn create(
     let today = caller.today(now);
 
     let txn = state.store.begin().await?;
+    // A new employee on the company's lists; nothing cached shows them yet.
+    txn.changes([Dependency::Roster(company)]);
     // Serialises the company's writes, so that the limit, the pin code and the tab
     // number checked below still hold when the row is written.
     davomat_store::departments::lock(&txn, company).await?;

@@ -10,6 +10,7 @@ use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::employees::history::{self, Kind, Period};
 use davomat_store::employees::lifecycle::{self, LifecycleRow};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -153,6 +154,10 @@ async fn drop_pending(
     let row = visible_employee(state, caller, id).await?;
     let today = caller.today(state.clock.now());
     let txn = state.store.begin().await?;
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     let pending = history::pending(&txn, kind, EmployeeId(row.id), today).await?;
     let Some(first) = pending.first() else {
         return Err(ApiError::Malformed(Malformed::NotApplicable));

@@ -11,6 +11,7 @@ use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::lifecycle::{self, LifecycleRow, RecoveryPlan};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -169,6 +170,11 @@ async fn dismiss(
     let last_day = last_day.ok_or(ApiError::Internal("exp_date checked".into()))?;
     let today = caller.today(state.clock.now());
     let txn = state.store.begin().await?;
+    // The employee (card, sessions, account) and the lists they are on.
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     refuse_last_admin(&txn, caller.company_id, EmployeeId(row.id)).await?;
     lifecycle::dismiss(&txn, caller.company_id, EmployeeId(row.id), last_day, today).await?;
     log_and_commit(
@@ -192,6 +198,11 @@ async fn cancel_dismiss(
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
     let txn = state.store.begin().await?;
+    // The employee (card, sessions, account) and the lists they are on.
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     lifecycle::cancel_dismissal(&txn, caller.company_id, EmployeeId(row.id)).await?;
     log_and_commit(&state, &caller, txn, "cancelDismissEmployee", &row, None).await
 }
@@ -310,6 +321,11 @@ async fn recovery(
     let now = state.clock.now();
     let today = caller.today(now);
     let txn = state.store.begin().await?;
+    // The employee (card, sessions, account) and the lists they are on.
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     lifecycle::recover(
         &txn,
         caller.company_id,
@@ -340,6 +356,11 @@ async fn reestablish(
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
     let txn = state.store.begin().await?;
+    // The employee (card, sessions, account) and the lists they are on.
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     lifecycle::cancel_recovery(&txn, caller.company_id, EmployeeId(row.id)).await?;
     log_and_commit(&state, &caller, txn, "cancelRecoveryEmployee", &row, None).await
 }
@@ -354,6 +375,11 @@ async fn remove(
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
     let txn = state.store.begin().await?;
+    // The employee (card, sessions, account) and the lists they are on.
+    txn.changes([
+        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Roster(caller.company_id),
+    ]);
     refuse_last_admin(&txn, caller.company_id, EmployeeId(row.id)).await?;
     let now = state.clock.now();
     super::super::identification::forget_removed(&txn, caller.company_id, EmployeeId(row.id), now)

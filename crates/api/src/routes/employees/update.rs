@@ -50,6 +50,7 @@ use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::history::{self, Kind};
 use davomat_store::employees::update::{self as store, Current, Profile};
 use davomat_store::employees::{self};
+use davomat_store::read_cache::Dependency;
 use davomat_store::{DatabaseTransaction, StoreError};
 use serde_json::{Value, json};
 
@@ -496,6 +497,8 @@ pub(super) async fn update(
     let today = caller.today(now);
 
     let txn = state.store.begin().await?;
+    // The employee, and the lists that sort and filter by what an edit changes.
+    txn.changes([Dependency::Employee(employee), Dependency::Roster(company)]);
     // Serialises the company's writes, so that the tab number checked below is still
     // free when the row is written.
     davomat_store::departments::lock(&txn, company).await?;

@@ -31,6 +31,7 @@ use davomat_store::activity::{self, NewActivity};
 use davomat_store::employees::{self, lookups};
 use davomat_store::payroll::periods::{self, Held, PeriodKind};
 use davomat_store::payroll::{fines, rules};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -283,6 +284,12 @@ async fn assign(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Cards show each employee's open period.
+    txn.changes(
+        employees
+            .iter()
+            .map(|id| Dependency::Employee(EmployeeId(*id))),
+    );
     let names: HashMap<i64, String> = lookups::named(&txn, company, employees)
         .await?
         .into_iter()
@@ -493,6 +500,7 @@ async fn delete(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    txn.changes([Dependency::Employee(EmployeeId(employee))]);
     let name = employees::full_name_of(&txn, company, EmployeeId(employee)).await?;
     let period = periods::delete(&txn, kind, company, employee, id).await?;
     let (action_name, action) = match kind {

@@ -17,6 +17,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::DatabaseTransaction;
 use davomat_store::payroll::fines::{self, Fine, FineFields};
 use davomat_store::payroll::rules::{self, PayrollRule, RuleFields};
+use davomat_store::read_cache::Dependency;
 use serde_json::{Value, json};
 
 use super::READERS;
@@ -306,6 +307,8 @@ async fn save(
     let actor = caller.actor(&state.store).await?;
     let now = state.clock.now();
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let saved = write_entry(&txn, &caller, &entry, id, now).await?;
     let (object, title) = catalog
         .find(&txn, &caller, saved)
@@ -345,6 +348,8 @@ async fn remove(
     let id = path_id(&id)?;
     let actor = caller.actor(&state.store).await?;
     let txn = state.store.begin().await?;
+    // Shown on cards, accounts and lists: titles, plans, holidays, devices.
+    txn.changes([Dependency::Directory(caller.company_id)]);
     let (_, title) = catalog
         .find(&txn, &caller, id)
         .await?
