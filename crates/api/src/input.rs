@@ -289,24 +289,50 @@ impl Fields {
     }
 }
 
-/// A well-formed JSON object whose members did not all read as values: a number too
-/// large for a float (`1e309`) is well-formed JSON that serde_json refuses. Each member
-/// is read on its own and one that still fails keeps its literal text as a string, so
-/// that the field's own reader refuses it (422 on that field) instead of the whole body
-/// being malformed (400). `None` when the body is not a well-formed object.
+/// A well-formed JSON object whose values did not all read: a number too large for a
+/// float (`1e309`) or a lone surrogate escape is well-formed JSON that serde_json
+/// refuses. The body is read piece by piece ([`lenient_value`]) so that only the piece
+/// that does not read is lost — its field (or one event of a batch) is refused on its
+/// own — instead of the whole body being malformed (400). `None` when the body is not a
+/// well-formed object.
 fn json_members(bytes: &[u8]) -> Option<Map<String, Value>> {
-    let members: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
-        serde_json::from_slice(bytes).ok()?;
-    Some(
-        members
-            .into_iter()
-            .map(|(name, raw)| {
-                let value = serde_json::from_str(raw.get())
-                    .unwrap_or_else(|_| Value::String(raw.get().to_string()));
-                (name, value)
-            })
-            .collect(),
-    )
+    let raw: Box<serde_json::value::RawValue> = serde_json::from_slice(bytes).ok()?;
+    match lenient_value(&raw) {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// The key under which [`lenient_value`] marks a value that does not read. Every field
+/// reader refuses an object where it expects a number or text (8003).
+pub const UNREADABLE: &str = "$unreadable";
+
+/// A JSON value read piece by piece: arrays and objects are entered, and a leaf that
+/// does not read becomes `{"$unreadable": "<its text>"}`.
+fn lenient_value(raw: &serde_json::value::RawValue) -> Value {
+    if let Ok(value) = serde_json::from_str::<Value>(raw.get()) {
+        return value;
+    }
+    let text = raw.get().trim_start();
+    type Members = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+    if text.starts_with('{')
+        && let Ok(members) = serde_json::from_str::<Members>(text)
+    {
+        return Value::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| (name, lenient_value(&value)))
+                .collect(),
+        );
+    }
+    if text.starts_with('[')
+        && let Ok(items) = serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(text)
+    {
+        return Value::Array(items.iter().map(|item| lenient_value(item)).collect());
+    }
+    let mut marker = Map::new();
+    marker.insert(UNREADABLE.into(), Value::String(raw.get().to_string()));
+    Value::Object(marker)
 }
 
 /// Parses `application/x-www-form-urlencoded` text, tolerating unescaped characters
@@ -469,14 +495,22 @@ mod tests {
 
     #[test]
     fn numbers_too_large_for_a_float_fail_their_field_only() {
-        let f = Fields::from_body(&HeaderMap::new(), br#"{"radius": 1e309, "title": "A"}"#)
-            .expect("a well-formed body");
+        let f = Fields::from_body(
+            &HeaderMap::new(),
+            br#"{"radius": 1e309, "title": "A", "notes": "\ud800", "events": [{"at": 1e400}, {"at": 5}]}"#,
+        )
+        .expect("a well-formed body");
         let mut e = FieldErrors::new();
         assert_eq!(f.text("title", &mut e).as_deref(), Some("A"));
         assert_eq!(f.int("radius", &mut e), None);
         assert_eq!(f.amount("radius", &mut e), None);
+        assert_eq!(f.text("notes", &mut e), None);
         let failed: Vec<String> = e.into_vec().into_iter().map(|x| x.field).collect();
-        assert_eq!(failed, vec!["radius"]);
+        assert_eq!(failed, vec!["radius", "notes"]);
+        // Inside a list only the piece that does not read is lost.
+        let events = f.raw("events").and_then(Value::as_array).expect("events");
+        assert!(events[0]["at"].get(UNREADABLE).is_some());
+        assert_eq!(events[1]["at"], 5);
         assert!(Fields::from_body(&HeaderMap::new(), br#"{"radius": 1e309,}"#).is_err());
     }
 

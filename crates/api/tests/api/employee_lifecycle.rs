@@ -293,6 +293,14 @@ async fn the_last_administrator_cannot_be_dismissed_or_removed() {
                 reply.text
             );
         }
+        // 400 comes before 422 (CONTRACT.md §2): a missing exp_date does not hide it.
+        app.post_json(
+            &format!("/v1/employees/{me}/dismiss"),
+            &json!({}),
+            Some(&admin),
+        )
+        .await
+        .assert_error(400, 4001);
         // With a second administrator, either may go, but not both.
         let (deputy, deputy_token) = app
             .add_user("deputy@test.uz", Role::Admin, "Заместитель")

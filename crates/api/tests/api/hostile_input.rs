@@ -214,6 +214,22 @@ async fn numbers_that_do_not_fit_fail_their_field_and_batches_count_events() {
         .await;
         assert_eq!(reply.field_errors(), vec![("rate".to_string(), 8003)]);
 
+        // A number too large for a float inside one event refuses that event only.
+        let device = app
+            .post_json("/v1/devices", &json!({"serial_number": "SN-big"}), Some(&admin))
+            .await;
+        let big_token = device.body["token"].as_str().expect("device token");
+        let own = app.company.admin_employee_id.0;
+        let batch = format!(
+            r#"{{"events": [{{"uid": "big", "employee_id": {own}, "event": "in", "location_id": 1e309}},
+                {{"uid": "good", "employee_id": {own}, "event": "in", "event_time": "2025-03-04 08:00:00"}}]}}"#
+        );
+        let reply = post_raw_json(&app, "/v1/device/events", big_token, &batch).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(reply.body["accepted"], 1, "{}", reply.text);
+        assert_eq!(reply.body["rejected"][0]["uid"], "big", "{}", reply.text);
+        assert_eq!(reply.body["rejected"][0]["code"], 8003, "{}", reply.text);
+
         let device = app
             .post_json(
                 "/v1/devices",

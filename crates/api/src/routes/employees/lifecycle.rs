@@ -154,6 +154,17 @@ async fn dismiss(
     if row.is_dismissed() {
         return Err(ApiError::Malformed(Malformed::NotApplicable));
     }
+    // Refused before the body is read (400 comes before 422); checked again under the
+    // company's lock below, against a racing dismissal.
+    if davomat_store::users::is_last_active_admin(
+        state.store.connection(),
+        caller.company_id,
+        EmployeeId(row.id),
+    )
+    .await?
+    {
+        return Err(ApiError::Malformed(Malformed::LastAdmin));
+    }
     let fields = body_fields(request).await?;
     let mut errors = FieldErrors::new();
     let last_day = required_date(&fields, "exp_date", &mut errors);
