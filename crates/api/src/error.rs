@@ -231,6 +231,7 @@ impl From<StoreError> for ApiError {
                     Some(Unique::UserEmail) => "username",
                     Some(Unique::HolidayDate) => "date",
                     Some(Unique::DeviceSerial) => "serial_number",
+                    Some(Unique::EmployeeTabNumber) => "tab_number",
                     Some(Unique::EmployeePin) | None => "pin_code",
                 };
                 ApiError::field(

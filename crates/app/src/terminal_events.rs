@@ -1,6 +1,8 @@
 //! Recording what a terminal saw: a batch of events it recorded, perhaps while offline,
 //! each naming its employee by id or by PIN code. Every event is checked on its own —
-//! a bad one is refused with its reason and the rest are stored — and a batch sent
+//! its time (a date davomat stores, at most 5 minutes ahead), its employee and its
+//! location the company's; a bad one is refused with its reason and the rest are
+//! stored — and a batch sent
 //! twice is stored once: an event whose uid the device already sent is a duplicate.
 //! Stored events are mode `auto`, with the device and (unless the event names one) the
 //! device's location. The terminal protocols (the device API, and later the ZKTeco and
@@ -9,7 +11,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use davomat_core::validation::FieldCode;
+use chrono::NaiveDate;
+use davomat_core::validation::{FieldCode, is_supported_date};
+use davomat_core::zone::CompanyZone;
 use davomat_core::{CompanyId, EmployeeId};
 use davomat_store::Store;
 use davomat_store::clock_events::{self, NewEvent};
@@ -17,7 +21,7 @@ use davomat_store::employees::lookups;
 use davomat_store::locations;
 use davomat_store::read_cache::Dependency;
 
-use crate::clock::Direction;
+use crate::clock::{Direction, FUTURE_SLACK};
 use crate::error::AppResult;
 
 /// The terminal sending the events.
@@ -27,6 +31,8 @@ pub struct Terminal {
     pub company_id: CompanyId,
     /// Where the device stands; the location of events that name none.
     pub location_id: Option<i64>,
+    /// The company's zone, in which the terminal's local times are read.
+    pub zone: CompanyZone,
 }
 
 /// How an event names its employee.
@@ -36,6 +42,15 @@ pub enum Who {
     Pin(String),
 }
 
+/// When an event happened, as the terminal said it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// The terminal gave no time: the moment it was received.
+    Now,
+    /// A local date and the seconds after its midnight, in the company's zone.
+    Local { date: NaiveDate, seconds: i64 },
+}
+
 /// One event as the terminal recorded it, already read from its wire format.
 #[derive(Clone, Debug)]
 pub struct TerminalEvent {
@@ -43,7 +58,7 @@ pub struct TerminalEvent {
     pub uid: String,
     pub employee: Who,
     pub direction: Direction,
-    pub at: i64,
+    pub when: When,
     pub location_id: Option<i64>,
 }
 
@@ -86,6 +101,17 @@ pub async fn record(
     let mut refused = Vec::new();
     let mut stored = Vec::with_capacity(events.len());
     for event in events {
+        let at = match instant(event.when, &terminal.zone, now) {
+            Ok(at) => at,
+            Err(reason) => {
+                refused.push(Refused {
+                    uid: event.uid,
+                    code: FieldCode::InvalidValue,
+                    reason,
+                });
+                continue;
+            }
+        };
         let employee_id = match &event.employee {
             Who::Id(id) => by_id.contains(id).then_some(*id),
             Who::Pin(pin) => by_pin.get(pin.as_str()).copied(),
@@ -111,7 +137,7 @@ pub async fn record(
         stored.push(NewEvent {
             employee_id,
             kind: event.direction.as_str(),
-            at: event.at,
+            at,
             location_id: event.location_id.or(terminal.location_id),
             mode: "auto",
             device_id: Some(terminal.device_id),
@@ -135,6 +161,22 @@ pub async fn record(
         duplicates: stored.len() as u64 - accepted,
         refused,
     })
+}
+
+/// The event's instant: its local time in the company's zone (a date davomat stores,
+/// 1900–2100) at most [`FUTURE_SLACK`] ahead of the server's clock, or now.
+fn instant(when: When, zone: &CompanyZone, now: i64) -> Result<i64, &'static str> {
+    let at = match when {
+        When::Now => now,
+        When::Local { date, .. } if !is_supported_date(date) => {
+            return Err("event_time is between 1900-01-01 and 2100-12-31");
+        }
+        When::Local { date, seconds } => zone.local_instant(date, seconds),
+    };
+    if at > now + FUTURE_SLACK {
+        return Err("event_time is more than 5 minutes ahead");
+    }
+    Ok(at)
 }
 
 /// The employee ids and PIN codes the batch names, each once.

@@ -49,9 +49,9 @@ struct TitleRow {
 
 /// Serialises the department writes of one company: the first statement of their
 /// transaction, so that the checks they make (sibling titles, cycles, employees
-/// attached) still hold when they write. It takes the company row's write lock on
-/// PostgreSQL and the database's write lock up front on SQLite, where a read-then-write
-/// transaction could otherwise fail when another writer commits in between.
+/// attached) still hold when they write. On PostgreSQL it takes the company row's
+/// lock; on SQLite the transaction already holds the database's write lock
+/// (`BEGIN IMMEDIATE`, crate::writer), so it only costs a statement there.
 #[tracing::instrument(skip_all, fields(company = company.0), err)]
 pub async fn lock(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<()> {
     sql::execute(

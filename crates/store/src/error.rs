@@ -34,10 +34,12 @@ pub enum Unique {
     DeviceSerial,
     /// `employees (company_id, pin_code)`.
     EmployeePin,
+    /// `employees (company_id, tab_number)` where a tab number is set.
+    EmployeeTabNumber,
 }
 
 /// (table, column) as SQLite names them, PostgreSQL's constraint name, and the rule.
-const UNIQUE_RULES: [(&str, &str, Unique); 4] = [
+const UNIQUE_RULES: [(&str, &str, Unique); 5] = [
     ("users.email", "users_email_key", Unique::UserEmail),
     (
         "holidays.date",
@@ -53,6 +55,11 @@ const UNIQUE_RULES: [(&str, &str, Unique); 4] = [
         "employees.pin_code",
         "ix_employees_company_id_pin_code",
         Unique::EmployeePin,
+    ),
+    (
+        "employees.tab_number",
+        "ix_employees_company_id_tab_number",
+        Unique::EmployeeTabNumber,
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! Short-lived caches of what the store read — the session behind an access token, the
-//! ordered ids of an employee list, a location's counts, and in the API the rendered
-//! account — and how a write drops exactly what it changed (docs/decisions.md, "Read
-//! caches").
+//! ordered ids of an employee list, a location's counts, and in the API an account's
+//! parts and the rendered Employee objects — and how a write drops exactly what it
+//! changed (docs/decisions.md, "Read caches").
 //!
 //! Every cached value names what it was read from: its [`Dependency`]s (an employee, a
 //! user, a token, a company's roster…). Every write names what it changed, and once its

@@ -78,9 +78,9 @@ pub struct Session {
 }
 
 /// Looks up an access token by its digest (one indexed read; no password hashing).
-/// A session found is kept in the store's read cache and answered from there until
-/// this process writes anything but clock events and device stamps, or for
-/// [`crate::read_cache::LIFETIME`] (docs/decisions.md, "Read caches"); the caller
+/// A session found is kept in the store's read cache and answered from there until a
+/// write changes its token, user, employee, company or client (crate::read_cache), or
+/// for [`crate::read_cache::LIFETIME`] (docs/decisions.md, "Read caches"); the caller
 /// still checks its expiry, client state and company status on every request.
 pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Session>> {
     let key = digest(access_token);

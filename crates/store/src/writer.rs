@@ -124,15 +124,18 @@ impl Writer<DatabaseTransaction> {
         Writer::new(txn, invalidations, turn, false)
     }
 
-    /// Commits, announces what changed, then gives the turn up.
+    /// Commits, announces what changed, then gives the turn up. Armed before the commit
+    /// is awaited: if the request is cancelled while its commit is in flight (a time
+    /// limit, a client gone), the commit may still land, and its change must still be
+    /// announced; a failed commit only drops values that were still right.
     pub async fn commit(self) -> StoreResult<()> {
         let Writer {
             conn,
             changes,
             _turn,
         } = self;
-        conn.commit().await?;
         changes.armed.store(true, Ordering::Release);
+        conn.commit().await?;
         drop(changes);
         Ok(())
     }

@@ -17,10 +17,8 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use davomat_app::clock::Direction;
-use davomat_app::terminal_events::{self, Terminal, TerminalEvent, Who};
-use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, is_supported_date, parse_local_date_time,
-};
+use davomat_app::terminal_events::{self, Terminal, TerminalEvent, When, Who};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_local_date_time};
 use davomat_core::zone::CompanyZone;
 use serde_json::{Map, Value, json};
 
@@ -33,8 +31,6 @@ use crate::openapi::{Operation, body, schema_ref, with_errors};
 
 /// The most events one batch may carry.
 pub const BATCH_LIMIT: usize = 1000;
-/// How far ahead of the server's clock an event may be.
-const FUTURE_SLACK: i64 = 5 * 60;
 /// The longest uid accepted.
 const UID_MAX: usize = 100;
 
@@ -80,7 +76,7 @@ fn integer_of(value: &Value) -> Option<i64> {
 }
 
 /// Reads one event's own fields (no lookups yet).
-fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<TerminalEvent, Rejected> {
+fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
     let Some(map) = item.as_object() else {
         return Err(Rejected::new(
             Value::Null,
@@ -124,16 +120,10 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<TerminalEven
         None => return Err(reject(FieldCode::Required, "event is required")),
         Some(_) => return Err(reject(FieldCode::InvalidValue, "event is in or out")),
     };
-    let at = match text_of(field("event_time")) {
-        None => now,
+    let when = match text_of(field("event_time")) {
+        None => When::Now,
         Some(text) => match parse_local_date_time(&text) {
-            Some((date, seconds)) if is_supported_date(date) => zone.local_instant(date, seconds),
-            Some(_) => {
-                return Err(reject(
-                    FieldCode::InvalidValue,
-                    "event_time is between 1900-01-01 and 2100-12-31",
-                ));
-            }
+            Some((date, seconds)) => When::Local { date, seconds },
             None => {
                 return Err(reject(
                     FieldCode::DateFormat,
@@ -142,12 +132,6 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<TerminalEven
             }
         },
     };
-    if at > now + FUTURE_SLACK {
-        return Err(reject(
-            FieldCode::InvalidValue,
-            "event_time is more than 5 minutes ahead",
-        ));
-    }
     let location_id = match field("location_id") {
         None => None,
         Some(value) => Some(
@@ -159,7 +143,7 @@ fn read_event(item: &Value, zone: &CompanyZone, now: i64) -> Result<TerminalEven
         uid,
         employee,
         direction,
-        at,
+        when,
         location_id,
     })
 }
@@ -190,11 +174,10 @@ async fn events(
     let fields = Fields::from_body(&parts.headers, &bytes)?;
     let items = batch(&fields)?;
     let now = state.clock.now();
-    let zone = CompanyZone::named_or_default(&device.time_zone);
     let mut rejected = Vec::new();
     let mut sent = Vec::with_capacity(items.len());
     for item in &items {
-        match read_event(item, &zone, now) {
+        match read_event(item) {
             Ok(event) => sent.push(event),
             Err(reason) => rejected.push(reason),
         }
@@ -203,6 +186,7 @@ async fn events(
         device_id: device.device_id,
         company_id: device.company_id,
         location_id: device.location_id,
+        zone: CompanyZone::named_or_default(&device.time_zone),
     };
     let recorded = terminal_events::record(&state.store, &terminal, sent, now).await?;
     rejected.extend(

@@ -279,18 +279,33 @@ pub async fn apply_due_everywhere(store: &Store, now: i64) -> StoreResult<()> {
     .await?;
     for company in companies {
         let zone = CompanyZone::named_or_default(&company.time_zone);
-        if let Some(today) = zone.date_of(now) {
-            let company = CompanyId(company.id);
-            let txn = store.begin().await?;
-            // Every minute, for every company: it changes something cached only when a
-            // dismissal, a move or a re-hire took effect, and then it may be anyone's.
-            if apply_due(&txn, company, today, now).await? > 0 {
-                txn.changes([Dependency::Company(company), Dependency::Roster(company)]);
-            } else {
-                txn.changes_nothing_cached();
-            }
-            crate::commit(txn).await?;
+        let Some(today) = zone.date_of(now) else {
+            continue;
+        };
+        let company = CompanyId(company.id);
+        // One company's failure (say, a re-hire whose tab number was taken meanwhile)
+        // must not hold the others' day back.
+        if let Err(err) = apply_due_in(store, company, today, now).await {
+            tracing::warn!(company = company.0, error = %err, "pending employee changes not applied");
         }
     }
     Ok(())
+}
+
+/// [`apply_due`] for one company, in a transaction of its own.
+async fn apply_due_in(
+    store: &Store,
+    company: CompanyId,
+    today: NaiveDate,
+    now: i64,
+) -> StoreResult<()> {
+    let txn = store.begin().await?;
+    // Every minute, for every company: it changes something cached only when a
+    // dismissal, a move or a re-hire took effect, and then it may be anyone's.
+    if apply_due(&txn, company, today, now).await? > 0 {
+        txn.changes([Dependency::Company(company), Dependency::Roster(company)]);
+    } else {
+        txn.changes_nothing_cached();
+    }
+    txn.commit().await
 }

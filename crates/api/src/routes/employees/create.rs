@@ -26,7 +26,6 @@ use chrono::NaiveDate;
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
 use davomat_core::{EmployeeId, Role};
-use davomat_store::StoreError;
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, NewEmployee, Reference};
@@ -319,18 +318,9 @@ pub(super) async fn create(
             lang: caller.company_lang,
             time_zone: caller.time_zone.clone(),
         };
-        let user_id = match companies::insert_user(&txn, &seed, now).await {
-            Ok(user_id) => user_id,
-            // Taken by another company's request in the meantime.
-            Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::field(
-                    "username",
-                    FieldCode::AlreadyExists,
-                    Reason::Plain,
-                ));
-            }
-            Err(err) => return Err(err.into()),
-        };
+        // Taken by another company's request in the meantime: 8008 on `username`
+        // (the unique rule's field, crate::error).
+        let user_id = companies::insert_user(&txn, &seed, now).await?;
         if hire.role.oversees_departments() {
             store::oversee(&txn, user_id, &hire.department_ids).await?;
         }

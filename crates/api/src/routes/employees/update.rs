@@ -45,13 +45,13 @@ use chrono::NaiveDate;
 use davomat_core::activity::{EmployeeChange, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::{EmployeeId, Role};
+use davomat_store::DatabaseTransaction;
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::history::{self, Kind};
 use davomat_store::employees::update::{self as store, Current, Profile};
 use davomat_store::employees::{self};
 use davomat_store::read_cache::Dependency;
-use davomat_store::{DatabaseTransaction, StoreError};
 use serde_json::{Value, json};
 
 use super::fields::{self as rules, Locations};
@@ -318,18 +318,9 @@ async fn write(
     let mut rows = Vec::new();
     let dated = (plan.efct_date != today).then_some(plan.efct_date);
     if plan.profile_changed || plan.code_changed {
-        match store::write_profile(txn, company, employee, &plan.profile).await {
-            Ok(_) => {}
-            // Taken by a concurrent request in the meantime.
-            Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::field(
-                    "tab_number",
-                    FieldCode::AlreadyExists,
-                    Reason::Plain,
-                ));
-            }
-            Err(err) => return Err(err.into()),
-        }
+        // A tab number taken by a concurrent request meanwhile is 8008 on `tab_number`
+        // (the unique rule's field, crate::error).
+        store::write_profile(txn, company, employee, &plan.profile).await?;
     }
     if plan.profile_changed {
         rows.push(Row {

@@ -10,8 +10,9 @@
 //! the one they already hold. The accepted periods, their closings and their activity
 //! rows commit together. When another request gives one of the employees a period at
 //! the same moment (a conflict on PostgreSQL), the employees are decided again once on
-//! what it wrote; a second conflict refuses them with 4001 rather than failing. The reference's curls post to `/v1/add-salary` etc.; both
-//! paths are served.
+//! what it wrote; after a second conflict each employee is decided and written alone,
+//! and only one whose period changed meanwhile is refused (4001, "send it again"). The
+//! reference's curls post to `/v1/add-salary` etc.; both paths are served.
 //!
 //! `DELETE /v1/payroll/{employee_id}/delete-salary/{id}` (`/delete-payroll/`,
 //! `/delete-fine/`) removes a period and gives its days back to the one before.
@@ -315,7 +316,7 @@ async fn assign(
         created,
     } = match attempt {
         Ok(decided) => decided,
-        Err(StoreError::Conflict(_)) => request.refuse_all_known(),
+        Err(StoreError::Conflict(_)) => request.one_by_one(&txn).await?,
         Err(other) => return Err(other.into()),
     };
     let (action_name, action) = match kind {
@@ -444,26 +445,39 @@ impl Assignment<'_> {
         })
     }
 
-    /// Every employee refused (4001): their periods were changed by other requests at
-    /// the same time twice over; the request can be sent again.
-    fn refuse_all_known(&self) -> Decided {
-        let refusals = self
-            .employees
-            .iter()
-            .map(|&employee| {
-                let message = if self.names.contains_key(&employee) {
-                    "changed by another request at the same time: send it again"
-                } else {
-                    "Employee not found"
-                };
-                (employee, message.to_string())
-            })
-            .collect();
-        Decided {
-            refusals,
+    /// After a second conflict: each employee decided and written on their own, so
+    /// that only an employee whose period another request changed at the same moment
+    /// is refused (4001, "send it again"); the others get their result.
+    async fn one_by_one(
+        &self,
+        txn: &davomat_store::DatabaseTransaction,
+    ) -> Result<Decided, StoreError> {
+        let mut all = Decided {
+            refusals: HashMap::new(),
             accepted: Vec::new(),
             created: HashMap::new(),
+        };
+        for employee in self.employees {
+            let alone = Assignment {
+                employees: std::slice::from_ref(employee),
+                ..*self
+            };
+            match alone.decide_and_write(txn).await {
+                Ok(decided) => {
+                    all.refusals.extend(decided.refusals);
+                    all.accepted.extend(decided.accepted);
+                    all.created.extend(decided.created);
+                }
+                Err(StoreError::Conflict(_)) => {
+                    all.refusals.insert(
+                        *employee,
+                        "changed by another request at the same time: send it again".into(),
+                    );
+                }
+                Err(other) => return Err(other),
+            }
         }
+        Ok(all)
     }
 }
 
