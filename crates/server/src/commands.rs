@@ -151,11 +151,19 @@ pub async fn open_store(settings: &Settings) -> Result<Store, String> {
 async fn open_announcing(settings: &Settings) -> Result<(Store, Option<Spreader>), String> {
     let store = open_store(settings).await?;
     let spreader = match &settings.redis_url {
-        Some(url) => Some(
-            Spreader::start(&store, url, false)
-                .await
-                .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?,
-        ),
+        // An operator's command must work while Redis is down (it is how a company is
+        // recovered): the servers then see the change within their caches' 2 s.
+        Some(url) => match Spreader::start(&store, url, false).await {
+            Ok(spreader) => Some(spreader),
+            Err(err) => {
+                tracing::warn!(
+                    redis = %redact_url(url),
+                    error = %err,
+                    "Redis does not answer: running servers see this change within 2 s"
+                );
+                None
+            }
+        },
         None => None,
     };
     Ok((store, spreader))

@@ -33,7 +33,8 @@ pub struct Settings {
     #[arg(long, env = "DAVOMAT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
-    /// Redis URL: when set, rate-limit counters are shared by every node.
+    /// Redis URL: when set, rate-limit counters are shared by every node, and what one
+    /// node's writes change reaches every node's read caches (pub/sub).
     #[arg(long = "redis", env = "DAVOMAT_REDIS_URL", global = true)]
     pub redis_url: Option<String>,
 

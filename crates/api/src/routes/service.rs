@@ -152,7 +152,7 @@ pub fn operations() -> Vec<Operation> {
                 ),
                 (
                     "503",
-                    "The database does not answer, or maintenance mode is on",
+                    "The database does not answer",
                     json!({"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "integer"}}}),
                 ),
             ],

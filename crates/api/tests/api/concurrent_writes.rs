@@ -1,8 +1,9 @@
 //! Many clients writing at once (a 9 a.m. rush, several HR users): on SQLite and on
 //! PostgreSQL a valid write never fails because another one is running.
 //!
-//! 16 clients write through six endpoints (renaming locations, creating holidays,
-//! positions, payroll rules, time-off types and departments) for
+//! 16 clients write through eight endpoints (renaming locations, creating holidays,
+//! positions, payroll rules, time-off types and departments, clocking in, a terminal's
+//! batch of events) for
 //! `DAVOMAT_TEST_WRITE_SECONDS` (default 20) seconds on each backend; every write must
 //! succeed. The throughput is printed (run with `--nocapture` to see it); it is a
 //! figure for docs/performance.md, never an assertion.
@@ -25,10 +26,20 @@ fn test_duration() -> Duration {
     Duration::from_secs(seconds)
 }
 
-/// One write of the mix: client `client`'s `n`-th request, as (method, path, body, expected status).
-fn write_of(client: u64, n: u64, locations: &[i64]) -> (&'static str, String, Value, u16) {
+/// What the mix writes with: the locations to rename and clock in at, and the
+/// terminal's token.
+struct Targets {
+    locations: Vec<i64>,
+    employee: i64,
+    device_token: String,
+}
+
+/// One write of the mix: client `client`'s `n`-th request, as (method, path, body,
+/// expected status, whether it goes with the terminal's token).
+fn write_of(client: u64, n: u64, targets: &Targets) -> (&'static str, String, Value, u16, bool) {
     let tag = format!("{client} {n}");
-    match n % 6 {
+    let locations = &targets.locations;
+    let (method, path, body, status) = match n % 8 {
         0 => {
             let location = locations[(client as usize) % locations.len()];
             (
@@ -69,13 +80,26 @@ fn write_of(client: u64, n: u64, locations: &[i64]) -> (&'static str, String, Va
             json!({"title": format!("Отгул {tag}")}),
             201,
         ),
-        _ => (
+        5 => (
             "POST",
             "/v1/departments".into(),
             json!({"title": format!("Отдел {tag}")}),
             201,
         ),
-    }
+        6 => (
+            "POST",
+            "/v1/times/clockin".into(),
+            json!({"location_id": locations[0]}),
+            200,
+        ),
+        _ => (
+            "POST",
+            "/v1/device/events".into(),
+            json!({"events": [{"uid": format!("e{tag}"), "employee_id": targets.employee, "event": "in"}]}),
+            200,
+        ),
+    };
+    (method, path, body, status, n % 8 == 7)
 }
 
 async fn new_location(app: &TestApp, token: &str, title: &str) -> i64 {
@@ -87,13 +111,26 @@ async fn new_location(app: &TestApp, token: &str, title: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sixteen_clients_writing_through_six_endpoints_never_fail() {
+async fn sixteen_clients_writing_through_eight_endpoints_never_fail() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
-        let locations = vec![
-            new_location(&app, &token, "Первый склад").await,
-            new_location(&app, &token, "Второй склад").await,
-        ];
+        let first = new_location(&app, &token, "Первый склад").await;
+        let second = new_location(&app, &token, "Второй склад").await;
+        // The admin works at the first location (to clock in there).
+        let me = app.company.admin_employee_id.0;
+        let linked = app
+            .put_json(&format!("/v1/employees/{me}"), &json!({"locations": [first, second]}), &token)
+            .await;
+        assert_eq!(linked.status, 200, "{}", linked.text);
+        let device = app
+            .post_json("/v1/devices", &json!({"serial_number": "MIX-1", "location_id": first}), Some(&token))
+            .await;
+        assert_eq!(device.status, 201, "{}", device.text);
+        let targets = Arc::new(Targets {
+            locations: vec![first, second],
+            employee: me,
+            device_token: device.body["token"].as_str().expect("device token").to_string(),
+        });
         let app = Arc::new(app);
         let written = Arc::new(AtomicU64::new(0));
         let failures = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -101,13 +138,14 @@ async fn sixteen_clients_writing_through_six_endpoints_never_fail() {
         let started = Instant::now();
         let mut clients = Vec::new();
         for client in 0..CLIENTS {
-            let (app, token, locations) = (Arc::clone(&app), token.clone(), locations.clone());
+            let (app, token, targets) = (Arc::clone(&app), token.clone(), Arc::clone(&targets));
             let (written, failures) = (Arc::clone(&written), Arc::clone(&failures));
             clients.push(tokio::spawn(async move {
                 let mut n = 0;
                 while started.elapsed() < duration {
-                    let (method, path, body, expected) = write_of(client, n, &locations);
-                    let reply = app.call(method, &path, Some(&token), Some(&body)).await;
+                    let (method, path, body, expected, terminal) = write_of(client, n, &targets);
+                    let bearer = if terminal { &targets.device_token } else { &token };
+                    let reply = app.call(method, &path, Some(bearer), Some(&body)).await;
                     if reply.status == expected {
                         written.fetch_add(1, Ordering::Relaxed);
                     } else {
