@@ -2,7 +2,7 @@
 //! Access tokens live 30 days; refresh tokens 60 days and work once.
 
 use davomat_core::token::digest;
-use davomat_core::{ApiClientId, CompanyId, EmployeeId, UserId};
+use davomat_core::{ApiClientId, CompanyId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
@@ -98,21 +98,19 @@ pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Se
 }
 
 impl Session {
-    /// What the session was read from: the token, its user, the user's employee (a
-    /// dismissal ends the session), the company (its status) and the API client (its
-    /// state).
+    /// What the session was read from: the token, its user, the company (its status),
+    /// the API client (its state) and the company's roster — a dismissal or a removal
+    /// ends the session, and names the roster. Not the employee: a clock-in (which names
+    /// them) changes nothing a session holds, and the self clock-in path would read the
+    /// session again on every request.
     fn dependencies(&self, token_digest: &str) -> Vec<Dependency> {
-        let mut list = vec![
+        vec![
             Dependency::token(token_digest),
             Dependency::User(UserId(self.user_id)),
             Dependency::Company(CompanyId(self.company_id)),
             Dependency::Client(self.api_client_id),
-        ];
-        list.extend(
-            self.employee_id
-                .map(|e| Dependency::Employee(EmployeeId(e))),
-        );
-        list
+            Dependency::Roster(CompanyId(self.company_id)),
+        ]
     }
 }
 
