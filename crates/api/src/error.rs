@@ -256,6 +256,9 @@ impl From<davomat_app::AppError> for ApiError {
             AppError::Forbidden => ApiError::Forbidden,
             AppError::Invalid(errors) => ApiError::Validation(errors),
             AppError::InUse => ApiError::DeleteRefused,
+            AppError::NotApplicable => ApiError::Malformed(Malformed::NotApplicable),
+            AppError::LastAdmin => ApiError::Malformed(Malformed::LastAdmin),
+            AppError::EmployeeLimit => ApiError::EmployeeLimit,
             AppError::Store(err) => err.into(),
         }
     }

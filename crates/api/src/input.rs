@@ -120,6 +120,49 @@ impl Fields {
         }
     }
 
+    /// A list of ids for a use case, as [`Fields::ids`] reads it; anything else is
+    /// unreadable.
+    pub fn sent_ids(&self, name: &str) -> davomat_app::Sent<Vec<i64>> {
+        use davomat_app::Sent;
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(_) => self
+                .ids(name, &mut FieldErrors::new())
+                .map_or(Sent::Unreadable, Sent::Value),
+        }
+    }
+
+    /// A secret (a password) for a use case: taken as typed, spaces included; only an
+    /// empty string is "not set".
+    pub fn sent_secret(&self, name: &str) -> davomat_app::Sent<String> {
+        use davomat_app::Sent;
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(Value::String(s)) if s.is_empty() => Sent::Absent,
+            Some(Value::String(s)) => Sent::Value(s.clone()),
+            Some(Value::Number(n)) => Sent::Value(n.to_string()),
+            Some(_) => Sent::Unreadable,
+        }
+    }
+
+    /// A list of locations for a use case: `"*"` (or `["*"]`) for all of them, else a list of ids as
+    /// [`Fields::ids`] reads it; anything else is unreadable.
+    pub fn sent_locations(&self, name: &str) -> davomat_app::Sent<davomat_app::Locations> {
+        use davomat_app::{Locations, Sent};
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(Value::String(s)) if s.trim() == "*" => Sent::Value(Locations::All),
+            Some(Value::Array(items))
+                if items.len() == 1 && items[0].as_str().is_some_and(|s| s.trim() == "*") =>
+            {
+                Sent::Value(Locations::All)
+            }
+            Some(_) => self
+                .ids(name, &mut FieldErrors::new())
+                .map_or(Sent::Unreadable, |ids| Sent::Value(Locations::Ids(ids))),
+        }
+    }
+
     /// A text field that must be present and non-empty (8002 otherwise).
     pub fn required_text(&self, name: &str, errors: &mut FieldErrors) -> Option<String> {
         match self.text(name, errors) {

@@ -20,6 +20,16 @@ pub enum AppError {
     /// The object is still in use (employees in a department, time-offs of a type…).
     #[error("still in use")]
     InUse,
+    /// The operation does not apply to the object as it stands (dismissing someone
+    /// already dismissed, cancelling what is not pending…).
+    #[error("not applicable now")]
+    NotApplicable,
+    /// It would dismiss or remove the company's last administrator who can log in.
+    #[error("the company's last administrator")]
+    LastAdmin,
+    /// The company's employee limit is reached.
+    #[error("employee limit reached")]
+    EmployeeLimit,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

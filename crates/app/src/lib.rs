@@ -11,7 +11,10 @@
 
 pub mod caller;
 pub mod clock;
+pub mod employee_fields;
+pub mod employee_lifecycle;
 pub mod error;
+pub mod hiring;
 pub mod positions;
 pub mod request;
 pub mod scope;
@@ -19,5 +22,5 @@ pub mod terminal_events;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};
-pub use request::Sent;
+pub use request::{Locations, Sent};
 pub use scope::Scope;

@@ -3,7 +3,8 @@
 //! more). The use case turns these into the contract's field errors, together with its
 //! own, so that every failing field is reported at once.
 
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use chrono::NaiveDate;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date, supported_date};
 
 /// One field as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -43,4 +44,36 @@ impl<T> Sent<T> {
             }
         }
     }
+}
+
+impl Sent<String> {
+    /// A `YYYY-MM-DD` date that must be there: 8002 when absent, 8003 when unreadable or
+    /// outside the dates davomat stores, 8009 on any other shape.
+    pub fn required_date(self, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        if self == Sent::Absent {
+            errors.add(name, FieldCode::Required, Reason::Plain);
+            return None;
+        }
+        self.optional_date(name, errors)
+    }
+
+    /// An optional `YYYY-MM-DD` date (`None` when absent): 8003 when unreadable or outside
+    /// the dates davomat stores, 8009 on any other shape.
+    pub fn optional_date(self, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        let text = self.optional(name, errors)?;
+        match parse_date(text.trim()) {
+            Some(date) => supported_date(name, date, errors),
+            None => {
+                errors.add(name, FieldCode::DateFormat, Reason::Plain);
+                None
+            }
+        }
+    }
+}
+
+/// The locations a request names: every location of the company (`"*"`) or these ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Locations {
+    All,
+    Ids(Vec<i64>),
 }

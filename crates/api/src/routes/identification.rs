@@ -13,7 +13,7 @@
 //!   `{"success": true}` either way.
 //!
 //! Removing an employee (`DELETE /v1/employees/{id}/remove`) queues `deleteface` too,
-//! through [`forget_removed`].
+//! through the use case (`davomat_app::employee_lifecycle::remove`).
 
 use axum::Json;
 use axum::body::Body;
@@ -131,31 +131,6 @@ async fn delete_face(
     }
     davomat_store::commit(txn).await?;
     Ok(Json(json!({"success": true})))
-}
-
-/// Before an employee is removed: drops their template and, if they had one, queues
-/// `deleteface` for the terminals (the command outlives the employee it names).
-pub(super) async fn forget_removed(
-    txn: &davomat_store::DatabaseTransaction,
-    company: davomat_core::CompanyId,
-    employee: EmployeeId,
-    now: i64,
-) -> ApiResult<()> {
-    let Some(owner) = stored_faces::owner(txn, company, employee).await? else {
-        return Ok(());
-    };
-    if stored_faces::delete(txn, company, employee).await? {
-        device_commands::queue(
-            txn,
-            company,
-            employee,
-            &owner.pin_code,
-            CommandKind::DeleteFace,
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Writes the `addedFace` / `deletedFace` row about the employee and queues the

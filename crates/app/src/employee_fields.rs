@@ -1,0 +1,163 @@
+//! The rules of an employee's fields that hiring ([`crate::hiring`]) and editing share:
+//! names, text, gender, notes, dates, locations, and the check of referenced ids against
+//! the company. Every rule records its failures in a [`FieldErrors`] so that all failing
+//! fields are reported at once.
+
+use chrono::NaiveDate;
+use davomat_core::CompanyId;
+use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, check_title};
+use davomat_store::DatabaseTransaction;
+use davomat_store::employees::create::{self as references, Reference};
+
+use crate::error::AppResult;
+use crate::request::{Locations, Sent};
+
+/// Name length limits of the reference.
+pub const NAME_MIN: usize = 3;
+pub const NAME_MAX: usize = 70;
+pub const PHONE_MAX: usize = 200;
+pub const ADDRESS_MAX: usize = 255;
+pub const CODE_MAX: usize = 255;
+
+/// An optional birth date: a date (8009) from 1900-01-01 up to today (8003 naming the
+/// window): nobody is born in the future.
+pub fn birth_date(
+    sent: Sent<String>,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<NaiveDate> {
+    let date = sent.optional_date("birth_date", errors)?;
+    if date > today {
+        errors.add(
+            "birth_date",
+            FieldCode::InvalidValue,
+            Reason::Between(FIRST_DATE.to_string(), today.to_string()),
+        );
+        return None;
+    }
+    Some(date)
+}
+
+/// An optional text field, trimmed; `""` when absent; at most `max` characters.
+pub fn optional_text(
+    sent: Sent<String>,
+    name: &str,
+    max: usize,
+    errors: &mut FieldErrors,
+) -> String {
+    let value = sent
+        .optional(name, errors)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    if value.chars().count() > max {
+        errors.add(name, FieldCode::InvalidValue, Reason::TooLong(max));
+    }
+    value
+}
+
+/// The first name: present, non-empty (8002) and of the name rule (8003).
+pub fn first_name(sent: Sent<String>, errors: &mut FieldErrors) -> String {
+    let value = sent
+        .required("first_name", errors)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    if !value.is_empty() {
+        check_title("first_name", &value, NAME_MIN, NAME_MAX, errors);
+    }
+    value
+}
+
+/// An optional name part: `""` when absent or empty, else the name rule.
+pub fn optional_name(sent: Sent<String>, name: &str, errors: &mut FieldErrors) -> String {
+    let value = sent
+        .optional(name, errors)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    if !value.is_empty() {
+        check_title(name, &value, NAME_MIN, NAME_MAX, errors);
+    }
+    value
+}
+
+/// `gender`: `male` or `female`, case-insensitive, stored lowercase; empty = not set.
+pub fn gender(sent: Sent<String>, errors: &mut FieldErrors) -> Option<String> {
+    let gender = sent
+        .optional("gender", errors)
+        .map(|g| g.trim().to_lowercase())
+        .filter(|g| !g.is_empty());
+    if gender
+        .as_deref()
+        .is_some_and(|g| g != "male" && g != "female")
+    {
+        errors.add(
+            "gender",
+            FieldCode::InvalidValue,
+            Reason::OneOf(vec!["male".into(), "female".into()]),
+        );
+    }
+    gender
+}
+
+/// Free-form notes (the field `name`: `notes` or its alias `note`), kept as sent;
+/// empty = `None`.
+pub fn notes(sent: Sent<String>, name: &str, errors: &mut FieldErrors) -> Option<String> {
+    sent.optional(name, errors).filter(|n| !n.trim().is_empty())
+}
+
+/// 8010 on `schedule_start_date` when it precedes `start_date`.
+pub fn schedule_not_before_start(
+    start_date: Option<NaiveDate>,
+    schedule_start_date: Option<NaiveDate>,
+    errors: &mut FieldErrors,
+) {
+    if let (Some(start), Some(schedule_start)) = (start_date, schedule_start_date)
+        && schedule_start < start
+    {
+        errors.add(
+            "schedule_start_date",
+            FieldCode::DateTooEarly,
+            Reason::NotBefore("start_date".into()),
+        );
+    }
+}
+
+/// The employee's locations: all of them, or a non-empty list of ids; absent or an
+/// empty list is 8002, unreadable 8003.
+pub fn locations(sent: Sent<Locations>, errors: &mut FieldErrors) -> Option<Locations> {
+    match sent.required("locations", errors)? {
+        Locations::Ids(ids) if ids.is_empty() => {
+            errors.add("locations", FieldCode::Required, Reason::Plain);
+            None
+        }
+        locations => Some(locations),
+    }
+}
+
+/// Records 8004 on `field`, naming them, when any of `ids` is not an object of the
+/// company (nothing when the field has already failed or names nothing).
+pub async fn check_ids(
+    conn: &DatabaseTransaction,
+    company: CompanyId,
+    field: &str,
+    kind: Reference,
+    ids: &[i64],
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
+    if errors.has(field) || ids.is_empty() {
+        return Ok(());
+    }
+    let unknown = references::unknown_ids(conn, company, kind, ids).await?;
+    if !unknown.is_empty() {
+        let list = unknown
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        errors.add(
+            field,
+            FieldCode::UnknownReference,
+            Reason::Note(format!("not in the company: {list}")),
+        );
+    }
+    Ok(())
+}

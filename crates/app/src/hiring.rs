@@ -1,0 +1,419 @@
+//! Hiring an employee (`POST /v1/employees`): admins, and heads into the departments they
+//! oversee; optionally with a login user (`username`), a role, the departments that
+//! role oversees and a password.
+//!
+//! Checks, in the contract's order: the caller's role ([`AppError::Forbidden`]); a
+//! head's department outside their departments (forbidden; one not in the company is
+//! 8004 instead); the employee limit ([`AppError::EmployeeLimit`]); then every field at
+//! once. Where the contract is silent:
+//! - `role` that is not an integer 1..5 is 8006; an empty one is the default 5; roles
+//!   1..4 are granted by administrators only (8005).
+//! - A role 1..4 or a `password` without a `username` is 8002 on `username`: a role or
+//!   a password needs a login to belong to.
+//! - `department_ids` given (non-empty) with role 1 or 5 is 8003: only roles 2..4
+//!   oversee departments. A role 2..4 with no `department_ids` oversees nothing yet.
+//! - `locations` given as an empty list is 8002; all of them (`"*"`) with a company
+//!   that has no locations links none.
+//! - `gender` is compared case-insensitively and stored lowercase.
+//! - `tab_number` and `bank_book` take at most 255 characters (8003); all text fields
+//!   are stored trimmed, except the password and the notes.
+//!
+//! The new employee, their login and role are written with their activity rows
+//! (`addEmployee`, `assignedRole`) in one transaction, under the company's lock so that
+//! the limit and the tab number checked still hold when the row is written.
+
+use davomat_core::activity::Message;
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
+use davomat_core::{EmployeeId, Role};
+use davomat_store::activity::{self, Actor, NewActivity};
+use davomat_store::companies::{self, UserSeed};
+use davomat_store::employees::create::{self as store, NewEmployee, Reference};
+use davomat_store::employees::{self, EmployeeCard};
+use davomat_store::read_cache::Dependency;
+use davomat_store::{Store, WriteTransaction, departments, secrets};
+
+use crate::caller::Caller;
+use crate::employee_fields as rules;
+use crate::error::{AppError, AppResult};
+use crate::request::{Locations, Sent};
+use crate::scope::Scope;
+
+/// The shortest password a new login may be given.
+pub const PASSWORD_MIN: usize = 8;
+
+/// Who may hire.
+const HIRING_ROLES: [Role; 2] = [Role::Admin, Role::DepartmentHead];
+
+/// Refused ([`AppError::Forbidden`]) unless the caller may hire. A door whose input may
+/// be malformed calls it before reading that input (CONTRACT.md §2's order of checks).
+pub fn authorize(caller: &Caller) -> AppResult<()> {
+    caller.require(&HIRING_ROLES)
+}
+
+/// A hire, as sent.
+#[derive(Clone, Debug, Default)]
+pub struct Hire {
+    pub first_name: Sent<String>,
+    pub last_name: Sent<String>,
+    pub patronymic: Sent<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Sent<String>,
+    pub gender: Sent<String>,
+    pub department_id: Sent<i64>,
+    pub schedule_id: Sent<i64>,
+    pub locations: Sent<Locations>,
+    /// The positions the employee holds from the start date.
+    pub positions: Sent<Vec<i64>>,
+    /// `YYYY-MM-DD`: the first day employed.
+    pub start_date: Sent<String>,
+    /// `YYYY-MM-DD`: the first day on the schedule, not before the start date.
+    pub schedule_start_date: Sent<String>,
+    /// The login's email; none: no login.
+    pub username: Sent<String>,
+    /// The login's password, as typed (not trimmed).
+    pub password: Sent<String>,
+    /// The login's role id, 1..5 (default 5).
+    pub role: Sent<i64>,
+    /// The departments a role 2..4 oversees.
+    pub department_ids: Sent<Vec<i64>>,
+    pub tab_number: Sent<String>,
+    pub home_address: Sent<String>,
+    pub home_phone: Sent<String>,
+    pub work_phone: Sent<String>,
+    pub mobile_phone: Sent<String>,
+    pub bank_book: Sent<String>,
+    /// Kept as sent. (A door that reads the alias `note` names its errors `notes`.)
+    pub notes: Sent<String>,
+}
+
+/// The hire as read, before the checks against the database.
+struct Checked {
+    employee: NewEmployee,
+    locations: Option<Locations>,
+    username: Option<String>,
+    password: Option<String>,
+    role: Role,
+    department_ids: Vec<i64>,
+}
+
+/// Hires the employee; answers their card (on the caller's today).
+pub async fn hire(
+    store: &Store,
+    caller: &Caller,
+    request: Hire,
+    now: i64,
+) -> AppResult<EmployeeCard> {
+    authorize(caller)?;
+    let company = caller.company_id;
+    let today = caller.today(now);
+    let mut errors = FieldErrors::new();
+    let mut hire = check_fields(request, caller, today, &mut errors);
+
+    // A head hires only into the departments they oversee; a department that is not
+    // the company's is a field error (8004), found below.
+    if caller.role != Role::Admin && !errors.has("department_id") {
+        let id = hire.employee.department_id;
+        let exists = store::unknown_ids(store.connection(), company, Reference::Department, &[id])
+            .await?
+            .is_empty();
+        if exists {
+            Scope::require_department(store, caller, id).await?;
+        }
+    }
+    // Hashed before the transaction: it is slow on purpose.
+    let password_hash = match (&hire.password, errors.is_empty()) {
+        (Some(password), true) => Some(secrets::hash_password(password)?),
+        _ => None,
+    };
+    let actor = caller.actor(store).await?;
+
+    let txn = store.begin().await?;
+    // A new employee on the company's lists; nothing cached shows them yet.
+    txn.changes([Dependency::Roster(company)]);
+    // Serialises the company's writes, so that the limit and the tab number checked
+    // below still hold when the row is written.
+    departments::lock(&txn, company).await?;
+    if store::would_exceed_limit(&txn, company, 1).await? {
+        return Err(AppError::EmployeeLimit);
+    }
+    check_references(&txn, caller, &mut hire, &mut errors).await?;
+    errors.finish()?;
+
+    let id = store::insert(&txn, &hire.employee, now).await?;
+    let name = employees::full_name_of(&txn, company, EmployeeId(id)).await?;
+    let added = NewActivity {
+        company_id: company,
+        actor: Some(actor.clone()),
+        action_name: "addEmployee",
+        object_id: Some(id),
+        person_id: Some(id),
+        assigned: None,
+        message: Message::EmployeeAdded { name: name.clone() },
+    };
+    activity::record(&txn, added, caller.company_lang, now).await?;
+    if let Some(email) = &hire.username {
+        let login = Login {
+            email: email.clone(),
+            password_hash,
+            role: hire.role,
+            department_ids: &hire.department_ids,
+        };
+        create_login(&txn, caller, actor, EmployeeId(id), &name, login, now).await?;
+    }
+    let card = employees::card(&txn, company, EmployeeId(id), today).await?;
+    txn.commit().await?;
+    Ok(card)
+}
+
+/// Reads every field, recording every failure that needs no database (in the order the
+/// contract's answers list them).
+fn check_fields(
+    request: Hire,
+    caller: &Caller,
+    today: chrono::NaiveDate,
+    errors: &mut FieldErrors,
+) -> Checked {
+    let first_name = rules::first_name(request.first_name, errors);
+    let last_name = rules::optional_name(request.last_name, "last_name", errors);
+    let patronymic = rules::optional_name(request.patronymic, "patronymic", errors);
+    let birth_date = rules::birth_date(request.birth_date, today, errors);
+    let gender = rules::gender(request.gender, errors);
+    let department_id = request.department_id.required("department_id", errors);
+    let schedule_id = request.schedule_id.required("schedule_id", errors);
+    let locations = rules::locations(request.locations, errors);
+    let position_ids = request.positions.optional("positions", errors);
+    let start_date = request.start_date.required_date("start_date", errors);
+    let schedule_start_date = request
+        .schedule_start_date
+        .required_date("schedule_start_date", errors);
+    rules::schedule_not_before_start(start_date, schedule_start_date, errors);
+    let username = request
+        .username
+        .optional("username", errors)
+        .map(|u| u.trim().to_lowercase())
+        .filter(|u| !u.is_empty());
+    if username
+        .as_deref()
+        .is_some_and(|u| !is_valid_email(u) || u.chars().count() > 255)
+    {
+        errors.add("username", FieldCode::InvalidEmail, Reason::Plain);
+    }
+    let password = request.password.optional("password", errors);
+    if password
+        .as_deref()
+        .is_some_and(|p| p.chars().count() < PASSWORD_MIN)
+    {
+        let too_short = Reason::TooShort(PASSWORD_MIN);
+        errors.add("password", FieldCode::InvalidValue, too_short);
+    }
+    let role = checked_role(request.role, caller, errors);
+    if username.is_none() && !errors.has("username") {
+        let needs_login = if role.is_some_and(|r| r != Role::Employee) {
+            Some("a role needs a login")
+        } else if password.is_some() {
+            Some("a password needs a login")
+        } else {
+            None
+        };
+        if let Some(why) = needs_login {
+            errors.add("username", FieldCode::Required, Reason::Note(why.into()));
+        }
+    }
+    let department_ids = request.department_ids.optional("department_ids", errors);
+    let department_ids = department_ids.unwrap_or_default();
+    if !department_ids.is_empty() && role.is_some_and(|r| !r.oversees_departments()) {
+        let why = Reason::Note("only roles 2..4 oversee departments".into());
+        errors.add("department_ids", FieldCode::InvalidValue, why);
+    }
+    let notes = rules::notes(request.notes, "notes", errors);
+    let text = |sent: Sent<String>, name: &str, max: usize, errors: &mut FieldErrors| {
+        rules::optional_text(sent, name, max, errors)
+    };
+    let employee = NewEmployee {
+        company_id: caller.company_id.0,
+        first_name,
+        last_name,
+        patronymic,
+        gender,
+        birth_date,
+        start_date: start_date.unwrap_or_default(),
+        schedule_start_date: schedule_start_date.unwrap_or_default(),
+        tab_number: text(request.tab_number, "tab_number", rules::CODE_MAX, errors),
+        home_address: text(
+            request.home_address,
+            "home_address",
+            rules::ADDRESS_MAX,
+            errors,
+        ),
+        home_phone: text(request.home_phone, "home_phone", rules::PHONE_MAX, errors),
+        work_phone: text(request.work_phone, "work_phone", rules::PHONE_MAX, errors),
+        mobile_phone: text(
+            request.mobile_phone,
+            "mobile_phone",
+            rules::PHONE_MAX,
+            errors,
+        ),
+        notes,
+        bank_book: text(request.bank_book, "bank_book", rules::CODE_MAX, errors),
+        department_id: department_id.unwrap_or(0),
+        schedule_id: schedule_id.unwrap_or(0),
+        location_ids: Vec::new(),
+        position_ids: position_ids.unwrap_or_default(),
+    };
+    Checked {
+        employee,
+        locations,
+        username,
+        password,
+        role: role.unwrap_or(Role::Employee),
+        department_ids,
+    }
+}
+
+/// The login's role: 1..5, default 5 (8006 otherwise; `None` then); roles 1..4 are
+/// granted by administrators only (8005).
+fn checked_role(sent: Sent<i64>, caller: &Caller, errors: &mut FieldErrors) -> Option<Role> {
+    let role = match sent {
+        Sent::Absent => Some(Role::Employee),
+        Sent::Value(id) => Role::from_id(id),
+        Sent::Unreadable => None,
+    };
+    let Some(role) = role else {
+        let ids = (1..=5).map(|r: i64| r.to_string()).collect();
+        errors.add("role", FieldCode::InvalidRole, Reason::OneOf(ids));
+        return None;
+    };
+    if role != Role::Employee && caller.role != Role::Admin {
+        let why = Reason::Note("only administrators grant roles 1..4".into());
+        errors.add("role", FieldCode::NotSettable, why);
+    }
+    Some(role)
+}
+
+/// Checks every referenced id against the company (8004) and the unique fields (8008),
+/// under the company's lock; resolves "all locations".
+async fn check_references(
+    txn: &WriteTransaction,
+    caller: &Caller,
+    hire: &mut Checked,
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
+    let company = caller.company_id;
+    let department = [hire.employee.department_id];
+    rules::check_ids(
+        txn,
+        company,
+        "department_id",
+        Reference::Department,
+        &department,
+        errors,
+    )
+    .await?;
+    let schedule = [hire.employee.schedule_id];
+    rules::check_ids(
+        txn,
+        company,
+        "schedule_id",
+        Reference::Schedule,
+        &schedule,
+        errors,
+    )
+    .await?;
+    match &hire.locations {
+        Some(Locations::All) => {
+            hire.employee.location_ids = store::all_location_ids(txn, company).await?;
+        }
+        Some(Locations::Ids(ids)) => {
+            rules::check_ids(txn, company, "locations", Reference::Location, ids, errors).await?;
+            hire.employee.location_ids = ids.clone();
+        }
+        None => {}
+    }
+    let positions = &hire.employee.position_ids;
+    rules::check_ids(
+        txn,
+        company,
+        "positions",
+        Reference::Position,
+        positions,
+        errors,
+    )
+    .await?;
+    let overseen = &hire.department_ids;
+    rules::check_ids(
+        txn,
+        company,
+        "department_ids",
+        Reference::Department,
+        overseen,
+        errors,
+    )
+    .await?;
+    let tab = &hire.employee.tab_number;
+    if !tab.is_empty()
+        && !errors.has("tab_number")
+        && store::tab_number_taken(txn, company, tab, None).await?
+    {
+        errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
+    }
+    if let Some(email) = &hire.username
+        && !errors.has("username")
+        && store::email_taken(txn, email).await?
+    {
+        errors.add("username", FieldCode::AlreadyExists, Reason::Plain);
+    }
+    Ok(())
+}
+
+/// The login user a hire creates.
+struct Login<'a> {
+    email: String,
+    password_hash: Option<String>,
+    role: Role,
+    department_ids: &'a [i64],
+}
+
+/// Creates the new employee's login, the departments its role oversees, and (for roles
+/// 1..4) the `assignedRole` row.
+async fn create_login(
+    txn: &WriteTransaction,
+    caller: &Caller,
+    actor: Actor,
+    employee: EmployeeId,
+    name: &str,
+    login: Login<'_>,
+    now: i64,
+) -> AppResult<()> {
+    let seed = UserSeed {
+        company_id: caller.company_id.0,
+        email: login.email,
+        password_hash: login.password_hash,
+        role: login.role,
+        employee_id: Some(employee.0),
+        lang: caller.company_lang,
+        time_zone: caller.time_zone.clone(),
+    };
+    // Taken by another company's request in the meantime: the unique rule's field error
+    // (8008 on `username`, davomat_store::Unique).
+    let user_id = companies::insert_user(txn, &seed, now).await?;
+    if login.role.oversees_departments() {
+        store::oversee(txn, user_id, login.department_ids).await?;
+    }
+    if login.role == Role::Employee {
+        return Ok(());
+    }
+    let assigned = NewActivity {
+        company_id: caller.company_id,
+        actor: Some(actor),
+        action_name: "assignedRole",
+        object_id: Some(user_id),
+        person_id: Some(employee.0),
+        assigned: Some(login.role.name(caller.company_lang).to_string()),
+        message: Message::RoleAssigned {
+            name: name.to_string(),
+            role: login.role,
+        },
+    };
+    activity::record(txn, assigned, caller.company_lang, now).await?;
+    Ok(())
+}
