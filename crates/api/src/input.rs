@@ -132,6 +132,19 @@ impl Fields {
         }
     }
 
+    /// A boolean for a use case, as [`Fields::boolean`] reads it (empty is not set);
+    /// anything else is unreadable.
+    pub fn sent_bool(&self, name: &str) -> davomat_app::Sent<bool> {
+        use davomat_app::Sent;
+        match self.raw(name) {
+            None => Sent::Absent,
+            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
+            Some(_) => self
+                .boolean(name, &mut FieldErrors::new())
+                .map_or(Sent::Unreadable, Sent::Value),
+        }
+    }
+
     /// A secret (a password) for a use case: taken as typed, spaces included; only an
     /// empty string is "not set".
     pub fn sent_secret(&self, name: &str) -> davomat_app::Sent<String> {

@@ -19,6 +19,7 @@ pub mod positions;
 pub mod request;
 pub mod scope;
 pub mod terminal_events;
+pub mod time_offs;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

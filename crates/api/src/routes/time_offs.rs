@@ -14,21 +14,18 @@
 //! A daily time-off covers whole local days (`start_date_time`'s date 00:00:00 to
 //! `end_date_time`'s date 23:59:59; a bare date is accepted); an hourly one must begin
 //! and end on one local day. Ending before the start is 8010.
+//!
+//! The rules of the changes (who may do what, every field's check) are the use cases'
+//! (`davomat_app::time_offs`); these handlers read the request, call them and render
+//! the TimeEmployee object.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{Method, StatusCode};
-use davomat_core::activity::{Message, TimeOffAction};
-use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, parse_date, parse_local_date_time, supported_date,
-};
+use davomat_app::time_offs::{self as use_cases, TimeOffRequest};
+use davomat_core::engine::TimeOffStatus;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{EmployeeId, Role};
-use davomat_store::activity::{self, NewActivity};
-use davomat_store::employees::lifecycle::{self, LifecycleRow};
-use davomat_store::read_cache::Dependency;
-use davomat_store::time_off_types;
-use davomat_store::time_offs::{self, NewTimeOff, TimeOff, TimeOffFilter};
+use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
 use serde_json::{Value, json};
 
 use super::RouteTable;
@@ -42,14 +39,6 @@ use crate::guard::Access;
 use crate::input::{Fields, path_id, query_range};
 use crate::openapi::{Operation, body, id_in_path, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
-
-/// Roles that decide time-offs and create them for others.
-const DECIDERS: [Role; 3] = [Role::Admin, Role::DepartmentHead, Role::DepartmentManager];
-const PENDING: i64 = 0;
-const ACCEPTED: i64 = 1;
-const REJECTED: i64 = 2;
-const DELETED: i64 = 3;
-const DESCRIPTION_MAX: usize = 1000;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -129,7 +118,7 @@ async fn list(
         }
         (Some("status"), Some(value)) if !value.trim().is_empty() => {
             match value.trim().parse::<i64>() {
-                Ok(status) if (PENDING..=DELETED).contains(&status) => Some(status),
+                Ok(status) if TimeOffStatus::from_id(status).is_some() => Some(status),
                 _ => return Err(ApiError::Malformed(Malformed::QueryValue("fv".into()))),
             }
         }
@@ -171,315 +160,24 @@ async fn get(
     Ok(Json(object(&time_off, &caller.zone())))
 }
 
-/// The period of a new time-off as unix seconds, from its two fields.
-fn read_period(
-    fields: &Fields,
-    daily: bool,
-    zone: &CompanyZone,
-    errors: &mut FieldErrors,
-) -> Option<(i64, i64)> {
-    let read = |name: &str, errors: &mut FieldErrors| {
-        let text = match fields.text(name, errors) {
-            Some(text) if !text.trim().is_empty() => text,
-            _ => {
-                errors.add(name, FieldCode::Required, Reason::Plain);
-                return None;
-            }
-        };
-        let parsed = parse_local_date_time(&text).or_else(|| {
-            // A daily time-off may name bare dates.
-            daily
-                .then(|| parse_date(text.trim()).map(|d| (d, 0)))
-                .flatten()
-        });
-        match parsed {
-            Some((date, second)) => supported_date(name, date, errors).map(|date| (date, second)),
-            None => {
-                errors.add(name, FieldCode::DateFormat, Reason::Plain);
-                None
-            }
-        }
-    };
-    let start = read("start_date_time", errors);
-    let end = read("end_date_time", errors);
-    let ((start_day, start_second), (end_day, end_second)) = (start?, end?);
-    let (start_at, end_at) = if daily {
-        let last = end_day.succ_opt()?;
-        (zone.day_start(start_day), zone.day_start(last) - 1)
-    } else {
-        (
-            zone.local_instant(start_day, start_second),
-            zone.local_instant(end_day, end_second),
-        )
-    };
-    if end_at < start_at {
-        errors.add(
-            "end_date_time",
-            FieldCode::DateTooEarly,
-            Reason::NotBefore("start_date_time".into()),
-        );
-        return None;
-    }
-    if !daily && (end_day != start_day || end_at == start_at) {
-        errors.add(
-            "end_date_time",
-            FieldCode::InvalidValue,
-            Reason::Note("an hourly time-off ends after its start on the same local day".into()),
-        );
-        return None;
-    }
-    Some((start_at, end_at))
-}
-
-/// The employee a time-off is about, when the caller may act for them: 8004 when not
-/// in the company, 403 outside the caller's scope (or someone else, for roles 4–5).
-async fn employee_for(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    errors: &mut FieldErrors,
-) -> ApiResult<Option<LifecycleRow>> {
-    let row = lifecycle::get(state.store.connection(), caller.company_id, EmployeeId(id)).await?;
-    let Some(row) = row else {
-        errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
-        return Ok(None);
-    };
-    let own = caller.employee_id == Some(EmployeeId(row.id));
-    if !own {
-        if !DECIDERS.contains(&caller.role) {
-            return Err(ApiError::Forbidden);
-        }
-        let scope = Scope::of(&state.store, caller).await?;
-        if !scope.covers_employee(row.id, row.department_id) {
-            return Err(ApiError::Forbidden);
-        }
-    }
-    Ok(Some(row))
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let (fields, _) = read_fields(request).await?;
-    let zone = caller.zone();
-    let company = caller.company_id;
-    let mut errors = FieldErrors::new();
-    let employee_id = fields
-        .int("employee_id", &mut errors)
-        .or(caller.employee_id.map(|id| id.0));
-    if employee_id.is_none() && !errors.has("employee_id") {
-        errors.add("employee_id", FieldCode::Required, Reason::Plain);
-    }
-    let type_id = fields.int("absence_id", &mut errors);
-    if type_id.is_none() && !errors.has("absence_id") {
-        errors.add("absence_id", FieldCode::Required, Reason::Plain);
-    }
-    let absence_type = fields
-        .text("absence_type", &mut errors)
-        .unwrap_or_else(|| "daily".into());
-    let daily = match absence_type.trim() {
-        "daily" => true,
-        "hourly" => false,
-        _ => {
-            errors.add(
-                "absence_type",
-                FieldCode::InvalidValue,
-                Reason::OneOf(vec!["daily".into(), "hourly".into()]),
-            );
-            true
-        }
+    let request = TimeOffRequest {
+        employee_id: fields.sent_int("employee_id"),
+        absence_id: fields.sent_int("absence_id"),
+        absence_type: fields.sent_text("absence_type"),
+        start_date_time: fields.sent_text("start_date_time"),
+        end_date_time: fields.sent_text("end_date_time"),
+        paid: fields.sent_bool("paid"),
+        description: fields.sent_text("description"),
+        status: fields.sent_int("status"),
     };
-    let period = read_period(&fields, daily, &zone, &mut errors);
-    let paid = fields.boolean("paid", &mut errors).unwrap_or(false);
-    let description = fields
-        .text("description", &mut errors)
-        .filter(|d| !d.trim().is_empty());
-    if description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
-    {
-        errors.add(
-            "description",
-            FieldCode::InvalidValue,
-            Reason::TooLong(DESCRIPTION_MAX),
-        );
-    }
-    let status = match fields.int("status", &mut errors) {
-        None | Some(PENDING) => PENDING,
-        Some(ACCEPTED) if DECIDERS.contains(&caller.role) => ACCEPTED,
-        Some(ACCEPTED) => {
-            errors.add("status", FieldCode::NotSettable, Reason::Plain);
-            PENDING
-        }
-        Some(_) => {
-            errors.add(
-                "status",
-                FieldCode::InvalidValue,
-                Reason::OneOf(vec!["0".into(), "1".into()]),
-            );
-            PENDING
-        }
-    };
-    let employee = match employee_id {
-        Some(id) => employee_for(&state, &caller, id, &mut errors).await?,
-        None => None,
-    };
-    if let Some(type_id) = type_id
-        && time_off_types::find(state.store.connection(), company, type_id)
-            .await?
-            .is_none()
-    {
-        errors.add("absence_id", FieldCode::UnknownReference, Reason::Plain);
-    }
-    errors.finish()?;
-    let (Some(employee), Some(type_id), Some((start_at, end_at))) = (employee, type_id, period)
-    else {
-        return Err(ApiError::Internal("time-off fields checked".into()));
-    };
-    let new = NewTimeOff {
-        employee_id: employee.id,
-        type_id,
-        daily,
-        start_at,
-        end_at,
-        description,
-        paid,
-        status,
-        created_by: Some(caller.user_id.0),
-    };
-    let now = state.clock.now();
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    // The employee's account counts accepted time-off today.
-    txn.changes([Dependency::Employee(EmployeeId(new.employee_id))]);
-    let id = time_offs::create(&txn, company, &new, now).await?;
-    let time_off = time_offs::find(&txn, company, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    log(
-        &caller,
-        &txn,
-        actor,
-        TimeOffAction::Created,
-        &time_off,
-        &employee,
-        now,
-    )
-    .await?;
-    davomat_store::commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(object(&time_off, &zone))))
-}
-
-/// Writes the activity row of a time-off step.
-async fn log(
-    caller: &Caller,
-    txn: &davomat_store::DatabaseTransaction,
-    actor: davomat_store::activity::Actor,
-    action: TimeOffAction,
-    time_off: &TimeOff,
-    employee: &LifecycleRow,
-    now: i64,
-) -> ApiResult<()> {
-    let zone = caller.zone();
-    let action_name = match action {
-        TimeOffAction::Created => "createdTimeoff",
-        TimeOffAction::Approved => "approvedTimeoff",
-        TimeOffAction::Rejected => "rejectedTimeoff",
-        TimeOffAction::Canceled => "canceledTimeoff",
-    };
-    let period = format!(
-        "{} — {}",
-        zone.format(time_off.start_at),
-        zone.format(time_off.end_at)
-    );
-    activity::record(
-        txn,
-        NewActivity {
-            company_id: caller.company_id,
-            actor: Some(actor),
-            action_name,
-            object_id: Some(time_off.id),
-            person_id: Some(employee.id),
-            assigned: Some(time_off.type_title.clone()),
-            message: Message::TimeOff {
-                action,
-                name: employee.full_name.clone(),
-                period,
-            },
-        },
-        caller.company_lang,
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// The time-off of the path and its employee, for a decision or a deletion by the
-/// caller: 404 outside the company, 403 when the caller may not act on it.
-async fn target(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    owner_may: bool,
-) -> ApiResult<(TimeOff, LifecycleRow)> {
-    if !owner_may {
-        caller.require(&DECIDERS)?;
-    }
-    let id = path_id(id)?;
-    let time_off = time_offs::find(state.store.connection(), caller.company_id, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let employee = lifecycle::get(
-        state.store.connection(),
-        caller.company_id,
-        EmployeeId(time_off.employee_id),
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    let owner = caller.employee_id == Some(EmployeeId(employee.id));
-    if owner_may && owner && time_off.status == PENDING {
-        return Ok((time_off, employee));
-    }
-    caller.require(&DECIDERS)?;
-    let scope = Scope::of(&state.store, caller).await?;
-    if !scope.covers_employee(employee.id, employee.department_id) {
-        return Err(ApiError::Forbidden);
-    }
-    Ok((time_off, employee))
-}
-
-async fn decide(
-    state: AppState,
-    caller: Caller,
-    id: String,
-    status: i64,
-) -> ApiResult<Json<Value>> {
-    let (current, employee) = target(&state, &caller, &id, false).await?;
-    if current.status == DELETED {
-        return Err(ApiError::Malformed(Malformed::NotApplicable));
-    }
-    let zone = caller.zone();
-    if current.status == status {
-        return Ok(Json(object(&current, &zone)));
-    }
-    let action = if status == ACCEPTED {
-        TimeOffAction::Approved
-    } else {
-        TimeOffAction::Rejected
-    };
-    let now = state.clock.now();
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    txn.changes([Dependency::Employee(EmployeeId(current.employee_id))]);
-    time_offs::set_status(&txn, caller.company_id, current.id, status).await?;
-    let time_off = time_offs::find(&txn, caller.company_id, current.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    log(&caller, &txn, actor, action, &time_off, &employee, now).await?;
-    davomat_store::commit(txn).await?;
-    Ok(Json(object(&time_off, &zone)))
+    let time_off = use_cases::request(&state.store, &caller, request, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(object(&time_off, &caller.zone()))))
 }
 
 async fn approve(
@@ -487,7 +185,9 @@ async fn approve(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    decide(state, caller, id, ACCEPTED).await
+    let now = state.clock.now();
+    let time_off = use_cases::approve(&state.store, &caller, path_id(&id)?, now).await?;
+    Ok(Json(object(&time_off, &caller.zone())))
 }
 
 async fn reject(
@@ -495,7 +195,9 @@ async fn reject(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    decide(state, caller, id, REJECTED).await
+    let now = state.clock.now();
+    let time_off = use_cases::reject(&state.store, &caller, path_id(&id)?, now).await?;
+    Ok(Json(object(&time_off, &caller.zone())))
 }
 
 async fn delete(
@@ -503,26 +205,8 @@ async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let (current, employee) = target(&state, &caller, &id, true).await?;
-    if current.status == DELETED {
-        return Err(ApiError::Malformed(Malformed::NotApplicable));
-    }
     let now = state.clock.now();
-    let actor = caller.actor(&state.store).await?;
-    let txn = state.store.begin().await?;
-    txn.changes([Dependency::Employee(EmployeeId(current.employee_id))]);
-    time_offs::set_status(&txn, caller.company_id, current.id, DELETED).await?;
-    log(
-        &caller,
-        &txn,
-        actor,
-        TimeOffAction::Canceled,
-        &current,
-        &employee,
-        now,
-    )
-    .await?;
-    davomat_store::commit(txn).await?;
+    use_cases::cancel(&state.store, &caller, path_id(&id)?, now).await?;
     Ok(Json(json!({"success": true})))
 }
 

@@ -1,9 +1,9 @@
 //! Many clients writing at once (a 9 a.m. rush, several HR users): on SQLite and on
 //! PostgreSQL a valid write never fails because another one is running.
 //!
-//! 16 clients write through eight endpoints (renaming locations, creating holidays,
+//! 16 clients write through ten endpoints (renaming locations, creating holidays,
 //! positions, payroll rules, time-off types and departments, clocking in, a terminal's
-//! batch of events) for
+//! batch of events, hiring, requesting a time-off) for
 //! `DAVOMAT_TEST_WRITE_SECONDS` (default 20) seconds on each backend; every write must
 //! succeed. The throughput is printed (run with `--nocapture` to see it); it is a
 //! figure for docs/performance.md, never an assertion.
@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use davomat_store::testing::scalar;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, each_backend};
@@ -26,20 +27,26 @@ fn test_duration() -> Duration {
     Duration::from_secs(seconds)
 }
 
-/// What the mix writes with: the locations to rename and clock in at, and the
-/// terminal's token.
+/// What the mix writes with: the locations to rename and clock in at, the terminal's
+/// token, and what hires and time-offs name.
 struct Targets {
     locations: Vec<i64>,
     employee: i64,
     device_token: String,
+    department: i64,
+    schedule: i64,
+    time_off_type: i64,
 }
+
+/// The number of kinds of write in the mix.
+const KINDS: u64 = 10;
 
 /// One write of the mix: client `client`'s `n`-th request, as (method, path, body,
 /// expected status, whether it goes with the terminal's token).
 fn write_of(client: u64, n: u64, targets: &Targets) -> (&'static str, String, Value, u16, bool) {
     let tag = format!("{client} {n}");
     let locations = &targets.locations;
-    let (method, path, body, status) = match n % 8 {
+    let (method, path, body, status) = match n % KINDS {
         0 => {
             let location = locations[(client as usize) % locations.len()];
             (
@@ -53,7 +60,7 @@ fn write_of(client: u64, n: u64, targets: &Targets) -> (&'static str, String, Va
             // One date per (client, n): 2000-01-01 plus a day number unique to the write.
             let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
                 .expect("date")
-                .checked_add_days(chrono::Days::new(n / 6 * CLIENTS + client))
+                .checked_add_days(chrono::Days::new(n / KINDS * CLIENTS + client))
                 .expect("date in range");
             (
                 "POST",
@@ -92,14 +99,41 @@ fn write_of(client: u64, n: u64, targets: &Targets) -> (&'static str, String, Va
             json!({"location_id": locations[0]}),
             200,
         ),
-        _ => (
+        7 => (
             "POST",
             "/v1/device/events".into(),
             json!({"events": [{"uid": format!("e{tag}"), "employee_id": targets.employee, "event": "in"}]}),
             200,
         ),
+        8 => (
+            "POST",
+            "/v1/employees".into(),
+            json!({
+                "first_name": format!("Сотрудник {client}"),
+                "last_name": format!("Новый {n}"),
+                "department_id": targets.department,
+                "schedule_id": targets.schedule,
+                "locations": [locations[0]],
+                "start_date": "2025-03-01",
+                "schedule_start_date": "2025-03-01",
+            }),
+            201,
+        ),
+        _ => {
+            // One day per (client, n), as the holidays.
+            let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1)
+                .expect("date")
+                .checked_add_days(chrono::Days::new(n / KINDS * CLIENTS + client))
+                .expect("date in range");
+            (
+                "POST",
+                "/v1/employees/time-off".into(),
+                json!({"absence_id": targets.time_off_type, "start_date_time": day.to_string(), "end_date_time": day.to_string()}),
+                201,
+            )
+        }
     };
-    (method, path, body, status, n % 8 == 7)
+    (method, path, body, status, n % KINDS == 7)
 }
 
 async fn new_location(app: &TestApp, token: &str, title: &str) -> i64 {
@@ -111,7 +145,7 @@ async fn new_location(app: &TestApp, token: &str, title: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sixteen_clients_writing_through_eight_endpoints_never_fail() {
+async fn sixteen_clients_writing_through_ten_endpoints_never_fail() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
         let first = new_location(&app, &token, "Первый склад").await;
@@ -126,10 +160,23 @@ async fn sixteen_clients_writing_through_eight_endpoints_never_fail() {
             .post_json("/v1/devices", &json!({"serial_number": "MIX-1", "location_id": first}), Some(&token))
             .await;
         assert_eq!(device.status, 201, "{}", device.text);
+        let time_off_type = app
+            .post_json("/v1/time-offs", &json!({"title": "Отгул для всех"}), Some(&token))
+            .await;
+        assert_eq!(time_off_type.status, 201, "{}", time_off_type.text);
+        let company = [app.company.company_id.0];
+        let first_id = |table: &str| {
+            format!("SELECT min(id) FROM {table} WHERE company_id = $1")
+        };
+        let department = scalar(&app.store, &first_id("departments"), &company).await;
+        let schedule = scalar(&app.store, &first_id("schedules"), &company).await;
         let targets = Arc::new(Targets {
             locations: vec![first, second],
             employee: me,
             device_token: device.body["token"].as_str().expect("device token").to_string(),
+            department,
+            schedule,
+            time_off_type: time_off_type.body["id"].as_i64().expect("type id"),
         });
         let app = Arc::new(app);
         let written = Arc::new(AtomicU64::new(0));

@@ -1231,3 +1231,55 @@ async fn non_deciders_are_refused_before_the_path_id_is_looked_up() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn empty_optional_fields_of_a_time_off_are_not_set() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let kind = new_type(&app, &admin, "Отгул").await;
+        let (_, worker_token) = app
+            .add_user("worker@test.uz", Role::Employee, "Анвар")
+            .await;
+        // CONTRACT.md §1: an empty optional field is "not set" — daily, unpaid, no
+        // description, pending.
+        let body = create(
+            &app,
+            &worker_token,
+            json!({
+                "absence_id": kind,
+                "absence_type": "",
+                "paid": "",
+                "description": "",
+                "status": "",
+                "start_date_time": "2025-03-10",
+                "end_date_time": "2025-03-10",
+            }),
+        )
+        .await;
+        assert_eq!(body["absence_type"], "daily", "{body}");
+        assert_eq!(body["paid"], false, "{body}");
+        assert_eq!(body["description"], Value::Null, "{body}");
+        assert_eq!(body["status"], 0, "{body}");
+        assert_eq!(body["end_date_time"], "2025-03-10 23:59:59", "{body}");
+        // A value of the wrong kind is still refused, each field on its own.
+        let refused = post(
+            &app,
+            &worker_token,
+            &json!({
+                "absence_id": kind,
+                "absence_type": "weekly",
+                "paid": "maybe",
+                "start_date_time": "2025-03-10",
+                "end_date_time": "2025-03-10",
+            }),
+        )
+        .await;
+        assert_eq!(
+            refused.field_errors(),
+            field_pairs(&[("absence_type", 8003), ("paid", 8003)]),
+            "{}",
+            refused.text
+        );
+    })
+    .await;
+}
