@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use davomat_core::validation::{FieldCode, Reason};
+use davomat_core::validation::{FieldCode, Reason, Rule};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
@@ -97,22 +97,22 @@ pub struct Template {
 }
 
 /// 422/8003 on `imgdata` with the reason.
-fn refuse(note: String) -> ApiError {
-    ApiError::field(FIELD, FieldCode::InvalidValue, Reason::Note(note))
+fn refuse(rule: Rule) -> ApiError {
+    ApiError::field(FIELD, FieldCode::InvalidValue, Reason::Rule(rule))
 }
 
 fn unreadable() -> ApiError {
-    refuse("not a readable JPEG or PNG image (the data is damaged)".into())
+    refuse(Rule::ImageDamaged)
 }
 
 /// Checks an upload without decoding its pixels and answers its format and sides.
 pub fn inspect(bytes: &[u8]) -> ApiResult<(Format, u32, u32)> {
-    let format = Format::sniff(bytes).ok_or_else(|| refuse("JPEG or PNG only".into()))?;
+    let format = Format::sniff(bytes).ok_or_else(|| refuse(Rule::ImageFormat))?;
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(refuse(format!(
-            "at most 1.5 MB ({MAX_IMAGE_BYTES} bytes); this one is {} bytes",
-            bytes.len()
-        )));
+        return Err(refuse(Rule::ImageTooLarge {
+            max: MAX_IMAGE_BYTES,
+            bytes: bytes.len(),
+        }));
     }
     // Only the header is read here; the sides are checked by us so that the message
     // can name them (a decoder limit would only say "too large").
@@ -120,14 +120,18 @@ pub fn inspect(bytes: &[u8]) -> ApiResult<(Format, u32, u32)> {
     reader.limits(allocation_limit());
     let (width, height) = reader.into_dimensions().map_err(|_| unreadable())?;
     if width < MIN_SIDE || height < MIN_SIDE {
-        return Err(refuse(format!(
-            "each side at least {MIN_SIDE} px; this one is {width}×{height} px"
-        )));
+        return Err(refuse(Rule::ImageTooSmall {
+            min: MIN_SIDE,
+            width,
+            height,
+        }));
     }
     if width > MAX_SIDE || height > MAX_SIDE {
-        return Err(refuse(format!(
-            "each side at most {MAX_SIDE} px; this one is {width}×{height} px"
-        )));
+        return Err(refuse(Rule::ImageTooBig {
+            max: MAX_SIDE,
+            width,
+            height,
+        }));
     }
     Ok((format, width, height))
 }
@@ -211,7 +215,7 @@ mod tests {
         out.into_inner()
     }
 
-    fn note_of(error: ApiError) -> String {
+    fn rule_of(error: ApiError) -> Rule {
         match error {
             ApiError::Validation(errors) => {
                 let list = errors.into_vec();
@@ -219,8 +223,8 @@ mod tests {
                 assert_eq!(list[0].field, FIELD);
                 assert_eq!(list[0].code, FieldCode::InvalidValue);
                 match &list[0].reason {
-                    Reason::Note(note) => note.clone(),
-                    other => panic!("no note: {other:?}"),
+                    Reason::Rule(rule) => rule.clone(),
+                    other => panic!("no rule: {other:?}"),
                 }
             }
             other => panic!("not a validation error: {other:?}"),
@@ -242,15 +246,31 @@ mod tests {
 
     #[test]
     fn each_limit_is_named() {
-        assert!(note_of(inspect(b"GIF89a....").expect_err("gif")).contains("JPEG or PNG"));
-        assert!(note_of(inspect(&png(399, 500)).expect_err("small")).contains("at least 400"));
-        assert!(note_of(inspect(&png(400, 1601)).expect_err("large")).contains("at most 1600"));
+        let refused = |bytes: &[u8]| rule_of(inspect(bytes).expect_err("refused"));
+        assert_eq!(refused(b"GIF89a...."), Rule::ImageFormat);
+        let (min, width, height) = (MIN_SIDE, 399, 500);
+        assert_eq!(
+            refused(&png(399, 500)),
+            Rule::ImageTooSmall { min, width, height }
+        );
+        let (max, width, height) = (MAX_SIDE, 400, 1601);
+        assert_eq!(
+            refused(&png(400, 1601)),
+            Rule::ImageTooBig { max, width, height }
+        );
         let mut damaged = png(400, 400);
         damaged.truncate(20);
-        assert!(note_of(inspect(&damaged).expect_err("damaged")).contains("damaged"));
+        assert_eq!(refused(&damaged), Rule::ImageDamaged);
         let mut padded = png(400, 400);
         padded.resize(MAX_IMAGE_BYTES + 1, 0);
-        assert!(note_of(inspect(&padded).expect_err("big")).contains("1572864"));
+        let bytes = MAX_IMAGE_BYTES + 1;
+        assert_eq!(
+            refused(&padded),
+            Rule::ImageTooLarge {
+                max: MAX_IMAGE_BYTES,
+                bytes
+            }
+        );
     }
 
     #[test]
@@ -272,6 +292,9 @@ mod tests {
         let mut bytes = png(400, 400);
         let keep = bytes.len() / 2;
         bytes.truncate(keep);
-        assert!(note_of(process(bytes).expect_err("damaged")).contains("damaged"));
+        assert_eq!(
+            rule_of(process(bytes).expect_err("damaged")),
+            Rule::ImageDamaged
+        );
     }
 }

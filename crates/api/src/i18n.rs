@@ -2,7 +2,7 @@
 //! English and Uzbek (Latin script).
 
 use davomat_core::Lang;
-use davomat_core::validation::{FieldCode, FieldError, Reason};
+use davomat_core::validation::{FieldCode, FieldError, Reason, Rule};
 
 use crate::error::{ApiError, Malformed, Unavailability};
 
@@ -264,7 +264,202 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
         (Reason::TooManyItems(n), Lang::Ru) => format!("{base}: не более {n} элементов"),
         (Reason::TooManyItems(n), Lang::En) => format!("{base}: at most {n} items"),
         (Reason::TooManyItems(n), Lang::Uz) => format!("{base}: koʻpi bilan {n} ta element"),
-        (Reason::Note(note), _) => format!("{base}: {note}"),
+        (Reason::Rule(rule), lang) => format!("{base}: {}", rule_text(rule, lang)),
+    }
+}
+
+/// The words of a field's own rule, in the caller's language.
+fn rule_text(rule: &Rule, lang: Lang) -> String {
+    let (ru, uz, en): (String, String, String) = match rule {
+        Rule::NameCharacters => (
+            "только буквы, цифры, пробел и ' ` _ ( ) & - № , .".into(),
+            "faqat harflar, raqamlar, boʻsh joy va ' ` _ ( ) & - № , .".into(),
+            "letters, digits, space and ' ` _ ( ) & - № , . only".into(),
+        ),
+        Rule::NotInCompany(ids) => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            (
+                format!("нет в компании: {list}"),
+                format!("kompaniyada yoʻq: {list}"),
+                format!("not in the company: {list}"),
+            )
+        }
+        Rule::AfterLastDayEmployed => (
+            "должна быть позже последнего рабочего дня".into(),
+            "oxirgi ish kunidan keyin boʻlishi kerak".into(),
+            "after the last day employed".into(),
+        ),
+        Rule::RoleNeedsLogin => (
+            "для роли нужен логин".into(),
+            "rol uchun login kerak".into(),
+            "a role needs a login".into(),
+        ),
+        Rule::PasswordNeedsLogin => (
+            "для пароля нужен логин".into(),
+            "parol uchun login kerak".into(),
+            "a password needs a login".into(),
+        ),
+        Rule::OnlyOverseeingRolesHaveDepartments => (
+            "отделы курируют только роли 2–4".into(),
+            "boʻlimlarni faqat 2–4 rollar boshqaradi".into(),
+            "only roles 2..4 oversee departments".into(),
+        ),
+        Rule::OnlyAdminsGrantRoles => (
+            "роли 1–4 назначают только администраторы".into(),
+            "1–4 rollarni faqat administratorlar beradi".into(),
+            "only administrators grant roles 1..4".into(),
+        ),
+        Rule::HourlyWithinOneDay => (
+            "почасовое отсутствие заканчивается после начала в тот же день".into(),
+            "soatbay javob boshlanganidan keyin oʻsha kuni tugaydi".into(),
+            "an hourly time-off ends after its start on the same local day".into(),
+        ),
+        Rule::AheadOfServerClock { minutes } => (
+            format!("не более чем на {minutes} мин. вперёд от времени сервера"),
+            format!("server vaqtidan koʻpi bilan {minutes} daqiqa oldinda"),
+            format!("at most {minutes} minutes ahead of the server's clock"),
+        ),
+        Rule::TooFarBack { hours } => (
+            format!("отметить себя можно не более чем за {hours} ч. назад"),
+            format!("oʻzingizni koʻpi bilan {hours} soat oldinga belgilash mumkin"),
+            format!("at most {hours} hours back when clocking yourself"),
+        ),
+        Rule::OutsideRadius { metres } => (
+            format!("вне радиуса локации ({metres} м)"),
+            format!("lokatsiya radiusidan tashqarida ({metres} m)"),
+            format!("outside the location's radius of {metres} m"),
+        ),
+        Rule::NotLocationAddress => (
+            "не адрес этой локации".into(),
+            "bu lokatsiyaning manzili emas".into(),
+            "not the location's address".into(),
+        ),
+        Rule::NotADecimal => (
+            "не десятичное число".into(),
+            "oʻnli son emas".into(),
+            "not a decimal number".into(),
+        ),
+        Rule::NegativeAmount => (
+            "не может быть отрицательной".into(),
+            "manfiy boʻlishi mumkin emas".into(),
+            "must not be negative".into(),
+        ),
+        Rule::TooManyDecimals => (
+            "не более двух знаков после запятой".into(),
+            "verguldan keyin koʻpi bilan ikki raqam".into(),
+            "at most two decimals".into(),
+        ),
+        Rule::AmountTooLarge => (
+            "не более 999999999999.99".into(),
+            "koʻpi bilan 999999999999.99".into(),
+            "at most 999999999999.99".into(),
+        ),
+        Rule::ResetTokenUnusable => (
+            "неизвестен, использован или истёк".into(),
+            "nomaʼlum, ishlatilgan yoki muddati oʻtgan".into(),
+            "unknown, used or expired".into(),
+        ),
+        Rule::Inactive => ("не активно".into(), "faol emas".into(), "not active".into()),
+        Rule::DepartmentCycle => (
+            "отдел нельзя поместить в него самого или ниже".into(),
+            "boʻlimni oʻzining ichiga yoki quyisiga joylab boʻlmaydi".into(),
+            "a department cannot be placed under itself or below it".into(),
+        ),
+        Rule::UnknownTimeZone => (
+            "не часовой пояс IANA".into(),
+            "IANA vaqt mintaqasi emas".into(),
+            "not an IANA time zone".into(),
+        ),
+        Rule::RadiusRange { max } => (
+            format!("метры, от 0 до {max}"),
+            format!("metr, 0 dan {max} gacha"),
+            format!("metres, 0..{max}"),
+        ),
+        Rule::CoordinateRange { limit } => (
+            format!("число от -{limit} до {limit}"),
+            format!("-{limit} dan {limit} gacha son"),
+            format!("a number within -{limit}..{limit}"),
+        ),
+        Rule::FileOrBase64 => (
+            "файл или изображение в base64".into(),
+            "fayl yoki base64 dagi rasm".into(),
+            "a file, or the image in base64".into(),
+        ),
+        Rule::ImageFormat => (
+            "только JPEG или PNG".into(),
+            "faqat JPEG yoki PNG".into(),
+            "JPEG or PNG only".into(),
+        ),
+        Rule::ImageDamaged => (
+            "не читается как JPEG или PNG (данные повреждены)".into(),
+            "JPEG yoki PNG sifatida oʻqilmaydi (maʼlumot buzilgan)".into(),
+            "not a readable JPEG or PNG image (the data is damaged)".into(),
+        ),
+        Rule::ImageTooLarge { max, bytes } => (
+            format!("не более 1,5 МБ ({max} байт); этот файл — {bytes} байт"),
+            format!("koʻpi bilan 1,5 MB ({max} bayt); bu fayl {bytes} bayt"),
+            format!("at most 1.5 MB ({max} bytes); this one is {bytes} bytes"),
+        ),
+        Rule::ImageTooSmall { min, width, height } => (
+            format!("каждая сторона не менее {min} пикс.; это изображение {width}×{height}"),
+            format!("har bir tomoni kamida {min} piksel; bu rasm {width}×{height}"),
+            format!("each side at least {min} px; this one is {width}×{height} px"),
+        ),
+        Rule::ImageTooBig { max, width, height } => (
+            format!("каждая сторона не более {max} пикс.; это изображение {width}×{height}"),
+            format!("har bir tomoni koʻpi bilan {max} piksel; bu rasm {width}×{height}"),
+            format!("each side at most {max} px; this one is {width}×{height} px"),
+        ),
+        Rule::MinutesRange { max } => (
+            format!("минуты от 0 до {max}"),
+            format!("daqiqalar 0 dan {max} gacha"),
+            format!("minutes from 0 to {max}"),
+        ),
+        Rule::TimeOfDayFormat => (
+            "ожидается ЧЧ:ММ".into(),
+            "SS:DD kutilgan".into(),
+            "HH:MM expected".into(),
+        ),
+        Rule::LunchWindowOrMinutes => (
+            "укажите время обеда или lunch_minutes, но не оба".into(),
+            "tushlik vaqtini yoki lunch_minutes ni bering, ikkalasini emas".into(),
+            "give a lunch window or lunch_minutes, not both".into(),
+        ),
+        Rule::LunchWithinShift => (
+            "обед должен быть внутри смены".into(),
+            "tushlik smena ichida boʻlishi kerak".into(),
+            "the lunch must lie within the shift".into(),
+        ),
+        Rule::Weekday => (
+            "от 1 (понедельник) до 7 (воскресенье)".into(),
+            "1 (dushanba) dan 7 (yakshanba) gacha".into(),
+            "1 (Monday) to 7 (Sunday)".into(),
+        ),
+        Rule::ShiftEndsWhenItStarts => (
+            "смена не может заканчиваться в момент начала".into(),
+            "smena boshlangan paytda tugay olmaydi".into(),
+            "a shift cannot end when it starts".into(),
+        ),
+        Rule::FloatingDayLunchMinutes => (
+            "для плавающего дня задаётся lunch_minutes".into(),
+            "erkin kun uchun lunch_minutes beriladi".into(),
+            "a floating day takes lunch_minutes".into(),
+        ),
+        Rule::CycleDays { max } => (
+            format!("от 1 до {max} дней"),
+            format!("1 dan {max} kungacha"),
+            format!("1 to {max} days"),
+        ),
+        Rule::NoWorkingDay => (
+            "нужен хотя бы один рабочий день".into(),
+            "kamida bitta ish kuni kerak".into(),
+            "at least one working day".into(),
+        ),
+    };
+    match lang {
+        Lang::Ru => ru,
+        Lang::Uz => uz,
+        Lang::En => en,
     }
 }
 
@@ -323,5 +518,101 @@ pub fn reset_mail(link: &str, token: &str, lang: Lang) -> (String, String) {
                  Agar parolni tiklashni soʻramagan boʻlsangiz, bu xatni oʻchirib tashlang."
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each rule.
+    fn every_rule() -> Vec<Rule> {
+        vec![
+            Rule::NameCharacters,
+            Rule::NotInCompany(vec![7, 9]),
+            Rule::AfterLastDayEmployed,
+            Rule::RoleNeedsLogin,
+            Rule::PasswordNeedsLogin,
+            Rule::OnlyOverseeingRolesHaveDepartments,
+            Rule::OnlyAdminsGrantRoles,
+            Rule::HourlyWithinOneDay,
+            Rule::AheadOfServerClock { minutes: 5 },
+            Rule::TooFarBack { hours: 72 },
+            Rule::OutsideRadius { metres: 100 },
+            Rule::NotLocationAddress,
+            Rule::NotADecimal,
+            Rule::NegativeAmount,
+            Rule::TooManyDecimals,
+            Rule::AmountTooLarge,
+            Rule::ResetTokenUnusable,
+            Rule::Inactive,
+            Rule::DepartmentCycle,
+            Rule::UnknownTimeZone,
+            Rule::RadiusRange { max: 1_000_000 },
+            Rule::CoordinateRange { limit: 90 },
+            Rule::FileOrBase64,
+            Rule::ImageFormat,
+            Rule::ImageDamaged,
+            Rule::ImageTooLarge { max: 10, bytes: 11 },
+            Rule::ImageTooSmall {
+                min: 400,
+                width: 1,
+                height: 2,
+            },
+            Rule::ImageTooBig {
+                max: 1600,
+                width: 1,
+                height: 2,
+            },
+            Rule::MinutesRange { max: 720 },
+            Rule::TimeOfDayFormat,
+            Rule::LunchWindowOrMinutes,
+            Rule::LunchWithinShift,
+            Rule::Weekday,
+            Rule::ShiftEndsWhenItStarts,
+            Rule::FloatingDayLunchMinutes,
+            Rule::CycleDays { max: 366 },
+            Rule::NoWorkingDay,
+        ]
+    }
+
+    /// The words of a text: runs of ASCII letters of three or more, lowercased.
+    fn english_words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3)
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_is_worded_in_each_language_without_english_inside() {
+        // Names of formats and fields are not words to translate; "login" and "server" are Uzbek too.
+        let kept = [
+            "jpeg",
+            "png",
+            "iana",
+            "base",
+            "lunch_minutes",
+            "lunch",
+            "minutes",
+            "login",
+            "server",
+        ];
+        for rule in every_rule() {
+            let en = english_words(&rule_text(&rule, Lang::En));
+            let ru = rule_text(&rule, Lang::Ru);
+            let uz = rule_text(&rule, Lang::Uz);
+            assert!(
+                ru.chars().any(|c| ('а'..='я').contains(&c)),
+                "{rule:?}: {ru}"
+            );
+            assert_ne!(uz, rule_text(&rule, Lang::En), "{rule:?}");
+            for word in english_words(&ru).into_iter().chain(english_words(&uz)) {
+                assert!(
+                    kept.contains(&word.as_str()) || !en.contains(&word),
+                    "{rule:?}: English word {word:?} in {ru} / {uz}"
+                );
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
 use davomat_core::money::{AmountError, parse_minor};
 use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, is_supported_date, parse_date, supported_date,
+    FieldCode, FieldErrors, Reason, Rule, is_supported_date, parse_date, supported_date,
 };
 use serde_json::{Map, Value};
 
@@ -285,13 +285,13 @@ impl Fields {
         match parse_minor(&text) {
             Ok(minor) => Some(minor),
             Err(error) => {
-                let why = match error {
-                    AmountError::NotANumber => "not a decimal number",
-                    AmountError::Negative => "must not be negative",
-                    AmountError::TooPrecise => "at most two decimals",
-                    AmountError::TooLarge => "at most 999999999999.99",
+                let rule = match error {
+                    AmountError::NotANumber => Rule::NotADecimal,
+                    AmountError::Negative => Rule::NegativeAmount,
+                    AmountError::TooPrecise => Rule::TooManyDecimals,
+                    AmountError::TooLarge => Rule::AmountTooLarge,
                 };
-                errors.add(name, FieldCode::InvalidValue, Reason::Note(why.into()));
+                errors.add(name, FieldCode::InvalidValue, Reason::Rule(rule));
                 None
             }
         }

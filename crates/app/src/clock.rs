@@ -15,7 +15,7 @@
 
 use davomat_core::activity::Message;
 use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, parse_local_date_time, supported_date,
+    FieldCode, FieldErrors, Reason, Rule, parse_local_date_time, supported_date,
 };
 use davomat_core::{EmployeeId, LocationId, Role, geo};
 use davomat_store::activity::{self, NewActivity};
@@ -268,13 +268,17 @@ fn event_time(
         errors.add(
             "event_time",
             FieldCode::InvalidValue,
-            Reason::Note("at most 5 minutes ahead of the server's clock".into()),
+            Reason::Rule(Rule::AheadOfServerClock {
+                minutes: FUTURE_SLACK / 60,
+            }),
         );
     } else if for_myself && at < now - SELF_PAST_LIMIT {
         errors.add(
             "event_time",
             FieldCode::InvalidValue,
-            Reason::Note("at most 72 hours back when clocking yourself".into()),
+            Reason::Rule(Rule::TooFarBack {
+                hours: SELF_PAST_LIMIT / 3600,
+            }),
         );
     }
     at
@@ -317,7 +321,7 @@ async fn location(
             Some(_) => errors.add(
                 "latitude",
                 FieldCode::InvalidValue,
-                Reason::Note(format!("outside the location's radius of {radius} m")),
+                Reason::Rule(Rule::OutsideRadius { metres: radius }),
             ),
             None => errors.add("latitude", FieldCode::InvalidValue, Reason::Plain),
         }
@@ -328,7 +332,7 @@ async fn location(
         errors.add(
             "ip",
             FieldCode::InvalidValue,
-            Reason::Note("not the location's address".into()),
+            Reason::Rule(Rule::NotLocationAddress),
         );
     }
     Ok(Some(location))

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use davomat_core::CompanyId;
-use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, check_title};
+use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, Rule, check_title};
 use davomat_store::DatabaseTransaction;
 use davomat_store::employees::create::{self as references, Reference};
 
@@ -148,15 +148,10 @@ pub async fn check_ids(
     }
     let unknown = references::unknown_ids(conn, company, kind, ids).await?;
     if !unknown.is_empty() {
-        let list = unknown
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
         errors.add(
             field,
             FieldCode::UnknownReference,
-            Reason::Note(format!("not in the company: {list}")),
+            Reason::Rule(Rule::NotInCompany(unknown)),
         );
     }
     Ok(())

@@ -20,7 +20,7 @@
 
 use chrono::NaiveDate;
 use davomat_core::activity::{LifecycleAction, Message};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::{CompanyId, EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
@@ -379,7 +379,7 @@ async fn checked_plan(
         errors.add(
             "efct_date",
             FieldCode::DateTooEarly,
-            Reason::Note("after the last day employed".into()),
+            Reason::Rule(Rule::AfterLastDayEmployed),
         );
     }
     if let Some(tab) = &tab_number

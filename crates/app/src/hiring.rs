@@ -23,7 +23,7 @@
 //! the limit and the tab number checked still hold when the row is written.
 
 use davomat_core::activity::Message;
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
 use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::companies::{self, UserSeed};
@@ -209,20 +209,20 @@ fn check_fields(
     let role = checked_role(request.role, caller, errors);
     if username.is_none() && !errors.has("username") {
         let needs_login = if role.is_some_and(|r| r != Role::Employee) {
-            Some("a role needs a login")
+            Some(Rule::RoleNeedsLogin)
         } else if password.is_some() {
-            Some("a password needs a login")
+            Some(Rule::PasswordNeedsLogin)
         } else {
             None
         };
         if let Some(why) = needs_login {
-            errors.add("username", FieldCode::Required, Reason::Note(why.into()));
+            errors.add("username", FieldCode::Required, Reason::Rule(why));
         }
     }
     let department_ids = request.department_ids.optional("department_ids", errors);
     let department_ids = department_ids.unwrap_or_default();
     if !department_ids.is_empty() && role.is_some_and(|r| !r.oversees_departments()) {
-        let why = Reason::Note("only roles 2..4 oversee departments".into());
+        let why = Reason::Rule(Rule::OnlyOverseeingRolesHaveDepartments);
         errors.add("department_ids", FieldCode::InvalidValue, why);
     }
     let notes = rules::notes(request.notes, "notes", errors);
@@ -284,7 +284,7 @@ fn checked_role(sent: Sent<i64>, caller: &Caller, errors: &mut FieldErrors) -> O
         return None;
     };
     if role != Role::Employee && caller.role != Role::Admin {
-        let why = Reason::Note("only administrators grant roles 1..4".into());
+        let why = Reason::Rule(Rule::OnlyAdminsGrantRoles);
         errors.add("role", FieldCode::NotSettable, why);
     }
     Some(role)

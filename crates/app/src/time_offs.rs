@@ -18,7 +18,7 @@
 use davomat_core::activity::{Message, TimeOffAction};
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, parse_date, parse_local_date_time, supported_date,
+    FieldCode, FieldErrors, Reason, Rule, parse_date, parse_local_date_time, supported_date,
 };
 use davomat_core::zone::CompanyZone;
 use davomat_core::{EmployeeId, Role};
@@ -306,8 +306,7 @@ fn checked_period(
         return None;
     }
     if !daily && (end_day != start_day || end_at == start_at) {
-        let why =
-            Reason::Note("an hourly time-off ends after its start on the same local day".into());
+        let why = Reason::Rule(Rule::HourlyWithinOneDay);
         errors.add("end_date_time", FieldCode::InvalidValue, why);
         return None;
     }

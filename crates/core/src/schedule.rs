@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::validation::{FieldCode, FieldErrors, Reason};
+use crate::validation::{FieldCode, FieldErrors, Reason, Rule};
 
 /// The kind of a schedule, by the reference's `type` number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,7 +216,7 @@ fn minutes(value: Option<&Value>, field: &str, errors: &mut FieldErrors) -> u16 
                 errors.add(
                     field,
                     FieldCode::InvalidValue,
-                    Reason::Note(format!("minutes from 0 to {MAX_MINUTES}")),
+                    Reason::Rule(Rule::MinutesRange { max: MAX_MINUTES }),
                 );
                 0
             }
@@ -248,7 +248,7 @@ fn time(
                 errors.add(
                     &field,
                     FieldCode::InvalidValue,
-                    Reason::Note("HH:MM expected".into()),
+                    Reason::Rule(Rule::TimeOfDayFormat),
                 );
             }
             parsed
@@ -285,7 +285,7 @@ fn lunch(
                 errors.add(
                     &format!("{prefix}.lunch_minutes"),
                     FieldCode::InvalidValue,
-                    Reason::Note("give a lunch window or lunch_minutes, not both".into()),
+                    Reason::Rule(Rule::LunchWindowOrMinutes),
                 );
             }
             if let (Some(start), Some(end)) = (start, end)
@@ -294,7 +294,7 @@ fn lunch(
                 errors.add(
                     &format!("{prefix}.lunch_start"),
                     FieldCode::InvalidValue,
-                    Reason::Note("the lunch must lie within the shift".into()),
+                    Reason::Rule(Rule::LunchWithinShift),
                 );
             }
         }
@@ -346,7 +346,7 @@ fn parse_days(kind: ScheduleKind, value: Option<&Value>, errors: &mut FieldError
                 errors.add(
                     &format!("{prefix}.weekday"),
                     FieldCode::InvalidValue,
-                    Reason::Note("1 (Monday) to 7 (Sunday)".into()),
+                    Reason::Rule(Rule::Weekday),
                 );
                 0
             }
@@ -381,7 +381,7 @@ fn parse_days(kind: ScheduleKind, value: Option<&Value>, errors: &mut FieldError
                     errors.add(
                         &format!("{prefix}.end"),
                         FieldCode::InvalidValue,
-                        Reason::Note("a shift cannot end when it starts".into()),
+                        Reason::Rule(Rule::ShiftEndsWhenItStarts),
                     );
                 }
                 day.lunch = lunch(object, &prefix, day.start, day.end, errors);
@@ -404,7 +404,7 @@ fn parse_days(kind: ScheduleKind, value: Option<&Value>, errors: &mut FieldError
                     errors.add(
                         &format!("{prefix}.lunch_start"),
                         FieldCode::InvalidValue,
-                        Reason::Note("a floating day takes lunch_minutes".into()),
+                        Reason::Rule(Rule::FloatingDayLunchMinutes),
                     );
                 }
             }
@@ -439,7 +439,9 @@ fn parse_cycle(value: Option<&Value>, errors: &mut FieldErrors) -> Vec<Option<Sl
         errors.add(
             "cycle",
             FieldCode::InvalidValue,
-            Reason::Note(format!("1 to {MAX_CYCLE_DAYS} days")),
+            Reason::Rule(Rule::CycleDays {
+                max: MAX_CYCLE_DAYS,
+            }),
         );
         return Vec::new();
     }
@@ -457,7 +459,7 @@ fn parse_cycle(value: Option<&Value>, errors: &mut FieldErrors) -> Vec<Option<Sl
                     errors.add(
                         &format!("{prefix}.end"),
                         FieldCode::InvalidValue,
-                        Reason::Note("a shift cannot end when it starts".into()),
+                        Reason::Rule(Rule::ShiftEndsWhenItStarts),
                     );
                 }
                 let lunch = lunch(object, &prefix, start, end, errors);
@@ -472,7 +474,7 @@ fn parse_cycle(value: Option<&Value>, errors: &mut FieldErrors) -> Vec<Option<Sl
         errors.add(
             "cycle",
             FieldCode::InvalidValue,
-            Reason::Note("at least one working day".into()),
+            Reason::Rule(Rule::NoWorkingDay),
         );
     }
     cycle

@@ -37,8 +37,89 @@ pub enum Reason {
     Between(String, String),
     /// A list holds more than this many items.
     TooManyItems(usize),
-    /// A free-form explanation (kept short and in English; the code carries the meaning).
-    Note(String),
+    /// A rule of the field's own, named so that each door words it in the caller's
+    /// language (the API: `crates/api/src/i18n.rs`).
+    Rule(Rule),
+}
+
+/// The rules a value can break beyond the codes' own meaning, each with what its
+/// message names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Names and titles: letters, digits, space and ' ` _ ( ) & - № , . ʻ ʼ ‘ ’ only.
+    NameCharacters,
+    /// These ids are not objects of the company.
+    NotInCompany(Vec<i64>),
+    /// A re-hire's first day must come after the last day employed.
+    AfterLastDayEmployed,
+    /// A role 1..4 needs a login (`username`).
+    RoleNeedsLogin,
+    /// A password needs a login (`username`).
+    PasswordNeedsLogin,
+    /// Only roles 2..4 oversee departments.
+    OnlyOverseeingRolesHaveDepartments,
+    /// Only administrators grant roles 1..4.
+    OnlyAdminsGrantRoles,
+    /// An hourly time-off ends after its start, on the same local day.
+    HourlyWithinOneDay,
+    /// At most this many minutes ahead of the server's clock.
+    AheadOfServerClock { minutes: i64 },
+    /// Clocking oneself, at most this many hours back.
+    TooFarBack { hours: i64 },
+    /// Outside the location's radius of this many metres.
+    OutsideRadius { metres: i64 },
+    /// The request did not come from the location's address.
+    NotLocationAddress,
+    /// Not a decimal number.
+    NotADecimal,
+    /// A negative amount.
+    NegativeAmount,
+    /// More than two decimals.
+    TooManyDecimals,
+    /// More than 999,999,999,999.99.
+    AmountTooLarge,
+    /// A password-reset token that is unknown, used or expired.
+    ResetTokenUnusable,
+    /// A payroll rule or fine that is not active.
+    Inactive,
+    /// A department under itself or below it.
+    DepartmentCycle,
+    /// Not an IANA time zone name.
+    UnknownTimeZone,
+    /// A radius in metres from 0 to this.
+    RadiusRange { max: i64 },
+    /// A coordinate from -limit to limit degrees.
+    CoordinateRange { limit: i64 },
+    /// An image as a file or in base64.
+    FileOrBase64,
+    /// An image that is neither JPEG nor PNG.
+    ImageFormat,
+    /// An image whose data is damaged.
+    ImageDamaged,
+    /// An image file larger than `max` bytes (this one: `bytes`).
+    ImageTooLarge { max: usize, bytes: usize },
+    /// An image with a side shorter than `min` pixels.
+    ImageTooSmall { min: u32, width: u32, height: u32 },
+    /// An image with a side longer than `max` pixels.
+    ImageTooBig { max: u32, width: u32, height: u32 },
+    /// Minutes from 0 to this.
+    MinutesRange { max: i64 },
+    /// A time of day as `HH:MM`.
+    TimeOfDayFormat,
+    /// A lunch window or lunch minutes, not both.
+    LunchWindowOrMinutes,
+    /// The lunch must lie within the shift.
+    LunchWithinShift,
+    /// A weekday from 1 (Monday) to 7 (Sunday).
+    Weekday,
+    /// A shift cannot end when it starts.
+    ShiftEndsWhenItStarts,
+    /// A floating day takes lunch minutes, not a window.
+    FloatingDayLunchMinutes,
+    /// A cycle of 1 to this many days.
+    CycleDays { max: usize },
+    /// At least one working day.
+    NoWorkingDay,
 }
 
 /// One failing field.
@@ -274,7 +355,7 @@ pub fn check_title(field: &str, value: &str, min: usize, max: usize, errors: &mu
         errors.add(
             field,
             FieldCode::InvalidValue,
-            Reason::Note("letters, digits, space and ' ` _ ( ) & - № , . only".into()),
+            Reason::Rule(Rule::NameCharacters),
         );
     }
 }

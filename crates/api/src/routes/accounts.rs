@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::zone::CompanyZone;
 use davomat_core::{Lang, Role};
 use davomat_store::profiles;
@@ -222,7 +222,7 @@ async fn update_settings(
                 errors.add(
                     "time_zone",
                     FieldCode::InvalidValue,
-                    Reason::Note("not an IANA time zone".into()),
+                    Reason::Rule(Rule::UnknownTimeZone),
                 );
                 None
             }

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, check_title};
 use davomat_core::{DepartmentId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::departments::{self, DepartmentFields, DepartmentRow};
@@ -316,7 +316,7 @@ async fn update(
                 errors.add(
                     "pid",
                     FieldCode::InvalidValue,
-                    Reason::Note("a department cannot be placed under itself or below it".into()),
+                    Reason::Rule(Rule::DepartmentCycle),
                 );
             }
             Some(pid)

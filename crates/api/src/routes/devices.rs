@@ -7,7 +7,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::zone::CompanyZone;
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::devices::{self, DeviceFields, DeviceRow};
@@ -153,7 +153,7 @@ async fn read_device(
         errors.add(
             "time_zone",
             FieldCode::InvalidValue,
-            Reason::Note("not an IANA time zone".into()),
+            Reason::Rule(Rule::UnknownTimeZone),
         );
     }
     let mut flags = [false; 5];

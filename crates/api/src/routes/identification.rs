@@ -23,7 +23,7 @@ use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use davomat_core::activity::{Message, PayrollAction};
-use davomat_core::validation::{FieldCode, Reason};
+use davomat_core::validation::{FieldCode, Reason, Rule};
 use davomat_core::{EmployeeId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
@@ -240,7 +240,7 @@ fn not_base64() -> ApiError {
     ApiError::field(
         FIELD,
         FieldCode::InvalidValue,
-        Reason::Note("a file, or the image in base64".into()),
+        Reason::Rule(Rule::FileOrBase64),
     )
 }
 

@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use davomat_core::activity::{Message, ObjectKind};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, check_title};
 use davomat_core::{LocationId, Role};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::locations::{self, Location, LocationFields};
@@ -138,7 +138,7 @@ fn read_location(
             errors.add(
                 "radius",
                 FieldCode::InvalidValue,
-                Reason::Note(format!("metres, 0..{RADIUS_MAX}")),
+                Reason::Rule(Rule::RadiusRange { max: RADIUS_MAX }),
             );
         }
     }
@@ -183,7 +183,9 @@ fn coordinate(
             errors.add(
                 name,
                 FieldCode::InvalidValue,
-                Reason::Note(format!("a number within -{limit}..{limit}")),
+                Reason::Rule(Rule::CoordinateRange {
+                    limit: limit as i64,
+                }),
             );
             None
         }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, is_valid_email};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
 use davomat_core::{Lang, UserId};
 use davomat_store::{password_resets, secrets, users};
 use serde_json::{Value, json};
@@ -149,7 +149,7 @@ async fn confirm_reset(State(state): State<AppState>, request: Request) -> ApiRe
         errors.add(
             "token",
             FieldCode::InvalidValue,
-            Reason::Note("unknown, used or expired".into()),
+            Reason::Rule(Rule::ResetTokenUnusable),
         );
         return Err(errors.into());
     }

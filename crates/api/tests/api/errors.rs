@@ -604,3 +604,50 @@ async fn every_response_carries_a_request_id() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_fields_own_rule_is_worded_in_the_requests_language() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let body = json!({"title": "Склад", "radius": -5, "latitude": "100"});
+        let mut messages = Vec::new();
+        for lang in ["ru", "uz", "en"] {
+            let reply = app
+                .send(
+                    app.http
+                        .post(app.url("/v1/locations"))
+                        .bearer_auth(&token)
+                        .header("accept-language", lang)
+                        .json(&body),
+                )
+                .await;
+            assert_eq!(reply.status, 422, "{}", reply.text);
+            let errors = reply.body["errors"].as_array().expect("errors").clone();
+            let text: Vec<String> = errors
+                .iter()
+                .map(|e| e["message"].as_str().expect("message").to_string())
+                .collect();
+            messages.push(text.join(" | "));
+        }
+        let [ru, uz, en] = [&messages[0], &messages[1], &messages[2]];
+        assert!(
+            ru.contains("от 0 до 1000000") && ru.contains("число от -90 до 90"),
+            "{ru}"
+        );
+        assert!(
+            uz.contains("0 dan 1000000 gacha") && uz.contains("-90 dan 90 gacha"),
+            "{uz}"
+        );
+        assert!(
+            en.contains("metres, 0..1000000") && en.contains("within -90..90"),
+            "{en}"
+        );
+        for foreign in ["metres", "number", "within"] {
+            assert!(
+                !ru.contains(foreign) && !uz.contains(foreign),
+                "{ru} / {uz}"
+            );
+        }
+    })
+    .await;
+}

@@ -309,21 +309,22 @@ async fn faces_refuse_each_broken_limit_on_imgdata() {
                 "text",
                 b"not an image at all".to_vec(),
                 "image/png",
-                "JPEG or PNG",
+                "JPEG или PNG",
             ),
             (
                 "GIF",
                 b"GIF89a\x90\x01\x90\x01\x00\x00\x00;".to_vec(),
                 "image/gif",
-                "JPEG or PNG",
+                "JPEG или PNG",
             ),
             ("over 1.5 MB", padded, "image/png", "1572864"),
-            ("narrow", png(399, 800), "image/png", "at least 400"),
-            ("short", png(800, 399), "image/png", "at least 400"),
-            ("wide", png(1601, 400), "image/png", "at most 1600"),
-            ("tall", png(400, 1601), "image/png", "at most 1600"),
-            ("damaged", damaged, "image/png", "damaged"),
+            ("narrow", png(399, 800), "image/png", "не менее 400"),
+            ("short", png(800, 399), "image/png", "не менее 400"),
+            ("wide", png(1601, 400), "image/png", "не более 1600"),
+            ("tall", png(400, 1601), "image/png", "не более 1600"),
+            ("damaged", damaged, "image/png", "повреждены"),
         ];
+        // Worded in the user's language (Russian here), every limit named.
         for (name, bytes, media, note) in cases {
             let reply = upload_raw(&app, &admin, worker, bytes, media).await;
             let (field, code, message) = refusal(&reply);
@@ -339,7 +340,7 @@ async fn faces_refuse_each_broken_limit_on_imgdata() {
             )
             .await;
         assert_eq!(refusal(&reply).0, "imgdata");
-        assert!(refusal(&reply).2.contains("at least 400"));
+        assert!(refusal(&reply).2.contains("не менее 400"));
         // Not base64.
         let reply = app
             .post_json(

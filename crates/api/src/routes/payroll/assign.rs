@@ -25,7 +25,7 @@ use axum::http::Method;
 use chrono::NaiveDate;
 use davomat_core::activity::{Message, PayrollAction};
 use davomat_core::money::format_minor;
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::{EmployeeId, Role};
 use davomat_store::StoreError;
 use davomat_store::activity::{self, NewActivity};
@@ -240,11 +240,9 @@ fn required_id(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<
 fn check_reference(sent: Option<i64>, active: Option<bool>, name: &str, errors: &mut FieldErrors) {
     match (sent, active) {
         (Some(_), None) => errors.add(name, FieldCode::UnknownReference, Reason::Plain),
-        (Some(_), Some(false)) => errors.add(
-            name,
-            FieldCode::InvalidValue,
-            Reason::Note("not active".into()),
-        ),
+        (Some(_), Some(false)) => {
+            errors.add(name, FieldCode::InvalidValue, Reason::Rule(Rule::Inactive))
+        }
         _ => {}
     }
 }
