@@ -49,7 +49,7 @@ pub(super) async fn create(
         work_phone: fields.sent_text("work_phone"),
         mobile_phone: fields.sent_text("mobile_phone"),
         bank_book: fields.sent_text("bank_book"),
-        notes: fields.sent_text(super::fields::notes_name(&fields)),
+        notes: fields.sent_text(super::notes_field(&fields)),
     };
     let card = hiring::hire(&state.store, &caller, hire, state.clock.now()).await?;
     Ok((

@@ -1,10 +1,8 @@
 //! Employees, read side: `GET /v1/employees` (the caller's scope, with the reference's
 //! filters and sorting) and `GET /v1/employees/{id}` (`{"success": true, "data": …}`);
-//! hiring in [`create`], editing in [`update`] (the field readers they share in
-//! [`fields`]), the bare lists `/letter` and `/{id}/locations` in [`lookups`].
+//! hiring in [`create`], editing in [`update`] (both thin over the use cases), the bare lists `/letter` and `/{id}/locations` in [`lookups`].
 
 mod create;
-mod fields;
 pub mod history;
 pub mod lifecycle;
 mod lookups;
@@ -29,6 +27,16 @@ use crate::objects::PhotoBase;
 use crate::openapi::{Operation, id_in_path, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
 use crate::{AppState, objects};
+
+/// The field that carries an employee's notes: `notes`, or its alias `note` when only
+/// that is sent.
+fn notes_field(fields: &crate::input::Fields) -> &'static str {
+    if !fields.contains("notes") && fields.contains("note") {
+        "note"
+    } else {
+        "notes"
+    }
+}
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table

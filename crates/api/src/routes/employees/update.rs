@@ -3,452 +3,52 @@
 //! reference shows and as CONTRACT.md §1 has single objects (only `GET` of one employee
 //! wraps it in `{"success", "data"}`).
 //!
-//! Checks, in the contract's order: the caller's role (403/7004); the employee in the
-//! company (404/3000); a head's employee outside their departments, or a head moving
-//! the employee into a department outside them (403/7004; a department not in the
-//! company is 8004 instead); a malformed body (400/4001); then every field at once
-//! (422/8001).
-//!
-//! What a field sent means (absent or `null` keeps the value):
-//! - Profile: `first_name`, `last_name`, `patronymic`, `birth_date`, `gender`,
-//!   `work_phone`, `mobile_phone`, `home_phone`, `home_address`, `notes` (or `note`),
-//!   `tab_number`, `bank_book`, `start_date`, with the rules of `POST`. An empty optional
-//!   field clears it; an empty `first_name` or `start_date` is 8002 (the employee must
-//!   have one). `tab_number` is unique in the company, the employee itself excepted.
-//! - `efct_date` (ext): the first day a change of department or positions holds;
-//!   default the company's today, or `start_date` for an employee who has not started
-//!   yet; before `start_date` is 8010. A day after today makes the change pending: it
-//!   shows in `/departments` and `/positions` and `DELETE …/department` / `…/position`
-//!   remove it. A department change on or before today, or on the first day of an
-//!   employee who has not started, moves the card's department at once; a later one
-//!   moves it when the day comes.
-//! - `department_id`, `positions`: the same as the employee holds from `efct_date` on,
-//!   with nothing changing later, is no change; otherwise the periods from
-//!   `efct_date` on are replaced (a pending change after it goes, a period holding on
-//!   it closes the day before).
-//! - `schedule_id`, `schedule_start_date`: applied at once; `schedule_start_date`
-//!   defaults to `efct_date` (not before `start_date`) when the schedule changes; it
-//!   must not precede `start_date` (8010).
-//! - `locations`: a list, `"1,2"` or `"*"`, replaced at once; empty is 8002.
-//! - `username`, `password`, `role`, `department_ids` are not changed by this route and
-//!   are ignored (the reference's own sample sends `username`).
-//!
-//! One activity row per kind of change made, in the same transaction:
-//! `editPersonProfile`, `editEmployeeCode` (`assigned` = the new tab number),
-//! `transferEmpDep` (the department's title), `assignedPosition` (the titles),
-//! `assignedSchedule` (the title), `assignedLocation` (the titles); `object_id` and
-//! `person_id` are the employee. A PUT that changes nothing writes nothing.
+//! The rules (who may edit whom, what each field sent means, the activity rows) are
+//! the use case's (`davomat_app::employee_edit`); this handler reads which fields were
+//! sent, calls it and renders the Employee object.
 
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use chrono::NaiveDate;
-use davomat_core::activity::{EmployeeChange, Message};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
-use davomat_core::{EmployeeId, Role};
-use davomat_store::DatabaseTransaction;
-use davomat_store::activity::{self, Actor, NewActivity};
-use davomat_store::employees::create::{self as references, Reference};
-use davomat_store::employees::history::{self, Kind};
-use davomat_store::employees::update::{self as store, Current, Profile};
-use davomat_store::employees::{self};
-use davomat_store::read_cache::Dependency;
+use davomat_app::employee_edit::{self as use_cases, EmployeeEdit};
+use davomat_core::EmployeeId;
 use serde_json::{Value, json};
 
-use super::fields::{self as rules, Locations};
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::input::{Fields, body_fields, path_id};
 use crate::objects::PhotoBase;
 use crate::openapi::{Operation, body, id_in_path, schema_ref, with_errors};
-use crate::scope::Scope;
 use crate::{AppState, objects};
 
-/// What the request asks for; `None` = not sent (kept).
-#[derive(Default)]
-struct Asked {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    patronymic: Option<String>,
-    gender: Option<Option<String>>,
-    birth_date: Option<Option<NaiveDate>>,
-    start_date: Option<NaiveDate>,
-    tab_number: Option<String>,
-    home_address: Option<String>,
-    home_phone: Option<String>,
-    work_phone: Option<String>,
-    mobile_phone: Option<String>,
-    notes: Option<Option<String>>,
-    bank_book: Option<String>,
-    department_id: Option<i64>,
-    positions: Option<Vec<i64>>,
-    schedule_id: Option<i64>,
-    schedule_start_date: Option<NaiveDate>,
-    locations: Option<Locations>,
-    efct_date: Option<NaiveDate>,
-}
-
-/// The ids sorted, each once.
-fn distinct_sorted(mut ids: Vec<i64>) -> Vec<i64> {
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// Reads every field sent, recording every failure that needs no database.
-fn read(fields: &Fields, today: NaiveDate, errors: &mut FieldErrors) -> Asked {
-    let sent = |name: &str| fields.contains(name);
-    let text = |name: &str, max: usize, errors: &mut FieldErrors| {
-        sent(name).then(|| rules::optional_text(fields, name, max, errors))
-    };
-    let mut asked = Asked {
-        first_name: sent("first_name").then(|| rules::first_name(fields, errors)),
-        last_name: sent("last_name").then(|| rules::optional_name(fields, "last_name", errors)),
-        patronymic: sent("patronymic").then(|| rules::optional_name(fields, "patronymic", errors)),
-        gender: sent("gender").then(|| rules::gender(fields, errors)),
-        tab_number: text("tab_number", rules::CODE_MAX, errors),
-        home_address: text("home_address", rules::ADDRESS_MAX, errors),
-        home_phone: text("home_phone", rules::PHONE_MAX, errors),
-        work_phone: text("work_phone", rules::PHONE_MAX, errors),
-        mobile_phone: text("mobile_phone", rules::PHONE_MAX, errors),
-        bank_book: text("bank_book", rules::CODE_MAX, errors),
-        notes: rules::has_notes(fields).then(|| rules::notes(fields, errors)),
-        ..Asked::default()
-    };
-    if sent("birth_date") {
-        let day = rules::birth_date(fields, today, errors);
-        if !errors.has("birth_date") {
-            asked.birth_date = Some(day);
-        }
+/// The edit as sent: a field not sent (or `null`) is `None`.
+fn edit_of(fields: &Fields) -> EmployeeEdit {
+    let text = |name: &str| fields.contains(name).then(|| fields.sent_text(name));
+    let int = |name: &str| fields.contains(name).then(|| fields.sent_int(name));
+    EmployeeEdit {
+        first_name: text("first_name"),
+        last_name: text("last_name"),
+        patronymic: text("patronymic"),
+        birth_date: text("birth_date"),
+        gender: text("gender"),
+        start_date: text("start_date"),
+        tab_number: text("tab_number"),
+        home_address: text("home_address"),
+        home_phone: text("home_phone"),
+        work_phone: text("work_phone"),
+        mobile_phone: text("mobile_phone"),
+        bank_book: text("bank_book"),
+        notes: text(super::notes_field(fields)),
+        department_id: int("department_id"),
+        positions: fields
+            .contains("positions")
+            .then(|| fields.sent_ids("positions")),
+        schedule_id: int("schedule_id"),
+        schedule_start_date: fields.sent_text("schedule_start_date"),
+        locations: fields
+            .contains("locations")
+            .then(|| fields.sent_locations("locations")),
+        efct_date: fields.sent_text("efct_date"),
     }
-    if sent("start_date") {
-        asked.start_date = rules::required_date(fields, "start_date", errors);
-    }
-    if sent("department_id") {
-        asked.department_id = rules::required_int(fields, "department_id", errors);
-    }
-    if sent("schedule_id") {
-        asked.schedule_id = rules::required_int(fields, "schedule_id", errors);
-    }
-    if sent("positions") {
-        asked.positions = fields.ids("positions", errors).map(distinct_sorted);
-    }
-    if sent("locations") {
-        asked.locations = rules::locations(fields, errors);
-    }
-    asked.schedule_start_date = fields.date("schedule_start_date", errors);
-    asked.efct_date = fields.date("efct_date", errors);
-    asked
-}
-
-/// The profile the request leaves: the current one with what was sent.
-fn edited_profile(current: &Current, asked: &Asked) -> Profile {
-    let mut profile = current.profile();
-    let replace = |slot: &mut String, value: &Option<String>| {
-        if let Some(value) = value {
-            slot.clone_from(value);
-        }
-    };
-    replace(&mut profile.first_name, &asked.first_name);
-    replace(&mut profile.last_name, &asked.last_name);
-    replace(&mut profile.patronymic, &asked.patronymic);
-    replace(&mut profile.tab_number, &asked.tab_number);
-    replace(&mut profile.home_address, &asked.home_address);
-    replace(&mut profile.home_phone, &asked.home_phone);
-    replace(&mut profile.work_phone, &asked.work_phone);
-    replace(&mut profile.mobile_phone, &asked.mobile_phone);
-    replace(&mut profile.bank_book, &asked.bank_book);
-    if let Some(gender) = &asked.gender {
-        profile.gender.clone_from(gender);
-    }
-    if let Some(birth_date) = asked.birth_date {
-        profile.birth_date = birth_date;
-    }
-    if let Some(notes) = &asked.notes {
-        profile.notes.clone_from(notes);
-    }
-    if let Some(start_date) = asked.start_date {
-        profile.start_date = start_date;
-    }
-    profile
-}
-
-/// The changes to write, once every check passed.
-struct Plan {
-    profile: Profile,
-    profile_changed: bool,
-    code_changed: bool,
-    department: Option<i64>,
-    positions: Option<Vec<i64>>,
-    schedule: Option<(i64, NaiveDate)>,
-    locations: Option<Vec<i64>>,
-    efct_date: NaiveDate,
-}
-
-/// Checks the request against the database and the employee as it stands, and works
-/// out what actually changes.
-async fn plan(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    current: &Current,
-    asked: &Asked,
-    today: NaiveDate,
-    errors: &mut FieldErrors,
-) -> ApiResult<Plan> {
-    let company = caller.company_id;
-    let employee = EmployeeId(current.id);
-    let profile = edited_profile(current, asked);
-    let start = profile.start_date;
-    if let Some(efct) = asked.efct_date
-        && efct < start
-    {
-        errors.add(
-            "efct_date",
-            FieldCode::DateTooEarly,
-            Reason::NotBefore("start_date".into()),
-        );
-    }
-    let efct_date = asked.efct_date.unwrap_or(today.max(start));
-
-    let mut department = None;
-    if let Some(id) = asked.department_id {
-        rules::check_ids(
-            txn,
-            caller,
-            "department_id",
-            Reference::Department,
-            &[id],
-            errors,
-        )
-        .await?;
-        let held = store::held_from(txn, Kind::Department, employee, efct_date).await?;
-        if held != Some(vec![id]) {
-            department = Some(id);
-        }
-    }
-    let mut positions = None;
-    if let Some(ids) = &asked.positions {
-        rules::check_ids(txn, caller, "positions", Reference::Position, ids, errors).await?;
-        if store::held_from(txn, Kind::Position, employee, efct_date).await? != Some(ids.clone()) {
-            positions = Some(ids.clone());
-        }
-    }
-
-    let schedule_id = asked.schedule_id.unwrap_or(current.schedule_id);
-    if let Some(id) = asked.schedule_id {
-        rules::check_ids(
-            txn,
-            caller,
-            "schedule_id",
-            Reference::Schedule,
-            &[id],
-            errors,
-        )
-        .await?;
-    }
-    let schedule_start = match asked.schedule_start_date {
-        Some(day) => day,
-        None if schedule_id != current.schedule_id => efct_date.max(start),
-        None => current.schedule_start_date,
-    };
-    if asked.schedule_start_date.is_some() || asked.start_date.is_some() {
-        rules::schedule_not_before_start(Some(start), Some(schedule_start), errors);
-    }
-    let schedule = (schedule_id != current.schedule_id
-        || schedule_start != current.schedule_start_date)
-        .then_some((schedule_id, schedule_start));
-
-    let mut locations = None;
-    let wanted = match &asked.locations {
-        Some(Locations::All) => Some(references::all_location_ids(txn, company).await?),
-        Some(Locations::Ids(ids)) => {
-            rules::check_ids(txn, caller, "locations", Reference::Location, ids, errors).await?;
-            Some(distinct_sorted(ids.clone()))
-        }
-        None => None,
-    };
-    if let Some(ids) = wanted
-        && ids != store::location_ids(txn, employee).await?
-    {
-        locations = Some(ids);
-    }
-
-    let code_changed = profile.tab_number != current.tab_number;
-    if code_changed
-        && !profile.tab_number.is_empty()
-        && !errors.has("tab_number")
-        && references::tab_number_taken(txn, company, &profile.tab_number, Some(current.id)).await?
-    {
-        errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
-    }
-    let mut untouched_code = profile.clone();
-    untouched_code.tab_number.clone_from(&current.tab_number);
-    let profile_changed = untouched_code != current.profile();
-    Ok(Plan {
-        profile,
-        profile_changed,
-        code_changed,
-        department,
-        positions,
-        schedule,
-        locations,
-        efct_date,
-    })
-}
-
-/// One activity row about the employee.
-struct Row {
-    action: &'static str,
-    what: EmployeeChange,
-    assigned: Option<String>,
-    value: Option<String>,
-    from: Option<NaiveDate>,
-}
-
-/// Writes the plan and answers the activity rows it calls for.
-async fn write(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    current: &Current,
-    plan: &Plan,
-    today: NaiveDate,
-    now: i64,
-) -> ApiResult<Vec<Row>> {
-    let company = caller.company_id;
-    let employee = EmployeeId(current.id);
-    let mut rows = Vec::new();
-    let dated = (plan.efct_date != today).then_some(plan.efct_date);
-    if plan.profile_changed || plan.code_changed {
-        // A tab number taken by a concurrent request meanwhile is 8008 on `tab_number`
-        // (the unique rule's field, crate::error).
-        store::write_profile(txn, company, employee, &plan.profile).await?;
-    }
-    if plan.profile_changed {
-        rows.push(Row {
-            action: "editPersonProfile",
-            what: EmployeeChange::Profile,
-            assigned: None,
-            value: None,
-            from: None,
-        });
-    }
-    if plan.code_changed {
-        let code = Some(plan.profile.tab_number.clone()).filter(|c| !c.is_empty());
-        rows.push(Row {
-            action: "editEmployeeCode",
-            what: EmployeeChange::Code,
-            assigned: code.clone(),
-            value: code,
-            from: None,
-        });
-    }
-    if let Some(department) = plan.department {
-        history::change(
-            txn,
-            Kind::Department,
-            employee,
-            &[department],
-            plan.efct_date,
-            now,
-        )
-        .await?;
-        // A change on the first day of an employee who has not started yet replaces
-        // an assignment that never took effect.
-        if plan.efct_date <= today || plan.efct_date == plan.profile.start_date {
-            store::set_department(txn, employee, department).await?;
-        }
-        let title = store::titles(txn, company, Reference::Department, &[department])
-            .await?
-            .join(", ");
-        rows.push(Row {
-            action: "transferEmpDep",
-            what: EmployeeChange::Department,
-            assigned: Some(title.clone()),
-            value: Some(title),
-            from: dated,
-        });
-    }
-    if let Some(positions) = &plan.positions {
-        history::change(
-            txn,
-            Kind::Position,
-            employee,
-            positions,
-            plan.efct_date,
-            now,
-        )
-        .await?;
-        let titles = store::titles(txn, company, Reference::Position, positions)
-            .await?
-            .join(", ");
-        rows.push(Row {
-            action: "assignedPosition",
-            what: EmployeeChange::Positions,
-            assigned: Some(titles.clone()).filter(|t| !t.is_empty()),
-            value: Some(titles),
-            from: dated,
-        });
-    }
-    if let Some((schedule, from)) = plan.schedule {
-        store::set_schedule(txn, employee, schedule, from).await?;
-        let title = store::titles(txn, company, Reference::Schedule, &[schedule])
-            .await?
-            .join(", ");
-        rows.push(Row {
-            action: "assignedSchedule",
-            what: EmployeeChange::Schedule,
-            assigned: Some(title.clone()),
-            value: Some(title),
-            from: (from != today).then_some(from),
-        });
-    }
-    if let Some(locations) = &plan.locations {
-        store::set_locations(txn, company, employee, locations, now).await?;
-        let titles = store::titles(txn, company, Reference::Location, locations)
-            .await?
-            .join(", ");
-        rows.push(Row {
-            action: "assignedLocation",
-            what: EmployeeChange::Locations,
-            assigned: Some(titles.clone()),
-            value: Some(titles),
-            from: None,
-        });
-    }
-    Ok(rows)
-}
-
-async fn log(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    actor: &Actor,
-    employee: i64,
-    name: &str,
-    rows: Vec<Row>,
-    now: i64,
-) -> ApiResult<()> {
-    for row in rows {
-        activity::record(
-            txn,
-            NewActivity {
-                company_id: caller.company_id,
-                actor: Some(actor.clone()),
-                action_name: row.action,
-                object_id: Some(employee),
-                person_id: Some(employee),
-                assigned: row.assigned,
-                message: Message::EmployeeChanged {
-                    what: row.what,
-                    name: name.to_string(),
-                    value: row.value,
-                    from: row.from.map(|d| d.to_string()),
-                },
-            },
-            caller.company_lang,
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 pub(super) async fn update(
@@ -458,53 +58,11 @@ pub(super) async fn update(
     Path(id): Path<String>,
     request: Request,
 ) -> ApiResult<Json<Value>> {
-    caller.require(&[Role::Admin, Role::DepartmentHead])?;
-    let company = caller.company_id;
     let employee = EmployeeId(path_id(&id)?);
-    let conn = state.store.connection();
-    let before = store::current(conn, company, employee)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let scope = Scope::of(&state.store, &caller).await?;
-    if !scope.covers_department(before.department_id) {
-        return Err(ApiError::Forbidden);
-    }
-    let fields = body_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    let asked = read(&fields, caller.today(state.clock.now()), &mut errors);
-    // A head moves employees only into the departments they oversee; a department
-    // that is not the company's is a body error (8004), found below.
-    if let Some(id) = asked.department_id
-        && caller.role != Role::Admin
-        && references::unknown_ids(conn, company, Reference::Department, &[id])
-            .await?
-            .is_empty()
-        && !scope.covers_department(id)
-    {
-        return Err(ApiError::Forbidden);
-    }
-    let actor = caller.actor(&state.store).await?;
-    let now = state.clock.now();
-    let today = caller.today(now);
-
-    let txn = state.store.begin().await?;
-    // The employee, and the lists that sort and filter by what an edit changes.
-    txn.changes([Dependency::Employee(employee), Dependency::Roster(company)]);
-    // Serialises the company's writes, so that the tab number checked below is still
-    // free when the row is written.
-    davomat_store::departments::lock(&txn, company).await?;
-    let current = store::current(&txn, company, employee)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let plan = plan(&txn, &caller, &current, &asked, today, &mut errors).await?;
-    errors.finish()?;
-    let rows = write(&txn, &caller, &current, &plan, today, now).await?;
-    if !rows.is_empty() {
-        let name = employees::full_name_of(&txn, company, employee).await?;
-        log(&txn, &caller, &actor, current.id, &name, rows, now).await?;
-    }
-    let card = employees::card(&txn, company, employee, today).await?;
-    davomat_store::commit(txn).await?;
+    // Refused before the body is read (403 and 404 come before 400 and 422).
+    use_cases::check(&state.store, &caller, employee).await?;
+    let edit = edit_of(&body_fields(request).await?);
+    let card = use_cases::edit(&state.store, &caller, employee, edit, state.clock.now()).await?;
     Ok(Json(objects::employee_value(&card, &photo_base)))
 }
 
