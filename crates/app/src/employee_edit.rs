@@ -3,12 +3,14 @@
 //!
 //! Checks, in the contract's order: the caller's role (forbidden); the employee in the
 //! company (not found); a head's employee outside their departments, or a head moving
-//! the employee into a department outside them (forbidden; a department not in the company is 8004 instead); then every field at once.
+//! the employee into a department outside them (forbidden; a department not in the
+//! company is 8004 instead); then every field at once.
 //!
 //! What a field sent means (not sent, or `null`, keeps the value):
 //! - Profile: `first_name`, `last_name`, `patronymic`, `birth_date`, `gender`,
-//!   `work_phone`, `mobile_phone`, `home_phone`, `home_address`, `notes` (a door may read the alias `note`; its errors are named `notes`),
-//!   `tab_number`, `bank_book`, `start_date`, with the rules of `POST`. An empty optional
+//!   `work_phone`, `mobile_phone`, `home_phone`, `home_address`, `notes` (a door may
+//!   read the alias `note`; its errors are named `notes`), `tab_number`, `bank_book`,
+//!   `start_date`, with the rules of `POST`. An empty optional
 //!   field clears it; an empty `first_name` or `start_date` is 8002 (the employee must
 //!   have one). `tab_number` is unique in the company, the employee itself excepted.
 //! - `efct_date` (ext): the first day a change of department or positions holds;
