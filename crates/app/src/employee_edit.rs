@@ -50,7 +50,7 @@ use davomat_store::read_cache::Dependency;
 use davomat_store::{DatabaseTransaction, Store, departments};
 
 use crate::caller::Caller;
-use crate::employee_fields as rules;
+use crate::employee_fields::{self as rules, TextField};
 use crate::error::{AppError, AppResult};
 use crate::request::{Locations, Sent};
 use crate::scope::Scope;
@@ -182,8 +182,8 @@ fn distinct_sorted(mut ids: Vec<i64>) -> Vec<i64> {
 /// Reads every field sent, recording every failure that needs no database (in the
 /// order the contract's answers list them).
 fn read(request: EmployeeEdit, today: NaiveDate, errors: &mut FieldErrors) -> Asked {
-    let text = |sent: Option<Sent<String>>, name: &str, max: usize, errors: &mut FieldErrors| {
-        sent.map(|sent| rules::optional_text(sent, name, max, errors))
+    let text = |sent: Option<Sent<String>>, field: TextField, errors: &mut FieldErrors| {
+        sent.map(|sent| rules::text(sent, field, errors))
     };
     let name = |sent: Option<Sent<String>>, name: &str, errors: &mut FieldErrors| {
         sent.map(|sent| rules::optional_name(sent, name, errors))
@@ -195,22 +195,12 @@ fn read(request: EmployeeEdit, today: NaiveDate, errors: &mut FieldErrors) -> As
         last_name: name(request.last_name, "last_name", errors),
         patronymic: name(request.patronymic, "patronymic", errors),
         gender: request.gender.map(|sent| rules::gender(sent, errors)),
-        tab_number: text(request.tab_number, "tab_number", rules::CODE_MAX, errors),
-        home_address: text(
-            request.home_address,
-            "home_address",
-            rules::ADDRESS_MAX,
-            errors,
-        ),
-        home_phone: text(request.home_phone, "home_phone", rules::PHONE_MAX, errors),
-        work_phone: text(request.work_phone, "work_phone", rules::PHONE_MAX, errors),
-        mobile_phone: text(
-            request.mobile_phone,
-            "mobile_phone",
-            rules::PHONE_MAX,
-            errors,
-        ),
-        bank_book: text(request.bank_book, "bank_book", rules::CODE_MAX, errors),
+        tab_number: text(request.tab_number, TextField::TabNumber, errors),
+        home_address: text(request.home_address, TextField::HomeAddress, errors),
+        home_phone: text(request.home_phone, TextField::HomePhone, errors),
+        work_phone: text(request.work_phone, TextField::WorkPhone, errors),
+        mobile_phone: text(request.mobile_phone, TextField::MobilePhone, errors),
+        bank_book: text(request.bank_book, TextField::BankBook, errors),
         notes: request
             .notes
             .map(|sent| rules::notes(sent, "notes", errors)),

@@ -15,9 +15,39 @@ use crate::request::{Locations, Sent};
 /// Name length limits of the reference.
 pub const NAME_MIN: usize = 3;
 pub const NAME_MAX: usize = 70;
-pub const PHONE_MAX: usize = 200;
-pub const ADDRESS_MAX: usize = 255;
-pub const CODE_MAX: usize = 255;
+
+/// The employee's free-text fields, each with its length limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    TabNumber,
+    HomeAddress,
+    HomePhone,
+    WorkPhone,
+    MobilePhone,
+    BankBook,
+}
+
+impl TextField {
+    /// The field's name in requests and errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextField::TabNumber => "tab_number",
+            TextField::HomeAddress => "home_address",
+            TextField::HomePhone => "home_phone",
+            TextField::WorkPhone => "work_phone",
+            TextField::MobilePhone => "mobile_phone",
+            TextField::BankBook => "bank_book",
+        }
+    }
+
+    /// The most characters it takes.
+    pub fn max(self) -> usize {
+        match self {
+            TextField::HomePhone | TextField::WorkPhone | TextField::MobilePhone => 200,
+            TextField::TabNumber | TextField::HomeAddress | TextField::BankBook => 255,
+        }
+    }
+}
 
 /// An optional birth date: a date (8009) from 1900-01-01 up to today (8003 naming the
 /// window): nobody is born in the future.
@@ -38,13 +68,9 @@ pub fn birth_date(
     Some(date)
 }
 
-/// An optional text field, trimmed; `""` when absent; at most `max` characters.
-pub fn optional_text(
-    sent: Sent<String>,
-    name: &str,
-    max: usize,
-    errors: &mut FieldErrors,
-) -> String {
+/// An optional text field, trimmed; `""` when absent; at most its limit of characters.
+pub fn text(sent: Sent<String>, field: TextField, errors: &mut FieldErrors) -> String {
+    let (name, max) = (field.name(), field.max());
     let value = sent
         .optional(name, errors)
         .map(|v| v.trim().to_string())

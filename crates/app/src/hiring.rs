@@ -33,7 +33,7 @@ use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, WriteTransaction, departments, secrets};
 
 use crate::caller::Caller;
-use crate::employee_fields as rules;
+use crate::employee_fields::{self as rules, TextField};
 use crate::error::{AppError, AppResult};
 use crate::request::{Locations, Sent};
 use crate::scope::Scope;
@@ -226,9 +226,6 @@ fn check_fields(
         errors.add("department_ids", FieldCode::InvalidValue, why);
     }
     let notes = rules::notes(request.notes, "notes", errors);
-    let text = |sent: Sent<String>, name: &str, max: usize, errors: &mut FieldErrors| {
-        rules::optional_text(sent, name, max, errors)
-    };
     let employee = NewEmployee {
         company_id: caller.company_id.0,
         first_name,
@@ -238,23 +235,13 @@ fn check_fields(
         birth_date,
         start_date: start_date.unwrap_or_default(),
         schedule_start_date: schedule_start_date.unwrap_or_default(),
-        tab_number: text(request.tab_number, "tab_number", rules::CODE_MAX, errors),
-        home_address: text(
-            request.home_address,
-            "home_address",
-            rules::ADDRESS_MAX,
-            errors,
-        ),
-        home_phone: text(request.home_phone, "home_phone", rules::PHONE_MAX, errors),
-        work_phone: text(request.work_phone, "work_phone", rules::PHONE_MAX, errors),
-        mobile_phone: text(
-            request.mobile_phone,
-            "mobile_phone",
-            rules::PHONE_MAX,
-            errors,
-        ),
+        tab_number: rules::text(request.tab_number, TextField::TabNumber, errors),
+        home_address: rules::text(request.home_address, TextField::HomeAddress, errors),
+        home_phone: rules::text(request.home_phone, TextField::HomePhone, errors),
+        work_phone: rules::text(request.work_phone, TextField::WorkPhone, errors),
+        mobile_phone: rules::text(request.mobile_phone, TextField::MobilePhone, errors),
         notes,
-        bank_book: text(request.bank_book, "bank_book", rules::CODE_MAX, errors),
+        bank_book: rules::text(request.bank_book, TextField::BankBook, errors),
         department_id: department_id.unwrap_or(0),
         schedule_id: schedule_id.unwrap_or(0),
         location_ids: Vec::new(),
