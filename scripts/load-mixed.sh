@@ -100,11 +100,7 @@ request = function()
   local token = tokens[(i * 7 + thread_id * 997) % #tokens + 1]
   return wrk.format("GET", "/v1/accounts", {["Authorization"] = "Bearer " .. token})
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile("$root/scripts/wrk-result.lua")
 LUA
 
 pages=$(( (EMPLOYEES + 49) / 50 ))
@@ -122,11 +118,7 @@ request = function()
   local page = (i * 7 + thread_id * 97) % $pages + 1
   return wrk.format("GET", "/v1/employees?page=" .. page, headers)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile("$root/scripts/wrk-result.lua")
 LUA
 
 cat >"$work/clockin.lua" <<LUA
@@ -144,11 +136,7 @@ request = function()
   return wrk.format("POST", "/v1/times/clockin", headers,
     string.format('{"employee_id": %d, "location_id": %d}', target[1], target[2]))
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile("$root/scripts/wrk-result.lua")
 LUA
 
 # One wrk run; prints "requests/s non-2xx".

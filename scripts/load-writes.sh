@@ -79,11 +79,7 @@ response = function(status, headers, body)
     if failed <= 3 then io.stderr:write(string.format("answer %d: %s\n", status, body)) end
   end
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %.6f %.1f %.1f %d %d\n", summary.requests, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile("$root/scripts/wrk-result.lua")
 LUA
 
 say "wrk: $CONNECTIONS connections, $THREADS threads, $DURATION, six write endpoints in turn"
