@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use davomat_core::CompanyId;
 use davomat_core::engine::{
-    self, Attendance, Calendar, ClockEvent, Employment, EventKind, Holiday, HolidayKind, Rules,
-    TimeOff, TimeOffStatus, Timesheet,
+    self, Attendance, Calendar, ClockEvent, Employment, EventKind, Holiday, Rules, TimeOff,
+    TimeOffStatus, Timesheet,
 };
 use davomat_core::schedule::ScheduleDefinition;
 use davomat_core::zone::CompanyZone;
@@ -91,11 +91,7 @@ async fn read_calendar(
         .iter()
         .map(|h| Holiday {
             date: h.date,
-            kind: if h.kind == "shortened" {
-                HolidayKind::Shortened
-            } else {
-                HolidayKind::Holiday
-            },
+            kind: h.kind,
         })
         .collect::<Vec<_>>();
     Ok(Calendar::new(zone, &holidays, Rules::default(), from, to))

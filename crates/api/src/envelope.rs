@@ -5,10 +5,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use davomat_core::page::PageRequest;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::input::{Fields, QueryValue};
 
 /// A list request: the page asked for and what its links must repeat.
 #[derive(Clone, Debug)]
@@ -20,54 +23,95 @@ pub struct ListRequest {
     filters: Vec<(String, String)>,
 }
 
+/// The paging parameters of every list (CONTRACT.md §1); the last of a repeated one
+/// counts.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// 1-based page number (below 1 → 1).
+    #[param(value_type = Option<u64>, default = 1)]
+    #[serde(default)]
+    page: QueryValue,
+    /// Items per page, clamped to 1..50.
+    #[param(value_type = Option<u64>, default = 50)]
+    #[serde(default, rename = "per-page")]
+    per_page: QueryValue,
+    /// Alias of `per-page` (also read from a `limit` header).
+    #[param(value_type = Option<u64>)]
+    #[serde(default)]
+    limit: QueryValue,
+}
+
 /// A list envelope of typed items, serialized straight into the body.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ToSchema)]
 pub struct Envelope<T> {
     items: Vec<T>,
     #[serde(rename = "_links")]
-    links: Value,
+    links: Links,
     #[serde(rename = "_meta")]
-    meta: Value,
+    meta: Meta,
+}
+
+/// The links of a list page; `prev` and `next` only where such a page exists.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Links {
+    #[serde(rename = "self")]
+    this: Link,
+    first: Link,
+    last: Link,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev: Option<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<Link>,
+}
+
+/// An absolute URL that keeps every filter of the request.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Link {
+    #[schema(format = "uri")]
+    href: String,
+}
+
+/// The counts of a list.
+#[derive(serde::Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    total_count: u64,
+    #[schema(minimum = 1)]
+    page_count: u64,
+    current_page: u64,
+    per_page: u64,
 }
 
 impl ListRequest {
     /// The envelope of one page of typed `items` out of `total`.
     pub fn envelope_of<T: serde::Serialize>(&self, items: Vec<T>, total: u64) -> Envelope<T> {
-        let mut parts = self.envelope(Vec::new(), total);
+        let page_count = self.page.page_count(total);
+        let current = self.page.page;
+        let link = |page: u64| Link {
+            href: self.href(page),
+        };
         Envelope {
             items,
-            links: parts["_links"].take(),
-            meta: parts["_meta"].take(),
+            links: Links {
+                this: link(current),
+                first: link(1),
+                last: link(page_count),
+                prev: (current > 1).then(|| link((current - 1).min(page_count))),
+                next: (current < page_count).then(|| link(current + 1)),
+            },
+            meta: Meta {
+                total_count: total,
+                page_count,
+                current_page: current,
+                per_page: self.page.per_page,
+            },
         }
     }
 
     /// The envelope around one page of `items` out of `total`.
     pub fn envelope(&self, items: Vec<Value>, total: u64) -> Value {
-        let page_count = self.page.page_count(total);
-        let current = self.page.page;
-        let mut links = serde_json::Map::new();
-        links.insert("self".into(), json!({"href": self.href(current)}));
-        links.insert("first".into(), json!({"href": self.href(1)}));
-        links.insert("last".into(), json!({"href": self.href(page_count)}));
-        if current > 1 {
-            links.insert(
-                "prev".into(),
-                json!({"href": self.href((current - 1).min(page_count))}),
-            );
-        }
-        if current < page_count {
-            links.insert("next".into(), json!({"href": self.href(current + 1)}));
-        }
-        json!({
-            "items": items,
-            "_links": links,
-            "_meta": {
-                "totalCount": total,
-                "pageCount": page_count,
-                "currentPage": current,
-                "perPage": self.page.per_page,
-            }
-        })
+        serde_json::to_value(self.envelope_of(items, total)).unwrap_or(Value::Null)
     }
 
     fn href(&self, page: u64) -> String {
@@ -111,15 +155,14 @@ impl FromRequestParts<AppState> for ListRequest {
             form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
                 .into_owned()
                 .collect();
-        let find = |name: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let paging: Paging = Fields::from_query(parts.uri.query()).request()?;
         let limit_header = parts.headers.get("limit").and_then(|v| v.to_str().ok());
-        let page = PageRequest::parse(find("page"), find("per-page"), find("limit"), limit_header);
+        let page = PageRequest::parse(
+            paging.page.as_deref(),
+            paging.per_page.as_deref(),
+            paging.limit.as_deref(),
+            limit_header,
+        );
         let filters = pairs
             .iter()
             .filter(|(k, _)| !matches!(k.as_str(), "page" | "per-page" | "limit"))

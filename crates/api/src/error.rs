@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use davomat_core::Lang;
 use davomat_core::validation::FieldErrors;
 use davomat_store::{StoreError, Unique};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::i18n;
 
@@ -149,27 +151,28 @@ impl ApiError {
         }
     }
 
-    /// The JSON body in `lang`.
+    /// The JSON body in `lang`: an [`ErrorBody`], or a [`ValidationBody`] for 422.
     pub fn body(&self, lang: Lang) -> serde_json::Value {
-        let mut body = serde_json::json!({
-            "message": i18n::error_message(self, lang),
-            "code": self.code(),
-        });
-        if let ApiError::Validation(errors) = self {
-            body["errors"] = errors
-                .clone()
-                .into_vec()
-                .iter()
-                .map(|e| {
-                    serde_json::json!({
-                        "field": e.field,
-                        "code": e.code.code(),
-                        "message": i18n::field_message(e, lang),
+        let message = i18n::error_message(self, lang);
+        let code = self.code();
+        let body = match self {
+            ApiError::Validation(errors) => serde_json::to_value(ValidationBody {
+                message,
+                code,
+                errors: errors
+                    .clone()
+                    .into_vec()
+                    .iter()
+                    .map(|e| FieldErrorBody {
+                        field: e.field.clone(),
+                        code: e.code.code(),
+                        message: i18n::field_message(e, lang),
                     })
-                })
-                .collect();
-        }
-        body
+                    .collect(),
+            }),
+            _ => serde_json::to_value(ErrorBody { message, code }),
+        };
+        body.unwrap_or(serde_json::Value::Null)
     }
 
     /// A validation error with one failing field.
@@ -181,6 +184,57 @@ impl ApiError {
         let mut errors = FieldErrors::new();
         errors.add(field, code, reason);
         ApiError::Validation(errors)
+    }
+}
+
+/// The body of every error answer but 422 (CONTRACT.md §2), in the request's language.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub message: String,
+    /// Workly's error code (CONTRACT.md §2).
+    #[schema(example = 3000)]
+    pub code: u16,
+}
+
+/// The body of a 422: code 8001 and one entry per failing field.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ValidationError)]
+pub struct ValidationBody {
+    #[schema(example = "Validation Failed")]
+    pub message: String,
+    #[schema(example = 8001)]
+    pub code: u16,
+    pub errors: Vec<FieldErrorBody>,
+}
+
+/// One failing field of a 422.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorBody {
+    #[schema(example = "title")]
+    pub field: String,
+    /// 8002 required … 8010 (CONTRACT.md §2).
+    #[schema(minimum = 8002, maximum = 8010, example = 8002)]
+    pub code: u16,
+    /// Why, in the request's language.
+    pub message: String,
+}
+
+/// A bare message, such as the `{"message": "success"}` of a delete.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Message)]
+pub struct MessageBody {
+    #[schema(example = "success")]
+    pub message: String,
+}
+
+impl MessageBody {
+    /// `{"message": "success"}`.
+    pub fn success() -> MessageBody {
+        MessageBody {
+            message: "success".to_string(),
+        }
     }
 }
 

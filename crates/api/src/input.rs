@@ -12,10 +12,39 @@ use davomat_core::validation::{
 };
 use serde_json::{Map, Value};
 
+use davomat_app::request::FromSent;
+use davomat_app::{Locations, Sent};
+
 use crate::error::{ApiError, Malformed};
 
 /// The default body limit (CONTRACT.md §2: 1 MB).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// One parameter of a query string as a query struct reads it: its text, the last one
+/// when it is repeated; `None` when absent. Reading one never fails.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryValue(pub Option<String>);
+
+impl QueryValue {
+    fn of(value: &Value) -> QueryValue {
+        QueryValue(match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            Value::Array(items) => items.last().and_then(|v| v.as_str()).map(str::to_string),
+            other => Some(other.to_string()),
+        })
+    }
+
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(QueryValue::of(&Value::deserialize(deserializer)?))
+    }
+}
 
 /// Named input fields of one request.
 #[derive(Clone, Debug, Default)]
@@ -94,48 +123,35 @@ impl Fields {
         }
     }
 
-    /// A text field for a use case: a string (empty or blank is not set) or a number's
-    /// decimal text; anything else is unreadable (8003 when the use case checks it).
-    pub fn sent_text(&self, name: &str) -> davomat_app::Sent<String> {
-        use davomat_app::Sent;
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
-            Some(Value::String(s)) => Sent::Value(s.clone()),
-            Some(Value::Number(n)) => Sent::Value(n.to_string()),
-            Some(_) => Sent::Unreadable,
-        }
+    /// A text field for a use case, read as [`FromSent`] reads text.
+    pub fn sent_text(&self, name: &str) -> Sent<String> {
+        self.sent(name)
     }
 
-    /// An integer field for a use case: a number or a numeric string (empty is not
-    /// set); anything else is unreadable.
-    pub fn sent_int(&self, name: &str) -> davomat_app::Sent<i64> {
-        use davomat_app::Sent;
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(Value::Number(n)) => n.as_i64().map_or(Sent::Unreadable, Sent::Value),
-            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
-            Some(Value::String(s)) => s.trim().parse().map_or(Sent::Unreadable, Sent::Value),
-            Some(_) => Sent::Unreadable,
-        }
+    /// An integer field for a use case, read as [`FromSent`] reads integers.
+    pub fn sent_int(&self, name: &str) -> Sent<i64> {
+        self.sent(name)
     }
 
-    /// A list of ids for a use case, as [`Fields::ids`] reads it; anything else is
-    /// unreadable.
-    pub fn sent_ids(&self, name: &str) -> davomat_app::Sent<Vec<i64>> {
-        use davomat_app::Sent;
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(_) => self
-                .ids(name, &mut FieldErrors::new())
-                .map_or(Sent::Unreadable, Sent::Value),
-        }
+    /// A list of ids for a use case, read as [`FromSent`] reads id lists.
+    pub fn sent_ids(&self, name: &str) -> Sent<Vec<i64>> {
+        self.sent(name)
+    }
+
+    fn sent<T: FromSent>(&self, name: &str) -> Sent<T> {
+        self.raw(name).map_or(Sent::Absent, T::from_sent)
+    }
+
+    /// The fields as a request of a use case (a struct of [`Sent`] fields, which reads
+    /// from any object); 500 if the struct has a field that can refuse a value.
+    pub fn request<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_value(Value::Object(self.0.clone()))
+            .map_err(|e| ApiError::Internal(format!("request fields: {e}")))
     }
 
     /// A boolean for a use case, as [`Fields::boolean`] reads it (empty is not set);
     /// anything else is unreadable.
-    pub fn sent_bool(&self, name: &str) -> davomat_app::Sent<bool> {
-        use davomat_app::Sent;
+    pub fn sent_bool(&self, name: &str) -> Sent<bool> {
         match self.raw(name) {
             None => Sent::Absent,
             Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
@@ -145,35 +161,17 @@ impl Fields {
         }
     }
 
-    /// A secret (a password) for a use case: taken as typed, spaces included; only an
-    /// empty string is "not set".
-    pub fn sent_secret(&self, name: &str) -> davomat_app::Sent<String> {
-        use davomat_app::Sent;
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(Value::String(s)) if s.is_empty() => Sent::Absent,
-            Some(Value::String(s)) => Sent::Value(s.clone()),
-            Some(Value::Number(n)) => Sent::Value(n.to_string()),
-            Some(_) => Sent::Unreadable,
-        }
+    /// A secret (a password) for a use case, read as [`davomat_app::request::secret`]
+    /// reads it.
+    pub fn sent_secret(&self, name: &str) -> Sent<String> {
+        davomat_app::request::secret(self.raw(name).cloned().unwrap_or(Value::Null))
+            .unwrap_or(Sent::Unreadable)
     }
 
-    /// A list of locations for a use case: `"*"` (or `["*"]`) for all of them, else a list of ids as
-    /// [`Fields::ids`] reads it; anything else is unreadable.
-    pub fn sent_locations(&self, name: &str) -> davomat_app::Sent<davomat_app::Locations> {
-        use davomat_app::{Locations, Sent};
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(Value::String(s)) if s.trim() == "*" => Sent::Value(Locations::All),
-            Some(Value::Array(items))
-                if items.len() == 1 && items[0].as_str().is_some_and(|s| s.trim() == "*") =>
-            {
-                Sent::Value(Locations::All)
-            }
-            Some(_) => self
-                .ids(name, &mut FieldErrors::new())
-                .map_or(Sent::Unreadable, |ids| Sent::Value(Locations::Ids(ids))),
-        }
+    /// A list of locations for a use case: `"*"` (or `["*"]`) for all of them, else a
+    /// list of ids.
+    pub fn sent_locations(&self, name: &str) -> Sent<Locations> {
+        self.sent(name)
     }
 
     /// A text field that must be present and non-empty (8002 otherwise).
@@ -238,36 +236,11 @@ impl Fields {
 
     /// A list of ids: a JSON array of numbers or numeric strings, or `"1,2,3"`.
     pub fn ids(&self, name: &str, errors: &mut FieldErrors) -> Option<Vec<i64>> {
-        let items: Vec<Value> = match self.raw(name)? {
-            Value::Array(items) => items.clone(),
-            Value::String(s) => s
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|p| Value::String(p.to_string()))
-                .collect(),
-            Value::Number(n) => vec![Value::Number(n.clone())],
-            _ => {
-                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
-                return None;
-            }
-        };
-        let mut ids = Vec::with_capacity(items.len());
-        for item in items {
-            let id = match item {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse::<i64>().ok(),
-                _ => None,
-            };
-            match id {
-                Some(id) => ids.push(id),
-                None => {
-                    errors.add(name, FieldCode::InvalidValue, Reason::Plain);
-                    return None;
-                }
-            }
+        let ids = davomat_app::request::ids_of(self.raw(name)?);
+        if ids.is_none() {
+            errors.add(name, FieldCode::InvalidValue, Reason::Plain);
         }
-        Some(ids)
+        ids
     }
 
     /// An amount of money in minor units, from a JSON number or a decimal string
@@ -337,11 +310,7 @@ impl Fields {
 
     /// A query argument as text (no type leniency needed: query values are text).
     pub fn query_text(&self, name: &str) -> Option<String> {
-        match self.raw(name)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Array(items) => items.last().and_then(|v| v.as_str()).map(str::to_string),
-            other => Some(other.to_string()),
-        }
+        QueryValue::of(self.raw(name)?).0
     }
 }
 

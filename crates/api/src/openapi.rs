@@ -1,8 +1,19 @@
-//! The OpenAPI 3.1 document of every route (served at `/v1/openapi.json`). Each
-//! operation is written once in [`operations`]; a test checks that the set of
-//! documented (method, path) pairs equals the set the router serves.
+//! The OpenAPI 3.1 document of every route (served at `/v1/openapi.json`): the part
+//! generated from the handlers registered with `RouteTable::documented` (their
+//! `#[utoipa::path]` and request/response types), completed here with the error
+//! answers of each access level, and the operations of the routes still described by
+//! hand ([`Operation`], being replaced resource by resource). A test checks that the
+//! documented (method, path) pairs equal the served ones.
 
+use std::sync::OnceLock;
+
+use axum::http::Method;
 use serde_json::{Value, json};
+use utoipa::openapi::path::{Operation as PathOperation, PathItem};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+use crate::guard::Access;
 
 /// One documented operation.
 pub struct Operation {
@@ -63,57 +74,42 @@ pub fn body(schema: Value) -> Value {
 }
 
 pub fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
+    error_answers(secured)
+        .into_iter()
+        .map(|(status, description)| (status, description, schema_ref("Error")))
+        .collect()
+}
+
+/// The error answers (status, description) every route of an access level can give,
+/// each with the `Error` body (CONTRACT.md §2).
+fn error_answers(secured: bool) -> Vec<(&'static str, &'static str)> {
     let mut list = vec![
-        (
-            "400",
-            "Malformed request (4001) or missing argument (4000)",
-            schema_ref("Error"),
-        ),
-        ("406", "Accept excludes JSON (4001)", schema_ref("Error")),
-        ("413", "Body over 1 MB (4001)", schema_ref("Error")),
-        (
-            "429",
-            "Rate limit exceeded (6000); see Retry-After",
-            schema_ref("Error"),
-        ),
+        ("400", "Malformed request (4001) or missing argument (4000)"),
+        ("406", "Accept excludes JSON (4001)"),
+        ("413", "Body over 1 MB (4001)"),
+        ("429", "Rate limit exceeded (6000); see Retry-After"),
         (
             "500",
             "Internal error (5000); the log line carries the X-Request-Id",
-            schema_ref("Error"),
         ),
         (
             "503",
             "Maintenance, database unreachable or time limit (5000)",
-            schema_ref("Error"),
         ),
     ];
     if secured {
         list.push((
             "401",
             "No token (7007), invalid token (7008), expired token (7009)",
-            schema_ref("Error"),
         ));
-        list.push((
-            "402",
-            "The company's subscription has expired (7004)",
-            schema_ref("Error"),
-        ));
-        list.push((
-            "403",
-            "The role lacks the permission (7004)",
-            schema_ref("Error"),
-        ));
-        list.push((
-            "426",
-            "The API client is blocked pending an update (7010)",
-            schema_ref("Error"),
-        ));
+        list.push(("402", "The company's subscription has expired (7004)"));
+        list.push(("403", "The role lacks the permission (7004)"));
+        list.push(("426", "The API client is blocked pending an update (7010)"));
     }
     list
 }
 
-/// Every operation of the server.
-/// Every operation of the server, gathered from the route modules.
+/// The operations still described by hand, gathered from the route modules.
 pub fn operations() -> Vec<Operation> {
     crate::routes::operations()
 }
@@ -148,6 +144,72 @@ pub fn service_operation(
     }
 }
 
+/// The operations of a generated path item, with their methods.
+pub(crate) fn operations_of(item: &mut PathItem) -> Vec<(Method, &mut PathOperation)> {
+    [
+        (Method::GET, item.get.as_mut()),
+        (Method::PUT, item.put.as_mut()),
+        (Method::POST, item.post.as_mut()),
+        (Method::DELETE, item.delete.as_mut()),
+        (Method::PATCH, item.patch.as_mut()),
+        (Method::HEAD, item.head.as_mut()),
+        (Method::OPTIONS, item.options.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation?)))
+    .collect()
+}
+
+/// Completes a generated operation: its id (unique, from method and path), its
+/// security, and the error answers of its access level that it does not describe
+/// itself.
+pub(crate) fn complete(operation: &mut PathOperation, method: &Method, path: &str, access: Access) {
+    operation.operation_id = Some(operation_id(&method.as_str().to_ascii_lowercase(), path));
+    let secured = matches!(access, Access::Authenticated | Access::Device);
+    if secured {
+        operation.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+    if access == Access::Service {
+        return;
+    }
+    for (status, description) in error_answers(secured) {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| {
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Error")))
+                            .build(),
+                    )
+                    .build()
+                    .into()
+            });
+    }
+}
+
+fn operation_id(method: &str, path: &str) -> String {
+    format!("{method}{}", path.replace(['/', '.', '-', '{', '}'], "_"))
+}
+
+/// The generated part of the document, built once.
+fn generated() -> &'static Value {
+    static GENERATED: OnceLock<Value> = OnceLock::new();
+    GENERATED.get_or_init(|| {
+        serde_json::to_value(crate::routes::generated_document()).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the generated OpenAPI document does not serialise");
+            json!({})
+        })
+    })
+}
+
 /// The whole document, with `base` as the server URL.
 pub fn document(base: &str) -> Value {
     let mut paths = serde_json::Map::new();
@@ -168,7 +230,7 @@ pub fn document(base: &str) -> Value {
             "tags": [op.tag],
             "summary": op.summary,
             "description": op.description,
-            "operationId": format!("{}{}", op.method, op.path.replace(['/', '.', '-', '{', '}'], "_")),
+            "operationId": operation_id(op.method, op.path),
             "parameters": op.parameters,
             "responses": responses,
         });
@@ -183,6 +245,22 @@ pub fn document(base: &str) -> Value {
             .or_insert_with(|| json!({}));
         entry[op.method] = operation;
     }
+    let generated = generated();
+    if let Some(generated_paths) = generated["paths"].as_object() {
+        for (path, item) in generated_paths {
+            let entry = paths.entry(path.clone()).or_insert_with(|| json!({}));
+            if let (Some(entry), Some(item)) = (entry.as_object_mut(), item.as_object()) {
+                entry.extend(item.clone());
+            }
+        }
+    }
+    let mut schemas = schemas();
+    if let (Some(schemas), Some(more)) = (
+        schemas.as_object_mut(),
+        generated["components"]["schemas"].as_object(),
+    ) {
+        schemas.extend(more.clone());
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -194,7 +272,7 @@ pub fn document(base: &str) -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": schemas(),
+            "schemas": schemas,
         }
     })
 }

@@ -16,6 +16,7 @@ pub mod employee_fields;
 pub mod employee_lifecycle;
 pub mod error;
 pub mod hiring;
+pub mod holidays;
 pub mod positions;
 pub mod request;
 pub mod scope;

@@ -77,3 +77,205 @@ pub enum Locations {
     All,
     Ids(Vec<i64>),
 }
+
+/// How a field of a request is read from the value a client sent, with Workly's
+/// leniency (CONTRACT.md §1): numbers as strings, strings as numbers, id lists as
+/// comma-separated text. Never fails: what cannot be read is [`Sent::Unreadable`], and
+/// the use case reports it with the request's other field errors.
+pub trait FromSent: Sized {
+    fn from_sent(value: &serde_json::Value) -> Sent<Self>;
+}
+
+impl FromSent for String {
+    /// A string (empty or blank is not set) or a number's decimal text.
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        use serde_json::Value;
+        match value {
+            Value::Null => Sent::Absent,
+            Value::String(s) if s.trim().is_empty() => Sent::Absent,
+            Value::String(s) => Sent::Value(s.clone()),
+            Value::Number(n) => Sent::Value(n.to_string()),
+            _ => Sent::Unreadable,
+        }
+    }
+}
+
+impl FromSent for i64 {
+    /// A number or a numeric string (empty is not set).
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        use serde_json::Value;
+        match value {
+            Value::Null => Sent::Absent,
+            Value::Number(n) => n.as_i64().map_or(Sent::Unreadable, Sent::Value),
+            Value::String(s) if s.trim().is_empty() => Sent::Absent,
+            Value::String(s) => s.trim().parse().map_or(Sent::Unreadable, Sent::Value),
+            _ => Sent::Unreadable,
+        }
+    }
+}
+
+impl FromSent for Vec<i64> {
+    /// A JSON array of numbers or numeric strings, `"1,2,3"`, or one number.
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        match value {
+            serde_json::Value::Null => Sent::Absent,
+            value => ids_of(value).map_or(Sent::Unreadable, Sent::Value),
+        }
+    }
+}
+
+impl FromSent for Locations {
+    /// `"*"` (or `["*"]`) for every location of the company, else a list of ids.
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        use serde_json::Value;
+        match value {
+            Value::String(s) if s.trim() == "*" => Sent::Value(Locations::All),
+            Value::Array(items)
+                if items.len() == 1 && items[0].as_str().is_some_and(|s| s.trim() == "*") =>
+            {
+                Sent::Value(Locations::All)
+            }
+            value => Vec::<i64>::from_sent(value).map(Locations::Ids),
+        }
+    }
+}
+
+impl<T> Sent<T> {
+    /// The same field with its value converted.
+    pub fn map<U>(self, convert: impl FnOnce(T) -> U) -> Sent<U> {
+        match self {
+            Sent::Absent => Sent::Absent,
+            Sent::Value(value) => Sent::Value(convert(value)),
+            Sent::Unreadable => Sent::Unreadable,
+        }
+    }
+}
+
+/// A list of ids: a JSON array of numbers or numeric strings, `"1,2,3"` (blank parts
+/// skipped), or one number; `None` when any part is not an id.
+pub fn ids_of(value: &serde_json::Value) -> Option<Vec<i64>> {
+    use serde_json::Value;
+    let id = |item: &Value| match item {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => items.iter().map(id).collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| part.parse::<i64>().ok())
+            .collect(),
+        Value::Number(_) => id(value).map(|id| vec![id]),
+        _ => None,
+    }
+}
+
+/// A request field read with [`FromSent`]. Deserialising one never fails, and a field
+/// the request leaves out is [`Sent::Absent`] (serde asks a missing field for
+/// `deserialize_option`'s none), so a request struct of them reads from any JSON
+/// object, unknown fields ignored, without `#[serde(default)]`.
+impl<'de, T: FromSent> serde::Deserialize<'de> for Sent<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(SentVisitor(std::marker::PhantomData))
+    }
+}
+
+struct SentVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: FromSent> serde::de::Visitor<'de> for SentVisitor<T> {
+    type Value = Sent<T>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Sent::Absent)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Sent::Absent)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, value: D) -> Result<Self::Value, D::Error> {
+        use serde::Deserialize;
+        let value = serde_json::Value::deserialize(value)?;
+        Ok(T::from_sent(&value))
+    }
+}
+
+/// A secret (a password) as typed, spaces included; only an empty string is not set.
+/// For a request field: `#[serde(default, deserialize_with = "secret")]`.
+pub fn secret<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sent<String>, D::Error> {
+    use serde::Deserialize;
+    use serde_json::Value;
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Null => Sent::Absent,
+        Value::String(s) if s.is_empty() => Sent::Absent,
+        Value::String(s) => Sent::Value(s),
+        Value::Number(n) => Sent::Value(n.to_string()),
+        _ => Sent::Unreadable,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Request {
+        title: Sent<String>,
+        count: Sent<i64>,
+        ids: Sent<Vec<i64>>,
+        locations: Sent<Locations>,
+        #[serde(default, deserialize_with = "secret")]
+        password: Sent<String>,
+    }
+
+    fn read(value: serde_json::Value) -> Request {
+        serde_json::from_value(value).expect("a request of Sent fields reads from any object")
+    }
+
+    #[test]
+    fn absent_null_and_blank_are_not_set() {
+        let request = read(json!({"title": null, "count": "", "unknown": [1, {"x": 2}]}));
+        assert_eq!(request.title, Sent::Absent);
+        assert_eq!(request.count, Sent::Absent);
+        assert_eq!(request.ids, Sent::Absent);
+        assert_eq!(request.locations, Sent::Absent);
+        assert_eq!(request.password, Sent::Absent);
+        assert_eq!(read(json!({"title": "  "})).title, Sent::Absent);
+    }
+
+    #[test]
+    fn workly_leniency_reads_numbers_as_text_and_text_as_numbers() {
+        let request = read(json!({
+            "title": 42, "count": " 7 ", "ids": "1, 2,,3", "locations": ["*"], "password": " a "
+        }));
+        assert_eq!(request.title, Sent::Value("42".to_string()));
+        assert_eq!(request.count, Sent::Value(7));
+        assert_eq!(request.ids, Sent::Value(vec![1, 2, 3]));
+        assert_eq!(request.locations, Sent::Value(Locations::All));
+        assert_eq!(request.password, Sent::Value(" a ".to_string()));
+        assert_eq!(
+            read(json!({"locations": [4, "5"]})).locations,
+            Sent::Value(Locations::Ids(vec![4, 5]))
+        );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_unreadable_not_a_failure() {
+        let request = read(json!({
+            "title": {"a": 1}, "count": 1.5, "ids": [1, "x"], "locations": true, "password": []
+        }));
+        assert_eq!(request.title, Sent::Unreadable);
+        assert_eq!(request.count, Sent::Unreadable);
+        assert_eq!(request.ids, Sent::Unreadable);
+        assert_eq!(request.locations, Sent::Unreadable);
+        assert_eq!(request.password, Sent::Unreadable);
+    }
+}

@@ -3,19 +3,40 @@
 
 use chrono::NaiveDate;
 use davomat_core::CompanyId;
+use davomat_core::engine::HolidayKind;
 use davomat_core::page::PageRequest;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::{StoreError, StoreResult, sql};
 
 /// A calendar entry.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holiday {
     pub id: i64,
     pub date: NaiveDate,
     pub title: String,
-    /// `holiday` or `shortened`.
-    pub kind: String,
+    pub kind: HolidayKind,
+}
+
+/// An entry as stored: its kind is text (`holiday` or `shortened`).
+#[derive(FromQueryResult)]
+struct StoredHoliday {
+    id: i64,
+    date: NaiveDate,
+    title: String,
+    kind: String,
+}
+
+impl From<StoredHoliday> for Holiday {
+    /// A kind the schema's check does not allow cannot be stored; read as a holiday.
+    fn from(row: StoredHoliday) -> Self {
+        Holiday {
+            id: row.id,
+            date: row.date,
+            title: row.title,
+            kind: HolidayKind::parse(&row.kind).unwrap_or(HolidayKind::Holiday),
+        }
+    }
 }
 
 /// What an entry is made of.
@@ -23,7 +44,7 @@ pub struct Holiday {
 pub struct HolidayFields {
     pub date: NaiveDate,
     pub title: String,
-    pub kind: String,
+    pub kind: HolidayKind,
 }
 
 /// The range clause of a list on `$1` (company), with the optional bounds appended.
@@ -59,7 +80,7 @@ pub async fn list(
     )
     .await?
     .unwrap_or(0) as u64;
-    let rows = sql::all(
+    let rows: Vec<StoredHoliday> = sql::all(
         conn,
         &format!(
             "SELECT id, date, title, kind FROM holidays WHERE {clause} ORDER BY date, id LIMIT {} OFFSET {}",
@@ -69,7 +90,7 @@ pub async fn list(
         values,
     )
     .await?;
-    Ok((rows, total))
+    Ok((rows.into_iter().map(Holiday::from).collect(), total))
 }
 
 /// Every entry of the company within `from..=to`, by date (for the engine).
@@ -79,12 +100,13 @@ pub async fn between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<Holiday>> {
-    sql::all(
+    let rows: Vec<StoredHoliday> = sql::all(
         conn,
         "SELECT id, date, title, kind FROM holidays WHERE company_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
         vec![company.0.into(), from.into(), to.into()],
     )
-    .await
+    .await?;
+    Ok(rows.into_iter().map(Holiday::from).collect())
 }
 
 /// One entry of the company, if it is one.
@@ -93,12 +115,13 @@ pub async fn find(
     company: CompanyId,
     id: i64,
 ) -> StoreResult<Option<Holiday>> {
-    sql::one(
+    let row: Option<StoredHoliday> = sql::one(
         conn,
         "SELECT id, date, title, kind FROM holidays WHERE company_id = $1 AND id = $2",
         vec![company.0.into(), id.into()],
     )
-    .await
+    .await?;
+    Ok(row.map(Holiday::from))
 }
 
 /// True when the company's calendar already has an entry on this date.
@@ -131,7 +154,7 @@ pub async fn create(
             company.0.into(),
             fields.date.into(),
             fields.title.trim().into(),
-            fields.kind.clone().into(),
+            fields.kind.as_str().into(),
             now.into(),
         ],
     )

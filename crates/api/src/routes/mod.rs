@@ -1,6 +1,9 @@
-//! The route table: every route of the server with who may reach it. Building the
-//! router through [`RouteTable::add`] records each (method, path), so a test can hold
-//! the OpenAPI document and the router in step.
+//! The route table: every route of the server with who may reach it. A handler
+//! described with `#[utoipa::path]` is registered once, with [`RouteTable::documented`]:
+//! that gives both its route and its part of the OpenAPI document (generated from its
+//! request and response types, plus the error answers its access level can give).
+//! Routes still described by hand go through [`RouteTable::add`] and their module's
+//! `operations()`; a test holds the document and the router in step.
 
 pub(crate) mod accounts;
 mod clock;
@@ -28,25 +31,77 @@ use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodFilter, on};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, Router};
+
+use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::AppState;
 use crate::guard::{self, Access};
+use crate::openapi;
 
 /// The router being built and the operations it serves.
 pub struct RouteTable {
-    state: AppState,
+    /// `None` while the table is built only for its document (nothing is served).
+    state: Option<AppState>,
     router: Router<AppState>,
-    operations: Vec<(Method, &'static str)>,
+    operations: Vec<(Method, String)>,
+    /// The generated part of the OpenAPI document.
+    document: utoipa::openapi::OpenApi,
 }
 
 impl RouteTable {
-    fn new(state: AppState) -> Self {
+    fn new(state: Option<AppState>) -> Self {
         RouteTable {
             state,
             router: Router::new(),
             operations: Vec::new(),
+            document: utoipa::openapi::OpenApi::default(),
+        }
+    }
+
+    /// Adds the operation of one `routes!(handler)` behind the guard of its access
+    /// level; its generated description joins the document, completed with its
+    /// operation id, its security and the error answers of its access level.
+    pub fn documented(
+        mut self,
+        access: Access,
+        (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+    ) -> Self {
+        let method_router = self.guarded(method_router, access);
+        for (path, mut item) in paths.paths {
+            for (method, operation) in openapi::operations_of(&mut item) {
+                openapi::complete(operation, &method, &path, access);
+                self.operations.push((method, path.clone()));
+            }
+            self.router = self.router.route(&path, method_router.clone());
+            match self.document.paths.paths.get_mut(&path) {
+                Some(existing) => existing.merge_operations(item),
+                None => {
+                    self.document.paths.paths.insert(path, item);
+                }
+            }
+        }
+        self.document
+            .components
+            .get_or_insert_with(utoipa::openapi::Components::new)
+            .schemas
+            .extend(schemas);
+        self
+    }
+
+    /// The method router behind the guard of `access` (none while only describing).
+    fn guarded(&self, route: MethodRouter<AppState>, access: Access) -> MethodRouter<AppState> {
+        let Some(state) = &self.state else {
+            return route;
+        };
+        match access {
+            Access::Service => route.route_layer(from_fn(guard::service)),
+            Access::Public => route.route_layer(from_fn_with_state(state.clone(), guard::public)),
+            Access::Authenticated => {
+                route.route_layer(from_fn_with_state(state.clone(), guard::authenticated))
+            }
+            Access::Device => route.route_layer(from_fn_with_state(state.clone(), guard::device)),
         }
     }
 
@@ -91,19 +146,7 @@ impl RouteTable {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        let route = on(filter, handler);
-        let route = match access {
-            Access::Service => route.route_layer(from_fn(guard::service)),
-            Access::Public => {
-                route.route_layer(from_fn_with_state(self.state.clone(), guard::public))
-            }
-            Access::Authenticated => {
-                route.route_layer(from_fn_with_state(self.state.clone(), guard::authenticated))
-            }
-            Access::Device => {
-                route.route_layer(from_fn_with_state(self.state.clone(), guard::device))
-            }
-        };
+        let route = self.guarded(on(filter, handler), access);
         // Added after the guard, so it runs before it.
         let route = match body_limit {
             Some(limit) => route
@@ -112,12 +155,12 @@ impl RouteTable {
             None => route,
         };
         self.router = self.router.route(path, route);
-        self.operations.push((method, path));
+        self.operations.push((method, path.to_string()));
         self
     }
 
     /// Every (method, path) served.
-    pub fn operations(&self) -> &[(Method, &'static str)] {
+    pub fn operations(&self) -> &[(Method, String)] {
         &self.operations
     }
 }
@@ -125,7 +168,29 @@ impl RouteTable {
 /// Every route of the API listener.
 pub fn table(state: AppState) -> RouteTable {
     let metrics_here = state.config.metrics_on_api_listener;
-    let table = RouteTable::new(state);
+    every_route(RouteTable::new(Some(state)), metrics_here)
+}
+
+/// The generated part of the OpenAPI document: the table built only to describe it.
+pub fn generated_document() -> utoipa::openapi::OpenApi {
+    use utoipa::ToSchema;
+    let mut document = every_route(RouteTable::new(None), true).document;
+    // The error body every operation refers to, described or not by its handler.
+    let mut schemas = Vec::new();
+    crate::error::ErrorBody::schemas(&mut schemas);
+    schemas.push((
+        crate::error::ErrorBody::name().into_owned(),
+        <crate::error::ErrorBody as utoipa::PartialSchema>::schema(),
+    ));
+    document
+        .components
+        .get_or_insert_with(utoipa::openapi::Components::new)
+        .schemas
+        .extend(schemas);
+    document
+}
+
+fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = oauth::routes(table);
     let table = password_reset::routes(table);
     let table = accounts::routes(table);
@@ -166,7 +231,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
-        holidays::operations(),
         time_off_types::operations(),
         time_offs::operations(),
         clock::operations(),

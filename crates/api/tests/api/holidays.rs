@@ -2,6 +2,7 @@
 //! tenancy, the date-range filter, paging, form bodies and the activity rows written.
 
 use chrono::NaiveDate;
+use davomat_core::engine::HolidayKind;
 use davomat_core::{Lang, Role};
 use davomat_store::companies::CreatedCompany;
 use davomat_store::holidays::{self, HolidayFields};
@@ -22,7 +23,7 @@ async fn other_company(app: &TestApp, date: &str) -> (CreatedCompany, i64) {
         &HolidayFields {
             date: day(date),
             title: "Чужой праздник".into(),
-            kind: "holiday".into(),
+            kind: HolidayKind::Holiday,
         },
         START,
     )

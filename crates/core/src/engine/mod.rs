@@ -70,6 +70,26 @@ pub enum HolidayKind {
     Shortened,
 }
 
+impl HolidayKind {
+    /// Every kind, in the order they are listed to users.
+    pub const ALL: [HolidayKind; 2] = [HolidayKind::Holiday, HolidayKind::Shortened];
+
+    /// The kind's name on the wire and in the store: `holiday`, `shortened`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolidayKind::Holiday => "holiday",
+            HolidayKind::Shortened => "shortened",
+        }
+    }
+
+    /// The kind of this name, if it is one.
+    pub fn parse(name: &str) -> Option<HolidayKind> {
+        HolidayKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+}
+
 /// One date of the company's production calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Holiday {

@@ -5,6 +5,7 @@
 //! year and the last. Deterministic: the same ids and `now` give the same data.
 
 use chrono::{Datelike, Days, NaiveDate};
+use davomat_core::engine::HolidayKind;
 use davomat_core::zone::CompanyZone;
 use davomat_core::{CompanyId, EmployeeId};
 use sea_orm::ConnectionTrait;
@@ -218,7 +219,7 @@ async fn seed_holidays(
             let fields = HolidayFields {
                 date,
                 title: title.into(),
-                kind: "holiday".into(),
+                kind: HolidayKind::Holiday,
             };
             holidays::create(conn, company, &fields, now).await?;
             dates.push(date);
@@ -227,7 +228,7 @@ async fn seed_holidays(
             let fields = HolidayFields {
                 date: eve,
                 title: "Предпраздничный день".into(),
-                kind: "shortened".into(),
+                kind: HolidayKind::Shortened,
             };
             holidays::create(conn, company, &fields, now).await?;
         }
