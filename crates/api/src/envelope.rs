@@ -52,6 +52,12 @@ pub struct Envelope<T> {
     meta: Meta,
 }
 
+/// One object under `items`, as the reference answers some creations.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Items<T> {
+    pub items: T,
+}
+
 /// The links of a list page; `prev` and `next` only where such a page exists.
 #[derive(serde::Serialize, ToSchema)]
 pub struct Links {

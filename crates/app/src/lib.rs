@@ -21,6 +21,7 @@ pub mod positions;
 pub mod request;
 pub mod scope;
 pub mod terminal_events;
+pub mod time_off_types;
 pub mod time_offs;
 
 pub use caller::Caller;

@@ -11,6 +11,8 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::positions::{self, Position, PositionFields};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, StoreError};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
@@ -37,14 +39,19 @@ pub async fn get(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult
 }
 
 /// A new position, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct NewPosition {
+    /// Letters, digits, space and ' ` _ ( ) & - № , . ; unique in the company
+    /// (case-insensitive).
+    #[schema(value_type = String, min_length = 1, max_length = 250, example = "Accountant")]
     pub title: Sent<String>,
 }
 
 /// A change of a position, as sent: an absent title leaves it as it is.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct PositionChange {
+    /// As for a new position; absent or empty: unchanged.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 250)]
     pub title: Sent<String>,
 }
 

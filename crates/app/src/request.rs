@@ -207,6 +207,22 @@ impl<'de, T: FromSent> serde::de::Visitor<'de> for SentVisitor<T> {
     }
 }
 
+/// Text exactly as sent: an empty string is a value (it clears the field), only null
+/// or a missing field is not set; a number is its decimal text. For a request field:
+/// `#[serde(default, deserialize_with = "verbatim")]`.
+pub fn verbatim<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Sent<String>, D::Error> {
+    use serde::Deserialize;
+    use serde_json::Value;
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Null => Sent::Absent,
+        Value::String(s) => Sent::Value(s),
+        Value::Number(n) => Sent::Value(n.to_string()),
+        _ => Sent::Unreadable,
+    })
+}
+
 /// A secret (a password) as typed, spaces included; only an empty string is not set.
 /// For a request field: `#[serde(default, deserialize_with = "secret")]`.
 pub fn secret<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sent<String>, D::Error> {

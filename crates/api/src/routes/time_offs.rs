@@ -30,7 +30,6 @@ use serde_json::{Value, json};
 
 use super::RouteTable;
 use super::positions::read_fields;
-use super::time_off_types::type_schema;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
@@ -223,7 +222,7 @@ fn time_off_schema() -> Value {
             "status": {"type": "integer", "enum": [0, 1, 2, 3], "description": "0 pending, 1 accepted, 2 rejected, 3 deleted"},
             "paid": {"type": "boolean"},
             "absence_type": {"type": "string", "enum": ["daily", "hourly"]},
-            "absence": type_schema(),
+            "absence": schema_ref("TimeOffType"),
             "created_at": {"type": "string"}
         }
     })
