@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-
 use crate::support::{TestApp, each_backend};
 
 #[tokio::test]
