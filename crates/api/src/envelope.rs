@@ -5,13 +5,12 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use davomat_core::page::PageRequest;
-use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::input::{Fields, QueryValue};
+use crate::input::QueryValue;
 
 /// A list request: the page asked for and what its links must repeat.
 #[derive(Clone, Debug)]
@@ -25,21 +24,38 @@ pub struct ListRequest {
 
 /// The paging parameters of every list (CONTRACT.md §1); the last of a repeated one
 /// counts.
-#[derive(Deserialize, IntoParams)]
+#[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// 1-based page number (below 1 → 1).
     #[param(value_type = Option<u64>, default = 1)]
-    #[serde(default)]
     page: QueryValue,
     /// Items per page, clamped to 1..50.
-    #[param(value_type = Option<u64>, default = 50)]
-    #[serde(default, rename = "per-page")]
+    #[param(value_type = Option<u64>, default = 50, rename = "per-page")]
     per_page: QueryValue,
     /// Alias of `per-page` (also read from a `limit` header).
     #[param(value_type = Option<u64>)]
-    #[serde(default)]
     limit: QueryValue,
+}
+
+impl Paging {
+    /// The paging parameters among a query's decoded pairs.
+    fn of(pairs: &[(String, String)]) -> Paging {
+        let last = |name: &str| {
+            QueryValue(
+                pairs
+                    .iter()
+                    .rev()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.clone()),
+            )
+        };
+        Paging {
+            page: last("page"),
+            per_page: last("per-page"),
+            limit: last("limit"),
+        }
+    }
 }
 
 /// A list envelope of typed items, serialized straight into the body.
@@ -161,7 +177,7 @@ impl FromRequestParts<AppState> for ListRequest {
             form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
                 .into_owned()
                 .collect();
-        let paging: Paging = Fields::from_query(parts.uri.query()).request()?;
+        let paging = Paging::of(&pairs);
         let limit_header = parts.headers.get("limit").and_then(|v| v.to_str().ok());
         let page = PageRequest::parse(
             paging.page.as_deref(),

@@ -144,8 +144,8 @@ impl Fields {
 
     /// The fields as a request of a use case (a struct of [`Sent`] fields, which reads
     /// from any object); 500 if the struct has a field that can refuse a value.
-    pub fn request<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        serde_json::from_value(Value::Object(self.0.clone()))
+    pub fn request<T: serde::de::DeserializeOwned>(self) -> Result<T, ApiError> {
+        serde_json::from_value(Value::Object(self.0))
             .map_err(|e| ApiError::Internal(format!("request fields: {e}")))
     }
 

@@ -70,10 +70,9 @@ impl From<&Holiday> for HolidayObject {
 }
 
 /// The range of a list; either end may be left open.
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
-#[derive(Default)]
 pub struct HolidayRange {
     /// Entries on or after this date.
     #[param(value_type = Option<String>, format = Date)]

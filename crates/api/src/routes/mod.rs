@@ -173,20 +173,15 @@ pub fn table(state: AppState) -> RouteTable {
 
 /// The generated part of the OpenAPI document: the table built only to describe it.
 pub fn generated_document() -> utoipa::openapi::OpenApi {
-    use utoipa::ToSchema;
+    use crate::error::ErrorBody;
+    use utoipa::{PartialSchema, ToSchema};
     let mut document = every_route(RouteTable::new(None), true).document;
     // The error body every operation refers to, described or not by its handler.
-    let mut schemas = Vec::new();
-    crate::error::ErrorBody::schemas(&mut schemas);
-    schemas.push((
-        crate::error::ErrorBody::name().into_owned(),
-        <crate::error::ErrorBody as utoipa::PartialSchema>::schema(),
-    ));
     document
         .components
         .get_or_insert_with(utoipa::openapi::Components::new)
         .schemas
-        .extend(schemas);
+        .insert(ErrorBody::name().into_owned(), ErrorBody::schema());
     document
 }
 
