@@ -197,3 +197,13 @@ impl FromRequestParts<AppState> for ListRequest {
         })
     }
 }
+
+impl<T: serde::Serialize> Envelope<T> {
+    /// The envelope as a JSON answer, serialised at once: for items that borrow from
+    /// data the handler computed (report rows borrow the computed sheets).
+    pub fn render(&self) -> Result<axum::response::Response, ApiError> {
+        use axum::response::IntoResponse;
+        let body = serde_json::to_vec(self).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    }
+}

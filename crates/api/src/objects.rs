@@ -24,9 +24,11 @@ pub struct PhotoBase {
 }
 
 /// `photos` of an employee with a face template: the 40 px and 120 px thumbnails.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Photos {
+    /// The 40 px thumbnail's URL.
     pub small: String,
+    /// The 120 px thumbnail's URL.
     pub medium: String,
 }
 

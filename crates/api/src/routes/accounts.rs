@@ -87,8 +87,9 @@ async fn account(
     let (scheduled, actual) = match &parts.today {
         Some(today) => match today.row(now) {
             Some(row) => (
-                rows::scheduled(&row, today.employee().schedule_id, &zone),
-                rows::actual(&row, &zone),
+                serde_json::to_value(rows::scheduled(&row, today.employee().schedule_id, &zone))
+                    .unwrap_or(Value::Null),
+                serde_json::to_value(rows::actual(&row, &zone)).unwrap_or(Value::Null),
             ),
             None => (Value::Null, Value::Null),
         },

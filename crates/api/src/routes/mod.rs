@@ -218,7 +218,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         password_reset::operations(),
         accounts::operations(),
         user_activities::operations(),
-        departments::operations(),
         locations::operations(),
         schedules::operations(),
         devices::operations(),
@@ -231,7 +230,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         device_commands::operations(),
         identification::operations(),
         photos::operations(),
-        reports::operations(),
         payroll::operations(),
         service::operations(),
     ]

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::Method;
+use axum::response::Response;
 use chrono::NaiveDate;
 use davomat_core::engine::{self, DayRow};
 use davomat_core::page::PageRequest;
@@ -27,19 +27,23 @@ use davomat_core::{DepartmentId, Role};
 use davomat_store::attendance::{self, RosterEmployee, RosterFilter};
 use davomat_store::clock_events::{self, InOutFilter};
 use davomat_store::{departments, locations};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
 use crate::attendance::{Cause, Computed, Sheet, compute};
 use crate::caller::Caller;
-use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::envelope::{Envelope, ListRequest, Paging};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed};
 use crate::guard::Access;
-use crate::input::{Fields, query_date, query_ids};
+use crate::input::{Fields, QueryValue, query_date, query_ids};
 use crate::objects::PhotoBase;
-use crate::openapi::{Operation, paging, query, schema_ref, with_errors};
 use crate::scope::Scope;
+use rows::{
+    AbsenceRow, DayReportRow, DismissedRow, InOutRow, NightByLocationRow, NightRow, T12Row,
+};
 
 /// The longest range a report covers, in days after `start_date`.
 const MAX_RANGE_DAYS: i64 = 366;
@@ -53,61 +57,44 @@ const READERS: [Role; 4] = [
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(
-            Method::GET,
-            "/v1/reports/at-work",
-            Access::Authenticated,
-            at_work,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/late-in",
-            Access::Authenticated,
-            late_in,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/absence",
-            Access::Authenticated,
-            absence,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/inouts",
-            Access::Authenticated,
-            inouts,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/dismissed",
-            Access::Authenticated,
-            dismissed,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/night",
-            Access::Authenticated,
-            night,
-        )
-        .add(
-            Method::GET,
-            "/v1/reports/night-by-location",
-            Access::Authenticated,
-            night_by_location,
-        )
-        .add(Method::GET, "/v1/reports/t12", Access::Authenticated, t12)
-        .add(
-            Method::GET,
-            "/v1/employees/attendance",
-            Access::Authenticated,
-            attendance_today,
-        )
+        .documented(Access::Authenticated, routes!(at_work))
+        .documented(Access::Authenticated, routes!(late_in))
+        .documented(Access::Authenticated, routes!(absence))
+        .documented(Access::Authenticated, routes!(inouts))
+        .documented(Access::Authenticated, routes!(dismissed))
+        .documented(Access::Authenticated, routes!(night))
+        .documented(Access::Authenticated, routes!(night_by_location))
+        .documented(Access::Authenticated, routes!(t12))
+        .documented(Access::Authenticated, routes!(attendance_today))
 }
 
-/// `GET /v1/employees/attendance`: today's counts over the caller's scope (roles 1–4):
-/// active employees, those who arrived (an in attributed to today), arrived late,
-/// on accepted time-off, and absent = employees − arrived − on time-off (not below 0).
-async fn attendance_today(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+/// Today's counts over the caller's scope, in the company's zone.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AttendanceCounts)]
+pub struct AttendanceCounts {
+    /// Active employees.
+    count_employees: u64,
+    /// Employees − arrived − on time-off (not below 0).
+    count_absence: u64,
+    /// Arrived: an in attributed to today.
+    count_inout: u64,
+    /// Arrived late (after the schedule's grace).
+    count_late_in: u64,
+    /// On accepted time-off and not arrived.
+    count_time_off: u64,
+}
+
+/// Today's attendance counts
+///
+/// Roles 1-4, over their scope, today in the company's zone: active employees, arrived
+/// (an in attributed to today), arrived late, on accepted time-off (and not arrived),
+/// absent = employees - arrived - on time-off.
+#[utoipa::path(get, path = "/v1/employees/attendance", tag = "Reports",
+    responses((status = 200, description = "The counts", body = AttendanceCounts)))]
+async fn attendance_today(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AttendanceCounts>> {
     caller.require(&READERS)?;
     let now = state.clock.now();
     let today = caller.today(now);
@@ -145,13 +132,91 @@ async fn attendance_today(State(state): State<AppState>, caller: Caller) -> ApiR
         .iter()
         .filter(|r| r.first_in.is_none() && r.timeoff_id.is_some())
         .count() as u64;
-    Ok(Json(json!({
-        "count_employees": employees,
-        "count_absence": employees.saturating_sub(arrived + on_time_off),
-        "count_inout": arrived,
-        "count_late_in": late,
-        "count_time_off": on_time_off,
-    })))
+    Ok(Json(AttendanceCounts {
+        count_employees: employees,
+        count_absence: employees.saturating_sub(arrived + on_time_off),
+        count_inout: arrived,
+        count_late_in: late,
+        count_time_off: on_time_off,
+    }))
+}
+
+/// The filters every report reads from its query string (the paging aside). Each is
+/// read leniently here and checked by [`read_query`]: 400/4000 for a missing
+/// `start_date`, 400/4001 for a value that does not read.
+#[derive(Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ReportFilters {
+    /// The first local date (required).
+    #[param(value_type = String, format = Date, required = true)]
+    start_date: QueryValue,
+    /// The last local date; default today. At most 366 days after start_date, except
+    /// for inouts (stored events are paged: any range).
+    #[param(value_type = Option<String>, format = Date)]
+    end_date: QueryValue,
+    /// The kind of the ids filter (departments include their sub-departments).
+    #[param(value_type = Option<FilterKind>, inline)]
+    f: QueryValue,
+    /// Comma-separated ids (tab numbers for f=tab_number); required with f.
+    #[param(value_type = Option<String>, example = "3,7")]
+    ids: QueryValue,
+    /// One employee.
+    #[param(value_type = Option<i64>)]
+    employee_id: QueryValue,
+    /// One tab number.
+    #[param(value_type = Option<String>)]
+    tab_number: QueryValue,
+    /// Date order: ascending by default; `ASC`/`asc` and `DESC`/`desc` are read too.
+    #[param(value_type = Option<ReportSort>, inline)]
+    sort: QueryValue,
+}
+
+/// What a report's `ids` name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum FilterKind {
+    Location,
+    Employee,
+    Department,
+    TabNumber,
+}
+
+impl FilterKind {
+    fn parse(text: &str) -> Option<FilterKind> {
+        Some(match text {
+            "location" => FilterKind::Location,
+            "employee" => FilterKind::Employee,
+            "department" => FilterKind::Department,
+            "tab_number" => FilterKind::TabNumber,
+            _ => return None,
+        })
+    }
+}
+
+/// A report's date order, as documented (`date` or `-date`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToSchema)]
+pub enum ReportSort {
+    #[schema(rename = "date")]
+    Ascending,
+    #[schema(rename = "-date")]
+    Descending,
+}
+
+impl ReportSort {
+    /// `date`, `ASC`, `asc`: ascending; `-date`, `DESC`, `desc`: descending.
+    fn parse(text: &str) -> Option<ReportSort> {
+        match text {
+            "date" | "ASC" | "asc" => Some(ReportSort::Ascending),
+            "-date" | "DESC" | "desc" => Some(ReportSort::Descending),
+            _ => None,
+        }
+    }
+}
+
+/// A filter's value, when not blank.
+fn sent_text(value: &QueryValue) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
 }
 
 /// A report's query, read.
@@ -193,35 +258,37 @@ async fn read_query(
     limit: RangeLimit,
 ) -> ApiResult<ReportQuery> {
     caller.require(&READERS)?;
-    let fields = Fields::from_query(raw);
-    let from = query_date(fields.query_text("start_date").as_deref(), "start_date")?
+    let sent: ReportFilters = Fields::from_query(raw).request()?;
+    let from = query_date(sent.start_date.as_deref(), "start_date")?
         .ok_or_else(|| ApiError::MissingArgument("start_date".into()))?;
-    let to = query_date(fields.query_text("end_date").as_deref(), "end_date")?
+    let to = query_date(sent.end_date.as_deref(), "end_date")?
         .unwrap_or_else(|| caller.today(state.clock.now()));
     let too_long = limit == RangeLimit::Computed && (to - from).num_days() > MAX_RANGE_DAYS;
     if to < from || too_long {
         return Err(ApiError::Malformed(Malformed::DateRange));
     }
-    let descending = match fields.query_text("sort").as_deref().map(str::trim) {
-        None | Some("") | Some("date") | Some("ASC") | Some("asc") => false,
-        Some("-date") | Some("DESC") | Some("desc") => true,
-        Some(_) => return Err(malformed("sort")),
+    let descending = match sent.sort.as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some(text) => {
+            ReportSort::parse(text).ok_or_else(|| malformed("sort"))? == ReportSort::Descending
+        }
     };
     let mut filter = RosterFilter::all(Scope::of(&state.store, caller).await?.visibility());
     let mut locations = None;
-    let text = |name: &str| fields.query_text(name).filter(|v| !v.trim().is_empty());
-    if let Some(kind) = text("f") {
-        let ids = text("ids").ok_or_else(|| ApiError::MissingArgument("ids".into()))?;
-        match kind.trim() {
-            "employee" => filter.employees = narrow(filter.employees, query_ids(&ids, "ids")?),
-            "location" => {
-                let ids = query_ids(&ids, "ids")?;
+    if let Some(kind) = sent_text(&sent.f) {
+        let ids = sent_text(&sent.ids).ok_or_else(|| ApiError::MissingArgument("ids".into()))?;
+        match FilterKind::parse(kind.trim()).ok_or_else(|| malformed("f"))? {
+            FilterKind::Employee => {
+                filter.employees = narrow(filter.employees, query_ids(ids, "ids")?)
+            }
+            FilterKind::Location => {
+                let ids = query_ids(ids, "ids")?;
                 filter.locations = Some(ids.clone());
                 locations = Some(ids);
             }
-            "department" => {
+            FilterKind::Department => {
                 let mut all = Vec::new();
-                for id in query_ids(&ids, "ids")? {
+                for id in query_ids(ids, "ids")? {
                     all.extend(
                         departments::subtree_ids(
                             state.store.connection(),
@@ -233,7 +300,7 @@ async fn read_query(
                 }
                 filter.departments = Some(all);
             }
-            "tab_number" => {
+            FilterKind::TabNumber => {
                 filter.tab_numbers = Some(
                     ids.split(',')
                         .map(|t| t.trim().to_string())
@@ -241,17 +308,16 @@ async fn read_query(
                         .collect(),
                 )
             }
-            _ => return Err(malformed("f")),
         }
     }
-    if let Some(id) = text("employee_id") {
+    if let Some(id) = sent_text(&sent.employee_id) {
         let id = id
             .trim()
             .parse::<i64>()
             .map_err(|_| malformed("employee_id"))?;
         filter.employees = narrow(filter.employees, vec![id]);
     }
-    if let Some(tab) = text("tab_number") {
+    if let Some(tab) = sent_text(&sent.tab_number) {
         let tab = tab.trim().to_string();
         filter.tab_numbers = Some(match filter.tab_numbers {
             None => vec![tab],
@@ -306,7 +372,11 @@ async fn compute_all(
 }
 
 /// Pages rows (already in date-then-name order) after ordering them by date.
-fn page_rows(list: &ListRequest, mut rows: Vec<(NaiveDate, Value)>, descending: bool) -> Value {
+fn page_rows<T: Serialize>(
+    list: &ListRequest,
+    mut rows: Vec<(NaiveDate, T)>,
+    descending: bool,
+) -> Envelope<T> {
     if descending {
         rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     } else {
@@ -319,23 +389,30 @@ fn page_rows(list: &ListRequest, mut rows: Vec<(NaiveDate, Value)>, descending: 
         .take(list.page.per_page as usize)
         .map(|(_, row)| row)
         .collect();
-    list.envelope(items, total)
+    list.envelope_of(items, total)
 }
 
-/// A day-row report: the rows `keep` selects, shaped by `shape`.
-async fn day_report(
-    state: AppState,
-    caller: Caller,
-    list: ListRequest,
-    raw: Option<String>,
-    photos: PhotoBase,
-    keep: fn(&DayRow) -> bool,
-    shape: fn(&RosterEmployee, &DayRow, &davomat_core::zone::CompanyZone, &PhotoBase) -> Value,
-) -> ApiResult<Json<Value>> {
-    let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
-    let computed = compute_all(&state, &caller, &mut query).await?;
-    let zone = caller.zone();
-    let rows = computed
+/// The answers of a report that computes over at most 366 days.
+const RANGE_ERRORS: &str = "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed or longer than 366 days (4001)";
+
+/// A day-row report's computation: every employee of the filter over the range.
+async fn day_sheets(
+    state: &AppState,
+    caller: &Caller,
+    raw: Option<&str>,
+) -> ApiResult<(Computed, ReportQuery)> {
+    let mut query = read_query(state, caller, raw, RangeLimit::Computed).await?;
+    let computed = compute_all(state, caller, &mut query).await?;
+    Ok((computed, query))
+}
+
+/// The day rows that `keep` selects, shaped by `shape`, with their dates.
+fn day_rows<'a, R>(
+    computed: &'a Computed,
+    keep: impl Fn(&DayRow) -> bool,
+    shape: impl Fn(&'a RosterEmployee, &'a DayRow) -> R,
+) -> Vec<(NaiveDate, R)> {
+    computed
         .sheets
         .iter()
         .flat_map(|sheet| {
@@ -344,86 +421,116 @@ async fn day_report(
                 .rows
                 .iter()
                 .filter(|row| keep(row))
-                .map(|row| (row.date, shape(&sheet.employee, row, &zone, &photos)))
+                .map(|row| (row.date, shape(&sheet.employee, row)))
         })
-        .collect();
-    Ok(Json(page_rows(&list, rows, query.descending)))
+        .collect()
 }
 
+/// Days with attendance
+///
+/// One row per employee and date with at least one event: employee, scheduled
+/// (TimesScheduled), actual (TimesActual), time-off sums and buckets, status (open at
+/// now). Roles 1-4 in scope; by date then full name.
+#[utoipa::path(get, path = "/v1/reports/at-work", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<DayReportRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn at_work(
     State(state): State<AppState>,
     caller: Caller,
     photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    day_report(
-        state,
-        caller,
-        list,
-        raw,
-        photos,
+) -> ApiResult<Response> {
+    let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
+    let zone = caller.zone();
+    let rows = day_rows(
+        &computed,
         |row| row.events > 0,
-        rows::day_row,
-    )
-    .await
+        |e, row| rows::day_row(e, row, &zone, &photos),
+    );
+    page_rows(&list, rows, query.descending).render()
 }
 
+/// Late arrivals
+///
+/// One row per employee and date whose late_in is above zero (after the schedule's
+/// grace); the at-work row shape.
+#[utoipa::path(get, path = "/v1/reports/late-in", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<DayReportRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn late_in(
     State(state): State<AppState>,
     caller: Caller,
     photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    day_report(
-        state,
-        caller,
-        list,
-        raw,
-        photos,
+) -> ApiResult<Response> {
+    let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
+    let zone = caller.zone();
+    let rows = day_rows(
+        &computed,
         |row| row.late_in.is_some_and(|late| late > 0),
-        rows::day_row,
-    )
-    .await
+        |e, row| rows::day_row(e, row, &zone, &photos),
+    );
+    page_rows(&list, rows, query.descending).render()
 }
 
+/// Absences
+///
+/// One row per employee and work date with no event and no time-off covering the
+/// planned shift (SEMANTICS.md §5): employee and scheduled.
+#[utoipa::path(get, path = "/v1/reports/absence", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<AbsenceRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn absence(
     State(state): State<AppState>,
     caller: Caller,
     photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    day_report(
-        state,
-        caller,
-        list,
-        raw,
-        photos,
+) -> ApiResult<Response> {
+    let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
+    let zone = caller.zone();
+    let rows = day_rows(
+        &computed,
         |row| row.absent,
-        rows::absence_row,
-    )
-    .await
+        |e, row| rows::absence_row(e, row, &zone, &photos),
+    );
+    page_rows(&list, rows, query.descending).render()
 }
 
+/// Dismissed employees' days
+///
+/// Employees dismissed in the range; a flattened day row for each date from the later
+/// of start_date and their start date to the dismissal date.
+#[utoipa::path(get, path = "/v1/reports/dismissed", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<DismissedRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn dismissed(
     State(state): State<AppState>,
     caller: Caller,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.dismissed = Some((query.from, query.to));
     let (computed, _) = compute_roster(&state, &caller, &query, None).await?;
     let zone = caller.zone();
-    let mut rows: Vec<(NaiveDate, NaiveDate, Value)> = Vec::new();
+    let mut rows: Vec<(NaiveDate, NaiveDate, DismissedRow)> = Vec::new();
     for sheet in &computed.sheets {
         let dismissal = sheet.employee.dismissal_date.unwrap_or(query.to);
         for row in &sheet.timesheet.rows {
-            let cause = cause_of(&computed, row);
-            let cause = cause
-                .as_ref()
+            let cause = row
+                .timeoff_id
+                .and_then(|id| computed.causes.get(&id))
                 .zip(row.timeoff_type_id)
                 .map(|(c, id)| (id, c));
             rows.push((
@@ -445,7 +552,7 @@ async fn dismissed(
         .take(list.page.per_page as usize)
         .map(|(_, _, row)| row)
         .collect();
-    Ok(Json(list.envelope(items, total)))
+    list.envelope_of(items, total).render()
 }
 
 fn cause_of(computed: &Computed, row: &DayRow) -> Option<Cause> {
@@ -454,12 +561,21 @@ fn cause_of(computed: &Computed, row: &DayRow) -> Option<Cause> {
         .cloned()
 }
 
+/// Clock events
+///
+/// One row per stored event (manual and device) whose local date is in the range, in
+/// time order; f=location filters by the event's location.
+#[utoipa::path(get, path = "/v1/reports/inouts", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<InOutRow<'static>>),
+        (status = 400, description = "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed (4001)", body = ErrorBody),
+    ))]
 async fn inouts(
     State(state): State<AppState>,
     caller: Caller,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Any).await?;
     let zone = caller.zone();
     let narrowed = query.filter.employees.is_some()
@@ -500,42 +616,28 @@ async fn inouts(
     .await?;
     let items = events
         .iter()
-        .map(|event| {
-            let full = zone.format(event.at);
-            json!({
-                "employee_id": event.employee_id,
-                "pin_code": rows::pin_number(&event.pin_code),
-                "last_name": event.last_name,
-                "first_name": event.first_name,
-                "patronymic": event.patronymic,
-                "full_name": event.full_name,
-                "tab_number": event.tab_number,
-                "position_id": event.position_id,
-                "department_id": event.department_id,
-                "department_title": event.department_title,
-                "position_title": event.position_title,
-                "event_date": full.get(..10).unwrap_or_default(),
-                "event_full_date": full,
-                "event_time": full.get(11..).unwrap_or_default(),
-                "event_code": if event.kind == "in" { 0 } else { 1 },
-                "event_name": event.kind,
-                "mode": event.mode,
-                "location_title": event.location_title,
-                "location_id": event.location_id,
-                "serial_number": event.serial_number.clone().unwrap_or_default(),
-            })
-        })
+        .map(|event| rows::inout_row(event, &zone))
         .collect();
-    Ok(Json(list.envelope(items, total)))
+    list.envelope_of(items, total).render()
 }
 
+/// T-12 timesheet
+///
+/// One row per employee employed on a date of the range, by full name: the sums of
+/// SEMANTICS.md §9 and a day for every date of the range. Pages employees in SQL and
+/// reads only the page's events.
+#[utoipa::path(get, path = "/v1/reports/t12", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<T12Row<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn t12(
     State(state): State<AppState>,
     caller: Caller,
     photos: PhotoBase,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.employed = Some((query.from, query.to));
     let (computed, total) = compute_roster(&state, &caller, &query, Some(list.page)).await?;
@@ -554,7 +656,7 @@ async fn t12(
             )
         })
         .collect();
-    Ok(Json(list.envelope(items, total)))
+    list.envelope_of(items, total).render()
 }
 
 /// The night reports list the employees with at least one interval attributed to a
@@ -592,12 +694,22 @@ async fn night_page(
     Ok((page, total))
 }
 
+/// Day and night work
+///
+/// One row per employee with an interval attributed to a date of the range:
+/// day/night/overtime/production sums and the segments by date (22:00-06:00 local is
+/// night).
+#[utoipa::path(get, path = "/v1/reports/night", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<NightRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn night(
     State(state): State<AppState>,
     caller: Caller,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
     let zone = caller.zone();
     let items = sheets
@@ -607,15 +719,23 @@ async fn night(
             rows::night_row(&sheet.employee, &summary, &sheet.timesheet.segments, &zone)
         })
         .collect();
-    Ok(Json(list.envelope(items, total)))
+    list.envelope_of(items, total).render()
 }
 
+/// Day and night work by location
+///
+/// As night, grouped by the location of each in.
+#[utoipa::path(get, path = "/v1/reports/night-by-location", tag = "Reports", params(Paging, ReportFilters),
+    responses(
+        (status = 200, description = "One page of rows", body = Envelope<NightByLocationRow<'static>>),
+        (status = 400, description = RANGE_ERRORS, body = ErrorBody),
+    ))]
 async fn night_by_location(
     State(state): State<AppState>,
     caller: Caller,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
     let titles: HashMap<i64, String> =
         locations::titles(state.store.connection(), caller.company_id)
@@ -637,142 +757,5 @@ async fn night_by_location(
             )
         })
         .collect();
-    Ok(Json(list.envelope(items, total)))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let parameters = |end_date: &'static str| {
-        let mut list = paging();
-        list.extend([
-            query("start_date", "first local date (required)", json!({"type": "string", "format": "date"})),
-            query("end_date", end_date, json!({"type": "string", "format": "date"})),
-            query("f", "filter kind, with ids", json!({"type": "string", "enum": ["location", "employee", "department", "tab_number"]})),
-            query("ids", "comma-separated ids (tab numbers for f=tab_number); departments include their sub-departments", json!({"type": "string"})),
-            query("employee_id", "one employee", json!({"type": "integer"})),
-            query("tab_number", "one tab number", json!({"type": "string"})),
-            query("sort", "date order", json!({"type": "string", "enum": ["date", "-date", "ASC", "DESC"]})),
-        ]);
-        for p in list.iter_mut() {
-            if p["name"] == "start_date" {
-                p["required"] = json!(true);
-            }
-        }
-        list
-    };
-    let ranged = |limit: RangeLimit,
-                  path: &'static str,
-                  summary: &'static str,
-                  description: &'static str| Operation {
-        method: "get",
-        path,
-        tag: "Reports",
-        summary,
-        description,
-        secured: true,
-        parameters: parameters(match limit {
-            RangeLimit::Computed => {
-                "last local date; default today; at most 366 days after start_date"
-            }
-            RangeLimit::Any => {
-                "last local date; default today; any range (stored events are paged)"
-            }
-        }),
-        request: None,
-        responses: with_errors(
-            true,
-            vec![
-                (
-                    "200",
-                    "One page of rows",
-                    json!({"type": "object", "properties": {
-                        "items": {"type": "array", "items": {"type": "object"}},
-                        "_links": schema_ref("Links"),
-                        "_meta": schema_ref("Meta")
-                    }}),
-                ),
-                (
-                    "400",
-                    match limit {
-                        RangeLimit::Computed => {
-                            "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed or longer than 366 days (4001)"
-                        }
-                        RangeLimit::Any => {
-                            "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed (4001)"
-                        }
-                    },
-                    schema_ref("Error"),
-                ),
-            ],
-        ),
-    };
-    let report =
-        |path, summary, description| ranged(RangeLimit::Computed, path, summary, description);
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/employees/attendance",
-            tag: "Reports",
-            summary: "Today's attendance counts",
-            description: "Roles 1-4, over their scope, today in the company's zone: active employees, arrived (an in attributed to today), arrived late, on accepted time-off (and not arrived), absent = employees - arrived - on time-off.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![(
-                    "200",
-                    "The counts",
-                    json!({"type": "object", "required": ["count_employees", "count_absence", "count_inout", "count_late_in", "count_time_off"], "properties": {
-                        "count_employees": {"type": "integer"},
-                        "count_absence": {"type": "integer"},
-                        "count_inout": {"type": "integer"},
-                        "count_late_in": {"type": "integer"},
-                        "count_time_off": {"type": "integer"}
-                    }}),
-                )],
-            ),
-        },
-        report(
-            "/v1/reports/at-work",
-            "Days with attendance",
-            "One row per employee and date with at least one event: employee, scheduled (TimesScheduled), actual (TimesActual), time-off sums and buckets, status (open at now). Roles 1-4 in scope; by date then full name.",
-        ),
-        report(
-            "/v1/reports/late-in",
-            "Late arrivals",
-            "One row per employee and date whose late_in is above zero (after the schedule's grace); the at-work row shape.",
-        ),
-        report(
-            "/v1/reports/absence",
-            "Absences",
-            "One row per employee and work date with no event and no time-off covering the planned shift (SEMANTICS.md §5): employee and scheduled.",
-        ),
-        ranged(
-            RangeLimit::Any,
-            "/v1/reports/inouts",
-            "Clock events",
-            "One row per stored event (manual and device) whose local date is in the range, in time order; f=location filters by the event's location.",
-        ),
-        report(
-            "/v1/reports/dismissed",
-            "Dismissed employees' days",
-            "Employees dismissed in the range; a flattened day row for each date from the later of start_date and their start date to the dismissal date.",
-        ),
-        report(
-            "/v1/reports/night",
-            "Day and night work",
-            "One row per employee with an interval attributed to a date of the range: day/night/overtime/production sums and the segments by date (22:00-06:00 local is night).",
-        ),
-        report(
-            "/v1/reports/night-by-location",
-            "Day and night work by location",
-            "As night, grouped by the location of each in.",
-        ),
-        report(
-            "/v1/reports/t12",
-            "T-12 timesheet",
-            "One row per employee employed on a date of the range, by full name: the sums of SEMANTICS.md §9 and a day for every date of the range. Pages employees in SQL and reads only the page's events.",
-        ),
-    ]
+    list.envelope_of(items, total).render()
 }
