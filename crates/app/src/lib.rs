@@ -17,6 +17,7 @@ pub mod employee_lifecycle;
 pub mod error;
 pub mod hiring;
 pub mod holidays;
+pub mod locations;
 pub mod positions;
 pub mod request;
 pub mod scope;
