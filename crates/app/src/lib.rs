@@ -20,6 +20,7 @@ pub mod holidays;
 pub mod locations;
 pub mod positions;
 pub mod request;
+pub mod schedules;
 pub mod scope;
 pub mod terminal_events;
 pub mod time_off_types;

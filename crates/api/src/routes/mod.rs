@@ -219,7 +219,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         accounts::operations(),
         user_activities::operations(),
         departments::operations(),
-        schedules::operations(),
         devices::operations(),
         employees::operations(),
         employees::lifecycle::operations(),
