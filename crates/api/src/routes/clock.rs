@@ -11,7 +11,7 @@ use davomat_app::clock::{self as use_cases, ClockRequest, Direction};
 use serde_json::{Value, json};
 
 use super::RouteTable;
-use super::locations::{location_schema, object as location_object};
+use super::locations::LocationObject;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::error::ApiResult;
@@ -74,7 +74,7 @@ async fn clock(
         use_cases::clock(&state.store, &caller, direction, sent, state.clock.now()).await?;
     Ok(Json(json!({
         "event_time": caller.zone().format(clocked.at),
-        "location": location_object(&clocked.location),
+        "location": LocationObject::from(&clocked.location),
     })))
 }
 
@@ -97,7 +97,7 @@ pub fn operations() -> Vec<Operation> {
     let answer = || {
         json!({"type": "object", "required": ["event_time", "location"], "properties": {
             "event_time": {"type": "string"},
-            "location": location_schema()
+            "location": schema_ref("Location")
         }})
     };
     let operation = |path: &'static str, summary: &'static str| Operation {

@@ -218,8 +218,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         password_reset::operations(),
         accounts::operations(),
         user_activities::operations(),
-        locations::operations(),
-        schedules::operations(),
         devices::operations(),
         employees::operations(),
         employees::lifecycle::operations(),

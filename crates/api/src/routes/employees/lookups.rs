@@ -21,7 +21,7 @@ use davomat_store::employees::lookups;
 use davomat_store::locations::Location;
 use serde_json::{Value, json};
 
-use super::super::locations::object as location_object;
+use super::super::locations::LocationObject;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Malformed};
@@ -96,7 +96,7 @@ pub(super) async fn locations(
     if let Some(point) = point {
         by_distance(&mut rows, point);
     }
-    let items: Vec<Value> = rows.iter().map(location_object).collect();
+    let items: Vec<LocationObject> = rows.iter().map(LocationObject::from).collect();
     Ok(Json(json!({ "items": items })))
 }
 
