@@ -11,6 +11,7 @@
 
 pub mod caller;
 pub mod clock;
+pub mod devices;
 pub mod employee_edit;
 pub mod employee_fields;
 pub mod employee_lifecycle;

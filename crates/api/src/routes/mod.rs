@@ -221,7 +221,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         departments::operations(),
         locations::operations(),
         schedules::operations(),
-        devices::operations(),
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
