@@ -11,6 +11,7 @@
 
 pub mod caller;
 pub mod clock;
+pub mod device_commands;
 pub mod devices;
 pub mod employee_edit;
 pub mod employee_fields;

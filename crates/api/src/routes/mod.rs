@@ -227,7 +227,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         time_offs::operations(),
         clock::operations(),
         device::operations(),
-        device_commands::operations(),
         identification::operations(),
         photos::operations(),
         reports::operations(),
