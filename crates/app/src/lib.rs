@@ -25,6 +25,7 @@ pub mod scope;
 pub mod terminal_events;
 pub mod time_off_types;
 pub mod time_offs;
+pub mod user_activities;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

@@ -217,7 +217,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         oauth::operations(),
         password_reset::operations(),
         accounts::operations(),
-        user_activities::operations(),
         departments::operations(),
         locations::operations(),
         schedules::operations(),
