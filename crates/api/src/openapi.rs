@@ -363,15 +363,6 @@ fn schemas() -> Value {
         "Link": {"type": "object", "properties": {"href": {"type": "string", "format": "uri"}}},
         "Meta": {"type": "object", "properties": {
             "totalCount": {"type": "integer"}, "pageCount": {"type": "integer", "minimum": 1},
-            "currentPage": {"type": "integer"}, "perPage": {"type": "integer"}}},
-        "Activity": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "action_name": {"type": "string"},
-            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"}}},
-            "object_id": {"type": ["integer", "null"]}, "person_id": {"type": ["integer", "null"]},
-            "assigned": {"type": ["string", "null"]}, "when": {"type": ["string", "null"]},
-            "message": {"type": "string"}, "created_at": {"type": "string"}}},
-        "ActivityList": {"type": "object", "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Activity"}},
-            "_links": {"$ref": "#/components/schemas/Links"}, "_meta": {"$ref": "#/components/schemas/Meta"}}}
+            "currentPage": {"type": "integer"}, "perPage": {"type": "integer"}}}
     })
 }

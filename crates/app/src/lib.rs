@@ -12,6 +12,8 @@
 pub mod caller;
 pub mod clock;
 pub mod departments;
+pub mod device_commands;
+pub mod devices;
 pub mod employee_edit;
 pub mod employee_fields;
 pub mod employee_lifecycle;
@@ -26,6 +28,7 @@ pub mod scope;
 pub mod terminal_events;
 pub mod time_off_types;
 pub mod time_offs;
+pub mod user_activities;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

@@ -8,41 +8,117 @@
 //! - `POST /v1/device/commands/{id}/ack`: the device has carried the command out; it is
 //!   not listed again. `{"success": true}`, also when it was acknowledged before;
 //!   another device's command, or one dropped for a newer one, is 404/3000.
+//!
+//! Acknowledging is a use case (`davomat_app::device_commands`); the list is one query
+//! of the store, rendered here.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method};
-use davomat_store::device_commands;
-use serde_json::{Map, Value, json};
+use axum::http::HeaderMap;
+use davomat_app::device_commands as use_cases;
+use davomat_app::terminal_events::Terminal;
+use davomat_core::zone::CompanyZone;
+use davomat_store::device_commands::{self, PendingCommand};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
 use crate::envelope::base_url;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::guard::{Access, DeviceCaller};
 use crate::input::path_id;
 use crate::objects::PhotoBase;
-use crate::openapi::{Operation, id_in_path, schema_ref, with_errors};
 
 /// The most commands one fetch answers; the rest come once these are acknowledged.
 pub const FETCH_LIMIT: u64 = 100;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(Method::GET, "/v1/device/commands", Access::Device, list)
-        .add(
-            Method::POST,
-            "/v1/device/commands/{id}/ack",
-            Access::Device,
-            acknowledge,
-        )
+        .documented(Access::Device, routes!(list))
+        .documented(Access::Device, routes!(acknowledge))
 }
 
+/// The pending commands of a device.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeviceCommands)]
+pub struct CommandsObject {
+    /// Oldest first; at most 100 (`FETCH_LIMIT`).
+    #[schema(max_items = 100)]
+    items: Vec<CommandObject>,
+}
+
+/// A command for a face-ID terminal.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeviceCommand)]
+pub struct CommandObject {
+    id: i64,
+    #[serde(rename = "type")]
+    kind: CommandType,
+    employee_id: i64,
+    pin_code: String,
+    /// `addface` only, while the employee has a template: the image as uploaded
+    /// (Content-Type says JPEG or PNG); no token needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = "uri", required = false)]
+    image_url: Option<String>,
+}
+
+/// `addface`: load the employee's face template; `deleteface`: forget it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeviceCommandType)]
+pub enum CommandType {
+    #[serde(rename = "addface")]
+    AddFace,
+    #[serde(rename = "deleteface")]
+    DeleteFace,
+}
+
+impl CommandObject {
+    fn of(command: &PendingCommand, photos: &PhotoBase) -> ApiResult<Self> {
+        let kind = match command.kind.as_str() {
+            "addface" => CommandType::AddFace,
+            "deleteface" => CommandType::DeleteFace,
+            other => return Err(ApiError::Internal(format!("device command kind {other}"))),
+        };
+        let image_url = match (&kind, &command.photo_key) {
+            (CommandType::AddFace, Some(key)) => {
+                Some(photos.original_url(command.employee_id, key))
+            }
+            _ => None,
+        };
+        Ok(CommandObject {
+            id: command.id,
+            kind,
+            employee_id: command.employee_id,
+            pin_code: command.pin_code.clone(),
+            image_url,
+        })
+    }
+}
+
+/// `{"success": true}`: the command is acknowledged.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Acknowledged)]
+pub struct AcknowledgedBody {
+    /// Always true.
+    #[schema(example = true)]
+    success: bool,
+}
+
+/// This device's pending commands
+///
+/// Authenticated with the device's token. Oldest first, at most 100; acknowledge each
+/// when done and fetch again. A newer command about an employee replaces the pending
+/// ones about them.
+#[utoipa::path(get, path = "/v1/device/commands", tag = "Device API",
+    responses((status = 200, description = "The pending commands", body = CommandsObject)))]
 async fn list(
     State(state): State<AppState>,
     device: DeviceCaller,
     headers: HeaderMap,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<CommandsObject>> {
     let photos = PhotoBase::new(base_url(&state, &headers), device.company_id.0);
     let pending = device_commands::pending(
         state.store.connection(),
@@ -51,99 +127,35 @@ async fn list(
         FETCH_LIMIT,
     )
     .await?;
-    let items: Vec<Value> = pending
+    let items = pending
         .iter()
-        .map(|command| {
-            let mut item = Map::new();
-            item.insert("id".into(), json!(command.id));
-            item.insert("type".into(), json!(command.kind));
-            item.insert("employee_id".into(), json!(command.employee_id));
-            item.insert("pin_code".into(), json!(command.pin_code));
-            if let (Some(key), "addface") = (&command.photo_key, command.kind.as_str()) {
-                item.insert(
-                    "image_url".into(),
-                    json!(photos.original_url(command.employee_id, key)),
-                );
-            }
-            Value::Object(item)
-        })
-        .collect();
-    Ok(Json(json!({"items": items})))
+        .map(|command| CommandObject::of(command, &photos))
+        .collect::<ApiResult<_>>()?;
+    Ok(Json(CommandsObject { items }))
 }
 
+/// Acknowledge a command
+///
+/// Authenticated with the device's token. The command is not listed again.
+/// Acknowledging it again answers success as well.
+#[utoipa::path(post, path = "/v1/device/commands/{id}/ack", tag = "Device API",
+    params(("id" = i64, Path, description = "The command's id")),
+    responses(
+        (status = 200, description = "Acknowledged", body = AcknowledgedBody),
+        (status = 404, description = "Not a command of this device, or replaced by a newer one (3000)", body = ErrorBody),
+    ))]
 async fn acknowledge(
     State(state): State<AppState>,
     device: DeviceCaller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AcknowledgedBody>> {
     let id = path_id(&id)?;
-    // Nothing cached shows whether a command was acknowledged.
-    let writer = state.store.write_connection().await;
-    writer.changes_nothing_cached();
-    let known = device_commands::acknowledge(
-        &writer,
-        device.company_id,
-        device.device_id,
-        id,
-        state.clock.now(),
-    )
-    .await?;
-    if !known {
-        return Err(ApiError::NotFound);
-    }
-    Ok(Json(json!({"success": true})))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let command = json!({"type": "object", "required": ["id", "type", "employee_id", "pin_code"], "properties": {
-        "id": {"type": "integer"},
-        "type": {"type": "string", "enum": ["addface", "deleteface"]},
-        "employee_id": {"type": "integer"},
-        "pin_code": {"type": "string"},
-        "image_url": {"type": "string", "format": "uri", "description": "addface only, while the employee has a template: the image as uploaded (Content-Type says JPEG or PNG); no token needed"}
-    }});
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/device/commands",
-            tag: "Device API",
-            summary: "This device's pending commands",
-            description: "Authenticated with the device's token. Oldest first, at most 100; acknowledge each when done and fetch again. A newer command about an employee replaces the pending ones about them.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![(
-                    "200",
-                    "The pending commands",
-                    json!({"type": "object", "required": ["items"], "properties": {
-                        "items": {"type": "array", "maxItems": FETCH_LIMIT, "items": command}
-                    }}),
-                )],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/device/commands/{id}/ack",
-            tag: "Device API",
-            summary: "Acknowledge a command",
-            description: "Authenticated with the device's token. The command is not listed again. Acknowledging it again answers success as well.",
-            secured: true,
-            parameters: vec![id_in_path("id")],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![
-                    ("200", "Acknowledged", schema_ref("Success")),
-                    (
-                        "404",
-                        "Not a command of this device, or replaced by a newer one (3000)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-    ]
+    let terminal = Terminal {
+        device_id: device.device_id,
+        company_id: device.company_id,
+        location_id: device.location_id,
+        zone: CompanyZone::named_or_default(&device.time_zone),
+    };
+    use_cases::acknowledge(&state.store, &terminal, id, state.clock.now()).await?;
+    Ok(Json(AcknowledgedBody { success: true }))
 }
