@@ -10,6 +10,7 @@ use davomat_core::money::format_minor;
 use davomat_store::employees::{EmployeeCard, NamedRef};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::caller::Caller;
@@ -24,7 +25,7 @@ pub struct PhotoBase {
 }
 
 /// `photos` of an employee with a face template: the 40 px and 120 px thumbnails.
-#[derive(Serialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Serialize, Debug, PartialEq, Eq, ToSchema)]
 pub struct Photos {
     /// The 40 px thumbnail's URL.
     pub small: String,
@@ -79,7 +80,8 @@ impl FromRequestParts<AppState> for PhotoBase {
 /// text fields are `""`; `notes`, `birth_date`, `gender` may be `null`; `photos` and the
 /// three payroll fields are `null` while the employee has no face template, no open
 /// salary rate, payroll rule or fine.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Employee)]
 pub struct Employee<'a> {
     id: i64,
     last_name: &'a str,
@@ -87,11 +89,15 @@ pub struct Employee<'a> {
     patronymic: &'a str,
     full_name: &'a str,
     gender: Option<&'a str>,
+    /// Null without a face template.
     photos: Option<Photos>,
+    #[schema(format = Date)]
     start_date: String,
+    #[schema(format = Date)]
     schedule_start_date: String,
     pin_code: &'a str,
     tab_number: &'a str,
+    #[schema(format = Date)]
     birth_date: Option<String>,
     home_address: &'a str,
     home_phone: &'a str,
@@ -100,76 +106,99 @@ pub struct Employee<'a> {
     bank_book: &'a str,
     mobile_phone: &'a str,
     qrcode: &'a str,
+    /// The user the employee logs in as; null without one.
     user: Option<User<'a>>,
     department: Named<'a>,
+    /// The positions held today.
     positions: Vec<Named<'a>>,
     schedule: Schedule<'a>,
+    /// The locations the employee may clock in at.
     locations: Vec<Named<'a>>,
+    /// The open salary rate; null without one.
     #[serde(rename = "lastEmployeeSalaryRate")]
     last_employee_salary_rate: Option<SalaryRate>,
+    /// The open payroll rule period; null without one.
     #[serde(rename = "lastPersonPayroll")]
     last_person_payroll: Option<PersonPayroll<'a>>,
+    /// The open automatic fine period; null without one.
     #[serde(rename = "lastPersonFine")]
     last_person_fine: Option<PersonFine<'a>>,
 }
 
 /// `lastEmployeeSalaryRate`: the open rate (`type` is the rate's `type_col`).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployeeSalaryRate)]
 struct SalaryRate {
     id: i64,
+    #[schema(example = "1000.00")]
     rate: String,
+    #[schema(format = Date)]
     start_date: String,
+    /// 1 monthly, 2 daily, 3 hourly, 4 per shift.
     #[serde(rename = "type")]
     kind: i64,
 }
 
-#[derive(Serialize)]
+/// `lastPersonPayroll`: the open payroll rule period.
+#[derive(Serialize, ToSchema)]
 struct PersonPayroll<'a> {
     id: i64,
     payroll_rule_id: i64,
+    #[schema(format = Date)]
     start_date: String,
     #[serde(rename = "payrollRule")]
     payroll_rule: PayrollRuleBrief<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct PayrollRuleBrief<'a> {
     title: &'a str,
     otc_algorithm_daily: bool,
 }
 
-#[derive(Serialize)]
+/// `lastPersonFine`: the open automatic fine period.
+#[derive(Serialize, ToSchema)]
 struct PersonFine<'a> {
     id: i64,
     fine_id: i64,
+    #[schema(format = Date)]
     start_date: String,
     fine: FineBrief<'a>,
 }
 
 /// `has_dayly_fine` is 0/1, as every example of the reference shows it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct FineBrief<'a> {
     title: &'a str,
+    #[schema(minimum = 0, maximum = 1)]
     has_dayly_fine: u8,
+    #[schema(example = "0.00")]
     amount: String,
 }
 
-#[derive(Serialize)]
+/// The user an employee logs in as.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployeeUser)]
 struct User<'a> {
     id: i64,
     email: &'a str,
 }
 
-#[derive(Serialize)]
-struct Named<'a> {
+/// A department, position or location by id and title.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NamedRef)]
+pub struct Named<'a> {
     id: i64,
     title: &'a str,
 }
 
-#[derive(Serialize)]
+/// The employee's schedule.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployeeSchedule)]
 struct Schedule<'a> {
     id: i64,
     title: &'a str,
+    /// 1–4 (SEMANTICS.md §12).
     #[serde(rename = "type")]
     kind: i64,
 }
@@ -256,7 +285,7 @@ pub fn employee_value(card: &EmployeeCard, photo_base: &PhotoBase) -> Value {
     serde_json::to_value(employee(card, photo_base)).unwrap_or(Value::Null)
 }
 
-fn named(refs: &[NamedRef]) -> Vec<Named<'_>> {
+pub fn named(refs: &[NamedRef]) -> Vec<Named<'_>> {
     refs.iter()
         .map(|r| Named {
             id: r.id,

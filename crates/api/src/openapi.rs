@@ -277,92 +277,16 @@ pub fn document(base: &str) -> Value {
     })
 }
 
+/// The schemas that only operations still described by hand refer to (the others are
+/// generated from their types).
 fn schemas() -> Value {
-    let named_ref = json!({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}});
-    let salary = json!({"type": ["object", "null"], "description": "the open salary rate", "properties": {
-                "id": {"type": "integer"}, "rate": {"type": "string", "example": "1000.00"},
-                "start_date": {"type": "string", "format": "date"}, "type": {"type": "integer", "enum": [1, 2, 3, 4]}}});
-    let payroll = json!({"type": ["object", "null"], "description": "the open payroll rule period", "properties": {
-                "id": {"type": "integer"}, "payroll_rule_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
-                "payrollRule": {"type": "object", "properties": {"title": {"type": "string"}, "otc_algorithm_daily": {"type": "boolean"}}}}});
-    let fine = json!({"type": ["object", "null"], "description": "the open automatic fine period", "properties": {
-                "id": {"type": "integer"}, "fine_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
-                "fine": {"type": "object", "properties": {"title": {"type": "string"},
-                    "has_dayly_fine": {"type": "integer", "enum": [0, 1]}, "amount": {"type": "string", "example": "0.00"}}}}});
-    let employee = json!({"type": "object", "properties": {
-            "id": {"type": "integer"}, "last_name": {"type": "string"}, "first_name": {"type": "string"},
-            "patronymic": {"type": "string"}, "full_name": {"type": "string"},
-            "gender": {"type": ["string", "null"]},
-            "photos": {"type": ["object", "null"], "description": "null without a face template", "properties": {
-                "small": {"type": "string", "format": "uri", "description": "40 px"},
-                "medium": {"type": "string", "format": "uri", "description": "120 px"}}},
-            "start_date": {"type": "string", "format": "date"}, "schedule_start_date": {"type": "string", "format": "date"},
-            "pin_code": {"type": "string"}, "tab_number": {"type": "string"},
-            "birth_date": {"type": ["string", "null"]}, "home_address": {"type": "string"},
-            "home_phone": {"type": "string"}, "work_phone": {"type": "string"}, "notes": {"type": ["string", "null"]}, "bank_book": {"type": "string"},
-            "mobile_phone": {"type": "string"}, "qrcode": {"type": "string"},
-            "user": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}},
-            "department": named_ref, "positions": {"type": "array", "items": named_ref},
-            "schedule": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "type": {"type": "integer"}}},
-            "locations": {"type": "array", "items": named_ref},
-            "lastEmployeeSalaryRate": salary, "lastPersonPayroll": payroll, "lastPersonFine": fine}});
     json!({
-        "Error": {"type": "object", "required": ["message", "code"], "properties": {
-            "message": {"type": "string"}, "code": {"type": "integer"}}},
-        "ValidationError": {"type": "object", "required": ["message", "code", "errors"], "properties": {
-            "message": {"const": "Validation Failed"}, "code": {"const": 8001},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {
-                "field": {"type": "string"}, "code": {"type": "integer", "minimum": 8002, "maximum": 8010},
-                "message": {"type": "string"}}}}}},
         "Success": {"type": "object", "properties": {"success": {"const": true}}},
-        "Message": {"type": "object", "properties": {"message": {"type": "string"}}},
         "Token": {"type": "object", "properties": {
             "access_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
             "expires_in": {"const": 2592000},
             "token_type": {"const": "bearer"},
             "scope": {"type": "string"},
             "refresh_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}},
-        "UserSettings": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "user_id": {"type": "integer"}, "fiotype": {"type": "string"},
-            "date_format": {"type": "string"}, "time_zone": {"type": "string"},
-            "ampm": {"type": "string"}, "lang": {"type": "string"}}},
-        "Employee": employee,
-        "Account": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "user_name": {"type": "string"}, "company_id": {"type": "integer"},
-            "company_name": {"type": "string"},
-            "role": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-            "employee": {"oneOf": [
-                {"allOf": [
-                    {"$ref": "#/components/schemas/Employee"},
-                    {"type": "object", "properties": {"position": {
-                        "type": "array", "items": named_ref,
-                        "description": "the same list as positions, under the name the reference's account shows (CONTRACT.md §8)"}}}
-                ]},
-                {"type": "null"}],
-                "description": "the user's employee profile; null for a user without one"},
-            "scheduled": {"oneOf": [{"$ref": "#/components/schemas/TimesScheduled"}, {"type": "null"}],
-                "description": "today's plan; null when the user has no profile employed today"},
-            "actual": {"oneOf": [{"$ref": "#/components/schemas/TimesActual"}, {"type": "null"}],
-                "description": "today's arrivals and departures"},
-            "settings": {"$ref": "#/components/schemas/UserSettings"}}},
-        "TimesScheduled": {"type": "object", "properties": {
-            "report_date": {"type": "string", "format": "date"}, "is_work_day": {"type": "boolean"},
-            "production_time": {"type": "string", "description": "HH:MM"},
-            "start_time": {"type": ["string", "null"]}, "end_time": {"type": ["string", "null"]},
-            "schedule_id": {"type": "integer"}, "timeoff_id": {"type": ["integer", "null"]}}},
-        "TimesActual": {"type": "object", "properties": {
-            "first_in": {"type": ["string", "null"]}, "last_out": {"type": ["string", "null"]},
-            "late_in": {"type": ["string", "null"]}, "early_in": {"type": ["string", "null"]},
-            "early_out": {"type": ["string", "null"]}, "late_out": {"type": ["string", "null"]},
-            "authorized_time": {"type": "string"}, "work_time": {"type": "string"},
-            "last_event": {"type": ["string", "null"], "enum": ["in", "out", null]}}},
-        "Links": {"type": "object", "required": ["self", "first", "last"], "properties": {
-            "self": {"$ref": "#/components/schemas/Link"}, "first": {"$ref": "#/components/schemas/Link"},
-            "last": {"$ref": "#/components/schemas/Link"}, "prev": {"$ref": "#/components/schemas/Link"},
-            "next": {"$ref": "#/components/schemas/Link"}}},
-        "Link": {"type": "object", "properties": {"href": {"type": "string", "format": "uri"}}},
-        "Meta": {"type": "object", "properties": {
-            "totalCount": {"type": "integer"}, "pageCount": {"type": "integer", "minimum": 1},
-            "currentPage": {"type": "integer"}, "perPage": {"type": "integer"}}}
     })
 }

@@ -9,6 +9,7 @@
 //! Resources move here one at a time; those not moved yet are still transaction
 //! scripts in `davomat-api`'s handlers.
 
+pub mod accounts;
 pub mod caller;
 pub mod clock;
 pub mod departments;

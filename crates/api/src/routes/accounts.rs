@@ -1,40 +1,38 @@
 //! `GET /v1/accounts` (also `POST`, as the reference's last line shows) and
 //! `PUT /v1/accounts/settings` (ext).
+//!
+//! An account's parts read from the database (the user, their employee card, today's
+//! plan and events) are cached per user and day; `scheduled` and `actual` are computed
+//! at each request's time and the answer is serialised from the typed [`AccountObject`].
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
-use davomat_core::zone::CompanyZone;
+use davomat_app::accounts::{self as use_cases, SettingsRequest};
 use davomat_core::{Lang, Role};
-use davomat_store::profiles;
+use davomat_store::profiles::{self, Account};
 use davomat_store::read_cache::{Dependency, ReadCache};
-use davomat_store::users::{self, SettingsChange, UserSettings};
-use serde_json::{Value, json};
+use davomat_store::users::UserSettings;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
-use super::reports::rows;
+use super::reports::rows::{self, TimesActual, TimesScheduled};
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ValidationBody};
 use crate::guard::Access;
-use crate::input::{BODY_LIMIT, Fields, read_body};
-use crate::objects::PhotoBase;
-use crate::openapi::{Operation, body, schema_ref, with_errors};
-use crate::{AppState, attendance, objects};
+use crate::input::body_fields;
+use crate::objects::{self, Employee, Named, PhotoBase};
+use crate::{AppState, attendance};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(Method::GET, "/v1/accounts", Access::Authenticated, account)
-        .add(Method::POST, "/v1/accounts", Access::Authenticated, account)
-        .add(
-            Method::PUT,
-            "/v1/accounts/settings",
-            Access::Authenticated,
-            update_settings,
-        )
+        .documented(Access::Authenticated, routes!(account))
+        .documented(Access::Authenticated, routes!(update_settings))
 }
 
 /// The key of an account's cached parts: the user, the company's date (today's
@@ -48,13 +46,12 @@ pub(crate) struct AccountKey {
     photo_base: PhotoBase,
 }
 
-/// An account as read from the database: the answer's object without `scheduled` and
-/// `actual`, and what today's row is computed from. Both are computed at each
-/// request's `now` (today's `actual` counts the time worked up to now), so that the
-/// parts can be kept while the clock runs.
+/// An account as read from the database, and what today's row is computed from. The
+/// row is computed at each request's `now` (today's `actual` counts the time worked up
+/// to now), so that the parts can be kept while the clock runs.
 #[derive(Debug)]
 pub(crate) struct AccountParts {
-    object: Value,
+    account: Account,
     today: Option<attendance::Today>,
 }
 
@@ -63,6 +60,80 @@ pub(crate) struct AccountParts {
 /// (docs/decisions.md, "Read caches").
 pub(crate) type AccountCache = ReadCache<AccountKey, Arc<AccountParts>>;
 
+/// The account of the token's owner.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Account)]
+pub struct AccountObject<'a> {
+    /// The user's id.
+    id: i64,
+    /// The user's login (email).
+    user_name: &'a str,
+    company_id: i64,
+    company_name: &'a str,
+    role: RoleObject,
+    /// The user's employee profile; null for a user without one.
+    employee: Option<AccountEmployee<'a>>,
+    /// Today's plan; null when the user has no profile employed today.
+    scheduled: Option<TimesScheduled>,
+    /// Today's arrivals and departures; null as scheduled.
+    actual: Option<TimesActual>,
+    settings: SettingsObject<'a>,
+}
+
+/// The user's role: its id (1 admin … 5 employee) and name in the caller's language.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AccountRole)]
+pub struct RoleObject {
+    id: i64,
+    name: &'static str,
+}
+
+/// The Employee object, with its positions also under the name the reference's account
+/// shows (CONTRACT.md §8).
+#[derive(Serialize, ToSchema)]
+pub struct AccountEmployee<'a> {
+    #[serde(flatten)]
+    employee: Employee<'a>,
+    /// The same list as `positions`.
+    position: Vec<Named<'a>>,
+}
+
+/// A user's display settings.
+#[derive(Serialize, ToSchema)]
+#[schema(as = UserSettings)]
+pub struct SettingsObject<'a> {
+    /// The user's id.
+    id: i64,
+    user_id: i64,
+    fiotype: &'a str,
+    date_format: &'a str,
+    /// An IANA zone (display only).
+    time_zone: &'a str,
+    ampm: &'a str,
+    lang: &'a str,
+}
+
+impl<'a> From<&'a UserSettings> for SettingsObject<'a> {
+    fn from(settings: &'a UserSettings) -> Self {
+        SettingsObject {
+            id: settings.id,
+            user_id: settings.id,
+            fiotype: &settings.fiotype,
+            date_format: &settings.date_format,
+            time_zone: &settings.time_zone,
+            ampm: &settings.ampm,
+            lang: &settings.lang,
+        }
+    }
+}
+
+/// The caller's account
+///
+/// The user, company, role, employee profile, today's scheduled and actual
+/// (SEMANTICS.md) and display settings of the token's owner. POST answers exactly as
+/// GET (the reference's form).
+#[utoipa::path(method(get, post), path = "/v1/accounts", tag = "Accounts",
+    responses((status = 200, description = "The account", body = AccountObject<'static>)))]
 async fn account(
     State(state): State<AppState>,
     caller: Caller,
@@ -83,20 +154,33 @@ async fn account(
             Ok::<_, ApiError>((Arc::new(parts), account_dependencies(&caller)))
         })
         .await?;
-    let mut object = parts.object.clone();
-    let (scheduled, actual) = match &parts.today {
-        Some(today) => match today.row(now) {
-            Some(row) => (
-                serde_json::to_value(rows::scheduled(&row, today.employee().schedule_id, &zone))
-                    .unwrap_or(Value::Null),
-                serde_json::to_value(rows::actual(&row, &zone)).unwrap_or(Value::Null),
-            ),
-            None => (Value::Null, Value::Null),
+    let today = parts.today.as_ref().and_then(|today| {
+        let row = today.row(now)?;
+        Some((
+            rows::scheduled(&row, today.employee().schedule_id, &zone),
+            rows::actual(&row, &zone),
+        ))
+    });
+    let (scheduled, actual) = today.unzip();
+    let account = &parts.account;
+    let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
+    let object = AccountObject {
+        id: account.user.id,
+        user_name: &account.user.email,
+        company_id: account.user.company_id,
+        company_name: &account.user.company_name,
+        role: RoleObject {
+            id: role.id(),
+            name: role.name(key.lang),
         },
-        None => (Value::Null, Value::Null),
+        employee: account.employee.as_ref().map(|card| AccountEmployee {
+            employee: objects::employee(card, &key.photo_base),
+            position: objects::named(&card.positions),
+        }),
+        scheduled,
+        actual,
+        settings: SettingsObject::from(&account.settings),
     };
-    object["scheduled"] = scheduled;
-    object["actual"] = actual;
     let body = serde_json::to_vec(&object).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -122,13 +206,6 @@ async fn read_account(
 ) -> ApiResult<AccountParts> {
     let account =
         profiles::account(&state.store, caller.company_id, caller.user_id, key.today).await?;
-    let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
-    let employee = account.employee.as_ref().map(|card| {
-        let mut object = objects::employee_value(card, &key.photo_base);
-        // The reference's account shows `position`; we give both names the same list.
-        object["position"] = object["positions"].clone();
-        object
-    });
     let today = match account.employee.as_ref() {
         Some(card) => {
             attendance::today_of(
@@ -142,150 +219,30 @@ async fn read_account(
         }
         None => None,
     };
-    let object = json!({
-        "id": account.user.id,
-        "user_name": account.user.email,
-        "company_id": account.user.company_id,
-        "company_name": account.user.company_name,
-        "role": {"id": role.id(), "name": role.name(caller.lang)},
-        "employee": employee,
-        "scheduled": Value::Null,
-        "actual": Value::Null,
-        "settings": settings_object(&account.settings),
-    });
-    Ok(AccountParts { object, today })
+    Ok(AccountParts { account, today })
 }
 
-fn settings_object(settings: &UserSettings) -> Value {
-    json!({
-        "id": settings.id,
-        "user_id": settings.id,
-        "fiotype": settings.fiotype,
-        "date_format": settings.date_format,
-        "time_zone": settings.time_zone,
-        "ampm": settings.ampm,
-        "lang": settings.lang,
-    })
-}
-
-const FIOTYPES: [&str; 8] = [
-    "firstlastmiddle",
-    "firstlast",
-    "firstl",
-    "firstmiddle",
-    "lastfirst",
-    "lastfirstmiddle",
-    "lastf",
-    "lastfm",
-];
-const DATE_FORMATS: [&str; 4] = ["full", "long", "medium", "short"];
-const AMPM: [&str; 2] = ["24", "ampm"];
-const LANGS: [&str; 3] = ["ru", "en", "uz"];
-
-/// Reads an optional enumerated setting, recording 8003 with the allowed values.
-fn choice(
-    fields: &Fields,
-    name: &str,
-    allowed: &[&str],
-    errors: &mut FieldErrors,
-) -> Option<String> {
-    let value = fields.text(name, errors)?;
-    if allowed.contains(&value.as_str()) {
-        Some(value)
-    } else {
-        errors.add(
-            name,
-            FieldCode::InvalidValue,
-            Reason::OneOf(allowed.iter().map(|s| s.to_string()).collect()),
-        );
-        None
-    }
-}
-
+/// Change the caller's display settings (ext)
+///
+/// Any subset of fiotype, date_format, time_zone (display only), ampm, lang. lang also
+/// picks the language of this user's error messages.
+#[utoipa::path(put, path = "/v1/accounts/settings", tag = "Accounts",
+    request_body(content(
+        (SettingsRequest = "application/json"),
+        (SettingsRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "The new settings", body = SettingsObject<'static>),
+        (status = 422, description = "A value outside its set (8003)", body = ValidationBody),
+    ))]
 async fn update_settings(
     State(state): State<AppState>,
     caller: Caller,
     request: Request,
-) -> ApiResult<Json<Value>> {
-    let (parts, body) = request.into_parts();
-    let bytes = read_body(body, BODY_LIMIT).await?;
-    let fields = Fields::from_body(&parts.headers, &bytes)?;
-    let mut errors = FieldErrors::new();
-    let change = SettingsChange {
-        fiotype: choice(&fields, "fiotype", &FIOTYPES, &mut errors),
-        date_format: choice(&fields, "date_format", &DATE_FORMATS, &mut errors),
-        ampm: choice(&fields, "ampm", &AMPM, &mut errors),
-        lang: choice(&fields, "lang", &LANGS, &mut errors),
-        time_zone: fields.text("time_zone", &mut errors).and_then(|zone| {
-            if CompanyZone::named(&zone).is_some() {
-                Some(zone)
-            } else {
-                errors.add(
-                    "time_zone",
-                    FieldCode::InvalidValue,
-                    Reason::Rule(Rule::UnknownTimeZone),
-                );
-                None
-            }
-        }),
-    };
-    errors.finish()?;
-    let settings =
-        users::update_settings(&state.store, caller.company_id, caller.user_id, change).await?;
-    Ok(Json(settings_object(&settings)))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/accounts",
-            tag: "Accounts",
-            summary: "The caller's account",
-            description: "The user, company, role, employee profile, today's scheduled and actual (SEMANTICS.md) and display settings of the token's owner.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/accounts",
-            tag: "Accounts",
-            summary: "The caller's account (POST form of the reference)",
-            description: "Answers exactly as GET /v1/accounts.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(true, vec![("200", "The account", schema_ref("Account"))]),
-        },
-        Operation {
-            method: "put",
-            path: "/v1/accounts/settings",
-            tag: "Accounts",
-            summary: "Change the caller's display settings (ext)",
-            description: "Any subset of fiotype, date_format, time_zone (display only), ampm, lang. lang also picks the language of this user's error messages.",
-            secured: true,
-            parameters: vec![],
-            request: Some(body(json!({"type": "object", "properties": {
-                "fiotype": {"type": "string", "enum": ["firstlastmiddle", "firstlast", "firstl", "firstmiddle", "lastfirst", "lastfirstmiddle", "lastf", "lastfm"]},
-                "date_format": {"type": "string", "enum": ["full", "long", "medium", "short"]},
-                "time_zone": {"type": "string", "description": "IANA zone"},
-                "ampm": {"type": "string", "enum": ["24", "ampm"]},
-                "lang": {"type": "string", "enum": ["ru", "en", "uz"]}
-            }}))),
-            responses: with_errors(
-                true,
-                vec![
-                    ("200", "The new settings", schema_ref("UserSettings")),
-                    (
-                        "422",
-                        "A value outside its set (8003)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-    ]
+) -> ApiResult<Json<serde_json::Value>> {
+    let change: SettingsRequest = body_fields(request).await?.request()?;
+    let settings = use_cases::update_settings(&state.store, &caller, change).await?;
+    Ok(Json(
+        serde_json::to_value(SettingsObject::from(&settings)).unwrap_or_default(),
+    ))
 }

@@ -216,7 +216,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
     [
         oauth::operations(),
         password_reset::operations(),
-        accounts::operations(),
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
