@@ -238,6 +238,28 @@ impl MessageBody {
     }
 }
 
+/// `{"success": true}`: what a revoke, a cancellation or a delete of the reference
+/// answers.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Success)]
+pub struct SuccessBody {
+    /// Always true.
+    #[schema(example = true)]
+    pub success: bool,
+}
+
+impl SuccessBody {
+    pub fn new() -> SuccessBody {
+        SuccessBody { success: true }
+    }
+}
+
+impl Default for SuccessBody {
+    fn default() -> Self {
+        SuccessBody::new()
+    }
+}
+
 /// Left in a response's extensions so that the edge middleware can re-render the body
 /// in the request's language and log internal errors with the request id.
 #[derive(Clone, Debug)]
@@ -313,6 +335,7 @@ impl From<davomat_app::AppError> for ApiError {
             AppError::NotApplicable => ApiError::Malformed(Malformed::NotApplicable),
             AppError::LastAdmin => ApiError::Malformed(Malformed::LastAdmin),
             AppError::EmployeeLimit => ApiError::EmployeeLimit,
+            AppError::Internal(message) => ApiError::Internal(message),
             AppError::Store(err) => err.into(),
         }
     }

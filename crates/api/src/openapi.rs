@@ -254,13 +254,7 @@ pub fn document(base: &str) -> Value {
             }
         }
     }
-    let mut schemas = schemas();
-    if let (Some(schemas), Some(more)) = (
-        schemas.as_object_mut(),
-        generated["components"]["schemas"].as_object(),
-    ) {
-        schemas.extend(more.clone());
-    }
+    let schemas = generated["components"]["schemas"].clone();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -274,19 +268,5 @@ pub fn document(base: &str) -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
         }
-    })
-}
-
-/// The schemas that only operations still described by hand refer to (the others are
-/// generated from their types).
-fn schemas() -> Value {
-    json!({
-        "Success": {"type": "object", "properties": {"success": {"const": true}}},
-        "Token": {"type": "object", "properties": {
-            "access_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
-            "expires_in": {"const": 2592000},
-            "token_type": {"const": "bearer"},
-            "scope": {"type": "string"},
-            "refresh_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}},
     })
 }

@@ -30,6 +30,9 @@ pub enum AppError {
     /// The company's employee limit is reached.
     #[error("employee limit reached")]
     EmployeeLimit,
+    /// Something outside the store failed (a worker thread).
+    #[error("internal: {0}")]
+    Internal(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

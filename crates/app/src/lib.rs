@@ -22,6 +22,7 @@ pub mod error;
 pub mod hiring;
 pub mod holidays;
 pub mod locations;
+pub mod password_resets;
 pub mod positions;
 pub mod request;
 pub mod schedules;

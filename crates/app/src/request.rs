@@ -141,6 +141,15 @@ impl FromSent for Locations {
 }
 
 impl<T> Sent<T> {
+    /// The value, when one was sent and read (nothing is reported otherwise): for the
+    /// fields whose absence the use case answers in its own way (a login's credentials).
+    pub fn value(self) -> Option<T> {
+        match self {
+            Sent::Value(value) => Some(value),
+            Sent::Absent | Sent::Unreadable => None,
+        }
+    }
+
     /// The same field with its value converted.
     pub fn map<U>(self, convert: impl FnOnce(T) -> U) -> Sent<U> {
         match self {

@@ -214,8 +214,6 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
 /// The OpenAPI operations of every route module, in the order of the table.
 pub fn operations() -> Vec<crate::openapi::Operation> {
     [
-        oauth::operations(),
-        password_reset::operations(),
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
@@ -225,7 +223,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         identification::operations(),
         photos::operations(),
         payroll::operations(),
-        service::operations(),
     ]
     .into_iter()
     .flatten()

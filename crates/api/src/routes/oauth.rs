@@ -1,27 +1,89 @@
 //! `POST /v1/oauth/token` (password and refresh_token grants) and `POST /v1/oauth/revoke`.
+//!
+//! The fields are read from a form body, a JSON body or the query string, in that
+//! order. Credentials are checked here: a missing one answers the OAuth error of its
+//! grant (7002, 7003, 7008), not a field error.
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use davomat_app::request::{Sent, secret};
 use davomat_core::validation::FieldErrors;
 use davomat_core::{ApiClientId, ClientState, Role, UserId};
 use davomat_store::clients::{self, ApiClient};
 use davomat_store::tokens::{self, RefreshRefusal, TokenPair};
 use davomat_store::{secrets, users};
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody, SuccessBody, ValidationBody};
 use crate::guard::Access;
 use crate::input::{BODY_LIMIT, Fields, read_body};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(Method::POST, "/v1/oauth/token", Access::Public, token)
-        .add(Method::POST, "/v1/oauth/revoke", Access::Public, revoke)
+        .documented(Access::Public, routes!(token))
+        .documented(Access::Public, routes!(revoke))
+}
+
+/// A token request: the client's credentials and one grant's fields. Each is text as
+/// sent (only an empty string is not set).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// `password` or `refresh_token`.
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = String, example = "password")]
+    grant_type: Sent<String>,
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = String)]
+    client_id: Sent<String>,
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = String)]
+    client_secret: Sent<String>,
+    /// The user's email, for grant_type=password.
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = Option<String>, example = "hr@example.uz")]
+    username: Sent<String>,
+    /// For grant_type=password.
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = Option<String>)]
+    password: Sent<String>,
+    /// For grant_type=refresh_token.
+    #[serde(default, deserialize_with = "secret")]
+    #[schema(value_type = Option<String>)]
+    refresh_token: Sent<String>,
+}
+
+/// A revoke request.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct RevokeRequest {
+    /// An access or refresh token.
+    #[schema(value_type = String)]
+    token: Sent<String>,
+}
+
+/// A new token pair (RFC 6749 §5.1).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Token)]
+pub struct TokenObject {
+    /// 40 hex digits.
+    #[schema(pattern = "^[0-9a-f]{40}$")]
+    access_token: String,
+    /// Seconds: 30 days.
+    #[schema(example = 2592000)]
+    expires_in: i64,
+    /// Always `bearer`.
+    #[schema(example = "bearer")]
+    token_type: &'static str,
+    /// The role's scope.
+    scope: &'static str,
+    /// 40 hex digits; works once, for 60 days.
+    #[schema(pattern = "^[0-9a-f]{40}$")]
+    refresh_token: String,
 }
 
 /// Fields from the body (form or JSON), then the query string for what the body lacks.
@@ -33,29 +95,39 @@ async fn token_fields(request: Request) -> ApiResult<Fields> {
     Ok(fields)
 }
 
-fn text(fields: &Fields, name: &str) -> Option<String> {
-    fields
-        .text(name, &mut FieldErrors::new())
-        .filter(|s| !s.is_empty())
-}
-
+/// Get an access token
+///
+/// Password grant (username + password) or refresh_token grant. Fields are read from a
+/// form body, a JSON body or the query string, in that order. Access tokens live 30
+/// days; refresh tokens 60 days and work once.
+#[utoipa::path(post, path = "/v1/oauth/token", tag = "Authentication",
+    request_body(content(
+        (TokenRequest = "application/x-www-form-urlencoded"),
+        (TokenRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "A new token pair", body = TokenObject),
+        (status = 400, description = "grant_type missing or unsupported (7005), malformed body (4001)", body = ErrorBody),
+        (status = 401, description = "Wrong username or password (7002), invalid client (7003), refresh token expired or used (7006), unknown refresh token (7008)", body = ErrorBody),
+        (status = 426, description = "The API client is blocked (7010)", body = ErrorBody),
+    ))]
 async fn token(State(state): State<AppState>, request: Request) -> ApiResult<Response> {
-    let fields = token_fields(request).await?;
-    let client = authenticate_client(&state, &fields).await?;
+    let sent: TokenRequest = token_fields(request).await?.request()?;
+    let client = authenticate_client(&state, &sent).await?;
     let outdated = client.state() == ClientState::Outdated;
     let now = state.clock.now();
-    let (role, pair) = match text(&fields, "grant_type").as_deref() {
-        Some("password") => password_grant(&state, &fields, &client, now).await?,
-        Some("refresh_token") => refresh_grant(&state, &fields, &client, now).await?,
+    let (role, pair) = match sent.grant_type.clone().value().as_deref() {
+        Some("password") => password_grant(&state, sent, &client, now).await?,
+        Some("refresh_token") => refresh_grant(&state, sent, &client, now).await?,
         _ => return Err(ApiError::UnsupportedGrantType),
     };
-    let mut response = Json(json!({
-        "access_token": pair.access_token,
-        "expires_in": pair.expires_in,
-        "token_type": "bearer",
-        "scope": role.scope(),
-        "refresh_token": pair.refresh_token,
-    }))
+    let mut response = Json(TokenObject {
+        access_token: pair.access_token,
+        expires_in: pair.expires_in,
+        token_type: "bearer",
+        scope: role.scope(),
+        refresh_token: pair.refresh_token,
+    })
     .into_response();
     if outdated {
         response
@@ -66,9 +138,13 @@ async fn token(State(state): State<AppState>, request: Request) -> ApiResult<Res
 }
 
 /// 401/7003 for a missing or unknown client or a wrong secret; 426/7010 when blocked.
-async fn authenticate_client(state: &AppState, fields: &Fields) -> ApiResult<ApiClient> {
-    let client_id = text(fields, "client_id").ok_or(ApiError::InvalidClient)?;
-    let secret = text(fields, "client_secret").unwrap_or_default();
+async fn authenticate_client(state: &AppState, sent: &TokenRequest) -> ApiResult<ApiClient> {
+    let client_id = sent
+        .client_id
+        .clone()
+        .value()
+        .ok_or(ApiError::InvalidClient)?;
+    let secret = sent.client_secret.clone().value().unwrap_or_default();
     let client = clients::find(&state.store, &client_id)
         .await?
         .ok_or(ApiError::InvalidClient)?;
@@ -83,12 +159,12 @@ async fn authenticate_client(state: &AppState, fields: &Fields) -> ApiResult<Api
 
 async fn password_grant(
     state: &AppState,
-    fields: &Fields,
+    sent: TokenRequest,
     client: &ApiClient,
     now: i64,
 ) -> ApiResult<(Role, TokenPair)> {
-    let username = text(fields, "username").ok_or(ApiError::BadCredentials)?;
-    let password = text(fields, "password").ok_or(ApiError::BadCredentials)?;
+    let username = sent.username.value().ok_or(ApiError::BadCredentials)?;
+    let password = sent.password.value().ok_or(ApiError::BadCredentials)?;
     let user = users::find_login(&state.store, &username).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let verified = check_password(state, password, stored).await?;
@@ -119,11 +195,11 @@ async fn check_password(
 
 async fn refresh_grant(
     state: &AppState,
-    fields: &Fields,
+    sent: TokenRequest,
     client: &ApiClient,
     now: i64,
 ) -> ApiResult<(Role, TokenPair)> {
-    let refresh_token = text(fields, "refresh_token").ok_or(ApiError::InvalidToken)?;
+    let refresh_token = sent.refresh_token.value().ok_or(ApiError::InvalidToken)?;
     let outcome = tokens::refresh(
         &state.store,
         &refresh_token,
@@ -147,85 +223,26 @@ async fn refresh_grant(
     Ok((role, pair))
 }
 
-/// RFC 7009: always `{"success": true}`, whether or not the token existed.
-async fn revoke(
-    State(state): State<AppState>,
-    request: Request,
-) -> ApiResult<Json<serde_json::Value>> {
-    let fields = token_fields(request).await?;
+/// Revoke a token (RFC 7009)
+///
+/// Revokes an access or refresh token. Answers success whether or not the token
+/// existed.
+#[utoipa::path(post, path = "/v1/oauth/revoke", tag = "Authentication",
+    request_body(content(
+        (RevokeRequest = "application/x-www-form-urlencoded"),
+        (RevokeRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Revoked (or never existed)", body = SuccessBody),
+        (status = 422, description = "token missing (8002)", body = ValidationBody),
+    ))]
+async fn revoke(State(state): State<AppState>, request: Request) -> ApiResult<Json<SuccessBody>> {
+    let sent: RevokeRequest = token_fields(request).await?.request()?;
     let mut errors = FieldErrors::new();
-    let token = fields.required_text("token", &mut errors);
+    let token = sent.token.required("token", &mut errors);
     errors.finish()?;
     if let Some(token) = token {
         tokens::revoke(&state.store, token.trim()).await?;
     }
-    Ok(Json(json!({"success": true})))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let token_request = json!({
-        "type": "object",
-        "required": ["grant_type", "client_id", "client_secret"],
-        "properties": {
-            "grant_type": {"type": "string", "enum": ["password", "refresh_token"]},
-            "client_id": {"type": "string"},
-            "client_secret": {"type": "string"},
-            "username": {"type": "string", "description": "email, for grant_type=password"},
-            "password": {"type": "string", "description": "for grant_type=password"},
-            "refresh_token": {"type": "string", "description": "for grant_type=refresh_token"}
-        }
-    });
-    vec![
-        Operation {
-            method: "post",
-            path: "/v1/oauth/token",
-            tag: "Authentication",
-            summary: "Get an access token",
-            description: "Password grant (username + password) or refresh_token grant. Fields are read from a form body, a JSON body or the query string, in that order. Access tokens live 30 days; refresh tokens 60 days and work once.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(token_request)),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "A new token pair", schema_ref("Token")),
-                    (
-                        "400",
-                        "grant_type missing or unsupported (7005), malformed body (4001)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "401",
-                        "Wrong username or password (7002), invalid client (7003), refresh token expired or used (7006), unknown refresh token (7008)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "426",
-                        "The API client is blocked (7010)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/oauth/revoke",
-            tag: "Authentication",
-            summary: "Revoke a token (RFC 7009)",
-            description: "Revokes an access or refresh token. Answers success whether or not the token existed.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "Revoked (or never existed)", schema_ref("Success")),
-                    ("422", "token missing (8002)", schema_ref("ValidationError")),
-                ],
-            ),
-        },
-    ]
+    Ok(Json(SuccessBody::new()))
 }

@@ -1,38 +1,29 @@
 //! `POST /v1/sign-in/password-reset` (mail a one-time link) and
 //! `POST /v1/sign-in/password-reset/confirm` (ext: set the new password).
 
+//!
+//! The rules are the use cases' (`davomat_app::password_resets`); this door reads the
+//! request, mails the link and answers in the request's language.
+
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
+use axum::http::{HeaderMap, header};
+use davomat_app::password_resets::{self as use_cases, ResetConfirmation, ResetRequest};
 use davomat_core::{Lang, UserId};
-use davomat_store::{password_resets, secrets, users};
-use serde_json::{Value, json};
+use davomat_store::{password_resets, users};
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, MessageBody, ValidationBody};
 use crate::guard::Access;
 use crate::i18n;
 use crate::input::{BODY_LIMIT, Fields, read_body};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
-
-pub const MIN_PASSWORD_LENGTH: usize = 8;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(
-            Method::POST,
-            "/v1/sign-in/password-reset",
-            Access::Public,
-            request_reset,
-        )
-        .add(
-            Method::POST,
-            "/v1/sign-in/password-reset/confirm",
-            Access::Public,
-            confirm_reset,
-        )
+        .documented(Access::Public, routes!(request_reset))
+        .documented(Access::Public, routes!(confirm_reset))
 }
 
 async fn body_fields(request: Request) -> ApiResult<(HeaderMap, Fields)> {
@@ -50,29 +41,32 @@ fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// Answers the same whether or not the address belongs to a user (no enumeration),
-/// and in the same time: both look the address up and hand [`send_reset_link`] to the
-/// background, which issues and delivers a token for a known address only.
-async fn request_reset(State(state): State<AppState>, request: Request) -> ApiResult<Json<Value>> {
+/// Mail a password-reset link
+///
+/// Answers the same message whether or not the address belongs to a user. The link
+/// carries a one-time token valid for one hour.
+///
+/// The same answer in the same time: both cases look the address up and hand
+/// `send_reset_link` to the background, which issues and delivers a token for a known
+/// address only.
+#[utoipa::path(post, path = "/v1/sign-in/password-reset", tag = "Authentication",
+    request_body(content(
+        (ResetRequest = "application/json"),
+        (ResetRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "The mail was sent if the address is known", body = MessageBody),
+        (status = 422, description = "email missing (8002) or malformed (8007)", body = ValidationBody),
+    ))]
+async fn request_reset(
+    State(state): State<AppState>,
+    request: Request,
+) -> ApiResult<Json<MessageBody>> {
     let (headers, fields) = body_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    let email = fields
-        .required_text("email", &mut errors)
-        .map(|e| e.trim().to_string());
-    if let Some(email) = &email
-        && !is_valid_email(email)
-    {
-        errors.add("email", FieldCode::InvalidEmail, Reason::Plain);
-    }
-    errors.finish()?;
-    let email = email.unwrap_or_default();
-    let user = users::find_login(&state.store, &email)
-        .await?
-        .filter(users::LoginUser::is_active);
-    tokio::spawn(send_reset_link(state.clone(), user, email.clone()));
-    Ok(Json(
-        json!({"message": i18n::password_reset_sent(&email, request_lang(&headers))}),
-    ))
+    let (email, user) = use_cases::requested(&state.store, fields.request()?).await?;
+    let message = i18n::password_reset_sent(&email, request_lang(&headers));
+    tokio::spawn(send_reset_link(state.clone(), user, email));
+    Ok(Json(MessageBody { message }))
 }
 
 /// Issues the user's reset token (spending older ones) and mails the link, built from
@@ -122,94 +116,25 @@ async fn send_reset_link(state: AppState, user: Option<users::LoginUser>, email:
     }
 }
 
-/// Sets the password with a valid one-time token and revokes every token of the user.
-async fn confirm_reset(State(state): State<AppState>, request: Request) -> ApiResult<Json<Value>> {
+/// Set a new password with a reset token (ext)
+///
+/// Sets the password (at least 8 characters) and revokes every token of the user.
+#[utoipa::path(post, path = "/v1/sign-in/password-reset/confirm", tag = "Authentication",
+    request_body(content(
+        (ResetConfirmation = "application/json"),
+        (ResetConfirmation = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Password changed", body = MessageBody),
+        (status = 422, description = "token or password missing (8002), password too short or token unknown, used or expired (8003)", body = ValidationBody),
+    ))]
+async fn confirm_reset(
+    State(state): State<AppState>,
+    request: Request,
+) -> ApiResult<Json<MessageBody>> {
     let (headers, fields) = body_fields(request).await?;
-    let mut errors = FieldErrors::new();
-    let token = fields.required_text("token", &mut errors);
-    let password = fields.required_text("password", &mut errors);
-    if let Some(password) = &password
-        && password.chars().count() < MIN_PASSWORD_LENGTH
-    {
-        errors.add(
-            "password",
-            FieldCode::InvalidValue,
-            Reason::TooShort(MIN_PASSWORD_LENGTH),
-        );
-    }
-    errors.finish()?;
-    let (token, password) = (token.unwrap_or_default(), password.unwrap_or_default());
-    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| crate::ApiError::Internal(format!("password hashing failed: {e}")))??;
-    let changed =
-        password_resets::confirm(&state.store, token.trim(), &hash, state.clock.now()).await?;
-    if changed.is_none() {
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "token",
-            FieldCode::InvalidValue,
-            Reason::Rule(Rule::ResetTokenUnusable),
-        );
-        return Err(errors.into());
-    }
-    Ok(Json(
-        json!({"message": i18n::password_changed(request_lang(&headers))}),
-    ))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    vec![
-        Operation {
-            method: "post",
-            path: "/v1/sign-in/password-reset",
-            tag: "Authentication",
-            summary: "Mail a password-reset link",
-            description: "Answers the same message whether or not the address belongs to a user. The link carries a one-time token valid for one hour.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email"}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    (
-                        "200",
-                        "The mail was sent if the address is known",
-                        schema_ref("Message"),
-                    ),
-                    (
-                        "422",
-                        "email missing (8002) or malformed (8007)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/sign-in/password-reset/confirm",
-            tag: "Authentication",
-            summary: "Set a new password with a reset token (ext)",
-            description: "Sets the password (at least 8 characters) and revokes every token of the user.",
-            secured: false,
-            parameters: vec![],
-            request: Some(body(
-                json!({"type": "object", "required": ["token", "password"], "properties": {"token": {"type": "string"}, "password": {"type": "string", "minLength": 8}}}),
-            )),
-            responses: with_errors(
-                false,
-                vec![
-                    ("200", "Password changed", schema_ref("Message")),
-                    (
-                        "422",
-                        "token or password missing (8002), password too short or token unknown, used or expired (8003)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-    ]
+    use_cases::confirm(&state.store, fields.request()?, state.clock.now()).await?;
+    Ok(Json(MessageBody {
+        message: i18n::password_changed(request_lang(&headers)),
+    }))
 }

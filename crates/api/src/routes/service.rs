@@ -3,35 +3,48 @@
 //! page that the reset mail links to.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::envelope::base_url;
 use crate::guard::Access;
-use crate::openapi::{Operation, service_operation};
 use crate::{AppState, openapi};
 
 pub fn routes(table: RouteTable, with_metrics: bool) -> RouteTable {
     let table = table
-        .add(Method::GET, "/healthz", Access::Service, healthz)
-        .add(Method::GET, "/readyz", Access::Service, readyz)
-        .add(Method::GET, "/docs", Access::Service, docs_page)
-        .add(Method::GET, "/reset-password", Access::Service, reset_page)
-        .add(
-            Method::GET,
-            "/v1/openapi.json",
-            Access::Public,
-            openapi_document,
-        );
+        .documented(Access::Service, routes!(healthz))
+        .documented(Access::Service, routes!(readyz))
+        .documented(Access::Service, routes!(docs_page))
+        .documented(Access::Service, routes!(reset_page))
+        .documented(Access::Public, routes!(openapi_document));
     if with_metrics {
-        table.add(Method::GET, "/metrics", Access::Service, metrics)
+        table.documented(Access::Service, routes!(metrics))
     } else {
         table
     }
+}
+
+/// The answer of `/healthz`.
+#[derive(Serialize, ToSchema)]
+pub struct Liveness {
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+/// The answer of `/readyz`: `ready`/`ok`, or `unavailable`/`unreachable` (503).
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    #[schema(example = "ready")]
+    status: &'static str,
+    #[schema(example = "ok")]
+    database: &'static str,
 }
 
 /// The router of the separate metrics listener.
@@ -41,27 +54,46 @@ pub fn metrics_only(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The process is up.
-async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+/// Liveness: the process answers
+#[utoipa::path(get, path = "/healthz", tag = "Service",
+    responses((status = 200, description = "The process answers", body = Liveness)))]
+async fn healthz() -> Json<Liveness> {
+    Json(Liveness { status: "ok" })
 }
 
-/// The database answers; 503 otherwise.
+/// Readiness: the database answers
+///
+/// Used by load balancers: 503 (Retry-After) while the database does not answer.
+#[utoipa::path(get, path = "/readyz", tag = "Service",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "The database does not answer", body = Readiness),
+    ))]
 async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(json!({"status": "ready", "database": "ok"})).into_response(),
+        Ok(()) => Json(Readiness {
+            status: "ready",
+            database: "ok",
+        })
+        .into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::RETRY_AFTER, "5")],
-                Json(json!({"status": "unavailable", "database": "unreachable"})),
+                Json(Readiness {
+                    status: "unavailable",
+                    database: "unreachable",
+                }),
             )
                 .into_response()
         }
     }
 }
 
+/// Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)
+#[utoipa::path(get, path = "/metrics", tag = "Service",
+    responses((status = 200, description = "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
@@ -88,79 +120,25 @@ fn invalidation_metrics(state: &AppState) -> String {
     )
 }
 
+/// This document
+///
+/// OpenAPI 3.1 description of every route.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "Service",
+    responses((status = 200, description = "The document", body = Object)))]
 async fn openapi_document(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
     Json(openapi::document(&base_url(&state, &headers)))
 }
 
+/// The API documentation page
+#[utoipa::path(get, path = "/docs", tag = "Service",
+    responses((status = 200, description = "The API documentation page", body = String, content_type = "text/html")))]
 async fn docs_page() -> Html<&'static str> {
     Html(include_str!("../../assets/docs.html"))
 }
 
+/// The page a password-reset mail links to
+#[utoipa::path(get, path = "/reset-password", tag = "Service",
+    responses((status = 200, description = "The page a password-reset mail links to", body = String, content_type = "text/html")))]
 async fn reset_page() -> Html<&'static str> {
     Html(include_str!("../../assets/reset-password.html"))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/openapi.json",
-            tag: "Service",
-            summary: "This document",
-            description: "OpenAPI 3.1 description of every route.",
-            secured: false,
-            parameters: vec![],
-            request: None,
-            responses: vec![("200", "The document", json!({"type": "object"}))],
-        },
-        service_operation("/docs", "The API documentation page", "text/html"),
-        service_operation(
-            "/reset-password",
-            "The page a password-reset mail links to",
-            "text/html",
-        ),
-        Operation {
-            method: "get",
-            path: "/healthz",
-            tag: "Service",
-            summary: "Liveness: the process answers",
-            description: "",
-            secured: false,
-            parameters: vec![],
-            request: None,
-            responses: vec![(
-                "200",
-                "The process answers",
-                json!({"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}),
-            )],
-        },
-        Operation {
-            method: "get",
-            path: "/readyz",
-            tag: "Service",
-            summary: "Readiness: the database answers",
-            description: "Used by load balancers: 503 (Retry-After) while the database does not answer.",
-            secured: false,
-            parameters: vec![],
-            request: None,
-            responses: vec![
-                (
-                    "200",
-                    "Ready",
-                    json!({"type": "object", "required": ["status", "database"], "properties": {"status": {"const": "ready"}, "database": {"const": "ok"}}}),
-                ),
-                (
-                    "503",
-                    "The database does not answer",
-                    json!({"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "integer"}}}),
-                ),
-            ],
-        },
-        service_operation(
-            "/metrics",
-            "Prometheus metrics (on DAVOMAT_METRICS_LISTEN when set)",
-            "text/plain",
-        ),
-    ]
 }
