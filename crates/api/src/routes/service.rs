@@ -2,7 +2,9 @@
 //! document at `/v1/openapi.json`, the docs page at `/docs`, and the password-reset
 //! page that the reset mail links to.
 
-use axum::extract::State;
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -14,6 +16,7 @@ use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::envelope::base_url;
+use crate::error::{ApiError, ErrorBody};
 use crate::guard::Access;
 use crate::{AppState, openapi};
 
@@ -22,6 +25,7 @@ pub fn routes(table: RouteTable, with_metrics: bool) -> RouteTable {
         .documented(Access::Service, routes!(healthz))
         .documented(Access::Service, routes!(readyz))
         .documented(Access::Service, routes!(docs_page))
+        .documented(Access::Service, routes!(docs_file))
         .documented(Access::Service, routes!(reset_page))
         .documented(Access::Public, routes!(openapi_document));
     if with_metrics {
@@ -129,11 +133,64 @@ async fn openapi_document(State(state): State<AppState>, headers: HeaderMap) -> 
     Json(openapi::document(&base_url(&state, &headers)))
 }
 
-/// The API documentation page
+/// The interactive API documentation (Swagger UI, "try it" with a bearer token)
+///
+/// Every file of the page is built into the binary; it loads nothing from elsewhere.
 #[utoipa::path(get, path = "/docs", tag = "Service",
     responses((status = 200, description = "The API documentation page", body = String, content_type = "text/html")))]
-async fn docs_page() -> Html<&'static str> {
-    Html(include_str!("../../assets/docs.html"))
+async fn docs_page() -> Response {
+    static PAGE: OnceLock<Option<String>> = OnceLock::new();
+    // The page refers to its files relatively (`./swagger-ui.css`, `index.css`); served
+    // at `/docs`, they are under `/docs/`.
+    let page = PAGE.get_or_init(|| {
+        let file = utoipa_swagger_ui::serve("index.html", docs_config()).ok()??;
+        let text = String::from_utf8(file.bytes.into_owned()).ok()?;
+        Some(
+            text.replacen("<head>", "<head>\n    <base href=\"/docs/\">", 1)
+                .replacen("<title>Swagger UI</title>", "<title>davomat API</title>", 1),
+        )
+    });
+    match page {
+        Some(page) => Html(page.as_str()).into_response(),
+        None => ApiError::Internal("the docs page is not built in".into()).into_response(),
+    }
+}
+
+/// A file of the documentation page
+#[utoipa::path(get, path = "/docs/{file}", tag = "Service",
+    params(("file" = String, Path, description = "A file of the page (scripts, styles, icons)")),
+    responses(
+        (status = 200, description = "The file, with its media type", body = String, content_type = "application/octet-stream"),
+        (status = 404, description = "No such file", body = ErrorBody),
+    ))]
+async fn docs_file(Path(file): Path<String>) -> Response {
+    match utoipa_swagger_ui::serve(&file, docs_config()) {
+        Ok(Some(found)) => (
+            [
+                (header::CONTENT_TYPE, found.content_type),
+                (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+            ],
+            found.bytes.into_owned(),
+        )
+            .into_response(),
+        Ok(None) => ApiError::NotFound.into_response(),
+        Err(err) => ApiError::Internal(err.to_string()).into_response(),
+    }
+}
+
+/// The page's settings: this server's document, "try it" on, no outside validator.
+fn docs_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
+    static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            Arc::new(
+                utoipa_swagger_ui::Config::new(["/v1/openapi.json"])
+                    .try_it_out_enabled(true)
+                    .persist_authorization(true)
+                    .validator_url("none"),
+            )
+        })
+        .clone()
 }
 
 /// The page a password-reset mail links to

@@ -105,26 +105,58 @@ async fn the_openapi_document_lists_exactly_the_served_routes() {
 #[tokio::test]
 async fn the_docs_page_loads_nothing_from_elsewhere() {
     each_backend(|app: TestApp| async move {
-        for page in ["/docs", "/reset-password"] {
-            let reply = app.get(page, None).await;
-            assert_eq!(reply.status, 200);
-            assert!(
-                reply
-                    .header("content-type")
-                    .expect("type")
-                    .starts_with("text/html")
-            );
-            assert!(
-                !reply.text.contains("http://") && !reply.text.contains("https://"),
-                "{page} refers elsewhere"
-            );
-        }
+        let reply = app.get("/reset-password", None).await;
+        assert_eq!(reply.status, 200);
         assert!(
-            app.get("/docs", None)
-                .await
-                .text
-                .contains("/v1/openapi.json")
+            reply
+                .header("content-type")
+                .expect("type")
+                .starts_with("text/html")
         );
+        assert!(
+            !reply.text.contains("http://") && !reply.text.contains("https://"),
+            "/reset-password refers elsewhere"
+        );
+        // The interactive page: every file it names is served here, under /docs/.
+        let page = app.get("/docs", None).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.header("content-type")
+                .expect("type")
+                .starts_with("text/html")
+        );
+        assert!(
+            page.text.contains("<base href=\"/docs/\">"),
+            "{}",
+            page.text
+        );
+        let files: Vec<&str> = page
+            .text
+            .split(['"', '\''])
+            .skip(1)
+            .step_by(2)
+            .filter(|v| v.ends_with(".js") || v.ends_with(".css") || v.ends_with(".png"))
+            .collect();
+        assert!(files.len() >= 5, "files named by the page: {files:?}");
+        for file in files {
+            assert!(!file.contains("//"), "{file} is not a file of this server");
+            let name = file.trim_start_matches("./");
+            let reply = app.get(&format!("/docs/{name}"), None).await;
+            assert_eq!(reply.status, 200, "/docs/{name}");
+            assert!(!reply.text.is_empty(), "/docs/{name} is empty");
+        }
+        let initializer = app.get("/docs/swagger-initializer.js", None).await;
+        assert!(
+            initializer.text.contains("/v1/openapi.json"),
+            "{}",
+            initializer.text
+        );
+        assert!(
+            initializer.text.contains("\"validatorUrl\": \"none\""),
+            "{}",
+            initializer.text
+        );
+        assert_eq!(app.get("/docs/no-such-file.js", None).await.status, 404);
     })
     .await;
 }
