@@ -103,7 +103,9 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application. Outermost, answers are compressed (gzip or brotli) for
+/// clients that accept it: JSON, the docs page and its scripts; small bodies and
+/// images are left as they are (tower-http's default rule).
 pub fn app(state: AppState) -> axum::Router {
     routes::router(state.clone())
         .fallback(edge::unknown_route)
@@ -111,5 +113,6 @@ pub fn app(state: AppState) -> axum::Router {
             state.clone(),
             edge::edge,
         ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

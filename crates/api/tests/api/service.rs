@@ -235,3 +235,42 @@ fn every_reference_of_the_openapi_document_resolves() {
         .collect();
     assert!(dangling.is_empty(), "references to no schema: {dangling:?}");
 }
+
+/// A client that accepts gzip or brotli gets the document (and every JSON answer)
+/// compressed; one that does not, as it is.
+#[tokio::test]
+async fn answers_are_compressed_for_clients_that_accept_it() {
+    each_backend(|app: TestApp| async move {
+        let plain = app
+            .http
+            .get(app.url("/v1/openapi.json"))
+            .send()
+            .await
+            .expect("plain");
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain_length = plain.bytes().await.expect("body").len();
+        for encoding in ["gzip", "br"] {
+            let reply = app
+                .http
+                .get(app.url("/v1/openapi.json"))
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .expect("compressed");
+            assert_eq!(reply.status(), 200);
+            assert_eq!(
+                reply
+                    .headers()
+                    .get("content-encoding")
+                    .and_then(|v| v.to_str().ok()),
+                Some(encoding)
+            );
+            let length = reply.bytes().await.expect("body").len();
+            assert!(
+                length * 4 < plain_length,
+                "{encoding}: {length} of {plain_length} bytes"
+            );
+        }
+    })
+    .await;
+}
