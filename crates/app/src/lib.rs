@@ -21,6 +21,7 @@ pub mod error;
 pub mod hiring;
 pub mod holidays;
 pub mod locations;
+pub mod payroll;
 pub mod positions;
 pub mod request;
 pub mod schedules;

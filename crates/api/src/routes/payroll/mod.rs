@@ -31,12 +31,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    [
-        lists::operations(),
-        assign::operations(),
-        catalog::operations(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    [lists::operations(), assign::operations()]
+        .into_iter()
+        .flatten()
+        .collect()
 }
