@@ -15,13 +15,8 @@ mod assign;
 mod catalog;
 mod lists;
 
-use davomat_core::Role;
-
 use super::RouteTable;
 use crate::openapi::Operation;
-
-/// Who reads payroll.
-const READERS: [Role; 2] = [Role::Admin, Role::DepartmentHead];
 
 pub fn routes(table: RouteTable) -> RouteTable {
     let table = lists::routes(table);
@@ -31,8 +26,5 @@ pub fn routes(table: RouteTable) -> RouteTable {
 
 /// The OpenAPI description of these routes.
 pub fn operations() -> Vec<Operation> {
-    [lists::operations(), assign::operations()]
-        .into_iter()
-        .flatten()
-        .collect()
+    assign::operations()
 }
