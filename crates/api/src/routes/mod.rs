@@ -225,7 +225,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         device::operations(),
         identification::operations(),
         photos::operations(),
-        payroll::operations(),
         service::operations(),
     ]
     .into_iter()

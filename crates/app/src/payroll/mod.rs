@@ -1,6 +1,9 @@
 //! Payroll (reference 09): the company's catalogs of payroll rules and automatic fines
-//! (`catalog`). Writes are for admins; reading is for admins and department heads.
+//! (`catalog`), and giving employees periods of a salary rate, a rule or a fine, or
+//! deleting one (`assign`). Writes are for admins; reading is for admins and department
+//! heads.
 
+pub mod assign;
 pub mod catalog;
 
 use davomat_core::Role;

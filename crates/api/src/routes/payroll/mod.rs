@@ -16,15 +16,9 @@ mod catalog;
 mod lists;
 
 use super::RouteTable;
-use crate::openapi::Operation;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     let table = lists::routes(table);
     let table = assign::routes(table);
     catalog::routes(table)
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    assign::operations()
 }
