@@ -23,6 +23,7 @@ pub mod hiring;
 pub mod holidays;
 pub mod locations;
 pub mod password_resets;
+pub mod payroll;
 pub mod positions;
 pub mod request;
 pub mod schedules;

@@ -222,7 +222,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         device::operations(),
         identification::operations(),
         photos::operations(),
-        payroll::operations(),
     ]
     .into_iter()
     .flatten()

@@ -15,28 +15,10 @@ mod assign;
 mod catalog;
 mod lists;
 
-use davomat_core::Role;
-
 use super::RouteTable;
-use crate::openapi::Operation;
-
-/// Who reads payroll.
-const READERS: [Role; 2] = [Role::Admin, Role::DepartmentHead];
 
 pub fn routes(table: RouteTable) -> RouteTable {
     let table = lists::routes(table);
     let table = assign::routes(table);
     catalog::routes(table)
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    [
-        lists::operations(),
-        assign::operations(),
-        catalog::operations(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
 }

@@ -1,0 +1,77 @@
+//! Payroll (reference 09): the company's catalogs of payroll rules and automatic fines
+//! (`catalog`), and giving employees periods of a salary rate, a rule or a fine, or
+//! deleting one (`assign`). Writes are for admins; reading is for admins and department
+//! heads.
+
+pub mod assign;
+pub mod catalog;
+
+use davomat_core::Role;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::caller::Caller;
+use crate::error::AppResult;
+use crate::request::Sent;
+
+/// Who reads payroll: admins (the company) and department heads (their scope).
+pub const READERS: [Role; 2] = [Role::Admin, Role::DepartmentHead];
+
+/// Who may read payroll.
+pub fn authorize_read(caller: &Caller) -> AppResult<()> {
+    caller.require(&READERS)
+}
+
+/// Who may change payroll. A door whose input may be malformed calls it before reading
+/// that input (CONTRACT.md §2's order of checks); the use cases check it again.
+pub fn authorize(caller: &Caller) -> AppResult<()> {
+    caller.require(&[Role::Admin])
+}
+
+/// A flag: true/false, 0/1, "true"/"false", "0"/"1" (trimmed, any case); null is not
+/// set; anything else, an empty string included, is unreadable (8003).
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Sent<bool>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let read = match &value {
+        Value::Null => return Ok(Sent::Absent),
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(read.map_or(Sent::Unreadable, Sent::Value))
+}
+
+/// An amount of money in minor units from its text (`1000.5`, `"1000.50"`, `"12,50"`):
+/// 8003 naming what is wrong otherwise.
+pub(crate) fn amount(
+    text: Option<String>,
+    name: &str,
+    errors: &mut davomat_core::validation::FieldErrors,
+) -> Option<i64> {
+    use davomat_core::money::{AmountError, parse_minor};
+    use davomat_core::validation::{FieldCode, Reason, Rule};
+    match parse_minor(&text?) {
+        Ok(minor) => Some(minor),
+        Err(error) => {
+            let rule = match error {
+                AmountError::NotANumber => Rule::NotADecimal,
+                AmountError::Negative => Rule::NegativeAmount,
+                AmountError::TooPrecise => Rule::TooManyDecimals,
+                AmountError::TooLarge => Rule::AmountTooLarge,
+            };
+            errors.add(name, FieldCode::InvalidValue, Reason::Rule(rule));
+            None
+        }
+    }
+}
