@@ -220,7 +220,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
-        device::operations(),
         identification::operations(),
         photos::operations(),
         payroll::operations(),
