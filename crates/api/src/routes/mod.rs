@@ -221,7 +221,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         employees::lifecycle::operations(),
         employees::history::operations(),
         identification::operations(),
-        photos::operations(),
         payroll::operations(),
         service::operations(),
     ]
