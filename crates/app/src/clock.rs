@@ -24,9 +24,12 @@ use davomat_store::employees::lifecycle;
 use davomat_store::locations::{self, Location};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, StoreError};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
+use crate::locations::Coordinate;
 use crate::request::Sent;
 use crate::scope::Scope;
 
@@ -55,19 +58,32 @@ impl Direction {
 }
 
 /// A clock-in or clock-out, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct ClockRequest {
-    /// Whom the event is for; absent: the caller's own profile.
+    /// Another employee (admins, heads, managers in scope; a manual event); absent:
+    /// the caller's own profile.
+    #[schema(value_type = Option<i64>)]
     pub employee_id: Sent<i64>,
+    /// One of the employee's locations.
+    #[schema(value_type = i64)]
     pub location_id: Sent<i64>,
-    /// Local `YYYY-MM-DD HH:MM[:SS]` in the company's zone; absent: now.
+    /// Local `YYYY-MM-DD HH:MM[:SS]` in the company's zone; absent: now. At most 5
+    /// minutes ahead; for oneself at most 72 hours back.
+    #[schema(value_type = Option<String>, example = "2025-03-04 09:00:00")]
     pub event_time: Sent<String>,
+    /// Where the client is; checked against the location's radius.
+    #[serde(default)]
+    #[schema(value_type = Coordinate, example = "41.310")]
     pub latitude: Sent<String>,
+    #[serde(default)]
+    #[schema(value_type = Coordinate, example = "69.240")]
     pub longitude: Sent<String>,
     /// The address the client says it has: recorded, never trusted.
+    #[schema(value_type = Option<String>)]
     pub ip: Sent<String>,
     /// The address the request came from, as the door saw it (the peer, or
-    /// `X-Forwarded-For` behind a trusted proxy).
+    /// `X-Forwarded-For` behind a trusted proxy); never read from the body.
+    #[serde(skip)]
     pub peer: String,
 }
 
@@ -345,5 +361,27 @@ fn same_address(expected: &str, peer: &str) -> bool {
     ) {
         (Ok(a), Ok(b)) => a == b || a.to_canonical() == b.to_canonical(),
         _ => expected.trim() == peer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_request_reads_leniently_and_never_takes_the_peer_from_the_body() {
+        let request: ClockRequest = serde_json::from_value(json!({
+            "location_id": "4", "latitude": 41.31, "longitude": "", "ip": "10.0.0.1",
+            "peer": "1.2.3.4", "employee_id": [1]
+        }))
+        .expect("a clock request reads from any object");
+        assert_eq!(request.location_id, Sent::Value(4));
+        assert_eq!(request.latitude, Sent::Value("41.31".to_string()));
+        assert_eq!(request.longitude, Sent::Absent);
+        assert_eq!(request.event_time, Sent::Absent);
+        assert_eq!(request.ip, Sent::Value("10.0.0.1".to_string()));
+        assert_eq!(request.employee_id, Sent::Unreadable);
+        assert_eq!(request.peer, "");
     }
 }

@@ -19,6 +19,7 @@ pub mod employee_edit;
 pub mod employee_fields;
 pub mod employee_lifecycle;
 pub mod error;
+pub mod faces;
 pub mod hiring;
 pub mod holidays;
 pub mod locations;

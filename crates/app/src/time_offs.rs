@@ -27,6 +27,9 @@ use davomat_store::employees::lifecycle::{self, LifecycleRow};
 use davomat_store::read_cache::Dependency;
 use davomat_store::time_offs::{self, NewTimeOff, TimeOff};
 use davomat_store::{Store, WriteTransaction, time_off_types};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
@@ -39,21 +42,64 @@ const DECIDERS: [Role; 3] = [Role::Admin, Role::DepartmentHead, Role::Department
 pub const DESCRIPTION_MAX: usize = 1000;
 
 /// A time-off request, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct TimeOffRequest {
     /// Whose time-off; absent: the caller's own profile.
+    #[schema(value_type = Option<i64>)]
     pub employee_id: Sent<i64>,
     /// The time-off type.
+    #[schema(value_type = i64)]
     pub absence_id: Sent<i64>,
     /// `daily` (default) or `hourly`.
+    #[schema(value_type = Option<AbsenceKind>, default = "daily")]
     pub absence_type: Sent<String>,
     /// Local `YYYY-MM-DD HH:MM:SS` (a daily one may send a bare date).
+    #[schema(value_type = String, example = "2025-03-04 09:00:00")]
     pub start_date_time: Sent<String>,
+    /// Local `YYYY-MM-DD HH:MM:SS` (a daily one may send a bare date); an hourly
+    /// time-off ends on its start's day.
+    #[schema(value_type = String, example = "2025-03-04 13:00:00")]
     pub end_date_time: Sent<String>,
+    /// true/false, 1/0, "true"/"false" or "1"/"0"; default false.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    #[schema(value_type = Option<bool>, default = false)]
     pub paid: Sent<bool>,
+    /// At most 1,000 characters.
+    #[schema(value_type = Option<String>, max_length = 1000)]
     pub description: Sent<String>,
-    /// 0 pending (default) or 1 accepted.
+    /// 0 pending (default) or 1 accepted (admins, heads and managers only).
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 1, default = 0)]
     pub status: Sent<i64>,
+}
+
+/// The two kinds of time-off: whole local days, or hours within one local day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum AbsenceKind {
+    Daily,
+    Hourly,
+}
+
+/// A boolean as sent: true/false, 0/1, "true"/"false", "0"/"1" (trimmed, any case);
+/// null, a missing field or a blank string is not set; anything else is unreadable.
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sent<bool>, D::Error> {
+    let read = match Value::deserialize(deserializer)? {
+        Value::Null => return Ok(Sent::Absent),
+        Value::String(s) if s.trim().is_empty() => return Ok(Sent::Absent),
+        Value::Bool(b) => Some(b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(read.map_or(Sent::Unreadable, Sent::Value))
 }
 
 /// Requests (or, for a decider, enters) a time-off; answers it.
@@ -405,4 +451,43 @@ async fn log(
     };
     activity::record(txn, entry, caller.company_lang, now).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(value: Value) -> TimeOffRequest {
+        serde_json::from_value(value).expect("a time-off request reads from any object")
+    }
+
+    #[test]
+    fn paid_reads_as_a_boolean_and_blank_is_not_set() {
+        assert_eq!(read(json!({"paid": true})).paid, Sent::Value(true));
+        assert_eq!(read(json!({"paid": " 0 "})).paid, Sent::Value(false));
+        assert_eq!(read(json!({"paid": "TRUE"})).paid, Sent::Value(true));
+        assert_eq!(read(json!({"paid": 1})).paid, Sent::Value(true));
+        assert_eq!(read(json!({"paid": " "})).paid, Sent::Absent);
+        assert_eq!(read(json!({"paid": null})).paid, Sent::Absent);
+        assert_eq!(read(json!({})).paid, Sent::Absent);
+        assert_eq!(read(json!({"paid": 2})).paid, Sent::Unreadable);
+        assert_eq!(read(json!({"paid": "yes"})).paid, Sent::Unreadable);
+        assert_eq!(read(json!({"paid": [true]})).paid, Sent::Unreadable);
+    }
+
+    #[test]
+    fn text_and_numbers_read_leniently() {
+        let request = read(json!({
+            "employee_id": "7", "absence_id": 3, "absence_type": "", "description": "  ",
+            "start_date_time": "2025-03-04", "status": "x"
+        }));
+        assert_eq!(request.employee_id, Sent::Value(7));
+        assert_eq!(request.absence_id, Sent::Value(3));
+        assert_eq!(request.absence_type, Sent::Absent);
+        assert_eq!(request.description, Sent::Absent);
+        assert_eq!(request.start_date_time, Sent::Value("2025-03-04".into()));
+        assert_eq!(request.end_date_time, Sent::Absent);
+        assert_eq!(request.status, Sent::Unreadable);
+    }
 }

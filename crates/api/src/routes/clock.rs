@@ -6,48 +6,76 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::Method;
 use davomat_app::clock::{self as use_cases, ClockRequest, Direction};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use super::locations::LocationObject;
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ValidationBody};
 use crate::guard::{Access, client_ip};
-use crate::input::{BODY_LIMIT, Fields, read_body};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::input::body_fields;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(
-            Method::POST,
-            "/v1/times/clockin",
-            Access::Authenticated,
-            clock_in,
-        )
-        .add(
-            Method::POST,
-            "/v1/times/clockout",
-            Access::Authenticated,
-            clock_out,
-        )
+        .documented(Access::Authenticated, routes!(clock_in))
+        .documented(Access::Authenticated, routes!(clock_out))
 }
 
+/// The stored event: its local time and its location.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ClockedEvent)]
+pub struct ClockedObject {
+    /// Local `YYYY-MM-DD HH:MM:SS` in the company's zone.
+    #[schema(example = "2025-03-04 09:00:00")]
+    event_time: String,
+    location: LocationObject,
+}
+
+/// Clock in
+///
+/// Every role for themself (mode auto, not logged); admins, heads and managers for
+/// employees in their scope (mode manual, logged as clockInManual). Geofence and address
+/// rules of SEMANTICS.md §12.
+#[utoipa::path(post, path = "/v1/times/clockin", tag = "Clock",
+    request_body(content(
+        (ClockRequest = "application/json"),
+        (ClockRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "The stored event", body = ClockedObject),
+        (status = 422, description = "location_id missing (8002), not the employee's (8003) or not the company's (8004); event_time unreadable (8009) or out of range (8003); latitude outside the radius (8003); ip not the location's (8003); employee_id unknown (8004)", body = ValidationBody),
+    ))]
 async fn clock_in(
     State(state): State<AppState>,
     caller: Caller,
     request: Request,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClockedObject>> {
     clock(state, caller, request, Direction::In).await
 }
 
+/// Clock out
+///
+/// Every role for themself (mode auto, not logged); admins, heads and managers for
+/// employees in their scope (mode manual, logged as clockInManual). Geofence and address
+/// rules of SEMANTICS.md §12.
+#[utoipa::path(post, path = "/v1/times/clockout", tag = "Clock",
+    request_body(content(
+        (ClockRequest = "application/json"),
+        (ClockRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "The stored event", body = ClockedObject),
+        (status = 422, description = "location_id missing (8002), not the employee's (8003) or not the company's (8004); event_time unreadable (8009) or out of range (8003); latitude outside the radius (8003); ip not the location's (8003); employee_id unknown (8004)", body = ValidationBody),
+    ))]
 async fn clock_out(
     State(state): State<AppState>,
     caller: Caller,
     request: Request,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClockedObject>> {
     clock(state, caller, request, Direction::Out).await
 }
 
@@ -56,73 +84,16 @@ async fn clock(
     caller: Caller,
     request: Request,
     direction: Direction,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClockedObject>> {
     let peer = client_ip(&state, &request);
-    let (parts, body) = request.into_parts();
-    let bytes = read_body(body, BODY_LIMIT).await?;
-    let fields = Fields::from_body(&parts.headers, &bytes)?;
     let sent = ClockRequest {
-        employee_id: fields.sent_int("employee_id"),
-        location_id: fields.sent_int("location_id"),
-        event_time: fields.sent_text("event_time"),
-        latitude: fields.sent_text("latitude"),
-        longitude: fields.sent_text("longitude"),
-        ip: fields.sent_text("ip"),
         peer,
+        ..body_fields(request).await?.request()?
     };
     let clocked =
         use_cases::clock(&state.store, &caller, direction, sent, state.clock.now()).await?;
-    Ok(Json(json!({
-        "event_time": caller.zone().format(clocked.at),
-        "location": LocationObject::from(&clocked.location),
-    })))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let request = || {
-        body(json!({
-            "type": "object",
-            "required": ["location_id"],
-            "properties": {
-                "location_id": {"type": "integer", "description": "one of the employee's locations"},
-                "employee_id": {"type": "integer", "description": "another employee (admins, heads, managers in scope; a manual event); default: the caller"},
-                "event_time": {"type": "string", "description": "local YYYY-MM-DD HH:MM:SS; default now; at most 5 minutes ahead; self: at most 72 hours back"},
-                "latitude": {"type": ["string", "number"]},
-                "longitude": {"type": ["string", "number"]},
-                "ip": {"type": "string", "description": "recorded, never trusted"}
-            }
-        }))
-    };
-    let answer = || {
-        json!({"type": "object", "required": ["event_time", "location"], "properties": {
-            "event_time": {"type": "string"},
-            "location": schema_ref("Location")
-        }})
-    };
-    let operation = |path: &'static str, summary: &'static str| Operation {
-        method: "post",
-        path,
-        tag: "Clock",
-        summary,
-        description: "Every role for themself (mode auto, not logged); admins, heads and managers for employees in their scope (mode manual, logged as clockInManual). Geofence and address rules of SEMANTICS.md §12.",
-        secured: true,
-        parameters: vec![],
-        request: Some(request()),
-        responses: with_errors(
-            true,
-            vec![
-                ("200", "The stored event", answer()),
-                (
-                    "422",
-                    "location_id missing (8002), not the employee's (8003) or not the company's (8004); event_time unreadable (8009) or out of range (8003); latitude outside the radius (8003); ip not the location's (8003); employee_id unknown (8004)",
-                    schema_ref("ValidationError"),
-                ),
-            ],
-        ),
-    };
-    vec![
-        operation("/v1/times/clockin", "Clock in"),
-        operation("/v1/times/clockout", "Clock out"),
-    ]
+    Ok(Json(ClockedObject {
+        event_time: caller.zone().format(clocked.at),
+        location: LocationObject::from(&clocked.location),
+    }))
 }

@@ -15,19 +15,20 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::Method;
 use davomat_app::clock::Direction;
 use davomat_app::terminal_events::{self, Terminal, TerminalEvent, When, Who};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_local_date_time};
 use davomat_core::zone::CompanyZone;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ValidationBody};
 use crate::guard::{Access, DeviceCaller};
-use crate::input::{BODY_LIMIT, Fields, read_body};
-use crate::openapi::{Operation, body, schema_ref, with_errors};
+use crate::input::body_fields;
 
 /// The most events one batch may carry.
 pub const BATCH_LIMIT: usize = 1000;
@@ -35,14 +36,79 @@ pub const BATCH_LIMIT: usize = 1000;
 const UID_MAX: usize = 100;
 
 pub fn routes(table: RouteTable) -> RouteTable {
-    table.add(Method::POST, "/v1/device/events", Access::Device, events)
+    table.documented(Access::Device, routes!(events))
+}
+
+/// A batch of events as a device sends it. The batch is refused as a whole only when
+/// `events` is missing, not an array or too long; each event is read on its own.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = DeviceEventBatch)]
+pub struct EventBatch {
+    /// Up to 1,000 events.
+    #[schema(value_type = Vec<EventSent>, max_items = 1000)]
+    events: Option<Value>,
+}
+
+/// One event as a device sends it: each field is read leniently (numbers as text, ids
+/// as numeric text) and a bad one refuses this event only.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = DeviceEvent)]
+pub struct EventSent {
+    /// The device's own id for the event (a string or an integer, at most 100
+    /// characters); makes a resend idempotent.
+    #[schema(value_type = String, max_length = 100)]
+    uid: Option<Value>,
+    /// The employee; or `pin_code`.
+    #[schema(value_type = Option<i64>)]
+    employee_id: Option<Value>,
+    /// Instead of employee_id.
+    #[schema(value_type = Option<String>)]
+    pin_code: Option<Value>,
+    #[schema(value_type = EventKind)]
+    event: Option<Value>,
+    /// Local `YYYY-MM-DD HH:MM:SS`; default now; at most 5 minutes ahead.
+    #[schema(value_type = Option<String>, example = "2025-03-04 09:00:00")]
+    event_time: Option<Value>,
+    /// Default: the device's location.
+    #[schema(value_type = Option<i64>)]
+    location_id: Option<Value>,
+}
+
+/// Arrival or departure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToSchema)]
+#[schema(as = DeviceEventKind, rename_all = "lowercase")]
+pub enum EventKind {
+    In,
+    Out,
+}
+
+/// What became of a batch, once its events are committed.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeviceEventsRecorded)]
+pub struct RecordedObject {
+    /// Events stored now.
+    accepted: u64,
+    /// Events this device had sent before (not stored again).
+    duplicates: u64,
+    rejected: Vec<Rejected>,
 }
 
 /// A rejected event.
-struct Rejected {
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeviceEventRejected)]
+pub struct Rejected {
+    /// The event's uid as sent (null when it sent none).
     uid: Value,
+    /// 8002 missing, 8003 invalid, 8004 unknown employee or location, 8009 unreadable
+    /// time.
+    #[serde(serialize_with = "code_number")]
+    #[schema(value_type = u16, example = 8004)]
     code: FieldCode,
     message: String,
+}
+
+fn code_number<S: serde::Serializer>(code: &FieldCode, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u16(code.code())
 }
 
 impl Rejected {
@@ -52,10 +118,6 @@ impl Rejected {
             code,
             message: message.to_string(),
         }
-    }
-
-    fn to_json(&self) -> Value {
-        json!({"uid": self.uid, "code": self.code.code(), "message": self.message})
     }
 }
 
@@ -77,16 +139,13 @@ fn integer_of(value: &Value) -> Option<i64> {
 
 /// Reads one event's own fields (no lookups yet).
 fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
-    let Some(map) = item.as_object() else {
-        return Err(Rejected::new(
-            Value::Null,
-            FieldCode::InvalidValue,
-            "not an object",
-        ));
-    };
-    let field = |name: &str| map.get(name).filter(|v| !v.is_null());
-    let uid_value = field("uid").cloned().unwrap_or(Value::Null);
-    let Some(uid) = text_of(field("uid")) else {
+    let not_an_object = || Rejected::new(Value::Null, FieldCode::InvalidValue, "not an object");
+    if !item.is_object() {
+        return Err(not_an_object());
+    }
+    let sent: EventSent = serde_json::from_value(item.clone()).map_err(|_| not_an_object())?;
+    let uid_value = sent.uid.clone().unwrap_or(Value::Null);
+    let Some(uid) = text_of(sent.uid.as_ref()) else {
         return Err(Rejected::new(
             uid_value,
             FieldCode::Required,
@@ -101,7 +160,7 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
         ));
     }
     let reject = |code, message: &str| Rejected::new(uid_value.clone(), code, message);
-    let employee = match (field("employee_id"), text_of(field("pin_code"))) {
+    let employee = match (&sent.employee_id, text_of(sent.pin_code.as_ref())) {
         (Some(id), _) => Who::Id(
             integer_of(id)
                 .ok_or_else(|| reject(FieldCode::InvalidValue, "employee_id is not an integer"))?,
@@ -114,13 +173,17 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
             ));
         }
     };
-    let direction = match text_of(field("event")).as_deref() {
-        Some("in") => Direction::In,
-        Some("out") => Direction::Out,
+    let kind = match text_of(sent.event.as_ref()).as_deref() {
+        Some("in") => EventKind::In,
+        Some("out") => EventKind::Out,
         None => return Err(reject(FieldCode::Required, "event is required")),
         Some(_) => return Err(reject(FieldCode::InvalidValue, "event is in or out")),
     };
-    let when = match text_of(field("event_time")) {
+    let direction = match kind {
+        EventKind::In => Direction::In,
+        EventKind::Out => Direction::Out,
+    };
+    let when = match text_of(sent.event_time.as_ref()) {
         None => When::Now,
         Some(text) => match parse_local_date_time(&text) {
             Some((date, seconds)) => When::Local { date, seconds },
@@ -132,7 +195,7 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
             }
         },
     };
-    let location_id = match field("location_id") {
+    let location_id = match &sent.location_id {
         None => None,
         Some(value) => Some(
             integer_of(value)
@@ -149,30 +212,42 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
 }
 
 /// The batch array, or the field error that refuses the whole request.
-fn batch(fields: &Fields) -> Result<Vec<Value>, FieldErrors> {
+fn batch(sent: EventBatch) -> Result<Vec<Value>, FieldErrors> {
     let mut errors = FieldErrors::new();
-    match fields.raw("events") {
+    match sent.events {
         None => errors.add("events", FieldCode::Required, Reason::Plain),
         Some(Value::Array(items)) if items.len() > BATCH_LIMIT => errors.add(
             "events",
             FieldCode::InvalidValue,
             Reason::TooManyItems(BATCH_LIMIT),
         ),
-        Some(Value::Array(items)) => return Ok(items.clone()),
+        Some(Value::Array(items)) => return Ok(items),
         Some(_) => errors.add("events", FieldCode::InvalidValue, Reason::Plain),
     }
     Err(errors)
 }
 
+/// Send a batch of clock events from a device
+///
+/// Authenticated with the device's token (Authorization: Bearer, from POST
+/// /v1/devices). Up to 1,000 events; each is checked on its own. A uid this device
+/// already sent counts as a duplicate and is not stored again. The answer comes after
+/// the events are committed.
+#[utoipa::path(post, path = "/v1/device/events", tag = "Device API",
+    request_body(content(
+        (EventBatch = "application/json"),
+        (EventBatch = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "What was stored", body = RecordedObject),
+        (status = 422, description = "events missing (8002), not an array or more than 1,000 (8003)", body = ValidationBody),
+    ))]
 async fn events(
     State(state): State<AppState>,
     device: DeviceCaller,
     request: Request,
-) -> ApiResult<Json<Value>> {
-    let (parts, body) = request.into_parts();
-    let bytes = read_body(body, BODY_LIMIT).await?;
-    let fields = Fields::from_body(&parts.headers, &bytes)?;
-    let items = batch(&fields)?;
+) -> ApiResult<Json<RecordedObject>> {
+    let items = batch(body_fields(request).await?.request()?)?;
     let now = state.clock.now();
     let mut rejected = Vec::new();
     let mut sent = Vec::with_capacity(items.len());
@@ -195,64 +270,9 @@ async fn events(
             .into_iter()
             .map(|r| Rejected::new(Value::String(r.uid), r.code, r.reason)),
     );
-    Ok(Json(json!({
-        "accepted": recorded.accepted,
-        "duplicates": recorded.duplicates,
-        "rejected": rejected.iter().map(Rejected::to_json).collect::<Vec<_>>(),
-    })))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let mut event = Map::new();
-    event.insert("uid".into(), json!({"type": ["string", "integer"], "maxLength": UID_MAX, "description": "the device's own id for the event; makes a resend idempotent"}));
-    event.insert("employee_id".into(), json!({"type": "integer"}));
-    event.insert(
-        "pin_code".into(),
-        json!({"type": "string", "description": "instead of employee_id"}),
-    );
-    event.insert(
-        "event".into(),
-        json!({"type": "string", "enum": ["in", "out"]}),
-    );
-    event.insert("event_time".into(), json!({"type": "string", "description": "local YYYY-MM-DD HH:MM:SS; default now; at most 5 minutes ahead"}));
-    event.insert(
-        "location_id".into(),
-        json!({"type": "integer", "description": "default: the device's location"}),
-    );
-    vec![Operation {
-        method: "post",
-        path: "/v1/device/events",
-        tag: "Device API",
-        summary: "Send a batch of clock events from a device",
-        description: "Authenticated with the device's token (Authorization: Bearer, from POST /v1/devices). Up to 1,000 events; each is checked on its own. A uid this device already sent counts as a duplicate and is not stored again. The answer comes after the events are committed.",
-        secured: true,
-        parameters: vec![],
-        request: Some(body(json!({
-            "type": "object",
-            "required": ["events"],
-            "properties": {"events": {"type": "array", "maxItems": BATCH_LIMIT, "items": {"type": "object", "required": ["uid", "event"], "properties": event}}}
-        }))),
-        responses: with_errors(
-            true,
-            vec![
-                (
-                    "200",
-                    "What was stored",
-                    json!({"type": "object", "required": ["accepted", "duplicates", "rejected"], "properties": {
-                        "accepted": {"type": "integer", "description": "events stored now"},
-                        "duplicates": {"type": "integer", "description": "events this device had sent before"},
-                        "rejected": {"type": "array", "items": {"type": "object", "properties": {
-                            "uid": {}, "code": {"type": "integer", "description": "8002 missing, 8003 invalid, 8004 unknown employee or location, 8009 unreadable time"}, "message": {"type": "string"}
-                        }}}
-                    }}),
-                ),
-                (
-                    "422",
-                    "events missing (8002), not an array or more than 1,000 (8003)",
-                    schema_ref("ValidationError"),
-                ),
-            ],
-        ),
-    }]
+    Ok(Json(RecordedObject {
+        accepted: recorded.accepted,
+        duplicates: recorded.duplicates,
+        rejected,
+    }))
 }

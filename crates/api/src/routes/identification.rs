@@ -12,83 +12,119 @@
 //!   logs `deletedFace` and queues `deleteface`; without a template nothing changes.
 //!   `{"success": true}` either way.
 //!
-//! Removing an employee (`DELETE /v1/employees/{id}/remove`) queues `deleteface` too,
-//! through the use case (`davomat_app::employee_lifecycle::remove`).
+//! Who may change whose template, the activity rows and the terminal commands are the
+//! use cases' (`davomat_app::faces`); this door reads the image however it was sent,
+//! checks it ([`crate::faces::prepare`]) and answers. Removing an employee (`DELETE
+//! /v1/employees/{id}/remove`) queues `deleteface` too, through the use case
+//! (`davomat_app::employee_lifecycle::remove`).
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{Method, header};
+use axum::http::header;
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use davomat_core::activity::{Message, PayrollAction};
+use davomat_app::faces::{self as use_cases, Template};
 use davomat_core::validation::{FieldCode, Reason, Rule};
-use davomat_core::{EmployeeId, Role};
-use davomat_store::activity::{self, NewActivity};
-use davomat_store::device_commands::{self, CommandKind};
-use davomat_store::faces::{self as stored_faces, FaceOwner, NewFace};
-use davomat_store::read_cache::Dependency;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, ValidationBody};
 use crate::faces::{self, FIELD, Format, UPLOAD_BODY_LIMIT};
 use crate::guard::Access;
 use crate::input::{Fields, path_id, read_body};
-use crate::openapi::{Operation, id_in_path, schema_ref, with_errors};
-use crate::scope::Scope;
-
-const ADD: &str = "/v1/identification/addface/{employee_id}";
-const DELETE: &str = "/v1/identification/deleteface/{employee_id}";
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add_with_body_limit(
-            Method::POST,
-            ADD,
-            Access::Authenticated,
-            UPLOAD_BODY_LIMIT,
-            add_face,
-        )
-        .add(Method::GET, DELETE, Access::Authenticated, delete_face)
-        .add(Method::POST, DELETE, Access::Authenticated, delete_face)
+        .documented_with_body_limit(Access::Authenticated, UPLOAD_BODY_LIMIT, routes!(add_face))
+        .documented(Access::Authenticated, routes!(delete_face))
 }
 
-/// The employee behind the path: 403 for roles other than admin and head, 404 outside
-/// the company, 403 outside a head's departments.
-async fn target(state: &AppState, caller: &Caller, id: &str) -> ApiResult<FaceOwner> {
-    caller.require(&[Role::Admin, Role::DepartmentHead])?;
-    let owner = stored_faces::owner(
-        state.store.connection(),
-        caller.company_id,
-        EmployeeId(path_id(id)?),
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    Scope::require_department(&state.store, caller, owner.department_id).await?;
-    Ok(owner)
+/// `{"success": true}`: the template is stored or deleted.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FaceChanged)]
+pub struct ChangedBody {
+    /// Always true.
+    #[schema(example = true)]
+    success: bool,
 }
 
+/// The image bytes of an upload.
+pub struct ImageBytes(Vec<u8>);
+
+impl utoipa::PartialSchema for ImageBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl ToSchema for ImageBytes {}
+
+/// A multipart upload: the image as its `imgdata` part (a file part as it is, a text
+/// part as base64).
+#[derive(ToSchema)]
+#[schema(as = FaceUploadMultipart)]
+#[allow(dead_code)] // Describes the body only: the door reads its parts itself.
+pub struct MultipartUpload {
+    imgdata: ImageBytes,
+}
+
+/// A JSON or form upload: the image in base64.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = FaceUploadBase64)]
+pub struct Base64Upload {
+    /// The image in base64 (a `data:image/...;base64,` prefix is accepted).
+    #[schema(value_type = String)]
+    imgdata: Option<Value>,
+}
+
+/// Add or replace an employee's face template
+///
+/// Admins; department heads for employees of their departments. JPEG or PNG, at most
+/// 1.5 MB (1,572,864 bytes), each side 400..1600 px. The body may be up to 3 MB (413
+/// past it). The image replaces the previous one; the employee's `photos` get new URLs
+/// (40×40 and 120×120 PNGs of the centred square) and the old ones stop working. Queues
+/// `addface` for the terminals at the employee's locations.
+#[utoipa::path(post, path = "/v1/identification/addface/{employee_id}", tag = "Face ID",
+    params(("employee_id" = i64, Path, description = "The employee's id")),
+    request_body(content(
+        (MultipartUpload = "multipart/form-data"),
+        (ImageBytes = "image/jpeg"),
+        (ImageBytes = "image/png"),
+        (ImageBytes = "application/octet-stream"),
+        (Base64Upload = "application/json"),
+        (Base64Upload = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Stored", body = ChangedBody),
+        (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
+        (status = 413, description = "Body over 3 MB (4001)", body = ErrorBody),
+        (status = 422, description = "imgdata missing (8002); not JPEG or PNG, over 1.5 MB, a side outside 400..1600 px, damaged, or not base64 (8003, the message names the limit)", body = ValidationBody),
+    ))]
 async fn add_face(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     request: Request,
-) -> ApiResult<Json<Value>> {
-    let owner = target(&state, &caller, &id).await?;
-    let bytes = read_image(request)
+) -> ApiResult<Json<ChangedBody>> {
+    use_cases::authorize(&caller)?;
+    let id = path_id(&id)?;
+    use_cases::owner(&state.store, &caller, id).await?;
+    let ImageBytes(bytes) = read_image(request)
         .await?
         .ok_or_else(|| ApiError::field(FIELD, FieldCode::Required, Reason::Plain))?;
     let template = faces::prepare(bytes).await?;
-    let company = caller.company_id;
-    let employee = EmployeeId(owner.id);
-    let actor = caller.actor(&state.store).await?;
-    let now = state.clock.now();
-    let face = NewFace {
-        photo_key: davomat_store::secrets::new_token(),
+    let template = Template {
         format: template.format.name().to_string(),
         width: i64::from(template.width),
         height: i64::from(template.height),
@@ -96,90 +132,35 @@ async fn add_face(
         small: template.small,
         medium: template.medium,
     };
-    let txn = state.store.begin().await?;
-    // Cards show the employee's photos.
-    txn.changes([Dependency::Employee(employee)]);
-    stored_faces::put(&txn, company, employee, face, now).await?;
-    announce(&txn, &caller, actor, &owner, PayrollAction::FaceAdded, now).await?;
-    davomat_store::commit(txn).await?;
-    Ok(Json(json!({"success": true})))
+    use_cases::add(&state.store, &caller, id, template, state.clock.now()).await?;
+    Ok(Json(ChangedBody { success: true }))
 }
 
+/// Delete an employee's face template
+///
+/// Admins; department heads for employees of their departments. Removes the template
+/// and its photos and queues `deleteface` for the terminals at the employee's locations
+/// and every terminal that was sent the face. Without a template nothing changes and
+/// the answer is the same. GET and POST both work (the reference shows both).
+#[utoipa::path(method(get, post), path = "/v1/identification/deleteface/{employee_id}", tag = "Face ID",
+    params(("employee_id" = i64, Path, description = "The employee's id")),
+    responses(
+        (status = 200, description = "Deleted, or there was none", body = ChangedBody),
+        (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
+    ))]
 async fn delete_face(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let owner = target(&state, &caller, &id).await?;
-    let company = caller.company_id;
-    let employee = EmployeeId(owner.id);
-    let actor = caller.actor(&state.store).await?;
-    let now = state.clock.now();
-    let txn = state.store.begin().await?;
-    txn.changes([Dependency::Employee(employee)]);
-    // Deleting what is not there changes nothing: no activity row, no commands.
-    if stored_faces::delete(&txn, company, employee).await? {
-        announce(
-            &txn,
-            &caller,
-            actor,
-            &owner,
-            PayrollAction::FaceDeleted,
-            now,
-        )
-        .await?;
-    }
-    davomat_store::commit(txn).await?;
-    Ok(Json(json!({"success": true})))
-}
-
-/// Writes the `addedFace` / `deletedFace` row about the employee and queues the
-/// matching command for the terminals, in the change's transaction.
-async fn announce(
-    txn: &davomat_store::DatabaseTransaction,
-    caller: &Caller,
-    actor: activity::Actor,
-    owner: &FaceOwner,
-    action: PayrollAction,
-    now: i64,
-) -> ApiResult<()> {
-    let (action_name, command) = match action {
-        PayrollAction::FaceDeleted => ("deletedFace", CommandKind::DeleteFace),
-        _ => ("addedFace", CommandKind::AddFace),
-    };
-    activity::record(
-        txn,
-        NewActivity {
-            company_id: caller.company_id,
-            actor: Some(actor),
-            action_name,
-            object_id: Some(owner.id),
-            person_id: Some(owner.id),
-            assigned: None,
-            message: Message::Payroll {
-                action,
-                name: owner.full_name.clone(),
-                detail: String::new(),
-            },
-        },
-        caller.company_lang,
-        now,
-    )
-    .await?;
-    device_commands::queue(
-        txn,
-        caller.company_id,
-        EmployeeId(owner.id),
-        &owner.pin_code,
-        command,
-        now,
-    )
-    .await?;
-    Ok(())
+) -> ApiResult<Json<ChangedBody>> {
+    use_cases::authorize(&caller)?;
+    let id = path_id(&id)?;
+    use_cases::remove(&state.store, &caller, id, state.clock.now()).await?;
+    Ok(Json(ChangedBody { success: true }))
 }
 
 /// The image of an upload however it was sent; `None` when none came.
-async fn read_image(request: Request) -> ApiResult<Option<Vec<u8>>> {
+async fn read_image(request: Request) -> ApiResult<Option<ImageBytes>> {
     let (parts, body) = request.into_parts();
     let bytes = read_body(body, UPLOAD_BODY_LIMIT).await?;
     let media = parts
@@ -191,20 +172,20 @@ async fn read_image(request: Request) -> ApiResult<Option<Vec<u8>>> {
         .unwrap_or_default();
     if media == "multipart/form-data" {
         let request = Request::from_parts(parts, Body::from(bytes));
-        return from_multipart(request).await;
+        return Ok(from_multipart(request).await?.map(ImageBytes));
     }
     // A raw body: an image type, octet-stream, or image bytes under any other type.
     if media.starts_with("image/")
         || media == "application/octet-stream"
         || Format::sniff(&bytes).is_some()
     {
-        return Ok((!bytes.is_empty()).then(|| bytes.to_vec()));
+        return Ok((!bytes.is_empty()).then(|| ImageBytes(bytes.to_vec())));
     }
-    let fields = Fields::from_body(&parts.headers, &bytes)?;
-    match fields.raw(FIELD) {
+    let upload: Base64Upload = Fields::from_body(&parts.headers, &bytes)?.request()?;
+    match upload.imgdata {
         None => Ok(None),
         Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-        Some(Value::String(text)) => decode_base64(text).map(Some),
+        Some(Value::String(text)) => decode_base64(&text).map(|image| Some(ImageBytes(image))),
         Some(_) => Err(not_base64()),
     }
 }
@@ -267,75 +248,4 @@ fn decode_base64(text: &str) -> ApiResult<Vec<u8>> {
         .decode(&cleaned)
         .or_else(|_| GeneralPurpose::new(&alphabet::URL_SAFE, config).decode(&cleaned))
         .map_err(|_| not_base64())
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let employee_id = id_in_path("employee_id");
-    let imgdata = json!({"type": "object", "required": [FIELD], "properties": {
-        FIELD: {"type": "string", "description": "the image in base64 (a data:image/...;base64, prefix is accepted)"}
-    }});
-    let delete = |method: &'static str| Operation {
-        method,
-        path: DELETE,
-        tag: "Face ID",
-        summary: "Delete an employee's face template",
-        description: "Admins; department heads for employees of their departments. Removes the template and its photos and queues `deleteface` for the terminals at the employee's locations and every terminal that was sent the face. Without a template nothing changes and the answer is the same. GET and POST both work (the reference shows both).",
-        secured: true,
-        parameters: vec![employee_id.clone()],
-        request: None,
-        responses: with_errors(
-            true,
-            vec![
-                ("200", "Deleted, or there was none", schema_ref("Success")),
-                (
-                    "404",
-                    "No such employee in the company (3000)",
-                    schema_ref("Error"),
-                ),
-            ],
-        ),
-    };
-    vec![
-        Operation {
-            method: "post",
-            path: ADD,
-            tag: "Face ID",
-            summary: "Add or replace an employee's face template",
-            description: "Admins; department heads for employees of their departments. JPEG or PNG, at most 1.5 MB (1,572,864 bytes), each side 400..1600 px. The body may be up to 3 MB (413 past it). The image replaces the previous one; the employee's `photos` get new URLs (40×40 and 120×120 PNGs of the centred square) and the old ones stop working. Queues `addface` for the terminals at the employee's locations.",
-            secured: true,
-            parameters: vec![employee_id.clone()],
-            request: Some(json!({
-                "required": true,
-                "content": {
-                    "multipart/form-data": {"schema": {"type": "object", "required": [FIELD], "properties": {
-                        FIELD: {"type": "string", "format": "binary"}}}},
-                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                    "image/png": {"schema": {"type": "string", "format": "binary"}},
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-                    "application/json": {"schema": imgdata.clone()},
-                    "application/x-www-form-urlencoded": {"schema": imgdata},
-                }
-            })),
-            responses: with_errors(
-                true,
-                vec![
-                    ("200", "Stored", schema_ref("Success")),
-                    (
-                        "404",
-                        "No such employee in the company (3000)",
-                        schema_ref("Error"),
-                    ),
-                    ("413", "Body over 3 MB (4001)", schema_ref("Error")),
-                    (
-                        "422",
-                        "imgdata missing (8002); not JPEG or PNG, over 1.5 MB, a side outside 400..1600 px, damaged, or not base64 (8003, the message names the limit)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        delete("get"),
-        delete("post"),
-    ]
 }

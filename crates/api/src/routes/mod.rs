@@ -63,12 +63,28 @@ impl RouteTable {
     /// Adds the operation of one `routes!(handler)` behind the guard of its access
     /// level; its generated description joins the document, completed with its
     /// operation id, its security and the error answers of its access level.
-    pub fn documented(
+    pub fn documented(self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
+        self.documented_route(access, None, routes)
+    }
+
+    /// As [`documented`](Self::documented), with the route's own body limit in bytes,
+    /// applied as [`add_with_body_limit`](Self::add_with_body_limit) applies it.
+    pub fn documented_with_body_limit(
+        self,
+        access: Access,
+        body_limit: usize,
+        routes: UtoipaMethodRouter<AppState>,
+    ) -> Self {
+        self.documented_route(access, Some(body_limit), routes)
+    }
+
+    fn documented_route(
         mut self,
         access: Access,
+        body_limit: Option<usize>,
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Self {
-        let method_router = self.guarded(method_router, access);
+        let method_router = with_body_limit(self.guarded(method_router, access), body_limit);
         for (path, mut item) in paths.paths {
             for (method, operation) in openapi::operations_of(&mut item) {
                 openapi::complete(operation, &method, &path, access);
@@ -146,14 +162,7 @@ impl RouteTable {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        let route = self.guarded(on(filter, handler), access);
-        // Added after the guard, so it runs before it.
-        let route = match body_limit {
-            Some(limit) => route
-                .route_layer(Extension(guard::BodyLimit(limit)))
-                .route_layer(DefaultBodyLimit::max(limit)),
-            None => route,
-        };
+        let route = with_body_limit(self.guarded(on(filter, handler), access), body_limit);
         self.router = self.router.route(path, route);
         self.operations.push((method, path.to_string()));
         self
@@ -162,6 +171,21 @@ impl RouteTable {
     /// Every (method, path) served.
     pub fn operations(&self) -> &[(Method, String)] {
         &self.operations
+    }
+}
+
+/// The route with its own body limit, if it has one: the guard's early
+/// `Content-Length` check and axum's extractors (multipart) use it. Added after the
+/// guard, so it runs before it.
+fn with_body_limit(
+    route: MethodRouter<AppState>,
+    body_limit: Option<usize>,
+) -> MethodRouter<AppState> {
+    match body_limit {
+        Some(limit) => route
+            .route_layer(Extension(guard::BodyLimit(limit)))
+            .route_layer(DefaultBodyLimit::max(limit)),
+        None => route,
     }
 }
 
@@ -217,11 +241,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         employees::operations(),
         employees::lifecycle::operations(),
         employees::history::operations(),
-        time_offs::operations(),
-        clock::operations(),
-        device::operations(),
-        identification::operations(),
-        photos::operations(),
     ]
     .into_iter()
     .flatten()

@@ -157,14 +157,14 @@ async fn docs_page() -> Response {
 }
 
 /// A file of the documentation page
-#[utoipa::path(get, path = "/docs/{file}", tag = "Service",
-    params(("file" = String, Path, description = "A file of the page (scripts, styles, icons)")),
+#[utoipa::path(get, path = "/docs/{asset}", tag = "Service",
+    params(("asset" = String, Path, description = "A file of the page (scripts, styles, icons)")),
     responses(
         (status = 200, description = "The file, with its media type", body = String, content_type = "application/octet-stream"),
         (status = 404, description = "No such file", body = ErrorBody),
     ))]
-async fn docs_file(Path(file): Path<String>) -> Response {
-    match utoipa_swagger_ui::serve(&file, docs_config()) {
+async fn docs_file(Path(asset): Path<String>) -> Response {
+    match utoipa_swagger_ui::serve(&asset, docs_config()) {
         Ok(Some(found)) => (
             [
                 (header::CONTENT_TYPE, found.content_type),

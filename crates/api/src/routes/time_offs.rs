@@ -17,116 +17,155 @@
 //!
 //! The rules of the changes (who may do what, every field's check) are the use cases'
 //! (`davomat_app::time_offs`); these handlers read the request, call them and render
-//! the TimeEmployee object.
+//! the TimeEmployee object (its `absence` is the TimeOffType object).
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{Method, StatusCode};
-use davomat_app::time_offs::{self as use_cases, TimeOffRequest};
+use axum::http::StatusCode;
+use davomat_app::time_offs::{self as use_cases, AbsenceKind, TimeOffRequest};
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::zone::CompanyZone;
+use davomat_store::time_off_types::TimeOffType;
 use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 use super::RouteTable;
-use super::positions::read_fields;
+use super::time_off_types::TimeOffTypeObject;
 use crate::AppState;
 use crate::caller::Caller;
-use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::envelope::{Envelope, ListRequest, Paging};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, ValidationBody};
 use crate::guard::Access;
-use crate::input::{Fields, path_id, query_range};
-use crate::openapi::{Operation, body, id_in_path, paging, query, schema_ref, with_errors};
+use crate::input::{Fields, QueryValue, body_fields, path_id, query_range};
 use crate::scope::Scope;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(
-            Method::GET,
-            "/v1/employees/time-off",
-            Access::Authenticated,
-            list,
-        )
-        .add(
-            Method::POST,
-            "/v1/employees/time-off",
-            Access::Authenticated,
-            create,
-        )
-        .add(
-            Method::GET,
-            "/v1/employees/time-off/{id}",
-            Access::Authenticated,
-            get,
-        )
-        .add(
-            Method::DELETE,
-            "/v1/employees/time-off/{id}",
-            Access::Authenticated,
-            delete,
-        )
-        .add(
-            Method::POST,
-            "/v1/employees/time-off/{id}/approve",
-            Access::Authenticated,
-            approve,
-        )
-        .add(
-            Method::POST,
-            "/v1/employees/time-off/{id}/reject",
-            Access::Authenticated,
-            reject,
-        )
+        .documented(Access::Authenticated, routes!(list))
+        .documented(Access::Authenticated, routes!(create))
+        .documented(Access::Authenticated, routes!(get))
+        .documented(Access::Authenticated, routes!(delete))
+        .documented(Access::Authenticated, routes!(approve))
+        .documented(Access::Authenticated, routes!(reject))
 }
 
-/// The TimeEmployee object.
-fn object(time_off: &TimeOff, zone: &CompanyZone) -> Value {
-    json!({
-        "id": time_off.id,
-        "employee_id": time_off.employee_id,
-        "start_date_time": zone.format(time_off.start_at),
-        "end_date_time": zone.format(time_off.end_at),
-        "description": time_off.description,
-        "status": time_off.status,
-        "paid": time_off.paid,
-        "absence_type": time_off.absence_type,
-        "absence": {
-            "id": time_off.type_id,
-            "title": time_off.type_title,
-            "description": time_off.type_description,
-            "color": time_off.type_color,
-        },
-        "created_at": zone.format(time_off.created_at),
-    })
+/// An employee's time-off.
+#[derive(Serialize, ToSchema)]
+#[schema(as = TimeEmployee)]
+pub struct TimeOffObject {
+    id: i64,
+    employee_id: i64,
+    /// Local `YYYY-MM-DD HH:MM:SS`.
+    #[schema(example = "2025-03-04 00:00:00")]
+    start_date_time: String,
+    /// Local `YYYY-MM-DD HH:MM:SS` (a daily time-off ends at 23:59:59).
+    #[schema(example = "2025-03-05 23:59:59")]
+    end_date_time: String,
+    description: Option<String>,
+    /// 0 pending, 1 accepted, 2 rejected, 3 deleted.
+    #[schema(minimum = 0, maximum = 3)]
+    status: i64,
+    paid: bool,
+    #[schema(value_type = AbsenceKind)]
+    absence_type: String,
+    /// The time-off type.
+    absence: TimeOffTypeObject,
+    /// Local `YYYY-MM-DD HH:MM:SS`.
+    #[schema(example = "2025-03-01 10:00:00")]
+    created_at: String,
 }
 
+impl TimeOffObject {
+    fn of(time_off: &TimeOff, zone: &CompanyZone) -> Self {
+        TimeOffObject {
+            id: time_off.id,
+            employee_id: time_off.employee_id,
+            start_date_time: zone.format(time_off.start_at),
+            end_date_time: zone.format(time_off.end_at),
+            description: time_off.description.clone(),
+            status: time_off.status,
+            paid: time_off.paid,
+            absence_type: time_off.absence_type.clone(),
+            absence: TimeOffTypeObject::from(&TimeOffType {
+                id: time_off.type_id,
+                title: time_off.type_title.clone(),
+                description: time_off.type_description.clone(),
+                color: time_off.type_color.clone(),
+            }),
+            created_at: zone.format(time_off.created_at),
+        }
+    }
+}
+
+/// `{"success": true}`: the time-off is deleted.
+#[derive(Serialize, ToSchema)]
+#[schema(as = TimeOffDeleted)]
+pub struct DeletedBody {
+    /// Always true.
+    #[schema(example = true)]
+    success: bool,
+}
+
+/// The filters of the list; each may be left out.
+#[derive(Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct TimeOffQuery {
+    /// `status` to filter by status.
+    #[param(value_type = Option<TimeOffFilterField>, inline)]
+    f: QueryValue,
+    /// The status: 0 pending, 1 accepted, 2 rejected, 3 deleted.
+    #[param(value_type = Option<i64>)]
+    fv: QueryValue,
+    /// Time-offs ending on or after this local date.
+    #[param(value_type = Option<String>, format = Date)]
+    start_date: QueryValue,
+    /// Time-offs starting on or before this local date.
+    #[param(value_type = Option<String>, format = Date)]
+    end_date: QueryValue,
+}
+
+/// What `f` filters the list by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum TimeOffFilterField {
+    Status,
+}
+
+/// Time-offs in the caller's scope
+///
+/// Newest start first. An employee sees their own.
+#[utoipa::path(get, path = "/v1/employees/time-off", tag = "Time-off",
+    params(TimeOffQuery, Paging),
+    responses(
+        (status = 200, description = "One page of time-offs", body = Envelope<TimeOffObject>),
+        (status = 400, description = "fv or a date unreadable, or end_date before start_date (4001)", body = ErrorBody),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     list: ListRequest,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let fields = Fields::from_query(raw.as_deref());
+) -> ApiResult<Json<Envelope<TimeOffObject>>> {
+    let query: TimeOffQuery = Fields::from_query(raw.as_deref()).request()?;
     let zone = caller.zone();
-    let status = match (
-        fields.query_text("f").as_deref().map(str::trim),
-        fields.query_text("fv"),
-    ) {
-        (Some(f), _) if !f.is_empty() && f != "status" => {
-            return Err(ApiError::Malformed(Malformed::QueryValue("f".into())));
-        }
-        (Some("status"), Some(value)) if !value.trim().is_empty() => {
-            match value.trim().parse::<i64>() {
+    let filter_by = match query.f.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("status") => Some(TimeOffFilterField::Status),
+        Some(_) => return Err(ApiError::Malformed(Malformed::QueryValue("f".into()))),
+    };
+    let status = match (filter_by, query.fv.as_deref().map(str::trim)) {
+        (Some(TimeOffFilterField::Status), Some(value)) if !value.is_empty() => {
+            match value.parse::<i64>() {
                 Ok(status) if TimeOffStatus::from_id(status).is_some() => Some(status),
                 _ => return Err(ApiError::Malformed(Malformed::QueryValue("fv".into()))),
             }
         }
         _ => None,
     };
-    let (start, end) = query_range(
-        fields.query_text("start_date").as_deref(),
-        fields.query_text("end_date").as_deref(),
-    )?;
+    let (start, end) = query_range(query.start_date.as_deref(), query.end_date.as_deref())?;
     let filter = TimeOffFilter {
         visibility: Scope::of(&state.store, &caller).await?.visibility(),
         status,
@@ -143,246 +182,114 @@ async fn list(
         list.page,
     )
     .await?;
-    let items = rows.iter().map(|t| object(t, &zone)).collect();
-    Ok(Json(list.envelope(items, total)))
+    let items = rows.iter().map(|t| TimeOffObject::of(t, &zone)).collect();
+    Ok(Json(list.envelope_of(items, total)))
 }
 
+/// One time-off
+///
+/// Any role of the company.
+#[utoipa::path(get, path = "/v1/employees/time-off/{id}", tag = "Time-off",
+    params(("id" = i64, Path, description = "The time-off's id")),
+    responses(
+        (status = 200, description = "The time-off", body = TimeOffObject),
+        (status = 404, description = "No such time-off in the company (3000)", body = ErrorBody),
+    ))]
 async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TimeOffObject>> {
     let id = path_id(&id)?;
     let time_off = time_offs::find(state.store.connection(), caller.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(object(&time_off, &caller.zone())))
+    Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
+/// Request (or record) a time-off
+///
+/// Every role for themself (employee_id defaults to the caller's own profile); admins,
+/// heads and managers for their scope, and only they may pass status 1 to create it
+/// accepted.
+#[utoipa::path(post, path = "/v1/employees/time-off", tag = "Time-off",
+    request_body(content(
+        (TimeOffRequest = "application/json"),
+        (TimeOffRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 201, description = "The new time-off", body = TimeOffObject),
+        (status = 422, description = "a field missing (8002), invalid (8003), an unknown employee or type (8004), status 1 from a role that cannot decide (8005), a date-time unreadable (8009), ending before it starts (8010)", body = ValidationBody),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     request: Request,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let (fields, _) = read_fields(request).await?;
-    let request = TimeOffRequest {
-        employee_id: fields.sent_int("employee_id"),
-        absence_id: fields.sent_int("absence_id"),
-        absence_type: fields.sent_text("absence_type"),
-        start_date_time: fields.sent_text("start_date_time"),
-        end_date_time: fields.sent_text("end_date_time"),
-        paid: fields.sent_bool("paid"),
-        description: fields.sent_text("description"),
-        status: fields.sent_int("status"),
-    };
+) -> ApiResult<(StatusCode, Json<TimeOffObject>)> {
+    let request: TimeOffRequest = body_fields(request).await?.request()?;
     let time_off = use_cases::request(&state.store, &caller, request, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(object(&time_off, &caller.zone()))))
+    Ok((
+        StatusCode::CREATED,
+        Json(TimeOffObject::of(&time_off, &caller.zone())),
+    ))
 }
 
+/// Accept a time-off (status 1)
+///
+/// Admins, heads and managers, for employees in their scope.
+#[utoipa::path(post, path = "/v1/employees/time-off/{id}/approve", tag = "Time-off",
+    params(("id" = i64, Path, description = "The time-off's id")),
+    responses(
+        (status = 200, description = "The time-off", body = TimeOffObject),
+        (status = 400, description = "The time-off is deleted (4001)", body = ErrorBody),
+        (status = 404, description = "No such time-off in the company (3000)", body = ErrorBody),
+    ))]
 async fn approve(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
     let time_off = use_cases::approve(&state.store, &caller, path_id(&id)?, now).await?;
-    Ok(Json(object(&time_off, &caller.zone())))
+    Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
+/// Reject a time-off (status 2)
+///
+/// Admins, heads and managers, for employees in their scope.
+#[utoipa::path(post, path = "/v1/employees/time-off/{id}/reject", tag = "Time-off",
+    params(("id" = i64, Path, description = "The time-off's id")),
+    responses(
+        (status = 200, description = "The time-off", body = TimeOffObject),
+        (status = 400, description = "The time-off is deleted (4001)", body = ErrorBody),
+        (status = 404, description = "No such time-off in the company (3000)", body = ErrorBody),
+    ))]
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
     let time_off = use_cases::reject(&state.store, &caller, path_id(&id)?, now).await?;
-    Ok(Json(object(&time_off, &caller.zone())))
+    Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
+/// Delete a time-off (status 3)
+///
+/// Admins, heads and managers in scope; the owner while it is pending.
+#[utoipa::path(delete, path = "/v1/employees/time-off/{id}", tag = "Time-off",
+    params(("id" = i64, Path, description = "The time-off's id")),
+    responses(
+        (status = 200, description = "Deleted", body = DeletedBody),
+        (status = 400, description = "The time-off is deleted (4001)", body = ErrorBody),
+        (status = 404, description = "No such time-off in the company (3000)", body = ErrorBody),
+    ))]
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DeletedBody>> {
     let now = state.clock.now();
     use_cases::cancel(&state.store, &caller, path_id(&id)?, now).await?;
-    Ok(Json(json!({"success": true})))
-}
-
-fn time_off_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["id", "employee_id", "start_date_time", "end_date_time", "description", "status", "paid", "absence_type", "absence", "created_at"],
-        "properties": {
-            "id": {"type": "integer"},
-            "employee_id": {"type": "integer"},
-            "start_date_time": {"type": "string", "description": "local YYYY-MM-DD HH:MM:SS"},
-            "end_date_time": {"type": "string", "description": "local YYYY-MM-DD HH:MM:SS (a daily time-off ends at 23:59:59)"},
-            "description": {"type": ["string", "null"]},
-            "status": {"type": "integer", "enum": [0, 1, 2, 3], "description": "0 pending, 1 accepted, 2 rejected, 3 deleted"},
-            "paid": {"type": "boolean"},
-            "absence_type": {"type": "string", "enum": ["daily", "hourly"]},
-            "absence": schema_ref("TimeOffType"),
-            "created_at": {"type": "string"}
-        }
-    })
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let id = || vec![id_in_path("id")];
-    let not_found = || {
-        (
-            "404",
-            "No such time-off in the company (3000)",
-            schema_ref("Error"),
-        )
-    };
-    let not_applicable = || ("400", "The time-off is deleted (4001)", schema_ref("Error"));
-    let mut list_parameters = paging();
-    list_parameters.extend([
-        query(
-            "f",
-            "`status` to filter by status",
-            json!({"type": "string", "enum": ["status"]}),
-        ),
-        query(
-            "fv",
-            "the status: 0 pending, 1 accepted, 2 rejected, 3 deleted",
-            json!({"type": "integer"}),
-        ),
-        query(
-            "start_date",
-            "time-offs ending on or after this local date",
-            json!({"type": "string", "format": "date"}),
-        ),
-        query(
-            "end_date",
-            "time-offs starting on or before this local date",
-            json!({"type": "string", "format": "date"}),
-        ),
-    ]);
-    let decision = |path: &'static str, summary: &'static str| Operation {
-        method: "post",
-        path,
-        tag: "Time-off",
-        summary,
-        description: "Admins, heads and managers, for employees in their scope.",
-        secured: true,
-        parameters: id(),
-        request: None,
-        responses: with_errors(
-            true,
-            vec![
-                ("200", "The time-off", time_off_schema()),
-                not_found(),
-                not_applicable(),
-            ],
-        ),
-    };
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/employees/time-off",
-            tag: "Time-off",
-            summary: "Time-offs in the caller's scope",
-            description: "Newest start first. An employee sees their own.",
-            secured: true,
-            parameters: list_parameters,
-            request: None,
-            responses: with_errors(
-                true,
-                vec![
-                    (
-                        "200",
-                        "One page of time-offs",
-                        json!({"type": "object", "properties": {
-                            "items": {"type": "array", "items": time_off_schema()},
-                            "_links": schema_ref("Links"),
-                            "_meta": schema_ref("Meta")
-                        }}),
-                    ),
-                    (
-                        "400",
-                        "fv or a date unreadable, or end_date before start_date (4001)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "post",
-            path: "/v1/employees/time-off",
-            tag: "Time-off",
-            summary: "Request (or record) a time-off",
-            description: "Every role for themself (employee_id defaults to the caller's own profile); admins, heads and managers for their scope, and only they may pass status 1 to create it accepted.",
-            secured: true,
-            parameters: vec![],
-            request: Some(body(json!({
-                "type": "object",
-                "required": ["absence_id", "start_date_time", "end_date_time"],
-                "properties": {
-                    "employee_id": {"type": "integer"},
-                    "absence_id": {"type": "integer", "description": "the time-off type"},
-                    "absence_type": {"type": "string", "enum": ["daily", "hourly"], "default": "daily"},
-                    "start_date_time": {"type": "string", "description": "local YYYY-MM-DD HH:MM:SS (a bare date for daily)"},
-                    "end_date_time": {"type": "string", "description": "local; an hourly time-off ends on its start's day"},
-                    "paid": {"type": "boolean", "default": false},
-                    "description": {"type": "string", "maxLength": 1000},
-                    "status": {"type": "integer", "enum": [0, 1], "default": 0}
-                }
-            }))),
-            responses: with_errors(
-                true,
-                vec![
-                    ("201", "The new time-off", time_off_schema()),
-                    (
-                        "422",
-                        "a field missing (8002), invalid (8003), an unknown employee or type (8004), status 1 from a role that cannot decide (8005), a date-time unreadable (8009), ending before it starts (8010)",
-                        schema_ref("ValidationError"),
-                    ),
-                ],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/employees/time-off/{id}",
-            tag: "Time-off",
-            summary: "One time-off",
-            description: "Any role of the company.",
-            secured: true,
-            parameters: id(),
-            request: None,
-            responses: with_errors(
-                true,
-                vec![("200", "The time-off", time_off_schema()), not_found()],
-            ),
-        },
-        Operation {
-            method: "delete",
-            path: "/v1/employees/time-off/{id}",
-            tag: "Time-off",
-            summary: "Delete a time-off (status 3)",
-            description: "Admins, heads and managers in scope; the owner while it is pending.",
-            secured: true,
-            parameters: id(),
-            request: None,
-            responses: with_errors(
-                true,
-                vec![
-                    ("200", "Deleted", schema_ref("Success")),
-                    not_found(),
-                    not_applicable(),
-                ],
-            ),
-        },
-        decision(
-            "/v1/employees/time-off/{id}/approve",
-            "Accept a time-off (status 1)",
-        ),
-        decision(
-            "/v1/employees/time-off/{id}/reject",
-            "Reject a time-off (status 2)",
-        ),
-    ]
+    Ok(Json(DeletedBody { success: true }))
 }

@@ -622,7 +622,8 @@ async fn every_path_id_of_another_company_is_404_and_shows_nothing() {
         let (mut calls, mut controls) = (0, 0);
         for (n, (method, template, operation)) in documented(&app).await.into_iter().enumerate() {
             let params = path_params(&template);
-            if params.is_empty() {
+            // The docs page's files (`/docs/{asset}`) belong to no company.
+            if params.is_empty() || template.starts_with("/docs/") {
                 continue;
             }
             listed.insert(format!("{method} {template}"));
