@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 use super::RouteTable;
 use crate::AppState;
 use crate::envelope::base_url;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, SuccessBody};
 use crate::guard::{Access, DeviceCaller};
 use crate::input::path_id;
 use crate::objects::PhotoBase;
@@ -98,15 +98,6 @@ impl CommandObject {
     }
 }
 
-/// `{"success": true}`: the command is acknowledged.
-#[derive(Serialize, ToSchema)]
-#[schema(as = Acknowledged)]
-pub struct AcknowledgedBody {
-    /// Always true.
-    #[schema(example = true)]
-    success: bool,
-}
-
 /// This device's pending commands
 ///
 /// Authenticated with the device's token. Oldest first, at most 100; acknowledge each
@@ -141,14 +132,14 @@ async fn list(
 #[utoipa::path(post, path = "/v1/device/commands/{id}/ack", tag = "Device API",
     params(("id" = i64, Path, description = "The command's id")),
     responses(
-        (status = 200, description = "Acknowledged", body = AcknowledgedBody),
+        (status = 200, description = "Acknowledged", body = SuccessBody),
         (status = 404, description = "Not a command of this device, or replaced by a newer one (3000)", body = ErrorBody),
     ))]
 async fn acknowledge(
     State(state): State<AppState>,
     device: DeviceCaller,
     Path(id): Path<String>,
-) -> ApiResult<Json<AcknowledgedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     let id = path_id(&id)?;
     let terminal = Terminal {
         device_id: device.device_id,
@@ -157,5 +148,5 @@ async fn acknowledge(
         zone: CompanyZone::named_or_default(&device.time_zone),
     };
     use_cases::acknowledge(&state.store, &terminal, id, state.clock.now()).await?;
-    Ok(Json(AcknowledgedBody { success: true }))
+    Ok(Json(SuccessBody::new()))
 }

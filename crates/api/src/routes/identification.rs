@@ -27,7 +27,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use davomat_app::faces::{self as use_cases, Template};
 use davomat_core::validation::{FieldCode, Reason, Rule};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -35,7 +35,7 @@ use utoipa_axum::routes;
 use super::RouteTable;
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, ValidationBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, SuccessBody, ValidationBody};
 use crate::faces::{self, FIELD, Format, UPLOAD_BODY_LIMIT};
 use crate::guard::Access;
 use crate::input::{Fields, path_id, read_body};
@@ -44,15 +44,6 @@ pub fn routes(table: RouteTable) -> RouteTable {
     table
         .documented_with_body_limit(Access::Authenticated, UPLOAD_BODY_LIMIT, routes!(add_face))
         .documented(Access::Authenticated, routes!(delete_face))
-}
-
-/// `{"success": true}`: the template is stored or deleted.
-#[derive(Serialize, ToSchema)]
-#[schema(as = FaceChanged)]
-pub struct ChangedBody {
-    /// Always true.
-    #[schema(example = true)]
-    success: bool,
 }
 
 /// The image bytes of an upload.
@@ -106,7 +97,7 @@ pub struct Base64Upload {
         (Base64Upload = "application/x-www-form-urlencoded"),
     )),
     responses(
-        (status = 200, description = "Stored", body = ChangedBody),
+        (status = 200, description = "Stored", body = SuccessBody),
         (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
         (status = 413, description = "Body over 3 MB (4001)", body = ErrorBody),
         (status = 422, description = "imgdata missing (8002); not JPEG or PNG, over 1.5 MB, a side outside 400..1600 px, damaged, or not base64 (8003, the message names the limit)", body = ValidationBody),
@@ -116,7 +107,7 @@ async fn add_face(
     caller: Caller,
     Path(id): Path<String>,
     request: Request,
-) -> ApiResult<Json<ChangedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     use_cases::authorize(&caller)?;
     let id = path_id(&id)?;
     use_cases::owner(&state.store, &caller, id).await?;
@@ -133,7 +124,7 @@ async fn add_face(
         medium: template.medium,
     };
     use_cases::add(&state.store, &caller, id, template, state.clock.now()).await?;
-    Ok(Json(ChangedBody { success: true }))
+    Ok(Json(SuccessBody::new()))
 }
 
 /// Delete an employee's face template
@@ -145,18 +136,18 @@ async fn add_face(
 #[utoipa::path(method(get, post), path = "/v1/identification/deleteface/{employee_id}", tag = "Face ID",
     params(("employee_id" = i64, Path, description = "The employee's id")),
     responses(
-        (status = 200, description = "Deleted, or there was none", body = ChangedBody),
+        (status = 200, description = "Deleted, or there was none", body = SuccessBody),
         (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
     ))]
 async fn delete_face(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<ChangedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     use_cases::authorize(&caller)?;
     let id = path_id(&id)?;
     use_cases::remove(&state.store, &caller, id, state.clock.now()).await?;
-    Ok(Json(ChangedBody { success: true }))
+    Ok(Json(SuccessBody::new()))
 }
 
 /// The image of an upload however it was sent; `None` when none came.

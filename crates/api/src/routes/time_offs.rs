@@ -36,7 +36,7 @@ use super::time_off_types::TimeOffTypeObject;
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
-use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, ValidationBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, SuccessBody, ValidationBody};
 use crate::guard::Access;
 use crate::input::{Fields, QueryValue, body_fields, path_id, query_range};
 use crate::scope::Scope;
@@ -97,15 +97,6 @@ impl TimeOffObject {
             created_at: zone.format(time_off.created_at),
         }
     }
-}
-
-/// `{"success": true}`: the time-off is deleted.
-#[derive(Serialize, ToSchema)]
-#[schema(as = TimeOffDeleted)]
-pub struct DeletedBody {
-    /// Always true.
-    #[schema(example = true)]
-    success: bool,
 }
 
 /// The filters of the list; each may be left out.
@@ -280,7 +271,7 @@ async fn reject(
 #[utoipa::path(delete, path = "/v1/employees/time-off/{id}", tag = "Time-off",
     params(("id" = i64, Path, description = "The time-off's id")),
     responses(
-        (status = 200, description = "Deleted", body = DeletedBody),
+        (status = 200, description = "Deleted", body = SuccessBody),
         (status = 400, description = "The time-off is deleted (4001)", body = ErrorBody),
         (status = 404, description = "No such time-off in the company (3000)", body = ErrorBody),
     ))]
@@ -288,8 +279,8 @@ async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<DeletedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     let now = state.clock.now();
     use_cases::cancel(&state.store, &caller, path_id(&id)?, now).await?;
-    Ok(Json(DeletedBody { success: true }))
+    Ok(Json(SuccessBody::new()))
 }

@@ -31,7 +31,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiResult, ErrorBody, ValidationBody};
+use crate::error::{ApiResult, ErrorBody, SuccessBody, ValidationBody};
 use crate::guard::Access;
 use crate::input::{body_fields, path_id};
 use crate::routes::RouteTable;
@@ -114,15 +114,6 @@ pub struct RefusalObject {
     /// Always 4001.
     #[schema(minimum = 4001, maximum = 4001)]
     code: u16,
-}
-
-/// `{"success": true}`: the period is deleted.
-#[derive(Serialize, ToSchema)]
-#[schema(as = PeriodDeleted)]
-pub struct DeletedBody {
-    /// Always true.
-    #[schema(example = true)]
-    success: bool,
 }
 
 impl From<&Assignments> for ResultsBody {
@@ -337,11 +328,11 @@ async fn delete(
     caller: Caller,
     (employee, id): (String, String),
     kind: PeriodKind,
-) -> ApiResult<Json<DeletedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     authorize(&caller)?;
     let (employee, id) = (path_id(&employee)?, path_id(&id)?);
     use_cases::delete_period(&state.store, &caller, kind, employee, id, state.clock.now()).await?;
-    Ok(Json(DeletedBody { success: true }))
+    Ok(Json(SuccessBody::new()))
 }
 
 /// Delete a salary rate
@@ -354,14 +345,14 @@ async fn delete(
         ("id" = i64, Path, description = "The period's id"),
     ),
     responses(
-        (status = 200, description = "Deleted", body = DeletedBody),
+        (status = 200, description = "Deleted", body = SuccessBody),
         (status = 404, description = "No such employee or period in the company (3000)", body = ErrorBody),
     ))]
 async fn delete_salary(
     State(state): State<AppState>,
     caller: Caller,
     Path(ids): Path<(String, String)>,
-) -> ApiResult<Json<DeletedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     delete(state, caller, ids, PeriodKind::Salary).await
 }
 
@@ -375,14 +366,14 @@ async fn delete_salary(
         ("id" = i64, Path, description = "The period's id"),
     ),
     responses(
-        (status = 200, description = "Deleted", body = DeletedBody),
+        (status = 200, description = "Deleted", body = SuccessBody),
         (status = 404, description = "No such employee or period in the company (3000)", body = ErrorBody),
     ))]
 async fn delete_payroll(
     State(state): State<AppState>,
     caller: Caller,
     Path(ids): Path<(String, String)>,
-) -> ApiResult<Json<DeletedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     delete(state, caller, ids, PeriodKind::Payroll).await
 }
 
@@ -396,13 +387,13 @@ async fn delete_payroll(
         ("id" = i64, Path, description = "The period's id"),
     ),
     responses(
-        (status = 200, description = "Deleted", body = DeletedBody),
+        (status = 200, description = "Deleted", body = SuccessBody),
         (status = 404, description = "No such employee or period in the company (3000)", body = ErrorBody),
     ))]
 async fn delete_fine(
     State(state): State<AppState>,
     caller: Caller,
     Path(ids): Path<(String, String)>,
-) -> ApiResult<Json<DeletedBody>> {
+) -> ApiResult<Json<SuccessBody>> {
     delete(state, caller, ids, PeriodKind::Fine).await
 }
