@@ -17,6 +17,8 @@ use davomat_core::EmployeeId;
 use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter};
 use serde_json::{Value, json};
 
+use utoipa_axum::routes;
+
 use super::RouteTable;
 use crate::caller::Caller;
 use crate::envelope::ListRequest;
@@ -59,18 +61,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
             Access::Authenticated,
             update::update,
         )
-        .add(
-            Method::GET,
-            "/v1/employees/letter",
-            Access::Authenticated,
-            lookups::letters,
-        )
-        .add(
-            Method::GET,
-            "/v1/employees/{id}/locations",
-            Access::Authenticated,
-            lookups::locations,
-        )
+        .documented(Access::Authenticated, routes!(lookups::letters))
+        .documented(Access::Authenticated, routes!(lookups::locations))
 }
 
 fn malformed(name: &str) -> ApiError {
@@ -283,6 +275,5 @@ pub fn operations() -> Vec<Operation> {
     ];
     operations.extend(create::operations());
     operations.extend(update::operations());
-    operations.extend(lookups::operations());
     operations
 }
