@@ -218,7 +218,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         password_reset::operations(),
         employees::operations(),
         employees::lifecycle::operations(),
-        employees::history::operations(),
         time_offs::operations(),
         clock::operations(),
         device::operations(),
