@@ -217,7 +217,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
         oauth::operations(),
         password_reset::operations(),
         employees::operations(),
-        employees::lifecycle::operations(),
         time_offs::operations(),
         clock::operations(),
         device::operations(),
