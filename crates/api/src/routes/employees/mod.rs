@@ -43,12 +43,7 @@ pub fn routes(table: RouteTable) -> RouteTable {
     table
         .documented(Access::Authenticated, routes!(list))
         .documented(Access::Authenticated, routes!(get))
-        .add(
-            Method::POST,
-            "/v1/employees",
-            Access::Authenticated,
-            create::create,
-        )
+        .documented(Access::Authenticated, routes!(create::create))
         .add(
             Method::PUT,
             "/v1/employees/{id}",
@@ -344,9 +339,7 @@ async fn get(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The OpenAPI description of the routes still described by hand (hiring and editing).
+/// The OpenAPI description of the route still described by hand (editing).
 pub fn operations() -> Vec<Operation> {
-    let mut operations = create::operations();
-    operations.extend(update::operations());
-    operations
+    update::operations()
 }
