@@ -216,7 +216,6 @@ pub fn operations() -> Vec<crate::openapi::Operation> {
     [
         oauth::operations(),
         password_reset::operations(),
-        employees::operations(),
         time_offs::operations(),
         clock::operations(),
         device::operations(),

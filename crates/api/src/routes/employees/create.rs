@@ -13,21 +13,9 @@ use davomat_app::hiring::{self, Hire};
 
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody, ValidationBody};
-use crate::input::{Fields, body_fields};
+use crate::input::body_fields;
 use crate::objects::{Employee, PhotoBase};
 use crate::{AppState, objects};
-
-/// The fields with the alias `note` read as `notes` when only it is sent.
-fn with_notes(fields: Fields) -> Fields {
-    if super::notes_field(&fields) == "notes" {
-        return fields;
-    }
-    let mut map = fields.to_map();
-    if let Some(note) = map.get("note").cloned() {
-        map.insert("notes".to_string(), note);
-    }
-    Fields::new(map)
-}
 
 /// Hire an employee
 ///
@@ -53,7 +41,7 @@ pub(super) async fn create(
     request: Request,
 ) -> ApiResult<Response> {
     hiring::authorize(&caller)?;
-    let hire: Hire = with_notes(body_fields(request).await?).request()?;
+    let hire: Hire = super::with_notes(body_fields(request).await?).request()?;
     let card = hiring::hire(&state.store, &caller, hire, state.clock.now()).await?;
     // Serialised here: the Employee object borrows the card.
     let body = serde_json::to_vec(&objects::employee(&card, &photo_base))

@@ -33,7 +33,6 @@ use crate::scope::Scope;
 #[schema(as = FirstLetters)]
 pub struct LettersObject {
     /// Uppercase, distinct, in code point order (Latin before Cyrillic).
-    #[schema(example = json!(["A", "B", "Н"]))]
     items: Vec<String>,
 }
 

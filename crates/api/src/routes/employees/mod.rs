@@ -10,7 +10,7 @@ mod update;
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use davomat_core::EmployeeId;
 use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter};
@@ -23,15 +23,14 @@ use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
 use crate::error::{ApiError, ApiResult, ErrorBody, Malformed};
 use crate::guard::Access;
-use crate::input::path_id;
+use crate::input::{Fields, path_id};
 use crate::objects::{Employee, PhotoBase};
-use crate::openapi::Operation;
 use crate::scope::Scope;
 use crate::{AppState, objects};
 
 /// The field that carries an employee's notes: `notes`, or its alias `note` when only
 /// that is sent.
-fn notes_field(fields: &crate::input::Fields) -> &'static str {
+fn notes_field(fields: &Fields) -> &'static str {
     if !fields.contains("notes") && fields.contains("note") {
         "note"
     } else {
@@ -39,17 +38,24 @@ fn notes_field(fields: &crate::input::Fields) -> &'static str {
     }
 }
 
+/// The fields with the alias `note` read as `notes` when only it is sent.
+fn with_notes(fields: Fields) -> Fields {
+    if notes_field(&fields) == "notes" {
+        return fields;
+    }
+    let mut map = fields.to_map();
+    if let Some(note) = map.get("note").cloned() {
+        map.insert("notes".to_string(), note);
+    }
+    Fields::new(map)
+}
+
 pub fn routes(table: RouteTable) -> RouteTable {
     table
         .documented(Access::Authenticated, routes!(list))
         .documented(Access::Authenticated, routes!(get))
         .documented(Access::Authenticated, routes!(create::create))
-        .add(
-            Method::PUT,
-            "/v1/employees/{id}",
-            Access::Authenticated,
-            update::update,
-        )
+        .documented(Access::Authenticated, routes!(update::update))
         .documented(Access::Authenticated, routes!(lookups::letters))
         .documented(Access::Authenticated, routes!(lookups::locations))
 }
@@ -337,9 +343,4 @@ async fn get(
     // Serialised here: the Employee object borrows the card.
     let body = serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-/// The OpenAPI description of the route still described by hand (editing).
-pub fn operations() -> Vec<Operation> {
-    update::operations()
 }
