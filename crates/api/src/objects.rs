@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use davomat_core::money::format_minor;
 use davomat_store::employees::{EmployeeCard, NamedRef};
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -278,11 +277,6 @@ fn person_fine(card: &EmployeeCard) -> Option<PersonFine<'_>> {
             amount: format_minor(card.fine_amount?),
         },
     })
-}
-
-/// The Employee object as a JSON value, for answers that add to it.
-pub fn employee_value(card: &EmployeeCard, photo_base: &PhotoBase) -> Value {
-    serde_json::to_value(employee(card, photo_base)).unwrap_or(Value::Null)
 }
 
 pub fn named(refs: &[NamedRef]) -> Vec<Named<'_>> {

@@ -1,9 +1,8 @@
-//! The OpenAPI 3.1 document of every route (served at `/v1/openapi.json`): the part
-//! generated from the handlers registered with `RouteTable::documented` (their
-//! `#[utoipa::path]` and request/response types), completed here with the error
-//! answers of each access level, and the operations of the routes still described by
-//! hand ([`Operation`], being replaced resource by resource). A test checks that the
-//! documented (method, path) pairs equal the served ones.
+//! The OpenAPI 3.1 document of every route (served at `/v1/openapi.json`), generated
+//! from the handlers registered with `RouteTable::documented` (their `#[utoipa::path]`
+//! and request/response types) and completed here with what every route of an access
+//! level shares: its operation id, its security and its error answers. A test checks
+//! that the documented (method, path) pairs equal the served ones.
 
 use std::sync::OnceLock;
 
@@ -14,71 +13,6 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 
 use crate::guard::Access;
-
-/// One documented operation.
-pub struct Operation {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub tag: &'static str,
-    pub summary: &'static str,
-    pub description: &'static str,
-    /// Bearer token required.
-    pub secured: bool,
-    pub parameters: Vec<Value>,
-    pub request: Option<Value>,
-    /// Status → (description, schema reference or inline schema).
-    pub responses: Vec<(&'static str, &'static str, Value)>,
-}
-
-pub fn schema_ref(name: &str) -> Value {
-    json!({"$ref": format!("#/components/schemas/{name}")})
-}
-
-pub fn query(name: &str, description: &str, schema: Value) -> Value {
-    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
-}
-
-/// An integer id in the path, e.g. `{id}` or `{employee_id}`.
-pub fn id_in_path(name: &str) -> Value {
-    json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}})
-}
-
-pub fn paging() -> Vec<Value> {
-    vec![
-        query(
-            "page",
-            "1-based page number (below 1 → 1)",
-            json!({"type": "integer", "default": 1}),
-        ),
-        query(
-            "per-page",
-            "items per page, clamped to 1..50",
-            json!({"type": "integer", "default": 50}),
-        ),
-        query(
-            "limit",
-            "alias of per-page (also accepted as a `limit` header)",
-            json!({"type": "integer"}),
-        ),
-    ]
-}
-
-pub fn body(schema: Value) -> Value {
-    json!({
-        "required": true,
-        "content": {
-            "application/json": {"schema": schema.clone()},
-            "application/x-www-form-urlencoded": {"schema": schema},
-        }
-    })
-}
-
-pub fn error_responses(secured: bool) -> Vec<(&'static str, &'static str, Value)> {
-    error_answers(secured)
-        .into_iter()
-        .map(|(status, description)| (status, description, schema_ref("Error")))
-        .collect()
-}
 
 /// The error answers (status, description) every route of an access level can give,
 /// each with the `Error` body (CONTRACT.md §2).
@@ -107,41 +41,6 @@ fn error_answers(secured: bool) -> Vec<(&'static str, &'static str)> {
         list.push(("426", "The API client is blocked pending an update (7010)"));
     }
     list
-}
-
-/// The operations still described by hand, gathered from the route modules.
-pub fn operations() -> Vec<Operation> {
-    crate::routes::operations()
-}
-
-pub fn with_errors(
-    secured: bool,
-    mut own: Vec<(&'static str, &'static str, Value)>,
-) -> Vec<(&'static str, &'static str, Value)> {
-    for error in error_responses(secured) {
-        if !own.iter().any(|(status, _, _)| *status == error.0) {
-            own.push(error);
-        }
-    }
-    own
-}
-
-pub fn service_operation(
-    path: &'static str,
-    summary: &'static str,
-    media: &'static str,
-) -> Operation {
-    Operation {
-        method: "get",
-        path,
-        tag: "Service",
-        summary,
-        description: "",
-        secured: false,
-        parameters: vec![],
-        request: None,
-        responses: vec![("200", summary, json!({"x-media-type": media}))],
-    }
 }
 
 /// The operations of a generated path item, with their methods.
@@ -212,49 +111,7 @@ fn generated() -> &'static Value {
 
 /// The whole document, with `base` as the server URL.
 pub fn document(base: &str) -> Value {
-    let mut paths = serde_json::Map::new();
-    for op in operations() {
-        let mut responses = serde_json::Map::new();
-        for (status, description, schema) in &op.responses {
-            let content = if schema.get("x-media-type").is_some() {
-                json!({ schema["x-media-type"].as_str().unwrap_or("text/plain"): {} })
-            } else {
-                json!({"application/json": {"schema": schema}})
-            };
-            responses.insert(
-                status.to_string(),
-                json!({"description": description, "content": content}),
-            );
-        }
-        let mut operation = json!({
-            "tags": [op.tag],
-            "summary": op.summary,
-            "description": op.description,
-            "operationId": operation_id(op.method, op.path),
-            "parameters": op.parameters,
-            "responses": responses,
-        });
-        if let Some(request) = op.request {
-            operation["requestBody"] = request;
-        }
-        if op.secured {
-            operation["security"] = json!([{"bearer": []}]);
-        }
-        let entry = paths
-            .entry(op.path.to_string())
-            .or_insert_with(|| json!({}));
-        entry[op.method] = operation;
-    }
     let generated = generated();
-    if let Some(generated_paths) = generated["paths"].as_object() {
-        for (path, item) in generated_paths {
-            let entry = paths.entry(path.clone()).or_insert_with(|| json!({}));
-            if let (Some(entry), Some(item)) = (entry.as_object_mut(), item.as_object()) {
-                entry.extend(item.clone());
-            }
-        }
-    }
-    let schemas = generated["components"]["schemas"].clone();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -263,10 +120,10 @@ pub fn document(base: &str) -> Value {
             "description": "A self-hosted time-and-attendance server speaking the Workly API v1. Errors answer {message, code}; validation errors add errors[] with one entry per failing field. Messages are in Russian by default; Accept-Language: en or uz switches."
         },
         "servers": [{"url": base}],
-        "paths": paths,
+        "paths": generated["paths"],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": schemas,
+            "schemas": generated["components"]["schemas"],
         }
     })
 }

@@ -49,6 +49,9 @@ use davomat_store::employees::{self, EmployeeCard};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{DatabaseTransaction, Store, departments};
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::caller::Caller;
 use crate::employee_fields::{self as rules, TextField};
 use crate::error::{AppError, AppResult};
@@ -58,33 +61,66 @@ use crate::scope::Scope;
 /// Who may edit employees.
 const EDITING_ROLES: [Role; 2] = [Role::Admin, Role::DepartmentHead];
 
-/// An edit, as sent: `None` = not sent (kept); `Some(Sent::Absent)` = sent empty (an
-/// optional field is cleared, a required one is 8002).
-#[derive(Clone, Debug, Default)]
+/// A change of an employee, as sent (JSON or form): an absent or null field is kept; an
+/// empty one clears an optional field (a required one is 8002).
+// `None` = not sent (kept); `Some(Sent::Absent)` = sent empty.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = EmployeeChange)]
 pub struct EmployeeEdit {
+    /// Letters, digits, space and ' ` _ ( ) & - № , . ʻ ʼ ‘ ’; empty is 8002.
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 70)]
     pub first_name: Option<Sent<String>>,
+    /// As first_name; empty clears.
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 70)]
     pub last_name: Option<Sent<String>>,
+    /// As first_name; empty clears.
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 70)]
     pub patronymic: Option<Sent<String>>,
-    /// `YYYY-MM-DD`, up to today.
+    /// `YYYY-MM-DD`, up to today; empty clears.
+    #[schema(value_type = Option<String>, format = Date)]
     pub birth_date: Option<Sent<String>>,
+    /// male or female; empty clears.
+    #[schema(value_type = Option<String>, example = "female")]
     pub gender: Option<Sent<String>>,
     /// `YYYY-MM-DD`.
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<Sent<String>>,
+    /// Unique in the company when set (8008).
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub tab_number: Option<Sent<String>>,
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub home_address: Option<Sent<String>>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub home_phone: Option<Sent<String>>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub work_phone: Option<Sent<String>>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub mobile_phone: Option<Sent<String>>,
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub bank_book: Option<Sent<String>>,
-    /// Kept as sent.
+    /// Kept as sent; also accepted as `note`.
+    #[schema(value_type = Option<String>)]
     pub notes: Option<Sent<String>>,
+    /// From efct_date on.
+    #[schema(value_type = Option<i64>)]
     pub department_id: Option<Sent<i64>>,
+    /// The positions held from efct_date on: ids or `"1,2"`; `[]` removes them.
+    #[schema(value_type = Option<Vec<i64>>)]
     pub positions: Option<Sent<Vec<i64>>>,
+    /// Applied at once.
+    #[schema(value_type = Option<i64>)]
     pub schedule_id: Option<Sent<i64>>,
-    /// `YYYY-MM-DD`; absent: see the module's notes.
+    /// `YYYY-MM-DD`: default efct_date when the schedule changes; not before start_date
+    /// (8010); absent: see the module's notes.
+    #[schema(value_type = Option<String>, format = Date)]
     pub schedule_start_date: Sent<String>,
+    /// Replaced at once: ids, `"1,2"` or `"*"` for every location of the company.
+    #[schema(value_type = Option<crate::employee_fields::LocationIdsShape>)]
     pub locations: Option<Sent<Locations>>,
-    /// `YYYY-MM-DD`: the first day a change of department or positions holds.
+    /// Ext, `YYYY-MM-DD`: the first day a department or position change holds; default
+    /// today (or start_date before the employee starts); later than today = pending; not
+    /// before start_date (8010).
+    #[schema(value_type = Option<String>, format = Date)]
     pub efct_date: Sent<String>,
 }
 

@@ -9,6 +9,9 @@ use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, Rule,
 use davomat_store::DatabaseTransaction;
 use davomat_store::employees::create::{self as references, Reference};
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::error::AppResult;
 use crate::request::{Locations, Sent};
 
@@ -145,6 +148,19 @@ pub fn schedule_not_before_start(
             Reason::NotBefore("start_date".into()),
         );
     }
+}
+
+/// A list of locations as sent: the ids as a JSON array (numbers or numeric strings) or
+/// as comma-separated text, or `"*"` (also `["*"]`) for every location of the company.
+// Only the document's description: the field itself is read as a `Sent<Locations>`.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = LocationIds)]
+pub enum LocationIdsShape {
+    /// The locations' ids.
+    Ids(Vec<i64>),
+    /// `"1,2"`, or `"*"` for every location of the company.
+    Text(String),
 }
 
 /// The employee's locations: all of them, or a non-empty list of ids; absent or an

@@ -29,6 +29,8 @@ use davomat_store::employees::lifecycle::{self, LifecycleRow, RecoveryPlan};
 use davomat_store::faces;
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, WriteTransaction, departments, users};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
@@ -125,9 +127,12 @@ pub async fn check(
 }
 
 /// A dismissal, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = EmployeeDismissal)]
 pub struct Dismissal {
-    /// The last day employed, `YYYY-MM-DD`.
+    /// The last day employed, `YYYY-MM-DD`: not before start_date; the employee counts
+    /// as dismissed from the next day, a future date makes the dismissal pending.
+    #[schema(value_type = String, format = Date, example = "2025-03-31")]
     pub exp_date: Sent<String>,
 }
 
@@ -180,17 +185,30 @@ pub async fn cancel_dismissal(
 }
 
 /// A re-hire, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = EmployeeRecovery)]
 pub struct Recovery {
+    /// A department of the company.
+    #[schema(value_type = i64)]
     pub department_id: Sent<i64>,
+    /// A schedule of the company.
+    #[schema(value_type = i64)]
     pub schedule_id: Sent<i64>,
+    /// A position of the company.
+    #[schema(value_type = Option<i64>)]
     pub position_id: Sent<i64>,
-    /// The first day employed again, `YYYY-MM-DD`.
+    /// The first day employed again, `YYYY-MM-DD`: after the last day employed; a
+    /// future one makes the re-hire pending.
+    #[schema(value_type = String, format = Date, example = "2025-04-01")]
     pub efct_date: Sent<String>,
     /// The employment's start date; absent: `efct_date`.
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Sent<String>,
+    /// The employee's locations: a list of ids, `"1,2"` or `"*"`.
+    #[schema(value_type = crate::employee_fields::LocationIdsShape)]
     pub location_ids: Sent<Locations>,
-    /// The tab number.
+    /// The tab number; unique in the company.
+    #[schema(value_type = Option<String>)]
     pub code: Sent<String>,
 }
 

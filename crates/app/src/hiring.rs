@@ -32,6 +32,9 @@ use davomat_store::employees::{self, EmployeeCard};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, WriteTransaction, departments, secrets};
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::caller::Caller;
 use crate::employee_fields::{self as rules, TextField};
 use crate::error::{AppError, AppResult};
@@ -50,39 +53,75 @@ pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&HIRING_ROLES)
 }
 
-/// A hire, as sent.
-#[derive(Clone, Debug, Default)]
+/// A hire, as sent (JSON or form; arrays as `a[]=1&a[]=2` or `a=1,2`).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = NewEmployee)]
 pub struct Hire {
+    /// Letters, digits, space and ' ` _ ( ) & - № , . ʻ ʼ ‘ ’.
+    #[schema(value_type = String, min_length = 3, max_length = 70, example = "Nilufar")]
     pub first_name: Sent<String>,
+    /// As first_name; empty: not set.
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 70)]
     pub last_name: Sent<String>,
+    /// As first_name; empty: not set.
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 70)]
     pub patronymic: Sent<String>,
     /// `YYYY-MM-DD`.
+    #[schema(value_type = Option<String>, format = Date)]
     pub birth_date: Sent<String>,
+    /// male or female.
+    #[schema(value_type = Option<String>, example = "female")]
     pub gender: Sent<String>,
+    /// A department of the company (a head's: one they oversee).
+    #[schema(value_type = i64)]
     pub department_id: Sent<i64>,
+    /// A schedule of the company.
+    #[schema(value_type = i64)]
     pub schedule_id: Sent<i64>,
+    /// The locations the employee may clock in at: ids, `"1,2"` or `"*"` for all.
+    #[schema(value_type = crate::employee_fields::LocationIdsShape)]
     pub locations: Sent<Locations>,
-    /// The positions the employee holds from the start date.
+    /// The positions the employee holds from the start date: ids or `"1,2"`.
+    #[schema(value_type = Option<Vec<i64>>)]
     pub positions: Sent<Vec<i64>>,
     /// `YYYY-MM-DD`: the first day employed.
+    #[schema(value_type = String, format = Date)]
     pub start_date: Sent<String>,
-    /// `YYYY-MM-DD`: the first day on the schedule, not before the start date.
+    /// `YYYY-MM-DD`: the first day on the schedule, not before the start date (8010).
+    #[schema(value_type = String, format = Date)]
     pub schedule_start_date: Sent<String>,
-    /// The login's email; none: no login.
+    /// The login's email: creates the login user; unique server-wide (8008). None: no
+    /// login.
+    #[schema(value_type = Option<String>, format = Email)]
     pub username: Sent<String>,
-    /// The login's password, as typed (not trimmed).
+    /// Ext: the login's password, as typed (not trimmed); needs username. Without it the
+    /// user sets one through password reset.
+    #[serde(default, deserialize_with = "crate::request::secret")]
+    #[schema(value_type = Option<String>, min_length = 8)]
     pub password: Sent<String>,
-    /// The login's role id, 1..5 (default 5).
+    /// Ext: the login's role id, 1..5 (default 5); 1..4 granted by admins only (8005);
+    /// needs username.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 5, default = 5)]
     pub role: Sent<i64>,
-    /// The departments a role 2..4 oversees.
+    /// Ext: the departments a role 2..4 oversees: ids or `"1,2"`.
+    #[schema(value_type = Option<Vec<i64>>)]
     pub department_ids: Sent<Vec<i64>>,
+    /// Unique in the company when set (8008).
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub tab_number: Sent<String>,
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub home_address: Sent<String>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub home_phone: Sent<String>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub work_phone: Sent<String>,
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub mobile_phone: Sent<String>,
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub bank_book: Sent<String>,
-    /// Kept as sent. (A door that reads the alias `note` names its errors `notes`.)
+    /// Kept as sent; also accepted as `note`. (A door that reads the alias `note` names
+    /// its errors `notes`.)
+    #[schema(value_type = Option<String>)]
     pub notes: Sent<String>,
 }
 

@@ -17,6 +17,7 @@ pub mod device_commands;
 pub mod devices;
 pub mod employee_edit;
 pub mod employee_fields;
+pub mod employee_history;
 pub mod employee_lifecycle;
 pub mod error;
 pub mod faces;

@@ -1,9 +1,8 @@
-//! The route table: every route of the server with who may reach it. A handler
-//! described with `#[utoipa::path]` is registered once, with [`RouteTable::documented`]:
-//! that gives both its route and its part of the OpenAPI document (generated from its
-//! request and response types, plus the error answers its access level can give).
-//! Routes still described by hand go through [`RouteTable::add`] and their module's
-//! `operations()`; a test holds the document and the router in step.
+//! The route table: every route of the server with who may reach it. Each handler,
+//! described with `#[utoipa::path]`, is registered once, with
+//! [`RouteTable::documented`]: that gives both its route and its part of the OpenAPI
+//! document (generated from its request and response types, plus the error answers its
+//! access level can give). A test holds the document and the router in step.
 
 pub(crate) mod accounts;
 mod clock;
@@ -28,10 +27,9 @@ mod time_offs;
 mod user_activities;
 
 use axum::extract::DefaultBodyLimit;
-use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::routing::MethodRouter;
 use axum::{Extension, Router};
 
 use utoipa_axum::router::UtoipaMethodRouter;
@@ -121,53 +119,6 @@ impl RouteTable {
         }
     }
 
-    /// Adds one operation behind the guard of its access level, with the default body
-    /// limit ([`BODY_LIMIT`](crate::input::BODY_LIMIT)).
-    pub fn add<H, T>(self, method: Method, path: &'static str, access: Access, handler: H) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.add_route(method, path, access, None, handler)
-    }
-
-    /// As [`add`](Self::add), with the route's own body limit in bytes: the guard's
-    /// early `Content-Length` check and axum's extractors (multipart) use it; the
-    /// handler reads the body with it.
-    pub fn add_with_body_limit<H, T>(
-        self,
-        method: Method,
-        path: &'static str,
-        access: Access,
-        body_limit: usize,
-        handler: H,
-    ) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.add_route(method, path, access, Some(body_limit), handler)
-    }
-
-    fn add_route<H, T>(
-        mut self,
-        method: Method,
-        path: &'static str,
-        access: Access,
-        body_limit: Option<usize>,
-        handler: H,
-    ) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        let route = with_body_limit(self.guarded(on(filter, handler), access), body_limit);
-        self.router = self.router.route(path, route);
-        self.operations.push((method, path.to_string()));
-        self
-    }
-
     /// Every (method, path) served.
     pub fn operations(&self) -> &[(Method, String)] {
         &self.operations
@@ -233,18 +184,6 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = reports::routes(table);
     let table = payroll::routes(table);
     service::routes(table, metrics_here)
-}
-
-/// The OpenAPI operations of every route module, in the order of the table.
-pub fn operations() -> Vec<crate::openapi::Operation> {
-    [
-        employees::operations(),
-        employees::lifecycle::operations(),
-        employees::history::operations(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 pub fn router(state: AppState) -> Router<AppState> {

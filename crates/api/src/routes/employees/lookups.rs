@@ -12,37 +12,71 @@
 //!   400/4001.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use davomat_core::{EmployeeId, geo};
 use davomat_store::employees::lookups;
 use davomat_store::locations::Location;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::super::locations::LocationObject;
 use crate::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiResult, Malformed};
-use crate::input::path_id;
-use crate::openapi::{Operation, id_in_path, query, schema_ref, with_errors};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed};
+use crate::input::{Fields, QueryValue, path_id};
 use crate::scope::Scope;
 
+/// The first letters of the first names in the caller's scope.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FirstLetters)]
+pub struct LettersObject {
+    /// Uppercase, distinct, in code point order (Latin before Cyrillic).
+    items: Vec<String>,
+}
+
+/// An employee's locations, by id or by distance from the query's point.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployeeLocations)]
+pub struct LocationsObject {
+    items: Vec<LocationObject>,
+}
+
+/// First letters of the first names in the caller's scope
+///
+/// Any role. Active employees only; uppercase letters, distinct, in code point order.
+#[utoipa::path(get, path = "/v1/employees/letter", tag = "Employees",
+    responses((status = 200, description = "{items: [letter]}", body = LettersObject)))]
 pub(super) async fn letters(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<LettersObject>> {
     let visibility = Scope::of(&state.store, &caller).await?.visibility();
     let items =
         lookups::first_letters(state.store.connection(), caller.company_id, &visibility).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(LettersObject { items }))
+}
+
+/// The point to order an employee's locations by distance from; 400/4001 when a value
+/// is not a number in range, or one comes without the other. The last of a repeated
+/// one counts.
+#[derive(Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct PointQuery {
+    /// Latitude of the point to order by distance from (with lon).
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90)]
+    lat: QueryValue,
+    /// Longitude of the point to order by distance from (with lat).
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180)]
+    lon: QueryValue,
 }
 
 /// A point of the query, when both `lat` and `lon` are given.
-fn query_point(query: &HashMap<String, String>) -> ApiResult<Option<(f64, f64)>> {
-    let value = |name: &str, limit: f64| -> ApiResult<Option<f64>> {
-        match query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+fn query_point(query: &PointQuery) -> ApiResult<Option<(f64, f64)>> {
+    let value = |name: &str, sent: &QueryValue, limit: f64| -> ApiResult<Option<f64>> {
+        match sent.as_deref().map(|v| v.trim()).filter(|v| !v.is_empty()) {
             None => Ok(None),
             Some(text) => text
                 .parse::<f64>()
@@ -52,7 +86,10 @@ fn query_point(query: &HashMap<String, String>) -> ApiResult<Option<(f64, f64)>>
                 .ok_or_else(|| ApiError::Malformed(Malformed::QueryValue(name.to_string()))),
         }
     };
-    match (value("lat", 90.0)?, value("lon", 180.0)?) {
+    match (
+        value("lat", &query.lat, 90.0)?,
+        value("lon", &query.lon, 180.0)?,
+    ) {
         (Some(lat), Some(lon)) => Ok(Some((lat, lon))),
         (None, None) => Ok(None),
         (Some(_), None) => Err(ApiError::Malformed(Malformed::QueryValue("lon".into()))),
@@ -77,12 +114,25 @@ fn by_distance(locations: &mut [Location], point: (f64, f64)) {
     });
 }
 
+/// An employee's locations
+///
+/// Admins any employee, roles 2–4 those of their departments, everyone themself
+/// (403/7004 otherwise). By id; with lat and lon by distance from that point, locations
+/// without coordinates last.
+#[utoipa::path(get, path = "/v1/employees/{id}/locations", tag = "Employees",
+    params(("id" = i64, Path, description = "The employee's id"), PointQuery),
+    responses(
+        (status = 200, description = "{items: [Location]}", body = LocationsObject),
+        (status = 400, description = "lat or lon not a number in range, or one without the other (4001)", body = ErrorBody),
+        (status = 403, description = "The employee is outside the caller's scope (7004)", body = ErrorBody),
+        (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
+    ))]
 pub(super) async fn locations(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<LocationsObject>> {
     let employee = EmployeeId(path_id(&id)?);
     let conn = state.store.connection();
     let department = lookups::department_of(conn, caller.company_id, employee)
@@ -91,88 +141,12 @@ pub(super) async fn locations(
     if caller.employee_id != Some(employee) {
         Scope::require_department(&state.store, &caller, department).await?;
     }
+    let query: PointQuery = Fields::from_query(raw.as_deref()).request()?;
     let point = query_point(&query)?;
     let mut rows = lookups::locations_of(conn, caller.company_id, employee).await?;
     if let Some(point) = point {
         by_distance(&mut rows, point);
     }
-    let items: Vec<LocationObject> = rows.iter().map(LocationObject::from).collect();
-    Ok(Json(json!({ "items": items })))
-}
-
-/// The OpenAPI description of these routes.
-pub(super) fn operations() -> Vec<Operation> {
-    let location = json!({"type": "object", "properties": {
-        "id": {"type": "integer"}, "title": {"type": "string"},
-        "lat": {"type": "string"}, "lon": {"type": "string"},
-        "radius": {"type": ["integer", "null"]}, "address": {"type": ["string", "null"]},
-        "ipv4": {"type": ["string", "null"]},
-        "count_employees": {"type": "integer"}, "count_devices": {"type": "integer"}}});
-    vec![
-        Operation {
-            method: "get",
-            path: "/v1/employees/letter",
-            tag: "Employees",
-            summary: "First letters of the first names in the caller's scope",
-            description: "Any role. Active employees only; uppercase letters, distinct, in code point order.",
-            secured: true,
-            parameters: vec![],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![(
-                    "200",
-                    "{items: [letter]}",
-                    json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}}}}),
-                )],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/employees/{id}/locations",
-            tag: "Employees",
-            summary: "An employee's locations",
-            description: "Admins any employee, roles 2–4 those of their departments, everyone themself (403/7004 otherwise). By id; with lat and lon by distance from that point, locations without coordinates last.",
-            secured: true,
-            parameters: vec![
-                id_in_path("id"),
-                query(
-                    "lat",
-                    "latitude of the point to order by distance from (with lon)",
-                    json!({"type": "number", "minimum": -90, "maximum": 90}),
-                ),
-                query(
-                    "lon",
-                    "longitude of the point to order by distance from (with lat)",
-                    json!({"type": "number", "minimum": -180, "maximum": 180}),
-                ),
-            ],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![
-                    (
-                        "200",
-                        "{items: [Location]}",
-                        json!({"type": "object", "properties": {"items": {"type": "array", "items": location}}}),
-                    ),
-                    (
-                        "400",
-                        "lat or lon not a number in range, or one without the other (4001)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "403",
-                        "The employee is outside the caller's scope (7004)",
-                        schema_ref("Error"),
-                    ),
-                    (
-                        "404",
-                        "No such employee in the company (3000)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-    ]
+    let items = rows.iter().map(LocationObject::from).collect();
+    Ok(Json(LocationsObject { items }))
 }

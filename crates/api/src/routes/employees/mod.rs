@@ -8,29 +8,29 @@ pub mod lifecycle;
 mod lookups;
 mod update;
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::Method;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use davomat_core::EmployeeId;
 use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::caller::Caller;
-use crate::envelope::ListRequest;
-use crate::error::{ApiError, ApiResult, Malformed};
+use crate::envelope::{Envelope, ListRequest, Paging};
+use crate::error::{ApiError, ApiResult, ErrorBody, Malformed};
 use crate::guard::Access;
-use crate::input::path_id;
-use crate::objects::PhotoBase;
-use crate::openapi::{Operation, id_in_path, paging, query, schema_ref, with_errors};
+use crate::input::{Fields, path_id};
+use crate::objects::{Employee, PhotoBase};
 use crate::scope::Scope;
 use crate::{AppState, objects};
 
 /// The field that carries an employee's notes: `notes`, or its alias `note` when only
 /// that is sent.
-fn notes_field(fields: &crate::input::Fields) -> &'static str {
+fn notes_field(fields: &Fields) -> &'static str {
     if !fields.contains("notes") && fields.contains("note") {
         "note"
     } else {
@@ -38,63 +38,174 @@ fn notes_field(fields: &crate::input::Fields) -> &'static str {
     }
 }
 
+/// The fields with the alias `note` read as `notes` when only it is sent.
+fn with_notes(fields: Fields) -> Fields {
+    if notes_field(&fields) == "notes" {
+        return fields;
+    }
+    let mut map = fields.to_map();
+    if let Some(note) = map.get("note").cloned() {
+        map.insert("notes".to_string(), note);
+    }
+    Fields::new(map)
+}
+
 pub fn routes(table: RouteTable) -> RouteTable {
     table
-        .add(Method::GET, "/v1/employees", Access::Authenticated, list)
-        .add(
-            Method::GET,
-            "/v1/employees/{id}",
-            Access::Authenticated,
-            get,
-        )
-        .add(
-            Method::POST,
-            "/v1/employees",
-            Access::Authenticated,
-            create::create,
-        )
-        .add(
-            Method::PUT,
-            "/v1/employees/{id}",
-            Access::Authenticated,
-            update::update,
-        )
-        .add(
-            Method::GET,
-            "/v1/employees/letter",
-            Access::Authenticated,
-            lookups::letters,
-        )
-        .add(
-            Method::GET,
-            "/v1/employees/{id}/locations",
-            Access::Authenticated,
-            lookups::locations,
-        )
+        .documented(Access::Authenticated, routes!(list))
+        .documented(Access::Authenticated, routes!(get))
+        .documented(Access::Authenticated, routes!(create::create))
+        .documented(Access::Authenticated, routes!(update::update))
+        .documented(Access::Authenticated, routes!(lookups::letters))
+        .documented(Access::Authenticated, routes!(lookups::locations))
 }
 
 fn malformed(name: &str) -> ApiError {
     ApiError::Malformed(Malformed::QueryValue(name.to_string()))
 }
 
-/// Reads the list's query into a filter; shapes it cannot read are 400/4001.
+/// The filters of the employee list (the paging aside), read from the query as sent: the
+/// last of a repeated one counts, blank ones are not set. Values that do not read are
+/// 400/4001 (named), checked by [`filter`].
+#[derive(Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeFilters {
+    /// The filter's kind: department (sub-departments included), letter (first letter of
+    /// the first name) or tab_number; its value is `fv`.
+    #[param(value_type = Option<EmployeeFilterKind>, inline)]
+    f: Option<String>,
+    /// The filter's value: a department's id, a letter or a tab number.
+    #[param(value_type = Option<String>)]
+    fv: Option<String>,
+    /// Comma-separated employee ids.
+    #[param(value_type = Option<String>, example = "3,7")]
+    ids: Option<String>,
+    /// A case-insensitive part of the full name.
+    #[param(value_type = Option<String>)]
+    full_name: Option<String>,
+    /// full_name (default), start_date or birth_date; a leading - sorts descending.
+    #[param(value_type = Option<EmployeeSort>, inline)]
+    sort: Option<String>,
+    /// active (default), dismissed or all (ext).
+    #[param(value_type = Option<EmployeeStatus>, inline)]
+    status: Option<String>,
+}
+
+impl EmployeeFilters {
+    /// The filters among the query's pairs, each trimmed; blank is not set.
+    fn of(raw: Option<&str>) -> EmployeeFilters {
+        let mut filters = EmployeeFilters::default();
+        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let slot = match key.as_ref() {
+                "f" => &mut filters.f,
+                "fv" => &mut filters.fv,
+                "ids" => &mut filters.ids,
+                "full_name" => &mut filters.full_name,
+                "sort" => &mut filters.sort,
+                "status" => &mut filters.status,
+                _ => continue,
+            };
+            *slot = Some(value.trim().to_string()).filter(|v| !v.is_empty());
+        }
+        filters
+    }
+}
+
+/// What `fv` names (the list's `f`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum EmployeeFilterKind {
+    Department,
+    Letter,
+    TabNumber,
+}
+
+impl EmployeeFilterKind {
+    fn parse(text: &str) -> Option<EmployeeFilterKind> {
+        Some(match text {
+            "department" => EmployeeFilterKind::Department,
+            "letter" => EmployeeFilterKind::Letter,
+            "tab_number" => EmployeeFilterKind::TabNumber,
+            _ => return None,
+        })
+    }
+}
+
+/// Whom the list shows by employment.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum EmployeeStatus {
+    Active,
+    Dismissed,
+    All,
+}
+
+impl EmployeeStatus {
+    fn parse(text: &str) -> Option<EmployeeStatus> {
+        Some(match text {
+            "active" => EmployeeStatus::Active,
+            "dismissed" => EmployeeStatus::Dismissed,
+            "all" => EmployeeStatus::All,
+            _ => return None,
+        })
+    }
+}
+
+/// The list's order (`-` for descending).
+#[derive(ToSchema)]
+pub enum EmployeeSort {
+    #[schema(rename = "full_name")]
+    FullName,
+    #[schema(rename = "-full_name")]
+    FullNameDescending,
+    #[schema(rename = "start_date")]
+    StartDate,
+    #[schema(rename = "-start_date")]
+    StartDateDescending,
+    #[schema(rename = "birth_date")]
+    BirthDate,
+    #[schema(rename = "-birth_date")]
+    BirthDateDescending,
+}
+
+impl EmployeeSort {
+    fn parse(text: &str) -> Option<EmployeeSort> {
+        Some(match text {
+            "full_name" => EmployeeSort::FullName,
+            "-full_name" => EmployeeSort::FullNameDescending,
+            "start_date" => EmployeeSort::StartDate,
+            "-start_date" => EmployeeSort::StartDateDescending,
+            "birth_date" => EmployeeSort::BirthDate,
+            "-birth_date" => EmployeeSort::BirthDateDescending,
+            _ => return None,
+        })
+    }
+
+    /// The store's sort key, and whether descending.
+    fn key(self) -> (SortKey, bool) {
+        match self {
+            EmployeeSort::FullName => (SortKey::FullName, false),
+            EmployeeSort::FullNameDescending => (SortKey::FullName, true),
+            EmployeeSort::StartDate => (SortKey::StartDate, false),
+            EmployeeSort::StartDateDescending => (SortKey::StartDate, true),
+            EmployeeSort::BirthDate => (SortKey::BirthDate, false),
+            EmployeeSort::BirthDateDescending => (SortKey::BirthDate, true),
+        }
+    }
+}
+
+/// Reads the list's filters; shapes it cannot read are 400/4001.
 async fn filter(
     state: &AppState,
     caller: &Caller,
-    query: &HashMap<String, String>,
+    query: EmployeeFilters,
 ) -> ApiResult<EmployeeFilter> {
     let visibility = Scope::of(&state.store, caller).await?.visibility();
-    let text = |name: &str| {
-        query
-            .get(name)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let status = match text("status").as_deref() {
-        None | Some("active") => StatusFilter::Active,
-        Some("dismissed") => StatusFilter::Dismissed,
-        Some("all") => StatusFilter::All,
-        Some(_) => return Err(malformed("status")),
+    let status = match query.status.as_deref().map(EmployeeStatus::parse) {
+        None | Some(Some(EmployeeStatus::Active)) => StatusFilter::Active,
+        Some(Some(EmployeeStatus::Dismissed)) => StatusFilter::Dismissed,
+        Some(Some(EmployeeStatus::All)) => StatusFilter::All,
+        Some(None) => return Err(malformed("status")),
     };
     let mut result = EmployeeFilter {
         visibility,
@@ -103,14 +214,18 @@ async fn filter(
         first_letter: None,
         tab_number: None,
         ids: None,
-        name_contains: text("full_name").map(|n| n.to_lowercase()),
+        name_contains: query.full_name.map(|n| n.to_lowercase()),
         sort: SortKey::FullName,
         descending: false,
     };
-    let value = text("fv");
-    match text("f").as_deref() {
+    let value = query.fv;
+    let kind = match query.f.as_deref() {
+        None => None,
+        Some(text) => Some(EmployeeFilterKind::parse(text).ok_or_else(|| malformed("f"))?),
+    };
+    match kind {
         None => {}
-        Some("department") => {
+        Some(EmployeeFilterKind::Department) => {
             let id: i64 = value
                 .as_deref()
                 .and_then(|v| v.parse().ok())
@@ -124,16 +239,17 @@ async fn filter(
                 .await?,
             );
         }
-        Some("letter") => {
+        Some(EmployeeFilterKind::Letter) => {
             let letter = value
                 .and_then(|v| v.chars().next())
                 .ok_or_else(|| malformed("fv"))?;
             result.first_letter = Some(letter.to_uppercase().collect());
         }
-        Some("tab_number") => result.tab_number = Some(value.ok_or_else(|| malformed("fv"))?),
-        Some(_) => return Err(malformed("f")),
+        Some(EmployeeFilterKind::TabNumber) => {
+            result.tab_number = Some(value.ok_or_else(|| malformed("fv"))?)
+        }
     }
-    if let Some(ids) = text("ids") {
+    if let Some(ids) = query.ids {
         let parsed: Result<Vec<i64>, _> = ids
             .split(',')
             .map(str::trim)
@@ -142,33 +258,37 @@ async fn filter(
             .collect();
         result.ids = Some(parsed.map_err(|_| malformed("ids"))?);
     }
-    if let Some(sort) = text("sort") {
-        let (descending, key) = match sort.strip_prefix('-') {
-            Some(key) => (true, key.to_string()),
-            None => (false, sort),
-        };
+    if let Some(sort) = query.sort {
+        let (key, descending) = EmployeeSort::parse(&sort)
+            .ok_or_else(|| malformed("sort"))?
+            .key();
+        result.sort = key;
         result.descending = descending;
-        result.sort = match key.as_str() {
-            "full_name" => SortKey::FullName,
-            "start_date" => SortKey::StartDate,
-            "birth_date" => SortKey::BirthDate,
-            _ => return Err(malformed("sort")),
-        };
     }
     Ok(result)
 }
 
+/// List the employees in the caller's scope
+///
+/// Admins see the company, heads, managers and observers their departments and below,
+/// employees themselves. Sorted by full_name by default.
+#[utoipa::path(get, path = "/v1/employees", tag = "Employees", params(EmployeeFilters, Paging),
+    responses(
+        (status = 200, description = "One page of Employee objects", body = Envelope<Employee<'static>>),
+        (status = 400, description = "A filter that does not read: f, fv, ids, sort or status (4001)", body = ErrorBody),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     photo_base: PhotoBase,
     list: ListRequest,
-    Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<axum::response::Response> {
-    let filter = filter(&state, &caller, &query).await?;
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Envelope<std::sync::Arc<serde_json::value::RawValue>>>> {
+    let filter = filter(&state, &caller, EmployeeFilters::of(raw.as_deref())).await?;
     let today = caller.today(state.clock.now());
     // The list's order and the cards come from the read caches when nothing they were
-    // read from changed (davomat_store::employees::page_ids, crate::cards).
+    // read from changed (davomat_store::employees::page_ids, crate::cards): each card is
+    // the Employee object, serialised once.
     let (ids, total) =
         employees::page_ids(&state.store, caller.company_id, &filter, list.page).await?;
     let items = crate::cards::rendered(
@@ -180,18 +300,34 @@ async fn list(
         &photo_base,
     )
     .await?;
-    Ok(axum::response::IntoResponse::into_response(Json(
-        list.envelope_of(items, total),
-    )))
+    Ok(Json(list.envelope_of(items, total)))
 }
 
-/// Any role of the company may read one employee (the reference needs no role for it).
+/// `{"success": true, "data": Employee}`: one employee.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployeeData)]
+pub struct EmployeeData<'a> {
+    /// Always true.
+    #[schema(example = true)]
+    success: bool,
+    data: Employee<'a>,
+}
+
+/// One employee
+///
+/// Any role of the company.
+#[utoipa::path(get, path = "/v1/employees/{id}", tag = "Employees",
+    params(("id" = i64, Path, description = "The employee's id")),
+    responses(
+        (status = 200, description = "{success: true, data: Employee}", body = EmployeeData<'static>),
+        (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
+    ))]
 async fn get(
     State(state): State<AppState>,
     caller: Caller,
     photo_base: PhotoBase,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let today = caller.today(state.clock.now());
     let card = employees::card(
         state.store.connection(),
@@ -200,89 +336,11 @@ async fn get(
         today,
     )
     .await?;
-    Ok(Json(
-        json!({"success": true, "data": objects::employee_value(&card, &photo_base)}),
-    ))
-}
-
-/// The OpenAPI description of these routes.
-pub fn operations() -> Vec<Operation> {
-    let mut parameters = vec![
-        query(
-            "f",
-            "filter kind: department (sub-departments included), letter (first letter of the first name) or tab_number",
-            json!({"type": "string", "enum": ["department", "letter", "tab_number"]}),
-        ),
-        query("fv", "the filter's value", json!({"type": "string"})),
-        query(
-            "ids",
-            "comma-separated employee ids",
-            json!({"type": "string"}),
-        ),
-        query(
-            "full_name",
-            "case-insensitive part of the full name",
-            json!({"type": "string"}),
-        ),
-        query(
-            "sort",
-            "full_name (default), start_date or birth_date; a leading - sorts descending",
-            json!({"type": "string"}),
-        ),
-        query(
-            "status",
-            "active (default), dismissed or all (ext)",
-            json!({"type": "string", "enum": ["active", "dismissed", "all"]}),
-        ),
-    ];
-    parameters.extend(paging());
-    let mut operations = vec![
-        Operation {
-            method: "get",
-            path: "/v1/employees",
-            tag: "Employees",
-            summary: "List the employees in the caller's scope",
-            description: "Admins see the company, heads, managers and observers their departments and below, employees themselves. Sorted by full_name by default.",
-            secured: true,
-            parameters,
-            request: None,
-            responses: with_errors(
-                true,
-                vec![(
-                    "200",
-                    "One page of Employee objects",
-                    json!({"type": "object", "properties": {"items": {"type": "array", "items": schema_ref("Employee")}, "_links": schema_ref("Links"), "_meta": schema_ref("Meta")}}),
-                )],
-            ),
-        },
-        Operation {
-            method: "get",
-            path: "/v1/employees/{id}",
-            tag: "Employees",
-            summary: "One employee",
-            description: "Any role of the company.",
-            secured: true,
-            parameters: vec![id_in_path("id")],
-            request: None,
-            responses: with_errors(
-                true,
-                vec![
-                    (
-                        "200",
-                        "{success: true, data: Employee}",
-                        json!({"type": "object", "properties": {"success": {"const": true}, "data": schema_ref("Employee")}}),
-                    ),
-                    (
-                        "404",
-                        "No such employee in the company (3000)",
-                        schema_ref("Error"),
-                    ),
-                ],
-            ),
-        },
-    ];
-    operations.extend(create::operations());
-    operations.extend(update::operations());
-    operations.extend(lookups::operations());
-    operations
+    let answer = EmployeeData {
+        success: true,
+        data: objects::employee(&card, &photo_base),
+    };
+    // Serialised here: the Employee object borrows the card.
+    let body = serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
