@@ -1,38 +1,70 @@
-//! The outermost middleware, around routing: it gives every request an id, answers
-//! 503 in maintenance (on `/v1`) and past the time limit, turns panics into 500s,
-//! gives the router's bare 405 our JSON body, writes error bodies in the request's
-//! language, logs internal errors with the request id, and counts the request.
+//! The layers around routing, outermost first: compression (tower-http), the request
+//! id (tower-http's `SetRequestId`, after dropping a client id that is not short and
+//! plain; echoed as `X-Request-Id`), a trace span per request (tower-http), the
+//! [`edge`] middleware (503 in maintenance on `/v1`; CONTRACT.md §2's JSON for the
+//! answers the router and tower-http give bare; error bodies in the request's language;
+//! the log line of an internal error with the request id; metrics), the time limit
+//! (tower-http's `Timeout`, answering a bare 408 that becomes §2's 503) and panic catching (tower-http's
+//! `CatchPanic`, answering 500/5000). Routes catch their own panics too
+//! ([`panic_answer`] inside the guard, so that `/metrics` counts them under their route).
 
-use std::panic::AssertUnwindSafe;
+use std::any::Any;
 use std::time::Instant;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::middleware::{Next, from_fn_with_state, map_request};
 use axum::response::{IntoResponse, Response};
 use davomat_core::Lang;
-use futures_util::FutureExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorReport, Unavailability};
 use crate::guard::{CallerLang, RouteLabel};
-
-/// The id of one request, in its extensions and in `X-Request-Id`.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
 
 /// The router's fallback: any path it does not know.
 pub async fn unknown_route() -> ApiError {
     ApiError::NotFound
 }
 
-pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// `router` inside every edge layer (see the module's top).
+pub fn with_edge(router: Router<AppState>, state: AppState) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(panic_answer))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ))
+        .layer(from_fn_with_state(state.clone(), edge))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(FreshRequestId))
+        .layer(map_request(drop_unfit_request_id))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// The answer to a caught panic: 500/5000, its text kept for the log line only.
+pub fn panic_answer(panic: Box<dyn Any + Send + 'static>) -> Response {
+    ApiError::Internal(panic_text(&panic)).into_response()
+}
+
+async fn edge(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let request_id = request_id(&request);
-    request
-        .extensions_mut()
-        .insert(RequestId(request_id.clone()));
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let asked_lang = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -48,24 +80,10 @@ pub async fn edge(State(state): State<AppState>, mut request: Request, next: Nex
         }
         .into_response()
     } else {
-        let handled = AssertUnwindSafe(next.run(request)).catch_unwind();
-        match tokio::time::timeout(state.config.request_timeout, handled).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(panic)) => ApiError::Internal(panic_text(&panic)).into_response(),
-            Err(_) => ApiError::Unavailable {
-                retry_after: 5,
-                cause: Unavailability::Timeout,
-            }
-            .into_response(),
-        }
+        next.run(request).await
     };
+    give_bare_answers_their_body(&mut response);
 
-    if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && response.extensions().get::<ErrorReport>().is_none()
-    {
-        let allow = response.headers().get(header::ALLOW).cloned();
-        response = ApiError::MethodNotAllowed(allow).into_response();
-    }
     if let Some(ErrorReport(error)) = response.extensions().get::<ErrorReport>().cloned() {
         if let ApiError::Internal(detail) = &error {
             tracing::error!(request_id = %request_id, detail = %detail, "internal error");
@@ -90,33 +108,97 @@ pub async fn edge(State(state): State<AppState>, mut request: Request, next: Nex
         response.status().as_u16(),
         started.elapsed(),
     );
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
     response
 }
 
-/// The client's `X-Request-Id` when it is short and plain, else a fresh one.
-fn request_id(request: &Request) -> String {
-    request
+/// The router's 405 and the time limit's 408 come without a body: they get the
+/// contract's (405 keeps its `Allow`; the time limit is 503/5000 with `Retry-After`,
+/// CONTRACT.md §2 — no route answers 408 itself). Our own errors carry an [`ErrorReport`].
+fn give_bare_answers_their_body(response: &mut Response) {
+    if response.extensions().get::<ErrorReport>().is_some() {
+        return;
+    }
+    let error = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::MethodNotAllowed(response.headers().get(header::ALLOW).cloned())
+        }
+        StatusCode::REQUEST_TIMEOUT => ApiError::Unavailable {
+            retry_after: 5,
+            cause: Unavailability::Timeout,
+        },
+        _ => return,
+    };
+    *response = error.into_response();
+}
+
+/// The span of one request: method, path and request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %request_id,
+    )
+}
+
+/// A client's `X-Request-Id` is kept only when short and plain (at most 64 letters,
+/// digits, `-`, `_`, `.`); otherwise it is dropped and a fresh one given.
+async fn drop_unfit_request_id(mut request: Request) -> Request {
+    let fit = request
         .headers()
         .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        })
-        .map_or_else(|| davomat_store::secrets::random_hex(8), str::to_string)
+        .map(|v| is_plain_request_id(v.as_bytes()));
+    if fit == Some(false) {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
+}
+
+fn is_plain_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+}
+
+/// Fresh request ids: 16 random hex digits.
+#[derive(Clone, Copy)]
+struct FreshRequestId;
+
+impl MakeRequestId for FreshRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&davomat_store::secrets::random_hex(8))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// The text of a caught panic, for the log line of its 500.
-pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+fn panic_text(panic: &Box<dyn Any + Send>) -> String {
     let text = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string());
     format!("handler panicked: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        assert!(is_plain_request_id(b"trace-123_a.b"));
+        assert!(!is_plain_request_id(b""));
+        assert!(!is_plain_request_id(b"has space"));
+        assert!(!is_plain_request_id(&[b'a'; 65]));
+        assert!(is_plain_request_id(&[b'a'; 64]));
+    }
 }

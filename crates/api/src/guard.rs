@@ -1,12 +1,12 @@
-//! The per-route guard of `/v1`, in the contract's order of checks once the route and
-//! method matched: 406 Accept → 413 body size (the route's [`BodyLimit`], else 1 MB) →
+//! The per-route layers of `/v1`, in the contract's order of checks once the route and
+//! method matched: [`entry`] (406 Accept; the route's label for metrics) → 413 body size
+//! (tower-http's body limit, the route's own or 1 MB; its bare answer given the
+//! contract's body by [`payload_too_large`]) → the guard of the route's access level:
 //! 401 token (7007, 7008, 7009) → 426 blocked client → 402 expired company → 429 rate
-//! limit. It places the [`Caller`]
-//! in the request and the rate-limit headers, the `Version` header and the caller's
-//! language on the response.
+//! limit. The guard places the [`Caller`] in the request and the rate-limit headers,
+//! the `Version` header and the caller's language on the response.
 
 use std::net::IpAddr;
-use std::panic::AssertUnwindSafe;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -15,14 +15,11 @@ use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
 use davomat_core::{ClientState, CompanyId, EmployeeId, Lang, Role, UserId};
 use davomat_store::{devices, tokens};
-use futures_util::FutureExt;
 
 use crate::AppState;
 use crate::caller::Caller;
 use crate::connection::Peer;
-use crate::edge::panic_text;
-use crate::error::ApiError;
-use crate::input::BODY_LIMIT;
+use crate::error::{ApiError, ErrorReport};
 use crate::rate_limit::Budget;
 
 /// Who may reach a route.
@@ -63,11 +60,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DeviceCaller {
     }
 }
 
-/// A route's own body limit (bytes), placed in the request before the guard runs;
-/// routes without one have [`BODY_LIMIT`].
-#[derive(Clone, Copy, Debug)]
-pub struct BodyLimit(pub usize);
-
 /// The route template that answered, for metrics.
 #[derive(Clone, Debug)]
 pub struct RouteLabel(pub String);
@@ -92,27 +84,36 @@ pub async fn device(State(state): State<AppState>, request: Request, next: Next)
     run(state, Access::Device, request, next).await
 }
 
-pub async fn service(request: Request, next: Next) -> Response {
+/// The outermost layer of a route: labels the answer with the route (for metrics)
+/// and, on `/v1`, answers 406 when the client does not accept JSON.
+pub async fn entry(access: Access, request: Request, next: Next) -> Response {
     let label = route_label(&request);
-    let mut response = next.run(request).await;
+    let mut response = if access != Access::Service && !accepts_json(request.headers()) {
+        ApiError::NotAcceptable.into_response()
+    } else {
+        next.run(request).await
+    };
     response.extensions_mut().insert(label);
     response
 }
 
+/// tower-http's body limit answers a bare 413: give it the contract's body.
+pub async fn payload_too_large(State(limit): State<usize>, response: Response) -> Response {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        && response.extensions().get::<ErrorReport>().is_none()
+    {
+        return ApiError::PayloadTooLarge(limit).into_response();
+    }
+    response
+}
+
 async fn run(state: AppState, access: Access, mut request: Request, next: Next) -> Response {
-    let label = route_label(&request);
     let mut extra = ResponseExtras::default();
     let mut response = match admit(&state, access, &mut request, &mut extra).await {
-        // A panic is caught here, where the route is known, so that /metrics counts it
-        // under its route (the edge middleware catches what panics outside a route).
-        Ok(()) => match AssertUnwindSafe(next.run(request)).catch_unwind().await {
-            Ok(response) => response,
-            Err(panic) => ApiError::Internal(panic_text(&panic)).into_response(),
-        },
+        Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     };
     extra.apply(&mut response);
-    response.extensions_mut().insert(label);
     response
 }
 
@@ -150,19 +151,6 @@ async fn admit(
     request: &mut Request,
     extra: &mut ResponseExtras,
 ) -> Result<(), ApiError> {
-    if access == Access::Service {
-        return Ok(());
-    }
-    if !accepts_json(request.headers()) {
-        return Err(ApiError::NotAcceptable);
-    }
-    let limit = request
-        .extensions()
-        .get::<BodyLimit>()
-        .map_or(BODY_LIMIT, |l| l.0);
-    if declared_length(request.headers()).is_some_and(|n| n > limit as u64) {
-        return Err(ApiError::PayloadTooLarge(limit));
-    }
     let now = state.clock.now();
     let subject = match access {
         Access::Authenticated => {
@@ -298,16 +286,6 @@ fn accepts_json(headers: &HeaderMap) -> bool {
                 || media == "application/json"
                 || media.ends_with("+json"))
     })
-}
-
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// The client's address: the peer, or the `X-Forwarded-For` address when the peer is

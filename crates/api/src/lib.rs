@@ -1,8 +1,9 @@
 //! davomat-api: the Workly API v1 over HTTP.
 //!
-//! [`app`] builds the whole router: the edge middleware (request id, maintenance,
-//! time limit, metrics, error language), the `/v1` routes with their guards
-//! (Accept, body size, authentication, platform state, subscription, rate limit),
+//! [`app`] builds the whole router: the edge layers (compression, request id, trace
+//! span, maintenance, metrics, error language, time limit, panics), the `/v1` routes
+//! with their guards (Accept, body size, authentication, platform state, subscription,
+//! rate limit),
 //! and the service routes outside `/v1` (`/docs`, `/healthz`, `/readyz`, `/metrics`).
 
 mod attendance;
@@ -103,16 +104,9 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application. Outermost, answers are compressed (gzip or brotli) for
-/// clients that accept it: JSON, the docs page and its scripts; small bodies and
-/// images are left as they are (tower-http's default rule).
+/// The whole HTTP application: every route inside the edge layers
+/// ([`edge::with_edge`]), any path it does not know answered 404/3000.
 pub fn app(state: AppState) -> axum::Router {
-    routes::router(state.clone())
-        .fallback(edge::unknown_route)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            edge::edge,
-        ))
-        .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(state)
+    let router = routes::router(state.clone()).fallback(edge::unknown_route);
+    edge::with_edge(router, state)
 }

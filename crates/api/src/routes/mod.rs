@@ -26,16 +26,19 @@ mod time_off_types;
 mod time_offs;
 mod user_activities;
 
-use axum::extract::DefaultBodyLimit;
+use axum::Router;
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state};
 use axum::routing::MethodRouter;
-use axum::{Extension, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::AppState;
+use crate::edge;
 use crate::guard::{self, Access};
+use crate::input::BODY_LIMIT;
 use crate::openapi;
 
 /// The router being built and the operations it serves.
@@ -65,8 +68,8 @@ impl RouteTable {
         self.documented_route(access, None, routes)
     }
 
-    /// As [`documented`](Self::documented), with the route's own body limit in bytes,
-    /// applied as [`add_with_body_limit`](Self::add_with_body_limit) applies it.
+    /// As [`documented`](Self::documented), with the route's own body limit in bytes
+    /// (others have [`BODY_LIMIT`]).
     pub fn documented_with_body_limit(
         self,
         access: Access,
@@ -82,7 +85,7 @@ impl RouteTable {
         body_limit: Option<usize>,
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Self {
-        let method_router = with_body_limit(self.guarded(method_router, access), body_limit);
+        let method_router = self.guarded(method_router, access, body_limit.unwrap_or(BODY_LIMIT));
         for (path, mut item) in paths.paths {
             for (method, operation) in openapi::operations_of(&mut item) {
                 openapi::complete(operation, &method, &path, access);
@@ -104,39 +107,41 @@ impl RouteTable {
         self
     }
 
-    /// The method router behind the guard of `access` (none while only describing).
-    fn guarded(&self, route: MethodRouter<AppState>, access: Access) -> MethodRouter<AppState> {
+    /// The method router inside its route layers (none while only describing), innermost
+    /// first: panics caught, the guard of `access`, the body limit, [`guard::entry`]
+    /// (see `guard` for the order of checks they make).
+    fn guarded(
+        &self,
+        route: MethodRouter<AppState>,
+        access: Access,
+        body_limit: usize,
+    ) -> MethodRouter<AppState> {
         let Some(state) = &self.state else {
             return route;
         };
-        match access {
-            Access::Service => route.route_layer(from_fn(guard::service)),
+        let route = route.route_layer(CatchPanicLayer::custom(edge::panic_answer));
+        let route = match access {
+            Access::Service => route,
             Access::Public => route.route_layer(from_fn_with_state(state.clone(), guard::public)),
             Access::Authenticated => {
                 route.route_layer(from_fn_with_state(state.clone(), guard::authenticated))
             }
             Access::Device => route.route_layer(from_fn_with_state(state.clone(), guard::device)),
-        }
+        };
+        route
+            .route_layer(RequestBodyLimitLayer::new(body_limit))
+            .route_layer(map_response_with_state(
+                body_limit,
+                guard::payload_too_large,
+            ))
+            .route_layer(from_fn(move |request, next| {
+                guard::entry(access, request, next)
+            }))
     }
 
     /// Every (method, path) served.
     pub fn operations(&self) -> &[(Method, String)] {
         &self.operations
-    }
-}
-
-/// The route with its own body limit, if it has one: the guard's early
-/// `Content-Length` check and axum's extractors (multipart) use it. Added after the
-/// guard, so it runs before it.
-fn with_body_limit(
-    route: MethodRouter<AppState>,
-    body_limit: Option<usize>,
-) -> MethodRouter<AppState> {
-    match body_limit {
-        Some(limit) => route
-            .route_layer(Extension(guard::BodyLimit(limit)))
-            .route_layer(DefaultBodyLimit::max(limit)),
-        None => route,
     }
 }
 

@@ -606,6 +606,52 @@ async fn every_response_carries_a_request_id() {
 }
 
 #[tokio::test]
+async fn an_unfit_request_id_is_replaced_by_a_fresh_one() {
+    each_backend(|app: TestApp| async move {
+        let reply = app
+            .send(
+                app.http
+                    .get(app.url("/healthz"))
+                    .header("x-request-id", "has spaces and ; more"),
+            )
+            .await;
+        let id = reply.header("x-request-id").expect("id");
+        assert_ne!(id, "has spaces and ; more");
+        assert_eq!(id.len(), 16, "{id}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_panic_answers_500_5000_without_its_text() {
+    each_backend(|app: TestApp| async move {
+        // The edge layers of the real app around a route that panics.
+        let router = axum::Router::new().route(
+            "/v1/boom",
+            axum::routing::get(|| async {
+                if true {
+                    panic!("secret detail");
+                }
+            }),
+        );
+        let served = davomat_api::edge::with_edge(router, app.state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("addr");
+        let server = tokio::spawn(async move { axum::serve(listener, served).await });
+        let reply = app
+            .send(app.http.get(format!("http://{address}/v1/boom")))
+            .await;
+        reply.assert_error(500, 5000);
+        assert!(!reply.text.contains("secret"), "{}", reply.text);
+        assert!(reply.header("x-request-id").is_some());
+        server.abort();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_fields_own_rule_is_worded_in_the_requests_language() {
     each_backend(|app: TestApp| async move {
         let token = app.admin_token().await;
