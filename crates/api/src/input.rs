@@ -149,18 +149,6 @@ impl Fields {
             .map_err(|e| ApiError::Internal(format!("request fields: {e}")))
     }
 
-    /// A boolean for a use case, as [`Fields::boolean`] reads it (empty is not set);
-    /// anything else is unreadable.
-    pub fn sent_bool(&self, name: &str) -> Sent<bool> {
-        match self.raw(name) {
-            None => Sent::Absent,
-            Some(Value::String(s)) if s.trim().is_empty() => Sent::Absent,
-            Some(_) => self
-                .boolean(name, &mut FieldErrors::new())
-                .map_or(Sent::Unreadable, Sent::Value),
-        }
-    }
-
     /// A secret (a password) for a use case, read as [`davomat_app::request::secret`]
     /// reads it.
     pub fn sent_secret(&self, name: &str) -> Sent<String> {
@@ -210,28 +198,6 @@ impl Fields {
                 None
             }
         }
-    }
-
-    /// A boolean: true/false, 0/1, "true"/"false", "0"/"1".
-    pub fn boolean(&self, name: &str, errors: &mut FieldErrors) -> Option<bool> {
-        let parsed = match self.raw(name)? {
-            Value::Bool(b) => Some(*b),
-            Value::Number(n) => match n.as_i64() {
-                Some(0) => Some(false),
-                Some(1) => Some(true),
-                _ => None,
-            },
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        };
-        if parsed.is_none() {
-            errors.add(name, FieldCode::InvalidValue, Reason::Plain);
-        }
-        parsed
     }
 
     /// A list of ids: a JSON array of numbers or numeric strings, or `"1,2,3"`.
@@ -492,15 +458,13 @@ mod tests {
 
     #[test]
     fn lenient_types() {
-        let json = br#"{"a":"368","b":331,"c":"139,846","d":[1,"2"],"e":"1","f":0,"g":"x","h":"","i":1.5}"#;
+        let json = br#"{"a":"368","b":331,"c":"139,846","d":[1,"2"],"g":"x","h":"","i":1.5}"#;
         let f = Fields::from_body(&HeaderMap::new(), json).expect("json");
         let mut e = FieldErrors::new();
         assert_eq!(f.int("a", &mut e), Some(368));
         assert_eq!(f.text("b", &mut e).as_deref(), Some("331"));
         assert_eq!(f.ids("c", &mut e), Some(vec![139, 846]));
         assert_eq!(f.ids("d", &mut e), Some(vec![1, 2]));
-        assert_eq!(f.boolean("e", &mut e), Some(true));
-        assert_eq!(f.boolean("f", &mut e), Some(false));
         assert!(e.is_empty());
         assert_eq!(f.int("g", &mut e), None);
         assert_eq!(f.int("h", &mut e), None);

@@ -68,23 +68,23 @@ pub struct DeviceRequest {
     #[schema(value_type = Option<String>, example = "Asia/Tashkent")]
     pub time_zone: Sent<String>,
     /// A setting of the device's app; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub additional_button: Sent<bool>,
     /// A setting of the device's app; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub save_image_gallery: Sent<bool>,
     /// A setting of the device's app; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub front_camera: Sent<bool>,
     /// A setting of the device's app; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub photo_audit: Sent<bool>,
     /// A setting of the device's app; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub qr_code: Sent<bool>,
 }
@@ -100,28 +100,6 @@ fn detachable_id<'de, D: serde::Deserializer<'de>>(
         Value::Number(n) if n.as_i64() == Some(0) => Sent::Value(None),
         value => i64::from_sent(value).map(Some),
     })
-}
-
-/// A setting: true/false, 0/1, "true"/"false", "0"/"1" (trimmed, any case); null is not
-/// set; anything else, an empty string included, is unreadable (8003).
-fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sent<bool>, D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    let read = match &value {
-        Value::Null => return Ok(Sent::Absent),
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(0) => Some(false),
-            Some(1) => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(read.map_or(Sent::Unreadable, Sent::Value))
 }
 
 /// The fields of a registration (`current` none) or of a change over the current
@@ -355,7 +333,7 @@ mod tests {
     }
 
     #[test]
-    fn settings_read_as_booleans_and_an_empty_one_is_unreadable() {
+    fn settings_read_as_booleans_and_an_empty_one_is_not_set() {
         let request = read(json!({
             "additional_button": 1, "save_image_gallery": " False ", "front_camera": true,
             "photo_audit": "maybe", "qr_code": ""
@@ -364,7 +342,7 @@ mod tests {
         assert_eq!(request.save_image_gallery, Sent::Value(false));
         assert_eq!(request.front_camera, Sent::Value(true));
         assert_eq!(request.photo_audit, Sent::Unreadable);
-        assert_eq!(request.qr_code, Sent::Unreadable);
+        assert_eq!(request.qr_code, Sent::Absent);
         assert_eq!(read(json!({"qr_code": null})).qr_code, Sent::Absent);
     }
 

@@ -114,6 +114,31 @@ impl FromSent for i64 {
     }
 }
 
+impl FromSent for bool {
+    /// true/false, 0/1, or their text (`"true"`, `"0"`, trimmed, any case); empty or
+    /// blank is not set.
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        use serde_json::Value;
+        let read = match value {
+            Value::Null => return Sent::Absent,
+            Value::String(s) if s.trim().is_empty() => return Sent::Absent,
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(0) => Some(false),
+                Some(1) => Some(true),
+                _ => None,
+            },
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        read.map_or(Sent::Unreadable, Sent::Value)
+    }
+}
+
 impl FromSent for Vec<i64> {
     /// A JSON array of numbers or numeric strings, `"1,2,3"`, or one number.
     fn from_sent(value: &serde_json::Value) -> Sent<Self> {
@@ -259,6 +284,8 @@ mod tests {
         locations: Sent<Locations>,
         #[serde(default, deserialize_with = "secret")]
         password: Sent<String>,
+        #[serde(default)]
+        flag: Sent<bool>,
     }
 
     fn read(value: serde_json::Value) -> Request {
@@ -274,6 +301,20 @@ mod tests {
         assert_eq!(request.locations, Sent::Absent);
         assert_eq!(request.password, Sent::Absent);
         assert_eq!(read(json!({"title": "  "})).title, Sent::Absent);
+    }
+
+    #[test]
+    fn a_flag_reads_booleans_zero_one_and_their_text() {
+        let flag = |value| read(json!({ "flag": value })).flag;
+        assert_eq!(flag(json!(true)), Sent::Value(true));
+        assert_eq!(flag(json!(0)), Sent::Value(false));
+        assert_eq!(flag(json!(" TRUE ")), Sent::Value(true));
+        assert_eq!(flag(json!("0")), Sent::Value(false));
+        assert_eq!(flag(json!("")), Sent::Absent);
+        assert_eq!(flag(json!(null)), Sent::Absent);
+        assert_eq!(flag(json!(2)), Sent::Unreadable);
+        assert_eq!(flag(json!("yes")), Sent::Unreadable);
+        assert_eq!(flag(json!([true])), Sent::Unreadable);
     }
 
     #[test]

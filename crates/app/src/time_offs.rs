@@ -28,7 +28,6 @@ use davomat_store::read_cache::Dependency;
 use davomat_store::time_offs::{self, NewTimeOff, TimeOff};
 use davomat_store::{Store, WriteTransaction, time_off_types};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::caller::Caller;
@@ -61,7 +60,7 @@ pub struct TimeOffRequest {
     #[schema(value_type = String, example = "2025-03-04 13:00:00")]
     pub end_date_time: Sent<String>,
     /// true/false, 1/0, "true"/"false" or "1"/"0"; default false.
-    #[serde(default, deserialize_with = "lenient_bool")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>, default = false)]
     pub paid: Sent<bool>,
     /// At most 1,000 characters.
@@ -78,28 +77,6 @@ pub struct TimeOffRequest {
 pub enum AbsenceKind {
     Daily,
     Hourly,
-}
-
-/// A boolean as sent: true/false, 0/1, "true"/"false", "0"/"1" (trimmed, any case);
-/// null, a missing field or a blank string is not set; anything else is unreadable.
-fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sent<bool>, D::Error> {
-    let read = match Value::deserialize(deserializer)? {
-        Value::Null => return Ok(Sent::Absent),
-        Value::String(s) if s.trim().is_empty() => return Ok(Sent::Absent),
-        Value::Bool(b) => Some(b),
-        Value::Number(n) => match n.as_i64() {
-            Some(0) => Some(false),
-            Some(1) => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(read.map_or(Sent::Unreadable, Sent::Value))
 }
 
 /// Requests (or, for a decider, enters) a time-off; answers it.
@@ -458,7 +435,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn read(value: Value) -> TimeOffRequest {
+    fn read(value: serde_json::Value) -> TimeOffRequest {
         serde_json::from_value(value).expect("a time-off request reads from any object")
     }
 

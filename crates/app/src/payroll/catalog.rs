@@ -19,7 +19,7 @@ use davomat_store::{Store, WriteTransaction};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{amount, authorize, flag};
+use super::{amount, authorize};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::request::{Sent, verbatim};
@@ -53,11 +53,11 @@ pub struct PayrollRuleRequest {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 250, example = "Standard")]
     pub title: Sent<String>,
     /// Overtime counted per day; default false.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>, default = false)]
     pub otc_algorithm_daily: Sent<bool>,
     /// Default true.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>, default = true)]
     pub is_active: Sent<bool>,
 }
@@ -72,7 +72,7 @@ pub struct FineRequest {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 250, example = "Late arrival")]
     pub title: Sent<String>,
     /// A daily fine: 0/1 or a boolean; default 0.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>, default = false)]
     pub has_dayly_fine: Sent<bool>,
     /// At most two decimals, as a string or a number; default `0.00`.
@@ -82,7 +82,7 @@ pub struct FineRequest {
     #[schema(value_type = Option<i64>, default = 0, minimum = 0, maximum = 1)]
     pub amount_type: Sent<i64>,
     /// Default true.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default)]
     #[schema(value_type = Option<bool>, default = true)]
     pub is_active: Sent<bool>,
 }

@@ -7,12 +7,9 @@ pub mod assign;
 pub mod catalog;
 
 use davomat_core::Role;
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::caller::Caller;
 use crate::error::AppResult;
-use crate::request::Sent;
 
 /// Who reads payroll: admins (the company) and department heads (their scope).
 pub const READERS: [Role; 2] = [Role::Admin, Role::DepartmentHead];
@@ -26,30 +23,6 @@ pub fn authorize_read(caller: &Caller) -> AppResult<()> {
 /// that input (CONTRACT.md §2's order of checks); the use cases check it again.
 pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
-}
-
-/// A flag: true/false, 0/1, "true"/"false", "0"/"1" (trimmed, any case); null is not
-/// set; anything else, an empty string included, is unreadable (8003).
-pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Sent<bool>, D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    let read = match &value {
-        Value::Null => return Ok(Sent::Absent),
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(0) => Some(false),
-            Some(1) => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(read.map_or(Sent::Unreadable, Sent::Value))
 }
 
 /// An amount of money in minor units from its text (`1000.5`, `"1000.50"`, `"12,50"`):
