@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use davomat_core::CompanyId;
 use davomat_core::engine::{
-    self, Attendance, Calendar, ClockEvent, Employment, EventKind, Holiday, Rules, TimeOff,
-    TimeOffStatus, Timesheet,
+    self, Attendance, Calendar, ClockEvent, Employment, Holiday, Rules, TimeOff, TimeOffStatus,
+    Timesheet,
 };
 use davomat_core::schedule::ScheduleDefinition;
 use davomat_core::zone::CompanyZone;
+use davomat_core::{AbsenceType, ClockMode, CompanyId};
 use davomat_store::Store;
 use davomat_store::attendance::{self, RosterEmployee};
 use davomat_store::clock_events::StoredEvent;
@@ -34,7 +34,7 @@ pub struct Sheet {
 pub struct Cause {
     pub title: String,
     pub color: String,
-    pub absence_type: String,
+    pub absence_type: AbsenceType,
 }
 
 /// The computed timesheets of a roster over `from..=to`, with the absence causes met
@@ -129,7 +129,7 @@ impl EmployeeInputs {
                 Cause {
                     title: t.type_title.clone(),
                     color: t.type_color.clone(),
-                    absence_type: t.absence_type.clone(),
+                    absence_type: t.absence_type.0,
                 },
             );
         }
@@ -231,14 +231,10 @@ fn schedule_of(employee: &RosterEmployee) -> ApiResult<ScheduleDefinition> {
 fn clock_event(event: &StoredEvent) -> ClockEvent {
     ClockEvent {
         id: event.id,
-        kind: if event.kind == "out" {
-            EventKind::Out
-        } else {
-            EventKind::In
-        },
+        kind: event.kind.0,
         at: event.at,
         location_id: event.location_id,
-        manual: event.mode == "manual",
+        manual: event.mode.0 == ClockMode::Manual,
     }
 }
 
@@ -248,7 +244,7 @@ fn time_off(stored: &davomat_store::time_offs::TimeOff) -> TimeOff {
         type_id: stored.type_id,
         status: TimeOffStatus::from_id(stored.status).unwrap_or(TimeOffStatus::Pending),
         paid: stored.paid,
-        daily: stored.absence_type == "daily",
+        daily: stored.absence_type.0 == AbsenceType::Daily,
         start: stored.start_at,
         end: stored.end_at,
     }

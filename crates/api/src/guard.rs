@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
-use davomat_core::{ClientState, CompanyId, EmployeeId, Lang, Role, UserId};
+use davomat_core::{
+    ClientState, CompanyId, CompanyStatus, EmployeeId, EmployeeStatus, Lang, Role, UserId,
+};
 use davomat_store::{devices, tokens};
 
 use crate::AppState;
@@ -192,7 +194,10 @@ async fn authenticate(
     let session = tokens::session(&state.store, token)
         .await?
         .ok_or(ApiError::InvalidToken)?;
-    if session.employee_status.as_deref() == Some("dismissed") {
+    if session
+        .employee_status
+        .is_some_and(|s| s.0 == EmployeeStatus::Dismissed)
+    {
         return Err(ApiError::InvalidToken);
     }
     let role = Role::from_id(session.role).ok_or(ApiError::InvalidToken)?;
@@ -201,12 +206,12 @@ async fn authenticate(
     if session.expires_at <= now {
         return Err(ApiError::TokenExpired);
     }
-    match ClientState::parse(&session.client_state) {
-        Some(ClientState::Current) => {}
-        Some(ClientState::Outdated) => extra.outdated_client = true,
-        Some(ClientState::Blocked) | None => return Err(ApiError::UpgradeRequired),
+    match session.client_state.0 {
+        ClientState::Current => {}
+        ClientState::Outdated => extra.outdated_client = true,
+        ClientState::Blocked => return Err(ApiError::UpgradeRequired),
     }
-    if session.company_status == "expired" {
+    if session.company_status.0 == CompanyStatus::Expired {
         return Err(ApiError::PaymentRequired);
     }
     Ok(Caller(davomat_app::Caller {
@@ -234,7 +239,7 @@ async fn authenticate_device(
     let device = devices::by_token(&state.store, token, now)
         .await?
         .ok_or(ApiError::InvalidToken)?;
-    if device.company_status == "expired" {
+    if device.company_status.0 == CompanyStatus::Expired {
         return Err(ApiError::PaymentRequired);
     }
     Ok(DeviceCaller {

@@ -14,10 +14,11 @@
 //!   on `ip`). The address sent in the request is recorded, never trusted.
 
 use davomat_core::activity::Message;
+use davomat_core::engine::EventKind;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_local_date_time, supported_date,
 };
-use davomat_core::{EmployeeId, LocationId, Role, geo};
+use davomat_core::{ClockMode, EmployeeId, LocationId, Role, geo};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lifecycle;
@@ -39,23 +40,6 @@ pub const FUTURE_SLACK: i64 = 5 * 60;
 pub const SELF_PAST_LIMIT: i64 = 72 * 3600;
 /// Roles that may enter events for others.
 const MANUAL_ROLES: [Role; 3] = [Role::Admin, Role::DepartmentHead, Role::DepartmentManager];
-
-/// In or out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    In,
-    Out,
-}
-
-impl Direction {
-    /// The event's kind as stored and shown (`in`, `out`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::In => "in",
-            Direction::Out => "out",
-        }
-    }
-}
 
 /// A clock-in or clock-out, as sent.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -113,7 +97,7 @@ impl Subject {
 pub async fn clock(
     store: &Store,
     caller: &Caller,
-    direction: Direction,
+    direction: EventKind,
     request: ClockRequest,
     now: i64,
 ) -> AppResult<Clocked> {
@@ -155,10 +139,14 @@ pub async fn clock(
     };
     let event = NewEvent {
         employee_id: subject.id(),
-        kind: direction.as_str(),
+        kind: direction,
         at,
         location_id: Some(location.id),
-        mode: if for_myself { "auto" } else { "manual" },
+        mode: if for_myself {
+            ClockMode::Auto
+        } else {
+            ClockMode::Manual
+        },
         device_id: None,
         device_uid: None,
         ip: ip.or(Some(request.peer)),
@@ -201,9 +189,9 @@ async fn write(
                     action_name: "clockInManual",
                     object_id: Some(event_id),
                     person_id: Some(*id),
-                    assigned: Some(event.kind.to_string()),
+                    assigned: Some(event.kind.name().to_string()),
                     message: Message::ManualClock {
-                        clock_in: event.kind == "in",
+                        clock_in: event.kind == EventKind::In,
                         name: full_name.clone(),
                         time: caller.zone().format(event.at),
                     },

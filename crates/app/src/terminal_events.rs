@@ -12,16 +12,17 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use davomat_core::engine::EventKind;
 use davomat_core::validation::{FieldCode, is_supported_date};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{ClockMode, CompanyId, EmployeeId};
 use davomat_store::Store;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lookups;
 use davomat_store::locations;
 use davomat_store::read_cache::Dependency;
 
-use crate::clock::{Direction, FUTURE_SLACK};
+use crate::clock::FUTURE_SLACK;
 use crate::error::AppResult;
 
 /// The terminal sending the events.
@@ -57,7 +58,7 @@ pub struct TerminalEvent {
     /// The device's own id for the event: a resend with the same uid is a duplicate.
     pub uid: String,
     pub employee: Who,
-    pub direction: Direction,
+    pub direction: EventKind,
     pub when: When,
     pub location_id: Option<i64>,
 }
@@ -136,10 +137,10 @@ pub async fn record(
         }
         stored.push(NewEvent {
             employee_id,
-            kind: event.direction.as_str(),
+            kind: event.direction,
             at,
             location_id: event.location_id.or(terminal.location_id),
-            mode: "auto",
+            mode: ClockMode::Auto,
             device_id: Some(terminal.device_id),
             device_uid: Some(event.uid),
             ip: None,

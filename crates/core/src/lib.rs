@@ -23,4 +23,4 @@ pub mod zone;
 pub use ids::*;
 pub use lang::Lang;
 pub use role::Role;
-pub use status::{ClientState, CompanyStatus};
+pub use status::{AbsenceType, ClientState, ClockMode, CompanyStatus, EmployeeStatus};

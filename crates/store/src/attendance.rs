@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::clock_events::{self, StoredEvent};
 use crate::employees::{Visibility, id_list};
+use crate::text::Text;
 use crate::time_offs::{self, TimeOff, TimeOffFilter};
 use crate::{StoreResult, sql};
 
@@ -25,7 +26,7 @@ pub struct RosterEmployee {
     pub full_name: String,
     pub tab_number: String,
     pub pin_code: String,
-    pub status: String,
+    pub status: Text<EmployeeStatus>,
     pub start_date: NaiveDate,
     pub schedule_start_date: NaiveDate,
     pub dismissal_date: Option<NaiveDate>,

@@ -6,6 +6,7 @@ use davomat_core::{ApiClientId, ClientState, CompanyId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
+use crate::text::{Text, bound};
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
 /// A freshly issued pair; the secret is shown once and kept only as a digest.
@@ -22,12 +23,12 @@ pub struct ApiClient {
     pub company_id: i64,
     pub client_id: String,
     pub secret_hash: String,
-    pub state: String,
+    pub state: Text<ClientState>,
 }
 
 impl ApiClient {
     pub fn state(&self) -> ClientState {
-        ClientState::parse(&self.state).unwrap_or(ClientState::Blocked)
+        self.state.0
     }
 
     /// Compares the presented secret with the stored digest.
@@ -93,7 +94,7 @@ pub async fn rotate(
     sql::execute(
         &txn,
         "UPDATE api_clients SET state = $1 WHERE id = $2",
-        vec![old_state.as_str().into(), old.id.into()],
+        vec![bound(old_state), old.id.into()],
     )
     .await?;
     txn.commit().await?;
@@ -109,7 +110,7 @@ pub async fn set_state(store: &Store, client_id: &str, state: ClientState) -> St
     let touched = sql::execute(
         &writer,
         "UPDATE api_clients SET state = $1 WHERE client_id = $2",
-        vec![state.as_str().into(), client_id.into()],
+        vec![bound(state), client_id.into()],
     )
     .await?;
     if touched == 0 {

@@ -4,11 +4,13 @@
 //! event once. The engine reads an employee's events of a range; the `inouts` report
 //! pages through the stored events themselves.
 
-use davomat_core::CompanyId;
+use davomat_core::engine::EventKind;
 use davomat_core::page::PageRequest;
+use davomat_core::{ClockMode, CompanyId};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::employees::{Visibility, id_list};
+use crate::text::{StoredText, Text, bound};
 use crate::{StoreResult, sql};
 
 /// A stored event, as the engine needs it.
@@ -16,22 +18,20 @@ use crate::{StoreResult, sql};
 pub struct StoredEvent {
     pub id: i64,
     pub employee_id: i64,
-    /// `in` or `out`.
-    pub kind: String,
+    pub kind: Text<EventKind>,
     pub at: i64,
     pub location_id: Option<i64>,
-    /// `manual` or `auto`.
-    pub mode: String,
+    pub mode: Text<ClockMode>,
 }
 
 /// An event to store.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
     pub employee_id: i64,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub at: i64,
     pub location_id: Option<i64>,
-    pub mode: &'static str,
+    pub mode: ClockMode,
     pub device_id: Option<i64>,
     pub device_uid: Option<String>,
     pub ip: Option<String>,
@@ -48,10 +48,10 @@ fn row_values(company: CompanyId, event: &NewEvent, now: i64) -> [Value; COLUMNS
     [
         company.0.into(),
         event.employee_id.into(),
-        event.kind.into(),
+        bound(event.kind),
         event.at.into(),
         event.location_id.into(),
-        event.mode.into(),
+        bound(event.mode),
         event.device_id.into(),
         event.device_uid.clone().into(),
         event.ip.clone().into(),
@@ -105,12 +105,7 @@ fn batch_row(company: CompanyId, event: &NewEvent, now: i64, values: &mut Vec<Va
         }
         None => "NULL".to_string(),
     };
-    let kind = if event.kind == "out" { "out" } else { "in" };
-    let mode = if event.mode == "manual" {
-        "manual"
-    } else {
-        "auto"
-    };
+    let (kind, mode) = (event.kind.text(), event.mode.text());
     let uid = text(&event.device_uid);
     let ip = text(&event.ip);
     let latitude = text(&event.latitude);
@@ -183,9 +178,9 @@ pub async fn of_employees(
 pub struct InOut {
     pub id: i64,
     pub employee_id: i64,
-    pub kind: String,
+    pub kind: Text<EventKind>,
     pub at: i64,
-    pub mode: String,
+    pub mode: Text<ClockMode>,
     pub location_id: Option<i64>,
     pub location_title: Option<String>,
     pub serial_number: Option<String>,

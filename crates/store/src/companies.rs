@@ -7,6 +7,7 @@ use crate::activity::{self, NewActivity};
 use crate::clients::{self, ClientCredentials};
 use crate::employees::create::NewEmployee;
 use crate::read_cache::Dependency;
+use crate::text::{Text, bound};
 use crate::{Store, StoreError, StoreResult, secrets, sql};
 
 /// What `company create` is given.
@@ -36,7 +37,7 @@ pub struct CreatedCompany {
 pub struct Company {
     pub id: i64,
     pub name: String,
-    pub status: String,
+    pub status: Text<CompanyStatus>,
     pub time_zone: String,
     pub lang: String,
     pub employee_limit: Option<i64>,
@@ -121,7 +122,7 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
          VALUES ($1, $2, $3, $4, $5, $6)",
         vec![
             new.name.clone().into(),
-            new.status.as_str().into(),
+            bound(new.status),
             new.time_zone.clone().into(),
             new.lang.code().into(),
             new.employee_limit.into(),
@@ -328,7 +329,7 @@ pub async fn set_status(store: &Store, id: CompanyId, status: CompanyStatus) -> 
     let touched = sql::execute(
         &writer,
         "UPDATE companies SET status = $1 WHERE id = $2",
-        vec![status.as_str().into(), id.0.into()],
+        vec![bound(status), id.0.into()],
     )
     .await?;
     if touched == 0 {

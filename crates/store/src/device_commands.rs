@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use davomat_core::{CompanyId, EmployeeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::text::{Text, bound};
 use crate::{Store, StoreResult, sql};
 
 /// How long an acknowledged command is kept (90 days).
@@ -38,7 +39,7 @@ impl CommandKind {
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct PendingCommand {
     pub id: i64,
-    pub kind: String,
+    pub kind: Text<CommandKind>,
     pub employee_id: i64,
     pub pin_code: String,
     pub photo_key: Option<String>,
@@ -93,7 +94,7 @@ pub async fn queue(
         vec![
             company.0.into(),
             employee.0.into(),
-            kind.as_str().into(),
+            bound(kind),
             pin_code.into(),
             now.into(),
         ],
@@ -159,7 +160,7 @@ struct FaceStamp {
 #[derive(FromQueryResult)]
 struct SentCommand {
     device_id: i64,
-    kind: String,
+    kind: Text<CommandKind>,
     created_at: i64,
 }
 
@@ -205,14 +206,14 @@ pub async fn follow_locations(
     .await?;
     let latest: BTreeMap<i64, SentCommand> = sent.into_iter().map(|c| (c.device_id, c)).collect();
     let holds_current = |device: &i64| {
-        latest.get(device).is_some_and(|c| {
-            c.kind == CommandKind::AddFace.as_str() && c.created_at >= face.created_at
-        })
+        latest
+            .get(device)
+            .is_some_and(|c| c.kind.0 == CommandKind::AddFace && c.created_at >= face.created_at)
     };
     let to_add: Vec<i64> = here.iter().copied().filter(|d| !holds_current(d)).collect();
     let to_delete: Vec<i64> = latest
         .iter()
-        .filter(|(device, c)| !here.contains(device) && c.kind == CommandKind::AddFace.as_str())
+        .filter(|(device, c)| !here.contains(device) && c.kind.0 == CommandKind::AddFace)
         .map(|(device, _)| *device)
         .collect();
     let mut queued = 0;
@@ -254,7 +255,7 @@ async fn queue_for_device(
             company.0.into(),
             device.into(),
             employee.0.into(),
-            kind.as_str().into(),
+            bound(kind),
             pin_code.into(),
             now.into(),
         ],

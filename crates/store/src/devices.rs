@@ -1,10 +1,11 @@
 //! Devices (terminals and phones) of a company, with the token each one uses for the
 //! device API (kept as its digest).
 
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, CompanyStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::text::Text;
 use crate::{Store, StoreResult, sql};
 
 /// A device with the title of its location.
@@ -199,7 +200,7 @@ pub struct DeviceAuth {
     pub company_id: i64,
     pub location_id: Option<i64>,
     pub last_request_at: Option<i64>,
-    pub company_status: String,
+    pub company_status: Text<CompanyStatus>,
     pub company_time_zone: String,
 }
 

@@ -7,6 +7,7 @@ use davomat_core::engine::HolidayKind;
 use davomat_core::page::PageRequest;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
+use crate::text::{Text, bound};
 use crate::{StoreError, StoreResult, sql};
 
 /// A calendar entry.
@@ -18,23 +19,22 @@ pub struct Holiday {
     pub kind: HolidayKind,
 }
 
-/// An entry as stored: its kind is text (`holiday` or `shortened`).
+/// An entry as stored.
 #[derive(FromQueryResult)]
 struct StoredHoliday {
     id: i64,
     date: NaiveDate,
     title: String,
-    kind: String,
+    kind: Text<HolidayKind>,
 }
 
 impl From<StoredHoliday> for Holiday {
-    /// A kind the schema's check does not allow cannot be stored; read as a holiday.
     fn from(row: StoredHoliday) -> Self {
         Holiday {
             id: row.id,
             date: row.date,
             title: row.title,
-            kind: HolidayKind::parse(&row.kind).unwrap_or(HolidayKind::Holiday),
+            kind: row.kind.0,
         }
     }
 }
@@ -154,7 +154,7 @@ pub async fn create(
             company.0.into(),
             fields.date.into(),
             fields.title.trim().into(),
-            fields.kind.as_str().into(),
+            bound(fields.kind),
             now.into(),
         ],
     )

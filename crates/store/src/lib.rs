@@ -32,6 +32,7 @@ pub mod secrets;
 mod sql;
 pub mod system;
 pub mod testing;
+pub mod text;
 pub mod time_off_types;
 pub mod time_offs;
 pub mod tokens;

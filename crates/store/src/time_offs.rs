@@ -4,11 +4,12 @@
 //! are unix seconds; a daily time-off runs from the start of its first local day to
 //! the last second of its last (`23:59:59`, inclusive).
 
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{AbsenceType, CompanyId};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::employees::Visibility;
+use crate::text::{Text, bound};
 use crate::{StoreError, StoreResult, sql};
 
 /// A time-off with its type, as TimeEmployee shows it.
@@ -21,7 +22,7 @@ pub struct TimeOff {
     pub description: Option<String>,
     pub status: i64,
     pub paid: bool,
-    pub absence_type: String,
+    pub absence_type: Text<AbsenceType>,
     pub type_id: i64,
     pub type_title: String,
     pub type_description: String,
@@ -164,7 +165,11 @@ pub async fn create(
             company.0.into(),
             new.employee_id.into(),
             new.type_id.into(),
-            if new.daily { "daily" } else { "hourly" }.into(),
+            bound(if new.daily {
+                AbsenceType::Daily
+            } else {
+                AbsenceType::Hourly
+            }),
             new.start_at.into(),
             new.end_at.into(),
             new.description.clone().into(),

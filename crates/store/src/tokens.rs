@@ -2,10 +2,11 @@
 //! Access tokens live 30 days; refresh tokens 60 days and work once.
 
 use davomat_core::token::digest;
-use davomat_core::{ApiClientId, CompanyId, UserId};
+use davomat_core::{ApiClientId, ClientState, CompanyId, CompanyStatus, EmployeeStatus, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
+use crate::text::Text;
 use crate::{Store, StoreResult, secrets, sql};
 
 pub const ACCESS_TOKEN_SECONDS: i64 = 30 * 24 * 3600;
@@ -68,12 +69,12 @@ pub struct Session {
     pub role: i64,
     pub user_lang: String,
     pub employee_id: Option<i64>,
-    pub employee_status: Option<String>,
+    pub employee_status: Option<Text<EmployeeStatus>>,
     pub company_id: i64,
-    pub company_status: String,
+    pub company_status: Text<CompanyStatus>,
     pub company_lang: String,
     pub company_time_zone: String,
-    pub client_state: String,
+    pub client_state: Text<ClientState>,
     pub api_client_id: i64,
 }
 

@@ -1,9 +1,10 @@
 //! Login users: credentials, display settings, passwords.
 
-use davomat_core::{CompanyId, UserId};
+use davomat_core::{CompanyId, EmployeeStatus, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
+use crate::text::Text;
 use crate::{Store, StoreError, StoreResult, sql};
 
 /// What a password login needs to know about a user.
@@ -13,13 +14,13 @@ pub struct LoginUser {
     pub company_id: i64,
     pub password_hash: Option<String>,
     pub role: i64,
-    pub employee_status: Option<String>,
+    pub employee_status: Option<Text<EmployeeStatus>>,
 }
 
 impl LoginUser {
     /// A user whose employee profile is dismissed may not log in.
     pub fn is_active(&self) -> bool {
-        self.employee_status.as_deref() != Some("dismissed")
+        self.employee_status != Some(Text(EmployeeStatus::Dismissed))
     }
 }
 

@@ -6,7 +6,8 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use davomat_app::clock::{self as use_cases, ClockRequest, Direction};
+use davomat_app::clock::{self as use_cases, ClockRequest};
+use davomat_core::engine::EventKind;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -54,7 +55,7 @@ async fn clock_in(
     caller: Caller,
     request: Request,
 ) -> ApiResult<Json<ClockedObject>> {
-    clock(state, caller, request, Direction::In).await
+    clock(state, caller, request, EventKind::In).await
 }
 
 /// Clock out
@@ -76,14 +77,14 @@ async fn clock_out(
     caller: Caller,
     request: Request,
 ) -> ApiResult<Json<ClockedObject>> {
-    clock(state, caller, request, Direction::Out).await
+    clock(state, caller, request, EventKind::Out).await
 }
 
 async fn clock(
     state: AppState,
     caller: Caller,
     request: Request,
-    direction: Direction,
+    direction: EventKind,
 ) -> ApiResult<Json<ClockedObject>> {
     let peer = client_ip(&state, &request);
     let sent = ClockRequest {

@@ -15,8 +15,8 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use davomat_app::clock::Direction;
 use davomat_app::terminal_events::{self, Terminal, TerminalEvent, When, Who};
+use davomat_core::engine;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_local_date_time};
 use davomat_core::zone::CompanyZone;
 use serde::{Deserialize, Serialize};
@@ -173,15 +173,11 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
             ));
         }
     };
-    let kind = match text_of(sent.event.as_ref()).as_deref() {
+    let direction = match text_of(sent.event.as_ref()).as_deref() {
         Some("in") => EventKind::In,
         Some("out") => EventKind::Out,
         None => return Err(reject(FieldCode::Required, "event is required")),
         Some(_) => return Err(reject(FieldCode::InvalidValue, "event is in or out")),
-    };
-    let direction = match kind {
-        EventKind::In => Direction::In,
-        EventKind::Out => Direction::Out,
     };
     let when = match text_of(sent.event_time.as_ref()) {
         None => When::Now,
@@ -205,7 +201,10 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
     Ok(TerminalEvent {
         uid,
         employee,
-        direction,
+        direction: match direction {
+            EventKind::In => engine::EventKind::In,
+            EventKind::Out => engine::EventKind::Out,
+        },
         when,
         location_id,
     })

@@ -18,7 +18,7 @@ use axum::http::HeaderMap;
 use davomat_app::device_commands as use_cases;
 use davomat_app::terminal_events::Terminal;
 use davomat_core::zone::CompanyZone;
-use davomat_store::device_commands::{self, PendingCommand};
+use davomat_store::device_commands::{self, CommandKind, PendingCommand};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 use super::RouteTable;
 use crate::AppState;
 use crate::envelope::base_url;
-use crate::error::{ApiError, ApiResult, ErrorBody, SuccessBody};
+use crate::error::{ApiResult, ErrorBody, SuccessBody};
 use crate::guard::{Access, DeviceCaller};
 use crate::input::path_id;
 use crate::objects::PhotoBase;
@@ -77,10 +77,9 @@ pub enum CommandType {
 
 impl CommandObject {
     fn of(command: &PendingCommand, photos: &PhotoBase) -> ApiResult<Self> {
-        let kind = match command.kind.as_str() {
-            "addface" => CommandType::AddFace,
-            "deleteface" => CommandType::DeleteFace,
-            other => return Err(ApiError::Internal(format!("device command kind {other}"))),
+        let kind = match command.kind.0 {
+            CommandKind::AddFace => CommandType::AddFace,
+            CommandKind::DeleteFace => CommandType::DeleteFace,
         };
         let image_url = match (&kind, &command.photo_key) {
             (CommandType::AddFace, Some(key)) => {

@@ -10,7 +10,7 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use davomat_app::request::{Sent, secret};
 use davomat_core::validation::FieldErrors;
-use davomat_core::{ApiClientId, ClientState, Role, UserId};
+use davomat_core::{ApiClientId, ClientState, EmployeeStatus, Role, UserId};
 use davomat_store::clients::{self, ApiClient};
 use davomat_store::tokens::{self, RefreshRefusal, TokenPair};
 use davomat_store::{secrets, users};
@@ -215,7 +215,10 @@ async fn refresh_grant(
     let session = tokens::session(&state.store, &pair.access_token)
         .await?
         .ok_or(ApiError::InvalidToken)?;
-    if session.employee_status.as_deref() == Some("dismissed") {
+    if session
+        .employee_status
+        .is_some_and(|s| s.0 == EmployeeStatus::Dismissed)
+    {
         return Err(ApiError::InvalidToken);
     }
     let role = Role::from_id(session.role).ok_or(ApiError::InvalidToken)?;

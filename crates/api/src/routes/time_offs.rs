@@ -69,7 +69,7 @@ pub struct TimeOffObject {
     status: i64,
     paid: bool,
     #[schema(value_type = AbsenceKind)]
-    absence_type: String,
+    absence_type: &'static str,
     /// The time-off type.
     absence: TimeOffTypeObject,
     /// Local `YYYY-MM-DD HH:MM:SS`.
@@ -87,7 +87,7 @@ impl TimeOffObject {
             description: time_off.description.clone(),
             status: time_off.status,
             paid: time_off.paid,
-            absence_type: time_off.absence_type.clone(),
+            absence_type: time_off.absence_type.0.as_str(),
             absence: TimeOffTypeObject::from(&TimeOffType {
                 id: time_off.type_id,
                 title: time_off.type_title.clone(),

@@ -182,11 +182,11 @@ async fn self_clock_in_and_out_answer_the_event_time_and_the_location() {
         let stored = events_of(&app, worker).await;
         assert_eq!(stored.len(), 2, "{stored:?}");
         assert_eq!(
-            (stored[0].kind.as_str(), stored[0].at, stored[0].location_id, stored[0].mode.as_str()),
+            (stored[0].kind.0.name(), stored[0].at, stored[0].location_id, stored[0].mode.0.as_str()),
             ("in", START, Some(office), "auto")
         );
         assert_eq!(
-            (stored[1].kind.as_str(), stored[1].at, stored[1].location_id, stored[1].mode.as_str()),
+            (stored[1].kind.0.name(), stored[1].at, stored[1].location_id, stored[1].mode.0.as_str()),
             ("out", local("2025-03-04 17:58:30"), Some(office), "auto")
         );
         // The peer's address is recorded when the body names none; the body's as sent.
@@ -202,7 +202,7 @@ async fn self_clock_in_and_out_answer_the_event_time_and_the_location() {
         assert_eq!(reply.status, 200, "{}", reply.text);
         let mine = events_of(&app, own).await;
         assert_eq!(mine.len(), 1);
-        assert_eq!(mine[0].mode, "auto");
+        assert_eq!(mine[0].mode.0.as_str(), "auto");
         assert_eq!(log_size(&app).await, log_before);
 
         // No token, no event.
@@ -375,7 +375,13 @@ async fn event_times_are_at_most_five_minutes_ahead_and_self_at_most_72_hours_ba
         let stored: Vec<(String, i64, String)> = events_of(&app, worker)
             .await
             .into_iter()
-            .map(|e| (e.kind, e.at, e.mode))
+            .map(|e| {
+                (
+                    e.kind.0.name().to_string(),
+                    e.at,
+                    e.mode.0.as_str().to_string(),
+                )
+            })
             .collect();
         assert_eq!(
             stored,
@@ -515,7 +521,7 @@ async fn a_locations_address_binds_self_clock_ins_to_it() {
         assert_eq!(
             stored
                 .iter()
-                .map(|e| (e.location_id, e.mode.as_str()))
+                .map(|e| (e.location_id, e.mode.0.as_str()))
                 .collect::<Vec<_>>(),
             vec![(Some(here), "auto"), (Some(elsewhere), "manual")]
         );
@@ -583,7 +589,7 @@ async fn an_admin_enters_events_for_others_as_manual_and_logged() {
         let stored = events_of(&app, worker).await;
         assert_eq!(stored.len(), 2);
         assert_eq!(
-            stored.iter().map(|e| (e.kind.as_str(), e.at, e.mode.as_str())).collect::<Vec<_>>(),
+            stored.iter().map(|e| (e.kind.0.name(), e.at, e.mode.0.as_str())).collect::<Vec<_>>(),
             vec![("in", local("2025-03-03 09:10:00"), "manual"), ("out", START, "manual")]
         );
         let admin_user = app.company.admin_user_id.0;
@@ -685,7 +691,7 @@ async fn heads_and_managers_enter_events_in_their_scope_only() {
         assert_eq!(
             stored
                 .iter()
-                .map(|e| (e.kind.as_str(), e.mode.as_str()))
+                .map(|e| (e.kind.0.name(), e.mode.0.as_str()))
                 .collect::<Vec<_>>(),
             vec![("in", "manual"), ("out", "manual")]
         );
@@ -873,7 +879,7 @@ async fn form_bodies_work_as_json_does() {
 
         let stored = events_of(&app, worker).await;
         assert_eq!(
-            stored.iter().map(|e| (e.kind.as_str(), e.at, e.location_id, e.mode.as_str())).collect::<Vec<_>>(),
+            stored.iter().map(|e| (e.kind.0.name(), e.at, e.location_id, e.mode.0.as_str())).collect::<Vec<_>>(),
             vec![
                 ("out", local("2025-03-02 18:00:00"), Some(office), "manual"),
                 ("in", local("2025-03-04 08:55:00"), Some(fenced), "auto"),

@@ -5,9 +5,9 @@
 //! year and the last. Deterministic: the same ids and `now` give the same data.
 
 use chrono::{Datelike, Days, NaiveDate};
-use davomat_core::engine::HolidayKind;
+use davomat_core::engine::{EventKind, HolidayKind};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{ClockMode, CompanyId, EmployeeId};
 use sea_orm::ConnectionTrait;
 
 use crate::StoreResult;
@@ -160,13 +160,16 @@ fn day_events(
     } else {
         end - (roll(6) % 10) as i64 * MINUTE + (roll(7) % 40) as i64 * MINUTE
     };
-    let mut times = vec![("in", arrival)];
+    let mut times = vec![(EventKind::In, arrival)];
     if person.schedule.has_lunch_window() && roll(8) % 4 == 0 {
         let lunch = end - 5 * HOUR + (roll(9) % 15) as i64 * MINUTE;
-        times.push(("out", lunch));
-        times.push(("in", lunch + 50 * MINUTE + (roll(10) % 15) as i64 * MINUTE));
+        times.push((EventKind::Out, lunch));
+        times.push((
+            EventKind::In,
+            lunch + 50 * MINUTE + (roll(10) % 15) as i64 * MINUTE,
+        ));
     }
-    times.push(("out", departure));
+    times.push((EventKind::Out, departure));
     for (kind, seconds) in times {
         let at = zone.local_instant(date, seconds + (roll(11) % 60) as i64);
         if at >= now {
@@ -178,10 +181,10 @@ fn day_events(
             at,
             location_id: Some(person.location_id),
             // Now and then an office manager enters a forgotten departure by hand.
-            mode: if kind == "out" && roll(12) % 25 == 0 {
-                "manual"
+            mode: if kind == EventKind::Out && roll(12) % 25 == 0 {
+                ClockMode::Manual
             } else {
-                "auto"
+                ClockMode::Auto
             },
             device_id: None,
             device_uid: None,

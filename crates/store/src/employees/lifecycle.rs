@@ -4,18 +4,19 @@
 
 use chrono::NaiveDate;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
 use crate::read_cache::Dependency;
+use crate::text::{Text, bound};
 use crate::{Store, StoreResult, sql};
 
 /// Where an employee stands.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct LifecycleRow {
     pub id: i64,
-    pub status: String,
+    pub status: Text<EmployeeStatus>,
     pub start_date: NaiveDate,
     pub department_id: i64,
     pub dismissal_date: Option<NaiveDate>,
@@ -25,7 +26,7 @@ pub struct LifecycleRow {
 
 impl LifecycleRow {
     pub fn is_dismissed(&self) -> bool {
-        self.status == "dismissed"
+        self.status.0 == EmployeeStatus::Dismissed
     }
 
     /// A dismissal whose last day has not passed yet.
@@ -59,16 +60,16 @@ pub async fn dismiss(
     today: NaiveDate,
 ) -> StoreResult<()> {
     let status = if last_day < today {
-        "dismissed"
+        EmployeeStatus::Dismissed
     } else {
-        "active"
+        EmployeeStatus::Active
     };
     sql::execute(
         conn,
         "UPDATE employees SET dismissal_date = $1, status = $2 WHERE id = $3 AND company_id = $4",
         vec![
             last_day.into(),
-            status.into(),
+            bound(status),
             employee.0.into(),
             company.0.into(),
         ],

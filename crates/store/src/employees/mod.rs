@@ -14,11 +14,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
 use davomat_core::person::full_name;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
 
 use crate::read_cache::Dependency;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
+use crate::text::Text;
 use crate::{Store, StoreError, StoreResult, sql};
 
 /// The name forms kept beside the name parts, derived on every write.
@@ -68,7 +69,7 @@ pub struct EmployeeCard {
     pub mobile_phone: String,
     pub notes: Option<String>,
     pub bank_book: String,
-    pub status: String,
+    pub status: Text<EmployeeStatus>,
     pub department_id: i64,
     pub department_title: String,
     pub schedule_id: i64,

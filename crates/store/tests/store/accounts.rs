@@ -99,7 +99,7 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
             .expect("found");
         assert_eq!(session.user_id, created.admin_user_id.0, "{backend:?}");
         assert_eq!(session.expires_at, NOW + tokens::ACCESS_TOKEN_SECONDS);
-        assert_eq!(session.client_state, "current");
+        assert_eq!(session.client_state.0, ClientState::Current);
         assert!(
             tokens::session(&store, "0000000000000000000000000000000000000000")
                 .await
@@ -230,8 +230,9 @@ async fn status_state_and_maintenance_changes_are_kept() {
             companies::get(&store, created.company_id)
                 .await
                 .expect("get")
-                .status,
-            "expired"
+                .status
+                .0,
+            CompanyStatus::Expired
         );
 
         let rotated = clients::rotate(&store, &created.client.client_id, ClientState::Blocked, NOW)

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use davomat_core::engine::duration::{
     hh_mm, hh_mm_opt, hh_mm_ss, local_date_time, local_hh_mm, minutes,
 };
-use davomat_core::engine::{DayRow, NightSummary, Segment, T12Sums};
+use davomat_core::engine::{DayRow, EventKind, NightSummary, Segment, T12Sums};
 use davomat_core::zone::CompanyZone;
 use davomat_store::attendance::RosterEmployee;
 use davomat_store::clock_events::InOut;
@@ -589,9 +589,9 @@ pub fn inout_row<'a>(event: &'a InOut, zone: &CompanyZone) -> InOutRow<'a> {
         event_date: full.get(..10).unwrap_or_default().to_string(),
         event_time: full.get(11..).unwrap_or_default().to_string(),
         event_full_date: full,
-        event_code: if event.kind == "in" { 0 } else { 1 },
-        event_name: &event.kind,
-        mode: &event.mode,
+        event_code: if event.kind.0 == EventKind::In { 0 } else { 1 },
+        event_name: event.kind.0.name(),
+        mode: event.mode.0.as_str(),
         location_title: event.location_title.as_deref(),
         location_id: event.location_id,
         serial_number: event.serial_number.as_deref().unwrap_or_default(),
