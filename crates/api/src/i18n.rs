@@ -1,529 +1,313 @@
 //! Every message the API writes, in Russian (the reference's language and the default),
-//! English and Uzbek (Latin script).
+//! English and Uzbek (Latin script). The texts live in Fluent files, one per language
+//! (`crates/api/locales/{ru,uz,en}/api.ftl`), built into the binary; this module picks
+//! each message's id and its arguments.
+
+use std::collections::HashMap;
 
 use davomat_core::Lang;
 use davomat_core::validation::{FieldCode, FieldError, Reason, Rule};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, langid, static_loader};
 
 use crate::error::{ApiError, Malformed, Unavailability};
 
-/// Picks the text of the language.
-fn pick(lang: Lang, ru: &str, en: &str, uz: &str) -> String {
+// The three files, read at compile time. Fluent wraps each argument in Unicode
+// isolation marks (U+2068, U+2069) by default: the answers carry none.
+static_loader! {
+    static MESSAGES = {
+        locales: "./locales",
+        fallback_language: "ru",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// A message to look up: its id in the Fluent files and its arguments by name.
+type Message<'a> = (&'static str, Vec<Arg<'a>>);
+
+/// One argument of a message: a Fluent variable (`{ $name }`) and its value.
+type Arg<'a> = (&'static str, FluentValue<'a>);
+
+/// An argument named `name`: text or a number (numbers choose plural forms).
+fn arg<'a>(name: &'static str, value: impl Into<FluentValue<'a>>) -> Arg<'a> {
+    (name, value.into())
+}
+
+/// The Fluent language of a `Lang`; Uzbek is in Latin script.
+fn language(lang: Lang) -> LanguageIdentifier {
     match lang {
-        Lang::Ru => ru,
-        Lang::En => en,
-        Lang::Uz => uz,
+        Lang::Ru => langid!("ru"),
+        Lang::Uz => langid!("uz"),
+        Lang::En => langid!("en"),
     }
-    .to_string()
+}
+
+/// The text of a message in `lang`, or in Russian where `lang` lacks it; the id
+/// itself where no file has it (the tests check that every id used is in each file).
+fn text(lang: Lang, (id, args): Message) -> String {
+    let args: HashMap<&str, FluentValue> = args.into_iter().collect();
+    MESSAGES
+        .lookup_single_language(&language(lang), id, Some(&args))
+        .or_else(|_| MESSAGES.lookup_single_language(&language(Lang::Ru), id, Some(&args)))
+        .unwrap_or_else(|_| id.to_string())
 }
 
 /// The `message` of an error body.
 pub fn error_message(error: &ApiError, lang: Lang) -> String {
-    match error {
-        ApiError::NotFound => pick(lang, "Не найдено", "Not found", "Topilmadi"),
-        ApiError::MissingArgument(name) => match lang {
-            Lang::Ru => format!("В запросе отсутствует обязательный аргумент: {name}"),
-            Lang::En => format!("A required argument is missing: {name}"),
-            Lang::Uz => format!("Soʻrovda majburiy argument yoʻq: {name}"),
-        },
-        ApiError::Malformed(kind) => malformed_message(kind, lang),
-        ApiError::MethodNotAllowed(_) => pick(
-            lang,
-            "Метод не разрешён для этого адреса",
-            "Method not allowed for this URL",
-            "Bu manzil uchun usulga ruxsat yoʻq",
-        ),
-        ApiError::NotAcceptable => pick(
-            lang,
-            "Запрошенный формат не поддерживается: API отвечает только в JSON",
-            "The requested format is not available: the API answers in JSON only",
-            "Soʻralgan format mavjud emas: API faqat JSON formatida javob beradi",
-        ),
-        ApiError::PayloadTooLarge(limit) => match lang {
-            Lang::Ru => format!("Тело запроса слишком большое (не более {} байт)", limit),
-            Lang::En => format!("The request body is too large (at most {} bytes)", limit),
-            Lang::Uz => format!("Soʻrov tanasi juda katta (koʻpi bilan {} bayt)", limit),
-        },
-        ApiError::DeleteRefused => pick(
-            lang,
-            "Невозможно удалить: к этому объекту прикреплены сотрудники",
-            "Cannot delete: employees are attached to this object",
-            "Oʻchirib boʻlmaydi: bu obyektga xodimlar biriktirilgan",
-        ),
-        ApiError::EmployeeLimit => pick(
-            lang,
-            "Лимит на количество сотрудников превышен",
-            "The employee limit of the company is reached",
-            "Xodimlar soni boʻyicha cheklovdan oshib ketildi",
-        ),
-        ApiError::Unauthorized => pick(
-            lang,
-            "Ошибка авторизации",
-            "Authorization failed",
-            "Avtorizatsiya xatosi",
-        ),
-        ApiError::BadCredentials => pick(
-            lang,
-            "Неверное имя пользователя или пароль",
-            "Wrong username or password",
-            "Foydalanuvchi nomi yoki parol notoʻgʻri",
-        ),
-        ApiError::InvalidClient => pick(
-            lang,
-            "Неправильный client_id или client_secret",
-            "Invalid client_id or client_secret",
-            "client_id yoki client_secret notoʻgʻri",
-        ),
-        ApiError::UnsupportedGrantType => pick(
-            lang,
-            "Недействительный grant_type: ожидается password или refresh_token",
-            "Invalid grant_type: password or refresh_token expected",
-            "grant_type notoʻgʻri: password yoki refresh_token kutilgan",
-        ),
-        ApiError::RefreshTokenExpired => pick(
-            lang,
-            "Refresh token истёк или уже использован",
-            "The refresh token has expired or was already used",
-            "Refresh token muddati tugagan yoki allaqachon ishlatilgan",
-        ),
-        ApiError::NotAuthenticated => pick(
-            lang,
-            "Запрос без авторизации: передайте заголовок Authorization: Bearer <access_token>",
-            "Unauthenticated request: send the header Authorization: Bearer <access_token>",
-            "Avtorizatsiyasiz soʻrov: Authorization: Bearer <access_token> sarlavhasini yuboring",
-        ),
-        ApiError::InvalidToken => pick(
-            lang,
-            "Неправильный токен доступа",
-            "The access token provided is invalid",
-            "Kirish tokeni notoʻgʻri",
-        ),
-        ApiError::TokenExpired => pick(
-            lang,
-            "Срок действия токена доступа истёк",
-            "The access token has expired",
-            "Kirish tokenining muddati tugagan",
-        ),
-        ApiError::PaymentRequired => pick(
-            lang,
-            "Доступ запрещён: срок подписки компании истёк",
-            "Access denied: the company's subscription has expired",
-            "Kirish taqiqlangan: kompaniya obunasi muddati tugagan",
-        ),
-        ApiError::Forbidden => pick(
-            lang,
-            "Доступ запрещён: у вашей роли нет этого права",
-            "Access denied: your role lacks this permission",
-            "Kirish taqiqlangan: rolingizda bu huquq yoʻq",
-        ),
-        ApiError::Validation(_) => "Validation Failed".to_string(),
-        ApiError::UpgradeRequired => "Upgrade Required".to_string(),
-        ApiError::TooManyRequests { .. } => pick(
-            lang,
-            "Слишком много запросов в течение минуты",
-            "Too many requests within one minute",
-            "Bir daqiqa ichida juda koʻp soʻrov",
-        ),
-        ApiError::Internal(_) => pick(
-            lang,
-            "Внутренняя ошибка сервера. Пожалуйста, попробуйте ещё раз",
-            "Internal server error. Please try again",
-            "Serverning ichki xatosi. Iltimos, qayta urinib koʻring",
-        ),
+    let message = match error {
+        ApiError::NotFound => ("error-not-found", vec![]),
+        ApiError::MissingArgument(name) => {
+            ("error-missing-argument", vec![arg("name", name.as_str())])
+        }
+        ApiError::Malformed(kind) => malformed(kind),
+        ApiError::MethodNotAllowed(_) => ("error-method-not-allowed", vec![]),
+        ApiError::NotAcceptable => ("error-not-acceptable", vec![]),
+        ApiError::PayloadTooLarge(limit) => ("error-payload-too-large", vec![arg("limit", *limit)]),
+        ApiError::DeleteRefused => ("error-delete-refused", vec![]),
+        ApiError::EmployeeLimit => ("error-employee-limit", vec![]),
+        ApiError::Unauthorized => ("error-unauthorized", vec![]),
+        ApiError::BadCredentials => ("error-bad-credentials", vec![]),
+        ApiError::InvalidClient => ("error-invalid-client", vec![]),
+        ApiError::UnsupportedGrantType => ("error-unsupported-grant-type", vec![]),
+        ApiError::RefreshTokenExpired => ("error-refresh-token-expired", vec![]),
+        ApiError::NotAuthenticated => ("error-not-authenticated", vec![]),
+        ApiError::InvalidToken => ("error-invalid-token", vec![]),
+        ApiError::TokenExpired => ("error-token-expired", vec![]),
+        ApiError::PaymentRequired => ("error-payment-required", vec![]),
+        ApiError::Forbidden => ("error-forbidden", vec![]),
+        ApiError::Validation(_) => ("error-validation-failed", vec![]),
+        ApiError::UpgradeRequired => ("error-upgrade-required", vec![]),
+        ApiError::TooManyRequests { .. } => ("error-too-many-requests", vec![]),
+        ApiError::Internal(_) => ("error-internal", vec![]),
         ApiError::Unavailable { cause, .. } => match cause {
-            Unavailability::Maintenance => pick(
-                lang,
-                "Сервер временно недоступен: идут технические работы",
-                "The server is temporarily unavailable for maintenance",
-                "Server vaqtincha mavjud emas: texnik ishlar olib borilmoqda",
-            ),
-            Unavailability::Database => pick(
-                lang,
-                "Сервер временно недоступен: нет связи с базой данных",
-                "The server is temporarily unavailable: the database does not answer",
-                "Server vaqtincha mavjud emas: maʼlumotlar bazasi javob bermayapti",
-            ),
-            Unavailability::Timeout => pick(
-                lang,
-                "Запрос не успел выполниться за отведённое время",
-                "The request ran past the server's time limit",
-                "Soʻrov ajratilgan vaqt ichida bajarilmadi",
-            ),
+            Unavailability::Maintenance => ("error-maintenance", vec![]),
+            Unavailability::Database => ("error-database-unavailable", vec![]),
+            Unavailability::Timeout => ("error-timeout", vec![]),
         },
-    }
-}
-
-fn malformed_message(kind: &Malformed, lang: Lang) -> String {
-    match kind {
-        Malformed::Body => pick(
-            lang,
-            "Неправильный запрос: тело не является корректным JSON или формой",
-            "Invalid request: the body is not well-formed JSON or form data",
-            "Notoʻgʻri soʻrov: tana toʻgʻri JSON yoki forma emas",
-        ),
-        Malformed::QueryValue(name) => match lang {
-            Lang::Ru => format!("Неправильный запрос: неверное значение аргумента {name}"),
-            Lang::En => format!("Invalid request: wrong value of the argument {name}"),
-            Lang::Uz => format!("Notoʻgʻri soʻrov: {name} argumentining qiymati notoʻgʻri"),
-        },
-        Malformed::DateRange => pick(
-            lang,
-            "Неправильный запрос: неверный диапазон дат",
-            "Invalid request: wrong date range",
-            "Notoʻgʻri soʻrov: sanalar oraligʻi notoʻgʻri",
-        ),
-        Malformed::Request => pick(
-            lang,
-            "Неправильный запрос: строку запроса или заголовки невозможно прочитать",
-            "Invalid request: the request line or the headers cannot be read",
-            "Notoʻgʻri soʻrov: soʻrov satri yoki sarlavhalarni oʻqib boʻlmaydi",
-        ),
-        Malformed::LastAdmin => pick(
-            lang,
-            "Неправильный запрос: это последний администратор компании; сначала назначьте другого администратора",
-            "Invalid request: this is the company's last administrator; make someone else an administrator first",
-            "Notoʻgʻri soʻrov: bu kompaniyaning oxirgi administratori; avval boshqa administrator tayinlang",
-        ),
-        Malformed::NotApplicable => pick(
-            lang,
-            "Неправильный запрос: действие неприменимо",
-            "Invalid request: the action does not apply",
-            "Notoʻgʻri soʻrov: amalni qoʻllab boʻlmaydi",
-        ),
-    }
-}
-
-/// The `message` of one failing field.
-pub fn field_message(error: &FieldError, lang: Lang) -> String {
-    let field = &error.field;
-    let base = match (error.code, lang) {
-        (FieldCode::Required, Lang::Ru) => format!("Необходимо заполнить поле «{field}»"),
-        (FieldCode::Required, Lang::En) => format!("The field “{field}” is required"),
-        (FieldCode::Required, Lang::Uz) => format!("«{field}» maydonini toʻldirish shart"),
-        (FieldCode::InvalidValue, Lang::Ru) => format!("Неверное значение поля «{field}»"),
-        (FieldCode::InvalidValue, Lang::En) => format!("The value of “{field}” is invalid"),
-        (FieldCode::InvalidValue, Lang::Uz) => format!("«{field}» maydonining qiymati notoʻgʻri"),
-        (FieldCode::UnknownReference, Lang::Ru) => {
-            format!("Значение поля «{field}» не найдено в компании")
-        }
-        (FieldCode::UnknownReference, Lang::En) => {
-            format!("The value of “{field}” does not exist in the company")
-        }
-        (FieldCode::UnknownReference, Lang::Uz) => {
-            format!("«{field}» qiymati kompaniyada topilmadi")
-        }
-        (FieldCode::NotSettable, Lang::Ru) => format!("Ваша роль не может задавать поле «{field}»"),
-        (FieldCode::NotSettable, Lang::En) => format!("Your role may not set “{field}”"),
-        (FieldCode::NotSettable, Lang::Uz) => {
-            format!("Rolingiz «{field}» maydonini oʻrnata olmaydi")
-        }
-        (FieldCode::InvalidRole, Lang::Ru) => format!("Неверная роль в поле «{field}»"),
-        (FieldCode::InvalidRole, Lang::En) => format!("Invalid role in “{field}”"),
-        (FieldCode::InvalidRole, Lang::Uz) => format!("«{field}» maydonida rol notoʻgʻri"),
-        (FieldCode::InvalidEmail, Lang::Ru) => {
-            format!("Поле «{field}» не является правильным e-mail адресом")
-        }
-        (FieldCode::InvalidEmail, Lang::En) => format!("“{field}” is not a valid email address"),
-        (FieldCode::InvalidEmail, Lang::Uz) => format!("«{field}» toʻgʻri e-mail manzili emas"),
-        (FieldCode::AlreadyExists, Lang::Ru) => format!("Значение поля «{field}» уже занято"),
-        (FieldCode::AlreadyExists, Lang::En) => format!("The value of “{field}” is already taken"),
-        (FieldCode::AlreadyExists, Lang::Uz) => format!("«{field}» qiymati allaqachon band"),
-        (FieldCode::DateFormat, Lang::Ru) => {
-            format!("Неверный формат даты в поле «{field}» (ожидается ГГГГ-ММ-ДД)")
-        }
-        (FieldCode::DateFormat, Lang::En) => {
-            format!("Wrong date format in “{field}” (YYYY-MM-DD expected)")
-        }
-        (FieldCode::DateFormat, Lang::Uz) => {
-            format!("«{field}» maydonida sana formati notoʻgʻri (YYYY-MM-DD kutilgan)")
-        }
-        (FieldCode::DateTooEarly, Lang::Ru) => {
-            format!("Ошибка минимальное значение поля «{field}»")
-        }
-        (FieldCode::DateTooEarly, Lang::En) => format!("“{field}” is earlier than allowed"),
-        (FieldCode::DateTooEarly, Lang::Uz) => format!("«{field}» ruxsat etilganidan oldinroq"),
     };
-    match (&error.reason, lang) {
-        (Reason::Plain, _) => base,
-        (Reason::TooShort(n), Lang::Ru) => format!("{base}: не менее {n} символов"),
-        (Reason::TooShort(n), Lang::En) => format!("{base}: at least {n} characters"),
-        (Reason::TooShort(n), Lang::Uz) => format!("{base}: kamida {n} belgi"),
-        (Reason::TooLong(n), Lang::Ru) => format!("{base}: не более {n} символов"),
-        (Reason::TooLong(n), Lang::En) => format!("{base}: at most {n} characters"),
-        (Reason::TooLong(n), Lang::Uz) => format!("{base}: koʻpi bilan {n} belgi"),
-        (Reason::OneOf(options), Lang::Ru) => format!("{base}: допустимо {}", options.join(", ")),
-        (Reason::OneOf(options), Lang::En) => format!("{base}: one of {}", options.join(", ")),
-        (Reason::OneOf(options), Lang::Uz) => {
-            format!("{base}: ruxsat etilgan {}", options.join(", "))
+    text(lang, message)
+}
+
+/// The message of a request that cannot be read.
+fn malformed(kind: &Malformed) -> Message<'_> {
+    match kind {
+        Malformed::Body => ("malformed-body", vec![]),
+        Malformed::QueryValue(name) => ("malformed-query-value", vec![arg("name", name.as_str())]),
+        Malformed::DateRange => ("malformed-date-range", vec![]),
+        Malformed::Request => ("malformed-request", vec![]),
+        Malformed::LastAdmin => ("malformed-last-admin", vec![]),
+        Malformed::NotApplicable => ("malformed-not-applicable", vec![]),
+    }
+}
+
+/// The `message` of one failing field: the code's meaning, then the reason if any.
+pub fn field_message(error: &FieldError, lang: Lang) -> String {
+    let meaning = text(
+        lang,
+        (
+            field_code(error.code),
+            vec![arg("field", error.field.as_str())],
+        ),
+    );
+    match reason(&error.reason) {
+        None => meaning,
+        Some(reason) => {
+            let reason = text(lang, reason);
+            text(
+                lang,
+                (
+                    "field-with-reason",
+                    vec![arg("message", meaning), arg("reason", reason)],
+                ),
+            )
         }
-        (Reason::NotBefore(other), Lang::Ru) => format!("{base}: не раньше «{other}»"),
-        (Reason::NotBefore(other), Lang::En) => format!("{base}: not before “{other}”"),
-        (Reason::NotBefore(other), Lang::Uz) => format!("{base}: «{other}» dan oldin emas"),
-        (Reason::Between(first, last), Lang::Ru) => format!("{base}: от {first} до {last}"),
-        (Reason::Between(first, last), Lang::En) => format!("{base}: from {first} to {last}"),
-        (Reason::Between(first, last), Lang::Uz) => format!("{base}: {first} dan {last} gacha"),
-        (Reason::TooManyItems(n), Lang::Ru) => format!("{base}: не более {n} элементов"),
-        (Reason::TooManyItems(n), Lang::En) => format!("{base}: at most {n} items"),
-        (Reason::TooManyItems(n), Lang::Uz) => format!("{base}: koʻpi bilan {n} ta element"),
-        (Reason::Rule(rule), lang) => format!("{base}: {}", rule_text(rule, lang)),
+    }
+}
+
+/// The message id of a per-field code.
+fn field_code(code: FieldCode) -> &'static str {
+    match code {
+        FieldCode::Required => "field-required",
+        FieldCode::InvalidValue => "field-invalid-value",
+        FieldCode::UnknownReference => "field-unknown-reference",
+        FieldCode::NotSettable => "field-not-settable",
+        FieldCode::InvalidRole => "field-invalid-role",
+        FieldCode::InvalidEmail => "field-invalid-email",
+        FieldCode::AlreadyExists => "field-already-exists",
+        FieldCode::DateFormat => "field-date-format",
+        FieldCode::DateTooEarly => "field-date-too-early",
+    }
+}
+
+/// Why a field's value was refused, when there is more to say than its code.
+fn reason(reason: &Reason) -> Option<Message<'_>> {
+    let message = match reason {
+        Reason::Plain => return None,
+        Reason::TooShort(n) => ("reason-too-short", vec![arg("n", *n)]),
+        Reason::TooLong(n) => ("reason-too-long", vec![arg("n", *n)]),
+        Reason::OneOf(options) => ("reason-one-of", vec![arg("options", options.join(", "))]),
+        Reason::NotBefore(other) => ("reason-not-before", vec![arg("other", other.as_str())]),
+        Reason::Between(first, last) => (
+            "reason-between",
+            vec![arg("first", first.as_str()), arg("last", last.as_str())],
+        ),
+        Reason::TooManyItems(n) => ("reason-too-many-items", vec![arg("n", *n)]),
+        Reason::Rule(rule) => rule_message(rule),
+    };
+    Some(message)
+}
+
+/// The message of a field's own rule.
+fn rule_message(rule: &Rule) -> Message<'_> {
+    match rule {
+        Rule::NameCharacters => ("rule-name-characters", vec![]),
+        Rule::NotInCompany(ids) => {
+            let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            ("rule-not-in-company", vec![arg("ids", ids)])
+        }
+        Rule::AfterLastDayEmployed => ("rule-after-last-day-employed", vec![]),
+        Rule::RoleNeedsLogin => ("rule-role-needs-login", vec![]),
+        Rule::PasswordNeedsLogin => ("rule-password-needs-login", vec![]),
+        Rule::OnlyOverseeingRolesHaveDepartments => {
+            ("rule-only-overseeing-roles-have-departments", vec![])
+        }
+        Rule::OnlyAdminsGrantRoles => ("rule-only-admins-grant-roles", vec![]),
+        Rule::HourlyWithinOneDay => ("rule-hourly-within-one-day", vec![]),
+        Rule::AheadOfServerClock { minutes } => {
+            ("rule-ahead-of-server-clock", vec![arg("minutes", *minutes)])
+        }
+        Rule::TooFarBack { hours } => ("rule-too-far-back", vec![arg("hours", *hours)]),
+        Rule::OutsideRadius { metres } => ("rule-outside-radius", vec![arg("metres", *metres)]),
+        Rule::NotLocationAddress => ("rule-not-location-address", vec![]),
+        Rule::NotADecimal => ("rule-not-a-decimal", vec![]),
+        Rule::NegativeAmount => ("rule-negative-amount", vec![]),
+        Rule::TooManyDecimals => ("rule-too-many-decimals", vec![]),
+        Rule::AmountTooLarge => ("rule-amount-too-large", vec![]),
+        Rule::ResetTokenUnusable => ("rule-reset-token-unusable", vec![]),
+        Rule::Inactive => ("rule-inactive", vec![]),
+        Rule::DepartmentCycle => ("rule-department-cycle", vec![]),
+        Rule::UnknownTimeZone => ("rule-unknown-time-zone", vec![]),
+        Rule::RadiusRange { max } => ("rule-radius-range", vec![arg("max", *max)]),
+        Rule::CoordinateRange { limit } => ("rule-coordinate-range", vec![arg("limit", *limit)]),
+        Rule::FileOrBase64 => ("rule-file-or-base64", vec![]),
+        Rule::ImageFormat => ("rule-image-format", vec![]),
+        Rule::ImageDamaged => ("rule-image-damaged", vec![]),
+        Rule::ImageTooLarge { max, bytes } => (
+            "rule-image-too-large",
+            vec![arg("max", *max), arg("bytes", *bytes)],
+        ),
+        Rule::ImageTooSmall { min, width, height } => (
+            "rule-image-too-small",
+            vec![
+                arg("min", *min),
+                arg("width", *width),
+                arg("height", *height),
+            ],
+        ),
+        Rule::ImageTooBig { max, width, height } => (
+            "rule-image-too-big",
+            vec![
+                arg("max", *max),
+                arg("width", *width),
+                arg("height", *height),
+            ],
+        ),
+        Rule::MinutesRange { max } => ("rule-minutes-range", vec![arg("max", *max)]),
+        Rule::TimeOfDayFormat => ("rule-time-of-day-format", vec![]),
+        Rule::LunchWindowOrMinutes => ("rule-lunch-window-or-minutes", vec![]),
+        Rule::LunchWithinShift => ("rule-lunch-within-shift", vec![]),
+        Rule::Weekday => ("rule-weekday", vec![]),
+        Rule::ShiftEndsWhenItStarts => ("rule-shift-ends-when-it-starts", vec![]),
+        Rule::FloatingDayLunchMinutes => ("rule-floating-day-lunch-minutes", vec![]),
+        Rule::CycleDays { max } => ("rule-cycle-days", vec![arg("max", *max)]),
+        Rule::NoWorkingDay => ("rule-no-working-day", vec![]),
     }
 }
 
 /// The words of a field's own rule, in the caller's language.
+#[cfg(test)]
 fn rule_text(rule: &Rule, lang: Lang) -> String {
-    let (ru, uz, en): (String, String, String) = match rule {
-        Rule::NameCharacters => (
-            "только буквы, цифры, пробел и ' ` _ ( ) & - № , .".into(),
-            "faqat harflar, raqamlar, boʻsh joy va ' ` _ ( ) & - № , .".into(),
-            "letters, digits, space and ' ` _ ( ) & - № , . only".into(),
-        ),
-        Rule::NotInCompany(ids) => {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            (
-                format!("нет в компании: {list}"),
-                format!("kompaniyada yoʻq: {list}"),
-                format!("not in the company: {list}"),
-            )
-        }
-        Rule::AfterLastDayEmployed => (
-            "должна быть позже последнего рабочего дня".into(),
-            "oxirgi ish kunidan keyin boʻlishi kerak".into(),
-            "after the last day employed".into(),
-        ),
-        Rule::RoleNeedsLogin => (
-            "для роли нужен логин".into(),
-            "rol uchun login kerak".into(),
-            "a role needs a login".into(),
-        ),
-        Rule::PasswordNeedsLogin => (
-            "для пароля нужен логин".into(),
-            "parol uchun login kerak".into(),
-            "a password needs a login".into(),
-        ),
-        Rule::OnlyOverseeingRolesHaveDepartments => (
-            "отделы курируют только роли 2–4".into(),
-            "boʻlimlarni faqat 2–4 rollar boshqaradi".into(),
-            "only roles 2..4 oversee departments".into(),
-        ),
-        Rule::OnlyAdminsGrantRoles => (
-            "роли 1–4 назначают только администраторы".into(),
-            "1–4 rollarni faqat administratorlar beradi".into(),
-            "only administrators grant roles 1..4".into(),
-        ),
-        Rule::HourlyWithinOneDay => (
-            "почасовое отсутствие заканчивается после начала в тот же день".into(),
-            "soatbay javob boshlanganidan keyin oʻsha kuni tugaydi".into(),
-            "an hourly time-off ends after its start on the same local day".into(),
-        ),
-        Rule::AheadOfServerClock { minutes } => (
-            format!("не более чем на {minutes} мин. вперёд от времени сервера"),
-            format!("server vaqtidan koʻpi bilan {minutes} daqiqa oldinda"),
-            format!("at most {minutes} minutes ahead of the server's clock"),
-        ),
-        Rule::TooFarBack { hours } => (
-            format!("отметить себя можно не более чем за {hours} ч. назад"),
-            format!("oʻzingizni koʻpi bilan {hours} soat oldinga belgilash mumkin"),
-            format!("at most {hours} hours back when clocking yourself"),
-        ),
-        Rule::OutsideRadius { metres } => (
-            format!("вне радиуса локации ({metres} м)"),
-            format!("lokatsiya radiusidan tashqarida ({metres} m)"),
-            format!("outside the location's radius of {metres} m"),
-        ),
-        Rule::NotLocationAddress => (
-            "не адрес этой локации".into(),
-            "bu lokatsiyaning manzili emas".into(),
-            "not the location's address".into(),
-        ),
-        Rule::NotADecimal => (
-            "не десятичное число".into(),
-            "oʻnli son emas".into(),
-            "not a decimal number".into(),
-        ),
-        Rule::NegativeAmount => (
-            "не может быть отрицательной".into(),
-            "manfiy boʻlishi mumkin emas".into(),
-            "must not be negative".into(),
-        ),
-        Rule::TooManyDecimals => (
-            "не более двух знаков после запятой".into(),
-            "verguldan keyin koʻpi bilan ikki raqam".into(),
-            "at most two decimals".into(),
-        ),
-        Rule::AmountTooLarge => (
-            "не более 999999999999.99".into(),
-            "koʻpi bilan 999999999999.99".into(),
-            "at most 999999999999.99".into(),
-        ),
-        Rule::ResetTokenUnusable => (
-            "неизвестен, использован или истёк".into(),
-            "nomaʼlum, ishlatilgan yoki muddati oʻtgan".into(),
-            "unknown, used or expired".into(),
-        ),
-        Rule::Inactive => ("не активно".into(), "faol emas".into(), "not active".into()),
-        Rule::DepartmentCycle => (
-            "отдел нельзя поместить в него самого или ниже".into(),
-            "boʻlimni oʻzining ichiga yoki quyisiga joylab boʻlmaydi".into(),
-            "a department cannot be placed under itself or below it".into(),
-        ),
-        Rule::UnknownTimeZone => (
-            "не часовой пояс IANA".into(),
-            "IANA vaqt mintaqasi emas".into(),
-            "not an IANA time zone".into(),
-        ),
-        Rule::RadiusRange { max } => (
-            format!("метры, от 0 до {max}"),
-            format!("metr, 0 dan {max} gacha"),
-            format!("metres, 0..{max}"),
-        ),
-        Rule::CoordinateRange { limit } => (
-            format!("число от -{limit} до {limit}"),
-            format!("-{limit} dan {limit} gacha son"),
-            format!("a number within -{limit}..{limit}"),
-        ),
-        Rule::FileOrBase64 => (
-            "файл или изображение в base64".into(),
-            "fayl yoki base64 dagi rasm".into(),
-            "a file, or the image in base64".into(),
-        ),
-        Rule::ImageFormat => (
-            "только JPEG или PNG".into(),
-            "faqat JPEG yoki PNG".into(),
-            "JPEG or PNG only".into(),
-        ),
-        Rule::ImageDamaged => (
-            "не читается как JPEG или PNG (данные повреждены)".into(),
-            "JPEG yoki PNG sifatida oʻqilmaydi (maʼlumot buzilgan)".into(),
-            "not a readable JPEG or PNG image (the data is damaged)".into(),
-        ),
-        Rule::ImageTooLarge { max, bytes } => (
-            format!("не более 1,5 МБ ({max} байт); этот файл — {bytes} байт"),
-            format!("koʻpi bilan 1,5 MB ({max} bayt); bu fayl {bytes} bayt"),
-            format!("at most 1.5 MB ({max} bytes); this one is {bytes} bytes"),
-        ),
-        Rule::ImageTooSmall { min, width, height } => (
-            format!("каждая сторона не менее {min} пикс.; это изображение {width}×{height}"),
-            format!("har bir tomoni kamida {min} piksel; bu rasm {width}×{height}"),
-            format!("each side at least {min} px; this one is {width}×{height} px"),
-        ),
-        Rule::ImageTooBig { max, width, height } => (
-            format!("каждая сторона не более {max} пикс.; это изображение {width}×{height}"),
-            format!("har bir tomoni koʻpi bilan {max} piksel; bu rasm {width}×{height}"),
-            format!("each side at most {max} px; this one is {width}×{height} px"),
-        ),
-        Rule::MinutesRange { max } => (
-            format!("минуты от 0 до {max}"),
-            format!("daqiqalar 0 dan {max} gacha"),
-            format!("minutes from 0 to {max}"),
-        ),
-        Rule::TimeOfDayFormat => (
-            "ожидается ЧЧ:ММ".into(),
-            "SS:DD kutilgan".into(),
-            "HH:MM expected".into(),
-        ),
-        Rule::LunchWindowOrMinutes => (
-            "укажите время обеда или lunch_minutes, но не оба".into(),
-            "tushlik vaqtini yoki lunch_minutes ni bering, ikkalasini emas".into(),
-            "give a lunch window or lunch_minutes, not both".into(),
-        ),
-        Rule::LunchWithinShift => (
-            "обед должен быть внутри смены".into(),
-            "tushlik smena ichida boʻlishi kerak".into(),
-            "the lunch must lie within the shift".into(),
-        ),
-        Rule::Weekday => (
-            "от 1 (понедельник) до 7 (воскресенье)".into(),
-            "1 (dushanba) dan 7 (yakshanba) gacha".into(),
-            "1 (Monday) to 7 (Sunday)".into(),
-        ),
-        Rule::ShiftEndsWhenItStarts => (
-            "смена не может заканчиваться в момент начала".into(),
-            "smena boshlangan paytda tugay olmaydi".into(),
-            "a shift cannot end when it starts".into(),
-        ),
-        Rule::FloatingDayLunchMinutes => (
-            "для плавающего дня задаётся lunch_minutes".into(),
-            "erkin kun uchun lunch_minutes beriladi".into(),
-            "a floating day takes lunch_minutes".into(),
-        ),
-        Rule::CycleDays { max } => (
-            format!("от 1 до {max} дней"),
-            format!("1 dan {max} kungacha"),
-            format!("1 to {max} days"),
-        ),
-        Rule::NoWorkingDay => (
-            "нужен хотя бы один рабочий день".into(),
-            "kamida bitta ish kuni kerak".into(),
-            "at least one working day".into(),
-        ),
-    };
-    match lang {
-        Lang::Ru => ru,
-        Lang::Uz => uz,
-        Lang::En => en,
-    }
+    text(lang, rule_message(rule))
 }
 
 /// The answer to a password-reset request (the reference's wording in Russian).
 pub fn password_reset_sent(email: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ru => format!(
-            "Письмо с ссылкой для изменения пароля отправлено на Ваш электронный адрес: {email}. \
-             Следуйте инструкциям в письме, чтобы сбросить пароль учетной записи и вернуться на свой аккаунт."
-        ),
-        Lang::En => format!(
-            "A message with a link to change the password was sent to your email address: {email}. \
-             Follow its instructions to reset the password of your account."
-        ),
-        Lang::Uz => format!(
-            "Parolni oʻzgartirish havolasi bilan xat elektron manzilingizga yuborildi: {email}. \
-             Hisobingiz parolini tiklash uchun xatdagi koʻrsatmalarga amal qiling."
-        ),
-    }
+    text(lang, ("password-reset-sent", vec![arg("email", email)]))
 }
 
 /// The answer to a confirmed password reset.
 pub fn password_changed(lang: Lang) -> String {
-    pick(
-        lang,
-        "Пароль изменён. Войдите с новым паролем",
-        "The password was changed. Log in with the new password",
-        "Parol oʻzgartirildi. Yangi parol bilan kiring",
-    )
+    text(lang, ("password-changed", vec![]))
 }
 
 /// The password-reset mail: subject and text.
 pub fn reset_mail(link: &str, token: &str, lang: Lang) -> (String, String) {
-    match lang {
-        Lang::Ru => (
-            "Восстановление пароля davomat".to_string(),
-            format!(
-                "Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n\n{link}\n\n\
-                 Или отправьте POST /v1/sign-in/password-reset/confirm с token={token} и новым паролем.\n\
-                 Если вы не запрашивали сброс пароля, просто удалите это письмо."
-            ),
+    let subject = text(lang, ("reset-mail-subject", vec![]));
+    let body = text(
+        lang,
+        (
+            "reset-mail-text",
+            vec![arg("link", link), arg("token", token)],
         ),
-        Lang::En => (
-            "davomat password reset".to_string(),
-            format!(
-                "To set a new password, open this link (valid for 1 hour):\n\n{link}\n\n\
-                 Or send POST /v1/sign-in/password-reset/confirm with token={token} and the new password.\n\
-                 If you did not ask for a reset, just delete this message."
-            ),
-        ),
-        Lang::Uz => (
-            "davomat parolini tiklash".to_string(),
-            format!(
-                "Yangi parol oʻrnatish uchun havolani oching (1 soat amal qiladi):\n\n{link}\n\n\
-                 Yoki token={token} va yangi parol bilan POST /v1/sign-in/password-reset/confirm yuboring.\n\
-                 Agar parolni tiklashni soʻramagan boʻlsangiz, bu xatni oʻchirib tashlang."
-            ),
-        ),
-    }
+    );
+    (subject, body)
 }
 
 #[cfg(test)]
 mod tests {
+    use davomat_core::validation::FieldErrors;
+
     use super::*;
+
+    const LANGS: [Lang; 3] = [Lang::Ru, Lang::Uz, Lang::En];
+
+    /// The three files as they are built into the binary.
+    const FILES: [(&str, &str); 3] = [
+        ("ru", include_str!("../locales/ru/api.ftl")),
+        ("uz", include_str!("../locales/uz/api.ftl")),
+        ("en", include_str!("../locales/en/api.ftl")),
+    ];
+
+    /// The messages whose text the contract fixes in every language.
+    const FIXED: [&str; 2] = ["error-validation-failed", "error-upgrade-required"];
+
+    /// The messages of a Fluent file, read plainly: an id starts a line, and its value
+    /// runs on over the indented lines after it.
+    fn entries(file: &str) -> Vec<(String, String)> {
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for line in file.lines() {
+            if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                let (id, value) = line.split_once('=').expect("id = value");
+                entries.push((id.trim().to_string(), value.trim().to_string()));
+            } else if line.starts_with(' ')
+                && let Some((_, value)) = entries.last_mut()
+            {
+                value.push('\n');
+                value.push_str(line.trim());
+            }
+        }
+        entries
+    }
+
+    /// A value without its placeables (`{ $field }`, selectors): the words around them.
+    fn outside_placeables(value: &str) -> String {
+        let mut depth = 0;
+        value
+            .chars()
+            .filter(|&c| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => return depth == 0,
+                }
+                false
+            })
+            .collect()
+    }
+
+    fn is_cyrillic(c: char) -> bool {
+        ('\u{0400}'..='\u{04FF}').contains(&c)
+    }
 
     /// One of each rule.
     fn every_rule() -> Vec<Rule> {
@@ -576,12 +360,210 @@ mod tests {
         ]
     }
 
+    /// One of each error.
+    fn every_error() -> Vec<ApiError> {
+        let mut errors = vec![
+            ApiError::NotFound,
+            ApiError::MissingArgument("q".into()),
+            ApiError::MethodNotAllowed(None),
+            ApiError::NotAcceptable,
+            ApiError::PayloadTooLarge(3_145_728),
+            ApiError::DeleteRefused,
+            ApiError::EmployeeLimit,
+            ApiError::Unauthorized,
+            ApiError::BadCredentials,
+            ApiError::InvalidClient,
+            ApiError::UnsupportedGrantType,
+            ApiError::RefreshTokenExpired,
+            ApiError::NotAuthenticated,
+            ApiError::InvalidToken,
+            ApiError::TokenExpired,
+            ApiError::PaymentRequired,
+            ApiError::Forbidden,
+            ApiError::Validation(FieldErrors::new()),
+            ApiError::UpgradeRequired,
+            ApiError::TooManyRequests { retry_after: 30 },
+            ApiError::Internal("hidden".into()),
+        ];
+        for cause in [
+            Unavailability::Maintenance,
+            Unavailability::Database,
+            Unavailability::Timeout,
+        ] {
+            errors.push(ApiError::Unavailable {
+                retry_after: 30,
+                cause,
+            });
+        }
+        for kind in [
+            Malformed::Body,
+            Malformed::QueryValue("q".into()),
+            Malformed::DateRange,
+            Malformed::Request,
+            Malformed::LastAdmin,
+            Malformed::NotApplicable,
+        ] {
+            errors.push(ApiError::Malformed(kind));
+        }
+        errors
+    }
+
+    /// Each field code with each reason.
+    fn every_field_error() -> Vec<FieldError> {
+        let codes = [
+            FieldCode::Required,
+            FieldCode::InvalidValue,
+            FieldCode::UnknownReference,
+            FieldCode::NotSettable,
+            FieldCode::InvalidRole,
+            FieldCode::InvalidEmail,
+            FieldCode::AlreadyExists,
+            FieldCode::DateFormat,
+            FieldCode::DateTooEarly,
+        ];
+        let mut reasons = vec![
+            Reason::Plain,
+            Reason::TooShort(8),
+            Reason::TooLong(255),
+            Reason::OneOf(vec!["1".into(), "2".into()]),
+            Reason::NotBefore("d".into()),
+            Reason::Between("1900-01-01".into(), "2100-12-31".into()),
+            Reason::TooManyItems(1000),
+        ];
+        reasons.extend(every_rule().into_iter().map(Reason::Rule));
+        codes
+            .iter()
+            .flat_map(|&code| {
+                reasons.iter().map(move |reason| FieldError {
+                    field: "f".into(),
+                    code,
+                    reason: reason.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Every message the module writes, once each, in one language; the arguments
+    /// have no words, so that every word of a message is the message's own.
+    fn every_message(lang: Lang) -> Vec<String> {
+        let mut messages: Vec<String> = every_error()
+            .iter()
+            .map(|e| error_message(e, lang))
+            .collect();
+        messages.extend(every_field_error().iter().map(|e| field_message(e, lang)));
+        messages.push(password_reset_sent("e@e.uz", lang));
+        messages.push(password_changed(lang));
+        let (subject, text) = reset_mail("l", "t", lang);
+        messages.extend([subject, text]);
+        messages
+    }
+
     /// The words of a text: runs of ASCII letters of three or more, lowercased.
     fn english_words(text: &str) -> Vec<String> {
         text.split(|c: char| !c.is_ascii_alphabetic())
             .filter(|w| w.len() >= 3)
             .map(str::to_lowercase)
             .collect()
+    }
+
+    #[test]
+    fn each_language_has_every_message_and_no_other() {
+        let ids = |file: &str| -> Vec<String> {
+            let mut ids: Vec<String> = entries(file).into_iter().map(|(id, _)| id).collect();
+            ids.sort();
+            ids
+        };
+        let ru = ids(FILES[0].1);
+        assert!(!ru.is_empty());
+        for (name, file) in &FILES[1..] {
+            assert_eq!(ids(file), ru, "the ids of {name}/api.ftl and ru/api.ftl");
+        }
+        let mut unique = ru.clone();
+        unique.dedup();
+        assert_eq!(unique, ru, "an id twice in ru/api.ftl");
+    }
+
+    #[test]
+    fn every_russian_message_is_in_russian() {
+        for (id, value) in entries(FILES[0].1) {
+            let only_placeables = !outside_placeables(&value).chars().any(char::is_alphabetic);
+            assert!(
+                value.chars().any(is_cyrillic) || only_placeables || FIXED.contains(&id.as_str()),
+                "{id} = {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_message_carries_invisible_isolation_marks() {
+        for lang in LANGS {
+            for message in every_message(lang) {
+                assert!(
+                    !message.contains(['\u{2068}', '\u{2069}']),
+                    "{lang:?}: {message:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_is_found_and_worded_in_each_language_without_english_inside() {
+        // Names of formats, protocols and fields are not words to translate; "format",
+        // "argument", "administrator", "login" and "server" are Uzbek words too.
+        let kept = [
+            "api",
+            "json",
+            "client",
+            "secret",
+            "grant",
+            "type",
+            "password",
+            "refresh",
+            "token",
+            "authorization",
+            "bearer",
+            "access",
+            "post",
+            "sign",
+            "reset",
+            "confirm",
+            "davomat",
+            "yyyy",
+            "format",
+            "argument",
+            "administrator",
+            "jpeg",
+            "png",
+            "iana",
+            "base",
+            "lunch",
+            "minutes",
+            "login",
+            "server",
+        ];
+        let ids: Vec<String> = entries(FILES[0].1).into_iter().map(|(id, _)| id).collect();
+        let [ru, uz, en] = LANGS.map(every_message);
+        for ((ru, uz), en) in ru.iter().zip(&uz).zip(&en) {
+            for message in [ru, uz, en] {
+                assert!(
+                    !message.is_empty() && !ids.iter().any(|id| message.contains(id.as_str())),
+                    "a message not found: {message}"
+                );
+            }
+            if FIXED.iter().any(|id| *ru == text(Lang::Ru, (id, vec![]))) {
+                assert!(ru == uz && uz == en, "{ru} / {uz} / {en}");
+                continue;
+            }
+            assert!(ru.chars().any(is_cyrillic), "{ru}");
+            assert_ne!(uz, en);
+            let english = english_words(en);
+            for word in english_words(ru).into_iter().chain(english_words(uz)) {
+                assert!(
+                    kept.contains(&word.as_str()) || !english.contains(&word),
+                    "English word {word:?} in {ru} / {uz}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -614,5 +596,72 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_contract_fixes_two_messages_in_every_language() {
+        for lang in LANGS {
+            assert_eq!(
+                error_message(&ApiError::Validation(FieldErrors::new()), lang),
+                "Validation Failed"
+            );
+            assert_eq!(
+                error_message(&ApiError::UpgradeRequired, lang),
+                "Upgrade Required"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_take_the_plural_form_of_their_number() {
+        let too_long = |n, lang| {
+            let error = FieldError {
+                field: "title".into(),
+                code: FieldCode::InvalidValue,
+                reason: Reason::TooLong(n),
+            };
+            field_message(&error, lang)
+        };
+        assert_eq!(
+            too_long(255, Lang::Ru),
+            "Неверное значение поля «title»: не более 255 символов"
+        );
+        assert_eq!(
+            too_long(3, Lang::Ru),
+            "Неверное значение поля «title»: не более 3 символов"
+        );
+        assert_eq!(
+            too_long(21, Lang::Ru),
+            "Неверное значение поля «title»: не более 21 символа"
+        );
+        assert_eq!(
+            too_long(1, Lang::En),
+            "The value of “title” is invalid: at most 1 character"
+        );
+        assert_eq!(
+            too_long(1, Lang::Uz),
+            "«title» maydonining qiymati notoʻgʻri: koʻpi bilan 1 belgi"
+        );
+        assert_eq!(
+            rule_text(&Rule::CycleDays { max: 366 }, Lang::Ru),
+            "от 1 до 366 дней"
+        );
+        assert_eq!(
+            rule_text(&Rule::CycleDays { max: 31 }, Lang::Ru),
+            "от 1 до 31 дня"
+        );
+    }
+
+    #[test]
+    fn the_reset_mail_keeps_its_lines() {
+        let (subject, text) = reset_mail("https://x/r?token=ab", "ab", Lang::Ru);
+        assert_eq!(subject, "Восстановление пароля davomat");
+        assert_eq!(
+            text,
+            "Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n\n\
+             https://x/r?token=ab\n\n\
+             Или отправьте POST /v1/sign-in/password-reset/confirm с token=ab и новым паролем.\n\
+             Если вы не запрашивали сброс пароля, просто удалите это письмо."
+        );
     }
 }
