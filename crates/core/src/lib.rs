@@ -6,6 +6,7 @@
 //! Nothing here touches a database, the network or the clock: callers pass `now`.
 
 pub mod activity;
+pub mod dates;
 pub mod engine;
 pub mod geo;
 pub mod ids;

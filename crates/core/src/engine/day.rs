@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use jiff::civil::Date;
 
 use super::EventKind;
 use super::calendar::{Calendar, DayNumber, date_of_number, weekday};
@@ -18,7 +18,7 @@ use super::{ClockEvent, Rules};
 /// durations seconds; `None` is the API's `null` (§5 null rules).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DayRow {
-    pub date: NaiveDate,
+    pub date: Date,
     /// ISO weekday (`day_number`), 1 = Monday.
     pub weekday: u8,
     pub is_work_day: bool,
