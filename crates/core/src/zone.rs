@@ -89,7 +89,8 @@ fn utc_midnight(date: Date) -> i64 {
 /// `date` moved by `days`, if jiff holds the result.
 fn add_days(date: Date, days: i64) -> Option<Date> {
     let hours = days.checked_mul(24)?;
-    date.checked_add(SignedDuration::try_from_hours(hours)?).ok()
+    date.checked_add(SignedDuration::try_from_hours(hours)?)
+        .ok()
 }
 
 #[cfg(test)]
@@ -137,10 +138,7 @@ mod tests {
         assert_eq!(zone.day_start(Date::MAX), 253_402_214_400);
         assert_eq!(zone.local_instant(Date::MAX, 60), 253_402_214_460);
         // Two days on (10000-01-02, as chrono counted it) and a minute.
-        assert_eq!(
-            zone.local_instant(Date::MAX, 2 * DAY + 60),
-            253_402_387_260
-        );
+        assert_eq!(zone.local_instant(Date::MAX, 2 * DAY + 60), 253_402_387_260);
         let tashkent = CompanyZone::named("Asia/Tashkent").expect("zone");
         assert_eq!(tashkent.date_of(i64::MAX), None);
         for seconds in [i64::MIN, i64::MAX] {

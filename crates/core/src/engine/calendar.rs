@@ -52,6 +52,7 @@ pub(crate) fn weekday(day: DayNumber) -> u8 {
 
 #[derive(Clone, Copy, Debug)]
 struct CalendarDay {
+    date: Date,
     /// Local 00:00.
     start: i64,
     /// Local `day_start_offset`: where the fallback day of §3 starts.
@@ -118,12 +119,18 @@ impl Calendar {
 
     /// The local date of an instant.
     pub fn date_of(&self, at: i64) -> Date {
-        date_of_number(self.day_of_instant(at))
+        self.date(self.day_of_instant(at))
     }
 
     /// The instant a local date starts.
     pub fn day_start(&self, date: Date) -> i64 {
         self.start(day_number(date))
+    }
+
+    /// The date of a day number (the table's, so rows and segments convert nothing).
+    pub(crate) fn date(&self, day: DayNumber) -> Date {
+        self.entry(day)
+            .map_or_else(|| date_of_number(day), |entry| entry.date)
     }
 
     /// Days the engine looks at beyond a report's range, on each side.
@@ -154,6 +161,7 @@ impl Calendar {
         };
         let (night_start, night_end) = self.night_clock();
         CalendarDay {
+            date: date_of_number(day),
             start,
             fallback_start: wall(self.rules.day_start_offset),
             uniform,

@@ -27,7 +27,7 @@ pub use pairing::PieceState;
 pub use t12::{T12Sums, t12};
 
 use crate::schedule::ScheduleDefinition;
-use calendar::{DayNumber, date_of_number, day_number};
+use calendar::{DayNumber, day_number};
 use day::{RowContext, RowScratch, day_row};
 use pairing::Piece;
 use plan::{Rota, Windows, plans};
@@ -262,19 +262,14 @@ pub fn timesheet(
     let mut next = 0;
     for day in first..=last {
         pieces.clear();
+        let date = calendar.date(day);
         let segments_from = sheet.segments.len();
         while let Some(&(piece_day, index)) = attributed.get(next) {
             if piece_day != day {
                 break;
             }
             let piece = pairing.pieces[index];
-            night::push_segments(
-                calendar,
-                date_of_number(day),
-                &piece,
-                &pairing.events,
-                &mut sheet.segments,
-            );
+            night::push_segments(calendar, date, &piece, &pairing.events, &mut sheet.segments);
             pieces.push(piece);
             next += 1;
         }
