@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
+use davomat_core::dates::{Date, civil};
 use davomat_core::engine::{
     self, Attendance, Calendar, ClockEvent, Employment, Holiday, Rules, TimeOff, TimeOffStatus,
     Timesheet,
@@ -54,7 +55,8 @@ pub async fn compute(
     now: i64,
 ) -> ApiResult<Computed> {
     let calendar = read_calendar(store, company, zone, (from, to)).await?;
-    let window = engine::event_window(&calendar, from, to);
+    let days = (civil(from), civil(to));
+    let window = engine::event_window(&calendar, days.0, days.1);
     let mut sheets = Vec::with_capacity(roster.len());
     let mut causes = HashMap::new();
     let mut roster = roster.into_iter().peekable();
@@ -64,7 +66,7 @@ pub async fn compute(
         let mut stored = attendance::inputs(store.connection(), company, &ids, window).await?;
         for employee in chunk {
             let inputs = EmployeeInputs::take(employee, &mut stored, &mut causes)?;
-            let timesheet = inputs.timesheet(&calendar, now, from, to);
+            let timesheet = inputs.timesheet(&calendar, now, days);
             sheets.push(Sheet {
                 employee: inputs.employee,
                 timesheet,
@@ -90,11 +92,17 @@ async fn read_calendar(
         .await?
         .iter()
         .map(|h| Holiday {
-            date: h.date,
+            date: civil(h.date),
             kind: h.kind,
         })
         .collect::<Vec<_>>();
-    Ok(Calendar::new(zone, &holidays, Rules::default(), from, to))
+    Ok(Calendar::new(
+        zone,
+        &holidays,
+        Rules::default(),
+        civil(from),
+        civil(to),
+    ))
 }
 
 /// One employee's engine inputs: the roster row, schedule, employment, events and
@@ -136,9 +144,9 @@ impl EmployeeInputs {
         Ok(EmployeeInputs {
             schedule: schedule_of(&employee)?,
             employment: Employment {
-                start_date: employee.start_date,
-                dismissal_date: employee.dismissal_date,
-                schedule_start_date: employee.schedule_start_date,
+                start_date: civil(employee.start_date),
+                dismissal_date: employee.dismissal_date.map(civil),
+                schedule_start_date: civil(employee.schedule_start_date),
             },
             events,
             time_offs: stored_offs.iter().map(time_off).collect(),
@@ -146,13 +154,7 @@ impl EmployeeInputs {
         })
     }
 
-    fn timesheet(
-        &self,
-        calendar: &Calendar,
-        now: i64,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Timesheet {
+    fn timesheet(&self, calendar: &Calendar, now: i64, (from, to): (Date, Date)) -> Timesheet {
         let attendance = Attendance {
             schedule: &self.schedule,
             employment: &self.employment,
@@ -168,7 +170,7 @@ impl EmployeeInputs {
 /// account cache) while "time worked so far" keeps counting.
 #[derive(Clone, Debug)]
 pub struct Today {
-    date: NaiveDate,
+    date: Date,
     calendar: Calendar,
     inputs: EmployeeInputs,
 }
@@ -182,7 +184,7 @@ impl Today {
     /// Today's row at `now`; none when not employed today.
     pub fn row(&self, now: i64) -> Option<engine::DayRow> {
         self.inputs
-            .timesheet(&self.calendar, now, self.date, self.date)
+            .timesheet(&self.calendar, now, (self.date, self.date))
             .rows
             .into_iter()
             .next()
@@ -204,11 +206,12 @@ pub async fn today_of(
         return Ok(None);
     };
     let calendar = read_calendar(store, company, zone, (today, today)).await?;
-    let window = engine::event_window(&calendar, today, today);
+    let date = civil(today);
+    let window = engine::event_window(&calendar, date, date);
     let mut stored = attendance::inputs(store.connection(), company, &[employee], window).await?;
     let inputs = EmployeeInputs::take(entry, &mut stored, &mut HashMap::new())?;
     Ok(Some(Today {
-        date: today,
+        date,
         calendar,
         inputs,
     }))

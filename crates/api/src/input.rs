@@ -264,9 +264,8 @@ impl Fields {
             return None;
         }
         match davomat_core::validation::parse_local_date_time(&text) {
-            Some((date, seconds)) => {
-                supported_date(name, date, errors).map(|date| zone.local_instant(date, seconds))
-            }
+            Some((date, seconds)) => supported_date(name, date, errors)
+                .map(|date| zone.local_instant(davomat_core::dates::civil(date), seconds)),
             None => {
                 errors.add(name, FieldCode::DateFormat, Reason::Plain);
                 None

@@ -2,6 +2,7 @@
 //! about them (the company's zone and language, their employee profile).
 
 use chrono::NaiveDate;
+use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
 use davomat_core::{CompanyId, EmployeeId, Lang, Role, UserId};
 use davomat_store::activity::{self, Actor, NewActivity};
@@ -42,7 +43,7 @@ impl Caller {
 
     /// The caller's local date at `now`.
     pub fn today(&self, now: i64) -> NaiveDate {
-        self.zone().date_of(now).unwrap_or_default()
+        self.zone().date_of(now).map(naive).unwrap_or_default()
     }
 
     /// The caller as the author of an activity-log row (their employee's full name,

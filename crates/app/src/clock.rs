@@ -14,6 +14,7 @@
 //!   on `ip`). The address sent in the request is recorded, never trusted.
 
 use davomat_core::activity::Message;
+use davomat_core::dates::civil;
 use davomat_core::engine::EventKind;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_local_date_time, supported_date,
@@ -259,7 +260,7 @@ fn event_time(
         None => now,
         Some(text) => match parse_local_date_time(&text) {
             Some((date, seconds)) => match supported_date("event_time", date, errors) {
-                Some(date) => caller.zone().local_instant(date, seconds),
+                Some(date) => caller.zone().local_instant(civil(date), seconds),
                 None => now,
             },
             None => {

@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use davomat_core::dates::civil;
 use davomat_core::engine::EventKind;
 use davomat_core::validation::{FieldCode, is_supported_date};
 use davomat_core::zone::CompanyZone;
@@ -172,7 +173,7 @@ fn instant(when: When, zone: &CompanyZone, now: i64) -> Result<i64, &'static str
         When::Local { date, .. } if !is_supported_date(date) => {
             return Err("event_time is between 1900-01-01 and 2100-12-31");
         }
-        When::Local { date, seconds } => zone.local_instant(date, seconds),
+        When::Local { date, seconds } => zone.local_instant(civil(date), seconds),
     };
     if at > now + FUTURE_SLACK {
         return Err("event_time is more than 5 minutes ahead");

@@ -16,6 +16,7 @@
 //! cached account (it counts accepted time-off today).
 
 use davomat_core::activity::{Message, TimeOffAction};
+use davomat_core::dates::civil;
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_date, parse_local_date_time, supported_date,
@@ -316,11 +317,14 @@ fn checked_period(
     let ((start_day, start_second), (end_day, end_second)) = (start?, end?);
     let (start_at, end_at) = if daily {
         let last = end_day.succ_opt()?;
-        (zone.day_start(start_day), zone.day_start(last) - 1)
+        (
+            zone.day_start(civil(start_day)),
+            zone.day_start(civil(last)) - 1,
+        )
     } else {
         (
-            zone.local_instant(start_day, start_second),
-            zone.local_instant(end_day, end_second),
+            zone.local_instant(civil(start_day), start_second),
+            zone.local_instant(civil(end_day), end_second),
         )
     };
     if end_at < start_at {

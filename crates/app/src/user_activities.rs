@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use davomat_core::Role;
+use davomat_core::dates::civil;
 use davomat_core::page::PageRequest;
 use davomat_store::Store;
 use davomat_store::activity::{self, ActivityFilter, ActivityRow};
@@ -52,11 +53,11 @@ pub async fn list(
         )
     };
     let filter = ActivityFilter {
-        since: filter.start.map(|d| zone.day_start(d)),
+        since: filter.start.map(|d| zone.day_start(civil(d))),
         until: filter
             .end
             .and_then(|d| d.succ_opt())
-            .map(|d| zone.day_start(d)),
+            .map(|d| zone.day_start(civil(d))),
         action_name: filter
             .action_name
             .map(|s| s.trim().to_string())

@@ -2,10 +2,12 @@
 //!
 //! Typed ids, roles, company and client states, languages, person names, the
 //! validation vocabulary (field error codes 8002–8010), pagination arithmetic and
-//! the attendance engine (schedules, events and time-off to day rows and reports).
+//! the attendance engine (schedules, events and time-off to day rows and reports),
+//! which computes on jiff dates ([`dates`] converts the edges' chrono ones).
 //! Nothing here touches a database, the network or the clock: callers pass `now`.
 
 pub mod activity;
+pub mod dates;
 pub mod engine;
 pub mod geo;
 pub mod ids;

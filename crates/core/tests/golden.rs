@@ -3,13 +3,13 @@
 
 mod common;
 
-use chrono::Datelike;
 use common::{Case, date, local, schedule, view};
 use davomat_core::engine::{
     self, Attendance, Calendar, ClockEvent, Employment, EventKind, Holiday, HolidayKind, Rules,
     TimeOff, TimeOffStatus, duration,
 };
 use davomat_core::zone::CompanyZone;
+use jiff::ToSpan;
 use serde_json::Value;
 
 fn examples() -> Value {
@@ -139,8 +139,8 @@ fn every_worked_example_holds() {
 fn night_report(case: &Case, key: &str, fields: &Value, name: &str) {
     let first = case.events.iter().map(|e| e.at).min().expect("events");
     let day = case.zone.date_of(first).expect("date");
-    let from = day.with_day(1).expect("first of month");
-    let to = from + chrono::Duration::days(30);
+    let from = day.first_of_month();
+    let to = from + 30.days();
     let sheet = case.sheet(from, to);
     let summary = engine::night(&sheet);
     let fields = fields.as_object().expect("fields");

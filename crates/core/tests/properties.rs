@@ -2,21 +2,21 @@
 //! and time-off: the §5 buckets partition work_time, late and early arrival never
 //! both show, day + night = work, the event order never matters, nothing panics.
 
-use chrono::NaiveDate;
 use davomat_core::engine::{
     self, Attendance, Calendar, ClockEvent, DayRow, Employment, EventKind, Holiday, HolidayKind,
     Rules, TimeOff, TimeOffStatus, Timesheet,
 };
 use davomat_core::schedule::{ClockTime, Day, Lunch, ScheduleDefinition, ScheduleKind, Slot};
 use davomat_core::zone::CompanyZone;
+use jiff::civil::Date;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
 const DAY: i64 = 86_400;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+fn date(y: i16, m: i8, d: u32) -> Date {
+    Date::new(y, m, d as i8).expect("a date")
 }
 
 fn clock() -> impl Strategy<Value = ClockTime> {
@@ -337,7 +337,7 @@ proptest! {
         let sheet = sheet(&input, &input.events);
         let first = input.employment.start_date.max(date(2025, 3, 1));
         let last = input.employment.dismissal_date.unwrap_or(date(2025, 3, 31)).min(date(2025, 3, 31));
-        let expected = (last - first).num_days().max(-1) + 1;
+        let expected = i64::from(first.until(last).expect("days").get_days()).max(-1) + 1;
         prop_assert_eq!(sheet.rows.len() as i64, expected);
         let summary = engine::night(&sheet);
         let by_location: i64 = summary.locations.iter().map(|l| l.day + l.night).sum();
@@ -421,7 +421,7 @@ fn equal_timestamps_and_extremes_do_not_panic() {
     };
     let sheet = sheet(&input, &input.events);
     assert_eq!(sheet.rows.len(), 31);
-    let calendar = Calendar::new(&zone, &[], Rules::default(), NaiveDate::MIN, NaiveDate::MAX);
+    let calendar = Calendar::new(&zone, &[], Rules::default(), Date::MIN, Date::MAX);
     let attendance = Attendance {
         schedule: &input.schedule,
         employment: &input.employment,
@@ -436,5 +436,5 @@ fn equal_timestamps_and_extremes_do_not_panic() {
         date(9999, 12, 31),
     );
     assert_eq!(far.len(), 31);
-    let _ = engine::event_window(&calendar, NaiveDate::MIN, NaiveDate::MAX);
+    let _ = engine::event_window(&calendar, Date::MIN, Date::MAX);
 }

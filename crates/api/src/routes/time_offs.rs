@@ -23,6 +23,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use davomat_app::time_offs::{self as use_cases, AbsenceKind, TimeOffRequest};
+use davomat_core::dates::civil;
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::zone::CompanyZone;
 use davomat_store::time_off_types::TimeOffType;
@@ -160,10 +161,10 @@ async fn list(
     let filter = TimeOffFilter {
         visibility: Scope::of(&state.store, &caller).await?.visibility(),
         status,
-        from: start.map(|d| zone.day_start(d)),
+        from: start.map(|d| zone.day_start(civil(d))),
         to: end
             .and_then(|d| d.succ_opt())
-            .map(|next| zone.day_start(next)),
+            .map(|next| zone.day_start(civil(next))),
         employees: None,
     };
     let (rows, total) = time_offs::list(

@@ -3,7 +3,8 @@
 //! a range of dates computed once, so that per-employee work does no zone lookups
 //! (SEMANTICS.md §1, §2 holidays, §6 night window, §8 DST).
 
-use chrono::{Datelike, NaiveDate};
+use jiff::SignedDuration;
+use jiff::civil::Date;
 
 use super::span::{Span, overlap};
 use super::{Holiday, HolidayKind, Rules};
@@ -16,16 +17,32 @@ const MAX_TABLE_DAYS: i64 = 4000;
 /// A date as a day number: days since 0001-01-01 (day 1, a Monday).
 pub(crate) type DayNumber = i32;
 
-pub(crate) fn day_number(date: NaiveDate) -> DayNumber {
-    date.num_days_from_ce()
+/// Day 1.
+const FIRST_OF_CE: Date = Date::constant(1, 1, 1);
+/// The day number of 1970-01-01, unix day 0.
+const UNIX_EPOCH_DAY: DayNumber = 719_163;
+
+pub(crate) fn day_number(date: Date) -> DayNumber {
+    // jiff's dates span about 7.3 million days: the count fits a day number.
+    (date.duration_since(FIRST_OF_CE).as_hours() / 24) as DayNumber + 1
 }
 
-pub(crate) fn date_of_number(day: DayNumber) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(if day < 1 {
-        NaiveDate::MIN
-    } else {
-        NaiveDate::MAX
-    })
+/// The date of a day number, if jiff holds it (years −9999..=9999).
+fn civil_date(day: DayNumber) -> Option<Date> {
+    let hours = (i64::from(day) - 1) * 24;
+    FIRST_OF_CE
+        .checked_add(SignedDuration::from_hours(hours))
+        .ok()
+}
+
+/// The date of a day number, the nearest end of jiff's range past it.
+pub(crate) fn date_of_number(day: DayNumber) -> Date {
+    civil_date(day).unwrap_or(if day < 1 { Date::MIN } else { Date::MAX })
+}
+
+/// The unix second of a day's 00:00 UTC.
+fn utc_midnight(day: DayNumber) -> i64 {
+    (i64::from(day) - i64::from(UNIX_EPOCH_DAY)) * DAY
 }
 
 /// ISO weekday of a day number, 1 = Monday … 7 = Sunday.
@@ -35,6 +52,7 @@ pub(crate) fn weekday(day: DayNumber) -> u8 {
 
 #[derive(Clone, Copy, Debug)]
 struct CalendarDay {
+    date: Date,
     /// Local 00:00.
     start: i64,
     /// Local `day_start_offset`: where the fallback day of §3 starts.
@@ -65,8 +83,8 @@ impl Calendar {
         zone: &CompanyZone,
         holidays: &[Holiday],
         rules: Rules,
-        from: NaiveDate,
-        to: NaiveDate,
+        from: Date,
+        to: Date,
     ) -> Calendar {
         let mut holidays = holidays.to_vec();
         holidays.sort_by_key(|h| (h.date, h.kind == HolidayKind::Shortened));
@@ -100,13 +118,19 @@ impl Calendar {
     }
 
     /// The local date of an instant.
-    pub fn date_of(&self, at: i64) -> NaiveDate {
-        date_of_number(self.day_of_instant(at))
+    pub fn date_of(&self, at: i64) -> Date {
+        self.date(self.day_of_instant(at))
     }
 
     /// The instant a local date starts.
-    pub fn day_start(&self, date: NaiveDate) -> i64 {
+    pub fn day_start(&self, date: Date) -> i64 {
         self.start(day_number(date))
+    }
+
+    /// The date of a day number (the table's, so rows and segments convert nothing).
+    pub(crate) fn date(&self, day: DayNumber) -> Date {
+        self.entry(day)
+            .map_or_else(|| date_of_number(day), |entry| entry.date)
     }
 
     /// Days the engine looks at beyond a report's range, on each side.
@@ -124,25 +148,43 @@ impl Calendar {
     }
 
     fn compute_day(&self, day: DayNumber) -> CalendarDay {
-        let date = date_of_number(day);
-        let start = self.zone.day_start(date);
-        let next = self.zone.day_start(date_of_number(day.saturating_add(1)));
+        let start = self.zone_start(day);
+        let next = self.zone_start(day.saturating_add(1));
         let uniform =
             next - start == DAY && self.zone.offset_at(start) == self.zone.offset_at(next - 1);
         let wall = |seconds: i64| {
             if uniform && (0..DAY).contains(&seconds) {
                 start + seconds
             } else {
-                self.zone.local_instant(date, seconds)
+                self.zone_local(day, seconds)
             }
         };
         let (night_start, night_end) = self.night_clock();
         CalendarDay {
+            date: date_of_number(day),
             start,
             fallback_start: wall(self.rules.day_start_offset),
             uniform,
-            holiday: self.holiday_lookup(date),
+            holiday: self.holiday_lookup(day),
             night: (wall(night_start), wall(night_end)),
+        }
+    }
+
+    /// The zone's local 00:00 of a day; a day past jiff's dates starts at UTC
+    /// midnight.
+    fn zone_start(&self, day: DayNumber) -> i64 {
+        match civil_date(day) {
+            Some(date) => self.zone.day_start(date),
+            None => utc_midnight(day),
+        }
+    }
+
+    /// The zone's wall-clock instant `seconds` after a day's start (§8); past jiff's
+    /// dates, the UTC wall clock.
+    fn zone_local(&self, day: DayNumber, seconds: i64) -> i64 {
+        match civil_date(day) {
+            Some(date) => self.zone.local_instant(date, seconds),
+            None => utc_midnight(day) + seconds,
         }
     }
 
@@ -158,7 +200,8 @@ impl Calendar {
         }
     }
 
-    fn holiday_lookup(&self, date: NaiveDate) -> Option<HolidayKind> {
+    fn holiday_lookup(&self, day: DayNumber) -> Option<HolidayKind> {
+        let date = civil_date(day)?;
         let found = self.holidays.partition_point(|h| h.date < date);
         // A holiday outranks a shortened day flagged on the same date.
         self.holidays
@@ -170,7 +213,7 @@ impl Calendar {
     pub(crate) fn holiday(&self, day: DayNumber) -> Option<HolidayKind> {
         match self.entry(day) {
             Some(entry) => entry.holiday,
-            None => self.holiday_lookup(date_of_number(day)),
+            None => self.holiday_lookup(day),
         }
     }
 
@@ -178,7 +221,7 @@ impl Calendar {
     pub(crate) fn start(&self, day: DayNumber) -> i64 {
         match self.entry(day) {
             Some(entry) => entry.start,
-            None => self.zone.day_start(date_of_number(day)),
+            None => self.zone_start(day),
         }
     }
 
@@ -189,7 +232,7 @@ impl Calendar {
         let seconds = seconds.rem_euclid(DAY);
         match self.entry(day) {
             Some(entry) if entry.uniform => entry.start + seconds,
-            _ => self.zone.local_instant(date_of_number(day), seconds),
+            _ => self.zone_local(day, seconds),
         }
     }
 
@@ -198,7 +241,7 @@ impl Calendar {
         self.find_day(at, |entry| entry.start).unwrap_or_else(|| {
             self.zone
                 .date_of(at)
-                .map_or(at.div_euclid(DAY) as i32 + 719_163, day_number)
+                .map_or(at.div_euclid(DAY) as i32 + UNIX_EPOCH_DAY, day_number)
         })
     }
 
@@ -248,8 +291,8 @@ impl Calendar {
 mod tests {
     use super::*;
 
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    fn date(text: &str) -> Date {
+        text.parse().expect("date")
     }
 
     #[test]
@@ -260,6 +303,21 @@ mod tests {
             date_of_number(day_number(date("2025-03-09"))),
             date("2025-03-09")
         );
+    }
+
+    #[test]
+    fn day_numbers_count_from_the_first_of_ce_to_the_ends_of_jiff() {
+        assert_eq!(day_number(date("0001-01-01")), 1);
+        assert_eq!(day_number(date("1970-01-01")), UNIX_EPOCH_DAY);
+        assert_eq!(day_number(Date::MIN), -3_652_424);
+        assert_eq!(day_number(Date::MAX), 3_652_059);
+        for day in [-3_652_424, -1, 0, 1, UNIX_EPOCH_DAY, 3_652_059] {
+            assert_eq!(day_number(date_of_number(day)), day);
+        }
+        // Past jiff's years: the nearest end, and a UTC day for the zone.
+        assert_eq!(date_of_number(3_652_060), Date::MAX);
+        assert_eq!(date_of_number(DayNumber::MIN), Date::MIN);
+        assert_eq!(utc_midnight(3_652_060), 253_402_300_800); // 10000-01-01
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use jiff::civil::Date;
 
 use super::EventKind;
-use super::calendar::{Calendar, DayNumber, date_of_number, weekday};
+use super::calendar::{Calendar, DayNumber, weekday};
 use super::leave::{Leave, LeaveDay, RowFrame};
 use super::pairing::{Piece, PieceState};
 use super::plan::{Lunch, Plan, Rota, Shape};
@@ -18,7 +18,7 @@ use super::{ClockEvent, Rules};
 /// durations seconds; `None` is the API's `null` (§5 null rules).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DayRow {
-    pub date: NaiveDate,
+    pub date: Date,
     /// ISO weekday (`day_number`), 1 = Monday.
     pub weekday: u8,
     pub is_work_day: bool,
@@ -326,7 +326,7 @@ pub(crate) fn day_row(
     let touched = leave.touched;
     let when_touched = |value: i64| touched.then_some(value);
     DayRow {
-        date: date_of_number(plan.day),
+        date: calendar.date(plan.day),
         weekday: weekday(plan.day),
         is_work_day: plan.is_work_day,
         is_holiday: plan.is_holiday,

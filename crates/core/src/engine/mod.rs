@@ -18,7 +18,7 @@ mod plan;
 mod span;
 mod t12;
 
-use chrono::NaiveDate;
+use jiff::civil::Date;
 
 pub use calendar::Calendar;
 pub use day::DayRow;
@@ -27,7 +27,7 @@ pub use pairing::PieceState;
 pub use t12::{T12Sums, t12};
 
 use crate::schedule::ScheduleDefinition;
-use calendar::{DayNumber, date_of_number, day_number};
+use calendar::{DayNumber, day_number};
 use day::{RowContext, RowScratch, day_row};
 use pairing::Piece;
 use plan::{Rota, Windows, plans};
@@ -93,7 +93,7 @@ impl HolidayKind {
 /// One date of the company's production calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Holiday {
-    pub date: NaiveDate,
+    pub date: Date,
     pub kind: HolidayKind,
 }
 
@@ -136,10 +136,10 @@ pub struct TimeOff {
 /// The dates that bound an employee's rows and anchor a shift cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Employment {
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// The last date with a row, if dismissed.
-    pub dismissal_date: Option<NaiveDate>,
-    pub schedule_start_date: NaiveDate,
+    pub dismissal_date: Option<Date>,
+    pub schedule_start_date: Date,
 }
 
 /// The company's engine settings (§1 defaults). Durations are seconds.
@@ -196,7 +196,7 @@ pub struct Timesheet {
 /// the whole history: the windows and fallback days of the range, `max_session`
 /// before (twice, for the interval that may be open then) and after, a day either
 /// side. Only a run of ins without outs longer than that could still differ.
-pub fn event_window(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> (i64, i64) {
+pub fn event_window(calendar: &Calendar, from: Date, to: Date) -> (i64, i64) {
     let rules = calendar.rules();
     let first = day_number(from).saturating_sub(1);
     let last = day_number(to).saturating_add(2);
@@ -213,8 +213,8 @@ pub fn days(
     calendar: &Calendar,
     attendance: &Attendance,
     now: i64,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Date,
+    to: Date,
 ) -> Vec<DayRow> {
     timesheet(calendar, attendance, now, from, to).rows
 }
@@ -225,8 +225,8 @@ pub fn timesheet(
     calendar: &Calendar,
     attendance: &Attendance,
     now: i64,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Date,
+    to: Date,
 ) -> Timesheet {
     let employment = attendance.employment;
     let first = day_number(from.max(employment.start_date));
@@ -262,19 +262,14 @@ pub fn timesheet(
     let mut next = 0;
     for day in first..=last {
         pieces.clear();
+        let date = calendar.date(day);
         let segments_from = sheet.segments.len();
         while let Some(&(piece_day, index)) = attributed.get(next) {
             if piece_day != day {
                 break;
             }
             let piece = pairing.pieces[index];
-            night::push_segments(
-                calendar,
-                date_of_number(day),
-                &piece,
-                &pairing.events,
-                &mut sheet.segments,
-            );
+            night::push_segments(calendar, date, &piece, &pairing.events, &mut sheet.segments);
             pieces.push(piece);
             next += 1;
         }

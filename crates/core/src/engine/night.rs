@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use jiff::civil::Date;
 
 use super::calendar::Calendar;
 use super::pairing::{Piece, PieceState};
@@ -17,7 +17,7 @@ use super::{ClockEvent, EventKind, Timesheet};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
     /// The report date its interval is attributed to (`inoutDate`).
-    pub date: NaiveDate,
+    pub date: Date,
     pub state: PieceState,
     /// The in that opens it; none for an orphan out (`""`).
     pub first_time: Option<i64>,
@@ -48,7 +48,7 @@ impl Segment {
 /// ins at the same location merge into the running one.
 pub(crate) fn push_segments(
     calendar: &Calendar,
-    date: NaiveDate,
+    date: Date,
     piece: &Piece,
     events: &[ClockEvent],
     out: &mut Vec<Segment>,
@@ -124,7 +124,7 @@ fn finish(calendar: &Calendar, mut segment: Segment) -> Segment {
 /// One date of the `night` report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NightDate {
-    pub date: NaiveDate,
+    pub date: Date,
     pub manual_events: u32,
     pub day: i64,
     pub night: i64,
@@ -135,7 +135,7 @@ pub struct NightDate {
 /// One date of one location in the `night-by-location` report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocationDate {
-    pub date: NaiveDate,
+    pub date: Date,
     pub day: i64,
     pub night: i64,
     /// Indices into [`Timesheet::segments`].

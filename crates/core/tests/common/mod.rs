@@ -2,7 +2,6 @@
 //! schedule bodies, and day rows shown with the API's field names and formats.
 #![allow(dead_code)]
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use davomat_core::engine::{
     self, Attendance, Calendar, ClockEvent, DayRow, Employment, EventKind, Holiday, HolidayKind,
     Rules, TimeOff, TimeOffStatus, Timesheet, duration,
@@ -10,10 +9,12 @@ use davomat_core::engine::{
 use davomat_core::schedule::{ScheduleDefinition, parse_definition};
 use davomat_core::validation::FieldErrors;
 use davomat_core::zone::CompanyZone;
+use jiff::ToSpan;
+use jiff::civil::{Date, DateTime};
 use serde_json::{Map, Value, json};
 
-pub fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a YYYY-MM-DD date")
+pub fn date(text: &str) -> Date {
+    text.parse().expect("a YYYY-MM-DD date")
 }
 
 /// A local `YYYY-MM-DD HH:MM:SS` (or `HH:MM`) in `zone` as a unix second.
@@ -23,8 +24,9 @@ pub fn local(zone: &CompanyZone, text: &str) -> i64 {
     } else {
         text.to_string()
     };
-    let at = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S").expect("a local date-time");
-    zone.local_instant(at.date(), i64::from(at.time().num_seconds_from_midnight()))
+    let at: DateTime = text.parse().expect("a local date-time");
+    let seconds = at.hour() as i64 * 3600 + at.minute() as i64 * 60 + at.second() as i64;
+    zone.local_instant(at.date(), seconds)
 }
 
 /// A schedule from its API body (SEMANTICS.md §12).
@@ -143,7 +145,7 @@ impl Case {
         self
     }
 
-    pub fn sheet(&self, from: NaiveDate, to: NaiveDate) -> Timesheet {
+    pub fn sheet(&self, from: Date, to: Date) -> Timesheet {
         let calendar = Calendar::new(&self.zone, &self.holidays, self.rules, from, to);
         let attendance = Attendance {
             schedule: &self.schedule,
@@ -157,8 +159,8 @@ impl Case {
     /// The row of one date, computed within its month.
     pub fn row(&self, on: &str) -> Option<DayRow> {
         let on = date(on);
-        let from = on - chrono::Duration::days(20);
-        let to = on + chrono::Duration::days(20);
+        let from = on - 20.days();
+        let to = on + 20.days();
         self.sheet(from, to)
             .rows
             .into_iter()

@@ -5,6 +5,7 @@
 //! year and the last. Deterministic: the same ids and `now` give the same data.
 
 use chrono::{Datelike, Days, NaiveDate};
+use davomat_core::dates::{civil, naive};
 use davomat_core::engine::{EventKind, HolidayKind};
 use davomat_core::zone::CompanyZone;
 use davomat_core::{ClockMode, CompanyId, EmployeeId};
@@ -103,7 +104,7 @@ pub async fn seed(
     now: i64,
 ) -> StoreResult<()> {
     let zone = CompanyZone::named_or_default("Asia/Tashkent");
-    let today = zone.date_of(now).unwrap_or_default();
+    let today = zone.date_of(now).map(naive).unwrap_or_default();
     let first = today
         .checked_sub_days(Days::new(HISTORY_DAYS))
         .unwrap_or(today);
@@ -171,7 +172,7 @@ fn day_events(
     }
     times.push((EventKind::Out, departure));
     for (kind, seconds) in times {
-        let at = zone.local_instant(date, seconds + (roll(11) % 60) as i64);
+        let at = zone.local_instant(civil(date), seconds + (roll(11) % 60) as i64);
         if at >= now {
             break;
         }
@@ -275,8 +276,8 @@ async fn seed_time_offs(
                     employee_id: person.employee_id,
                     type_id: types[2],
                     daily: false,
-                    start_at: zone.local_instant(date, 10 * HOUR),
-                    end_at: zone.local_instant(date, 12 * HOUR),
+                    start_at: zone.local_instant(civil(date), 10 * HOUR),
+                    end_at: zone.local_instant(civil(date), 12 * HOUR),
                     description: Some("Визит в банк".into()),
                     paid: false,
                     status: 1,
@@ -291,8 +292,8 @@ async fn seed_time_offs(
             employee_id: person.employee_id,
             type_id,
             daily: true,
-            start_at: zone.day_start(first),
-            end_at: zone.day_start(last.succ_opt().unwrap_or(last)) - 1,
+            start_at: zone.day_start(civil(first)),
+            end_at: zone.day_start(civil(last.succ_opt().unwrap_or(last))) - 1,
             description: None,
             paid: true,
             status,

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use davomat_core::CompanyId;
+use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
 use sea_orm::ConnectionTrait;
 
@@ -80,7 +81,7 @@ pub async fn seed(
     }
     let today = CompanyZone::named_or_default("Asia/Tashkent")
         .date_of(now)
-        .unwrap_or(hired);
+        .map_or(hired, naive);
     let last_month = today
         .with_day(1)
         .and_then(|first| first.pred_opt())

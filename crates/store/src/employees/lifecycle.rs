@@ -3,6 +3,7 @@
 //! daily step that makes pending dismissals and re-hires take effect.
 
 use chrono::NaiveDate;
+use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
 use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -280,7 +281,7 @@ pub async fn apply_due_everywhere(store: &Store, now: i64) -> StoreResult<()> {
     .await?;
     for company in companies {
         let zone = CompanyZone::named_or_default(&company.time_zone);
-        let Some(today) = zone.date_of(now) else {
+        let Some(today) = zone.date_of(now).map(naive) else {
             continue;
         };
         let company = CompanyId(company.id);

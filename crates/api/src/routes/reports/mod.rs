@@ -21,6 +21,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::NaiveDate;
+use davomat_core::dates::{civil, naive};
 use davomat_core::engine::{self, DayRow};
 use davomat_core::page::PageRequest;
 use davomat_core::{DepartmentId, Role};
@@ -421,7 +422,7 @@ fn day_rows<'a, R>(
                 .rows
                 .iter()
                 .filter(|row| keep(row))
-                .map(|row| (row.date, shape(&sheet.employee, row)))
+                .map(|row| (naive(row.date), shape(&sheet.employee, row)))
         })
         .collect()
 }
@@ -535,7 +536,7 @@ async fn dismissed(
                 .map(|(c, id)| (id, c));
             rows.push((
                 dismissal,
-                row.date,
+                naive(row.date),
                 rows::dismissed_row(&sheet.employee, row, cause, &zone),
             ));
         }
@@ -600,11 +601,11 @@ async fn inouts(
         visibility: query.filter.visibility.clone(),
         employees,
         locations: query.locations.clone(),
-        from: zone.day_start(query.from),
+        from: zone.day_start(civil(query.from)),
         to: query
             .to
             .succ_opt()
-            .map_or(i64::MAX, |next| zone.day_start(next)),
+            .map_or(i64::MAX, |next| zone.day_start(civil(next))),
         descending: query.descending,
     };
     let (events, total) = clock_events::inouts(
@@ -672,12 +673,12 @@ async fn night_page(
     let zone = caller.zone();
     let around = |date: NaiveDate, days: u64| {
         date.checked_add_days(chrono::Days::new(days))
-            .map_or(i64::MAX, |d| zone.day_start(d))
+            .map_or(i64::MAX, |d| zone.day_start(civil(d)))
     };
     let from = query
         .from
         .checked_sub_days(chrono::Days::new(2))
-        .map_or(i64::MIN, |d| zone.day_start(d));
+        .map_or(i64::MIN, |d| zone.day_start(civil(d)));
     query.filter.with_events = Some((from, around(query.to, 3)));
     let computed = compute_all(state, caller, &mut query).await?;
     let sheets: Vec<Sheet> = computed

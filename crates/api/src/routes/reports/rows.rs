@@ -5,6 +5,7 @@
 //! where the reference has seconds), local times in the company's zone.
 
 use chrono::{Datelike, NaiveDate};
+use davomat_core::dates::naive;
 use davomat_core::engine::duration::{
     hh_mm, hh_mm_opt, hh_mm_ss, local_date_time, local_hh_mm, minutes,
 };
@@ -74,7 +75,7 @@ pub struct TimesScheduled {
 /// TimesScheduled of a date.
 pub fn scheduled(row: &DayRow, schedule_id: i64, zone: &CompanyZone) -> TimesScheduled {
     TimesScheduled {
-        report_date: date_text(row.date),
+        report_date: date_text(naive(row.date)),
         is_work_day: row.is_work_day,
         production_time: hh_mm(row.production),
         start_time: row.start.map(|at| local_date_time(zone, at)),
@@ -259,10 +260,10 @@ pub fn dismissed_row<'a>(
         norm_worktime: hh_mm(row.norm_worktime),
         start_time: row.start.map(|at| local_hh_mm(zone, at)),
         end_time: row.end.map(|at| local_hh_mm(zone, at)),
-        report_day: format!("{:02}", row.date.day()),
+        report_day: format!("{:02}", naive(row.date).day()),
         day_number: row.weekday,
         employee_id: e.id,
-        report_date: date_text(row.date),
+        report_date: date_text(naive(row.date)),
         absence_cause_id: cause.map(|(id, _)| id),
         type_abs: cause.map(|(_, c)| c.absence_type.as_str()),
         absence_cause_name: cause.map(|(_, c)| c.title.as_str()),
@@ -398,7 +399,7 @@ pub fn night_row<'a>(
                 })
                 .collect();
             NightDateRow {
-                inout_date: date_text(date.date),
+                inout_date: date_text(naive(date.date)),
                 mode_col_count: date.manual_events,
                 subtract_time: "00:00:00",
                 subtract_time_minute: 0,
@@ -491,7 +492,7 @@ pub fn night_by_location_row<'a>(
                         .iter()
                         .filter_map(|&i| segments.get(i))
                         .map(|s| LocationTimes {
-                            inout_date: date_text(s.date),
+                            inout_date: date_text(naive(s.date)),
                             in_location_id: s.in_location,
                             in_location_title: location_title(s.in_location),
                             out_location_id: s.out_location,
@@ -501,7 +502,7 @@ pub fn night_by_location_row<'a>(
                         })
                         .collect();
                     LocationDateRow {
-                        inout_date: date_text(date.date),
+                        inout_date: date_text(naive(date.date)),
                         subtract_time: "00:00:00",
                         subtract_time_minute: 0,
                         day_time: hh_mm_ss(date.day),
@@ -666,7 +667,7 @@ pub fn t12_row<'a>(
     let mut days = Vec::new();
     let mut computed = rows.iter().peekable();
     for date in from.iter_days().take_while(|d| *d <= to) {
-        let row = computed.next_if(|r| r.date == date);
+        let row = computed.next_if(|r| naive(r.date) == date);
         let cause = row.and_then(cause_of);
         days.push(T12Day {
             report_date: date_text(date),
