@@ -9,7 +9,8 @@
 #   mixed — the same, while WRITERS more connections clock *different* employees in
 #           through POST /v1/times/clockin (the admin entering a manual event for each
 #           in turn; a clock-in drops that employee's cached account and card).
-# Prints the median req/s of each, the clock-ins per second and the ratio mixed/alone.
+# Each round also runs the clock-ins alone. Prints the median req/s of each, the
+# clock-ins per second (alone and mixed) and the ratio mixed/alone.
 # It measures; it never fails on the figures.
 #
 # Settings (environment):
@@ -149,12 +150,16 @@ clockins() { wrk -t "$THREADS" -c "$WRITERS" -d "$DURATION" -s "$work/clockin.lu
 
 say "warming up"
 DURATION=3s accounts "$work/warm.txt"
-: >"$work/alone"; : >"$work/mixed"; : >"$work/writes"
+: >"$work/alone"; : >"$work/mixed"; : >"$work/writes"; : >"$work/writes-alone"
 for round in $(seq "$ROUNDS"); do
     accounts "$work/alone-$round.txt"
     read -r alone bad < <(rate "$work/alone-$round.txt")
     ((bad == 0)) || die "round $round alone: $bad failed requests"
     echo "$alone" >>"$work/alone"
+    clockins "$work/clock-alone-$round.txt"
+    read -r writes_alone bad < <(rate "$work/clock-alone-$round.txt")
+    ((bad == 0)) || die "round $round: $bad failed clock-ins alone"
+    echo "$writes_alone" >>"$work/writes-alone"
     clockins "$work/clock-$round.txt" &
     writer=$!
     accounts "$work/mixed-$round.txt"
@@ -165,10 +170,12 @@ for round in $(seq "$ROUNDS"); do
     ((bad == 0)) || die "round $round: $bad failed clock-ins: $(head -c 300 "$work/clock-$round.txt")"
     echo "$mixed" >>"$work/mixed"
     echo "$writes" >>"$work/writes"
-    say "round $round: alone $alone req/s; mixed $mixed req/s with $writes clock-ins/s"
+    say "round $round: alone $alone req/s; clock-ins alone $writes_alone/s; mixed $mixed req/s with $writes clock-ins/s"
 done
 alone=$(median <"$work/alone")
 mixed=$(median <"$work/mixed")
 writes=$(median <"$work/writes")
+writes_alone=$(median <"$work/writes-alone")
 printf 'GET /v1/%s over %d employees, %d connections: alone %s req/s; mixed %s req/s with %s clock-ins/s (%d connections); mixed/alone %.2f\n' "$READS" \
     "$EMPLOYEES" "$READERS" "$alone" "$mixed" "$writes" "$WRITERS" "$(awk -v m="$mixed" -v a="$alone" 'BEGIN { print m / a }')"
+printf 'POST /v1/times/clockin (the admin clocking others in, mode manual), %d connections, alone: %s clock-ins/s\n' "$WRITERS" "$writes_alone"
