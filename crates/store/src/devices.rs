@@ -5,6 +5,7 @@ use davomat_core::page::PageRequest;
 use davomat_core::{CompanyId, CompanyStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::sql::Columns;
 use crate::text::Text;
 use crate::{Store, StoreResult, sql};
 
@@ -113,26 +114,22 @@ pub async fn insert(
     token_hash: &str,
     now: i64,
 ) -> StoreResult<i64> {
-    sql::insert(
+    sql::insert_row(
         conn,
-        "INSERT INTO devices (company_id, serial_number, kind, location_id, time_zone, battery_level, os_type, \
-         os_version, app_version, logged_user_name, additional_button, save_image_gallery, front_camera, \
-         photo_audit, qr_code, last_request_at, token_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, NULL, NULL, $6, $7, $8, $9, $10, NULL, $11, $12)",
-        vec![
-            company.0.into(),
-            fields.serial_number.clone().into(),
-            fields.kind.clone().into(),
-            fields.location_id.into(),
-            fields.time_zone.clone().into(),
-            fields.additional_button.into(),
-            fields.save_image_gallery.into(),
-            fields.front_camera.into(),
-            fields.photo_audit.into(),
-            fields.qr_code.into(),
-            token_hash.into(),
-            now.into(),
-        ],
+        "devices",
+        Columns::new()
+            .set("company_id", company.0)
+            .set("serial_number", fields.serial_number.clone())
+            .set("kind", fields.kind.clone())
+            .set("location_id", fields.location_id)
+            .set("time_zone", fields.time_zone.clone())
+            .set("additional_button", fields.additional_button)
+            .set("save_image_gallery", fields.save_image_gallery)
+            .set("front_camera", fields.front_camera)
+            .set("photo_audit", fields.photo_audit)
+            .set("qr_code", fields.qr_code)
+            .set("token_hash", token_hash)
+            .set("created_at", now),
     )
     .await
 }
@@ -144,23 +141,20 @@ pub async fn update(
     id: i64,
     fields: &DeviceFields,
 ) -> StoreResult<()> {
-    sql::execute(
+    sql::update_rows(
         conn,
-        "UPDATE devices SET serial_number = $1, kind = $2, location_id = $3, time_zone = $4, additional_button = $5, \
-         save_image_gallery = $6, front_camera = $7, photo_audit = $8, qr_code = $9 WHERE id = $10 AND company_id = $11",
-        vec![
-            fields.serial_number.clone().into(),
-            fields.kind.clone().into(),
-            fields.location_id.into(),
-            fields.time_zone.clone().into(),
-            fields.additional_button.into(),
-            fields.save_image_gallery.into(),
-            fields.front_camera.into(),
-            fields.photo_audit.into(),
-            fields.qr_code.into(),
-            id.into(),
-            company.0.into(),
-        ],
+        "devices",
+        Columns::new()
+            .set("serial_number", fields.serial_number.clone())
+            .set("kind", fields.kind.clone())
+            .set("location_id", fields.location_id)
+            .set("time_zone", fields.time_zone.clone())
+            .set("additional_button", fields.additional_button)
+            .set("save_image_gallery", fields.save_image_gallery)
+            .set("front_camera", fields.front_camera)
+            .set("photo_audit", fields.photo_audit)
+            .set("qr_code", fields.qr_code),
+        Columns::new().set("id", id).set("company_id", company.0),
     )
     .await?;
     Ok(())

@@ -1,4 +1,5 @@
-//! Raw SQL with `$n` placeholders on either backend, and row decoding.
+//! Raw SQL with `$n` placeholders on either backend, and row decoding; wide inserts and
+//! updates name each column beside its value ([`Columns`]) instead of numbering them.
 
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
@@ -66,4 +67,91 @@ pub async fn execute(
         .execute_raw(statement(conn, sql, values))
         .await?
         .rows_affected())
+}
+
+/// The columns of one row to write, each value beside its column's name, so that a
+/// wide insert or update cannot pair a value with the wrong column.
+#[derive(Default)]
+pub struct Columns {
+    names: Vec<&'static str>,
+    values: Vec<Value>,
+}
+
+impl Columns {
+    pub fn new() -> Self {
+        Columns::default()
+    }
+
+    /// Adds a column and its value.
+    pub fn set(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        self.names.push(column);
+        self.values.push(value.into());
+        self
+    }
+
+    /// `$1, $2, …` for each column.
+    fn placeholders(&self) -> String {
+        (1..=self.names.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `a = $1, b = $2, …` for each column.
+    fn assignments(&self) -> String {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| format!("{name} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Inserts one row into `table` and answers its new id.
+pub async fn insert_row(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    row: Columns,
+) -> StoreResult<i64> {
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        row.names.join(", "),
+        row.placeholders()
+    );
+    insert(conn, &sql, row.values).await
+}
+
+/// Sets the columns of `table`'s rows whose `key` columns equal their values; answers
+/// how many rows it touched.
+pub async fn update_rows(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    row: Columns,
+    key: Columns,
+) -> StoreResult<u64> {
+    let offset = row.names.len();
+    let condition = key
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| format!("{name} = ${}", offset + i + 1))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let sql = format!("UPDATE {table} SET {} WHERE {condition}", row.assignments());
+    let mut values = row.values;
+    values.extend(key.values);
+    execute(conn, &sql, values).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_number_their_placeholders_in_order() {
+        let row = Columns::new().set("a", 1).set("b", "x").set("c", 3);
+        assert_eq!(row.placeholders(), "$1, $2, $3");
+        assert_eq!(row.assignments(), "a = $1, b = $2, c = $3");
+    }
 }

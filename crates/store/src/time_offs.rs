@@ -9,6 +9,7 @@ use davomat_core::{AbsenceType, CompanyId};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::employees::Visibility;
+use crate::sql::Columns;
 use crate::text::{Text, bound};
 use crate::{StoreError, StoreResult, sql};
 
@@ -156,28 +157,28 @@ pub async fn create(
     new: &NewTimeOff,
     now: i64,
 ) -> StoreResult<i64> {
-    sql::insert(
+    sql::insert_row(
         conn,
-        "INSERT INTO time_offs (company_id, employee_id, type_id, absence_type, start_at, end_at, \
-         description, status, paid, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        vec![
-            company.0.into(),
-            new.employee_id.into(),
-            new.type_id.into(),
-            bound(if new.daily {
-                AbsenceType::Daily
-            } else {
-                AbsenceType::Hourly
-            }),
-            new.start_at.into(),
-            new.end_at.into(),
-            new.description.clone().into(),
-            new.status.into(),
-            new.paid.into(),
-            new.created_by.into(),
-            now.into(),
-        ],
+        "time_offs",
+        Columns::new()
+            .set("company_id", company.0)
+            .set("employee_id", new.employee_id)
+            .set("type_id", new.type_id)
+            .set(
+                "absence_type",
+                bound(if new.daily {
+                    AbsenceType::Daily
+                } else {
+                    AbsenceType::Hourly
+                }),
+            )
+            .set("start_at", new.start_at)
+            .set("end_at", new.end_at)
+            .set("description", new.description.clone())
+            .set("status", new.status)
+            .set("paid", new.paid)
+            .set("created_by", new.created_by)
+            .set("created_at", now),
     )
     .await
 }

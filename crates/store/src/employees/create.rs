@@ -6,10 +6,12 @@
 //! connection, so that the caller can hold them and the activity rows in one transaction.
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
+use davomat_core::{CompanyId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::NameForms;
+use crate::sql::Columns;
+use crate::text::bound;
 use crate::{StoreResult, secrets, sql};
 
 /// Everything a new employee row is made of. Unset text fields are `""`; `notes`,
@@ -48,39 +50,34 @@ pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) ->
     let pin_code = next_pin_code(conn, company).await?;
     let qrcode = new_qrcode(conn, company).await?;
     let names = NameForms::of(&new.last_name, &new.first_name, &new.patronymic);
-    let id = sql::insert(
+    let id = sql::insert_row(
         conn,
-        "INSERT INTO employees (company_id, first_name, last_name, patronymic, gender, birth_date, \
-         start_date, schedule_start_date, pin_code, qrcode, tab_number, home_address, home_phone, \
-         work_phone, mobile_phone, notes, bank_book, full_name, search_name, first_letter, \
-         department_id, schedule_id, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, $22, 'active', $23)",
-        vec![
-            new.company_id.into(),
-            new.first_name.clone().into(),
-            new.last_name.clone().into(),
-            new.patronymic.clone().into(),
-            new.gender.clone().into(),
-            new.birth_date.into(),
-            new.start_date.into(),
-            new.schedule_start_date.into(),
-            pin_code.into(),
-            qrcode.into(),
-            new.tab_number.clone().into(),
-            new.home_address.clone().into(),
-            new.home_phone.clone().into(),
-            new.work_phone.clone().into(),
-            new.mobile_phone.clone().into(),
-            new.notes.clone().into(),
-            new.bank_book.clone().into(),
-            names.full_name.into(),
-            names.search_name.into(),
-            names.first_letter.into(),
-            new.department_id.into(),
-            new.schedule_id.into(),
-            now.into(),
-        ],
+        "employees",
+        Columns::new()
+            .set("company_id", new.company_id)
+            .set("first_name", new.first_name.clone())
+            .set("last_name", new.last_name.clone())
+            .set("patronymic", new.patronymic.clone())
+            .set("gender", new.gender.clone())
+            .set("birth_date", new.birth_date)
+            .set("start_date", new.start_date)
+            .set("schedule_start_date", new.schedule_start_date)
+            .set("pin_code", pin_code)
+            .set("qrcode", qrcode)
+            .set("tab_number", new.tab_number.clone())
+            .set("home_address", new.home_address.clone())
+            .set("home_phone", new.home_phone.clone())
+            .set("work_phone", new.work_phone.clone())
+            .set("mobile_phone", new.mobile_phone.clone())
+            .set("notes", new.notes.clone())
+            .set("bank_book", new.bank_book.clone())
+            .set("full_name", names.full_name)
+            .set("search_name", names.search_name)
+            .set("first_letter", names.first_letter)
+            .set("department_id", new.department_id)
+            .set("schedule_id", new.schedule_id)
+            .set("status", bound(EmployeeStatus::Active))
+            .set("created_at", now),
     )
     .await?;
     sql::execute(

@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use super::NameForms;
 use super::create::Reference;
 use super::history::Kind;
+use crate::sql::Columns;
 use crate::{StoreResult, sql};
 
 /// The profile fields a PUT may change. Unset text is `""`; `gender`, `birth_date` and
@@ -100,32 +101,29 @@ pub async fn write_profile(
     profile: &Profile,
 ) -> StoreResult<String> {
     let names = NameForms::of(&profile.last_name, &profile.first_name, &profile.patronymic);
-    sql::execute(
+    sql::update_rows(
         conn,
-        "UPDATE employees SET first_name = $1, last_name = $2, patronymic = $3, gender = $4, birth_date = $5, \
-         start_date = $6, tab_number = $7, home_address = $8, home_phone = $9, work_phone = $10, \
-         mobile_phone = $11, notes = $12, bank_book = $13, full_name = $14, search_name = $15, \
-         first_letter = $16 WHERE id = $17 AND company_id = $18",
-        vec![
-            profile.first_name.clone().into(),
-            profile.last_name.clone().into(),
-            profile.patronymic.clone().into(),
-            profile.gender.clone().into(),
-            profile.birth_date.into(),
-            profile.start_date.into(),
-            profile.tab_number.clone().into(),
-            profile.home_address.clone().into(),
-            profile.home_phone.clone().into(),
-            profile.work_phone.clone().into(),
-            profile.mobile_phone.clone().into(),
-            profile.notes.clone().into(),
-            profile.bank_book.clone().into(),
-            names.full_name.clone().into(),
-            names.search_name.into(),
-            names.first_letter.into(),
-            employee.0.into(),
-            company.0.into(),
-        ],
+        "employees",
+        Columns::new()
+            .set("first_name", profile.first_name.clone())
+            .set("last_name", profile.last_name.clone())
+            .set("patronymic", profile.patronymic.clone())
+            .set("gender", profile.gender.clone())
+            .set("birth_date", profile.birth_date)
+            .set("start_date", profile.start_date)
+            .set("tab_number", profile.tab_number.clone())
+            .set("home_address", profile.home_address.clone())
+            .set("home_phone", profile.home_phone.clone())
+            .set("work_phone", profile.work_phone.clone())
+            .set("mobile_phone", profile.mobile_phone.clone())
+            .set("notes", profile.notes.clone())
+            .set("bank_book", profile.bank_book.clone())
+            .set("full_name", names.full_name.clone())
+            .set("search_name", names.search_name)
+            .set("first_letter", names.first_letter),
+        Columns::new()
+            .set("id", employee.0)
+            .set("company_id", company.0),
     )
     .await?;
     Ok(names.full_name)
