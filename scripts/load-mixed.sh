@@ -23,6 +23,8 @@
 #   THREADS=2         wrk threads per wrk
 #   DATABASE_URL=     another database (postgres://…); the demo is seeded there if missing
 #   DAVOMAT_BIN=      use this binary instead of building target/release/davomat
+#   PERF_DATA=        record the server with `perf record -g` into this file during the
+#                     first round's clock-ins alone (for `perf report`)
 set -euo pipefail
 
 READS=${READS:-accounts}
@@ -156,7 +158,12 @@ for round in $(seq "$ROUNDS"); do
     read -r alone bad < <(rate "$work/alone-$round.txt")
     ((bad == 0)) || die "round $round alone: $bad failed requests"
     echo "$alone" >>"$work/alone"
+    if [[ -n ${PERF_DATA:-} && $round == 1 ]]; then
+        # Profile the server through the clock-ins alone of the first round.
+        perf record -g -o "$PERF_DATA" -p "$server_pid" -- sleep "${DURATION%s}" 2>/dev/null &
+    fi
     clockins "$work/clock-alone-$round.txt"
+    wait
     read -r writes_alone bad < <(rate "$work/clock-alone-$round.txt")
     ((bad == 0)) || die "round $round: $bad failed clock-ins alone"
     echo "$writes_alone" >>"$work/writes-alone"
