@@ -158,12 +158,14 @@ for round in $(seq "$ROUNDS"); do
     read -r alone bad < <(rate "$work/alone-$round.txt")
     ((bad == 0)) || die "round $round alone: $bad failed requests"
     echo "$alone" >>"$work/alone"
+    profiler=
     if [[ -n ${PERF_DATA:-} && $round == 1 ]]; then
         # Profile the server through the clock-ins alone of the first round.
         perf record -g -o "$PERF_DATA" -p "$server_pid" -- sleep "${DURATION%s}" 2>/dev/null &
+        profiler=$!
     fi
     clockins "$work/clock-alone-$round.txt"
-    wait
+    [[ -z $profiler ]] || wait "$profiler" || true
     read -r writes_alone bad < <(rate "$work/clock-alone-$round.txt")
     ((bad == 0)) || die "round $round: $bad failed clock-ins alone"
     echo "$writes_alone" >>"$work/writes-alone"
