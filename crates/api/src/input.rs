@@ -6,9 +6,8 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
-use davomat_core::money::{AmountError, parse_minor};
 use davomat_core::validation::{
-    FieldCode, FieldErrors, Reason, Rule, is_supported_date, parse_date, supported_date,
+    FieldCode, FieldErrors, Reason, is_supported_date, parse_date, supported_date,
 };
 use serde_json::{Map, Value};
 
@@ -207,33 +206,6 @@ impl Fields {
             errors.add(name, FieldCode::InvalidValue, Reason::Plain);
         }
         ids
-    }
-
-    /// An amount of money in minor units, from a JSON number or a decimal string
-    /// (`1000.5`, `"1000.50"`, `"12,50"`); 8003 naming what is wrong otherwise.
-    pub fn amount(&self, name: &str, errors: &mut FieldErrors) -> Option<i64> {
-        let text = match self.raw(name)? {
-            Value::Number(n) => n.to_string(),
-            Value::String(s) if s.trim().is_empty() => return None,
-            Value::String(s) => s.clone(),
-            _ => {
-                errors.add(name, FieldCode::InvalidValue, Reason::Plain);
-                return None;
-            }
-        };
-        match parse_minor(&text) {
-            Ok(minor) => Some(minor),
-            Err(error) => {
-                let rule = match error {
-                    AmountError::NotANumber => Rule::NotADecimal,
-                    AmountError::Negative => Rule::NegativeAmount,
-                    AmountError::TooPrecise => Rule::TooManyDecimals,
-                    AmountError::TooLarge => Rule::AmountTooLarge,
-                };
-                errors.add(name, FieldCode::InvalidValue, Reason::Rule(rule));
-                None
-            }
-        }
     }
 
     /// A `YYYY-MM-DD` date (8009 on any other shape; 8003 outside 1900–2100).
@@ -491,7 +463,6 @@ mod tests {
         let mut e = FieldErrors::new();
         assert_eq!(f.text("title", &mut e).as_deref(), Some("A"));
         assert_eq!(f.int("radius", &mut e), None);
-        assert_eq!(f.amount("radius", &mut e), None);
         assert_eq!(f.text("notes", &mut e), None);
         let failed: Vec<String> = e.into_vec().into_iter().map(|x| x.field).collect();
         assert_eq!(failed, vec!["radius", "notes"]);
