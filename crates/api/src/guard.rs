@@ -219,6 +219,7 @@ async fn authenticate(
         company_id: CompanyId(session.company_id),
         role,
         employee_id: session.employee_id.map(EmployeeId),
+        employee_name: session.employee_full_name,
         email: session.email,
         lang,
         company_lang: Lang::parse(&session.company_lang).unwrap_or_default(),

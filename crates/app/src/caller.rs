@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
 use davomat_core::{CompanyId, EmployeeId, Lang, Role, UserId};
+use davomat_store::WriteTransaction;
 use davomat_store::activity::{self, Actor, NewActivity};
-use davomat_store::{Store, StoreError, WriteTransaction, employees};
 
 use crate::error::{AppError, AppResult};
 
@@ -17,6 +17,8 @@ pub struct Caller {
     pub company_id: CompanyId,
     pub role: Role,
     pub employee_id: Option<EmployeeId>,
+    /// That employee's full name (read with the session).
+    pub employee_name: Option<String>,
     pub email: String,
     /// The user's own language (`settings.lang`).
     pub lang: Lang,
@@ -48,21 +50,15 @@ impl Caller {
 
     /// The caller as the author of an activity-log row (their employee's full name,
     /// else their email).
-    pub async fn actor(&self, store: &Store) -> AppResult<Actor> {
-        let full_name = match self.employee_id {
-            Some(id) => {
-                match employees::full_name_of(store.connection(), self.company_id, id).await {
-                    Ok(name) if !name.is_empty() => name,
-                    Ok(_) | Err(StoreError::NotFound) => self.email.clone(),
-                    Err(err) => return Err(err.into()),
-                }
-            }
-            None => self.email.clone(),
+    pub fn actor(&self) -> Actor {
+        let full_name = match &self.employee_name {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => self.email.clone(),
         };
-        Ok(Actor {
+        Actor {
             user_id: self.user_id,
             full_name,
-        })
+        }
     }
 
     /// Writes the activity row of a change to a company object (department, holiday…),

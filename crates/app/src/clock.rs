@@ -20,7 +20,7 @@ use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_local_date_time, supported_date,
 };
 use davomat_core::{ClockMode, EmployeeId, LocationId, Role, geo};
-use davomat_store::activity::{self, NewActivity};
+use davomat_store::activity::NewActivity;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lifecycle;
 use davomat_store::locations::{self, Location};
@@ -178,29 +178,24 @@ async fn write(
             clock_events::insert(&writer, company, event, now).await?;
         }
         Subject::Other { id, full_name } => {
-            let actor = caller.actor(store).await?;
+            let actor = caller.actor();
             let txn = store.begin().await?;
             txn.changes(changed);
-            let event_id = clock_events::insert(&txn, company, event, now).await?;
-            activity::record(
-                &txn,
-                NewActivity {
-                    company_id: company,
-                    actor: Some(actor),
-                    action_name: "clockInManual",
-                    object_id: Some(event_id),
-                    person_id: Some(*id),
-                    assigned: Some(event.kind.name().to_string()),
-                    message: Message::ManualClock {
-                        clock_in: event.kind == EventKind::In,
-                        name: full_name.clone(),
-                        time: caller.zone().format(event.at),
-                    },
+            let entry = NewActivity {
+                company_id: company,
+                actor: Some(actor),
+                action_name: "clockInManual",
+                object_id: None, // the event, named by the statement that stores it
+                person_id: Some(*id),
+                assigned: Some(event.kind.name().to_string()),
+                message: Message::ManualClock {
+                    clock_in: event.kind == EventKind::In,
+                    name: full_name.clone(),
+                    time: caller.zone().format(event.at),
                 },
-                caller.company_lang,
-                now,
-            )
-            .await?;
+            };
+            clock_events::insert_logged(&txn, company, event, entry, caller.company_lang, now)
+                .await?;
             txn.commit().await?;
         }
     }

@@ -158,7 +158,7 @@ pub async fn create(
     let title = checked_title(request.title.required("title", &mut errors), &mut errors);
     let parent = checked_parent(request.pid, &mut errors);
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let pid = match parent {
         None | Some(Parent::Root) => None,
@@ -207,7 +207,7 @@ pub async fn update(
     let mut errors = FieldErrors::new();
     let title = checked_title(change.title.optional("title", &mut errors), &mut errors);
     let parent = checked_parent(change.pid, &mut errors);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let current = departments::find(&txn, company, id)
         .await?
@@ -263,7 +263,7 @@ pub async fn update(
 pub async fn delete(store: &Store, caller: &Caller, id: DepartmentId, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let rows = departments::subtree(&txn, company, id).await?;
     if rows.is_empty() {

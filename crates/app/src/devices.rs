@@ -223,7 +223,7 @@ pub async fn register(
 ) -> AppResult<Registered> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);
@@ -257,7 +257,7 @@ pub async fn update(
     authorize(caller)?;
     let company = caller.company_id;
     get(store, caller, id).await?;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = devices::get(&txn, company, id)
@@ -283,7 +283,7 @@ pub async fn update(
 pub async fn remove(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = devices::get(&txn, company, id)

@@ -185,7 +185,7 @@ pub async fn edit(
     {
         Scope::require_department(store, caller, id).await?;
     }
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
 
     let txn = store.begin().await?;
     // The employee, and the lists that sort and filter by what an edit changes.

@@ -107,7 +107,7 @@ pub async fn drop_pending(
         &txn,
         NewActivity {
             company_id: caller.company_id,
-            actor: Some(caller.actor(store).await?),
+            actor: Some(caller.actor()),
             action_name: action,
             object_id: Some(row.id),
             person_id: Some(row.id),

@@ -168,7 +168,7 @@ pub async fn dismiss(
     let txn = begin(store, caller, employee).await?;
     refuse_last_admin(&txn, caller.company_id, employee).await?;
     lifecycle::dismiss(&txn, caller.company_id, employee, last_day, today).await?;
-    log_and_commit(store, caller, txn, Step::Dismiss, &row, Some(last_day), now).await
+    log_and_commit(caller, txn, Step::Dismiss, &row, Some(last_day), now).await
 }
 
 /// Cancels a pending dismissal.
@@ -181,7 +181,7 @@ pub async fn cancel_dismissal(
     let row = check(store, caller, employee, Step::CancelDismissal).await?;
     let txn = begin(store, caller, employee).await?;
     lifecycle::cancel_dismissal(&txn, caller.company_id, employee).await?;
-    log_and_commit(store, caller, txn, Step::CancelDismissal, &row, None, now).await
+    log_and_commit(caller, txn, Step::CancelDismissal, &row, None, now).await
 }
 
 /// A re-hire, as sent.
@@ -229,7 +229,7 @@ pub async fn recover(
     let txn = begin(store, caller, employee).await?;
     lifecycle::recover(&txn, caller.company_id, employee, &plan, today, now).await?;
     let first_day = Some(plan.first_day);
-    log_and_commit(store, caller, txn, Step::Recover, &row, first_day, now).await
+    log_and_commit(caller, txn, Step::Recover, &row, first_day, now).await
 }
 
 /// Cancels a pending re-hire.
@@ -242,7 +242,7 @@ pub async fn cancel_recovery(
     let row = check(store, caller, employee, Step::CancelRecovery).await?;
     let txn = begin(store, caller, employee).await?;
     lifecycle::cancel_recovery(&txn, caller.company_id, employee).await?;
-    log_and_commit(store, caller, txn, Step::CancelRecovery, &row, None, now).await
+    log_and_commit(caller, txn, Step::CancelRecovery, &row, None, now).await
 }
 
 /// Removes a dismissed employee and everything that hangs on them, their login included.
@@ -257,7 +257,7 @@ pub async fn remove(
     refuse_last_admin(&txn, caller.company_id, employee).await?;
     forget_face(&txn, caller.company_id, employee, now).await?;
     lifecycle::remove(&txn, caller.company_id, employee).await?;
-    log_and_commit(store, caller, txn, Step::Remove, &row, None, now).await
+    log_and_commit(caller, txn, Step::Remove, &row, None, now).await
 }
 
 /// A write transaction that changes the employee (card, sessions, account) and the
@@ -309,7 +309,6 @@ async fn forget_face(
 
 /// Writes the step's activity row about the employee and commits with it.
 async fn log_and_commit(
-    store: &Store,
     caller: &Caller,
     txn: WriteTransaction,
     step: Step,
@@ -317,7 +316,7 @@ async fn log_and_commit(
     day: Option<NaiveDate>,
     now: i64,
 ) -> AppResult<()> {
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let entry = NewActivity {
         company_id: caller.company_id,
         actor: Some(actor),

@@ -68,7 +68,7 @@ pub async fn add(
 ) -> AppResult<()> {
     let owner = owner(store, caller, employee_id).await?;
     let employee = EmployeeId(owner.id);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let face = NewFace {
         photo_key: davomat_store::secrets::new_token(),
         format: template.format,
@@ -91,7 +91,7 @@ pub async fn add(
 pub async fn remove(store: &Store, caller: &Caller, employee_id: i64, now: i64) -> AppResult<()> {
     let owner = owner(store, caller, employee_id).await?;
     let employee = EmployeeId(owner.id);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Employee(employee)]);
     // Deleting what is not there changes nothing: no activity row, no commands.

@@ -164,7 +164,7 @@ pub async fn hire(
         (Some(password), true) => Some(secrets::hash_password(password)?),
         _ => None,
     };
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
 
     let txn = store.begin().await?;
     // A new employee on the company's lists; nothing cached shows them yet.

@@ -59,7 +59,7 @@ pub async fn add(
     }
     let kind = checked_kind(request.kind, &mut errors);
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     if let Some(date) = date
@@ -112,7 +112,7 @@ fn checked_kind(kind: Sent<String>, errors: &mut FieldErrors) -> Option<HolidayK
 pub async fn remove(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = holidays::find(&txn, company, id)

@@ -232,7 +232,7 @@ pub async fn create(
     };
     let new = checked(request, empty, true, &mut errors);
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);
@@ -267,7 +267,7 @@ pub async fn update(
     let company = caller.company_id;
     get(store, caller, id).await?;
     let id = LocationId(id);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);
@@ -308,7 +308,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: i64, now: i64) -> AppRes
     authorize(caller)?;
     let company = caller.company_id;
     let id = LocationId(id);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);

@@ -72,7 +72,7 @@ pub async fn create(
     let mut errors = FieldErrors::new();
     let title = checked_title(request.title.required("title", &mut errors), &mut errors);
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // A position nobody holds yet is on no cached card.
     txn.changes_nothing_cached();
@@ -115,7 +115,7 @@ pub async fn rename(
     get(store, caller, id, now).await?;
     let mut errors = FieldErrors::new();
     let title = checked_title(change.title.optional("title", &mut errors), &mut errors);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Cards show the titles of the positions their employees hold.
     txn.changes([Dependency::Directory(company)]);
@@ -156,7 +156,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: i64, now: i64) -> AppRes
     authorize(caller)?;
     let company = caller.company_id;
     let today = caller.today(now);
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = positions::find(&txn, company, id, today)

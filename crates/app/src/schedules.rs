@@ -176,7 +176,7 @@ pub async fn create(
     authorize(caller)?;
     let (title, definition) = checked(request)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);
@@ -215,7 +215,7 @@ pub async fn update(
     get(store, caller, id).await?;
     let (title, definition) = checked(request)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);
@@ -247,7 +247,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: i64, now: i64) -> AppRes
     authorize(caller)?;
     let current = get(store, caller, id).await?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Shown on cards, accounts and lists: titles, plans, holidays, devices.
     txn.changes([Dependency::Directory(company)]);

@@ -119,7 +119,7 @@ pub async fn create(
     let mut errors = FieldErrors::new();
     let new = checked(request, None, &mut errors);
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     if !errors.has("title") && time_off_types::title_taken(&txn, company, &new.title, None).await? {
@@ -152,7 +152,7 @@ pub async fn update(
     authorize(caller)?;
     let company = caller.company_id;
     get(store, caller, id).await?;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = time_off_types::find(&txn, company, id)
@@ -192,7 +192,7 @@ pub async fn update(
 pub async fn delete(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Directory(company)]);
     let current = time_off_types::find(&txn, company, id)

@@ -149,7 +149,7 @@ pub async fn request(
         status: status as i64,
         created_by: Some(caller.user_id.0),
     };
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, new.employee_id).await?;
     let id = time_offs::create(&txn, company, &new, now).await?;
     let time_off = time_offs::find(&txn, company, id)
@@ -185,7 +185,7 @@ pub async fn cancel(store: &Store, caller: &Caller, id: i64, now: i64) -> AppRes
     if status_of(&current) == Some(TimeOffStatus::Deleted) {
         return Err(AppError::NotApplicable);
     }
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, current.employee_id).await?;
     let deleted = TimeOffStatus::Deleted as i64;
     time_offs::set_status(&txn, caller.company_id, current.id, deleted).await?;
@@ -221,7 +221,7 @@ async fn decide(
         TimeOffStatus::Accepted => TimeOffAction::Approved,
         _ => TimeOffAction::Rejected,
     };
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, current.employee_id).await?;
     time_offs::set_status(&txn, caller.company_id, current.id, decision as i64).await?;
     let time_off = time_offs::find(&txn, caller.company_id, current.id)

@@ -57,29 +57,48 @@ pub async fn record(
     lang: Lang,
     now: i64,
 ) -> StoreResult<()> {
+    let object_id = entry.object_id;
+    let mut values = row_values(entry, lang, now);
+    values.push(object_id.into());
+    sql::execute(conn, &insert_sql(1, "$8"), values).await?;
+    Ok(())
+}
+
+/// The insert of one row whose values ([`row_values`]) are numbered from `$first`, its
+/// object id written as `object_id`: a placeholder, or an expression naming a row the
+/// same statement has just inserted.
+pub(crate) fn insert_sql(first: usize, object_id: &str) -> String {
+    let n = |i: usize| format!("${}", first + i);
+    format!(
+        "INSERT INTO activity_log (company_id, user_id, action_name, object_id, person_id, assigned, \
+         happened_on, message, created_at) VALUES ({}, {}, {}, {object_id}, {}, {}, NULL, {}, {})",
+        n(0),
+        n(1),
+        n(2),
+        n(3),
+        n(4),
+        n(5),
+        n(6)
+    )
+}
+
+/// The values of [`insert_sql`], in its order: everything but the object id.
+pub(crate) fn row_values(entry: NewActivity, lang: Lang, now: i64) -> Vec<Value> {
     let actor_name = entry
         .actor
         .as_ref()
         .map(|a| a.full_name.as_str())
         .unwrap_or("");
     let message = entry.message.render(actor_name, lang);
-    sql::execute(
-        conn,
-        "INSERT INTO activity_log (company_id, user_id, action_name, object_id, person_id, assigned, \
-         happened_on, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
-        vec![
-            entry.company_id.0.into(),
-            entry.actor.map(|a| a.user_id.0).into(),
-            entry.action_name.into(),
-            entry.object_id.into(),
-            entry.person_id.into(),
-            entry.assigned.into(),
-            message.into(),
-            now.into(),
-        ],
-    )
-    .await?;
-    Ok(())
+    vec![
+        entry.company_id.0.into(),
+        entry.actor.map(|a| a.user_id.0).into(),
+        entry.action_name.into(),
+        entry.person_id.into(),
+        entry.assigned.into(),
+        message.into(),
+        now.into(),
+    ]
 }
 
 /// Writes many rows in a few statements (100 rows each), as [`record`] writes one.

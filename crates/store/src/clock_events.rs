@@ -4,10 +4,13 @@
 //! event once. The engine reads an employee's events of a range; the `inouts` report
 //! pages through the stored events themselves.
 
+use davomat_core::Lang;
 use davomat_core::engine::EventKind;
 use davomat_core::page::PageRequest;
 use davomat_core::{ClockMode, CompanyId};
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
+
+use crate::activity::{self, NewActivity};
 
 use crate::employees::{Visibility, id_list};
 use crate::text::{StoredText, Text, bound};
@@ -83,6 +86,37 @@ pub async fn insert(
         row_values(company, event, now).to_vec(),
     )
     .await
+}
+
+/// Stores one event with the activity row that logs it (a manual event), in one
+/// statement — the row names the event it logs without a second round trip to the
+/// database (on SQLite a second statement of the same text reads the event's id from
+/// `last_insert_rowid()`; on PostgreSQL a data-modifying `WITH` hands it over). Run it
+/// inside the write transaction, like any change and its activity row.
+pub async fn insert_logged(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    event: &NewEvent,
+    entry: NewActivity,
+    lang: Lang,
+    now: i64,
+) -> StoreResult<()> {
+    let mut values = row_values(company, event, now).to_vec();
+    let first = values.len() + 1;
+    values.extend(activity::row_values(entry, lang, now));
+    let event_insert = format!("{INSERT}{}", placeholders(0));
+    let statement = match conn.get_database_backend() {
+        DbBackend::Postgres => format!(
+            "WITH event AS ({event_insert} RETURNING id) {}",
+            activity::insert_sql(first, "(SELECT id FROM event)")
+        ),
+        _ => format!(
+            "{event_insert}; {}",
+            activity::insert_sql(first, "last_insert_rowid()")
+        ),
+    };
+    sql::execute(conn, &statement, values).await?;
+    Ok(())
 }
 
 /// Rows per statement of a batch insert.

@@ -70,6 +70,8 @@ pub struct Session {
     pub user_lang: String,
     pub employee_id: Option<i64>,
     pub employee_status: Option<Text<EmployeeStatus>>,
+    /// The employee profile's full name, for the activity rows the user writes.
+    pub employee_full_name: Option<String>,
     pub company_id: i64,
     pub company_status: Text<CompanyStatus>,
     pub company_lang: String,
@@ -101,7 +103,7 @@ pub async fn session(store: &Store, access_token: &str) -> StoreResult<Option<Se
 impl Session {
     /// What the session was read from: the token, its user, the company (its status),
     /// the API client (its state) and the company's roster — a dismissal or a removal
-    /// ends the session, and names the roster. Not the employee: a clock-in (which names
+    /// ends the session, and names the roster, as does an edit of a full name. Not the employee: a clock-in (which names
     /// them) changes nothing a session holds, and the self clock-in path would read the
     /// session again on every request.
     fn dependencies(&self, token_digest: &str) -> Vec<Dependency> {
@@ -119,7 +121,7 @@ async fn read_session(store: &Store, token_digest: &str) -> StoreResult<Option<S
     sql::one(
         store.conn(),
         "SELECT t.id AS token_id, t.expires_at, u.id AS user_id, u.email, u.role, u.lang AS user_lang, \
-         u.employee_id, e.status AS employee_status, c.id AS company_id, c.status AS company_status, \
+         u.employee_id, e.status AS employee_status, e.full_name AS employee_full_name, c.id AS company_id, c.status AS company_status, \
          c.lang AS company_lang, c.time_zone AS company_time_zone, k.state AS client_state, \
          t.api_client_id \
          FROM access_tokens t \

@@ -343,7 +343,7 @@ async fn assign(
 ) -> AppResult<Assignments> {
     let company = caller.company_id;
     let kind = held.kind();
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     // Cards show each employee's open period.
     txn.changes(
@@ -551,7 +551,7 @@ pub async fn delete_period(
 ) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Employee(EmployeeId(employee))]);
     let name = employees::full_name_of(&txn, company, EmployeeId(employee)).await?;

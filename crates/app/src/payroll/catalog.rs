@@ -183,7 +183,7 @@ pub async fn create_rule(
     let fields = rule_fields(request, None, &mut errors);
     errors.finish()?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let id = rules::create(&txn, company, &fields, now).await?;
     let rule = rules::find(&txn, company, id)
@@ -214,7 +214,7 @@ pub async fn update_rule(
     let fields = rule_fields(request, Some(&current), &mut errors);
     errors.finish()?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     rules::update(&txn, company, id, &fields).await?;
     let rule = rules::find(&txn, company, id)
@@ -235,7 +235,7 @@ pub async fn update_rule(
 pub async fn delete_rule(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let rule = rules::find(&txn, company, id)
         .await?
@@ -267,7 +267,7 @@ pub async fn create_fine(
     let fields = fine_fields(request, None, &mut errors);
     errors.finish()?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let id = fines::create(&txn, company, &fields, now).await?;
     let fine = fines::find(&txn, company, id)
@@ -298,7 +298,7 @@ pub async fn update_fine(
     let fields = fine_fields(request, Some(&current), &mut errors);
     errors.finish()?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     fines::update(&txn, company, id, &fields).await?;
     let fine = fines::find(&txn, company, id)
@@ -319,7 +319,7 @@ pub async fn update_fine(
 pub async fn delete_fine(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
     authorize(caller)?;
     let company = caller.company_id;
-    let actor = caller.actor(store).await?;
+    let actor = caller.actor();
     let txn = begin(store, caller).await?;
     let fine = fines::find(&txn, company, id)
         .await?
