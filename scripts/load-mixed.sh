@@ -10,7 +10,8 @@
 #           through POST /v1/times/clockin (the admin entering a manual event for each
 #           in turn; a clock-in drops that employee's cached account and card).
 # Each round also runs the clock-ins alone. Prints the median req/s of each, the
-# clock-ins per second (alone and mixed) and the ratio mixed/alone.
+# clock-ins per second (alone and mixed), the server CPU per clock-in alone (user +
+# system time from /proc over the run, per clock-in) and the ratio mixed/alone.
 # It measures; it never fails on the figures.
 #
 # Settings (environment):
@@ -147,12 +148,19 @@ rate() {
     read -r _ requests seconds _ _ bad sockets < <(grep '^RESULT' "$1")
     awk -v r="$requests" -v s="$seconds" -v b="$bad" -v k="$sockets" 'BEGIN { printf "%.0f %d\n", r / s, b + k }'
 }
+# The server's user + system time so far, in clock ticks.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+# Milliseconds of server CPU per request: ticks before, ticks after, a wrk result.
+cpu_per_request() {
+    read -r _ requests _ < <(grep '^RESULT' "$3")
+    awk -v t="$(($2 - $1))" -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.3f\n", t * 1000 / hz / r }'
+}
 accounts() { wrk -t "$THREADS" -c "$READERS" -d "$DURATION" -s "$work/$READS.lua" "$base" >"$1"; }
 clockins() { wrk -t "$THREADS" -c "$WRITERS" -d "$DURATION" -s "$work/clockin.lua" "$base" >"$1"; }
 
 say "warming up"
 DURATION=3s accounts "$work/warm.txt"
-: >"$work/alone"; : >"$work/mixed"; : >"$work/writes"; : >"$work/writes-alone"
+: >"$work/alone"; : >"$work/mixed"; : >"$work/writes"; : >"$work/writes-alone"; : >"$work/writes-cpu"
 for round in $(seq "$ROUNDS"); do
     accounts "$work/alone-$round.txt"
     read -r alone bad < <(rate "$work/alone-$round.txt")
@@ -164,7 +172,9 @@ for round in $(seq "$ROUNDS"); do
         perf record -g -o "$PERF_DATA" -p "$server_pid" -- sleep "${DURATION%s}" 2>/dev/null &
         profiler=$!
     fi
+    ticks=$(server_ticks)
     clockins "$work/clock-alone-$round.txt"
+    cpu_per_request "$ticks" "$(server_ticks)" "$work/clock-alone-$round.txt" >>"$work/writes-cpu"
     [[ -z $profiler ]] || wait "$profiler" || true
     read -r writes_alone bad < <(rate "$work/clock-alone-$round.txt")
     ((bad == 0)) || die "round $round: $bad failed clock-ins alone"
@@ -187,4 +197,4 @@ writes=$(median <"$work/writes")
 writes_alone=$(median <"$work/writes-alone")
 printf 'GET /v1/%s over %d employees, %d connections: alone %s req/s; mixed %s req/s with %s clock-ins/s (%d connections); mixed/alone %.2f\n' "$READS" \
     "$EMPLOYEES" "$READERS" "$alone" "$mixed" "$writes" "$WRITERS" "$(awk -v m="$mixed" -v a="$alone" 'BEGIN { print m / a }')"
-printf 'POST /v1/times/clockin (the admin clocking others in, mode manual), %d connections, alone: %s clock-ins/s\n' "$WRITERS" "$writes_alone"
+printf 'POST /v1/times/clockin (the admin clocking others in, mode manual), %d connections, alone: %s clock-ins/s, %s ms of server CPU each\n' "$WRITERS" "$writes_alone" "$(median <"$work/writes-cpu")"

@@ -22,8 +22,7 @@ use davomat_core::validation::{
 use davomat_core::{ClockMode, EmployeeId, LocationId, Role, geo};
 use davomat_store::activity::NewActivity;
 use davomat_store::clock_events::{self, NewEvent};
-use davomat_store::employees::lifecycle;
-use davomat_store::locations::{self, Location};
+use davomat_store::locations::{self, EmployeeAtLocation, Location};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, StoreError};
 use serde::Deserialize;
@@ -80,16 +79,17 @@ pub struct Clocked {
 }
 
 /// Whom the event is for: the caller's own profile, or another employee the caller may
-/// enter events for (with their name, for the activity row).
+/// enter events for, read with the location sent (their name is for the activity row).
 enum Subject {
     Myself(i64),
-    Other { id: i64, full_name: String },
+    Other(EmployeeAtLocation),
 }
 
 impl Subject {
     fn id(&self) -> i64 {
         match self {
-            Subject::Myself(id) | Subject::Other { id, .. } => *id,
+            Subject::Myself(id) => *id,
+            Subject::Other(other) => other.employee_id,
         }
     }
 }
@@ -103,8 +103,16 @@ pub async fn clock(
     now: i64,
 ) -> AppResult<Clocked> {
     let mut errors = FieldErrors::new();
-    let subject = subject(store, caller, request.employee_id, &mut errors).await?;
-    let for_myself = !matches!(subject, Some(Subject::Other { .. }));
+    let asked_location = request.location_id.clone().value().map(LocationId);
+    let subject = subject(
+        store,
+        caller,
+        request.employee_id,
+        asked_location,
+        &mut errors,
+    )
+    .await?;
+    let for_myself = !matches!(subject, Some(Subject::Other(_)));
     let at = event_time(request.event_time, caller, now, for_myself, &mut errors);
     let location_id = request.location_id.required("location_id", &mut errors);
     let latitude = request.latitude.optional("latitude", &mut errors);
@@ -177,7 +185,7 @@ async fn write(
             writer.changes(changed);
             clock_events::insert(&writer, company, event, now).await?;
         }
-        Subject::Other { id, full_name } => {
+        Subject::Other(other) => {
             let actor = caller.actor();
             let txn = store.begin().await?;
             txn.changes(changed);
@@ -186,11 +194,11 @@ async fn write(
                 actor: Some(actor),
                 action_name: "clockInManual",
                 object_id: None, // the event, named by the statement that stores it
-                person_id: Some(*id),
+                person_id: Some(other.employee_id),
                 assigned: Some(event.kind.name().to_string()),
                 message: Message::ManualClock {
                     clock_in: event.kind == EventKind::In,
-                    name: full_name.clone(),
+                    name: other.full_name.clone(),
                     time: caller.zone().format(event.at),
                 },
             };
@@ -206,6 +214,7 @@ async fn subject(
     store: &Store,
     caller: &Caller,
     asked: Sent<i64>,
+    asked_location: Option<LocationId>,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<Subject>> {
     let own = caller.employee_id.map(|id| id.0);
@@ -226,21 +235,18 @@ async fn subject(
     };
     // Someone else's event: only these roles, whoever it names.
     caller.require(&MANUAL_ROLES)?;
-    let Some(row) = lifecycle::get(store.connection(), caller.company_id, EmployeeId(id)).await?
+    let Some(other) = locations::employee_at(store, caller.company_id, id, asked_location).await?
     else {
         errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
         return Ok(None);
     };
     if !Scope::of(store, caller)
         .await?
-        .covers_employee(row.id, row.department_id)
+        .covers_employee(other.employee_id, other.department_id)
     {
         return Err(AppError::Forbidden);
     }
-    Ok(Some(Subject::Other {
-        id: row.id,
-        full_name: row.full_name,
-    }))
+    Ok(Some(Subject::Other(other)))
 }
 
 /// The event's instant: the time sent or now, within the limits of §12.
@@ -302,12 +308,28 @@ async fn location(
     errors: &mut FieldErrors,
 ) -> AppResult<Option<Location>> {
     let company = caller.company_id;
-    let Some(location) =
-        locations::find_linked(store, company, LocationId(id), subject.id()).await?
-    else {
-        let code = match locations::find(store.connection(), company, LocationId(id)).await? {
-            Some(_) => FieldCode::InvalidValue,
-            None => FieldCode::UnknownReference,
+    let id = LocationId(id);
+    // Another employee's was read with them; one's own is read now.
+    let (linked, known) = match subject {
+        Subject::Other(other) if other.location_id == Some(id) => {
+            (other.linked.clone(), Some(other.location_exists))
+        }
+        _ => (
+            locations::find_linked(store, company, id, subject.id()).await?,
+            None,
+        ),
+    };
+    let Some(location) = linked else {
+        let known = match known {
+            Some(known) => known,
+            None => locations::find(store.connection(), company, id)
+                .await?
+                .is_some(),
+        };
+        let code = if known {
+            FieldCode::InvalidValue
+        } else {
+            FieldCode::UnknownReference
         };
         errors.add("location_id", code, Reason::Plain);
         return Ok(None);

@@ -115,27 +115,121 @@ pub async fn find_linked(
         vec![company.0.into(), id.0.into(), employee.into()],
     )
     .await?;
-    let Some(mut location) = found else {
-        return Ok(None);
-    };
+    match found {
+        Some(location) => Ok(Some(with_counts(store, company, location).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The location with its two counts from the store's short-lived total cache (they
+/// would otherwise count the location's employees on every clock-in).
+async fn with_counts(
+    store: &crate::Store,
+    company: CompanyId,
+    mut location: Location,
+) -> StoreResult<Location> {
+    let id = location.id;
     location.count_employees = cached_count(
         store,
         company,
-        format!("location-employees\u{1f}{}", id.0),
+        format!("location-employees\u{1f}{id}"),
         "SELECT count(*) FROM employee_locations el JOIN employees e ON e.id = el.employee_id \
          WHERE el.location_id = $1 AND e.status = 'active'",
-        id.0,
+        id,
     )
     .await?;
     location.count_devices = cached_count(
         store,
         company,
-        format!("location-devices\u{1f}{}", id.0),
+        format!("location-devices\u{1f}{id}"),
         "SELECT count(*) FROM devices dv WHERE dv.location_id = $1",
-        id.0,
+        id,
     )
     .await?;
-    Ok(Some(location))
+    Ok(location)
+}
+
+/// An employee of the company and a location, read together as a manual clock-in
+/// checks them: who the employee is, and whether the location is the company's and
+/// one of the employee's.
+#[derive(Clone, Debug)]
+pub struct EmployeeAtLocation {
+    pub employee_id: i64,
+    pub department_id: i64,
+    pub full_name: String,
+    /// The location asked about.
+    pub location_id: Option<LocationId>,
+    /// The location, when the employee is linked to it, with its counts.
+    pub linked: Option<Location>,
+    /// The location is one of the company's (linked or not).
+    pub location_exists: bool,
+}
+
+#[derive(FromQueryResult)]
+struct EmployeeAtLocationRow {
+    employee_id: i64,
+    department_id: i64,
+    full_name: String,
+    id: Option<i64>,
+    title: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    radius: Option<i64>,
+    address: Option<String>,
+    ipv4: Option<String>,
+    linked: bool,
+}
+
+/// The employee of the company and the location `location` (none sent: no location),
+/// in one read; `None` when the employee is not the company's.
+pub async fn employee_at(
+    store: &crate::Store,
+    company: CompanyId,
+    employee: i64,
+    location: Option<LocationId>,
+) -> StoreResult<Option<EmployeeAtLocation>> {
+    let found: Option<EmployeeAtLocationRow> = sql::one(
+        store.connection(),
+        "SELECT e.id AS employee_id, e.department_id, e.full_name, \
+         l.id, l.title, l.lat, l.lon, l.radius, l.address, l.ipv4, \
+         EXISTS (SELECT 1 FROM employee_locations el WHERE el.location_id = l.id AND el.employee_id = e.id) AS linked \
+         FROM employees e LEFT JOIN locations l ON l.company_id = e.company_id AND l.id = $3 \
+         WHERE e.company_id = $1 AND e.id = $2",
+        vec![company.0.into(), employee.into(), location.map(|l| l.0).into()],
+    )
+    .await?;
+    let Some(row) = found else {
+        return Ok(None);
+    };
+    let linked = match (row.id, row.linked) {
+        (Some(id), true) => Some(
+            with_counts(
+                store,
+                company,
+                Location {
+                    id,
+                    title: row.title.unwrap_or_default(),
+                    lat: row.lat.unwrap_or_default(),
+                    lon: row.lon.unwrap_or_default(),
+                    radius: row.radius,
+                    address: row.address,
+                    ipv4: row.ipv4,
+                    count_employees: 0,
+                    count_devices: 0,
+                },
+            )
+            .await?,
+        ),
+        _ => None,
+    };
+    Ok(Some(EmployeeAtLocation {
+        employee_id: row.employee_id,
+        department_id: row.department_id,
+        full_name: row.full_name,
+        location_id: location,
+        linked,
+        location_exists: row.id.is_some(),
+    }))
 }
 
 /// A count of one location through the store's total cache: it depends on who works
