@@ -6,7 +6,6 @@
 //! rate limit),
 //! and the service routes outside `/v1` (`/docs`, `/healthz`, `/readyz`, `/metrics`).
 
-mod attendance;
 pub mod caller;
 mod cards;
 pub mod clock;
@@ -15,7 +14,7 @@ pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod faces;
-mod guard;
+pub mod guard;
 pub mod i18n;
 pub mod input;
 pub mod invalidation;
@@ -107,6 +106,14 @@ impl AppState {
 /// The whole HTTP application: every route inside the edge layers
 /// ([`edge::with_edge`]), any path it does not know answered 404/3000.
 pub fn app(state: AppState) -> axum::Router {
-    let router = routes::router(state.clone()).fallback(edge::unknown_route);
+    app_with(state, axum::Router::new())
+}
+
+/// The application with more routes under the same edge layers: the web console's
+/// (`davomat_web::router`), which the binary adds (the API does not depend on it).
+pub fn app_with(state: AppState, more: axum::Router<AppState>) -> axum::Router {
+    let router = routes::router(state.clone())
+        .merge(more)
+        .fallback(edge::unknown_route);
     edge::with_edge(router, state)
 }

@@ -8,13 +8,15 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::connection::{ApiListener, Peer};
-use crate::{AppState, app, routes};
+use crate::{AppState, app_with, routes};
 
 /// Where to serve.
 pub struct ServeOptions {
     pub api: TcpListener,
     /// A separate listener for `/metrics` (`DAVOMAT_METRICS_LISTEN`).
     pub metrics: Option<TcpListener>,
+    /// Routes served beside the API's, under the same edge layers (the web console).
+    pub more: axum::Router<AppState>,
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.
@@ -46,7 +48,7 @@ pub async fn serve(
     let listener = ApiListener::new(options.api, Arc::clone(&state.metrics));
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<Peer>(),
+        app_with(state, options.more).into_make_service_with_connect_info::<Peer>(),
     )
     .with_graceful_shutdown(async move {
         let _ = stop.wait_for(|s| *s).await;

@@ -82,7 +82,7 @@ pub struct Clocked {
 /// enter events for, read with the location sent (their name is for the activity row).
 enum Subject {
     Myself(i64),
-    Other(EmployeeAtLocation),
+    Other(Box<EmployeeAtLocation>),
 }
 
 impl Subject {
@@ -246,7 +246,7 @@ async fn subject(
     {
         return Err(AppError::Forbidden);
     }
-    Ok(Some(Subject::Other(other)))
+    Ok(Some(Subject::Other(Box::new(other))))
 }
 
 /// The event's instant: the time sent or now, within the limits of §12.

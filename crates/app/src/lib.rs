@@ -10,6 +10,7 @@
 //! scripts in `davomat-api`'s handlers.
 
 pub mod accounts;
+pub mod attendance;
 pub mod caller;
 pub mod clock;
 pub mod departments;
@@ -30,9 +31,11 @@ pub mod positions;
 pub mod request;
 pub mod schedules;
 pub mod scope;
+pub mod sign_in;
 pub mod terminal_events;
 pub mod time_off_types;
 pub mod time_offs;
+pub mod today;
 pub mod user_activities;
 
 pub use caller::Caller;

@@ -85,9 +85,17 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
         redis = settings.redis_url.is_some(),
         "davomat is serving"
     );
-    davomat_api::serve(state, ServeOptions { api, metrics }, shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    davomat_api::serve(
+        state,
+        ServeOptions {
+            api,
+            metrics,
+            more: davomat_web::router(),
+        },
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     tracing::info!("davomat stopped");
     Ok(())
 }
@@ -102,6 +110,7 @@ fn print_demo(base_url: &str, c: &demo::DemoCredentials) {
         "{}",
         json!({
             "base_url": base_url,
+            "console_url": format!("{base_url}/"),
             "admin_email": c.admin_email,
             "admin_password": c.admin_password,
             "client_id": c.client_id,
@@ -111,12 +120,18 @@ fn print_demo(base_url: &str, c: &demo::DemoCredentials) {
         })
     );
     println!(
-        "\nThe demo company is ready. Get a token, then call the API with it:\n\n  \
+        "\nThe demo company is ready.\n\nConsole: {base_url}/ (sign in as {} with the password {})\n\n\
+         Get a token, then call the API with it:\n\n  \
          curl -s -X POST {base_url}/v1/oauth/token \\\n    \
          -d 'grant_type=password&client_id={}&client_secret={}&username={}&password={}'\n\n  \
          curl -s {base_url}/v1/accounts -H 'Authorization: Bearer <access_token>'\n\n\
          API documentation: {base_url}/docs\n",
-        c.client_id, c.client_secret, c.admin_email, c.admin_password
+        c.admin_email,
+        c.admin_password,
+        c.client_id,
+        c.client_secret,
+        c.admin_email,
+        c.admin_password
     );
 }
 

@@ -11,6 +11,7 @@ pub mod clients;
 pub mod clock_events;
 pub mod companies;
 mod connect;
+pub mod console_sessions;
 pub mod demo;
 pub mod departments;
 pub mod device_commands;

@@ -219,8 +219,10 @@ pub async fn revoke(store: &Store, token: &str) -> StoreResult<bool> {
     Ok(access + refresh > 0)
 }
 
-/// Revokes every token of a user (after a password reset).
+/// Revokes every token of a user (after a password reset), and closes their console
+/// sessions with them.
 pub async fn revoke_all(conn: &impl ConnectionTrait, user: UserId) -> StoreResult<()> {
+    crate::console_sessions::close_all_of(conn, user).await?;
     sql::execute(
         conn,
         "DELETE FROM access_tokens WHERE user_id = $1",

@@ -22,12 +22,13 @@ use utoipa_axum::routes;
 
 use super::RouteTable;
 use super::reports::rows::{self, TimesActual, TimesScheduled};
+use crate::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, ValidationBody};
 use crate::guard::Access;
 use crate::input::body_fields;
 use crate::objects::{self, Employee, Named, PhotoBase};
-use crate::{AppState, attendance};
+use davomat_app::attendance;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table

@@ -13,7 +13,6 @@ use davomat_core::validation::FieldErrors;
 use davomat_core::{ApiClientId, ClientState, EmployeeStatus, Role, UserId};
 use davomat_store::clients::{self, ApiClient};
 use davomat_store::tokens::{self, RefreshRefusal, TokenPair};
-use davomat_store::{secrets, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -165,11 +164,11 @@ async fn password_grant(
 ) -> ApiResult<(Role, TokenPair)> {
     let username = sent.username.value().ok_or(ApiError::BadCredentials)?;
     let password = sent.password.value().ok_or(ApiError::BadCredentials)?;
-    let user = users::find_login(&state.store, &username).await?;
-    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let verified = check_password(state, password, stored).await?;
-    let user = user.ok_or(ApiError::BadCredentials)?;
-    if !verified || user.company_id != client.company_id || !user.is_active() {
+    state.metrics.count_password_check();
+    let user = davomat_app::sign_in::check_password(&state.store, &username, password)
+        .await?
+        .ok_or(ApiError::BadCredentials)?;
+    if user.company_id != client.company_id {
         return Err(ApiError::BadCredentials);
     }
     let role = Role::from_id(user.role).ok_or(ApiError::BadCredentials)?;
@@ -178,19 +177,6 @@ async fn password_grant(
     writer.changes_nothing_cached();
     let pair = tokens::issue(&writer, UserId(user.id), ApiClientId(client.id), now).await?;
     Ok((role, pair))
-}
-
-/// One Argon2 verification, known user or not (secrets::check_login_password), off the
-/// request threads; counted in /metrics (`davomat_password_checks_total`).
-async fn check_password(
-    state: &AppState,
-    password: String,
-    stored: Option<String>,
-) -> ApiResult<bool> {
-    state.metrics.count_password_check();
-    tokio::task::spawn_blocking(move || secrets::check_login_password(&password, stored.as_deref()))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))
 }
 
 async fn refresh_grant(

@@ -164,6 +164,7 @@ impl TestApp {
                 ServeOptions {
                     api: listener,
                     metrics: None,
+                    more: axum::Router::new(),
                 },
                 async move {
                     let _ = stopped.await;

@@ -10,6 +10,7 @@ mod m0003_employee_list;
 mod m0004_attendance;
 mod m0005_payroll_faces;
 mod m0006_device_command_history;
+mod m0007_console_sessions;
 
 use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_attendance::Migration),
             Box::new(m0005_payroll_faces::Migration),
             Box::new(m0006_device_command_history::Migration),
+            Box::new(m0007_console_sessions::Migration),
         ]
     }
 }

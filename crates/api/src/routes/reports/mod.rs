@@ -34,7 +34,6 @@ use utoipa_axum::routes;
 
 use super::RouteTable;
 use crate::AppState;
-use crate::attendance::{Cause, Computed, Sheet, compute};
 use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
 use crate::error::{ApiError, ApiResult, ErrorBody, Malformed};
@@ -42,6 +41,7 @@ use crate::guard::Access;
 use crate::input::{Fields, QueryValue, query_date, query_ids};
 use crate::objects::PhotoBase;
 use crate::scope::Scope;
+use davomat_app::attendance::{Cause, Computed, Sheet, compute};
 use rows::{
     AbsenceRow, DayReportRow, DismissedRow, InOutRow, NightByLocationRow, NightRow, T12Row,
 };
@@ -96,49 +96,13 @@ async fn attendance_today(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<AttendanceCounts>> {
-    caller.require(&READERS)?;
-    let now = state.clock.now();
-    let today = caller.today(now);
-    let mut filter = RosterFilter::all(Scope::of(&state.store, &caller).await?.visibility());
-    filter.active_only = true;
-    filter.employed = Some((today, today));
-    let (roster, employees) = attendance::roster(
-        state.store.connection(),
-        caller.company_id,
-        &filter,
-        today,
-        None,
-    )
-    .await?;
-    let computed = compute(
-        &state.store,
-        caller.company_id,
-        &caller.zone(),
-        roster,
-        (today, today),
-        now,
-    )
-    .await?;
-    let rows: Vec<&DayRow> = computed
-        .sheets
-        .iter()
-        .filter_map(|s| s.timesheet.rows.first())
-        .collect();
-    let arrived = rows.iter().filter(|r| r.first_in.is_some()).count() as u64;
-    let late = rows
-        .iter()
-        .filter(|r| r.late_in.is_some_and(|l| l > 0))
-        .count() as u64;
-    let on_time_off = rows
-        .iter()
-        .filter(|r| r.first_in.is_none() && r.timeoff_id.is_some())
-        .count() as u64;
+    let counts = davomat_app::today::counts(&state.store, &caller, state.clock.now()).await?;
     Ok(Json(AttendanceCounts {
-        count_employees: employees,
-        count_absence: employees.saturating_sub(arrived + on_time_off),
-        count_inout: arrived,
-        count_late_in: late,
-        count_time_off: on_time_off,
+        count_employees: counts.employees,
+        count_absence: counts.absent,
+        count_inout: counts.arrived,
+        count_late_in: counts.late,
+        count_time_off: counts.on_time_off,
     }))
 }
 

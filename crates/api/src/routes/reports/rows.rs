@@ -16,8 +16,8 @@ use davomat_store::clock_events::InOut;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::attendance::Cause;
 use crate::objects::{PhotoBase, Photos};
+use davomat_app::attendance::Cause;
 
 fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()

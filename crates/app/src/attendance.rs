@@ -17,7 +17,7 @@ use davomat_store::Store;
 use davomat_store::attendance::{self, RosterEmployee};
 use davomat_store::clock_events::StoredEvent;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 
 /// Employees whose inputs are read in one go (bounds the `IN` lists and memory).
 const CHUNK: usize = 500;
@@ -53,7 +53,7 @@ pub async fn compute(
     roster: Vec<RosterEmployee>,
     (from, to): (NaiveDate, NaiveDate),
     now: i64,
-) -> ApiResult<Computed> {
+) -> AppResult<Computed> {
     let calendar = read_calendar(store, company, zone, (from, to)).await?;
     let days = (civil(from), civil(to));
     let window = engine::event_window(&calendar, days.0, days.1);
@@ -82,7 +82,7 @@ async fn read_calendar(
     company: CompanyId,
     zone: &CompanyZone,
     (from, to): (NaiveDate, NaiveDate),
-) -> ApiResult<Calendar> {
+) -> AppResult<Calendar> {
     let days = (
         from.checked_sub_days(Days::new(HOLIDAY_MARGIN))
             .unwrap_or(from),
@@ -122,7 +122,7 @@ impl EmployeeInputs {
         employee: RosterEmployee,
         stored: &mut attendance::Inputs,
         causes: &mut HashMap<i64, Cause>,
-    ) -> ApiResult<EmployeeInputs> {
+    ) -> AppResult<EmployeeInputs> {
         let events = stored
             .events
             .remove(&employee.id)
@@ -198,7 +198,7 @@ pub async fn today_of(
     zone: &CompanyZone,
     employee: i64,
     today: NaiveDate,
-) -> ApiResult<Option<Today>> {
+) -> AppResult<Option<Today>> {
     let mut filter = attendance::RosterFilter::all(davomat_store::employees::Visibility::Company);
     filter.employees = Some(vec![employee]);
     let (roster, _) = attendance::roster(store.connection(), company, &filter, today, None).await?;
@@ -217,14 +217,14 @@ pub async fn today_of(
     }))
 }
 
-fn schedule_of(employee: &RosterEmployee) -> ApiResult<ScheduleDefinition> {
+fn schedule_of(employee: &RosterEmployee) -> AppResult<ScheduleDefinition> {
     let mut definition: serde_json::Value = serde_json::from_str(&employee.schedule_definition)
-        .map_err(|err| ApiError::Internal(format!("schedule {}: {err}", employee.schedule_id)))?;
+        .map_err(|err| AppError::Internal(format!("schedule {}: {err}", employee.schedule_id)))?;
     if let Some(map) = definition.as_object_mut() {
         map.insert("type".into(), employee.schedule_kind.into());
     }
     serde_json::from_value(definition).map_err(|err| {
-        ApiError::Internal(format!(
+        AppError::Internal(format!(
             "schedule {} of employee {} does not read: {err}",
             employee.schedule_id, employee.id
         ))

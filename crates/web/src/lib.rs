@@ -1,0 +1,62 @@
+//! davomat-web: the console at `/` — server-rendered pages for the people davomat is
+//! for, in Russian, Uzbek and English, over the same use cases as the API (never over
+//! the HTTP API itself).
+//!
+//! [`router`] gives the console's routes; the binary merges them with the API's under
+//! the same edge layers (compression, request ids, time limit, panics). Every console
+//! answer carries the security headers of [`security_headers`]: a Content-Security-Policy
+//! without inline scripts or styles, no framing, no sniffing.
+
+mod assets;
+mod i18n;
+mod pages;
+mod session;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use davomat_api::AppState;
+
+pub use assets::asset_path;
+
+/// The console's routes, for the API's router to merge.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::today::page))
+        .route("/today/board", get(pages::today::board))
+        .route(
+            "/login",
+            get(pages::sign_in::form).post(pages::sign_in::submit),
+        )
+        .route("/logout", post(pages::sign_in::sign_out))
+        .route("/language", post(pages::language::choose))
+        .route("/assets/{name}", get(assets::serve))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// The headers every console answer carries.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+             object-src 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}

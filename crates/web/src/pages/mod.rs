@@ -1,0 +1,132 @@
+//! The console's pages, one module each, and what they share: the frame every page is
+//! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
+
+pub mod language;
+pub mod sign_in;
+pub mod today;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use davomat_app::AppError;
+use davomat_app::sign_in::ConsoleUser;
+use davomat_core::Lang;
+
+use crate::assets::asset_path;
+use crate::i18n::Words;
+
+/// What every signed-in page shows around its content: the words of the user's
+/// language, who they are, the navigation, the language switch and the sign-out form
+/// (both carrying the session's CSRF token).
+pub struct Frame {
+    pub t: Words,
+    pub user_name: String,
+    pub csrf: String,
+    pub css: String,
+    pub htmx: String,
+    /// The page's key in the navigation (`today`).
+    pub current: &'static str,
+}
+
+impl Frame {
+    pub fn new(user: &ConsoleUser, current: &'static str) -> Frame {
+        let caller = &user.caller;
+        Frame {
+            t: Words::new(caller.lang),
+            user_name: caller
+                .employee_name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| caller.email.clone()),
+            csrf: user.csrf_token.clone(),
+            css: asset_path("console.css"),
+            htmx: asset_path("htmx.js"),
+            current,
+        }
+    }
+
+    /// The languages offered, with whether each is the page's.
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        languages(self.t.lang)
+    }
+}
+
+/// The three languages as (code, name in itself, selected).
+pub fn languages(current: Lang) -> Vec<(&'static str, &'static str, bool)> {
+    [
+        (Lang::Ru, "Русский"),
+        (Lang::Uz, "Oʻzbekcha"),
+        (Lang::En, "English"),
+    ]
+    .into_iter()
+    .map(|(lang, name)| (lang.code(), name, lang == current))
+    .collect()
+}
+
+/// Renders a template as an HTML answer (a 500 page if it cannot be rendered).
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "a console page did not render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Why a page cannot be shown.
+#[derive(Debug)]
+pub enum Problem {
+    Forbidden,
+    NotFound,
+    /// A form without the session's CSRF token.
+    Csrf,
+    Internal(String),
+}
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Problem {
+        match error {
+            AppError::Forbidden => Problem::Forbidden,
+            AppError::NotFound => Problem::NotFound,
+            other => Problem::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The error page: the status of the API for the same refusal, a sentence, a way back.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    t: Words,
+    css: String,
+    message: String,
+    status: StatusCode,
+}
+
+impl ErrorPage {
+    pub fn new(lang: Lang, problem: Problem) -> ErrorPage {
+        let t = Words::new(lang);
+        let (status, id) = match &problem {
+            Problem::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden-page"),
+            Problem::NotFound => (StatusCode::NOT_FOUND, "error-not-found-page"),
+            Problem::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
+            Problem::Internal(cause) => {
+                tracing::error!(error = %cause, "a console page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-title")
+            }
+        };
+        ErrorPage {
+            message: t.get(id),
+            t,
+            css: asset_path("console.css"),
+            status,
+        }
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        render(self.status, &self)
+    }
+}

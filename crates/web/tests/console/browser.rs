@@ -1,0 +1,259 @@
+//! The console in a real Chromium (Debian's `chromium` and `chromium-driver`), driven
+//! the way a person uses it: a wrong password and its message, signing in, the Today
+//! board in Russian, switching to Uzbek, the board picking up a clock-in by itself, a
+//! phone-sized window, signing out. Without chromedriver the test is skipped with a
+//! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
+//! run leaves a screenshot and the page's HTML under `target/browser-failures/`.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use davomat_core::Role;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Console, START, each_backend};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A chromedriver of the test's own, stopped when dropped.
+struct Driver {
+    child: tokio::process::Child,
+    url: String,
+}
+
+impl Driver {
+    /// Starts chromedriver on a free port; `None` (with a note) when it is not installed
+    /// and not required.
+    async fn start() -> Option<Driver> {
+        if !std::path::Path::new(CHROMEDRIVER).exists() {
+            let required = std::env::var_os("CI").is_some()
+                || std::env::var_os("DAVOMAT_TEST_REQUIRE_BROWSER").is_some();
+            assert!(
+                !required,
+                "{CHROMEDRIVER} is missing and the browser tests are required"
+            );
+            eprintln!("note: {CHROMEDRIVER} is missing: the browser test is skipped");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(Driver { child, url })
+    }
+
+    async fn browser(&self) -> Client {
+        // Chromedriver is spoken to over plain http, but the client is built with TLS.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=ru"],
+                // A browser set up in Russian, as the console's people mostly have.
+                "prefs": {"intl.accept_languages": "ru-RU,ru"},
+            }),
+        );
+        ClientBuilder::rustls()
+            .expect("a TLS setup")
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a browser session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+type Step = Result<(), String>;
+
+fn fail(what: impl std::fmt::Display) -> String {
+    what.to_string()
+}
+
+#[tokio::test]
+async fn a_person_signs_in_reads_the_board_in_two_languages_and_on_a_phone() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = walk_through(&console, &browser).await;
+            if let Err(problem) = outcome {
+                let saved = save_failure(&browser, &format!("board-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn walk_through(console: &Console, browser: &Client) -> Step {
+    let worker = console
+        .add_user("worker@test.uz", Role::Employee, "Рабочий")
+        .await;
+    console.clock.advance(30 * 60);
+
+    // A wrong password: the API's message, in Russian.
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, "wrong").await?;
+    let message = text(browser, "#sign-in-message").await?;
+    if !message.contains("Неверное имя пользователя или пароль") {
+        return Err(format!("the wrong password's message: {message:?}"));
+    }
+
+    // The right one: the Today board.
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    expect_text(browser, "#count-employees", "2").await?;
+    expect_text(browser, "#count-arrived", "0").await?;
+
+    // Uzbek, chosen in the header.
+    let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
+    select.select_by_value("uz").await.map_err(fail)?;
+    browser
+        .find(Locator::Css("form[action='/language'] button"))
+        .await
+        .map_err(fail)?
+        .click()
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h1", "Bugun").await?;
+
+    // A clock-in shows up without a reload (the board asks every 15 s).
+    console.clock_in(worker, START + 17 * 60).await;
+    wait_for_text_within(browser, "#count-arrived", "1", Duration::from_secs(25)).await?;
+    expect_text(browser, "#count-late", "1").await?;
+
+    // On a phone: nothing wider than the screen, the counts still there.
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+    let overflow = browser
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    if overflow.as_i64().unwrap_or(1) > 0 {
+        return Err(format!(
+            "the page is wider than a 360 px window by {overflow}"
+        ));
+    }
+    expect_text(browser, "#count-late", "1").await?;
+
+    // Signing out leads back to the sign-in page, and the board is closed.
+    browser
+        .find(Locator::Css("#sign-out"))
+        .await
+        .map_err(fail)?
+        .click()
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h2", "Kirish").await?;
+    browser.goto(&console.url("/")).await.map_err(fail)?;
+    wait_for_text(browser, "h2", "Kirish").await
+}
+
+async fn sign_in(browser: &Client, email: &str, password: &str) -> Step {
+    let field = browser.find(Locator::Css("#email")).await.map_err(fail)?;
+    field.clear().await.map_err(fail)?;
+    field.send_keys(email).await.map_err(fail)?;
+    let field = browser
+        .find(Locator::Css("#password"))
+        .await
+        .map_err(fail)?;
+    field.send_keys(password).await.map_err(fail)?;
+    browser
+        .find(Locator::Css("#sign-in"))
+        .await
+        .map_err(fail)?
+        .click()
+        .await
+        .map_err(fail)
+}
+
+async fn text(browser: &Client, css: &str) -> Result<String, String> {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .text()
+        .await
+        .map_err(fail)
+}
+
+async fn expect_text(browser: &Client, css: &str, expected: &str) -> Step {
+    let found = text(browser, css).await?;
+    if found.trim() == expected {
+        Ok(())
+    } else {
+        Err(format!("{css} reads {found:?}, not {expected:?}"))
+    }
+}
+
+async fn wait_for_text(browser: &Client, css: &str, expected: &str) -> Step {
+    wait_for_text_within(browser, css, expected, Duration::from_secs(5)).await
+}
+
+/// Waits until the element reads `expected`, up to `limit` (a deadline, not a sleep).
+async fn wait_for_text_within(
+    browser: &Client,
+    css: &str,
+    expected: &str,
+    limit: Duration,
+) -> Step {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(found) = text(browser, css).await
+            && found.trim() == expected
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let found = text(browser, css).await.unwrap_or_default();
+            return Err(format!("{css} still reads {found:?}, not {expected:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Writes the screenshot and the HTML of the page under `target/browser-failures/`.
+async fn save_failure(browser: &Client, name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+    if let Ok(html) = browser.source().await {
+        let _ = std::fs::write(dir.join(format!("{name}.html")), html);
+    }
+    dir
+}

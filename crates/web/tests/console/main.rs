@@ -1,0 +1,6 @@
+//! The console driven over real HTTP (`http`) and in a real Chromium (`browser`), each
+//! against a real server on SQLite and on PostgreSQL.
+
+mod browser;
+mod http;
+mod support;

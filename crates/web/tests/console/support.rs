@@ -1,0 +1,275 @@
+//! A console server on port 0 over a fresh database with one company (its admin signs
+//! in with [`ADMIN_EMAIL`] / [`ADMIN_PASSWORD`]), a manual clock, and a cookie-aware
+//! HTTP client that does not follow redirects (tests look at them).
+
+use std::future::Future;
+use std::time::Duration;
+
+use davomat_api::mail::Mailer;
+use davomat_api::rate_limit::RateLimiter;
+use davomat_api::{ApiConfig, AppState, Clock, ServeOptions};
+use davomat_core::engine::EventKind;
+use davomat_core::{ClockMode, CompanyStatus, EmployeeId, Lang, Role};
+use davomat_store::clock_events::{self, NewEvent};
+use davomat_store::companies::{self, CreatedCompany, EmployeeSeed, NewCompany, UserSeed};
+use davomat_store::read_cache::Dependency;
+use davomat_store::testing::{BACKENDS, TestDatabase};
+use davomat_store::{Backend, Store, secrets};
+
+/// 2025-03-04 09:00 in Tashkent.
+pub const START: i64 = 1_741_060_800;
+pub const ADMIN_EMAIL: &str = "admin@test.uz";
+pub const ADMIN_PASSWORD: &str = "admin-password";
+pub const USER_PASSWORD: &str = "user-password";
+
+pub struct Console {
+    pub base: String,
+    pub store: Store,
+    pub clock: Clock,
+    pub company: CreatedCompany,
+    pub backend: Backend,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// An answer, read whole.
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub html: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the first hidden `csrf` field of the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.html.find(marker).expect("a csrf field") + marker.len();
+        let end = self.html[start..].find('"').expect("its end") + start;
+        self.html[start..end].to_string()
+    }
+}
+
+/// Runs `case` against a console on each backend (PostgreSQL skipped with a note when
+/// it is not there, unless CI requires it).
+pub async fn each_backend<F, Fut>(case: F)
+where
+    F: Fn(Console) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in BACKENDS {
+        let Some((console, db)) = Console::start(backend).await else {
+            continue;
+        };
+        case(console).await;
+        db.discard().await;
+    }
+}
+
+impl Console {
+    pub async fn start(backend: Backend) -> Option<(Console, TestDatabase)> {
+        let db = TestDatabase::fresh(backend).await?;
+        let store = db.connect().await;
+        let company = companies::create(
+            &store,
+            NewCompany {
+                name: "Test Co".into(),
+                admin_email: ADMIN_EMAIL.into(),
+                admin_password: ADMIN_PASSWORD.into(),
+                time_zone: "Asia/Tashkent".into(),
+                lang: Lang::Ru,
+                employee_limit: None,
+                status: CompanyStatus::Active,
+            },
+            START,
+        )
+        .await
+        .expect("create the test company");
+        let clock = Clock::manual(START);
+        let config = ApiConfig {
+            rate_limit_per_minute: 0,
+            request_timeout: Duration::from_secs(10),
+            ..ApiConfig::default()
+        };
+        let state = AppState::new(
+            store.clone(),
+            config,
+            clock.clone(),
+            RateLimiter::local(0),
+            Mailer::Log,
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = davomat_api::serve(
+                state,
+                ServeOptions {
+                    api: listener,
+                    metrics: None,
+                    more: davomat_web::router(),
+                },
+                async move {
+                    let _ = stopped.await;
+                },
+            )
+            .await;
+        });
+        let console = Console {
+            base,
+            store,
+            clock,
+            company,
+            backend,
+            stop: Some(stop),
+            server,
+        };
+        Some((console, db))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client of its own: it keeps cookies, it does not follow redirects.
+    pub fn visitor(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client")
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> Page {
+        read(client.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Page {
+        read(
+            client
+                .post(self.url(path))
+                .form(form)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// Signs `client` in; answers the sign-in's own answer.
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> Page {
+        self.post(
+            client,
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// A user with an employee profile in the admin's department, at its locations.
+    pub async fn add_user(&self, email: &str, role: Role, first_name: &str) -> i64 {
+        let conn = self.store.connection();
+        let card = davomat_store::profiles::account(
+            &self.store,
+            self.company.company_id,
+            self.company.admin_user_id,
+            chrono_date(2025, 3, 4),
+        )
+        .await
+        .expect("admin account")
+        .employee
+        .expect("admin employee");
+        let employee_id = companies::insert_employee(
+            conn,
+            &EmployeeSeed {
+                company_id: self.company.company_id.0,
+                first_name: first_name.into(),
+                last_name: "Тестов".into(),
+                department_id: card.department_id,
+                schedule_id: card.schedule_id,
+                location_ids: card.locations.iter().map(|l| l.id).collect(),
+                start_date: chrono_date(2025, 1, 1),
+            },
+            START,
+        )
+        .await
+        .expect("employee");
+        companies::insert_user(
+            conn,
+            &UserSeed {
+                company_id: self.company.company_id.0,
+                email: email.into(),
+                password_hash: Some(secrets::hash_password(USER_PASSWORD).expect("hash")),
+                role,
+                employee_id: Some(employee_id),
+                lang: Lang::Ru,
+                time_zone: "Asia/Tashkent".into(),
+            },
+            START,
+        )
+        .await
+        .expect("user");
+        employee_id
+    }
+
+    /// Stores a clock-in of the employee at the company's first location, as a
+    /// terminal would have sent it.
+    pub async fn clock_in(&self, employee: i64, at: i64) {
+        let location =
+            davomat_store::locations::titles(self.store.connection(), self.company.company_id)
+                .await
+                .expect("locations")[0]
+                .0;
+        let writer = self.store.write_connection().await;
+        writer.changes([Dependency::Employee(EmployeeId(employee))]);
+        clock_events::insert(
+            &writer,
+            self.company.company_id,
+            &NewEvent {
+                employee_id: employee,
+                kind: EventKind::In,
+                at,
+                location_id: Some(location),
+                mode: ClockMode::Auto,
+                device_id: None,
+                device_uid: None,
+                ip: None,
+                latitude: None,
+                longitude: None,
+                created_by: None,
+            },
+            at,
+        )
+        .await
+        .expect("a clock-in");
+    }
+}
+
+fn chrono_date(year: i32, month: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, month, day).expect("a date")
+}
+
+async fn read(response: reqwest::Response) -> Page {
+    Page {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        html: response.text().await.expect("a body"),
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.server.abort();
+    }
+}
