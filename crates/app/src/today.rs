@@ -47,11 +47,16 @@ pub struct Person {
     pub department: String,
 }
 
+/// Rows of each list the board shows; the counts say how many there are in all (a
+/// company of 10,000 has thousands absent at 8 a.m., which no one reads on a board).
+pub const LIST_LIMIT: usize = 50;
+
 /// The whole board.
 #[derive(Clone, Debug, Default)]
 pub struct Board {
     pub counts: Counts,
-    /// Late arrivals with their minutes late, latest first.
+    /// Late arrivals with their minutes late, latest first (each list at most
+    /// [`LIST_LIMIT`] rows).
     pub late: Vec<(Person, i64)>,
     /// Absent without a time-off, by name.
     pub absent: Vec<Person>,
@@ -59,6 +64,8 @@ pub struct Board {
     pub on_time_off: Vec<Person>,
     /// At work now (their last event today is an in), with the location's title, by name.
     pub at_work: Vec<(Person, Option<String>)>,
+    /// How many are at work now, the list being cut at [`LIST_LIMIT`].
+    pub at_work_total: u64,
 }
 
 /// The counts alone (the API's answer).
@@ -122,6 +129,11 @@ pub async fn board(store: &Store, caller: &Caller, now: i64) -> AppResult<Board>
     board
         .at_work
         .sort_by(|a, b| a.0.full_name.cmp(&b.0.full_name));
+    board.at_work_total = board.at_work.len() as u64;
+    board.late.truncate(LIST_LIMIT);
+    board.absent.truncate(LIST_LIMIT);
+    board.on_time_off.truncate(LIST_LIMIT);
+    board.at_work.truncate(LIST_LIMIT);
     Ok(board)
 }
 

@@ -34,3 +34,4 @@ error-forbidden-page = Access denied: your role does not include this page
 error-not-found-page = Page not found
 error-csrf = The form is out of date or was not sent from this page: reload the page and try again
 error-back = To the main page
+today-more = …and { $n } more

@@ -34,3 +34,4 @@ error-forbidden-page = Ruxsat yoʻq: rolingizda bu boʻlim mavjud emas
 error-not-found-page = Sahifa topilmadi
 error-csrf = Shakl eskirgan yoki boshqa sahifadan yuborilgan: sahifani yangilab, qaytadan urinib koʻring
 error-back = Bosh sahifaga
+today-more = …yana { $n } kishi

@@ -254,3 +254,26 @@ async fn a_password_reset_by_the_operator_closes_the_users_console_sessions() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_boards_lists_stop_at_fifty_rows_and_say_how_many_more() {
+    each_backend(|console| async move {
+        for n in 0..55 {
+            console.add_employee(&format!("Сотрудник{n:02}")).await;
+        }
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        console.clock.advance(30 * 60);
+        let board = console.get(&visitor, "/today/board").await;
+        assert!(
+            board.html.contains("id=\"count-absent\">56<"),
+            "{}",
+            board.html
+        );
+        let absent = &board.html[board.html.find("id=\"absent\"").expect("absent")..];
+        let absent = &absent[..absent.find("</section>").expect("its end")];
+        assert_eq!(absent.matches("<tr><td>").count(), 50);
+        assert!(absent.contains("…и ещё 6"), "{absent}");
+    })
+    .await;
+}

@@ -176,32 +176,8 @@ impl Console {
 
     /// A user with an employee profile in the admin's department, at its locations.
     pub async fn add_user(&self, email: &str, role: Role, first_name: &str) -> i64 {
+        let employee_id = self.add_employee(first_name).await;
         let conn = self.store.connection();
-        let card = davomat_store::profiles::account(
-            &self.store,
-            self.company.company_id,
-            self.company.admin_user_id,
-            chrono_date(2025, 3, 4),
-        )
-        .await
-        .expect("admin account")
-        .employee
-        .expect("admin employee");
-        let employee_id = companies::insert_employee(
-            conn,
-            &EmployeeSeed {
-                company_id: self.company.company_id.0,
-                first_name: first_name.into(),
-                last_name: "Тестов".into(),
-                department_id: card.department_id,
-                schedule_id: card.schedule_id,
-                location_ids: card.locations.iter().map(|l| l.id).collect(),
-                start_date: chrono_date(2025, 1, 1),
-            },
-            START,
-        )
-        .await
-        .expect("employee");
         companies::insert_user(
             conn,
             &UserSeed {
@@ -218,6 +194,35 @@ impl Console {
         .await
         .expect("user");
         employee_id
+    }
+
+    /// An employee (without a login) in the admin's department, at its locations.
+    pub async fn add_employee(&self, first_name: &str) -> i64 {
+        let card = davomat_store::profiles::account(
+            &self.store,
+            self.company.company_id,
+            self.company.admin_user_id,
+            chrono_date(2025, 3, 4),
+        )
+        .await
+        .expect("admin account")
+        .employee
+        .expect("admin employee");
+        companies::insert_employee(
+            self.store.connection(),
+            &EmployeeSeed {
+                company_id: self.company.company_id.0,
+                first_name: first_name.into(),
+                last_name: "Тестов".into(),
+                department_id: card.department_id,
+                schedule_id: card.schedule_id,
+                location_ids: card.locations.iter().map(|l| l.id).collect(),
+                start_date: chrono_date(2025, 1, 1),
+            },
+            START,
+        )
+        .await
+        .expect("employee")
     }
 
     /// Stores a clock-in of the employee at the company's first location, as a

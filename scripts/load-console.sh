@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The console's figures (issue 13; docs/performance.md): the demo company filled to
+# EMPLOYEES active employees on a fresh SQLite file (or DATABASE_URL), with DAYS days of
+# clock events before today, and today's events for most of them. Signs the demo admin in
+# through the sign-in form (a cookie jar), then prints:
+#   - the median and 90th percentile `time_total` of REQUESTS sequential requests with
+#     curl of the Today page (`/`) and of the board alone (`/today/board`);
+#   - what the first visit of the Today page transfers, compressed (brotli, as browsers
+#     ask): the page and every asset it names.
+# It measures; it never fails on the figures.
+#
+# Settings (environment): EMPLOYEES=10000, DAYS=7, REQUESTS=30, DATABASE_URL, DAVOMAT_BIN.
+set -euo pipefail
+
+EMPLOYEES=${EMPLOYEES:-10000}
+DAYS=${DAYS:-7}
+REQUESTS=${REQUESTS:-30}
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/davomat-load-console.XXXXXX")
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+trap 'stop_server; rm -rf "$work"' EXIT
+
+command -v sqlite3 >/dev/null || install_debian sqlite3
+bin=$(release_binary "$root")
+database=${DATABASE_URL:-sqlite://$work/console.db}
+start_demo_server "$bin" "$database"
+"$root/scripts/seed-employees.sh" "$database" "$EMPLOYEES"
+"$root/scripts/seed-events.sh" "$database" "$DAYS"
+jar=$work/cookies.txt
+curl -sS -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" \
+    --data-urlencode "email=$(field admin_email "$demo")" \
+    --data-urlencode "password=$(field admin_password "$demo")"
+grep -q davomat_session "$jar" || die "the demo admin could not sign in to the console"
+
+# Seconds of each of REQUESTS sequential requests of a path.
+timings() {
+    for _ in $(seq "$REQUESTS"); do
+        curl -sS -o /dev/null -b "$jar" -w '%{time_total}\n' -H 'Accept-Encoding: br, gzip' "$base$1"
+    done
+}
+percentile() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p + 0.999); if (i < 1) i = 1; print v[i] }'; }
+report() {
+    timings "$1" >"$work/t"
+    printf '%-14s median %6.1f ms   p90 %6.1f ms   (%d sequential requests)\n' "$1" \
+        "$(awk '{ print $1 * 1000 }' "$work/t" | median)" \
+        "$(awk '{ print $1 * 1000 }' "$work/t" | percentile 0.9)" "$REQUESTS"
+}
+
+say "warming up"
+timings / >/dev/null
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "machine: ${cpu:-unknown CPU}, $(nproc) CPUs; $EMPLOYEES employees, $DAYS days of events"
+report /
+report /today/board
+
+# The first visit: the page, then each asset it links, compressed as a browser asks.
+page_bytes=$(curl -sS -b "$jar" -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{size_download}' "$base/")
+total=$page_bytes
+for asset in $(curl -sS -b "$jar" "$base/" | grep -o '/assets/[^"]*' | sort -u); do
+    bytes=$(curl -sS -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{size_download}' "$base$asset")
+    echo "  $asset: $bytes bytes"
+    total=$((total + bytes))
+done
+echo "first visit of the Today page: page $page_bytes bytes, in all $total bytes compressed"
