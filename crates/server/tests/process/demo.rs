@@ -43,6 +43,7 @@ async fn start_demo(db: &TempDb) -> (Server, Value) {
 fn check_shape(credentials: &Value, server: &Server) -> Vec<(String, String)> {
     let expected: BTreeSet<String> = [
         "base_url",
+        "console_url",
         "admin_email",
         "admin_password",
         "client_id",
@@ -55,6 +56,10 @@ fn check_shape(credentials: &Value, server: &Server) -> Vec<(String, String)> {
     .collect();
     assert_eq!(keys(credentials), expected, "{credentials}");
     assert_eq!(text(credentials, "base_url"), server.base);
+    assert_eq!(
+        text(credentials, "console_url"),
+        format!("{}/", server.base)
+    );
     for field in [
         "admin_email",
         "admin_password",
@@ -115,6 +120,44 @@ async fn newcomer(credentials: &Value, username: &str, password: &str) -> Value 
     accounts.body
 }
 
+/// The README's other path: the console at `console_url`, signed in with the printed
+/// admin credentials, answers with a session cookie and the Today board.
+async fn console_sign_in(credentials: &Value) {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let console = text(credentials, "console_url");
+    let reply = http
+        .post(format!("{console}login"))
+        .form(&[
+            ("email", text(credentials, "admin_email")),
+            ("password", text(credentials, "admin_password")),
+        ])
+        .send()
+        .await
+        .expect("the sign-in form posted");
+    assert_eq!(reply.status().as_u16(), 303);
+    let cookie = reply.headers()["set-cookie"]
+        .to_str()
+        .expect("a cookie")
+        .split(';')
+        .next()
+        .expect("its value")
+        .to_string();
+    assert!(cookie.starts_with("davomat_session="), "{cookie}");
+    let today = http
+        .get(&console)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("the Today board");
+    assert_eq!(today.status().as_u16(), 200);
+    let html = today.text().await.expect("its page");
+    assert!(html.contains("id=\"count-employees\""), "{html}");
+}
+
 /// Fetches a photo URL without a token: a PNG of `side`×`side`.
 async fn check_photo(url: &str, side: u32) {
     let response = http_client().get(url).send().await.expect("photo fetched");
@@ -143,6 +186,7 @@ async fn serve_demo_prints_working_credentials_and_renews_them_on_every_start() 
 
     let (server, first) = start_demo(&db).await;
     let users = check_shape(&first, &server);
+    console_sign_in(&first).await;
     let admin_email = text(&first, "admin_email");
     let account = newcomer(&first, &admin_email, &text(&first, "admin_password")).await;
     assert_eq!(account["role"]["id"], 1, "{account}");
