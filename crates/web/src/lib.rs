@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
             get(pages::sign_in::form).post(pages::sign_in::submit),
         )
         .route("/logout", post(pages::sign_in::sign_out))
+        .route(
+            "/forgot-password",
+            get(pages::password_reset::form).post(pages::password_reset::submit),
+        )
         .route("/language", post(pages::language::choose))
         .route("/assets/{name}", get(assets::serve))
         .layer(middleware::from_fn(security_headers))

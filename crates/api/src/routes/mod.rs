@@ -15,7 +15,7 @@ mod holidays;
 mod identification;
 mod locations;
 mod oauth;
-mod password_reset;
+pub mod password_reset;
 mod payroll;
 mod photos;
 mod positions;

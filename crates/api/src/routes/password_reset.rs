@@ -73,7 +73,7 @@ async fn request_reset(
 /// `DAVOMAT_PUBLIC_URL` only (CONTRACT.md §1): a request's `Host` header is the
 /// caller's to choose, so a link built from it could point anywhere. Without a public
 /// URL the link is written to the log, for an operator to pass on.
-async fn send_reset_link(state: AppState, user: Option<users::LoginUser>, email: String) {
+pub async fn send_reset_link(state: AppState, user: Option<users::LoginUser>, email: String) {
     // Spawned for every request, known address or not, and started 10–50 ms later: on
     // a small machine the token's writes compete for the CPU with the answer still
     // being sent, which made a known address's answer measurably slower (0.1 ms).

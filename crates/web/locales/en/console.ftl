@@ -35,3 +35,7 @@ error-not-found-page = Page not found
 error-csrf = The form is out of date or was not sent from this page: reload the page and try again
 error-back = To the main page
 today-more = …and { $n } more
+forgot-title = Reset your password
+forgot-hint = Enter the email you sign in with: we will send a link to change your password.
+forgot-submit = Send the link
+forgot-back = Back to sign-in

@@ -35,3 +35,7 @@ error-not-found-page = Sahifa topilmadi
 error-csrf = Shakl eskirgan yoki boshqa sahifadan yuborilgan: sahifani yangilab, qaytadan urinib koʻring
 error-back = Bosh sahifaga
 today-more = …yana { $n } kishi
+forgot-title = Parolni tiklash
+forgot-hint = Kirish uchun foydalanadigan pochtangizni kiriting: parolni almashtirish havolasini yuboramiz.
+forgot-submit = Havolani yuborish
+forgot-back = Kirishga qaytish

@@ -2,6 +2,7 @@
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
 pub mod language;
+pub mod password_reset;
 pub mod sign_in;
 pub mod today;
 

@@ -128,8 +128,26 @@ async fn walk_through(console: &Console, browser: &Client) -> Step {
     // A wrong password: the API's message, in Russian.
     browser.goto(&console.url("/login")).await.map_err(fail)?;
     sign_in(browser, ADMIN_EMAIL, "wrong").await?;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#sign-in-message"))
+        .await
+        .map_err(fail)?;
     let message = text(browser, "#sign-in-message").await?;
     accessible(browser, "the sign-in page").await?;
+
+    // The way to a reset link, and back.
+    browser
+        .find(Locator::Css("#forgot"))
+        .await
+        .map_err(fail)?
+        .click()
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h2", "Восстановление пароля").await?;
+    accessible(browser, "the reset-link page").await?;
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
     if !message.contains("Неверное имя пользователя или пароль") {
         return Err(format!("the wrong password's message: {message:?}"));
     }

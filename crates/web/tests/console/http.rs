@@ -277,3 +277,41 @@ async fn the_boards_lists_stop_at_fifty_rows_and_say_how_many_more() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_sign_in_page_leads_to_asking_for_a_reset_link() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        let sign_in = console.get(&visitor, "/login").await;
+        assert!(sign_in.html.contains("href=\"/forgot-password\""));
+        let form = console.get(&visitor, "/forgot-password").await;
+        assert_eq!(form.status, 200);
+        assert!(form.html.contains("Восстановление пароля"));
+
+        let missing = console
+            .post(&visitor, "/forgot-password", &[("email", "")])
+            .await;
+        assert_eq!(missing.status, 422);
+        assert!(
+            missing.html.contains("id=\"email-problem\""),
+            "{}",
+            missing.html
+        );
+        let malformed = console
+            .post(&visitor, "/forgot-password", &[("email", "not-an-address")])
+            .await;
+        assert_eq!(malformed.status, 422);
+        assert!(malformed.html.contains("aria-invalid=\"true\""));
+
+        // A user's address and a stranger's get the same answer.
+        for email in [ADMIN_EMAIL, "stranger@test.uz"] {
+            let done = console
+                .post(&visitor, "/forgot-password", &[("email", email)])
+                .await;
+            assert_eq!(done.status, 200, "{}", done.html);
+            assert!(done.html.contains("id=\"forgot-done\""));
+            assert!(done.html.contains(email), "{}", done.html);
+        }
+    })
+    .await;
+}
