@@ -217,6 +217,8 @@ impl Visibility {
 pub enum StatusFilter {
     Active,
     Dismissed,
+    /// With a dismissal or a re-hire waiting for its day (the console's "pending").
+    Pending,
     All,
 }
 
@@ -240,8 +242,35 @@ pub struct EmployeeFilter {
     pub ids: Option<Vec<i64>>,
     /// Lowercase substring of the full name.
     pub name_contains: Option<String>,
+    /// A lowercase part of the full name, or a whole tab number or PIN (the console's
+    /// search box).
+    pub search: Option<String>,
+    /// Holding this position on this day.
+    pub position_on: Option<(i64, NaiveDate)>,
+    /// Linked to this location.
+    pub location: Option<i64>,
     pub sort: SortKey,
     pub descending: bool,
+}
+
+impl EmployeeFilter {
+    /// Every employee of `visibility` with `status`, by full name, no other filter.
+    pub fn new(visibility: Visibility, status: StatusFilter) -> EmployeeFilter {
+        EmployeeFilter {
+            visibility,
+            status,
+            departments: None,
+            first_letter: None,
+            tab_number: None,
+            ids: None,
+            name_contains: None,
+            search: None,
+            position_on: None,
+            location: None,
+            sort: SortKey::FullName,
+            descending: false,
+        }
+    }
 }
 
 pub(crate) fn id_list(ids: &[i64]) -> String {
@@ -262,6 +291,10 @@ fn conditions(company: CompanyId, filter: &EmployeeFilter) -> (String, Vec<Value
     match filter.status {
         StatusFilter::Active => clauses.push("e.status = 'active'".to_string()),
         StatusFilter::Dismissed => clauses.push("e.status = 'dismissed'".to_string()),
+        StatusFilter::Pending => clauses.push(
+            "((e.status = 'active' AND e.dismissal_date IS NOT NULL) OR e.recovery_date IS NOT NULL)"
+                .to_string(),
+        ),
         StatusFilter::All => {}
     }
     if let Some(ids) = &filter.departments {
@@ -279,14 +312,45 @@ fn conditions(company: CompanyId, filter: &EmployeeFilter) -> (String, Vec<Value
         clauses.push(format!("e.tab_number = ${}", values.len()));
     }
     if let Some(part) = &filter.name_contains {
-        let escaped = part
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        values.push(format!("%{escaped}%").into());
+        values.push(like_pattern(part).into());
         clauses.push(format!("e.search_name LIKE ${} ESCAPE '\\'", values.len()));
     }
+    if let Some(text) = &filter.search {
+        values.push(like_pattern(&text.to_lowercase()).into());
+        values.push(text.clone().into());
+        let (like, exact) = (values.len() - 1, values.len());
+        clauses.push(format!(
+            "(e.search_name LIKE ${like} ESCAPE '\\' OR e.tab_number = ${exact} OR e.pin_code = ${exact})"
+        ));
+    }
+    if let Some((position, day)) = filter.position_on {
+        values.push(position.into());
+        values.push(day.into());
+        let (id, on) = (values.len() - 1, values.len());
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM employee_positions ep WHERE ep.employee_id = e.id \
+             AND ep.position_id = ${id} AND ep.start_date <= ${on} \
+             AND (ep.end_date IS NULL OR ep.end_date >= ${on}))"
+        ));
+    }
+    if let Some(location) = filter.location {
+        values.push(location.into());
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM employee_locations el WHERE el.employee_id = e.id \
+             AND el.location_id = ${})",
+            values.len()
+        ));
+    }
     (clauses.join(" AND "), values)
+}
+
+/// `%part%` for LIKE, with its wildcards escaped (`\\` is the escape).
+fn like_pattern(part: &str) -> String {
+    let escaped = part
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 fn order_by(conn: &impl ConnectionTrait, filter: &EmployeeFilter) -> String {

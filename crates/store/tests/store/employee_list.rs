@@ -9,7 +9,7 @@ use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
 use davomat_store::companies;
 use davomat_store::employees::create::{self, NewEmployee};
-use davomat_store::employees::{self, EmployeeFilter, SortKey, StatusFilter, Visibility};
+use davomat_store::employees::{self, EmployeeFilter, StatusFilter, Visibility};
 use davomat_store::positions::{self, PositionFields};
 use davomat_store::{Store, testing};
 
@@ -22,17 +22,7 @@ fn today() -> NaiveDate {
 }
 
 fn everyone() -> EmployeeFilter {
-    EmployeeFilter {
-        visibility: Visibility::Company,
-        status: StatusFilter::Active,
-        departments: None,
-        first_letter: None,
-        tab_number: None,
-        ids: None,
-        name_contains: None,
-        sort: SortKey::FullName,
-        descending: false,
-    }
+    EmployeeFilter::new(Visibility::Company, StatusFilter::Active)
 }
 
 /// A page of 50 of the uncached list of every active employee.
@@ -214,4 +204,86 @@ async fn cached_pages_are_the_lists_pages_and_follow_writes() {
         assert_eq!(page(3).await, (vec![], 59), "{backend:?}");
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_consoles_filters_find_by_name_tab_number_pin_position_location_and_pending() {
+    each_backend(|store, backend| async move {
+        let company = company_of(&store, "filters@example.com", 12).await;
+        let list = |filter: EmployeeFilter| {
+            let store = store.clone();
+            async move {
+                employees::list(store.connection(), company, &filter, first_page(), today())
+                    .await
+                    .expect("list")
+            }
+        };
+        let search = |text: &str| EmployeeFilter {
+            search: Some(text.to_string()),
+            ..everyone()
+        };
+        // A part of a name, any case.
+        let (cards, total) = list(search("FIRST00")).await;
+        assert_eq!(total, 9, "{backend:?}: {:?}", names(&cards));
+        // A whole tab number or PIN, not a part of one.
+        testing::execute(
+            &store,
+            "UPDATE employees SET tab_number = 'T-77' WHERE company_id = $1 AND first_name = 'First003'",
+            &[company.0],
+        )
+        .await;
+        let (cards, _) = list(search("T-77")).await;
+        assert_eq!(names(&cards), vec!["First003"], "{backend:?}");
+        assert_eq!(list(search("T-7")).await.1, 0, "{backend:?}");
+        let pin = cards[0].pin_code.clone();
+        let (cards, _) = list(search(&pin)).await;
+        assert!(names(&cards).contains(&"First003".to_string()), "{backend:?}");
+
+        // Everyone but the admin holds the position; everyone has the location.
+        let first = list(everyone()).await.0;
+        let position = first
+            .iter()
+            .find_map(|c| c.positions.first().map(|p| p.id))
+            .expect("a position");
+        let location = first[0].locations[0].id;
+        let holding = EmployeeFilter {
+            position_on: Some((position, today())),
+            ..everyone()
+        };
+        assert_eq!(list(holding).await.1, 11, "{backend:?}");
+        let before_it = EmployeeFilter {
+            position_on: Some((position, NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"))),
+            ..everyone()
+        };
+        assert_eq!(list(before_it).await.1, 0, "{backend:?}");
+        let at = EmployeeFilter {
+            location: Some(location),
+            ..everyone()
+        };
+        assert_eq!(list(at).await.1, 12, "{backend:?}");
+        let elsewhere = EmployeeFilter {
+            location: Some(location + 1_000),
+            ..everyone()
+        };
+        assert_eq!(list(elsewhere).await.1, 0, "{backend:?}");
+
+        // Pending: a dismissal waiting for its day.
+        let pending = EmployeeFilter {
+            status: StatusFilter::Pending,
+            ..everyone()
+        };
+        assert_eq!(list(pending.clone()).await.1, 0, "{backend:?}");
+        testing::execute(
+            &store,
+            "UPDATE employees SET dismissal_date = '2099-01-01' WHERE company_id = $1 AND first_name = 'First005'",
+            &[company.0],
+        )
+        .await;
+        assert_eq!(names(&list(pending).await.0), vec!["First005"], "{backend:?}");
+    })
+    .await;
+}
+
+fn names(cards: &[employees::EmployeeCard]) -> Vec<String> {
+    cards.iter().map(|c| c.first_name.clone()).collect()
 }

@@ -208,15 +208,8 @@ async fn filter(
         Some(None) => return Err(malformed("status")),
     };
     let mut result = EmployeeFilter {
-        visibility,
-        status,
-        departments: None,
-        first_letter: None,
-        tab_number: None,
-        ids: None,
         name_contains: query.full_name.map(|n| n.to_lowercase()),
-        sort: SortKey::FullName,
-        descending: false,
+        ..EmployeeFilter::new(visibility, status)
     };
     let value = query.fv;
     let kind = match query.f.as_deref() {

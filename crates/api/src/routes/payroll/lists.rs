@@ -12,7 +12,7 @@ use davomat_app::payroll::authorize_read;
 use davomat_core::DepartmentId;
 use davomat_core::money::format_minor;
 use davomat_store::departments;
-use davomat_store::employees::{self, EmployeeCard, EmployeeFilter, SortKey, StatusFilter};
+use davomat_store::employees::{self, EmployeeCard, EmployeeFilter, StatusFilter};
 use davomat_store::payroll::periods::{self, PeriodKind, PeriodRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -250,17 +250,10 @@ impl From<&PeriodRow> for FinePeriodObject {
 /// The employees the query asks for, within the caller's scope.
 async fn filter(state: &AppState, caller: &Caller, raw: Option<&str>) -> ApiResult<EmployeeFilter> {
     let sent: PeriodFilter = Fields::from_query(raw).request()?;
-    let mut filter = EmployeeFilter {
-        visibility: Scope::of(&state.store, caller).await?.visibility(),
-        status: StatusFilter::Active,
-        departments: None,
-        first_letter: None,
-        tab_number: None,
-        ids: None,
-        name_contains: None,
-        sort: SortKey::FullName,
-        descending: false,
-    };
+    let mut filter = EmployeeFilter::new(
+        Scope::of(&state.store, caller).await?.visibility(),
+        StatusFilter::Active,
+    );
     let Some(f) = sent.f.as_deref().filter(|f| !f.trim().is_empty()) else {
         return Ok(filter);
     };
