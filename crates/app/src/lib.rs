@@ -27,6 +27,7 @@ pub mod holidays;
 pub mod locations;
 pub mod password_resets;
 pub mod payroll;
+pub mod personnel;
 pub mod positions;
 pub mod request;
 pub mod schedules;

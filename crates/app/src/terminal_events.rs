@@ -20,7 +20,6 @@ use davomat_core::{ClockMode, CompanyId, EmployeeId};
 use davomat_store::Store;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lookups;
-use davomat_store::locations;
 use davomat_store::read_cache::Dependency;
 
 use crate::clock::FUTURE_SLACK;
@@ -95,11 +94,12 @@ pub async fn record(
     let known = lookups::by_ids_or_pins(conn, company, &ids, &pins).await?;
     let by_id: HashSet<i64> = known.iter().map(|r| r.id).collect();
     let by_pin: HashMap<&str, i64> = known.iter().map(|r| (r.pin_code.as_str(), r.id)).collect();
-    let company_locations: HashSet<i64> = locations::titles(conn, company)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let company_locations: HashSet<i64> =
+        davomat_store::titles::of(conn, company, davomat_store::titles::Titled::Locations)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
     let mut refused = Vec::new();
     let mut stored = Vec::with_capacity(events.len());
     for event in events {

@@ -78,11 +78,14 @@ pub async fn counts(store: &Store, caller: &Caller, now: i64) -> AppResult<Count
 pub async fn board(store: &Store, caller: &Caller, now: i64) -> AppResult<Board> {
     let (sheets, employees) = today_sheets(store, caller, now).await?;
     let counts = count(&sheets, employees);
-    let titles: HashMap<i64, String> =
-        davomat_store::locations::titles(store.connection(), caller.company_id)
-            .await?
-            .into_iter()
-            .collect();
+    let titles: HashMap<i64, String> = davomat_store::titles::of(
+        store.connection(),
+        caller.company_id,
+        davomat_store::titles::Titled::Locations,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let mut board = Board {
         counts,
         ..Board::default()

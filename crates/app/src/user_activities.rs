@@ -33,6 +33,8 @@ pub struct LogFilter {
     pub end: Option<NaiveDate>,
     /// Rows of this action only (trimmed; blank is every action).
     pub action_name: Option<String>,
+    /// Rows about this employee only.
+    pub person: Option<i64>,
 }
 
 /// One page of the log the caller may read, newest first, and the total.
@@ -63,6 +65,7 @@ pub async fn list(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         people,
+        person: filter.person,
     };
     Ok(activity::list(store, caller.company_id, &filter, page).await?)
 }

@@ -155,6 +155,8 @@ pub struct ActivityFilter {
     pub action_name: Option<String>,
     /// When set, only rows about these employees (or, for rows about no person, made by them).
     pub people: Option<Vec<i64>>,
+    /// When set, only rows about this employee.
+    pub person: Option<i64>,
 }
 
 /// A row as the API shows it.
@@ -194,6 +196,10 @@ pub async fn list(
     if let Some(action) = &filter.action_name {
         values.push(action.clone().into());
         conditions.push(format!("a.action_name = ${}", values.len()));
+    }
+    if let Some(person) = filter.person {
+        values.push(person.into());
+        conditions.push(format!("a.person_id = ${}", values.len()));
     }
     if let Some(people) = &filter.people {
         let ids = if people.is_empty() {

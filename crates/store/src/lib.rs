@@ -36,6 +36,7 @@ pub mod testing;
 pub mod text;
 pub mod time_off_types;
 pub mod time_offs;
+pub mod titles;
 pub mod tokens;
 pub mod users;
 mod writer;

@@ -381,17 +381,3 @@ pub async fn delete(
         Ok(())
     }
 }
-
-/// The ids and titles of the company's locations, by id.
-pub async fn titles(
-    conn: &impl ConnectionTrait,
-    company: CompanyId,
-) -> StoreResult<Vec<(i64, String)>> {
-    let rows: Vec<TitleRow> = sql::all(
-        conn,
-        "SELECT id, title FROM locations WHERE company_id = $1 ORDER BY id",
-        vec![company.0.into()],
-    )
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
-}

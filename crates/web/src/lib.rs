@@ -8,6 +8,7 @@
 //! without inline scripts or styles, no framing, no sniffing.
 
 mod assets;
+mod form;
 mod i18n;
 mod pages;
 mod session;
@@ -27,6 +28,17 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::today::page))
         .route("/today/board", get(pages::today::board))
+        .route("/employees", get(pages::employees::list))
+        .route(
+            "/employees/new",
+            get(pages::employee_form::new_form).post(pages::employee_form::create),
+        )
+        .route("/employees/{id}", get(pages::employees::file))
+        .route(
+            "/employees/{id}/edit",
+            get(pages::employee_form::edit_form).post(pages::employee_form::update),
+        )
+        .route("/employees/{id}/{step}", post(pages::employees::step))
         .route(
             "/login",
             get(pages::sign_in::form).post(pages::sign_in::submit),

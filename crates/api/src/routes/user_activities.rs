@@ -119,6 +119,7 @@ async fn list(
         start,
         end,
         action_name: query.action_name.0,
+        person: None,
     };
     let (rows, total) = use_cases::list(&state.store, &caller, filter, list.page).await?;
     let zone = caller.zone();

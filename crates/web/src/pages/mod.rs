@@ -1,6 +1,8 @@
 //! The console's pages, one module each, and what they share: the frame every page is
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
+pub mod employee_form;
+pub mod employees;
 pub mod language;
 pub mod password_reset;
 pub mod sign_in;
@@ -12,6 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use davomat_app::AppError;
 use davomat_app::sign_in::ConsoleUser;
 use davomat_core::Lang;
+use davomat_store::StoreError;
 
 use crate::assets::asset_path;
 use crate::i18n::Words;
@@ -25,7 +28,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`).
+    /// The page's key in the navigation (`today`, `employees`).
     pub current: &'static str,
 }
 
@@ -89,7 +92,7 @@ impl From<AppError> for Problem {
     fn from(error: AppError) -> Problem {
         match error {
             AppError::Forbidden => Problem::Forbidden,
-            AppError::NotFound => Problem::NotFound,
+            AppError::NotFound | AppError::Store(StoreError::NotFound) => Problem::NotFound,
             other => Problem::Internal(other.to_string()),
         }
     }

@@ -2,5 +2,6 @@
 //! against a real server on SQLite and on PostgreSQL.
 
 mod browser;
+mod employees;
 mod http;
 mod support;

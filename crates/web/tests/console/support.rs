@@ -198,23 +198,20 @@ impl Console {
 
     /// An employee (without a login) in the admin's department, at its locations.
     pub async fn add_employee(&self, first_name: &str) -> i64 {
-        let card = davomat_store::profiles::account(
-            &self.store,
-            self.company.company_id,
-            self.company.admin_user_id,
-            chrono_date(2025, 3, 4),
-        )
-        .await
-        .expect("admin account")
-        .employee
-        .expect("admin employee");
+        let department = self.admin_card().await.department_id;
+        self.add_employee_in(first_name, department).await
+    }
+
+    /// An employee (without a login) in `department`, at the admin's locations.
+    pub async fn add_employee_in(&self, first_name: &str, department: i64) -> i64 {
+        let card = self.admin_card().await;
         companies::insert_employee(
             self.store.connection(),
             &EmployeeSeed {
                 company_id: self.company.company_id.0,
                 first_name: first_name.into(),
                 last_name: "Тестов".into(),
-                department_id: card.department_id,
+                department_id: department,
                 schedule_id: card.schedule_id,
                 location_ids: card.locations.iter().map(|l| l.id).collect(),
                 start_date: chrono_date(2025, 1, 1),
@@ -225,14 +222,68 @@ impl Console {
         .expect("employee")
     }
 
+    /// A department under the admin's.
+    pub async fn add_department(&self, title: &str) -> i64 {
+        let parent = self.admin_card().await.department_id;
+        davomat_store::departments::create(
+            self.store.connection(),
+            self.company.company_id,
+            &davomat_store::departments::DepartmentFields {
+                title: title.into(),
+                pid: Some(davomat_core::DepartmentId(parent)),
+            },
+            START,
+        )
+        .await
+        .expect("department")
+        .0
+    }
+
+    /// A department head (signing in with [`USER_PASSWORD`]) over `department` and below,
+    /// employed in it.
+    pub async fn add_head(&self, email: &str, department: i64) -> i64 {
+        let employee = self
+            .add_user(email, Role::DepartmentHead, "Начальник")
+            .await;
+        let user = davomat_store::testing::scalar(
+            &self.store,
+            "SELECT id FROM users WHERE employee_id = $1",
+            &[employee],
+        )
+        .await;
+        for sql in [
+            "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
+            "UPDATE employees SET department_id = $2 WHERE id = (SELECT employee_id FROM users WHERE id = $1)",
+        ] {
+            davomat_store::testing::execute(&self.store, sql, &[user, department]).await;
+        }
+        employee
+    }
+
+    async fn admin_card(&self) -> davomat_store::employees::EmployeeCard {
+        davomat_store::profiles::account(
+            &self.store,
+            self.company.company_id,
+            self.company.admin_user_id,
+            chrono_date(2025, 3, 4),
+        )
+        .await
+        .expect("admin account")
+        .employee
+        .expect("admin employee")
+    }
+
     /// Stores a clock-in of the employee at the company's first location, as a
     /// terminal would have sent it.
     pub async fn clock_in(&self, employee: i64, at: i64) {
-        let location =
-            davomat_store::locations::titles(self.store.connection(), self.company.company_id)
-                .await
-                .expect("locations")[0]
-                .0;
+        let location = davomat_store::titles::of(
+            self.store.connection(),
+            self.company.company_id,
+            davomat_store::titles::Titled::Locations,
+        )
+        .await
+        .expect("locations")[0]
+            .0;
         let writer = self.store.write_connection().await;
         writer.changes([Dependency::Employee(EmployeeId(employee))]);
         clock_events::insert(
@@ -276,5 +327,27 @@ impl Drop for Console {
             let _ = stop.send(());
         }
         self.server.abort();
+    }
+}
+
+/// Sets a text column of an employee (`tab_number`), as another door would have.
+pub async fn set_text(console: &Console, employee: i64, column: &str, value: &str) {
+    let sql = format!("UPDATE employees SET {column} = '{value}' WHERE id = $1");
+    davomat_store::testing::execute(&console.store, &sql, &[employee]).await;
+}
+
+/// A text column of an employee (`pin_code`).
+pub async fn text_of(console: &Console, employee: i64, column: &str) -> String {
+    let card = davomat_store::employees::card(
+        console.store.connection(),
+        console.company.company_id,
+        EmployeeId(employee),
+        chrono_date(2025, 3, 4),
+    )
+    .await
+    .expect("card");
+    match column {
+        "pin_code" => card.pin_code,
+        other => panic!("{other} is not read here"),
     }
 }

@@ -27,7 +27,7 @@ use davomat_core::page::PageRequest;
 use davomat_core::{DepartmentId, Role};
 use davomat_store::attendance::{self, RosterEmployee, RosterFilter};
 use davomat_store::clock_events::{self, InOutFilter};
-use davomat_store::{departments, locations};
+use davomat_store::departments;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -702,11 +702,14 @@ async fn night_by_location(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
-    let titles: HashMap<i64, String> =
-        locations::titles(state.store.connection(), caller.company_id)
-            .await?
-            .into_iter()
-            .collect();
+    let titles: HashMap<i64, String> = davomat_store::titles::of(
+        state.store.connection(),
+        caller.company_id,
+        davomat_store::titles::Titled::Locations,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let title = |id: Option<i64>| id.and_then(|id| titles.get(&id).cloned());
     let zone = caller.zone();
     let items = sheets

@@ -1,0 +1,335 @@
+//! The employee pages over plain HTTP: the list with its search, filters and pages, the
+//! file, hiring with a refused field and then correctly, editing, dismissing and
+//! re-hiring, and a head's scope.
+
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, each_backend};
+
+/// The number in `Найдено: N` of a list page.
+fn found(html: &str) -> u64 {
+    let marker = "id=\"found\">Найдено: ";
+    let start = html.find(marker).expect("the count") + marker.len();
+    let end = html[start..].find('<').expect("its end") + start;
+    html[start..end].trim().parse().expect("a number")
+}
+
+/// The employee id of a redirect to `/employees/{id}`.
+fn file_id(location: &str) -> i64 {
+    location
+        .strip_prefix("/employees/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a file: {location}"))
+}
+
+#[tokio::test]
+async fn the_list_searches_by_name_tab_number_and_pin_and_pages_by_fifty() {
+    each_backend(|console| async move {
+        for i in 0..60 {
+            console.add_employee(&format!("Работник{i:02}")).await;
+        }
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let first = console.get(&visitor, "/employees").await;
+        assert_eq!(first.status, 200, "{}", first.html);
+        assert_eq!(found(&first.html), 61, "60 and the admin");
+        assert_eq!(
+            first.html.matches("<tr><td><a href=\"/employees/").count(),
+            50
+        );
+        assert!(first.html.contains("rel=\"next\""), "a second page");
+        let second = console.get(&visitor, "/employees?page=2").await;
+        assert_eq!(
+            second.html.matches("<tr><td><a href=\"/employees/").count(),
+            11
+        );
+        assert!(second.html.contains("rel=\"prev\""));
+
+        let named = console
+            .get(
+                &visitor,
+                "/employees?q=%D1%80%D0%B0%D0%B1%D0%BE%D1%82%D0%BD%D0%B8%D0%BA0",
+            )
+            .await;
+        assert_eq!(found(&named.html), 10, "работник0… in any case");
+        let id = console.add_employee("Особый").await;
+        crate::support::set_text(&console, id, "tab_number", "TB-9").await;
+        let by_tab = console.get(&visitor, "/employees?q=TB-9").await;
+        assert_eq!(found(&by_tab.html), 1, "{}", by_tab.html);
+        assert!(by_tab.html.contains(&format!("/employees/{id}\"")));
+        let pin = crate::support::text_of(&console, id, "pin_code").await;
+        let by_pin = console.get(&visitor, &format!("/employees?q={pin}")).await;
+        assert!(by_pin.html.contains(&format!("/employees/{id}\"")));
+        let nobody = console.get(&visitor, "/employees?status=dismissed").await;
+        assert_eq!(found(&nobody.html), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hiring_shows_each_refused_field_beside_it_then_hires_and_opens_the_file() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let form = console.get(&visitor, "/employees/new").await;
+        assert_eq!(form.status, 200, "{}", form.html);
+        let csrf = form.csrf();
+        let department = option_value(&form.html, "department_id");
+        let schedule = option_value(&form.html, "schedule_id");
+        let location = checkbox_value(&form.html, "locations");
+
+        // No first name, a date that is not one: both named, what was typed kept.
+        let refused = console
+            .post(
+                &visitor,
+                "/employees/new",
+                &[
+                    ("csrf", &csrf),
+                    ("last_name", "Каримова"),
+                    ("first_name", ""),
+                    ("birth_date", "31.02.1990"),
+                    ("department_id", &department),
+                    ("schedule_id", &schedule),
+                    ("start_date", "2025-03-01"),
+                    ("schedule_start_date", "2025-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        assert!(
+            refused.html.contains("id=\"first_name-error\""),
+            "{}",
+            refused.html
+        );
+        assert!(
+            refused.html.contains("id=\"birth_date-error\""),
+            "{}",
+            refused.html
+        );
+        assert!(
+            refused.html.contains("value=\"Каримова\""),
+            "typed text kept"
+        );
+        assert!(
+            refused.html.contains("«first_name»"),
+            "the API's message: {}",
+            refused.html
+        );
+
+        let hired = console
+            .post(
+                &visitor,
+                "/employees/new",
+                &[
+                    ("csrf", &csrf),
+                    ("last_name", "Каримова"),
+                    ("first_name", "Нилуфар"),
+                    ("birth_date", "1990-02-11"),
+                    ("department_id", &department),
+                    ("schedule_id", &schedule),
+                    ("start_date", "2025-03-01"),
+                    ("schedule_start_date", "2025-03-01"),
+                    ("tab_number", "K-1"),
+                    ("has_locations", "1"),
+                    ("locations", &location),
+                ],
+            )
+            .await;
+        assert_eq!(hired.status, 303, "{}", hired.html);
+        let id = file_id(hired.header("location"));
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert_eq!(file.status, 200, "{}", file.html);
+        assert!(file.html.contains("Каримова Нилуфар"), "{}", file.html);
+        assert!(
+            file.html.contains("id=\"activity\""),
+            "the hire is in the log"
+        );
+        assert_eq!(file.html.matches("class=\"day day-").count(), 31);
+
+        // The same tab number again is refused beside the field.
+        let taken = console
+            .post(
+                &visitor,
+                "/employees/new",
+                &[
+                    ("csrf", &csrf),
+                    ("first_name", "Другой"),
+                    ("department_id", &department),
+                    ("schedule_id", &schedule),
+                    ("start_date", "2025-03-01"),
+                    ("schedule_start_date", "2025-03-01"),
+                    ("tab_number", "K-1"),
+                    ("has_locations", "1"),
+                    ("locations", &location),
+                ],
+            )
+            .await;
+        assert_eq!(taken.status, 422);
+        assert!(
+            taken.html.contains("id=\"tab_number-error\""),
+            "{}",
+            taken.html
+        );
+
+        // Without the form's token nothing is hired.
+        let forged = console
+            .post(&visitor, "/employees/new", &[("first_name", "Чужой")])
+            .await;
+        assert_eq!(forged.status, 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_edit_dismissal_and_re_hire_show_in_the_file() {
+    each_backend(|console| async move {
+        let id = console.add_employee("Увольняемый").await;
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let edit = console
+            .get(&visitor, &format!("/employees/{id}/edit"))
+            .await;
+        assert_eq!(edit.status, 200, "{}", edit.html);
+        let csrf = edit.csrf();
+        let department = option_value(&edit.html, "department_id");
+        let schedule = option_value(&edit.html, "schedule_id");
+        let saved = console
+            .post(
+                &visitor,
+                &format!("/employees/{id}/edit"),
+                &[
+                    ("csrf", &csrf),
+                    ("last_name", "Тестов"),
+                    ("first_name", "Увольняемый"),
+                    ("department_id", &department),
+                    ("schedule_id", &schedule),
+                    ("start_date", "2025-01-01"),
+                    ("schedule_start_date", "2025-01-01"),
+                    ("mobile_phone", "+998901234567"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert!(file.html.contains("+998901234567"), "{}", file.html);
+
+        let path = format!("/employees/{id}/dismiss");
+        let early = console
+            .post(
+                &visitor,
+                &path,
+                &[("csrf", &csrf), ("exp_date", "2024-01-01")],
+            )
+            .await;
+        assert_eq!(early.status, 422, "before the start date: {}", early.html);
+        let dismissed = console
+            .post(
+                &visitor,
+                &path,
+                &[("csrf", &csrf), ("exp_date", "2025-03-03")],
+            )
+            .await;
+        assert_eq!(dismissed.status, 303, "{}", dismissed.html);
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert!(
+            file.html.contains("id=\"employee-status\">Уволен"),
+            "{}",
+            file.html
+        );
+        assert!(file.html.contains("id=\"rehire\""));
+        let list = console.get(&visitor, "/employees?status=dismissed").await;
+        assert_eq!(found(&list.html), 1);
+
+        let rehired = console
+            .post(
+                &visitor,
+                &format!("/employees/{id}/rehire"),
+                &[
+                    ("csrf", &csrf),
+                    ("efct_date", "2025-03-04"),
+                    ("department_id", &department),
+                    ("schedule_id", &schedule),
+                ],
+            )
+            .await;
+        assert_eq!(rehired.status, 303, "{}", rehired.html);
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert!(
+            file.html.contains("id=\"employee-status\">Работает"),
+            "{}",
+            file.html
+        );
+        assert!(file.html.contains("id=\"dismiss\""));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_head_sees_and_changes_only_the_people_of_their_departments() {
+    each_backend(|console| async move {
+        let store_dept = console.add_department("Склад").await;
+        let shop_dept = console.add_department("Магазин").await;
+        console.add_head("head@test.uz", store_dept).await;
+        let mine = console.add_employee_in("Кладовщик", store_dept).await;
+        let theirs = console.add_employee_in("Продавец", shop_dept).await;
+        let visitor = console.visitor();
+        console
+            .sign_in(&visitor, "head@test.uz", USER_PASSWORD)
+            .await;
+        let list = console.get(&visitor, "/employees").await;
+        assert_eq!(list.status, 200, "{}", list.html);
+        assert!(list.html.contains("Кладовщик"));
+        assert!(!list.html.contains("Продавец"), "{}", list.html);
+        assert!(
+            !list.html.contains(">Магазин<"),
+            "not among the filter's departments"
+        );
+        let other = console.get(&visitor, &format!("/employees/{theirs}")).await;
+        assert_eq!(other.status, 403);
+        let edit = console
+            .get(&visitor, &format!("/employees/{theirs}/edit"))
+            .await;
+        assert_eq!(edit.status, 403);
+        let own = console.get(&visitor, &format!("/employees/{mine}")).await;
+        assert_eq!(own.status, 200, "{}", own.html);
+        let csrf = own.csrf();
+        let refused = console
+            .post(
+                &visitor,
+                &format!("/employees/{theirs}/dismiss"),
+                &[("csrf", &csrf), ("exp_date", "2025-03-04")],
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+        let missing = console.get(&visitor, "/employees/999999").await;
+        assert_eq!(missing.status, 404);
+    })
+    .await;
+}
+
+/// The value of the first non-blank option of the select named `name`.
+fn option_value(html: &str, name: &str) -> String {
+    let start = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no select {name}"));
+    let rest = &html[start..];
+    let mut search = rest;
+    loop {
+        let at = search.find("<option value=\"").expect("an option") + 15;
+        let end = search[at..].find('"').expect("its end") + at;
+        let value = &search[at..end];
+        if !value.is_empty() {
+            return value.to_string();
+        }
+        search = &search[end..];
+    }
+}
+
+/// The value of the first box of the group named `name`.
+fn checkbox_value(html: &str, name: &str) -> String {
+    let marker = format!("type=\"checkbox\" name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no box {name}"))
+        + marker.len();
+    let end = html[start..].find('"').expect("its end") + start;
+    html[start..end].to_string()
+}
