@@ -148,13 +148,18 @@ struct Asked {
     efct_date: Option<NaiveDate>,
 }
 
+/// Refused ([`AppError::Forbidden`]) unless the caller's role may edit employees.
+pub fn authorize(caller: &Caller) -> AppResult<()> {
+    caller.require(&EDITING_ROLES)
+}
+
 /// The employee as they stand, when the caller may edit them: refused for the
 /// caller's role ([`AppError::Forbidden`]), outside the company
 /// ([`AppError::NotFound`]), outside a head's departments ([`AppError::Forbidden`]). A
 /// door whose input may be malformed calls it before reading that input (CONTRACT.md
 /// §2's order of checks); [`edit`] calls it again.
 pub async fn check(store: &Store, caller: &Caller, employee: EmployeeId) -> AppResult<Current> {
-    caller.require(&EDITING_ROLES)?;
+    authorize(caller)?;
     let current = store::current(store.connection(), caller.company_id, employee)
         .await?
         .ok_or(AppError::NotFound)?;

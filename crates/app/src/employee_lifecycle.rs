@@ -53,6 +53,21 @@ pub enum Step {
 }
 
 impl Step {
+    /// The steps the caller's role allows that apply to the employee as they stand
+    /// (scope aside: the caller has already been shown the employee). The console offers
+    /// these on the employee's file.
+    pub fn available(caller: &Caller, row: &LifecycleRow) -> Vec<Step> {
+        [
+            Step::Dismiss,
+            Step::CancelDismissal,
+            Step::Recover,
+            Step::CancelRecovery,
+        ]
+        .into_iter()
+        .filter(|step| step.roles().contains(&caller.role) && step.applies_to(row))
+        .collect()
+    }
+
     fn roles(self) -> &'static [Role] {
         match self {
             Step::Dismiss | Step::CancelDismissal => &DISMISSING_ROLES,

@@ -22,6 +22,8 @@ use davomat_store::titles::{self, Titled};
 
 use crate::attendance::compute;
 use crate::caller::Caller;
+use crate::employee_edit;
+use crate::employee_lifecycle::Step;
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
 use crate::user_activities::{self, LogFilter};
@@ -244,8 +246,10 @@ pub struct EmployeeFile {
     pub dismissal_date: Option<NaiveDate>,
     /// The first day of a pending re-hire.
     pub recovery_date: Option<NaiveDate>,
-    /// The caller may edit, dismiss and re-hire them (admins; heads in their scope).
+    /// The caller may edit them (admins; heads in their scope).
     pub may_change: bool,
+    /// The steps of employment the caller may take on them now.
+    pub steps: Vec<Step>,
 }
 
 /// The file of an employee in the caller's scope.
@@ -301,7 +305,8 @@ pub async fn file(
         activity_total,
         dismissal_date: lifecycle.dismissal_date,
         recovery_date: lifecycle.recovery_date,
-        may_change: matches!(caller.role, Role::Admin | Role::DepartmentHead),
+        may_change: employee_edit::authorize(caller).is_ok(),
+        steps: Step::available(caller, &lifecycle),
     })
 }
 

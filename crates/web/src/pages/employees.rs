@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
-use davomat_app::employee_lifecycle::{self, Dismissal, Recovery};
+use davomat_app::employee_lifecycle::{self, Dismissal, Recovery, Step};
 use davomat_app::personnel::{self, Choices, EmployeeFile, EmployeeQuery, PAGE_SIZE};
 use davomat_app::sign_in::ConsoleUser;
 use davomat_app::{AppError, Locations, Sent};
@@ -292,15 +292,11 @@ fn file_page(
     let today = caller.today(now);
     let card = file.card;
     let dismissed = card.status.0 == EmployeeStatus::Dismissed;
-    let mut steps = Vec::new();
-    if file.may_change {
-        match (dismissed, file.dismissal_date, file.recovery_date) {
-            (false, None, _) => steps.push("dismiss"),
-            (false, Some(_), _) => steps.push("cancel-dismissal"),
-            (true, _, None) => steps.push("rehire"),
-            (true, _, Some(_)) => steps.push("cancel-rehire"),
-        }
-    }
+    let steps = file
+        .steps
+        .iter()
+        .filter_map(|step| step_key(*step))
+        .collect();
     let held = |periods: Vec<davomat_store::employees::history::Period>| {
         periods
             .into_iter()
@@ -376,13 +372,15 @@ fn join_titles(refs: &[davomat_store::employees::NamedRef]) -> String {
         .join(", ")
 }
 
-/// A step of employment, from the file's forms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Dismiss,
-    CancelDismissal,
-    Rehire,
-    CancelRehire,
+/// The path segment of a step the file offers.
+fn step_key(step: Step) -> Option<&'static str> {
+    match step {
+        Step::Dismiss => Some("dismiss"),
+        Step::CancelDismissal => Some("cancel-dismissal"),
+        Step::Recover => Some("rehire"),
+        Step::CancelRecovery => Some("cancel-rehire"),
+        Step::Remove => None,
+    }
 }
 
 /// `POST /employees/{id}/dismiss` (`exp_date`), `…/cancel-dismissal`, `…/rehire`
@@ -398,12 +396,17 @@ pub async fn step(
     if !csrf_matches(&user, form.csrf()) {
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
-    let step = match step.as_str() {
-        "dismiss" => Step::Dismiss,
-        "cancel-dismissal" => Step::CancelDismissal,
-        "rehire" => Step::Rehire,
-        "cancel-rehire" => Step::CancelRehire,
-        _ => return ErrorPage::new(caller.lang, Problem::NotFound).into_response(),
+    let known = [
+        Step::Dismiss,
+        Step::CancelDismissal,
+        Step::Recover,
+        Step::CancelRecovery,
+    ];
+    let Some(step) = known
+        .into_iter()
+        .find(|s| step_key(*s) == Some(step.as_str()))
+    else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
     };
     let Ok(employee) = id.parse::<i64>().map(EmployeeId) else {
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
@@ -420,7 +423,7 @@ pub async fn step(
         Step::CancelDismissal => {
             employee_lifecycle::cancel_dismissal(store, caller, employee, now).await
         }
-        Step::Rehire => {
+        Step::Recover => {
             let request = Recovery {
                 department_id: number(form.value("department_id")),
                 schedule_id: number(form.value("schedule_id")),
@@ -430,9 +433,10 @@ pub async fn step(
             };
             employee_lifecycle::recover(store, caller, employee, request, now).await
         }
-        Step::CancelRehire => {
+        Step::CancelRecovery => {
             employee_lifecycle::cancel_recovery(store, caller, employee, now).await
         }
+        Step::Remove => return ErrorPage::new(caller.lang, Problem::NotFound).into_response(),
     };
     match done {
         Ok(()) => Redirect::to(&format!("/employees/{}", employee.0)).into_response(),

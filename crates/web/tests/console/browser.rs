@@ -1,7 +1,9 @@
 //! The console in a real Chromium (Debian's `chromium` and `chromium-driver`), driven
 //! the way a person uses it: a wrong password and its message, signing in, the Today
 //! board in Russian, switching to Uzbek, the board picking up a clock-in by itself, a
-//! phone-sized window, signing out. Without chromedriver the test is skipped with a
+//! phone-sized window, signing out; and HR's employee pages: a hire refused for a missing
+//! first name and then made, the file on a phone, a dismissal pending and cancelled, a
+//! dismissal and a re-hire, and a department head who sees only their people. Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -178,18 +180,7 @@ async fn walk_through(console: &Console, browser: &Client) -> Step {
 
     // On a phone: nothing wider than the screen, the counts still there.
     browser.set_window_size(360, 740).await.map_err(fail)?;
-    let overflow = browser
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth;",
-            vec![],
-        )
-        .await
-        .map_err(fail)?;
-    if overflow.as_i64().unwrap_or(1) > 0 {
-        return Err(format!(
-            "the page is wider than a 360 px window by {overflow}"
-        ));
-    }
+    no_overflow(browser, "the Today board").await?;
     expect_text(browser, "#count-late", "1").await?;
     accessible(browser, "the Today board on a phone").await?;
 
@@ -204,6 +195,173 @@ async fn walk_through(console: &Console, browser: &Client) -> Step {
     wait_for_text(browser, "h2", "Kirish").await?;
     browser.goto(&console.url("/")).await.map_err(fail)?;
     wait_for_text(browser, "h2", "Kirish").await
+}
+
+#[tokio::test]
+async fn hr_hires_with_a_correction_dismisses_re_hires_and_a_head_sees_only_their_people() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = employees_walk(&console, &browser).await;
+            if let Err(problem) = outcome {
+                let name = format!("employees-{:?}", console.backend);
+                let saved = save_failure(&browser, &name).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn employees_walk(console: &Console, browser: &Client) -> Step {
+    let store_room = console.add_department("Склад").await;
+    let shop = console.add_department("Магазин").await;
+    console.add_head("head@test.uz", store_room).await;
+    console.add_employee_in("Кладовщик", store_room).await;
+    let seller = console.add_employee_in("Продавец", shop).await;
+
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    click(browser, "nav a[href='/employees']").await?;
+    wait_for_text(browser, "h1", "Сотрудники").await?;
+    accessible(browser, "the employee list").await?;
+
+    // A hire without a first name: the message beside the field, the rest kept.
+    click(browser, "#hire").await?;
+    wait_for_text(browser, "h1", "Принять сотрудника").await?;
+    type_into(browser, "#f-last_name", "Каримова").await?;
+    choose_first(browser, "#f-department_id").await?;
+    choose_first(browser, "#f-schedule_id").await?;
+    click(browser, "#save").await?;
+    wait_for(browser, "#first_name-error").await?;
+    let kept = browser
+        .find(Locator::Css("#f-last_name"))
+        .await
+        .map_err(fail)?
+        .prop("value")
+        .await
+        .map_err(fail)?;
+    if kept.as_deref() != Some("Каримова") {
+        return Err(format!("the typed last name was not kept: {kept:?}"));
+    }
+    accessible(browser, "a refused hire").await?;
+    type_into(browser, "#f-first_name", "Нилуфар").await?;
+    click(browser, "#save").await?;
+    wait_for_text(browser, "h1", "Каримова Нилуфар").await?;
+    accessible(browser, "the employee's file").await?;
+
+    // The file on a phone: nothing wider than the screen.
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+    no_overflow(browser, "the employee's file").await?;
+    accessible(browser, "the employee's file on a phone").await?;
+    browser.set_window_size(1280, 900).await.map_err(fail)?;
+
+    // Dismissed on the last day employed being today: pending, and cancelled.
+    click(browser, "#dismiss").await?;
+    wait_for(browser, "#cancel-dismissal").await?;
+    click(browser, "#cancel-dismissal").await?;
+    wait_for(browser, "#dismiss").await?;
+
+    // Another employee dismissed from yesterday, then re-hired from today.
+    browser
+        .goto(&console.url(&format!("/employees/{seller}")))
+        .await
+        .map_err(fail)?;
+    wait_for(browser, "#exp_date").await?;
+    browser
+        .execute(
+            "document.getElementById('exp_date').value = '2025-03-03';",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    click(browser, "#dismiss").await?;
+    wait_for_text(browser, "#employee-status", "Уволен").await?;
+    click(browser, "#rehire").await?;
+    wait_for_text(browser, "#employee-status", "Работает").await?;
+
+    // A head sees their department's people only.
+    click(browser, "#sign-out").await?;
+    wait_for(browser, "#email").await?;
+    sign_in(browser, "head@test.uz", crate::support::USER_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    browser
+        .goto(&console.url("/employees"))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h1", "Сотрудники").await?;
+    let listed = text(browser, "#employees").await?;
+    if !listed.contains("Кладовщик") || listed.contains("Продавец") {
+        return Err(format!("the head's list: {listed:?}"));
+    }
+    browser
+        .goto(&console.url(&format!("/employees/{seller}")))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h1", "Ошибка 403").await
+}
+
+async fn click(browser: &Client, css: &str) -> Step {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("{css}: {e}"))
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) -> Step {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .send_keys(text)
+        .await
+        .map_err(fail)
+}
+
+/// Chooses the first option after the blank one.
+async fn choose_first(browser: &Client, css: &str) -> Step {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .select_by_index(1)
+        .await
+        .map_err(fail)
+}
+
+async fn wait_for(browser: &Client, css: &str) -> Step {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(css))
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{css} did not appear: {e}"))
+}
+
+/// Nothing on the page is wider than the window.
+async fn no_overflow(browser: &Client, page: &str) -> Step {
+    let overflow = browser
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    if overflow.as_i64().unwrap_or(1) > 0 {
+        return Err(format!("{page} is wider than the window by {overflow}"));
+    }
+    Ok(())
 }
 
 /// The page passes axe-core's rules (WCAG 2 A and AA); each violation is named.
