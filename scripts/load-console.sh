@@ -4,12 +4,15 @@
 # clock events before today, and today's events for most of them. Signs the demo admin in
 # through the sign-in form (a cookie jar), then prints:
 #   - the median and 90th percentile `time_total` of REQUESTS sequential requests with
-#     curl of the Today page (`/`) and of the board alone (`/today/board`);
+#     curl of the Today page (`/`), the board alone (`/today/board`), the employee list's
+#     first and a far page, a search, and one employee's file;
+#   - the size of each of those pages' HTML (uncompressed);
 #   - what the first visit of the Today page transfers, compressed (brotli, as browsers
 #     ask): the page and every asset it names.
 # It measures; it never fails on the figures.
 #
-# Settings (environment): EMPLOYEES=10000, DAYS=7, REQUESTS=30, DATABASE_URL, DAVOMAT_BIN.
+# Settings (environment): EMPLOYEES=10000, DAYS=7, REQUESTS=30, DATABASE_URL, DAVOMAT_BIN;
+# PERF_DATA=file records the server with `perf record -g` while the board is measured.
 set -euo pipefail
 
 EMPLOYEES=${EMPLOYEES:-10000}
@@ -53,7 +56,25 @@ timings / >/dev/null
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "machine: ${cpu:-unknown CPU}, $(nproc) CPUs; $EMPLOYEES employees, $DAYS days of events"
 report /
+profiler=
+if [[ -n ${PERF_DATA:-} ]]; then
+    perf record -g -o "$PERF_DATA" -p "$server_pid" 2>/dev/null &
+    profiler=$!
+    sleep 1
+fi
 report /today/board
+if [[ -n $profiler ]]; then
+    kill -INT "$profiler"
+    wait "$profiler" || true
+fi
+report /employees
+report "/employees?page=150"
+report "/employees?q=a"
+one=$(curl -sS -b "$jar" "$base/employees?page=2" | grep -o 'href="/employees/[0-9]*"' | head -n 1 | grep -o '[0-9]*')
+report "/employees/$one"
+for path in / /employees "/employees?page=150" "/employees/$one"; do
+    echo "  HTML of $path: $(curl -sS -b "$jar" -o /dev/null -w '%{size_download}' "$base$path") bytes"
+done
 
 # The first visit: the page, then each asset it links, compressed as a browser asks.
 page_bytes=$(curl -sS -b "$jar" -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{size_download}' "$base/")

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
             get(pages::employee_form::edit_form).post(pages::employee_form::update),
         )
         .route("/employees/{id}/{step}", post(pages::employees::step))
+        .route("/activity", get(pages::activity::page))
         .route(
             "/login",
             get(pages::sign_in::form).post(pages::sign_in::submit),

@@ -1,6 +1,7 @@
 //! The console's pages, one module each, and what they share: the frame every page is
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
+pub mod activity;
 pub mod employee_form;
 pub mod employees;
 pub mod language;
@@ -28,7 +29,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`).
+    /// The page's key in the navigation (`today`, `employees`, `activity`).
     pub current: &'static str,
 }
 

@@ -287,6 +287,15 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "#rehire").await?;
     wait_for_text(browser, "#employee-status", "Работает").await?;
 
+    // The activity log has the dismissal and the re-hire.
+    click(browser, "nav a[href='/activity']").await?;
+    wait_for_text(browser, "h1", "Журнал действий").await?;
+    let log = text(browser, "#activity").await?;
+    if !log.contains("dismissEmployee") || !log.contains("recoveryEmployee") {
+        return Err(format!("the activity log: {log:?}"));
+    }
+    accessible(browser, "the activity log").await?;
+
     // A head sees their department's people only.
     click(browser, "#sign-out").await?;
     wait_for(browser, "#email").await?;

@@ -333,3 +333,60 @@ fn checkbox_value(html: &str, name: &str) -> String {
     let end = html[start..].find('"').expect("its end") + start;
     html[start..end].to_string()
 }
+
+#[tokio::test]
+async fn the_activity_log_lists_the_hire_filters_by_action_and_refuses_employees() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let form = console.get(&visitor, "/employees/new").await;
+        let csrf = form.csrf();
+        let hired = console
+            .post(
+                &visitor,
+                "/employees/new",
+                &[
+                    ("csrf", &csrf),
+                    ("first_name", "Журнальный"),
+                    ("department_id", &option_value(&form.html, "department_id")),
+                    ("schedule_id", &option_value(&form.html, "schedule_id")),
+                    ("start_date", "2025-03-01"),
+                    ("schedule_start_date", "2025-03-01"),
+                    ("has_locations", "1"),
+                    ("locations", &checkbox_value(&form.html, "locations")),
+                ],
+            )
+            .await;
+        let id = file_id(hired.header("location"));
+        let log = console.get(&visitor, "/activity").await;
+        assert_eq!(log.status, 200, "{}", log.html);
+        assert!(
+            log.html.contains("<code>addEmployee</code>"),
+            "{}",
+            log.html
+        );
+        assert!(log.html.contains(&format!("href=\"/employees/{id}\"")));
+        let other = console
+            .get(&visitor, "/activity?action_name=removeEmployee")
+            .await;
+        assert_eq!(found(&other.html), 0, "{}", other.html);
+        let later = console
+            .get(&visitor, "/activity?start_date=2025-03-05")
+            .await;
+        assert_eq!(found(&later.html), 0, "nothing after today");
+        let unread = console
+            .get(&visitor, "/activity?start_date=05.03.2025")
+            .await;
+        assert!(unread.html.contains("role=\"alert\""), "{}", unread.html);
+
+        console
+            .add_user("worker@test.uz", davomat_core::Role::Employee, "Рабочий")
+            .await;
+        let worker = console.visitor();
+        console
+            .sign_in(&worker, "worker@test.uz", USER_PASSWORD)
+            .await;
+        assert_eq!(console.get(&worker, "/activity").await.status, 403);
+    })
+    .await;
+}
