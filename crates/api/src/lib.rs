@@ -79,6 +79,9 @@ pub struct AppState {
     pub(crate) accounts: Arc<routes::accounts::AccountCache>,
     /// Rendered Employee objects, by employee (crate::cards).
     pub(crate) cards: Arc<cards::CardCache>,
+    /// Each employee's day so far, for the day's counts and the console's Today board
+    /// (davomat_app::today).
+    pub today_lines: Arc<davomat_app::today::LineCache>,
 }
 
 impl AppState {
@@ -93,6 +96,7 @@ impl AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
             accounts: Arc::new(store.read_cache(4096)),
             cards: Arc::new(store.read_cache(20_000)),
+            today_lines: Arc::new(davomat_app::today::line_cache(&store)),
             store,
             config: Arc::new(config),
             clock,

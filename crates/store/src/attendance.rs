@@ -198,6 +198,26 @@ pub async fn roster(
     Ok((rows, total))
 }
 
+/// The ids of the filter's employees by full name, as [`roster`] orders them, without
+/// their rows: one statement over the employees table alone.
+pub async fn roster_ids(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    filter: &RosterFilter,
+    on: NaiveDate,
+) -> StoreResult<Vec<i64>> {
+    let (clauses, values) = conditions(filter, vec![company.0.into(), on.into()]);
+    // `$2` is not read here; keep the numbering by comparing it with itself.
+    sql::ids(
+        conn,
+        &format!(
+            "SELECT e.id FROM employees e WHERE {clauses} AND $2 = $2 ORDER BY e.search_name, e.id"
+        ),
+        values,
+    )
+    .await
+}
+
 /// The engine's inputs for a set of employees over a window of instants.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {

@@ -224,6 +224,9 @@ pub struct Reading {
 /// changed and for at most [`LIFETIME`]. Made by [`Store::read_cache`](crate::Store::read_cache).
 pub struct ReadCache<K, V> {
     invalidations: Arc<Invalidations>,
+    /// How long a value may be answered again, at most ([`LIFETIME`] unless a cache
+    /// says otherwise with [`ReadCache::with_lifetime`]).
+    lifetime: Duration,
     /// Entries kept at most: when full, the stale ones go, then all.
     capacity: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
@@ -251,11 +254,20 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
     pub(crate) fn new(invalidations: &Arc<Invalidations>, capacity: usize) -> Self {
         ReadCache {
             invalidations: Arc::clone(invalidations),
+            lifetime: LIFETIME,
             capacity,
             entries: Mutex::new(HashMap::new()),
             turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
             hasher: RandomState::new(),
         }
+    }
+
+    /// The same cache answering a value for at most `lifetime` instead of [`LIFETIME`]:
+    /// for values whose readers accept that bound on a node that missed an invalidation
+    /// (documented where the cache is made).
+    pub fn with_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
     }
 
     /// Marks the start of a read whose result may be kept.
@@ -267,7 +279,7 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
     }
 
     fn holds(&self, entry: &Entry<V>) -> bool {
-        entry.read.at.elapsed() < LIFETIME
+        entry.read.at.elapsed() < self.lifetime
             && self
                 .invalidations
                 .still_holds(entry.read.sequence, &entry.dependencies)
@@ -379,6 +391,27 @@ mod tests {
         };
         cache.put("a", old, 7, vec![]);
         assert_eq!(cache.get(&"a"), None);
+    }
+
+    #[test]
+    fn a_cache_with_a_longer_lifetime_keeps_values_past_the_default() {
+        let (invalidations, cache) = cache(16);
+        let cache = cache.with_lifetime(LIFETIME * 5);
+        let old = Reading {
+            sequence: 0,
+            at: Instant::now().checked_sub(LIFETIME * 2).expect("instant"),
+        };
+        cache.put("a", old, 7, vec![employee(7)]);
+        assert_eq!(cache.get(&"a"), Some(7));
+        // A change still drops it at once.
+        invalidations.invalidate(&Changed::Some(vec![employee(7)]));
+        assert_eq!(cache.get(&"a"), None);
+        let older = Reading {
+            sequence: invalidations.sequence(),
+            at: Instant::now().checked_sub(LIFETIME * 5).expect("instant"),
+        };
+        cache.put("b", older, 8, vec![]);
+        assert_eq!(cache.get(&"b"), None);
     }
 
     #[test]

@@ -21,6 +21,24 @@ pub async fn all<T: FromQueryResult>(
         .collect()
 }
 
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: i64,
+}
+
+/// The `id` column of every row of a query.
+pub async fn ids(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> StoreResult<Vec<i64>> {
+    Ok(all::<IdRow>(conn, sql, values)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect())
+}
+
 /// The first row of a query, if any.
 pub async fn one<T: FromQueryResult>(
     conn: &impl ConnectionTrait,

@@ -35,7 +35,7 @@ struct BoardPart {
 /// `GET /`.
 pub async fn page(State(state): State<AppState>, Signed(user): Signed) -> Response {
     let now = state.clock.now();
-    match today::board(&state.store, &user.caller, now).await {
+    match today::board(&state.store, &state.today_lines, &user.caller, now).await {
         Ok(board) => {
             let frame = Frame::new(&user, "today");
             let t = frame.t;
@@ -48,7 +48,7 @@ pub async fn page(State(state): State<AppState>, Signed(user): Signed) -> Respon
 /// `GET /today/board`.
 pub async fn board(State(state): State<AppState>, Signed(user): Signed) -> Response {
     let now = state.clock.now();
-    match today::board(&state.store, &user.caller, now).await {
+    match today::board(&state.store, &state.today_lines, &user.caller, now).await {
         Ok(board) => render(
             StatusCode::OK,
             &BoardPart {

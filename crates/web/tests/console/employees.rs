@@ -390,3 +390,73 @@ async fn the_activity_log_lists_the_hire_filters_by_action_and_refuses_employees
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_follows_an_edit_a_dismissal_and_a_hire_made_after_it_was_read() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Прежний").await;
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let board = console.get(&visitor, "/today/board").await;
+        assert!(
+            board.html.contains("id=\"count-employees\">2<"),
+            "{}",
+            board.html
+        );
+        assert!(board.html.contains("Тестов Прежний"));
+
+        // Renamed through the edit form: the board's line is read again.
+        let edit = console
+            .get(&visitor, &format!("/employees/{worker}/edit"))
+            .await;
+        let csrf = edit.csrf();
+        let saved = console
+            .post(
+                &visitor,
+                &format!("/employees/{worker}/edit"),
+                &[
+                    ("csrf", &csrf),
+                    ("last_name", "Тестов"),
+                    ("first_name", "Новый"),
+                    ("department_id", &option_value(&edit.html, "department_id")),
+                    ("schedule_id", &option_value(&edit.html, "schedule_id")),
+                    ("start_date", "2025-01-01"),
+                    ("schedule_start_date", "2025-01-01"),
+                    ("has_locations", "1"),
+                    ("locations", &checkbox_value(&edit.html, "locations")),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let board = console.get(&visitor, "/today/board").await;
+        assert!(board.html.contains("Тестов Новый"), "{}", board.html);
+        assert!(!board.html.contains("Тестов Прежний"));
+
+        // Dismissed from yesterday: off the board.
+        let dismissed = console
+            .post(
+                &visitor,
+                &format!("/employees/{worker}/dismiss"),
+                &[("csrf", &csrf), ("exp_date", "2025-03-03")],
+            )
+            .await;
+        assert_eq!(dismissed.status, 303, "{}", dismissed.html);
+        let board = console.get(&visitor, "/today/board").await;
+        assert!(
+            board.html.contains("id=\"count-employees\">1<"),
+            "{}",
+            board.html
+        );
+
+        // A new employee: on it.
+        console.add_employee("Новенький").await;
+        let board = console.get(&visitor, "/today/board").await;
+        assert!(
+            board.html.contains("id=\"count-employees\">2<"),
+            "{}",
+            board.html
+        );
+        assert!(board.html.contains("Тестов Новенький"));
+    })
+    .await;
+}

@@ -96,7 +96,9 @@ async fn attendance_today(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<AttendanceCounts>> {
-    let counts = davomat_app::today::counts(&state.store, &caller, state.clock.now()).await?;
+    let counts =
+        davomat_app::today::counts(&state.store, &state.today_lines, &caller, state.clock.now())
+            .await?;
     Ok(Json(AttendanceCounts {
         count_employees: counts.employees,
         count_absence: counts.absent,
