@@ -7,6 +7,9 @@
 #     curl of the Today page (`/`), the board alone (`/today/board`), the employee list's
 #     first and a far page, a search, and one employee's file;
 #   - the size of each of those pages' HTML (uncompressed);
+#   - the board again during a rush: one client clocking employees in through
+#     `POST /v1/times/clockin` back to back (each drops that employee's board line), with
+#     how many clock-ins landed per second meanwhile (SQLite only);
 #   - what the first visit of the Today page transfers, compressed (brotli, as browsers
 #     ask): the page and every asset it names.
 # It measures; it never fails on the figures.
@@ -44,9 +47,10 @@ timings() {
     done
 }
 percentile() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p + 0.999); if (i < 1) i = 1; print v[i] }'; }
+# Prints the figures of a path, under a label (default: the path).
 report() {
     timings "$1" >"$work/t"
-    printf '%-14s median %6.1f ms   p90 %6.1f ms   (%d sequential requests)\n' "$1" \
+    printf '%-14s median %6.1f ms   p90 %6.1f ms   (%d sequential requests)\n' "${2:-$1}" \
         "$(awk '{ print $1 * 1000 }' "$work/t" | median)" \
         "$(awk '{ print $1 * 1000 }' "$work/t" | percentile 0.9)" "$REQUESTS"
 }
@@ -72,6 +76,30 @@ report "/employees?page=150"
 report "/employees?q=a"
 one=$(curl -sS -b "$jar" "$base/employees?page=2" | grep -o 'href="/employees/[0-9]*"' | head -n 1 | grep -o '[0-9]*')
 report "/employees/$one"
+# The board during a rush of clock-ins (SQLite: the employees and locations are read from
+# the file).
+if [[ $database == sqlite://* ]]; then
+    token=$(admin_token)
+    sqlite3 -batch -noheader "${database#sqlite://}" \
+        "SELECT e.id || ' ' || min(el.location_id) FROM employees e JOIN employee_locations el ON el.employee_id = e.id WHERE e.status = 'active' GROUP BY e.id ORDER BY random() LIMIT 3000" \
+        >"$work/rush.txt"
+    (
+        while read -r employee location; do
+            curl -sS -o /dev/null -X POST "$base/v1/times/clockin" -H "Authorization: Bearer $token" \
+                -H 'Content-Type: application/json' \
+                -d "{\"employee_id\": $employee, \"location_id\": $location}" || true
+            echo >>"$work/rush.count"
+        done <"$work/rush.txt"
+    ) &
+    rusher=$!
+    started=$(date +%s.%N)
+    report /today/board "/today/board during a rush"
+    ended=$(date +%s.%N)
+    kill "$rusher" 2>/dev/null || true
+    wait "$rusher" 2>/dev/null || true
+    landed=$(wc -l <"$work/rush.count" 2>/dev/null || echo 0)
+    echo "  meanwhile $landed clock-ins, $(awk -v n="$landed" -v a="$started" -v b="$ended" 'BEGIN { printf "%.0f", n / (b - a) }')/s"
+fi
 for path in / /employees "/employees?page=150" "/employees/$one"; do
     echo "  HTML of $path: $(curl -sS -b "$jar" -o /dev/null -w '%{size_download}' "$base$path") bytes"
 done

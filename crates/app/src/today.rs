@@ -172,9 +172,12 @@ async fn today_lines(
     filter.active_only = true;
     filter.employed = Some((today, today));
     let ids = attendance::roster_ids(store.connection(), company, &filter, today).await?;
+    let keys: Vec<(CompanyId, NaiveDate, i64)> =
+        ids.iter().map(|id| (company, today, *id)).collect();
     let mut lines: HashMap<i64, Arc<Line>> = ids
         .iter()
-        .filter_map(|id| cache.get(&(company, today, *id)).map(|line| (*id, line)))
+        .zip(cache.get_many(&keys))
+        .filter_map(|(id, line)| line.map(|line| (*id, line)))
         .collect();
     let missing: Vec<i64> = ids
         .iter()
