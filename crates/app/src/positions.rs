@@ -7,6 +7,7 @@
 
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
+use davomat_core::page::PageRequest;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::positions::{self, Position, PositionFields};
 use davomat_store::read_cache::Dependency;
@@ -27,6 +28,23 @@ pub const TITLE_MAX: usize = 250;
 /// (CONTRACT.md §2's order of checks); the use cases check it again.
 pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
+}
+
+/// One page of the company's positions by id (any role), each counted on the caller's
+/// today, and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    page: PageRequest,
+    now: i64,
+) -> AppResult<(Vec<Position>, u64)> {
+    Ok(positions::list(
+        store.connection(),
+        caller.company_id,
+        caller.today(now),
+        page,
+    )
+    .await?)
 }
 
 /// The position of the company, counted on the caller's today ([`AppError::NotFound`]

@@ -3,6 +3,7 @@
 //! ([`Input`]) with the use case's message beside each failing one — the API's own
 //! Fluent message for the same field error, in the user's language.
 
+use axum::http::StatusCode;
 use davomat_api::error::ApiError;
 use davomat_api::i18n;
 use davomat_app::AppError;
@@ -125,6 +126,15 @@ impl Messages {
 
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.general.is_empty()
+    }
+
+    /// The status of a page showing them: 422 when there are any.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
     }
 }
 

@@ -41,6 +41,24 @@ pub fn router() -> Router<AppState> {
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route(
+            "/departments",
+            get(pages::departments::tree).post(pages::departments::create),
+        )
+        .route(
+            "/departments/{id}",
+            get(pages::departments::edit).post(pages::departments::update),
+        )
+        .route("/departments/{id}/delete", post(pages::departments::delete))
+        .route(
+            "/positions",
+            get(pages::positions::list).post(pages::positions::create),
+        )
+        .route(
+            "/positions/{id}",
+            get(pages::positions::edit).post(pages::positions::update),
+        )
+        .route("/positions/{id}/delete", post(pages::positions::delete))
+        .route(
             "/login",
             get(pages::sign_in::form).post(pages::sign_in::submit),
         )

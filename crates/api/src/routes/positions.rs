@@ -17,7 +17,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::positions::{self as use_cases, NewPosition, PositionChange};
-use davomat_store::positions::{self, Position};
+use davomat_store::positions::Position;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -79,14 +79,8 @@ async fn list(
     caller: Caller,
     list: ListRequest,
 ) -> ApiResult<Json<Envelope<PositionObject>>> {
-    let today = caller.today(state.clock.now());
-    let (rows, total) = positions::list(
-        state.store.connection(),
-        caller.company_id,
-        today,
-        list.page,
-    )
-    .await?;
+    let (rows, total) =
+        use_cases::list(&state.store, &caller, list.page, state.clock.now()).await?;
     let items = rows.iter().map(PositionObject::from).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

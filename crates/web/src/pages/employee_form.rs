@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
 use davomat_app::employee_edit::{self, EmployeeEdit};
@@ -337,15 +336,7 @@ async fn form_page(
         t,
         messages,
     };
-    render(status_of(&page.messages), &page)
-}
-
-fn status_of(messages: &Messages) -> StatusCode {
-    if messages.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
+    render(page.messages.status(), &page)
 }
 
 /// `GET /employees/{id}/edit`.

@@ -270,11 +270,7 @@ async fn show_file(state: &AppState, user: &ConsoleUser, id: &str, messages: Mes
     };
     let frame = Frame::new(user, "employees");
     let t = frame.t;
-    let status = if messages.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = messages.status();
     let page = file_page(frame, file, &choices, caller, now, messages, t);
     render(status, &page)
 }

@@ -2,10 +2,12 @@
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
 pub mod activity;
+pub mod departments;
 pub mod employee_form;
 pub mod employees;
 pub mod language;
 pub mod password_reset;
+pub mod positions;
 pub mod sign_in;
 pub mod today;
 
@@ -29,7 +31,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `activity`).
     pub current: &'static str,
 }
 

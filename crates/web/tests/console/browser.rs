@@ -295,6 +295,12 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
         return Err(format!("the activity log: {log:?}"));
     }
     accessible(browser, "the activity log").await?;
+    click(browser, "nav a[href='/departments']").await?;
+    wait_for_text(browser, "h1", "Отделы").await?;
+    accessible(browser, "the department tree").await?;
+    click(browser, "nav a[href='/positions']").await?;
+    wait_for_text(browser, "h1", "Должности").await?;
+    accessible(browser, "the positions").await?;
 
     // A head sees their department's people only.
     click(browser, "#sign-out").await?;

@@ -2,6 +2,7 @@
 //! against a real server on SQLite and on PostgreSQL.
 
 mod browser;
+mod directory;
 mod employees;
 mod http;
 mod support;
