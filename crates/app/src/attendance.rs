@@ -77,7 +77,7 @@ pub async fn compute(
 }
 
 /// The company's calendar (zone, holidays around the range, rules) for `from..=to`.
-async fn read_calendar(
+pub(crate) async fn read_calendar(
     store: &Store,
     company: CompanyId,
     zone: &CompanyZone,

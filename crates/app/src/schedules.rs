@@ -9,8 +9,12 @@
 //! transaction and drops the company's cached directory (cards, accounts and lists show
 //! titles and plans).
 
+use chrono::{Days, NaiveDate};
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
+use davomat_core::dates::{civil, naive};
+use davomat_core::engine::{self, Attendance, Employment};
+use davomat_core::page::PageRequest;
 use davomat_core::schedule::{ScheduleDefinition, parse_definition};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_store::read_cache::Dependency;
@@ -20,6 +24,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use crate::attendance::read_calendar;
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::request::Sent;
@@ -125,6 +130,77 @@ pub struct ScheduleSlot {
     /// Minutes of lunch instead of a window, 0..720.
     #[schema(required = false, minimum = 0, maximum = 720)]
     lunch_minutes: i64,
+}
+
+/// One page of the company's schedules by id (any role), and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    page: PageRequest,
+) -> AppResult<(Vec<ScheduleRow>, u64)> {
+    Ok(schedules::list(store, caller.company_id, page).await?)
+}
+
+/// The days a preview shows.
+pub const PREVIEW_DAYS: u64 = 14;
+
+/// One day of a schedule's plan, as the engine computes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedDay {
+    pub date: NaiveDate,
+    pub work_day: bool,
+    pub holiday: bool,
+    /// The planned start and end (unix seconds); none on a day off and on free days.
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    /// Seconds of work due.
+    pub production: i64,
+}
+
+/// The plan of the schedule a request describes for the [`PREVIEW_DAYS`] days from
+/// `from`, before it is saved (a shift cycle starting on `from`), with the company's
+/// holidays: what the engine computes for an employee on it with no clock events.
+/// Refused with every failing field, as a save would be.
+pub async fn preview(
+    store: &Store,
+    caller: &Caller,
+    request: ScheduleRequest,
+    from: NaiveDate,
+) -> AppResult<Vec<PlannedDay>> {
+    authorize(caller)?;
+    let (_, definition) = checked(request)?;
+    let to = from
+        .checked_add_days(Days::new(PREVIEW_DAYS - 1))
+        .unwrap_or(from);
+    let zone = caller.zone();
+    let calendar = read_calendar(store, caller.company_id, &zone, (from, to)).await?;
+    let employment = Employment {
+        start_date: civil(from),
+        dismissal_date: None,
+        schedule_start_date: civil(from),
+    };
+    let attendance = Attendance {
+        schedule: &definition,
+        employment: &employment,
+        events: &[],
+        time_offs: &[],
+    };
+    // Computed as seen at the start of the first day: nothing is due yet, so nothing is
+    // counted absent; only the plan shows.
+    let now = zone.day_start(civil(from));
+    let sheet = engine::timesheet(&calendar, &attendance, now, civil(from), civil(to));
+    Ok(sheet
+        .rows
+        .iter()
+        .map(|row| PlannedDay {
+            date: naive(row.date),
+            work_day: row.is_work_day,
+            holiday: row.is_holiday,
+            start: row.start,
+            end: row.end,
+            production: row.production,
+        })
+        .collect())
 }
 
 /// The title and definition of a request, every failing field reported.

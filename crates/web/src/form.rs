@@ -36,6 +36,11 @@ impl Posted {
             .collect()
     }
 
+    /// Every pair, in the order sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// The form's CSRF token.
     pub fn csrf(&self) -> &str {
         self.value("csrf")

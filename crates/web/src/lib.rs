@@ -58,6 +58,16 @@ pub fn router() -> Router<AppState> {
             get(pages::positions::edit).post(pages::positions::update),
         )
         .route("/positions/{id}/delete", post(pages::positions::delete))
+        .route("/schedules", get(pages::schedules::list))
+        .route(
+            "/schedules/new",
+            get(pages::schedules::new_form).post(pages::schedules::create),
+        )
+        .route(
+            "/schedules/{id}",
+            get(pages::schedules::edit).post(pages::schedules::update),
+        )
+        .route("/schedules/{id}/delete", post(pages::schedules::delete))
         .route(
             "/login",
             get(pages::sign_in::form).post(pages::sign_in::submit),

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::schedules::{self as use_cases, ScheduleDay, ScheduleRequest, ScheduleSlot};
-use davomat_store::schedules::{self, ScheduleRow};
+use davomat_store::schedules::ScheduleRow;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -106,7 +106,7 @@ async fn list(
     caller: Caller,
     list: ListRequest,
 ) -> ApiResult<Json<Envelope<ScheduleObject>>> {
-    let (rows, total) = schedules::list(&state.store, caller.company_id, list.page).await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, list.page).await?;
     let items = rows.iter().map(ScheduleObject::from).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

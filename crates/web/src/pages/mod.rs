@@ -8,6 +8,7 @@ pub mod employees;
 pub mod language;
 pub mod password_reset;
 pub mod positions;
+pub mod schedules;
 pub mod sign_in;
 pub mod today;
 
@@ -31,7 +32,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `schedules`, `activity`).
     pub current: &'static str,
 }
 

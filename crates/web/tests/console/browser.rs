@@ -3,7 +3,8 @@
 //! board in Russian, switching to Uzbek, the board picking up a clock-in by itself, a
 //! phone-sized window, signing out; and HR's employee pages: a hire refused for a missing
 //! first name and then made, the file on a phone, a dismissal pending and cancelled, a
-//! dismissal and a re-hire, and a department head who sees only their people. Without chromedriver the test is skipped with a
+//! dismissal and a re-hire, a shift cycle built in the schedule editor and previewed,
+//! and a department head who sees only their people. Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -301,6 +302,54 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/positions']").await?;
     wait_for_text(browser, "h1", "Должности").await?;
     accessible(browser, "the positions").await?;
+
+    // A shift cycle built in the editor: a day shift and a night shift, previewed.
+    click(browser, "nav a[href='/schedules']").await?;
+    wait_for_text(browser, "h1", "Графики работы").await?;
+    click(browser, "#new-schedule").await?;
+    wait_for_text(browser, "h1", "Новый график").await?;
+    type_into(browser, "#f-title", "Сутки").await?;
+    browser
+        .find(Locator::Css("#f-type"))
+        .await
+        .map_err(fail)?
+        .select_by_value("4")
+        .await
+        .map_err(fail)?;
+    let shown = browser
+        .find(Locator::Css("#cycle_length"))
+        .await
+        .map_err(fail)?
+        .is_displayed()
+        .await
+        .map_err(fail)?;
+    if !shown {
+        return Err("choosing shifts did not show the cycle".into());
+    }
+    type_into(browser, "#cycle_length", "2").await?;
+    for (css, text) in [
+        ("input[name=c0_start]", "08:00"),
+        ("input[name=c0_end]", "20:00"),
+        ("input[name=c1_start]", "20:00"),
+        ("input[name=c1_end]", "08:00"),
+    ] {
+        type_into(browser, css, text).await?;
+    }
+    click(browser, "input[name=c0_on]").await?;
+    click(browser, "input[name=c1_on]").await?;
+    click(browser, "#preview-button").await?;
+    wait_for(browser, "#preview").await?;
+    let plan = text(browser, "#preview").await?;
+    if !plan.contains("08:00–20:00") || !plan.contains("20:00–08:00 (+1)") {
+        return Err(format!("the preview: {plan:?}"));
+    }
+    accessible(browser, "the schedule editor with its preview").await?;
+    click(browser, "#save").await?;
+    wait_for_text(browser, "h1", "Графики работы").await?;
+    let listed = text(browser, "#schedules").await?;
+    if !listed.contains("Сутки") {
+        return Err(format!("the saved schedule is not listed: {listed:?}"));
+    }
 
     // A head sees their department's people only.
     click(browser, "#sign-out").await?;

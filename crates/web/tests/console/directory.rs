@@ -206,3 +206,149 @@ async fn an_admin_creates_renames_and_deletes_a_position() {
     })
     .await;
 }
+
+/// The pairs of a four-day cycle: a day shift, a night shift, two days off.
+fn night_cycle<'a>(csrf: &'a str, action: &'a str, night_end: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("action", action),
+        ("title", "Сутки через трое"),
+        ("type", "4"),
+        ("cycle_length", "4"),
+        ("c0_on", "1"),
+        ("c0_start", "08:00"),
+        ("c0_end", "20:00"),
+        ("c0_lunch_minutes", "60"),
+        ("c1_on", "1"),
+        ("c1_start", "20:00"),
+        ("c1_end", night_end),
+    ]
+}
+
+#[tokio::test]
+async fn a_shift_cycle_is_previewed_for_fourteen_days_refused_when_wrong_and_saved() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let form = console.get(&visitor, "/schedules/new").await;
+        assert_eq!(form.status, 200, "{}", form.html);
+        let csrf = form.csrf();
+
+        // A night shift that ends when it starts: named on its row, nothing saved.
+        let wrong = console
+            .post(
+                &visitor,
+                "/schedules/new",
+                &night_cycle(&csrf, "preview", "20:00"),
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.html);
+        assert!(
+            wrong.html.contains(
+                "name=\"c1_end\" value=\"20:00\" aria-label=\"День 2: Конец\" aria-invalid=\"true\""
+            ),
+            "{}",
+            wrong.html
+        );
+
+        let preview = console
+            .post(
+                &visitor,
+                "/schedules/new",
+                &night_cycle(&csrf, "preview", "08:00"),
+            )
+            .await;
+        assert_eq!(preview.status, 200, "{}", preview.html);
+        let section = &preview.html[preview.html.find("id=\"preview\"").expect("a preview")..];
+        let rows: Vec<&str> = section.split("<tr").skip(2).collect();
+        assert_eq!(rows.len(), 14, "{section}");
+        // Today (2025-03-04) starts the cycle: day, night, off, off, day…
+        assert!(
+            rows[0].contains("2025-03-04") && rows[0].contains("08:00–20:00"),
+            "{}",
+            rows[0]
+        );
+        assert!(rows[1].contains("20:00–08:00 (+1)"), "{}", rows[1]);
+        assert!(rows[2].contains("Выходной") && rows[3].contains("Выходной"));
+        assert!(rows[4].contains("08:00–20:00"), "{}", rows[4]);
+        assert!(
+            console
+                .get(&visitor, "/schedules")
+                .await
+                .html
+                .matches("<tr><td>")
+                .count()
+                == 1,
+            "a preview saves nothing"
+        );
+
+        let saved = console
+            .post(
+                &visitor,
+                "/schedules/new",
+                &night_cycle(&csrf, "save", "08:00"),
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let list = console.get(&visitor, "/schedules").await;
+        assert!(list.html.contains("Сутки через трое") && list.html.contains("Сменный"));
+        let id = {
+            let marker = "\">Сутки через трое</a>";
+            let end = list.html.find(marker).expect("its link");
+            let start = list.html[..end].rfind("/schedules/").expect("the id") + 11;
+            list.html[start..end].to_string()
+        };
+        // Opened again: the cycle as saved.
+        let again = console.get(&visitor, &format!("/schedules/{id}")).await;
+        assert!(
+            again
+                .html
+                .contains("name=\"cycle_length\" type=\"text\" inputmode=\"numeric\" value=\"4\""),
+            "{}",
+            again.html
+        );
+        assert!(again.html.contains("name=\"c1_start\" value=\"20:00\""));
+        // Nobody follows it: it is deleted.
+        let deleted = console
+            .post(
+                &visitor,
+                &format!("/schedules/{id}/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(deleted.status, 303, "{}", deleted.html);
+
+        // A fixed week from the new form's defaults previews Monday to Friday.
+        let fixed = console.get(&visitor, "/schedules/new").await;
+        assert!(fixed.html.contains("name=\"d1_start\" value=\"09:00\""));
+        let mut pairs = vec![
+            ("csrf", csrf.as_str()),
+            ("action", "preview"),
+            ("title", "Офис"),
+            ("type", "2"),
+        ];
+        let days: Vec<(String, String)> = (1..=5)
+            .flat_map(|w| {
+                [
+                    ("on", "1"),
+                    ("start", "09:00"),
+                    ("end", "18:00"),
+                    ("lunch_start", "13:00"),
+                    ("lunch_end", "14:00"),
+                ]
+                .map(|(k, v)| (format!("d{w}_{k}"), v.to_string()))
+            })
+            .collect();
+        pairs.extend(days.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let week = console.post(&visitor, "/schedules/new", &pairs).await;
+        assert_eq!(week.status, 200, "{}", week.html);
+        let section = &week.html[week.html.find("id=\"preview\"").expect("a preview")..];
+        // 2025-03-04 is a Tuesday; the 8th and 9th are the weekend.
+        assert!(
+            section.contains("2025-03-08</td><td>Суббота</td><td>Выходной"),
+            "{section}"
+        );
+        assert_eq!(section.matches("09:00–18:00").count(), 10, "{section}");
+    })
+    .await;
+}
