@@ -11,6 +11,7 @@
 //! cached directory (cards, accounts and lists show titles, plans, holidays, devices).
 
 use davomat_core::activity::{Message, ObjectKind};
+use davomat_core::page::PageRequest;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, check_title};
 use davomat_core::{LocationId, Role};
 use davomat_store::Store;
@@ -35,6 +36,15 @@ pub const RADIUS_MAX: i64 = 1_000_000;
 /// reading that input (CONTRACT.md §2's order of checks); the use cases check it again.
 pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
+}
+
+/// One page of the company's locations by id (any role), and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    page: PageRequest,
+) -> AppResult<(Vec<Location>, u64)> {
+    Ok(locations::list(store.connection(), caller.company_id, page).await?)
 }
 
 /// The location of the caller's company ([`AppError::NotFound`] otherwise). A door

@@ -58,6 +58,15 @@ pub fn router() -> Router<AppState> {
             get(pages::positions::edit).post(pages::positions::update),
         )
         .route("/positions/{id}/delete", post(pages::positions::delete))
+        .route(
+            "/locations",
+            get(pages::locations::list).post(pages::locations::create),
+        )
+        .route(
+            "/locations/{id}",
+            get(pages::locations::edit).post(pages::locations::update),
+        )
+        .route("/locations/{id}/delete", post(pages::locations::delete))
         .route("/schedules", get(pages::schedules::list))
         .route(
             "/schedules/new",

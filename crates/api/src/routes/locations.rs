@@ -19,7 +19,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::Sent;
 use davomat_app::locations::{self as use_cases, LocationRequest};
-use davomat_store::locations::{self, Location};
+use davomat_store::locations::Location;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -97,8 +97,7 @@ async fn list(
     caller: Caller,
     list: ListRequest,
 ) -> ApiResult<Json<Envelope<LocationObject>>> {
-    let (rows, total) =
-        locations::list(state.store.connection(), caller.company_id, list.page).await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, list.page).await?;
     let items = rows.iter().map(LocationObject::from).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

@@ -6,6 +6,7 @@ pub mod departments;
 pub mod employee_form;
 pub mod employees;
 pub mod language;
+pub mod locations;
 pub mod password_reset;
 pub mod positions;
 pub mod schedules;
@@ -32,7 +33,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `schedules`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `activity`).
     pub current: &'static str,
 }
 

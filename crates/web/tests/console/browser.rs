@@ -302,6 +302,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/positions']").await?;
     wait_for_text(browser, "h1", "Должности").await?;
     accessible(browser, "the positions").await?;
+    click(browser, "nav a[href='/locations']").await?;
+    wait_for_text(browser, "h1", "Локации").await?;
+    accessible(browser, "the locations").await?;
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;

@@ -352,3 +352,94 @@ async fn a_shift_cycle_is_previewed_for_fourteen_days_refused_when_wrong_and_sav
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_changes_and_deletes_a_location_with_the_apis_rules() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let list = console.get(&visitor, "/locations").await;
+        assert_eq!(list.status, 200, "{}", list.html);
+        let csrf = list.csrf();
+        let office = list.html[list.html.find("/locations/").expect("the office") + 11..]
+            .split('"')
+            .next()
+            .expect("its id")
+            .to_string();
+        let wrong = console
+            .post(
+                &visitor,
+                "/locations",
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Склад"),
+                    ("latitude", "95"),
+                    ("longitude", "69.2"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.html);
+        assert!(
+            wrong.html.contains("id=\"latitude-error\""),
+            "{}",
+            wrong.html
+        );
+        assert!(wrong.html.contains("value=\"95\""), "typed text kept");
+        let made = console
+            .post(
+                &visitor,
+                "/locations",
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Склад"),
+                    ("address", "Ташкент, ул. Навои 1"),
+                    ("latitude", "41.3111"),
+                    ("longitude", "69.2797"),
+                    ("radius", "150"),
+                    ("ipv4", "10.0.0.1"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.html);
+        let list = console.get(&visitor, "/locations").await;
+        assert!(list.html.contains("41.3111, 69.2797") && list.html.contains("10.0.0.1"));
+        let id = id_of(&list.html, "locations", "Склад");
+        let changed = console
+            .post(
+                &visitor,
+                &format!("/locations/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Склад"),
+                    ("radius", "300"),
+                    ("ipv4", ""),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, 303, "{}", changed.html);
+        let list = console.get(&visitor, "/locations").await;
+        assert!(
+            list.html.contains("<td>300</td>") && !list.html.contains("10.0.0.1"),
+            "{}",
+            list.html
+        );
+        // The office has the admin linked: not deleted. The store room is.
+        let refused = console
+            .post(
+                &visitor,
+                &format!("/locations/{office}/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        let deleted = console
+            .post(
+                &visitor,
+                &format!("/locations/{id}/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(deleted.status, 303, "{}", deleted.html);
+    })
+    .await;
+}
