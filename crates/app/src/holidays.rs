@@ -5,9 +5,11 @@
 //! (`createdHoliday`, `deletedHoliday`) in its transaction, and drops the cached
 //! directory of the company (cards, accounts and lists show plans that read it).
 
+use chrono::NaiveDate;
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::engine::HolidayKind;
+use davomat_core::page::PageRequest;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::Store;
 use davomat_store::holidays::{self, Holiday, HolidayFields};
@@ -27,6 +29,17 @@ pub const TITLE_MAX: usize = 250;
 /// reading that input (CONTRACT.md §2's order of checks); the use cases check it again.
 pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
+}
+
+/// One page of the company's calendar entries (any role) between two dates (both
+/// included; `None`: unbounded), by date, and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+    page: PageRequest,
+) -> AppResult<(Vec<Holiday>, u64)> {
+    Ok(holidays::list(store.connection(), caller.company_id, from, to, page).await?)
 }
 
 /// A new calendar entry, as sent.

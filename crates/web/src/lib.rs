@@ -67,6 +67,11 @@ pub fn router() -> Router<AppState> {
             get(pages::locations::edit).post(pages::locations::update),
         )
         .route("/locations/{id}/delete", post(pages::locations::delete))
+        .route(
+            "/holidays",
+            get(pages::holidays::calendar).post(pages::holidays::add),
+        )
+        .route("/holidays/{id}/delete", post(pages::holidays::remove))
         .route("/schedules", get(pages::schedules::list))
         .route(
             "/schedules/new",

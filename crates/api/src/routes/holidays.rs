@@ -13,7 +13,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use davomat_app::holidays::{self as use_cases, NewHoliday};
 use davomat_core::engine::HolidayKind;
-use davomat_store::holidays::{self, Holiday};
+use davomat_store::holidays::Holiday;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -99,14 +99,7 @@ async fn list(
 ) -> ApiResult<Json<Envelope<HolidayObject>>> {
     let range: HolidayRange = Fields::from_query(raw.as_deref()).request()?;
     let (from, to) = query_range(range.start_date.as_deref(), range.end_date.as_deref())?;
-    let (rows, total) = holidays::list(
-        state.store.connection(),
-        caller.company_id,
-        from,
-        to,
-        list.page,
-    )
-    .await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, (from, to), list.page).await?;
     let items = rows.iter().map(HolidayObject::from).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

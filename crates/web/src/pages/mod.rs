@@ -5,6 +5,7 @@ pub mod activity;
 pub mod departments;
 pub mod employee_form;
 pub mod employees;
+pub mod holidays;
 pub mod language;
 pub mod locations;
 pub mod password_reset;
@@ -33,7 +34,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `activity`).
     pub current: &'static str,
 }
 

@@ -305,6 +305,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/locations']").await?;
     wait_for_text(browser, "h1", "Локации").await?;
     accessible(browser, "the locations").await?;
+    click(browser, "nav a[href='/holidays']").await?;
+    wait_for(browser, "#add-holiday").await?;
+    accessible(browser, "the holiday calendar").await?;
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;

@@ -443,3 +443,104 @@ async fn an_admin_adds_changes_and_deletes_a_location_with_the_apis_rules() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_in_a_preview() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = console.get(&visitor, "/holidays").await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("2025"), "today's year");
+        let csrf = page.csrf();
+        let wrong = console
+            .post(
+                &visitor,
+                "/holidays",
+                &[
+                    ("csrf", &csrf),
+                    ("date", "08.03.2025"),
+                    ("title", "8 Марта"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.html);
+        assert!(wrong.html.contains("id=\"date-error\""));
+        for (date, title, kind) in [
+            ("2025-03-08", "Международный женский день", "holiday"),
+            ("2025-03-07", "Предпраздничный", "shortened"),
+        ] {
+            let added = console
+                .post(
+                    &visitor,
+                    "/holidays",
+                    &[
+                        ("csrf", &csrf),
+                        ("date", date),
+                        ("title", title),
+                        ("kind", kind),
+                    ],
+                )
+                .await;
+            assert_eq!(added.status, 303, "{}", added.html);
+            assert_eq!(added.header("location"), "/holidays?year=2025");
+        }
+        let twice = console
+            .post(
+                &visitor,
+                "/holidays",
+                &[("csrf", &csrf), ("date", "2025-03-08"), ("title", "Снова")],
+            )
+            .await;
+        assert_eq!(twice.status, 422, "one entry a date: {}", twice.html);
+        let page = console.get(&visitor, "/holidays?year=2025").await;
+        assert!(page.html.contains("Сокращённый на час") && page.html.contains("Суббота"));
+        assert!(
+            console
+                .get(&visitor, "/holidays?year=2026")
+                .await
+                .html
+                .contains("Записей нет")
+        );
+
+        // A fixed week's preview ends an hour early on the shortened Friday.
+        let mut pairs = vec![
+            ("csrf", csrf.as_str()),
+            ("action", "preview"),
+            ("title", "Офис"),
+            ("type", "2"),
+        ];
+        let days: Vec<(String, String)> = (1..=5)
+            .flat_map(|w| {
+                [("on", "1"), ("start", "09:00"), ("end", "18:00")]
+                    .map(|(k, v)| (format!("d{w}_{k}"), v.to_string()))
+            })
+            .collect();
+        pairs.extend(days.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let week = console.post(&visitor, "/schedules/new", &pairs).await;
+        assert!(
+            week.html
+                .contains("2025-03-07</td><td>Пятница</td><td>09:00–17:00"),
+            "{}",
+            week.html
+        );
+
+        let id = {
+            let at = page.html.find("/holidays/").expect("a delete form") + 10;
+            page.html[at..]
+                .split('/')
+                .next()
+                .expect("its id")
+                .to_string()
+        };
+        let removed = console
+            .post(
+                &visitor,
+                &format!("/holidays/{id}/delete"),
+                &[("csrf", &csrf), ("year", "2025")],
+            )
+            .await;
+        assert_eq!(removed.status, 303, "{}", removed.html);
+    })
+    .await;
+}
