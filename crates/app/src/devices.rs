@@ -10,8 +10,10 @@
 
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
+use davomat_core::page::PageRequest;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::zone::CompanyZone;
+use davomat_store::device_commands::{self, PendingCommand};
 use davomat_store::devices::{self, DeviceFields, DeviceRow};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, WriteTransaction, secrets};
@@ -34,6 +36,28 @@ pub const DEFAULT_KIND: &str = "Terminal";
 /// that input (CONTRACT.md §2's order of checks); the use cases check it again.
 pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
+}
+
+/// One page of the company's devices by id (any role), and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    page: PageRequest,
+) -> AppResult<(Vec<DeviceRow>, u64)> {
+    Ok(devices::list(store, caller.company_id, page).await?)
+}
+
+/// The commands waiting for a device of the company (admins), oldest first, at most
+/// `limit`.
+pub async fn pending_commands(
+    store: &Store,
+    caller: &Caller,
+    id: i64,
+    limit: u64,
+) -> AppResult<Vec<PendingCommand>> {
+    authorize(caller)?;
+    get(store, caller, id).await?;
+    Ok(device_commands::pending(store.connection(), caller.company_id, id, limit).await?)
 }
 
 /// The device of the caller's company ([`AppError::NotFound`] otherwise). A door checks

@@ -72,6 +72,15 @@ pub fn router() -> Router<AppState> {
             get(pages::holidays::calendar).post(pages::holidays::add),
         )
         .route("/holidays/{id}/delete", post(pages::holidays::remove))
+        .route(
+            "/devices",
+            get(pages::devices::list).post(pages::devices::register),
+        )
+        .route(
+            "/devices/{id}",
+            get(pages::devices::show).post(pages::devices::update),
+        )
+        .route("/devices/{id}/delete", post(pages::devices::remove))
         .route("/schedules", get(pages::schedules::list))
         .route(
             "/schedules/new",

@@ -10,7 +10,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::devices::{self as use_cases, DeviceRequest};
 use davomat_core::zone::CompanyZone;
-use davomat_store::devices::{self, DeviceRow};
+use davomat_store::devices::DeviceRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -108,7 +108,7 @@ async fn list(
     list: ListRequest,
 ) -> ApiResult<Json<Envelope<DeviceObject>>> {
     let zone = CompanyZone::named_or_default(&caller.time_zone);
-    let (rows, total) = devices::list(&state.store, caller.company_id, list.page).await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, list.page).await?;
     let items = rows
         .iter()
         .map(|row| DeviceObject::of(row, &zone))

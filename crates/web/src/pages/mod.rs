@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod departments;
+pub mod devices;
 pub mod employee_form;
 pub mod employees;
 pub mod holidays;
@@ -34,7 +35,7 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
-    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `devices`, `activity`).
     pub current: &'static str,
 }
 

@@ -308,6 +308,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/holidays']").await?;
     wait_for(browser, "#add-holiday").await?;
     accessible(browser, "the holiday calendar").await?;
+    click(browser, "nav a[href='/devices']").await?;
+    wait_for(browser, "#register-device").await?;
+    accessible(browser, "the devices").await?;
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;

@@ -544,3 +544,88 @@ async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_i
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_device_is_registered_its_token_shown_once_and_its_first_call_seen() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let list = console.get(&visitor, "/devices").await;
+        assert_eq!(list.status, 200, "{}", list.html);
+        let csrf = list.csrf();
+        let nameless = console
+            .post(
+                &visitor,
+                "/devices",
+                &[("csrf", &csrf), ("serial_number", "")],
+            )
+            .await;
+        assert_eq!(nameless.status, 422);
+        assert!(
+            nameless.html.contains("id=\"serial_number-error\""),
+            "{}",
+            nameless.html
+        );
+        let made = console
+            .post(
+                &visitor,
+                "/devices",
+                &[
+                    ("csrf", &csrf),
+                    ("serial_number", "ZK-001"),
+                    ("type", "SpeedFace"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.html);
+        let marker = "id=\"token\" type=\"text\" readonly value=\"";
+        let start = made.html.find(marker).expect("the token, once") + marker.len();
+        let token = made.html[start..]
+            .split('"')
+            .next()
+            .expect("its end")
+            .to_string();
+        assert!(token.len() >= 32, "{token}");
+        let again = console.get(&visitor, "/devices").await;
+        assert!(!again.html.contains(&token), "shown once only");
+        assert!(again.html.contains("ещё не выходило на связь"));
+
+        // The device calls the API with its token: last heard from now.
+        let answer = reqwest::Client::new()
+            .get(console.url("/v1/device/commands"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("the device's call");
+        assert_eq!(answer.status(), 200);
+        let id = id_of(&again.html, "devices", "ZK-001");
+        let page = console.get(&visitor, &format!("/devices/{id}")).await;
+        assert!(
+            page.html.contains("id=\"last-seen\">2025-03-04"),
+            "{}",
+            page.html
+        );
+        assert!(page.html.contains("id=\"no-commands\""));
+
+        let deleted = console
+            .post(
+                &visitor,
+                &format!("/devices/{id}/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(deleted.status, 303, "{}", deleted.html);
+        let refused = reqwest::Client::new()
+            .get(console.url("/v1/device/commands"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("the device's call");
+        assert_eq!(
+            refused.status(),
+            401,
+            "a removed device's token stops working"
+        );
+    })
+    .await;
+}
