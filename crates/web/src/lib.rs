@@ -40,6 +40,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
+        .route("/me", get(pages::me::page))
+        .route("/me/clock", post(pages::me::clock))
         .route(
             "/departments",
             get(pages::departments::tree).post(pages::departments::create),

@@ -239,6 +239,17 @@ struct FilePage {
     schedule_options: Vec<(i64, String)>,
     /// Why the last step was refused.
     messages: Messages,
+    /// The caller's own file: it offers clocking in and out at these locations.
+    own_locations: Option<Vec<(i64, String)>>,
+    /// What the caller just clocked (`in`, `out`), said once.
+    clocked: Option<String>,
+}
+
+/// The file's query: what the caller just clocked.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct FileQuery {
+    #[serde(default)]
+    clocked: Option<String>,
 }
 
 /// `GET /employees/{id}`.
@@ -246,11 +257,19 @@ pub async fn file(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<String>,
+    Query(query): Query<FileQuery>,
 ) -> Response {
-    show_file(&state, &user, &id, Messages::default()).await
+    let clocked = query.clocked.filter(|c| c == "in" || c == "out");
+    show_file(&state, &user, &id, Messages::default(), clocked).await
 }
 
-async fn show_file(state: &AppState, user: &ConsoleUser, id: &str, messages: Messages) -> Response {
+pub(crate) async fn show_file(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: &str,
+    messages: Messages,
+    clocked: Option<String>,
+) -> Response {
     let caller = &user.caller;
     let Ok(id) = id.parse::<i64>() else {
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
@@ -268,10 +287,21 @@ async fn show_file(state: &AppState, user: &ConsoleUser, id: &str, messages: Mes
     } else {
         Choices::default()
     };
-    let frame = Frame::new(user, "employees");
+    let own = caller.employee_id.map(|e| e.0) == Some(id);
+    let frame = Frame::new(user, if own { "me" } else { "employees" });
     let t = frame.t;
     let status = messages.status();
-    let page = file_page(frame, file, &choices, caller, now, messages, t);
+    let mut page = file_page(frame, file, &choices, caller, now, messages, t);
+    if own {
+        let locations = page
+            .card
+            .locations
+            .iter()
+            .map(|l| (l.id, l.title.clone()))
+            .collect();
+        page.own_locations = Some(locations);
+        page.clocked = clocked.map(|c| page.t.get(&format!("clock-done-{c}")));
+    }
     render(status, &page)
 }
 
@@ -355,6 +385,8 @@ fn file_page(
         department_options: department_options(choices),
         schedule_options: choices.schedules.clone(),
         messages,
+        own_locations: None,
+        clocked: None,
         card,
         frame,
         t,
@@ -438,11 +470,11 @@ pub async fn step(
         Ok(()) => Redirect::to(&format!("/employees/{}", employee.0)).into_response(),
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
-            show_file(&state, &user, &id, messages).await
+            show_file(&state, &user, &id, messages, None).await
         }
         Err(err @ (AppError::NotApplicable | AppError::LastAdmin | AppError::EmployeeLimit)) => {
             let messages = Messages::general(err, caller.lang);
-            show_file(&state, &user, &id, messages).await
+            show_file(&state, &user, &id, messages, None).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }

@@ -9,6 +9,7 @@ pub mod employees;
 pub mod holidays;
 pub mod language;
 pub mod locations;
+pub mod me;
 pub mod password_reset;
 pub mod positions;
 pub mod schedules;
@@ -35,6 +36,11 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
+    /// Roles 1–4: the day's board, the log and the company's pages are theirs; an
+    /// employee's navigation is their own page and what every role reads.
+    pub staff: bool,
+    /// Admins: devices.
+    pub admin: bool,
     /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `devices`, `activity`).
     pub current: &'static str,
 }
@@ -50,6 +56,8 @@ impl Frame {
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| caller.email.clone()),
             csrf: user.csrf_token.clone(),
+            staff: davomat_app::today::READERS.contains(&caller.role),
+            admin: caller.role == davomat_core::Role::Admin,
             css: asset_path("console.css"),
             htmx: asset_path("htmx.js"),
             current,

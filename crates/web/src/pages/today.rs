@@ -32,8 +32,11 @@ struct BoardPart {
     board: Board,
 }
 
-/// `GET /`.
+/// `GET /`: the board; an employee (role 5) lands on their own page instead.
 pub async fn page(State(state): State<AppState>, Signed(user): Signed) -> Response {
+    if !today::READERS.contains(&user.caller.role) {
+        return axum::response::Redirect::to("/me").into_response();
+    }
     let now = state.clock.now();
     match today::board(&state.store, &state.today_lines, &user.caller, now).await {
         Ok(board) => {

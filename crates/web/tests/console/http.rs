@@ -176,21 +176,94 @@ async fn a_session_idle_for_two_hours_is_over() {
 }
 
 #[tokio::test]
-async fn an_employee_may_sign_in_but_not_see_the_companys_day() {
+async fn an_employee_lands_on_their_own_page_clocks_in_there_and_not_sees_the_companys_day() {
     each_backend(|console| async move {
-        console
+        let worker = console
             .add_user("worker@test.uz", Role::Employee, "Рабочий")
             .await;
+        let other = console.add_employee("Другой").await;
         let visitor = console.visitor();
         let page = console
             .sign_in(&visitor, "worker@test.uz", USER_PASSWORD)
             .await;
         assert_eq!(page.status, 303);
         let page = console.get(&visitor, "/").await;
-        assert_eq!(page.status, 403, "{}", page.html);
-        assert!(page.html.contains("Доступ запрещён"));
+        assert_eq!(page.status, 303, "{}", page.html);
+        assert_eq!(page.header("location"), "/me");
+        let page = console.get(&visitor, "/me").await;
+        assert_eq!(page.header("location"), format!("/employees/{worker}"));
+        let page = console.get(&visitor, &format!("/employees/{worker}")).await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("id=\"clock-in\""), "{}", page.html);
+        assert!(
+            !page.html.contains("href=\"/activity\""),
+            "not in an employee's menu"
+        );
         let page = console.get(&visitor, "/today/board").await;
         assert_eq!(page.status, 403);
+        assert!(page.html.contains("Доступ запрещён"));
+        assert_eq!(
+            console
+                .get(&visitor, &format!("/employees/{other}"))
+                .await
+                .status,
+            403
+        );
+
+        // Clocked in from their page: on the board the admin reads.
+        console.clock.advance(20 * 60);
+        let csrf = console
+            .get(&visitor, &format!("/employees/{worker}"))
+            .await
+            .csrf();
+        let location = {
+            let html = console
+                .get(&visitor, &format!("/employees/{worker}"))
+                .await
+                .html;
+            let marker = "name=\"location_id\"><option value=\"";
+            let start = html.find(marker).expect("a location") + marker.len();
+            html[start..].split('"').next().expect("its id").to_string()
+        };
+        let clocked = console
+            .post(
+                &visitor,
+                "/me/clock",
+                &[
+                    ("csrf", &csrf),
+                    ("direction", "in"),
+                    ("location_id", &location),
+                ],
+            )
+            .await;
+        assert_eq!(clocked.status, 303, "{}", clocked.html);
+        assert_eq!(
+            clocked.header("location"),
+            format!("/employees/{worker}?clocked=in")
+        );
+        let page = console.get(&visitor, clocked.header("location")).await;
+        assert!(page.html.contains("Приход отмечен"), "{}", page.html);
+        let nowhere = console
+            .post(
+                &visitor,
+                "/me/clock",
+                &[
+                    ("csrf", &csrf),
+                    ("direction", "out"),
+                    ("location_id", "999999"),
+                ],
+            )
+            .await;
+        assert_eq!(nowhere.status, 422, "{}", nowhere.html);
+
+        let admin = console.visitor();
+        console.sign_in(&admin, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let board = console.get(&admin, "/today/board").await;
+        assert!(
+            board.html.contains("id=\"count-arrived\">1<"),
+            "{}",
+            board.html
+        );
     })
     .await;
 }
