@@ -80,6 +80,16 @@ pub async fn find(store: &Store, client_id: &str) -> StoreResult<Option<ApiClien
     .await
 }
 
+/// The company's clients, newest first.
+pub async fn of_company(store: &Store, company: CompanyId) -> StoreResult<Vec<ApiClient>> {
+    sql::all(
+        store.conn(),
+        "SELECT id, company_id, client_id, secret_hash, state FROM api_clients WHERE company_id = $1 ORDER BY id DESC",
+        vec![company.0.into()],
+    )
+    .await
+}
+
 /// Issues a new pair for the same company and moves the old one to `old_state`.
 pub async fn rotate(
     store: &Store,

@@ -40,6 +40,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
+        .route("/settings", get(pages::settings::page))
+        .route("/settings/clients", post(pages::settings::create_client))
+        .route(
+            "/settings/clients/{client_id}/rotate",
+            post(pages::settings::rotate_client),
+        )
+        .route(
+            "/settings/clients/{client_id}/state",
+            post(pages::settings::client_state),
+        )
         .route("/me", get(pages::me::page))
         .route("/me/clock", post(pages::me::clock))
         .route(

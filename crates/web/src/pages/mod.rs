@@ -13,6 +13,7 @@ pub mod me;
 pub mod password_reset;
 pub mod positions;
 pub mod schedules;
+pub mod settings;
 pub mod sign_in;
 pub mod today;
 
@@ -41,7 +42,7 @@ pub struct Frame {
     pub staff: bool,
     /// Admins: devices.
     pub admin: bool,
-    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `devices`, `activity`).
+    /// The page's key in the navigation (`today`, `employees`, `departments`, `positions`, `locations`, `schedules`, `holidays`, `devices`, `activity`, `settings`).
     pub current: &'static str,
 }
 

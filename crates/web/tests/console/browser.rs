@@ -311,6 +311,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/devices']").await?;
     wait_for(browser, "#register-device").await?;
     accessible(browser, "the devices").await?;
+    click(browser, "nav a[href='/settings']").await?;
+    wait_for(browser, "#create-client").await?;
+    accessible(browser, "the settings").await?;
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;

@@ -629,3 +629,106 @@ async fn a_device_is_registered_its_token_shown_once_and_its_first_call_seen() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_issues_rotates_and_blocks_api_clients_and_a_head_may_not() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = console.get(&visitor, "/settings").await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("Test Co") && page.html.contains("Asia/Tashkent"));
+        let csrf = page.csrf();
+        let issued = console
+            .post(&visitor, "/settings/clients", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(issued.status, 201, "{}", issued.html);
+        let value = |html: &str, id: &str| {
+            let marker = format!("id=\"{id}\" type=\"text\" readonly value=\"");
+            let start = html.find(&marker).expect("shown once") + marker.len();
+            html[start..]
+                .split('"')
+                .next()
+                .expect("its end")
+                .to_string()
+        };
+        let (client_id, secret) = (
+            value(&issued.html, "client-id"),
+            value(&issued.html, "client-secret"),
+        );
+        assert!(
+            !console
+                .get(&visitor, "/settings")
+                .await
+                .html
+                .contains(&secret)
+        );
+
+        // The pair logs an integrator in.
+        let token_url = console.url("/v1/oauth/token");
+        assert_eq!(login(&token_url, &client_id, &secret).await, 200);
+
+        // Blocked: 426 for everything made with it.
+        let blocked = console
+            .post(
+                &visitor,
+                &format!("/settings/clients/{client_id}/state"),
+                &[("csrf", &csrf), ("state", "blocked")],
+            )
+            .await;
+        assert_eq!(blocked.status, 303, "{}", blocked.html);
+        assert_eq!(login(&token_url, &client_id, &secret).await, 426);
+
+        // Rotated: a new pair that works; the old one outdated.
+        let rotated = console
+            .post(
+                &visitor,
+                &format!("/settings/clients/{client_id}/rotate"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(rotated.status, 201, "{}", rotated.html);
+        let (new_id, new_secret) = (
+            value(&rotated.html, "client-id"),
+            value(&rotated.html, "client-secret"),
+        );
+        assert_ne!(new_id, client_id);
+        assert_eq!(login(&token_url, &new_id, &new_secret).await, 200);
+        let page = console.get(&visitor, "/settings").await;
+        assert!(page.html.contains("Устарел"), "{}", page.html);
+
+        // Another company's client, or a head: refused.
+        let unknown = console
+            .post(
+                &visitor,
+                "/settings/clients/nope/rotate",
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(unknown.status, 404);
+        let store_room = console.add_department("Склад").await;
+        console.add_head("head@test.uz", store_room).await;
+        let head = console.visitor();
+        console.sign_in(&head, "head@test.uz", USER_PASSWORD).await;
+        assert_eq!(console.get(&head, "/settings").await.status, 403);
+    })
+    .await;
+}
+
+/// The status of a password-grant token request through a client.
+async fn login(url: &str, client_id: &str, secret: &str) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("username", ADMIN_EMAIL),
+            ("password", ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("a token request")
+        .status()
+        .as_u16()
+}

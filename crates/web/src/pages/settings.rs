@@ -1,0 +1,145 @@
+//! `GET /settings` (admins): the company as it is set (name, time zone, language) and its
+//! API clients for integrators — `POST /settings/clients` creates one and shows its
+//! secret once, `POST /settings/clients/{client_id}/rotate` issues a new pair (the old one
+//! becomes outdated), `POST /settings/clients/{client_id}/state` sets `current`,
+//! `outdated` or `blocked` — over `davomat_app::api_clients`.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use davomat_api::AppState;
+use davomat_app::api_clients;
+use davomat_app::sign_in::ConsoleUser;
+use davomat_core::ClientState;
+use davomat_store::clients::ClientCredentials;
+
+use crate::form::Posted;
+use crate::i18n::Words;
+use crate::pages::{ErrorPage, Frame, Problem, render};
+use crate::session::{Signed, csrf_matches};
+
+/// One client as the page shows it.
+struct Client {
+    client_id: String,
+    state: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    frame: Frame,
+    t: Words,
+    company: String,
+    time_zone: String,
+    language: String,
+    clients: Vec<Client>,
+    /// A pair just issued: shown this once.
+    issued: Option<ClientCredentials>,
+}
+
+/// `GET /settings`.
+pub async fn page(State(state): State<AppState>, Signed(user): Signed) -> Response {
+    settings_page(&state, &user, None).await
+}
+
+async fn settings_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    issued: Option<ClientCredentials>,
+) -> Response {
+    let caller = &user.caller;
+    let clients = match api_clients::list(&state.store, caller).await {
+        Ok(clients) => clients,
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    let company = match davomat_store::companies::get(&state.store, caller.company_id).await {
+        Ok(company) => company.name,
+        Err(err) => {
+            return ErrorPage::new(caller.lang, Problem::from(davomat_app::AppError::from(err)))
+                .into_response();
+        }
+    };
+    let frame = Frame::new(user, "settings");
+    let t = frame.t;
+    let clients = clients
+        .iter()
+        .map(|c| Client {
+            client_id: c.client_id.clone(),
+            state: c.state().as_str(),
+        })
+        .collect();
+    let status = if issued.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let page = SettingsPage {
+        company,
+        time_zone: caller.time_zone.clone(),
+        language: crate::pages::languages(caller.company_lang)
+            .into_iter()
+            .find(|(_, _, chosen)| *chosen)
+            .map(|(_, name, _)| name.to_string())
+            .unwrap_or_default(),
+        clients,
+        issued,
+        frame,
+        t,
+    };
+    render(status, &page)
+}
+
+/// `POST /settings/clients`: a new client, its secret shown once.
+pub async fn create_client(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    match api_clients::create(&state.store, caller, state.clock.now()).await {
+        Ok(issued) => settings_page(&state, &user, Some(issued)).await,
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /settings/clients/{client_id}/rotate`: a new pair, shown once.
+pub async fn rotate_client(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(client_id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    match api_clients::rotate(&state.store, caller, &client_id, state.clock.now()).await {
+        Ok(issued) => settings_page(&state, &user, Some(issued)).await,
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /settings/clients/{client_id}/state` (`state`).
+pub async fn client_state(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(client_id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Some(chosen) = ClientState::parse(form.value("state")) else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    match api_clients::set_state(&state.store, caller, &client_id, chosen).await {
+        Ok(()) => Redirect::to("/settings").into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
