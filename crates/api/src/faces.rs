@@ -96,6 +96,20 @@ pub struct Template {
     pub medium: Vec<u8>,
 }
 
+/// The template as the use case stores it.
+impl From<Template> for davomat_app::faces::Template {
+    fn from(template: Template) -> Self {
+        davomat_app::faces::Template {
+            format: template.format.name().to_string(),
+            width: i64::from(template.width),
+            height: i64::from(template.height),
+            original: template.original,
+            small: template.small,
+            medium: template.medium,
+        }
+    }
+}
+
 /// 422/8003 on `imgdata` with the reason.
 fn refuse(rule: Rule) -> ApiError {
     ApiError::field(FIELD, FieldCode::InvalidValue, Reason::Rule(rule))

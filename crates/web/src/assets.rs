@@ -20,11 +20,16 @@ struct Asset {
     served_as: String,
 }
 
-const FILES: [(&str, &str, &[u8]); 2] = [
+const FILES: [(&str, &str, &[u8]); 3] = [
     (
         "htmx.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/htmx.min.js"),
+    ),
+    (
+        "photo-preview.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/photo-preview.js"),
     ),
     (
         "console.css",

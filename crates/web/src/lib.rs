@@ -38,6 +38,13 @@ pub fn router() -> Router<AppState> {
             "/employees/{id}/edit",
             get(pages::employee_form::edit_form).post(pages::employee_form::update),
         )
+        .route(
+            "/employees/{id}/photo",
+            post(pages::photo::upload).layer(axum::extract::DefaultBodyLimit::max(
+                davomat_api::faces::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route("/employees/{id}/photo/delete", post(pages::photo::remove))
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route("/settings", get(pages::settings::page))
@@ -124,7 +131,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
              connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
              object-src 'none'",
         ),

@@ -25,7 +25,7 @@ use axum::http::header;
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use davomat_app::faces::{self as use_cases, Template};
+use davomat_app::faces as use_cases;
 use davomat_core::validation::{FieldCode, Reason, Rule};
 use serde::Deserialize;
 use serde_json::Value;
@@ -115,15 +115,14 @@ async fn add_face(
         .await?
         .ok_or_else(|| ApiError::field(FIELD, FieldCode::Required, Reason::Plain))?;
     let template = faces::prepare(bytes).await?;
-    let template = Template {
-        format: template.format.name().to_string(),
-        width: i64::from(template.width),
-        height: i64::from(template.height),
-        original: template.original,
-        small: template.small,
-        medium: template.medium,
-    };
-    use_cases::add(&state.store, &caller, id, template, state.clock.now()).await?;
+    use_cases::add(
+        &state.store,
+        &caller,
+        id,
+        template.into(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(SuccessBody::new()))
 }
 

@@ -11,6 +11,7 @@ pub mod language;
 pub mod locations;
 pub mod me;
 pub mod password_reset;
+pub mod photo;
 pub mod positions;
 pub mod schedules;
 pub mod settings;
@@ -37,6 +38,8 @@ pub struct Frame {
     pub csrf: String,
     pub css: String,
     pub htmx: String,
+    /// The script that previews a chosen photo (pages with an upload form load it).
+    pub photo_preview: String,
     /// Roles 1–4: the day's board, the log and the company's pages are theirs; an
     /// employee's navigation is their own page and what every role reads.
     pub staff: bool,
@@ -61,6 +64,7 @@ impl Frame {
             admin: caller.role == davomat_core::Role::Admin,
             css: asset_path("console.css"),
             htmx: asset_path("htmx.js"),
+            photo_preview: asset_path("photo-preview.js"),
             current,
         }
     }

@@ -460,3 +460,89 @@ async fn the_board_follows_an_edit_a_dismissal_and_a_hire_made_after_it_was_read
     })
     .await;
 }
+
+/// A multipart body of the photo form: its CSRF token and an image in `imgdata`.
+fn photo_form(csrf: &str, image: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "davomat-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"imgdata\"; filename=\"face.png\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(image);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("a png");
+    bytes.into_inner()
+}
+
+#[tokio::test]
+async fn a_photo_is_uploaded_refused_when_too_small_shown_and_removed() {
+    each_backend(|console| async move {
+        let id = console.add_employee("Фотогеничный").await;
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert!(file.html.contains("id=\"upload-photo\""), "{}", file.html);
+        assert!(
+            file.html.contains("/assets/photo-preview-"),
+            "the preview script"
+        );
+        let csrf = file.csrf();
+        let send = |image: Vec<u8>, token: String| {
+            let (kind, body) = photo_form(&token, &image);
+            visitor
+                .post(console.url(&format!("/employees/{id}/photo")))
+                .header("content-type", kind)
+                .body(body)
+                .send()
+        };
+        let small = send(png(100, 100), csrf.clone()).await.expect("an upload");
+        assert_eq!(small.status(), 422);
+        let html = small.text().await.expect("the page");
+        assert!(
+            html.contains("role=\"alert\"") && html.contains("400"),
+            "{html}"
+        );
+        let forged = send(png(400, 400), "wrong".into())
+            .await
+            .expect("an upload");
+        assert_eq!(forged.status(), 403);
+
+        let stored = send(png(400, 480), csrf.clone()).await.expect("an upload");
+        assert_eq!(stored.status(), 303);
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        let marker = "<img class=\"photo\" src=\"";
+        let start = file.html.find(marker).expect("the photo") + marker.len();
+        let src = file.html[start..]
+            .split('"')
+            .next()
+            .expect("its url")
+            .replace("&amp;", "&");
+        let image = console.get(&visitor, &src).await;
+        assert_eq!(image.status, 200);
+        assert_eq!(image.header("content-type"), "image/png");
+
+        let removed = console
+            .post(
+                &visitor,
+                &format!("/employees/{id}/photo/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(removed.status, 303, "{}", removed.html);
+        let file = console.get(&visitor, &format!("/employees/{id}")).await;
+        assert!(!file.html.contains(marker), "the photo is gone");
+    })
+    .await;
+}
