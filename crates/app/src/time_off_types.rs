@@ -33,6 +33,15 @@ pub fn authorize(caller: &Caller) -> AppResult<()> {
     caller.require(&[Role::Admin])
 }
 
+/// One page of the company's time-off types by id (any role), and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    page: davomat_core::page::PageRequest,
+) -> AppResult<(Vec<TimeOffType>, u64)> {
+    Ok(time_off_types::list(store.connection(), caller.company_id, page).await?)
+}
+
 /// The type of the caller's company ([`AppError::NotFound`] otherwise).
 pub async fn get(store: &Store, caller: &Caller, id: i64) -> AppResult<TimeOffType> {
     time_off_types::find(store.connection(), caller.company_id, id)

@@ -80,6 +80,32 @@ pub enum AbsenceKind {
     Hourly,
 }
 
+/// Time-offs the caller's own page shows, at most.
+pub const OWN_SHOWN: u64 = 50;
+
+/// The caller's own time-offs (any role with an employee profile), newest first; none
+/// without a profile.
+pub async fn mine(store: &Store, caller: &Caller) -> AppResult<Vec<TimeOff>> {
+    let Some(me) = caller.employee_id else {
+        return Ok(Vec::new());
+    };
+    let filter = time_offs::TimeOffFilter {
+        visibility: davomat_store::employees::Visibility::Only(Some(me.0)),
+        status: None,
+        from: None,
+        to: None,
+        employees: Some(vec![me.0]),
+    };
+    let page = davomat_core::page::PageRequest {
+        page: 1,
+        per_page: OWN_SHOWN,
+    };
+    let (mut rows, _) =
+        time_offs::list(store.connection(), caller.company_id, &filter, page).await?;
+    rows.sort_by(|a, b| b.start_at.cmp(&a.start_at).then(b.id.cmp(&a.id)));
+    Ok(rows)
+}
+
 /// Requests (or, for a decider, enters) a time-off; answers it.
 pub async fn request(
     store: &Store,

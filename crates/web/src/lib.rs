@@ -59,6 +59,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/me", get(pages::me::page))
         .route("/me/clock", post(pages::me::clock))
+        .route("/me/time-offs", post(pages::me::request_time_off))
+        .route(
+            "/me/time-offs/{id}/cancel",
+            post(pages::me::cancel_time_off),
+        )
         .route(
             "/departments",
             get(pages::departments::tree).post(pages::departments::create),

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::time_off_types::{self as use_cases, TimeOffTypeRequest};
-use davomat_store::time_off_types::{self, TimeOffType};
+use davomat_store::time_off_types::TimeOffType;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -68,8 +68,7 @@ async fn list(
     caller: Caller,
     list: ListRequest,
 ) -> ApiResult<Json<Envelope<TimeOffTypeObject>>> {
-    let (rows, total) =
-        time_off_types::list(state.store.connection(), caller.company_id, list.page).await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, list.page).await?;
     let items = rows.iter().map(TimeOffTypeObject::from).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

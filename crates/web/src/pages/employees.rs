@@ -15,6 +15,7 @@ use davomat_app::employee_lifecycle::{self, Dismissal, Recovery, Step};
 use davomat_app::personnel::{self, Choices, EmployeeFile, EmployeeQuery, PAGE_SIZE};
 use davomat_app::sign_in::ConsoleUser;
 use davomat_app::{AppError, Locations, Sent};
+use davomat_core::page::PageRequest;
 use davomat_core::{EmployeeId, EmployeeStatus};
 use davomat_store::employees::{EmployeeCard, StatusFilter};
 use serde::Deserialize;
@@ -243,6 +244,19 @@ struct FilePage {
     own_locations: Option<Vec<(i64, String)>>,
     /// What the caller just clocked (`in`, `out`), said once.
     clocked: Option<String>,
+    /// The caller's own file: their time-offs and the types they may ask for.
+    own_time_offs: Vec<OwnTimeOff>,
+    time_off_types: Vec<(i64, String)>,
+}
+
+/// One of the caller's own time-offs.
+struct OwnTimeOff {
+    id: i64,
+    kind: String,
+    from: String,
+    to: String,
+    status: String,
+    pending: bool,
 }
 
 /// The file's query: what the caller just clocked.
@@ -301,8 +315,40 @@ pub(crate) async fn show_file(
             .collect();
         page.own_locations = Some(locations);
         page.clocked = clocked.map(|c| page.t.get(&format!("clock-done-{c}")));
+        if let Err(err) = own_time_offs(state, caller, &mut page).await {
+            return ErrorPage::new(caller.lang, Problem::from(err)).into_response();
+        }
     }
     render(status, &page)
+}
+
+/// The caller's own time-offs and the types they may ask for, on their file.
+async fn own_time_offs(
+    state: &AppState,
+    caller: &davomat_app::Caller,
+    page: &mut FilePage,
+) -> Result<(), AppError> {
+    let all = PageRequest {
+        page: 1,
+        per_page: 200,
+    };
+    let mine = davomat_app::time_offs::mine(&state.store, caller).await?;
+    let (types, _) = davomat_app::time_off_types::list(&state.store, caller, all).await?;
+    let zone = caller.zone();
+    let day = |at: i64| zone.format(at).get(..10).unwrap_or("").to_string();
+    page.own_time_offs = mine
+        .iter()
+        .map(|o| OwnTimeOff {
+            id: o.id,
+            kind: o.type_title.clone(),
+            from: day(o.start_at),
+            to: day(o.end_at),
+            status: page.t.get(&format!("time-off-status-{}", o.status)),
+            pending: o.status == 0,
+        })
+        .collect();
+    page.time_off_types = types.into_iter().map(|t| (t.id, t.title)).collect();
+    Ok(())
 }
 
 fn file_page(
@@ -387,6 +433,8 @@ fn file_page(
         messages,
         own_locations: None,
         clocked: None,
+        own_time_offs: Vec::new(),
+        time_off_types: Vec::new(),
         card,
         frame,
         t,

@@ -377,6 +377,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     if !listed.contains("Кладовщик") || listed.contains("Продавец") {
         return Err(format!("the head's list: {listed:?}"));
     }
+    browser.goto(&console.url("/me")).await.map_err(fail)?;
+    wait_for(browser, "#clock-in").await?;
+    accessible(browser, "one's own page").await?;
     browser
         .goto(&console.url(&format!("/employees/{seller}")))
         .await

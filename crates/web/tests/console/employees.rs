@@ -546,3 +546,84 @@ async fn a_photo_is_uploaded_refused_when_too_small_shown_and_removed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_employee_asks_for_time_off_on_their_page_and_withdraws_it() {
+    each_backend(|console| async move {
+        davomat_store::time_off_types::create(
+            console.store.connection(),
+            console.company.company_id,
+            &davomat_store::time_off_types::TimeOffTypeFields {
+                title: "Отпуск".into(),
+                description: String::new(),
+                color: "#00aa00".into(),
+            },
+            crate::support::START,
+        )
+        .await
+        .expect("a type");
+        let worker = console
+            .add_user("worker@test.uz", davomat_core::Role::Employee, "Рабочий")
+            .await;
+        let visitor = console.visitor();
+        console
+            .sign_in(&visitor, "worker@test.uz", USER_PASSWORD)
+            .await;
+        let page = console.get(&visitor, &format!("/employees/{worker}")).await;
+        assert!(
+            page.html.contains("id=\"request-time-off\""),
+            "{}",
+            page.html
+        );
+        let csrf = page.csrf();
+        let kind = option_value(&page.html, "absence_id");
+        let backwards = console
+            .post(
+                &visitor,
+                "/me/time-offs",
+                &[
+                    ("csrf", &csrf),
+                    ("absence_id", &kind),
+                    ("start_date_time", "2025-03-06"),
+                    ("end_date_time", "2025-03-05"),
+                ],
+            )
+            .await;
+        assert_eq!(backwards.status, 422, "{}", backwards.html);
+        let asked = console
+            .post(
+                &visitor,
+                "/me/time-offs",
+                &[
+                    ("csrf", &csrf),
+                    ("absence_id", &kind),
+                    ("start_date_time", "2025-03-05"),
+                    ("end_date_time", "2025-03-06"),
+                    ("description", "семейные обстоятельства"),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status, 303, "{}", asked.html);
+        let page = console.get(&visitor, &format!("/employees/{worker}")).await;
+        let own = &page.html[page.html.find("id=\"own-time-offs\"").expect("listed")..];
+        assert!(
+            own.contains("2025-03-05") && own.contains("Ждёт решения"),
+            "{own}"
+        );
+        let cancel = {
+            let at = own.find("/me/time-offs/").expect("a withdraw form") + 14;
+            own[at..].split('/').next().expect("its id").to_string()
+        };
+        let withdrawn = console
+            .post(
+                &visitor,
+                &format!("/me/time-offs/{cancel}/cancel"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(withdrawn.status, 303, "{}", withdrawn.html);
+        let page = console.get(&visitor, &format!("/employees/{worker}")).await;
+        assert!(!page.html.contains("Ждёт решения"), "{}", page.html);
+    })
+    .await;
+}
