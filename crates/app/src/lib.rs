@@ -39,6 +39,7 @@ pub mod time_off_types;
 pub mod time_offs;
 pub mod today;
 pub mod user_activities;
+pub mod users;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

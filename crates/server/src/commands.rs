@@ -332,7 +332,11 @@ pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), Strin
             role, departments, ..
         } => {
             let role = Role::from_id(role).ok_or_else(|| format!("--role {role} is not 1..5"))?;
-            let change = users::RoleChange { role, departments };
+            let change = users::RoleChange {
+                role,
+                actor: None,
+                departments,
+            };
             users::change_role(&store, &user, &change, now())
                 .await
                 .map_err(|e| store_error("user set-role", e))?;

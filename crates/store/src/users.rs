@@ -162,6 +162,83 @@ pub struct OperatedUser {
     pub company_lang: String,
 }
 
+/// A user of a company as its admins manage them.
+#[derive(Clone, Debug)]
+pub struct CompanyUser {
+    pub id: i64,
+    pub email: String,
+    pub role: i64,
+    pub employee_id: Option<i64>,
+    pub full_name: Option<String>,
+    /// The departments a role 2–4 user oversees (as assigned, not expanded).
+    pub departments: Vec<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct UserRow {
+    id: i64,
+    email: String,
+    role: i64,
+    employee_id: Option<i64>,
+    full_name: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct OverseenRow {
+    user_id: i64,
+    department_id: i64,
+}
+
+/// The company's users by email, each with the departments assigned to them: two
+/// statements.
+pub async fn of_company(store: &Store, company: CompanyId) -> StoreResult<Vec<CompanyUser>> {
+    let rows: Vec<UserRow> = sql::all(
+        store.conn(),
+        "SELECT u.id, u.email, u.role, u.employee_id, e.full_name FROM users u \
+         LEFT JOIN employees e ON e.id = u.employee_id WHERE u.company_id = $1 ORDER BY u.email",
+        vec![company.0.into()],
+    )
+    .await?;
+    let overseen: Vec<OverseenRow> = sql::all(
+        store.conn(),
+        "SELECT ud.user_id, ud.department_id FROM user_departments ud \
+         JOIN users u ON u.id = ud.user_id WHERE u.company_id = $1 ORDER BY ud.department_id",
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CompanyUser {
+            departments: overseen
+                .iter()
+                .filter(|o| o.user_id == row.id)
+                .map(|o| o.department_id)
+                .collect(),
+            id: row.id,
+            email: row.email,
+            role: row.role,
+            employee_id: row.employee_id,
+            full_name: row.full_name,
+        })
+        .collect())
+}
+
+/// A user of the company by id, with what a role change needs.
+pub async fn find_in_company(
+    store: &Store,
+    company: CompanyId,
+    id: UserId,
+) -> StoreResult<Option<OperatedUser>> {
+    sql::one(
+        store.conn(),
+        "SELECT u.id, u.company_id, u.role, u.employee_id, e.full_name, c.lang AS company_lang \
+         FROM users u JOIN companies c ON c.id = u.company_id \
+         LEFT JOIN employees e ON e.id = u.employee_id WHERE u.id = $1 AND u.company_id = $2",
+        vec![id.0.into(), company.0.into()],
+    )
+    .await
+}
+
 /// Finds a user by email (case-insensitive), with what an operator's change needs.
 pub async fn find_for_operator(store: &Store, email: &str) -> StoreResult<Option<OperatedUser>> {
     sql::one(
@@ -195,6 +272,8 @@ pub async fn replace_password(
 #[derive(Clone, Debug)]
 pub struct RoleChange {
     pub role: davomat_core::Role,
+    /// Who changes it (an admin in the console); `None` for the operator's command.
+    pub actor: Option<crate::activity::Actor>,
     /// The departments a role 2–4 user oversees; `None` keeps them. Roles 1 and 5
     /// oversee none: theirs are cleared.
     pub departments: Option<Vec<i64>>,
@@ -287,7 +366,7 @@ pub async fn change_role(
         &txn,
         crate::activity::NewActivity {
             company_id: company,
-            actor: None,
+            actor: change.actor.clone(),
             action_name,
             object_id: Some(user.id),
             person_id: user.employee_id,

@@ -49,6 +49,11 @@ pub fn router() -> Router<AppState> {
         .route("/activity", get(pages::activity::page))
         .route("/settings", get(pages::settings::page))
         .route("/settings/clients", post(pages::settings::create_client))
+        .route("/settings/users", get(pages::users::list))
+        .route(
+            "/settings/users/{id}",
+            get(pages::users::edit).post(pages::users::update),
+        )
         .route(
             "/settings/clients/{client_id}/rotate",
             post(pages::settings::rotate_client),

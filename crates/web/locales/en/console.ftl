@@ -246,3 +246,7 @@ time-off-status-0 = Waiting for a decision
 time-off-status-1 = Approved
 time-off-status-2 = Rejected
 time-off-status-3 = Withdrawn
+users-title = Users and roles
+users-manage = Users' roles
+user-departments = Departments overseen
+user-departments-hint = Heads, managers and observers oversee the departments chosen and everything below them; administrators and employees oversee none.

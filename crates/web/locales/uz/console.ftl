@@ -246,3 +246,7 @@ time-off-status-0 = Qaror kutilmoqda
 time-off-status-1 = Tasdiqlangan
 time-off-status-2 = Rad etilgan
 time-off-status-3 = Qaytarib olingan
+users-title = Foydalanuvchilar va rollar
+users-manage = Foydalanuvchi rollari
+user-departments = Boshqaruvdagi boʻlimlar
+user-departments-hint = Boʻlimlar rahbar, menejer va kuzatuvchiga kerak: ularga shu boʻlimlar va quyidagilar koʻrinadi. Administrator va xodimga boʻlim biriktirilmaydi.

@@ -17,6 +17,7 @@ pub mod schedules;
 pub mod settings;
 pub mod sign_in;
 pub mod today;
+pub mod users;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -314,6 +314,9 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "nav a[href='/settings']").await?;
     wait_for(browser, "#create-client").await?;
     accessible(browser, "the settings").await?;
+    click(browser, "#users-link").await?;
+    wait_for(browser, "#users").await?;
+    accessible(browser, "the users and roles").await?;
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;

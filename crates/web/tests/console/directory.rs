@@ -732,3 +732,95 @@ async fn login(url: &str, client_id: &str, secret: &str) -> u16 {
         .status()
         .as_u16()
 }
+
+#[tokio::test]
+async fn an_admin_makes_an_employee_a_head_of_a_department_and_keeps_the_last_admin() {
+    each_backend(|console| async move {
+        let store_room = console.add_department("Склад").await;
+        console
+            .add_user("worker@test.uz", davomat_core::Role::Employee, "Рабочий")
+            .await;
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let list = console.get(&visitor, "/settings/users").await;
+        assert_eq!(list.status, 200, "{}", list.html);
+        let worker = {
+            let marker = "\">worker@test.uz</a>";
+            let end = list.html.find(marker).expect("the worker");
+            let start = list.html[..end]
+                .rfind("/settings/users/")
+                .expect("its link")
+                + 16;
+            list.html[start..end].to_string()
+        };
+        let admin = {
+            let marker = format!("\">{ADMIN_EMAIL}</a>");
+            let end = list.html.find(&marker).expect("the admin");
+            let start = list.html[..end]
+                .rfind("/settings/users/")
+                .expect("its link")
+                + 16;
+            list.html[start..end].to_string()
+        };
+        let csrf = list.csrf();
+        let wrong = console
+            .post(
+                &visitor,
+                &format!("/settings/users/{worker}"),
+                &[("csrf", &csrf), ("role", "9")],
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.html);
+        assert!(wrong.html.contains("id=\"role-error\""));
+        let made = console
+            .post(
+                &visitor,
+                &format!("/settings/users/{worker}"),
+                &[
+                    ("csrf", &csrf),
+                    ("role", "2"),
+                    ("department_ids", &store_room.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.html);
+        let list = console.get(&visitor, "/settings/users").await;
+        assert!(
+            list.html.contains("Руководитель отдела") && list.html.contains("Склад"),
+            "{}",
+            list.html
+        );
+        let log = console
+            .get(&visitor, "/activity?action_name=assignedRole")
+            .await;
+        assert!(
+            log.html.contains("<code>assignedRole</code>"),
+            "{}",
+            log.html
+        );
+
+        // The head's next request sees the board of their department.
+        let head = console.visitor();
+        console
+            .sign_in(&head, "worker@test.uz", USER_PASSWORD)
+            .await;
+        assert_eq!(console.get(&head, "/").await.status, 200);
+
+        // The only administrator keeps the role.
+        let last = console
+            .post(
+                &visitor,
+                &format!("/settings/users/{admin}"),
+                &[("csrf", &csrf), ("role", "5")],
+            )
+            .await;
+        assert_eq!(last.status, 422, "{}", last.html);
+        assert!(last.html.contains("role=\"alert\""));
+        assert_eq!(
+            console.get(&visitor, "/settings").await.status,
+            200,
+            "still an admin"
+        );
+    })
+    .await;
+}
