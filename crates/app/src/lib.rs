@@ -14,6 +14,7 @@ pub mod api_clients;
 pub mod attendance;
 pub mod caller;
 pub mod clock;
+pub mod company;
 pub mod departments;
 pub mod device_commands;
 pub mod devices;

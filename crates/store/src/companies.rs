@@ -322,6 +322,40 @@ pub async fn get(store: &Store, id: CompanyId) -> StoreResult<Company> {
     .ok_or(StoreError::NotFound)
 }
 
+/// What a company's admins may change about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompanyProfile {
+    pub name: String,
+    pub time_zone: String,
+    pub lang: Lang,
+}
+
+/// Sets the company's name, time zone and language.
+pub async fn update_profile(
+    store: &Store,
+    id: CompanyId,
+    profile: &CompanyProfile,
+) -> StoreResult<()> {
+    let writer = store.write_connection().await;
+    writer.changes([Dependency::Company(id)]);
+    let touched = sql::execute(
+        &writer,
+        "UPDATE companies SET name = $1, time_zone = $2, lang = $3 WHERE id = $4",
+        vec![
+            profile.name.clone().into(),
+            profile.time_zone.clone().into(),
+            profile.lang.code().into(),
+            id.0.into(),
+        ],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Sets the subscription status.
 pub async fn set_status(store: &Store, id: CompanyId, status: CompanyStatus) -> StoreResult<()> {
     let writer = store.write_connection().await;

@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route("/settings", get(pages::settings::page))
+        .route("/settings/company", post(pages::settings::update_company))
         .route("/settings/clients", post(pages::settings::create_client))
         .route("/settings/users", get(pages::users::list))
         .route(

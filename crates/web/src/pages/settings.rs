@@ -10,12 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
-use davomat_app::api_clients;
 use davomat_app::sign_in::ConsoleUser;
+use davomat_app::{AppError, Sent, api_clients, company};
 use davomat_core::ClientState;
 use davomat_store::clients::ClientCredentials;
 
-use crate::form::Posted;
+use crate::form::{Input, Messages, Posted};
 use crate::i18n::Words;
 use crate::pages::{ErrorPage, Frame, Problem, render};
 use crate::session::{Signed, csrf_matches};
@@ -31,9 +31,9 @@ struct Client {
 struct SettingsPage {
     frame: Frame,
     t: Words,
-    company: String,
-    time_zone: String,
-    language: String,
+    /// The company's name, time zone and language, as a form.
+    inputs: Vec<Input>,
+    messages: Messages,
     clients: Vec<Client>,
     /// A pair just issued: shown this once.
     issued: Option<ClientCredentials>,
@@ -41,25 +41,24 @@ struct SettingsPage {
 
 /// `GET /settings`.
 pub async fn page(State(state): State<AppState>, Signed(user): Signed) -> Response {
-    settings_page(&state, &user, None).await
+    settings_page(&state, &user, None, None, Messages::default()).await
 }
 
 async fn settings_page(
     state: &AppState,
     user: &ConsoleUser,
     issued: Option<ClientCredentials>,
+    typed: Option<&Posted>,
+    mut messages: Messages,
 ) -> Response {
     let caller = &user.caller;
     let clients = match api_clients::list(&state.store, caller).await {
         Ok(clients) => clients,
         Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
-    let company = match davomat_store::companies::get(&state.store, caller.company_id).await {
-        Ok(company) => company.name,
-        Err(err) => {
-            return ErrorPage::new(caller.lang, Problem::from(davomat_app::AppError::from(err)))
-                .into_response();
-        }
+    let company = match company::get(&state.store, caller).await {
+        Ok(company) => company,
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
     let frame = Frame::new(user, "settings");
     let t = frame.t;
@@ -70,19 +69,48 @@ async fn settings_page(
             state: c.state().as_str(),
         })
         .collect();
+    let value = |name: &str| match typed {
+        Some(form) => form.value(name).to_string(),
+        None => match name {
+            "name" => company.name.clone(),
+            "time_zone" => company.time_zone.clone(),
+            _ => company.lang.clone(),
+        },
+    };
+    let languages = crate::pages::languages(caller.company_lang)
+        .into_iter()
+        .map(|(code, name, _)| (code.to_string(), name.to_string()))
+        .collect();
+    let mut inputs = vec![
+        Input::new(
+            "name",
+            t.get("settings-company-name"),
+            "text",
+            value("name"),
+        )
+        .required(),
+        Input::new(
+            "time_zone",
+            t.get("device-time_zone"),
+            "text",
+            value("time_zone"),
+        )
+        .required(),
+        Input::new("lang", t.get("language-label"), "select", value("lang"))
+            .options(languages, &[]),
+    ];
+    for input in &mut inputs {
+        input.error = messages.of(input.name);
+    }
+    messages.keep_fields(&["name", "time_zone", "lang"]);
     let status = if issued.is_some() {
         StatusCode::CREATED
     } else {
-        StatusCode::OK
+        messages.status()
     };
     let page = SettingsPage {
-        company,
-        time_zone: caller.time_zone.clone(),
-        language: crate::pages::languages(caller.company_lang)
-            .into_iter()
-            .find(|(_, _, chosen)| *chosen)
-            .map(|(_, name, _)| name.to_string())
-            .unwrap_or_default(),
+        inputs,
+        messages,
         clients,
         issued,
         frame,
@@ -102,7 +130,7 @@ pub async fn create_client(
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
     match api_clients::create(&state.store, caller, state.clock.now()).await {
-        Ok(issued) => settings_page(&state, &user, Some(issued)).await,
+        Ok(issued) => settings_page(&state, &user, Some(issued), None, Messages::default()).await,
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }
@@ -119,7 +147,7 @@ pub async fn rotate_client(
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
     match api_clients::rotate(&state.store, caller, &client_id, state.clock.now()).await {
-        Ok(issued) => settings_page(&state, &user, Some(issued)).await,
+        Ok(issued) => settings_page(&state, &user, Some(issued), None, Messages::default()).await,
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }
@@ -140,6 +168,38 @@ pub async fn client_state(
     };
     match api_clients::set_state(&state.store, caller, &client_id, chosen).await {
         Ok(()) => Redirect::to("/settings").into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /settings/company` (`name`, `time_zone`, `lang`): back to the settings.
+pub async fn update_company(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let sent = |name: &str| match form.value(name).trim() {
+        "" => Sent::Absent,
+        value => Sent::Value(value.to_string()),
+    };
+    let changed = company::update(
+        &state.store,
+        caller,
+        sent("name"),
+        sent("time_zone"),
+        sent("lang"),
+    )
+    .await;
+    match changed {
+        Ok(()) => Redirect::to("/settings").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            settings_page(&state, &user, None, Some(&form), messages).await
+        }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }

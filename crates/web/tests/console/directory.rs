@@ -824,3 +824,59 @@ async fn an_admin_makes_an_employee_a_head_of_a_department_and_keeps_the_last_ad
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_renames_the_company_and_sets_its_zone_and_language() {
+    each_backend(|console| async move {
+        let visitor = console.visitor();
+        console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = console.get(&visitor, "/settings").await;
+        let csrf = page.csrf();
+        let wrong = console
+            .post(
+                &visitor,
+                "/settings/company",
+                &[
+                    ("csrf", &csrf),
+                    ("name", ""),
+                    ("time_zone", "Mars/Olympus"),
+                    ("lang", "fr"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.html);
+        for field in ["name", "time_zone", "lang"] {
+            assert!(
+                wrong.html.contains(&format!("id=\"{field}-error\"")),
+                "{field}: {}",
+                wrong.html
+            );
+        }
+        let saved = console
+            .post(
+                &visitor,
+                "/settings/company",
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Test Co Samarqand"),
+                    ("time_zone", "Asia/Samarkand"),
+                    ("lang", "uz"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let page = console.get(&visitor, "/settings").await;
+        assert!(
+            page.html.contains("value=\"Test Co Samarqand\""),
+            "{}",
+            page.html
+        );
+        assert!(page.html.contains("value=\"Asia/Samarkand\""));
+        assert!(
+            page.html.contains("<option value=\"uz\" selected>"),
+            "{}",
+            page.html
+        );
+    })
+    .await;
+}
