@@ -3,8 +3,9 @@
 //! board in Russian, switching to Uzbek, the board picking up a clock-in by itself, a
 //! phone-sized window, signing out; and HR's employee pages: a hire refused for a missing
 //! first name and then made, the file on a phone, a dismissal pending and cancelled, a
-//! dismissal and a re-hire, a shift cycle built in the schedule editor and previewed,
-//! and a department head who sees only their people. Without chromedriver the test is skipped with a
+//! dismissal and a re-hire, a form posted without its CSRF token refused, a shift cycle
+//! built in the schedule editor and previewed, and a department head who sees only
+//! their people. Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -317,6 +318,29 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "#users-link").await?;
     wait_for(browser, "#users").await?;
     accessible(browser, "the users and roles").await?;
+
+    // A form posted from the page without the session's token is refused, and
+    // changes nothing: the browser is still signed in.
+    let forged = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch('/positions', {method: 'POST', body: new URLSearchParams({title: 'Подделка'})})\
+               .then(r => done(r.status)).catch(e => done('failed: ' + e));",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    if forged.as_i64() != Some(403) {
+        return Err(format!("a form without its token answered {forged}"));
+    }
+    browser
+        .goto(&console.url("/positions"))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h1", "Должности").await?;
+    if text(browser, "main").await?.contains("Подделка") {
+        return Err("a form without its token changed something".into());
+    }
 
     // A shift cycle built in the editor: a day shift and a night shift, previewed.
     click(browser, "nav a[href='/schedules']").await?;
