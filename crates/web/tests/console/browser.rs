@@ -268,8 +268,10 @@ async fn employees_walk(console: &Console, browser: &Client) -> Step {
     // Dismissed on the last day employed being today: pending, and cancelled.
     click(browser, "#dismiss").await?;
     wait_for(browser, "#cancel-dismissal").await?;
+    // The pending page offers both buttons: wait for the cancel button to go, so that
+    // the next navigation does not race the form's own.
     click(browser, "#cancel-dismissal").await?;
-    wait_for(browser, "#dismiss").await?;
+    wait_gone(browser, "#cancel-dismissal").await?;
 
     // Another employee dismissed from yesterday, then re-hired from today.
     browser
@@ -453,6 +455,18 @@ async fn wait_for(browser: &Client, css: &str) -> Step {
         .await
         .map(|_| ())
         .map_err(|e| format!("{css} did not appear: {e}"))
+}
+
+/// Waits until no element matches `css` (a deadline, not a sleep).
+async fn wait_gone(browser: &Client, css: &str) -> Step {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while browser.find(Locator::Css(css)).await.is_ok() {
+        if Instant::now() > deadline {
+            return Err(format!("{css} is still there"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
 
 /// Nothing on the page is wider than the window.
