@@ -26,6 +26,7 @@
 #   DAVOMAT_BIN=      use this binary instead of building target/release/davomat
 #   PERF_DATA=        record the server with `perf record -g` into this file during the
 #                     first round's clock-ins alone (for `perf report`)
+#   PERF_PHASE=clockins  the phase PERF_DATA records: clockins (alone) or mixed
 set -euo pipefail
 
 READS=${READS:-accounts}
@@ -167,7 +168,7 @@ for round in $(seq "$ROUNDS"); do
     ((bad == 0)) || die "round $round alone: $bad failed requests"
     echo "$alone" >>"$work/alone"
     profiler=
-    if [[ -n ${PERF_DATA:-} && $round == 1 ]]; then
+    if [[ -n ${PERF_DATA:-} && $round == 1 && ${PERF_PHASE:-clockins} == clockins ]]; then
         # Profile the server through the clock-ins alone of the first round.
         perf record -g -o "$PERF_DATA" -p "$server_pid" -- sleep "${DURATION%s}" 2>/dev/null &
         profiler=$!
@@ -179,10 +180,15 @@ for round in $(seq "$ROUNDS"); do
     read -r writes_alone bad < <(rate "$work/clock-alone-$round.txt")
     ((bad == 0)) || die "round $round: $bad failed clock-ins alone"
     echo "$writes_alone" >>"$work/writes-alone"
+    if [[ -n ${PERF_DATA:-} && $round == 1 && ${PERF_PHASE:-clockins} == mixed ]]; then
+        perf record -g -o "$PERF_DATA" -p "$server_pid" -- sleep "${DURATION%s}" 2>/dev/null &
+        profiler=$!
+    fi
     clockins "$work/clock-$round.txt" &
     writer=$!
     accounts "$work/mixed-$round.txt"
     wait "$writer"
+    [[ -z $profiler ]] || wait "$profiler" || true
     read -r mixed bad < <(rate "$work/mixed-$round.txt")
     ((bad == 0)) || die "round $round mixed: $bad failed reads"
     read -r writes bad < <(rate "$work/clock-$round.txt")

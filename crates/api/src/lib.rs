@@ -75,8 +75,10 @@ pub struct AppState {
     pub maintenance: maintenance::MaintenanceFlag,
     pub metrics: Arc<metrics::Metrics>,
     pub mailer: mail::Mailer,
-    /// Accounts' parts (docs/decisions.md, "Read caches").
+    /// Accounts as read, without today (docs/decisions.md, "Read caches").
     pub(crate) accounts: Arc<routes::accounts::AccountCache>,
+    /// What an account's today is computed from, by employee and day.
+    pub(crate) account_days: Arc<routes::accounts::AccountDayCache>,
     /// Rendered Employee objects, by employee (crate::cards).
     pub(crate) cards: Arc<cards::CardCache>,
     /// Each employee's day so far, for the day's counts and the console's Today board
@@ -95,6 +97,7 @@ impl AppState {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
             accounts: Arc::new(store.read_cache(4096)),
+            account_days: Arc::new(store.read_cache(4096)),
             cards: Arc::new(store.read_cache(20_000)),
             today_lines: Arc::new(davomat_app::today::line_cache(&store)),
             store,

@@ -168,8 +168,8 @@ pub async fn clock(
 }
 
 /// Writes the event: a self clock-in alone (the event is the record), another
-/// employee's with its `clockInManual` row in one transaction. Either drops that
-/// employee's cached account and card.
+/// employee's with its `clockInManual` row in one transaction. Either drops what was
+/// computed from that employee's events (their day), not their card.
 async fn write(
     store: &Store,
     caller: &Caller,
@@ -178,7 +178,7 @@ async fn write(
     now: i64,
 ) -> AppResult<()> {
     let company = caller.company_id;
-    let changed = [Dependency::Employee(EmployeeId(event.employee_id))];
+    let changed = [Dependency::Attendance(EmployeeId(event.employee_id))];
     match subject {
         Subject::Myself(_) => {
             let writer = store.write_connection().await;

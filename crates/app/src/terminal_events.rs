@@ -154,7 +154,7 @@ pub async fn record(
     txn.changes(
         stored
             .iter()
-            .map(|event| Dependency::Employee(EmployeeId(event.employee_id))),
+            .map(|event| Dependency::Attendance(EmployeeId(event.employee_id))),
     );
     let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
     txn.commit().await?;

@@ -190,6 +190,7 @@ async fn today_lines(
         for (id, line) in computed {
             let dependencies = vec![
                 Dependency::Employee(EmployeeId(id)),
+                Dependency::Attendance(EmployeeId(id)),
                 Dependency::Directory(company),
                 Dependency::Company(company),
             ];

@@ -46,8 +46,14 @@ pub enum Dependency {
     /// Who is in a company's employee lists and in what order: hires, dismissals,
     /// re-hires, removals, and edits of what lists filter and sort by.
     Roster(CompanyId),
-    /// One employee: the card, clock events, time-offs, payroll periods, face.
+    /// One employee: the card, time-offs, payroll periods, face — and so also their
+    /// days: a change of `Employee(x)` counts as a change of `Attendance(x)` too.
     Employee(EmployeeId),
+    /// One employee's clock events only (a clock-in, a terminal's event): what their
+    /// days are computed from, not their card. A value computed from someone's events
+    /// depends on this (and on `Employee` for the rest); a card does not, so that
+    /// clocking in keeps the employee's cached card and account.
+    Attendance(EmployeeId),
     /// One login user: role, overseen departments, settings, password, all its tokens.
     User(UserId),
     /// One access token, by the first 64 bits of its digest ([`Dependency::token`]).
@@ -66,7 +72,7 @@ impl Dependency {
     }
 }
 
-/// `c:1`, `d:1`, `r:1`, `e:7`, `u:3`, `t:…`, `k:2`: the form sent to other nodes.
+/// `c:1`, `d:1`, `r:1`, `e:7`, `a:7`, `u:3`, `t:…`, `k:2`: the form sent to other nodes.
 impl fmt::Display for Dependency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -74,6 +80,7 @@ impl fmt::Display for Dependency {
             Dependency::Directory(id) => write!(f, "d:{}", id.0),
             Dependency::Roster(id) => write!(f, "r:{}", id.0),
             Dependency::Employee(id) => write!(f, "e:{}", id.0),
+            Dependency::Attendance(id) => write!(f, "a:{}", id.0),
             Dependency::User(id) => write!(f, "u:{}", id.0),
             Dependency::Token(key) => write!(f, "t:{key:x}"),
             Dependency::Client(id) => write!(f, "k:{id}"),
@@ -94,6 +101,7 @@ impl FromStr for Dependency {
             "d" => Dependency::Directory(CompanyId(number()?)),
             "r" => Dependency::Roster(CompanyId(number()?)),
             "e" => Dependency::Employee(EmployeeId(number()?)),
+            "a" => Dependency::Attendance(EmployeeId(number()?)),
             "u" => Dependency::User(UserId(number()?)),
             "t" => Dependency::Token(
                 u64::from_str_radix(id, 16).map_err(|e| format!("{text:?}: {e}"))?,
@@ -179,6 +187,9 @@ impl Invalidations {
                 }
                 for dependency in list {
                     recent.insert(*dependency, (sequence, now));
+                    if let Dependency::Employee(id) = dependency {
+                        recent.insert(Dependency::Attendance(*id), (sequence, now));
+                    }
                 }
             }
         }
@@ -382,6 +393,26 @@ mod tests {
     }
 
     #[test]
+    fn a_clock_event_keeps_the_card_and_an_edit_drops_the_days_too() {
+        let (invalidations, cache) = cache(16);
+        let days = vec![employee(7), Dependency::Attendance(EmployeeId(7))];
+        cache.put("card", cache.reading(), 1, vec![employee(7)]);
+        cache.put("day", cache.reading(), 2, days.clone());
+        invalidations.invalidate(&Changed::Some(vec![Dependency::Attendance(EmployeeId(7))]));
+        assert_eq!((cache.get(&"card"), cache.get(&"day")), (Some(1), None));
+        cache.put("day", cache.reading(), 2, days);
+        cache.put(
+            "other day",
+            cache.reading(),
+            3,
+            vec![Dependency::Attendance(EmployeeId(8))],
+        );
+        invalidations.invalidate(&Changed::Some(vec![employee(7)]));
+        assert_eq!((cache.get(&"card"), cache.get(&"day")), (None, None));
+        assert_eq!(cache.get(&"other day"), Some(3));
+    }
+
+    #[test]
     fn a_value_read_before_a_change_is_not_kept() {
         let (invalidations, cache) = cache(16);
         let reading = cache.reading();
@@ -446,6 +477,7 @@ mod tests {
             Dependency::Directory(CompanyId(2)),
             Dependency::Roster(CompanyId(3)),
             employee(4),
+            Dependency::Attendance(EmployeeId(4)),
             Dependency::User(UserId(5)),
             Dependency::token("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"),
             Dependency::Client(6),

@@ -1,9 +1,10 @@
 //! `GET /v1/accounts` (also `POST`, as the reference's last line shows) and
 //! `PUT /v1/accounts/settings` (ext).
 //!
-//! An account's parts read from the database (the user, their employee card, today's
-//! plan and events) are cached per user and day; `scheduled` and `actual` are computed
-//! at each request's time and the answer is serialised from the typed [`AccountObject`].
+//! An account read from the database (the user, their employee card) is cached per
+//! user and day, and what today's row is computed from (the plan, the events) per
+//! employee and day, apart, so that a clock-in re-reads only the second; `scheduled`
+//! and `actual` are computed at each request's time and the answer is serialised from the typed [`AccountObject`].
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use davomat_app::accounts::{self as use_cases, SettingsRequest};
-use davomat_core::{Lang, Role};
+use davomat_core::{CompanyId, EmployeeId, Lang, Role};
 use davomat_store::profiles::{self, Account};
 use davomat_store::read_cache::{Dependency, ReadCache};
 use davomat_store::users::UserSettings;
@@ -47,19 +48,18 @@ pub(crate) struct AccountKey {
     photo_base: PhotoBase,
 }
 
-/// An account as read from the database, and what today's row is computed from. The
-/// row is computed at each request's `now` (today's `actual` counts the time worked up
-/// to now), so that the parts can be kept while the clock runs.
-#[derive(Debug)]
-pub(crate) struct AccountParts {
-    account: Account,
-    today: Option<attendance::Today>,
-}
+/// Accounts as read from the database (the user, their employee card), dropped when
+/// something they depend on changes ([`account_dependencies`]) and after
+/// [`davomat_store::read_cache::LIFETIME`] (docs/decisions.md, "Read caches").
+pub(crate) type AccountCache = ReadCache<AccountKey, Arc<Account>>;
 
-/// Accounts' parts, dropped when something they depend on changes
-/// ([`account_dependencies`]) and after [`davomat_store::read_cache::LIFETIME`]
-/// (docs/decisions.md, "Read caches").
-pub(crate) type AccountCache = ReadCache<AccountKey, Arc<AccountParts>>;
+/// What an employee's today is computed from (their plan, events and time-off), by
+/// company, employee and day. Kept apart from the account so that a clock-in, which
+/// changes only the employee's events ([`Dependency::Attendance`]), re-reads this part
+/// alone. The row itself is computed at each request's `now` (today's `actual` counts
+/// the time worked up to now), so that the part can be kept while the clock runs.
+pub(crate) type AccountDayCache =
+    ReadCache<(CompanyId, EmployeeId, chrono::NaiveDate), Arc<Option<attendance::Today>>>;
 
 /// The account of the token's owner.
 #[derive(Serialize, ToSchema)]
@@ -148,14 +148,20 @@ async fn account(
         lang: caller.lang,
         photo_base,
     };
-    let parts = state
+    let account = state
         .accounts
         .get_or_read(key.clone(), || async {
-            let parts = read_account(&state, &caller, &key).await?;
-            Ok::<_, ApiError>((Arc::new(parts), account_dependencies(&caller)))
+            let account =
+                profiles::account(&state.store, caller.company_id, caller.user_id, key.today)
+                    .await?;
+            Ok::<_, ApiError>((Arc::new(account), account_dependencies(&caller)))
         })
         .await?;
-    let today = parts.today.as_ref().and_then(|today| {
+    let day = match account.employee.as_ref() {
+        Some(card) => Some(account_day(&state, &caller, EmployeeId(card.id), key.today).await?),
+        None => None,
+    };
+    let today = day.as_deref().and_then(Option::as_ref).and_then(|today| {
         let row = today.row(now)?;
         Some((
             rows::scheduled(&row, today.employee().schedule_id, &zone),
@@ -163,7 +169,6 @@ async fn account(
         ))
     });
     let (scheduled, actual) = today.unzip();
-    let account = &parts.account;
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let object = AccountObject {
         id: account.user.id,
@@ -186,9 +191,9 @@ async fn account(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// What an account is read from: the user (role, settings), their employee (card,
-/// today's events and time-off), the company's directory (department, schedule,
-/// location and position titles, holidays) and the company itself.
+/// What an account is read from: the user (role, settings), their employee's card, the
+/// company's directory (department, schedule, location and position titles) and the
+/// company itself.
 fn account_dependencies(caller: &Caller) -> Vec<Dependency> {
     let mut list = vec![
         Dependency::User(caller.user_id),
@@ -199,28 +204,31 @@ fn account_dependencies(caller: &Caller) -> Vec<Dependency> {
     list
 }
 
-/// The caller's account as read from the database.
-async fn read_account(
+/// What the employee's today is computed from, cached: it depends on the employee
+/// (card, schedule, time-off), their events, the company's directory (holidays,
+/// schedules) and the company (its zone).
+async fn account_day(
     state: &AppState,
     caller: &Caller,
-    key: &AccountKey,
-) -> ApiResult<AccountParts> {
-    let account =
-        profiles::account(&state.store, caller.company_id, caller.user_id, key.today).await?;
-    let today = match account.employee.as_ref() {
-        Some(card) => {
-            attendance::today_of(
-                &state.store,
-                caller.company_id,
-                &caller.zone(),
-                card.id,
-                key.today,
-            )
-            .await?
-        }
-        None => None,
-    };
-    Ok(AccountParts { account, today })
+    employee: EmployeeId,
+    today: chrono::NaiveDate,
+) -> ApiResult<Arc<Option<attendance::Today>>> {
+    let company = caller.company_id;
+    state
+        .account_days
+        .get_or_read((company, employee, today), || async {
+            let day =
+                attendance::today_of(&state.store, company, &caller.zone(), employee.0, today)
+                    .await?;
+            let dependencies = vec![
+                Dependency::Employee(employee),
+                Dependency::Attendance(employee),
+                Dependency::Directory(company),
+                Dependency::Company(company),
+            ];
+            Ok::<_, ApiError>((Arc::new(day), dependencies))
+        })
+        .await
 }
 
 /// Change the caller's display settings (ext)
