@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
 use davomat_core::{CompanyId, EmployeeStatus};
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::clock_events::{self, StoredEvent};
 use crate::employees::{Visibility, id_list};
@@ -84,13 +84,17 @@ impl RosterFilter {
 }
 
 /// The WHERE clause; `$1` is the company and `$2` the date positions are read on.
-fn conditions(filter: &RosterFilter, mut values: Vec<Value>) -> (String, Vec<Value>) {
+fn conditions(
+    backend: DbBackend,
+    filter: &RosterFilter,
+    mut values: Vec<Value>,
+) -> (String, Vec<Value>) {
     let mut clauses = vec!["e.company_id = $1".to_string()];
     if let Some(clause) = filter.visibility.clause("e") {
         clauses.push(clause);
     }
     if let Some(ids) = &filter.employees {
-        clauses.push(format!("e.id IN ({})", id_list(ids)));
+        clauses.push(sql::id_in(backend, "e.id", ids, &mut values));
     }
     if let Some(ids) = &filter.departments {
         clauses.push(format!("e.department_id IN ({})", id_list(ids)));
@@ -168,7 +172,11 @@ pub async fn roster(
     on: NaiveDate,
     page: Option<PageRequest>,
 ) -> StoreResult<(Vec<RosterEmployee>, u64)> {
-    let (clauses, values) = conditions(filter, vec![company.0.into(), on.into()]);
+    let (clauses, values) = conditions(
+        conn.get_database_backend(),
+        filter,
+        vec![company.0.into(), on.into()],
+    );
     let order = "ORDER BY e.search_name, e.id";
     let Some(page) = page else {
         let rows: Vec<RosterEmployee> =
@@ -206,7 +214,11 @@ pub async fn roster_ids(
     filter: &RosterFilter,
     on: NaiveDate,
 ) -> StoreResult<Vec<i64>> {
-    let (clauses, values) = conditions(filter, vec![company.0.into(), on.into()]);
+    let (clauses, values) = conditions(
+        conn.get_database_backend(),
+        filter,
+        vec![company.0.into(), on.into()],
+    );
     // `$2` is not read here; keep the numbering by comparing it with itself.
     sql::ids(
         conn,

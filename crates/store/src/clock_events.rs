@@ -194,15 +194,21 @@ pub async fn of_employees(
     if employees.is_empty() {
         return Ok(Vec::new());
     }
+    let mut values = vec![company.0.into(), from.into(), to.into()];
+    let employees = sql::id_in(
+        conn.get_database_backend(),
+        "employee_id",
+        employees,
+        &mut values,
+    );
     sql::all(
         conn,
         &format!(
             "SELECT id, employee_id, kind, at, location_id, mode FROM clock_events \
-             WHERE company_id = $1 AND employee_id IN ({}) AND at >= $2 AND at < $3 \
-             ORDER BY employee_id, at, id",
-            id_list(employees)
+             WHERE company_id = $1 AND {employees} AND at >= $2 AND at < $3 \
+             ORDER BY employee_id, at, id"
         ),
-        vec![company.0.into(), from.into(), to.into()],
+        values,
     )
     .await
 }

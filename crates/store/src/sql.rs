@@ -1,12 +1,34 @@
 //! Raw SQL with `$n` placeholders on either backend, and row decoding; wide inserts and
 //! updates name each column beside its value ([`Columns`]) instead of numbering them.
 
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 
 use crate::StoreResult;
 
 fn statement(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(conn.get_database_backend(), sql, values)
+}
+
+/// `column IN (…)` over a list of ids bound as *one* parameter (a JSON array on SQLite,
+/// an array on PostgreSQL), so that the statement's text is the same whatever the list:
+/// the database prepares it once and keeps it. A text per list (the ids written into
+/// it) was parsed and planned on every call and evicted the prepared statements every
+/// other request used (docs/performance.md, issue 12: accounts while others clock in).
+pub fn id_in(backend: DbBackend, column: &str, ids: &[i64], values: &mut Vec<Value>) -> String {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    match backend {
+        DbBackend::Postgres => {
+            values.push(format!("{{{list}}}").into());
+            format!("{column} = ANY(CAST(${} AS bigint[]))", values.len())
+        }
+        _ => {
+            values.push(format!("[{list}]").into());
+            format!(
+                "{column} IN (SELECT value FROM json_each(${}))",
+                values.len()
+            )
+        }
+    }
 }
 
 /// Every row of a query, decoded.
