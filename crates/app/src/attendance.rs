@@ -233,10 +233,10 @@ fn schedule_of(employee: &RosterEmployee) -> AppResult<ScheduleDefinition> {
 
 fn clock_event(event: &StoredEvent) -> ClockEvent {
     ClockEvent {
-        id: event.id,
+        id: event.id.0,
         kind: event.kind.0,
         at: event.at,
-        location_id: event.location_id,
+        location_id: event.location_id.map(|id| id.0),
         manual: event.mode.0 == ClockMode::Manual,
     }
 }

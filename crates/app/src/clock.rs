@@ -147,10 +147,10 @@ pub async fn clock(
         .into());
     };
     let event = NewEvent {
-        employee_id: subject.id(),
+        employee_id: EmployeeId(subject.id()),
         kind: direction,
         at,
-        location_id: Some(location.id),
+        location_id: Some(LocationId(location.id)),
         mode: if for_myself {
             ClockMode::Auto
         } else {
@@ -161,7 +161,7 @@ pub async fn clock(
         ip: ip.or(Some(request.peer)),
         latitude,
         longitude,
-        created_by: Some(caller.user_id.0),
+        created_by: Some(caller.user_id),
     };
     write(store, caller, &subject, &event, now).await?;
     Ok(Clocked { at, location })
@@ -178,7 +178,7 @@ async fn write(
     now: i64,
 ) -> AppResult<()> {
     let company = caller.company_id;
-    let changed = [Dependency::Attendance(EmployeeId(event.employee_id))];
+    let changed = [Dependency::Attendance(event.employee_id)];
     match subject {
         Subject::Myself(_) => {
             let writer = store.write_connection().await;

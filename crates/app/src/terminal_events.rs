@@ -16,7 +16,7 @@ use davomat_core::dates::civil;
 use davomat_core::engine::EventKind;
 use davomat_core::validation::{FieldCode, is_supported_date};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClockMode, CompanyId, EmployeeId};
+use davomat_core::{ClockMode, CompanyId, DeviceId, EmployeeId, LocationId};
 use davomat_store::Store;
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::employees::lookups;
@@ -137,12 +137,12 @@ pub async fn record(
             continue;
         }
         stored.push(NewEvent {
-            employee_id,
+            employee_id: EmployeeId(employee_id),
             kind: event.direction,
             at,
-            location_id: event.location_id.or(terminal.location_id),
+            location_id: event.location_id.or(terminal.location_id).map(LocationId),
             mode: ClockMode::Auto,
-            device_id: Some(terminal.device_id),
+            device_id: Some(DeviceId(terminal.device_id)),
             device_uid: Some(event.uid),
             ip: None,
             latitude: None,
@@ -154,7 +154,7 @@ pub async fn record(
     txn.changes(
         stored
             .iter()
-            .map(|event| Dependency::Attendance(EmployeeId(event.employee_id))),
+            .map(|event| Dependency::Attendance(event.employee_id)),
     );
     let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
     txn.commit().await?;

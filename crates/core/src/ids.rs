@@ -1,4 +1,9 @@
 //! A typed id per entity, so that an employee id is never passed where a user id belongs.
+//!
+//! With the feature `sql` (the store's), each id is also a column type: read from a row
+//! and bound as a value as it is (sea-orm's `DeriveValueType`). It lives here, behind the
+//! feature, because Rust lets only the crate of a type or of a trait join them: the store
+//! could not make `EmployeeId` a column type itself.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,6 +11,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! typed_id {
     ($($name:ident),* $(,)?) => {$(
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sql", derive(sea_orm::DeriveValueType))]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -27,4 +33,9 @@ typed_id!(
     ApiClientId,
     AccessTokenId,
     ActivityId,
+    PositionId,
+    DeviceId,
+    ClockEventId,
+    TimeOffId,
+    TimeOffTypeId,
 );

@@ -254,7 +254,7 @@ pub async fn inputs(
     for event in clock_events::of_employees(conn, company, employees, from, to + 1).await? {
         inputs
             .events
-            .entry(event.employee_id)
+            .entry(event.employee_id.0)
             .or_default()
             .push(event);
     }

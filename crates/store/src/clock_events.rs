@@ -7,7 +7,10 @@
 use davomat_core::Lang;
 use davomat_core::engine::EventKind;
 use davomat_core::page::PageRequest;
-use davomat_core::{ClockMode, CompanyId};
+use davomat_core::{
+    ClockEventId, ClockMode, CompanyId, DepartmentId, DeviceId, EmployeeId, LocationId, PositionId,
+    UserId,
+};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::activity::{self, NewActivity};
@@ -19,28 +22,28 @@ use crate::{StoreResult, sql};
 /// A stored event, as the engine needs it.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct StoredEvent {
-    pub id: i64,
-    pub employee_id: i64,
+    pub id: ClockEventId,
+    pub employee_id: EmployeeId,
     pub kind: Text<EventKind>,
     pub at: i64,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     pub mode: Text<ClockMode>,
 }
 
 /// An event to store.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
-    pub employee_id: i64,
+    pub employee_id: EmployeeId,
     pub kind: EventKind,
     pub at: i64,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     pub mode: ClockMode,
-    pub device_id: Option<i64>,
+    pub device_id: Option<DeviceId>,
     pub device_uid: Option<String>,
     pub ip: Option<String>,
     pub latitude: Option<String>,
     pub longitude: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 const INSERT: &str = "INSERT INTO clock_events (company_id, employee_id, kind, at, location_id, mode, \
@@ -123,7 +126,7 @@ pub async fn insert_logged(
 const BATCH_ROWS: usize = 250;
 
 /// An optional integer as SQL text.
-fn integer_sql(value: Option<i64>) -> String {
+fn integer_sql(value: Option<impl std::fmt::Display>) -> String {
     value.map_or_else(|| "NULL".to_string(), |v| v.to_string())
 }
 
@@ -216,12 +219,12 @@ pub async fn of_employees(
 /// A row of the `inouts` report: the event with its employee, location and device.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct InOut {
-    pub id: i64,
-    pub employee_id: i64,
+    pub id: ClockEventId,
+    pub employee_id: EmployeeId,
     pub kind: Text<EventKind>,
     pub at: i64,
     pub mode: Text<ClockMode>,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     pub location_title: Option<String>,
     pub serial_number: Option<String>,
     pub first_name: String,
@@ -230,10 +233,10 @@ pub struct InOut {
     pub full_name: String,
     pub tab_number: String,
     pub pin_code: String,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub department_title: Option<String>,
     /// The position the employee holds now (the lowest id of several).
-    pub position_id: Option<i64>,
+    pub position_id: Option<PositionId>,
     pub position_title: Option<String>,
 }
 

@@ -182,16 +182,16 @@ async fn self_clock_in_and_out_answer_the_event_time_and_the_location() {
         let stored = events_of(&app, worker).await;
         assert_eq!(stored.len(), 2, "{stored:?}");
         assert_eq!(
-            (stored[0].kind.0.name(), stored[0].at, stored[0].location_id, stored[0].mode.0.as_str()),
+            (stored[0].kind.0.name(), stored[0].at, stored[0].location_id.map(|l| l.0), stored[0].mode.0.as_str()),
             ("in", START, Some(office), "auto")
         );
         assert_eq!(
-            (stored[1].kind.0.name(), stored[1].at, stored[1].location_id, stored[1].mode.0.as_str()),
+            (stored[1].kind.0.name(), stored[1].at, stored[1].location_id.map(|l| l.0), stored[1].mode.0.as_str()),
             ("out", local("2025-03-04 17:58:30"), Some(office), "auto")
         );
         // The peer's address is recorded when the body names none; the body's as sent.
-        assert!(event_matches(&app, stored[0].id, "c.ip = '127.0.0.1' AND c.device_id IS NULL").await);
-        assert!(event_matches(&app, stored[1].id, "c.ip = '192.168.5.101'").await);
+        assert!(event_matches(&app, stored[0].id.0, "c.ip = '127.0.0.1' AND c.device_id IS NULL").await);
+        assert!(event_matches(&app, stored[1].id.0, "c.ip = '192.168.5.101'").await);
         // Self clock-ins are not logged: the events are the record.
         assert_eq!(log_size(&app).await, log_before);
         assert!(activities(&app, &admin, "clockInManual").await.is_empty());
@@ -289,7 +289,10 @@ async fn the_location_is_required_and_must_be_one_of_the_employees() {
         let reply = clock(&app, "in", &token, json!({"location_id": annex})).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         assert_eq!(reply.body["location"]["title"], "Annex");
-        assert_eq!(events_of(&app, worker).await[0].location_id, Some(annex));
+        assert_eq!(
+            events_of(&app, worker).await[0].location_id.map(|l| l.0),
+            Some(annex)
+        );
     })
     .await;
 }
@@ -451,7 +454,7 @@ async fn a_point_outside_the_locations_radius_is_refused_on_latitude() {
         assert_eq!(inside.status, 200, "{}", inside.text);
         let stored = events_of(&app, worker).await;
         assert_eq!(stored.len(), 2);
-        assert!(event_matches(&app, stored[0].id, "c.latitude = '41.2948' AND c.longitude = '69.24595508650816'").await);
+        assert!(event_matches(&app, stored[0].id.0, "c.latitude = '41.2948' AND c.longitude = '69.24595508650816'").await);
 
         // A location without coordinates has no fence.
         let office = main_office(&app, &admin).await;
@@ -521,7 +524,7 @@ async fn a_locations_address_binds_self_clock_ins_to_it() {
         assert_eq!(
             stored
                 .iter()
-                .map(|e| (e.location_id, e.mode.0.as_str()))
+                .map(|e| (e.location_id.map(|l| l.0), e.mode.0.as_str()))
                 .collect::<Vec<_>>(),
             vec![(Some(here), "auto"), (Some(elsewhere), "manual")]
         );
@@ -560,7 +563,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
         assert_eq!(reply.field_errors(), vec![("ip".to_string(), 8003)]);
         let stored = events_of(&app, worker).await;
         assert_eq!(stored.len(), 1);
-        assert!(event_matches(&app, stored[0].id, "c.ip = '10.20.30.40'").await);
+        assert!(event_matches(&app, stored[0].id.0, "c.ip = '10.20.30.40'").await);
     })
     .await;
 }
@@ -593,14 +596,14 @@ async fn an_admin_enters_events_for_others_as_manual_and_logged() {
             vec![("in", local("2025-03-03 09:10:00"), "manual"), ("out", START, "manual")]
         );
         let admin_user = app.company.admin_user_id.0;
-        assert!(event_matches(&app, stored[0].id, &format!("c.created_by = {admin_user}")).await);
+        assert!(event_matches(&app, stored[0].id.0, &format!("c.created_by = {admin_user}")).await);
         assert!(events_of(&app, app.company.admin_employee_id.0).await.is_empty());
 
         let rows = activities(&app, &admin, "clockInManual").await;
         assert_eq!(rows.len(), 2, "{rows:?}");
         let (out_row, in_row) = (&rows[0], &rows[1]);
         assert_eq!(in_row["person_id"], worker);
-        assert_eq!(in_row["object_id"], stored[0].id);
+        assert_eq!(in_row["object_id"], stored[0].id.0);
         assert_eq!(in_row["assigned"], "in");
         assert_eq!(
             in_row["user"],
@@ -612,7 +615,7 @@ async fn an_admin_enters_events_for_others_as_manual_and_logged() {
         );
         assert_eq!(in_row["created_at"], NOW);
         assert_eq!(out_row["person_id"], worker);
-        assert_eq!(out_row["object_id"], stored[1].id);
+        assert_eq!(out_row["object_id"], stored[1].id.0);
         assert_eq!(out_row["assigned"], "out");
         assert_eq!(
             out_row["message"],
@@ -879,13 +882,13 @@ async fn form_bodies_work_as_json_does() {
 
         let stored = events_of(&app, worker).await;
         assert_eq!(
-            stored.iter().map(|e| (e.kind.0.name(), e.at, e.location_id, e.mode.0.as_str())).collect::<Vec<_>>(),
+            stored.iter().map(|e| (e.kind.0.name(), e.at, e.location_id.map(|l| l.0), e.mode.0.as_str())).collect::<Vec<_>>(),
             vec![
                 ("out", local("2025-03-02 18:00:00"), Some(office), "manual"),
                 ("in", local("2025-03-04 08:55:00"), Some(fenced), "auto"),
             ]
         );
-        assert!(event_matches(&app, stored[1].id, "c.ip = '192.168.5.101' AND c.latitude = '41.2938'").await);
+        assert!(event_matches(&app, stored[1].id.0, "c.ip = '192.168.5.101' AND c.latitude = '41.2938'").await);
         assert_eq!(activities(&app, &admin, "clockInManual").await.len(), 1);
     })
     .await;

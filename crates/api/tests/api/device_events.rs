@@ -247,7 +247,7 @@ async fn a_batch_is_stored_once_however_often_it_is_sent() {
                     .await
                     .expect("events")
                     .into_iter()
-                    .map(|e| (e.kind.0.name().to_string(), e.at, e.location_id, e.mode.0.as_str().to_string()))
+                    .map(|e| (e.kind.0.name().to_string(), e.at, e.location_id.map(|l| l.0), e.mode.0.as_str().to_string()))
                     .collect::<Vec<_>>()
             }
         };

@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use davomat_core::dates::{civil, naive};
 use davomat_core::engine::{EventKind, HolidayKind};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClockMode, CompanyId, EmployeeId};
+use davomat_core::{ClockMode, CompanyId, EmployeeId, LocationId};
 use sea_orm::ConnectionTrait;
 
 use crate::StoreResult;
@@ -177,10 +177,10 @@ fn day_events(
             break;
         }
         out.push(NewEvent {
-            employee_id: person.employee_id,
+            employee_id: EmployeeId(person.employee_id),
             kind,
             at,
-            location_id: Some(person.location_id),
+            location_id: Some(LocationId(person.location_id)),
             // Now and then an office manager enters a forgotten departure by hand.
             mode: if kind == EventKind::Out && roll(12) % 25 == 0 {
                 ClockMode::Manual

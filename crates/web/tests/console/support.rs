@@ -9,7 +9,7 @@ use davomat_api::mail::Mailer;
 use davomat_api::rate_limit::RateLimiter;
 use davomat_api::{ApiConfig, AppState, Clock, ServeOptions};
 use davomat_core::engine::EventKind;
-use davomat_core::{ClockMode, CompanyStatus, EmployeeId, Lang, Role};
+use davomat_core::{ClockMode, CompanyStatus, EmployeeId, Lang, LocationId, Role};
 use davomat_store::clock_events::{self, NewEvent};
 use davomat_store::companies::{self, CreatedCompany, EmployeeSeed, NewCompany, UserSeed};
 use davomat_store::read_cache::Dependency;
@@ -285,15 +285,15 @@ impl Console {
         .expect("locations")[0]
             .0;
         let writer = self.store.write_connection().await;
-        writer.changes([Dependency::Employee(EmployeeId(employee))]);
+        writer.changes([Dependency::Attendance(EmployeeId(employee))]);
         clock_events::insert(
             &writer,
             self.company.company_id,
             &NewEvent {
-                employee_id: employee,
+                employee_id: EmployeeId(employee),
                 kind: EventKind::In,
                 at,
-                location_id: Some(location),
+                location_id: Some(LocationId(location)),
                 mode: ClockMode::Auto,
                 device_id: None,
                 device_uid: None,

@@ -576,15 +576,15 @@ pub struct InOutRow<'a> {
 pub fn inout_row<'a>(event: &'a InOut, zone: &CompanyZone) -> InOutRow<'a> {
     let full = zone.format(event.at);
     InOutRow {
-        employee_id: event.employee_id,
+        employee_id: event.employee_id.0,
         pin_code: pin_number(&event.pin_code),
         last_name: &event.last_name,
         first_name: &event.first_name,
         patronymic: &event.patronymic,
         full_name: &event.full_name,
         tab_number: &event.tab_number,
-        position_id: event.position_id,
-        department_id: event.department_id,
+        position_id: event.position_id.map(|id| id.0),
+        department_id: event.department_id.map(|id| id.0),
         department_title: event.department_title.as_deref(),
         position_title: event.position_title.as_deref(),
         event_date: full.get(..10).unwrap_or_default().to_string(),
@@ -594,7 +594,7 @@ pub fn inout_row<'a>(event: &'a InOut, zone: &CompanyZone) -> InOutRow<'a> {
         event_name: event.kind.0.name(),
         mode: event.mode.0.as_str(),
         location_title: event.location_title.as_deref(),
-        location_id: event.location_id,
+        location_id: event.location_id.map(|id| id.0),
         serial_number: event.serial_number.as_deref().unwrap_or_default(),
     }
 }
