@@ -12,7 +12,7 @@ use davomat_core::engine::{
 };
 use davomat_core::schedule::ScheduleDefinition;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{AbsenceType, ClockMode, CompanyId};
+use davomat_core::{AbsenceType, ClockMode, CompanyId, EmployeeId};
 use davomat_store::Store;
 use davomat_store::attendance::{self, RosterEmployee};
 use davomat_store::clock_events::StoredEvent;
@@ -125,15 +125,18 @@ impl EmployeeInputs {
     ) -> AppResult<EmployeeInputs> {
         let events = stored
             .events
-            .remove(&employee.id)
+            .remove(&EmployeeId(employee.id))
             .unwrap_or_default()
             .iter()
             .map(clock_event)
             .collect();
-        let stored_offs = stored.time_offs.remove(&employee.id).unwrap_or_default();
+        let stored_offs = stored
+            .time_offs
+            .remove(&EmployeeId(employee.id))
+            .unwrap_or_default();
         for t in &stored_offs {
             causes.insert(
-                t.id,
+                t.id.0,
                 Cause {
                     title: t.type_title.clone(),
                     color: t.type_color.clone(),
@@ -243,8 +246,8 @@ fn clock_event(event: &StoredEvent) -> ClockEvent {
 
 fn time_off(stored: &davomat_store::time_offs::TimeOff) -> TimeOff {
     TimeOff {
-        id: stored.id,
-        type_id: stored.type_id,
+        id: stored.id.0,
+        type_id: stored.type_id.0,
         status: TimeOffStatus::from_id(stored.status).unwrap_or(TimeOffStatus::Pending),
         paid: stored.paid,
         daily: stored.absence_type.0 == AbsenceType::Daily,

@@ -22,7 +22,7 @@ use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_date, parse_local_date_time, supported_date,
 };
 use davomat_core::zone::CompanyZone;
-use davomat_core::{EmployeeId, Role};
+use davomat_core::{EmployeeId, Role, TimeOffId, TimeOffTypeId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::employees::lifecycle::{self, LifecycleRow};
 use davomat_store::read_cache::Dependency;
@@ -165,15 +165,15 @@ pub async fn request(
         ));
     };
     let new = NewTimeOff {
-        employee_id: employee.id,
-        type_id,
+        employee_id: EmployeeId(employee.id),
+        type_id: TimeOffTypeId(type_id),
         daily,
         start_at,
         end_at,
         description,
         paid,
         status: status as i64,
-        created_by: Some(caller.user_id.0),
+        created_by: Some(caller.user_id),
     };
     let actor = caller.actor();
     let txn = begin(store, new.employee_id).await?;
@@ -196,17 +196,22 @@ pub async fn request(
 }
 
 /// Approves a time-off; answers it as it now is.
-pub async fn approve(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<TimeOff> {
+pub async fn approve(
+    store: &Store,
+    caller: &Caller,
+    id: TimeOffId,
+    now: i64,
+) -> AppResult<TimeOff> {
     decide(store, caller, id, TimeOffStatus::Accepted, now).await
 }
 
 /// Rejects a time-off; answers it as it now is.
-pub async fn reject(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<TimeOff> {
+pub async fn reject(store: &Store, caller: &Caller, id: TimeOffId, now: i64) -> AppResult<TimeOff> {
     decide(store, caller, id, TimeOffStatus::Rejected, now).await
 }
 
 /// Cancels a time-off (its status becomes deleted; the row stays).
-pub async fn cancel(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<()> {
+pub async fn cancel(store: &Store, caller: &Caller, id: TimeOffId, now: i64) -> AppResult<()> {
     let (current, employee) = target(store, caller, id, true).await?;
     if status_of(&current) == Some(TimeOffStatus::Deleted) {
         return Err(AppError::NotApplicable);
@@ -233,7 +238,7 @@ pub async fn cancel(store: &Store, caller: &Caller, id: i64, now: i64) -> AppRes
 async fn decide(
     store: &Store,
     caller: &Caller,
-    id: i64,
+    id: TimeOffId,
     decision: TimeOffStatus,
     now: i64,
 ) -> AppResult<TimeOff> {
@@ -264,9 +269,9 @@ fn status_of(time_off: &TimeOff) -> Option<TimeOffStatus> {
 
 /// A write transaction that changes the employee's time-off (their cached account
 /// counts accepted time-off today).
-async fn begin(store: &Store, employee_id: i64) -> AppResult<WriteTransaction> {
+async fn begin(store: &Store, employee_id: EmployeeId) -> AppResult<WriteTransaction> {
     let txn = store.begin().await?;
-    txn.changes([Dependency::Employee(EmployeeId(employee_id))]);
+    txn.changes([Dependency::Employee(employee_id)]);
     Ok(txn)
 }
 
@@ -396,7 +401,7 @@ async fn employee_for(
 async fn target(
     store: &Store,
     caller: &Caller,
-    id: i64,
+    id: TimeOffId,
     owner_may: bool,
 ) -> AppResult<(TimeOff, LifecycleRow)> {
     if !owner_may {
@@ -406,7 +411,7 @@ async fn target(
     let time_off = time_offs::find(conn, caller.company_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let employee = lifecycle::get(conn, caller.company_id, EmployeeId(time_off.employee_id))
+    let employee = lifecycle::get(conn, caller.company_id, time_off.employee_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let owner = caller.employee_id == Some(EmployeeId(employee.id));
@@ -447,7 +452,7 @@ async fn log(
         company_id: caller.company_id,
         actor: Some(actor),
         action_name,
-        object_id: Some(time_off.id),
+        object_id: Some(time_off.id.0),
         person_id: Some(employee.id),
         assigned: Some(time_off.type_title.clone()),
         message: Message::TimeOff {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, EmployeeStatus};
+use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::clock_events::{self, StoredEvent};
@@ -233,9 +233,9 @@ pub async fn roster_ids(
 /// The engine's inputs for a set of employees over a window of instants.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
-    pub events: HashMap<i64, Vec<StoredEvent>>,
+    pub events: HashMap<EmployeeId, Vec<StoredEvent>>,
     /// Accepted time-offs only: the others have no effect (SEMANTICS.md §5).
-    pub time_offs: HashMap<i64, Vec<TimeOff>>,
+    pub time_offs: HashMap<EmployeeId, Vec<TimeOff>>,
 }
 
 /// Reads the events and accepted time-offs of these employees within `[from, to]`
@@ -254,7 +254,7 @@ pub async fn inputs(
     for event in clock_events::of_employees(conn, company, employees, from, to + 1).await? {
         inputs
             .events
-            .entry(event.employee_id.0)
+            .entry(event.employee_id)
             .or_default()
             .push(event);
     }

@@ -5,7 +5,9 @@
 //! the last second of its last (`23:59:59`, inclusive).
 
 use davomat_core::page::PageRequest;
-use davomat_core::{AbsenceType, CompanyId};
+use davomat_core::{
+    AbsenceType, CompanyId, DepartmentId, EmployeeId, TimeOffId, TimeOffTypeId, UserId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::employees::Visibility;
@@ -16,28 +18,28 @@ use crate::{StoreError, StoreResult, sql};
 /// A time-off with its type, as TimeEmployee shows it.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct TimeOff {
-    pub id: i64,
-    pub employee_id: i64,
+    pub id: TimeOffId,
+    pub employee_id: EmployeeId,
     pub start_at: i64,
     pub end_at: i64,
     pub description: Option<String>,
     pub status: i64,
     pub paid: bool,
     pub absence_type: Text<AbsenceType>,
-    pub type_id: i64,
+    pub type_id: TimeOffTypeId,
     pub type_title: String,
     pub type_description: String,
     pub type_color: String,
     pub created_at: i64,
     /// The employee's department, for scope checks.
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
 }
 
 /// A new time-off.
 #[derive(Clone, Debug)]
 pub struct NewTimeOff {
-    pub employee_id: i64,
-    pub type_id: i64,
+    pub employee_id: EmployeeId,
+    pub type_id: TimeOffTypeId,
     pub daily: bool,
     pub start_at: i64,
     pub end_at: i64,
@@ -45,7 +47,7 @@ pub struct NewTimeOff {
     pub paid: bool,
     pub status: i64,
     /// The user who entered it (none for seeded data).
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// The filters of `GET /v1/employees/time-off`.
@@ -140,7 +142,7 @@ pub async fn all(
 pub async fn find(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    id: i64,
+    id: TimeOffId,
 ) -> StoreResult<Option<TimeOff>> {
     sql::one(
         conn,
@@ -156,8 +158,8 @@ pub async fn create(
     company: CompanyId,
     new: &NewTimeOff,
     now: i64,
-) -> StoreResult<i64> {
-    sql::insert_row(
+) -> StoreResult<TimeOffId> {
+    let id = sql::insert_row(
         conn,
         "time_offs",
         Columns::new()
@@ -180,14 +182,15 @@ pub async fn create(
             .set("created_by", new.created_by)
             .set("created_at", now),
     )
-    .await
+    .await?;
+    Ok(TimeOffId(id))
 }
 
 /// Sets a time-off's status. `NotFound` when it is not the company's.
 pub async fn set_status(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    id: i64,
+    id: TimeOffId,
     status: i64,
 ) -> StoreResult<()> {
     let touched = sql::execute(

@@ -23,6 +23,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use davomat_app::time_offs::{self as use_cases, AbsenceKind, TimeOffRequest};
+use davomat_core::TimeOffId;
 use davomat_core::dates::civil;
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::zone::CompanyZone;
@@ -81,8 +82,8 @@ pub struct TimeOffObject {
 impl TimeOffObject {
     fn of(time_off: &TimeOff, zone: &CompanyZone) -> Self {
         TimeOffObject {
-            id: time_off.id,
-            employee_id: time_off.employee_id,
+            id: time_off.id.0,
+            employee_id: time_off.employee_id.0,
             start_date_time: zone.format(time_off.start_at),
             end_date_time: zone.format(time_off.end_at),
             description: time_off.description.clone(),
@@ -90,7 +91,7 @@ impl TimeOffObject {
             paid: time_off.paid,
             absence_type: time_off.absence_type.0.as_str(),
             absence: TimeOffTypeObject::from(&TimeOffType {
-                id: time_off.type_id,
+                id: time_off.type_id.0,
                 title: time_off.type_title.clone(),
                 description: time_off.type_description.clone(),
                 color: time_off.type_color.clone(),
@@ -192,7 +193,7 @@ async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<TimeOffObject>> {
-    let id = path_id(&id)?;
+    let id = TimeOffId(path_id(&id)?);
     let time_off = time_offs::find(state.store.connection(), caller.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -242,7 +243,7 @@ async fn approve(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
-    let time_off = use_cases::approve(&state.store, &caller, path_id(&id)?, now).await?;
+    let time_off = use_cases::approve(&state.store, &caller, TimeOffId(path_id(&id)?), now).await?;
     Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
@@ -262,7 +263,7 @@ async fn reject(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
-    let time_off = use_cases::reject(&state.store, &caller, path_id(&id)?, now).await?;
+    let time_off = use_cases::reject(&state.store, &caller, TimeOffId(path_id(&id)?), now).await?;
     Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
@@ -282,6 +283,6 @@ async fn delete(
     Path(id): Path<String>,
 ) -> ApiResult<Json<SuccessBody>> {
     let now = state.clock.now();
-    use_cases::cancel(&state.store, &caller, path_id(&id)?, now).await?;
+    use_cases::cancel(&state.store, &caller, TimeOffId(path_id(&id)?), now).await?;
     Ok(Json(SuccessBody::new()))
 }

@@ -2,7 +2,7 @@
 //! every validation code, who may create, decide and delete for whom, tenancy, the
 //! status and overlap filters, paging and the activity rows written.
 
-use davomat_core::{Lang, Role};
+use davomat_core::{Lang, Role, TimeOffTypeId};
 use davomat_store::companies::CreatedCompany;
 use davomat_store::testing;
 use davomat_store::time_off_types::{self, TimeOffTypeFields};
@@ -33,21 +33,21 @@ async fn other_company(app: &TestApp) -> (CreatedCompany, i64, i64) {
         app.store.connection(),
         other.company_id,
         &NewTimeOff {
-            employee_id: other.admin_employee_id.0,
-            type_id,
+            employee_id: other.admin_employee_id,
+            type_id: TimeOffTypeId(type_id),
             daily: true,
             start_at: START - 9 * 3600,
             end_at: START + 15 * 3600 - 1,
             description: None,
             paid: false,
             status: 0,
-            created_by: other.admin_user_id.0.into(),
+            created_by: Some(other.admin_user_id),
         },
         START,
     )
     .await
     .expect("their time-off");
-    (other, type_id, time_off)
+    (other, type_id, time_off.0)
 }
 
 /// Creates a time-off type as the admin; answers its id.

@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use davomat_core::dates::{civil, naive};
 use davomat_core::engine::{EventKind, HolidayKind};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClockMode, CompanyId, EmployeeId, LocationId};
+use davomat_core::{ClockMode, CompanyId, EmployeeId, LocationId, TimeOffTypeId};
 use sea_orm::ConnectionTrait;
 
 use crate::StoreResult;
@@ -273,8 +273,8 @@ async fn seed_time_offs(
             7 => {
                 let date = day(5);
                 let new = NewTimeOff {
-                    employee_id: person.employee_id,
-                    type_id: types[2],
+                    employee_id: EmployeeId(person.employee_id),
+                    type_id: TimeOffTypeId(types[2]),
                     daily: false,
                     start_at: zone.local_instant(civil(date), 10 * HOUR),
                     end_at: zone.local_instant(civil(date), 12 * HOUR),
@@ -289,8 +289,8 @@ async fn seed_time_offs(
             _ => continue,
         };
         let new = NewTimeOff {
-            employee_id: person.employee_id,
-            type_id,
+            employee_id: EmployeeId(person.employee_id),
+            type_id: TimeOffTypeId(type_id),
             daily: true,
             start_at: zone.day_start(civil(first)),
             end_at: zone.day_start(civil(last.succ_opt().unwrap_or(last))) - 1,

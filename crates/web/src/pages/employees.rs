@@ -339,7 +339,7 @@ async fn own_time_offs(
     page.own_time_offs = mine
         .iter()
         .map(|o| OwnTimeOff {
-            id: o.id,
+            id: o.id.0,
             kind: o.type_title.clone(),
             from: day(o.start_at),
             to: day(o.end_at),

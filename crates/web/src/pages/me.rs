@@ -14,6 +14,7 @@ use davomat_api::AppState;
 use davomat_app::clock::{self, ClockRequest};
 use davomat_app::time_offs::{self, TimeOffRequest};
 use davomat_app::{AppError, Sent};
+use davomat_core::TimeOffId;
 use davomat_core::engine::EventKind;
 
 use crate::form::{Messages, Posted};
@@ -118,7 +119,7 @@ pub async fn cancel_time_off(
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
     };
     let id = me.0.to_string();
-    match time_offs::cancel(&state.store, caller, time_off, state.clock.now()).await {
+    match time_offs::cancel(&state.store, caller, TimeOffId(time_off), state.clock.now()).await {
         Ok(()) => Redirect::to(&format!("/employees/{id}#time-off")).into_response(),
         Err(err @ AppError::NotApplicable) => {
             let messages = Messages::general(err, caller.lang);
