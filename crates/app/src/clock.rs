@@ -81,12 +81,12 @@ pub struct Clocked {
 /// Whom the event is for: the caller's own profile, or another employee the caller may
 /// enter events for, read with the location sent (their name is for the activity row).
 enum Subject {
-    Myself(i64),
+    Myself(EmployeeId),
     Other(Box<EmployeeAtLocation>),
 }
 
 impl Subject {
-    fn id(&self) -> i64 {
+    fn id(&self) -> EmployeeId {
         match self {
             Subject::Myself(id) => *id,
             Subject::Other(other) => other.employee_id,
@@ -147,10 +147,10 @@ pub async fn clock(
         .into());
     };
     let event = NewEvent {
-        employee_id: EmployeeId(subject.id()),
+        employee_id: subject.id(),
         kind: direction,
         at,
-        location_id: Some(LocationId(location.id)),
+        location_id: Some(location.id),
         mode: if for_myself {
             ClockMode::Auto
         } else {
@@ -194,7 +194,7 @@ async fn write(
                 actor: Some(actor),
                 action_name: "clockInManual",
                 object_id: None, // the event, named by the statement that stores it
-                person_id: Some(other.employee_id),
+                person_id: Some(other.employee_id.0),
                 assigned: Some(event.kind.name().to_string()),
                 message: Message::ManualClock {
                     clock_in: event.kind == EventKind::In,
@@ -217,11 +217,11 @@ async fn subject(
     asked_location: Option<LocationId>,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<Subject>> {
-    let own = caller.employee_id.map(|id| id.0);
+    let own = caller.employee_id;
     let asked = asked.optional("employee_id", errors);
     match (asked, own) {
         (None, Some(own)) => return Ok(Some(Subject::Myself(own))),
-        (Some(id), Some(own)) if id == own => return Ok(Some(Subject::Myself(own))),
+        (Some(id), Some(own)) if id == own.0 => return Ok(Some(Subject::Myself(own))),
         (None, None) => {
             if !errors.has("employee_id") {
                 errors.add("employee_id", FieldCode::Required, Reason::Plain);
@@ -242,7 +242,7 @@ async fn subject(
     };
     if !Scope::of(store, caller)
         .await?
-        .covers_employee(other.employee_id, other.department_id)
+        .covers_employee(other.employee_id.0, other.department_id.0)
     {
         return Err(AppError::Forbidden);
     }

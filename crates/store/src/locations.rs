@@ -5,7 +5,7 @@
 //! so that the caller can put them and their activity row in one transaction.
 
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, LocationId};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, LocationId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
@@ -14,7 +14,7 @@ use crate::{StoreError, StoreResult, sql};
 /// A location as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct Location {
-    pub id: i64,
+    pub id: LocationId,
     pub title: String,
     /// Latitude as sent; `""` when not set.
     pub lat: String,
@@ -103,7 +103,7 @@ pub async fn find_linked(
     store: &crate::Store,
     company: CompanyId,
     id: LocationId,
-    employee: i64,
+    employee: EmployeeId,
 ) -> StoreResult<Option<Location>> {
     let conn = store.connection();
     let found: Option<Location> = sql::one(
@@ -154,8 +154,8 @@ async fn with_counts(
 /// one of the employee's.
 #[derive(Clone, Debug)]
 pub struct EmployeeAtLocation {
-    pub employee_id: i64,
-    pub department_id: i64,
+    pub employee_id: EmployeeId,
+    pub department_id: DepartmentId,
     pub full_name: String,
     /// The location asked about.
     pub location_id: Option<LocationId>,
@@ -167,10 +167,10 @@ pub struct EmployeeAtLocation {
 
 #[derive(FromQueryResult)]
 struct EmployeeAtLocationRow {
-    employee_id: i64,
-    department_id: i64,
+    employee_id: EmployeeId,
+    department_id: DepartmentId,
     full_name: String,
-    id: Option<i64>,
+    id: Option<LocationId>,
     title: Option<String>,
     lat: Option<String>,
     lon: Option<String>,
@@ -239,7 +239,7 @@ async fn cached_count(
     company: CompanyId,
     key: String,
     query: &str,
-    id: i64,
+    id: LocationId,
 ) -> StoreResult<i64> {
     let total = store
         .counts()

@@ -19,6 +19,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::Sent;
 use davomat_app::locations::{self as use_cases, LocationRequest};
+use davomat_core::LocationId;
 use davomat_store::locations::Location;
 use serde::Serialize;
 use serde_json::Value;
@@ -48,7 +49,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Location)]
 pub struct LocationObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: LocationId,
     #[schema(example = "Main office")]
     title: String,
     /// Latitude as sent; `""` when not set.
