@@ -12,7 +12,7 @@ use davomat_core::engine::{
 };
 use davomat_core::schedule::ScheduleDefinition;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{AbsenceType, ClockMode, CompanyId, EmployeeId};
+use davomat_core::{AbsenceType, ClockMode, CompanyId};
 use davomat_store::Store;
 use davomat_store::attendance::{self, RosterEmployee};
 use davomat_store::clock_events::StoredEvent;
@@ -62,7 +62,7 @@ pub async fn compute(
     let mut roster = roster.into_iter().peekable();
     while roster.peek().is_some() {
         let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
-        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id.0).collect();
         let mut stored = attendance::inputs(store.connection(), company, &ids, window).await?;
         for employee in chunk {
             let inputs = EmployeeInputs::take(employee, &mut stored, &mut causes)?;
@@ -125,15 +125,12 @@ impl EmployeeInputs {
     ) -> AppResult<EmployeeInputs> {
         let events = stored
             .events
-            .remove(&EmployeeId(employee.id))
+            .remove(&employee.id)
             .unwrap_or_default()
             .iter()
             .map(clock_event)
             .collect();
-        let stored_offs = stored
-            .time_offs
-            .remove(&EmployeeId(employee.id))
-            .unwrap_or_default();
+        let stored_offs = stored.time_offs.remove(&employee.id).unwrap_or_default();
         for t in &stored_offs {
             causes.insert(
                 t.id.0,

@@ -237,7 +237,9 @@ async fn compute_lines(
     Ok(computed
         .sheets
         .iter()
-        .filter_map(|sheet| line_of(sheet, &titles).map(|line| (sheet.employee.id, Arc::new(line))))
+        .filter_map(|sheet| {
+            line_of(sheet, &titles).map(|line| (sheet.employee.id.0, Arc::new(line)))
+        })
         .collect())
 }
 
@@ -257,7 +259,7 @@ fn line_of(sheet: &Sheet, titles: &HashMap<i64, String>) -> Option<Line> {
     });
     Some(Line {
         person: Person {
-            employee_id: sheet.employee.id,
+            employee_id: sheet.employee.id.0,
             full_name: sheet.employee.full_name.clone(),
             department: sheet.employee.department_title.clone(),
         },

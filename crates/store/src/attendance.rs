@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, EmployeeStatus, PositionId, ScheduleId};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::clock_events::{self, StoredEvent};
@@ -19,7 +19,7 @@ use crate::{StoreResult, sql};
 /// An employee as the reports show and compute them.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct RosterEmployee {
-    pub id: i64,
+    pub id: EmployeeId,
     pub first_name: String,
     pub last_name: String,
     pub patronymic: String,
@@ -30,12 +30,12 @@ pub struct RosterEmployee {
     pub start_date: NaiveDate,
     pub schedule_start_date: NaiveDate,
     pub dismissal_date: Option<NaiveDate>,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub department_title: String,
     pub department_parent_title: Option<String>,
-    pub position_id: Option<i64>,
+    pub position_id: Option<PositionId>,
     pub position_title: Option<String>,
-    pub schedule_id: i64,
+    pub schedule_id: ScheduleId,
     /// The schedule's `type` (1–4).
     pub schedule_kind: i64,
     /// The schedule's definition as stored (JSON of SEMANTICS.md §12; `type` may be

@@ -164,7 +164,7 @@ async fn account(
     let today = day.as_deref().and_then(Option::as_ref).and_then(|today| {
         let row = today.row(now)?;
         Some((
-            rows::scheduled(&row, today.employee().schedule_id, &zone),
+            rows::scheduled(&row, today.employee().schedule_id.0, &zone),
             rows::actual(&row, &zone),
         ))
     });

@@ -559,7 +559,7 @@ async fn inouts(
             None,
         )
         .await?;
-        Some(roster.iter().map(|e| e.id).collect())
+        Some(roster.iter().map(|e| e.id.0).collect())
     } else {
         None
     };

@@ -42,15 +42,15 @@ pub struct EmployeeInfo<'a> {
 
 pub fn employee_info<'a>(e: &'a RosterEmployee, photos: &PhotoBase) -> EmployeeInfo<'a> {
     EmployeeInfo {
-        id: e.id,
+        id: e.id.0,
         full_name: &e.full_name,
         first_name: &e.first_name,
         last_name: &e.last_name,
-        department_id: e.department_id,
+        department_id: e.department_id.0,
         department_title: &e.department_title,
-        position_id: e.position_id,
+        position_id: e.position_id.map(|id| id.0),
         position_title: e.position_title.as_deref(),
-        photos: photos.photos(e.id, e.photo_key.as_deref()),
+        photos: photos.photos(e.id.0, e.photo_key.as_deref()),
     }
 }
 
@@ -150,7 +150,7 @@ pub fn day_row<'a>(
 ) -> DayReportRow<'a> {
     DayReportRow {
         employee: employee_info(e, photos),
-        scheduled: scheduled(row, e.schedule_id, zone),
+        scheduled: scheduled(row, e.schedule_id.0, zone),
         actual: actual(row, zone),
         sum_paid_time: hh_mm_opt(row.sum_paid),
         sum_not_paid_time: hh_mm_opt(row.sum_not_paid),
@@ -185,7 +185,7 @@ pub fn absence_row<'a>(
 ) -> AbsenceRow<'a> {
     AbsenceRow {
         employee: employee_info(e, photos),
-        scheduled: scheduled(row, e.schedule_id, zone),
+        scheduled: scheduled(row, e.schedule_id.0, zone),
     }
 }
 
@@ -262,13 +262,13 @@ pub fn dismissed_row<'a>(
         end_time: row.end.map(|at| local_hh_mm(zone, at)),
         report_day: format!("{:02}", naive(row.date).day()),
         day_number: row.weekday,
-        employee_id: e.id,
+        employee_id: e.id.0,
         report_date: date_text(naive(row.date)),
         absence_cause_id: cause.map(|(id, _)| id),
         type_abs: cause.map(|(_, c)| c.absence_type.as_str()),
         absence_cause_name: cause.map(|(_, c)| c.title.as_str()),
         absence_cause_title: cause.map(|(_, c)| c.title.as_str()),
-        department_id: e.department_id,
+        department_id: e.department_id.0,
         department_title: &e.department_title,
         department_parent_title: e.department_parent_title.as_deref(),
         last_name: &e.last_name,
@@ -330,7 +330,7 @@ fn night_header<'a>(e: &'a RosterEmployee, summary: &NightSummary) -> NightHeade
         night_time_sum: hh_mm(summary.night),
         sum_day_night_time: hh_mm_ss(total),
         sum_day_night_minute: minutes(total),
-        employee_id: e.id,
+        employee_id: e.id.0,
         last_name: &e.last_name,
         first_name: &e.first_name,
         patronymic: &e.patronymic,
@@ -680,18 +680,18 @@ pub fn t12_row<'a>(
         });
     }
     T12Row {
-        employee_id: e.id,
+        employee_id: e.id.0,
         first_name: &e.first_name,
         last_name: &e.last_name,
         patronymic: &e.patronymic,
         tab_number: &e.tab_number,
-        department_id: e.department_id,
+        department_id: e.department_id.0,
         department_title: &e.department_title,
         department_parent_title: e.department_parent_title.as_deref(),
         first_department_title: None,
-        position_id: e.position_id,
+        position_id: e.position_id.map(|id| id.0),
         position_title: e.position_title.as_deref(),
-        photos: photos.photos(e.id, e.photo_key.as_deref()),
+        photos: photos.photos(e.id.0, e.photo_key.as_deref()),
         report: T12Report {
             authorized_time_sum: hh_mm(sums.authorized),
             weekend_holidays: hh_mm(sums.weekend_holidays),
