@@ -45,8 +45,8 @@ fn benches(c: &mut Criterion) {
                 company_id: fixture.company.company_id.0,
                 first_name: format!("Xodim{n}"),
                 last_name: "Benchev".into(),
-                department_id: card.department_id,
-                schedule_id: card.schedule_id,
+                department_id: card.department_id.0,
+                schedule_id: card.schedule_id.0,
                 location_ids: vec![],
                 start_date: first,
             };

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::CompanyId;
 use davomat_store::Store;
 use davomat_store::employees;
 use davomat_store::read_cache::{Dependency, ReadCache};
@@ -63,12 +63,12 @@ pub async fn rendered(
                 .map_err(|e| ApiError::Internal(format!("card {}: {e}", card.id)))?;
             let json: Arc<RawValue> = Arc::from(json);
             let dependencies = vec![
-                Dependency::Employee(EmployeeId(card.id)),
+                Dependency::Employee(card.id),
                 Dependency::Directory(company),
                 Dependency::Company(company),
             ];
-            cache.put(key(card.id), reading, Arc::clone(&json), dependencies);
-            found.insert(card.id, json);
+            cache.put(key(card.id.0), reading, Arc::clone(&json), dependencies);
+            found.insert(card.id.0, json);
         }
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

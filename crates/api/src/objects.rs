@@ -205,13 +205,13 @@ struct Schedule<'a> {
 /// The Employee object of a card.
 pub fn employee<'a>(card: &'a EmployeeCard, photo_base: &PhotoBase) -> Employee<'a> {
     Employee {
-        id: card.id,
+        id: card.id.0,
         last_name: &card.last_name,
         first_name: &card.first_name,
         patronymic: &card.patronymic,
         full_name: &card.full_name,
         gender: card.gender.as_deref(),
-        photos: photo_base.photos(card.id, card.photo_key.as_deref()),
+        photos: photo_base.photos(card.id.0, card.photo_key.as_deref()),
         start_date: card.start_date.to_string(),
         schedule_start_date: card.schedule_start_date.to_string(),
         pin_code: &card.pin_code,
@@ -225,16 +225,16 @@ pub fn employee<'a>(card: &'a EmployeeCard, photo_base: &PhotoBase) -> Employee<
         mobile_phone: &card.mobile_phone,
         qrcode: &card.qrcode,
         user: match (card.user_id, &card.user_email) {
-            (Some(id), Some(email)) => Some(User { id, email }),
+            (Some(id), Some(email)) => Some(User { id: id.0, email }),
             _ => None,
         },
         department: Named {
-            id: card.department_id,
+            id: card.department_id.0,
             title: &card.department_title,
         },
         positions: named(&card.positions),
         schedule: Schedule {
-            id: card.schedule_id,
+            id: card.schedule_id.0,
             title: &card.schedule_title,
             kind: card.schedule_kind,
         },

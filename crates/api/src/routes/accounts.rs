@@ -158,7 +158,7 @@ async fn account(
         })
         .await?;
     let day = match account.employee.as_ref() {
-        Some(card) => Some(account_day(&state, &caller, EmployeeId(card.id), key.today).await?),
+        Some(card) => Some(account_day(&state, &caller, card.id, key.today).await?),
         None => None,
     };
     let today = day.as_deref().and_then(Option::as_ref).and_then(|today| {

@@ -337,8 +337,8 @@ impl TestApp {
                 company_id: company,
                 first_name: first_name.into(),
                 last_name: "Тестов".into(),
-                department_id: card.department_id,
-                schedule_id: card.schedule_id,
+                department_id: card.department_id.0,
+                schedule_id: card.schedule_id.0,
                 location_ids: card.locations.iter().map(|l| l.id).collect(),
                 start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
             },
@@ -366,7 +366,7 @@ impl TestApp {
             davomat_store::testing::execute(
                 &self.store,
                 "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
-                &[user_id, card.department_id],
+                &[user_id, card.department_id.0],
             )
             .await;
         }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use davomat_core::page::PageRequest;
 use davomat_core::person::full_name;
-use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, EmployeeStatus, ScheduleId, UserId};
 
 use crate::read_cache::Dependency;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -51,7 +51,7 @@ impl NameForms {
 /// An employee with the names of what it points at.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct EmployeeCard {
-    pub id: i64,
+    pub id: EmployeeId,
     pub first_name: String,
     pub last_name: String,
     pub patronymic: String,
@@ -70,12 +70,12 @@ pub struct EmployeeCard {
     pub notes: Option<String>,
     pub bank_book: String,
     pub status: Text<EmployeeStatus>,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub department_title: String,
-    pub schedule_id: i64,
+    pub schedule_id: ScheduleId,
     pub schedule_title: String,
     pub schedule_kind: i64,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub user_email: Option<String>,
     /// The open salary rate, payroll rule and automatic fine (`lastEmployeeSalaryRate`,
     /// `lastPersonPayroll`, `lastPersonFine`): at most one of each is open.
@@ -495,7 +495,7 @@ async fn cards_of(
     )
     .await?;
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    cards.sort_by_key(|card| position.get(&card.id).copied());
+    cards.sort_by_key(|card| position.get(&card.id.0).copied());
     references(cards)
 }
 

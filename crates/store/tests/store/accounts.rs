@@ -32,7 +32,7 @@ async fn company_create_gives_the_admin_a_profile_and_a_client() {
         assert_eq!(employee.department_title, "Отдел по умолчанию");
         assert_eq!(employee.schedule_kind, 2);
         assert_eq!(employee.locations.len(), 1);
-        assert_eq!(employee.user_id, Some(created.admin_user_id.0));
+        assert_eq!(employee.user_id, Some(created.admin_user_id));
         assert_eq!(employee.tab_number, "");
 
         let client = clients::find(&store, &created.client.client_id)

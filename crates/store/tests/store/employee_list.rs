@@ -84,8 +84,8 @@ async fn company_of(store: &Store, email: &str, size: usize) -> CompanyId {
                 last_name: format!("Last{:03}", (i * 37) % 211),
                 start_date: start,
                 schedule_start_date: start,
-                department_id: admin.department_id,
-                schedule_id: admin.schedule_id,
+                department_id: admin.department_id.0,
+                schedule_id: admin.schedule_id.0,
                 location_ids: admin.locations.iter().map(|l| l.id).collect(),
                 position_ids: vec![position],
                 ..NewEmployee::default()
@@ -193,7 +193,7 @@ async fn cached_pages_are_the_lists_pages_and_follow_writes() {
         testing::execute(
             &store,
             "UPDATE employees SET status = 'dismissed' WHERE id = $1",
-            &[first[0]],
+            &[first[0].0],
         )
         .await;
         let (after, total) = page(1).await;

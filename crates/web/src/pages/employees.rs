@@ -161,7 +161,7 @@ pub async fn list(
 
 fn row(card: &EmployeeCard, t: &Words) -> Row {
     Row {
-        id: card.id,
+        id: card.id.0,
         full_name: card.full_name.clone(),
         tab_number: card.tab_number.clone(),
         department: card.department_title.clone(),

@@ -199,7 +199,7 @@ impl Console {
     /// An employee (without a login) in the admin's department, at its locations.
     pub async fn add_employee(&self, first_name: &str) -> i64 {
         let department = self.admin_card().await.department_id;
-        self.add_employee_in(first_name, department).await
+        self.add_employee_in(first_name, department.0).await
     }
 
     /// An employee (without a login) in `department`, at the admin's locations.
@@ -212,7 +212,7 @@ impl Console {
                 first_name: first_name.into(),
                 last_name: "Тестов".into(),
                 department_id: department,
-                schedule_id: card.schedule_id,
+                schedule_id: card.schedule_id.0,
                 location_ids: card.locations.iter().map(|l| l.id).collect(),
                 start_date: chrono_date(2025, 1, 1),
             },
@@ -230,7 +230,7 @@ impl Console {
             self.company.company_id,
             &davomat_store::departments::DepartmentFields {
                 title: title.into(),
-                pid: Some(davomat_core::DepartmentId(parent)),
+                pid: Some(parent),
             },
             START,
         )

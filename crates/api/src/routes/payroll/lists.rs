@@ -81,12 +81,12 @@ struct Person<'a> {
 impl<'a> Person<'a> {
     fn of(card: &'a EmployeeCard, photo_base: &PhotoBase) -> Self {
         Person {
-            department_id: card.department_id,
-            employee_id: card.id,
+            department_id: card.department_id.0,
+            employee_id: card.id.0,
             last_name: &card.last_name,
             first_name: &card.first_name,
             patronymic: &card.patronymic,
-            photos: photo_base.photos(card.id, card.photo_key.as_deref()),
+            photos: photo_base.photos(card.id.0, card.photo_key.as_deref()),
         }
     }
 }
@@ -300,7 +300,7 @@ async fn page(
     let today = caller.today(state.clock.now());
     let (cards, total) =
         employees::list(conn, caller.company_id, &filter, list.page, today).await?;
-    let ids: Vec<i64> = cards.iter().map(|card| card.id).collect();
+    let ids: Vec<i64> = cards.iter().map(|card| card.id.0).collect();
     let mut by_employee: HashMap<i64, Vec<PeriodRow>> = HashMap::new();
     for row in periods::of_employees(conn, kind, &ids).await? {
         by_employee.entry(row.employee_id).or_default().push(row);
@@ -308,7 +308,7 @@ async fn page(
     let people = cards
         .into_iter()
         .map(|card| {
-            let periods = by_employee.remove(&card.id).unwrap_or_default();
+            let periods = by_employee.remove(&card.id.0).unwrap_or_default();
             (card, periods)
         })
         .collect();
