@@ -242,7 +242,7 @@ async fn subject(
     };
     if !Scope::of(store, caller)
         .await?
-        .covers_employee(other.employee_id.0, other.department_id.0)
+        .covers_employee(other.employee_id, other.department_id)
     {
         return Err(AppError::Forbidden);
     }

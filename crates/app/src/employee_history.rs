@@ -43,8 +43,8 @@ pub async fn visible_employee(
         .ok_or(AppError::NotFound)?;
     let visible = match Scope::of(store, caller).await? {
         Scope::Company => true,
-        Scope::Departments(ids) => ids.contains(&row.department_id),
-        Scope::Myself(me) => me == Some(row.id),
+        Scope::Departments(ids) => ids.contains(&row.department_id.0),
+        Scope::Myself(me) => me == Some(row.id.0),
     };
     if visible {
         Ok(row)
@@ -62,14 +62,8 @@ pub async fn periods(
     page: PageRequest,
 ) -> AppResult<(Vec<Period>, u64)> {
     let row = visible_employee(store, caller, employee).await?;
-    let (periods, total) = history::list(
-        store.connection(),
-        kind,
-        caller.company_id,
-        EmployeeId(row.id),
-        page,
-    )
-    .await?;
+    let (periods, total) =
+        history::list(store.connection(), kind, caller.company_id, row.id, page).await?;
     Ok((periods, total))
 }
 
@@ -87,10 +81,10 @@ pub async fn drop_pending(
     let today = caller.today(now);
     let txn = store.begin().await?;
     txn.changes([
-        Dependency::Employee(EmployeeId(row.id)),
+        Dependency::Employee(row.id),
         Dependency::Roster(caller.company_id),
     ]);
-    let pending = history::pending(&txn, kind, EmployeeId(row.id), today).await?;
+    let pending = history::pending(&txn, kind, row.id, today).await?;
     let Some(first) = pending.first() else {
         return Err(AppError::NotApplicable);
     };
@@ -102,15 +96,15 @@ pub async fn drop_pending(
         ),
     };
     let assigned = Some(first.object_title.clone());
-    history::drop_pending(&txn, kind, EmployeeId(row.id), today).await?;
+    history::drop_pending(&txn, kind, row.id, today).await?;
     activity::record(
         &txn,
         NewActivity {
             company_id: caller.company_id,
             actor: Some(caller.actor()),
             action_name: action,
-            object_id: Some(row.id),
-            person_id: Some(row.id),
+            object_id: Some(row.id.0),
+            person_id: Some(row.id.0),
             assigned,
             message: Message::Lifecycle {
                 action: what,

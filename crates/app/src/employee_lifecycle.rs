@@ -129,7 +129,7 @@ pub async fn check(
     let row = lifecycle::get(store.connection(), caller.company_id, employee)
         .await?
         .ok_or(AppError::NotFound)?;
-    Scope::require_department(store, caller, row.department_id).await?;
+    Scope::require_department(store, caller, row.department_id.0).await?;
     if !step.applies_to(&row) {
         return Err(AppError::NotApplicable);
     }
@@ -336,8 +336,8 @@ async fn log_and_commit(
         company_id: caller.company_id,
         actor: Some(actor),
         action_name: step.action_name(),
-        object_id: Some(row.id),
-        person_id: Some(row.id),
+        object_id: Some(row.id.0),
+        person_id: Some(row.id.0),
         assigned: day.map(|d| d.to_string()),
         message: Message::Lifecycle {
             action: step.logged_as(),
@@ -415,7 +415,7 @@ async fn checked_plan(
         );
     }
     if let Some(tab) = &tab_number
-        && references::tab_number_taken(conn, company, tab, Some(row.id)).await?
+        && references::tab_number_taken(conn, company, tab, Some(row.id.0)).await?
     {
         errors.add("code", FieldCode::AlreadyExists, Reason::Plain);
     }

@@ -269,7 +269,7 @@ pub async fn file(
             other => other.into(),
         })?;
     let scope = Scope::of(store, caller).await?;
-    if !scope.covers_employee(card.id.0, card.department_id.0) {
+    if !scope.covers_employee(card.id, card.department_id) {
         return Err(AppError::Forbidden);
     }
     let everything = PageRequest {

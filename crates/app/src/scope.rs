@@ -2,7 +2,7 @@
 //! assigned to them and everything below (heads, managers, observers), or themself
 //! (employees). Store queries take the scope so that tenancy and roles live in the query.
 
-use davomat_core::Role;
+use davomat_core::{DepartmentId, EmployeeId, Role};
 use davomat_store::employees::Visibility;
 use davomat_store::{Store, scope};
 
@@ -58,10 +58,10 @@ impl Scope {
     }
 
     /// True when the employee (in `department_id`) is inside the scope.
-    pub fn covers_employee(&self, employee_id: i64, department_id: i64) -> bool {
+    pub fn covers_employee(&self, employee_id: EmployeeId, department_id: DepartmentId) -> bool {
         match self {
-            Scope::Myself(me) => *me == Some(employee_id),
-            _ => self.covers_department(department_id),
+            Scope::Myself(me) => *me == Some(employee_id.0),
+            _ => self.covers_department(department_id.0),
         }
     }
 

@@ -165,7 +165,7 @@ pub async fn request(
         ));
     };
     let new = NewTimeOff {
-        employee_id: EmployeeId(employee.id),
+        employee_id: employee.id,
         type_id: TimeOffTypeId(type_id),
         daily,
         start_at,
@@ -385,7 +385,7 @@ async fn employee_for(
         errors.add("employee_id", FieldCode::UnknownReference, Reason::Plain);
         return Ok(None);
     };
-    if caller.employee_id != Some(EmployeeId(row.id)) {
+    if caller.employee_id != Some(row.id) {
         caller.require(&DECIDERS)?;
         let scope = Scope::of(store, caller).await?;
         if !scope.covers_employee(row.id, row.department_id) {
@@ -414,7 +414,7 @@ async fn target(
     let employee = lifecycle::get(conn, caller.company_id, time_off.employee_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let owner = caller.employee_id == Some(EmployeeId(employee.id));
+    let owner = caller.employee_id == Some(employee.id);
     if owner_may && owner && status_of(&time_off) == Some(TimeOffStatus::Pending) {
         return Ok((time_off, employee));
     }
@@ -453,7 +453,7 @@ async fn log(
         actor: Some(actor),
         action_name,
         object_id: Some(time_off.id.0),
-        person_id: Some(employee.id),
+        person_id: Some(employee.id.0),
         assigned: Some(time_off.type_title.clone()),
         message: Message::TimeOff {
             action,

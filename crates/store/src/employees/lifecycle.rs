@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{CompanyId, EmployeeId, EmployeeStatus};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, EmployeeStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
@@ -16,10 +16,10 @@ use crate::{Store, StoreResult, sql};
 /// Where an employee stands.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct LifecycleRow {
-    pub id: i64,
+    pub id: EmployeeId,
     pub status: Text<EmployeeStatus>,
     pub start_date: NaiveDate,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub dismissal_date: Option<NaiveDate>,
     pub recovery_date: Option<NaiveDate>,
     pub full_name: String,
