@@ -13,9 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
-use davomat_core::{
-    ClientState, CompanyId, CompanyStatus, EmployeeId, EmployeeStatus, Lang, Role, UserId,
-};
+use davomat_core::{ClientState, CompanyId, CompanyStatus, EmployeeStatus, Lang, Role};
 use davomat_store::{devices, tokens};
 
 use crate::AppState;
@@ -215,10 +213,10 @@ async fn authenticate(
         return Err(ApiError::PaymentRequired);
     }
     Ok(Caller(davomat_app::Caller {
-        user_id: UserId(session.user_id),
-        company_id: CompanyId(session.company_id),
+        user_id: session.user_id,
+        company_id: session.company_id,
         role,
-        employee_id: session.employee_id.map(EmployeeId),
+        employee_id: session.employee_id,
         employee_name: session.employee_full_name,
         email: session.email,
         lang,

@@ -2,7 +2,10 @@
 //! Access tokens live 30 days; refresh tokens 60 days and work once.
 
 use davomat_core::token::digest;
-use davomat_core::{ApiClientId, ClientState, CompanyId, CompanyStatus, EmployeeStatus, UserId};
+use davomat_core::{
+    AccessTokenId, ApiClientId, ClientState, CompanyId, CompanyStatus, EmployeeId, EmployeeStatus,
+    UserId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
@@ -62,22 +65,22 @@ pub async fn issue(
 /// Everything a request needs to know about its bearer, read in one query.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Session {
-    pub token_id: i64,
+    pub token_id: AccessTokenId,
     pub expires_at: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub role: i64,
     pub user_lang: String,
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
     pub employee_status: Option<Text<EmployeeStatus>>,
     /// The employee profile's full name, for the activity rows the user writes.
     pub employee_full_name: Option<String>,
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub company_status: Text<CompanyStatus>,
     pub company_lang: String,
     pub company_time_zone: String,
     pub client_state: Text<ClientState>,
-    pub api_client_id: i64,
+    pub api_client_id: ApiClientId,
 }
 
 /// Looks up an access token by its digest (one indexed read; no password hashing).
@@ -109,10 +112,10 @@ impl Session {
     fn dependencies(&self, token_digest: &str) -> Vec<Dependency> {
         vec![
             Dependency::token(token_digest),
-            Dependency::User(UserId(self.user_id)),
-            Dependency::Company(CompanyId(self.company_id)),
-            Dependency::Client(self.api_client_id),
-            Dependency::Roster(CompanyId(self.company_id)),
+            Dependency::User(self.user_id),
+            Dependency::Company(self.company_id),
+            Dependency::Client(self.api_client_id.0),
+            Dependency::Roster(self.company_id),
         ]
     }
 }

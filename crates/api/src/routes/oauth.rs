@@ -208,7 +208,7 @@ async fn refresh_grant(
         return Err(ApiError::InvalidToken);
     }
     let role = Role::from_id(session.role).ok_or(ApiError::InvalidToken)?;
-    debug_assert_eq!(session.user_id, user.0);
+    debug_assert_eq!(session.user_id, user);
     Ok((role, pair))
 }
 

@@ -97,7 +97,7 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
             .await
             .expect("session")
             .expect("found");
-        assert_eq!(session.user_id, created.admin_user_id.0, "{backend:?}");
+        assert_eq!(session.user_id, created.admin_user_id, "{backend:?}");
         assert_eq!(session.expires_at, NOW + tokens::ACCESS_TOKEN_SECONDS);
         assert_eq!(session.client_state.0, ClientState::Current);
         assert!(
