@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use davomat_core::token::looks_like_token;
-use davomat_core::{ClientState, CompanyId, CompanyStatus, EmployeeStatus, Lang, Role};
+use davomat_core::{
+    ClientState, CompanyId, CompanyStatus, DeviceId, EmployeeStatus, Lang, LocationId, Role,
+};
 use davomat_store::{devices, tokens};
 
 use crate::AppState;
@@ -38,9 +40,9 @@ pub enum Access {
 /// The device calling the device API, placed in the request by the guard.
 #[derive(Clone, Debug)]
 pub struct DeviceCaller {
-    pub device_id: i64,
+    pub device_id: DeviceId,
     pub company_id: CompanyId,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     /// The company's time zone name, for event times without an offset.
     pub time_zone: String,
 }
@@ -243,7 +245,7 @@ async fn authenticate_device(
     }
     Ok(DeviceCaller {
         device_id: device.id,
-        company_id: CompanyId(device.company_id),
+        company_id: device.company_id,
         location_id: device.location_id,
         time_zone: device.company_time_zone,
     })

@@ -8,11 +8,11 @@
 //! `updateDevice`, `deleteDevice`) in its transaction and drops the company's cached
 //! directory.
 
-use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::page::PageRequest;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::zone::CompanyZone;
+use davomat_core::{DeviceId, LocationId, Role};
 use davomat_store::device_commands::{self, PendingCommand};
 use davomat_store::devices::{self, DeviceFields, DeviceRow};
 use davomat_store::read_cache::Dependency;
@@ -57,7 +57,10 @@ pub async fn pending_commands(
 ) -> AppResult<Vec<PendingCommand>> {
     authorize(caller)?;
     get(store, caller, id).await?;
-    Ok(device_commands::pending(store.connection(), caller.company_id, id, limit).await?)
+    Ok(
+        device_commands::pending(store.connection(), caller.company_id, DeviceId(id), limit)
+            .await?,
+    )
 }
 
 /// The device of the caller's company ([`AppError::NotFound`] otherwise). A door checks
@@ -171,6 +174,7 @@ async fn checked(
     let location_id = match request.location_id.optional("location_id", &mut errors) {
         Some(None) => None,
         Some(Some(id)) => {
+            let id = LocationId(id);
             if !devices::location_exists(txn, caller.company_id, id).await? {
                 errors.add("location_id", FieldCode::UnknownReference, Reason::Plain);
             }

@@ -28,10 +28,10 @@ use crate::error::AppResult;
 /// The terminal sending the events.
 #[derive(Clone, Debug)]
 pub struct Terminal {
-    pub device_id: i64,
+    pub device_id: DeviceId,
     pub company_id: CompanyId,
     /// Where the device stands; the location of events that name none.
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     /// The company's zone, in which the terminal's local times are read.
     pub zone: CompanyZone,
 }
@@ -140,9 +140,9 @@ pub async fn record(
             employee_id: EmployeeId(employee_id),
             kind: event.direction,
             at,
-            location_id: event.location_id.or(terminal.location_id).map(LocationId),
+            location_id: event.location_id.map(LocationId).or(terminal.location_id),
             mode: ClockMode::Auto,
-            device_id: Some(DeviceId(terminal.device_id)),
+            device_id: Some(terminal.device_id),
             device_uid: Some(event.uid),
             ip: None,
             latitude: None,

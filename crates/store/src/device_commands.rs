@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{CompanyId, DeviceId, EmployeeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::text::{Text, bound};
@@ -106,7 +106,7 @@ pub async fn queue(
 pub async fn pending(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    device_id: i64,
+    device_id: DeviceId,
     limit: u64,
 ) -> StoreResult<Vec<PendingCommand>> {
     sql::all(
@@ -127,7 +127,7 @@ pub async fn pending(
 pub async fn acknowledge(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    device_id: i64,
+    device_id: DeviceId,
     id: i64,
     now: i64,
 ) -> StoreResult<bool> {

@@ -2,7 +2,7 @@
 //! device API (kept as its digest).
 
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, CompanyStatus};
+use davomat_core::{CompanyId, CompanyStatus, DeviceId, LocationId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::sql::Columns;
@@ -12,10 +12,10 @@ use crate::{Store, StoreResult, sql};
 /// A device with the title of its location.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct DeviceRow {
-    pub id: i64,
+    pub id: DeviceId,
     pub serial_number: String,
     pub kind: String,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     pub location_name: Option<String>,
     pub time_zone: String,
     pub battery_level: Option<i64>,
@@ -41,7 +41,7 @@ const SELECT: &str = "SELECT d.id, d.serial_number, d.kind, d.location_id, l.tit
 pub struct DeviceFields {
     pub serial_number: String,
     pub kind: String,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     pub time_zone: String,
     pub additional_button: bool,
     pub save_image_gallery: bool,
@@ -94,12 +94,12 @@ pub async fn get(
 pub async fn serial_taken(
     conn: &impl ConnectionTrait,
     serial: &str,
-    except: Option<i64>,
+    except: Option<DeviceId>,
 ) -> StoreResult<bool> {
     Ok(sql::scalar(
         conn,
         "SELECT count(*) FROM devices WHERE serial_number = $1 AND id <> $2",
-        vec![serial.into(), except.unwrap_or(0).into()],
+        vec![serial.into(), except.map_or(0, |id| id.0).into()],
     )
     .await?
     .unwrap_or(0)
@@ -175,7 +175,7 @@ pub async fn delete(conn: &impl ConnectionTrait, company: CompanyId, id: i64) ->
 pub async fn location_exists(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    location_id: i64,
+    location_id: LocationId,
 ) -> StoreResult<bool> {
     Ok(sql::scalar(
         conn,
@@ -190,9 +190,9 @@ pub async fn location_exists(
 /// A device found by its token, with its company's state and zone.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct DeviceAuth {
-    pub id: i64,
-    pub company_id: i64,
-    pub location_id: Option<i64>,
+    pub id: DeviceId,
+    pub company_id: CompanyId,
+    pub location_id: Option<LocationId>,
     pub last_request_at: Option<i64>,
     pub company_status: Text<CompanyStatus>,
     pub company_time_zone: String,

@@ -65,7 +65,7 @@ pub struct DeviceObject {
 impl DeviceObject {
     fn of(row: &DeviceRow, zone: &CompanyZone) -> Self {
         DeviceObject {
-            id: row.id,
+            id: row.id.0,
             serial_number: row.serial_number.clone(),
             last_request_time: row.last_request_at.map(|t| zone.format(t)),
             time_zone: row.time_zone.clone(),
@@ -79,7 +79,7 @@ impl DeviceObject {
             front_camera: row.front_camera,
             photo_audit: row.photo_audit,
             qr_code: row.qr_code,
-            location_id: row.location_id,
+            location_id: row.location_id.map(|id| id.0),
             location_name: row.location_name.clone(),
             kind: row.kind.clone(),
         }

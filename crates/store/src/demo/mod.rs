@@ -6,7 +6,7 @@
 mod attendance;
 mod payroll;
 
-use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, Role, UserId};
+use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, LocationId, Role, UserId};
 use sea_orm::ConnectionTrait;
 
 use crate::companies::{self, NewCompany, UserSeed};
@@ -278,7 +278,7 @@ async fn seed_directory(
         let fields = DeviceFields {
             serial_number: format!("DEMO-TERMINAL-{}-{}", company.0, i + 1),
             kind: "Terminal".into(),
-            location_id: Some(*location),
+            location_id: Some(LocationId(*location)),
             time_zone: "Asia/Tashkent".into(),
             additional_button: false,
             save_image_gallery: true,
