@@ -58,7 +58,7 @@ pub async fn open_console_session(
     // A new session: nothing cached depends on it.
     let writer = store.write_connection().await;
     writer.changes_nothing_cached();
-    console_sessions::open(&writer, UserId(user.id), &digest(&cookie), &csrf_token, now).await?;
+    console_sessions::open(&writer, user.id, &digest(&cookie), &csrf_token, now).await?;
     Ok(OpenedSession { cookie, csrf_token })
 }
 

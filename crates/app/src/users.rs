@@ -31,7 +31,7 @@ pub async fn get(store: &Store, caller: &Caller, id: i64) -> AppResult<CompanyUs
     list(store, caller)
         .await?
         .into_iter()
-        .find(|u| u.id == id)
+        .find(|u| u.id.0 == id)
         .ok_or(AppError::NotFound)
 }
 

@@ -2,7 +2,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang, Role, UserId};
+use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang, Role};
 use davomat_store::companies::{self, NewCompany};
 use davomat_store::{Store, StoreError, clients, redact_url, secrets, system, users};
 use serde_json::json;
@@ -323,7 +323,7 @@ pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), Strin
         UserCommand::ResetPassword { .. } => {
             let password = secrets::random_hex(8);
             let hash = secrets::hash_password(&password).map_err(|e| e.to_string())?;
-            users::replace_password(&store, UserId(user.id), &hash, now())
+            users::replace_password(&store, user.id, &hash, now())
                 .await
                 .map_err(|e| store_error("user reset-password", e))?;
             print(json!({"user_id": user.id, "password": password}));

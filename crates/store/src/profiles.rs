@@ -12,11 +12,11 @@ use crate::{Store, StoreError, StoreResult, employees, sql};
 /// The user behind `GET /v1/accounts`, with the settings of the same `users` row.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct AccountUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub role: i64,
-    pub employee_id: Option<i64>,
-    pub company_id: i64,
+    pub employee_id: Option<EmployeeId>,
+    pub company_id: CompanyId,
     pub company_name: String,
     pub fiotype: String,
     pub date_format: String,
@@ -57,7 +57,7 @@ pub async fn account(
         lang: account_user.lang.clone(),
     };
     let employee = match account_user.employee_id {
-        Some(id) => Some(employees::card(store.conn(), company, EmployeeId(id), today).await?),
+        Some(id) => Some(employees::card(store.conn(), company, id, today).await?),
         None => None,
     };
     Ok(Account {

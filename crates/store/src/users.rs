@@ -1,6 +1,6 @@
 //! Login users: credentials, display settings, passwords.
 
-use davomat_core::{CompanyId, EmployeeStatus, UserId};
+use davomat_core::{CompanyId, EmployeeId, EmployeeStatus, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
@@ -10,8 +10,8 @@ use crate::{Store, StoreError, StoreResult, sql};
 /// What a password login needs to know about a user.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct LoginUser {
-    pub id: i64,
-    pub company_id: i64,
+    pub id: UserId,
+    pub company_id: CompanyId,
     pub password_hash: Option<String>,
     pub role: i64,
     pub employee_status: Option<Text<EmployeeStatus>>,
@@ -38,7 +38,7 @@ pub async fn find_login(store: &Store, email: &str) -> StoreResult<Option<LoginU
 /// The UserSettings object.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct UserSettings {
-    pub id: i64,
+    pub id: UserId,
     pub fiotype: String,
     pub date_format: String,
     pub time_zone: String,
@@ -154,10 +154,10 @@ pub async fn is_last_active_admin(
 /// A login user as the operators' commands find it by email.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct OperatedUser {
-    pub id: i64,
-    pub company_id: i64,
+    pub id: UserId,
+    pub company_id: CompanyId,
     pub role: i64,
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
     pub full_name: Option<String>,
     pub company_lang: String,
 }
@@ -165,10 +165,10 @@ pub struct OperatedUser {
 /// A user of a company as its admins manage them.
 #[derive(Clone, Debug)]
 pub struct CompanyUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub role: i64,
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
     pub full_name: Option<String>,
     /// The departments a role 2–4 user oversees (as assigned, not expanded).
     pub departments: Vec<i64>,
@@ -176,16 +176,16 @@ pub struct CompanyUser {
 
 #[derive(FromQueryResult)]
 struct UserRow {
-    id: i64,
+    id: UserId,
     email: String,
     role: i64,
-    employee_id: Option<i64>,
+    employee_id: Option<EmployeeId>,
     full_name: Option<String>,
 }
 
 #[derive(FromQueryResult)]
 struct OverseenRow {
-    user_id: i64,
+    user_id: UserId,
     department_id: i64,
 }
 
@@ -290,13 +290,13 @@ pub async fn change_role(
     now: i64,
 ) -> StoreResult<()> {
     use davomat_core::Role;
-    let company = CompanyId(user.company_id);
+    let company = user.company_id;
     let txn = store.begin().await?;
-    txn.changes([Dependency::User(UserId(user.id))]);
+    txn.changes([Dependency::User(user.id)]);
     crate::departments::lock(&txn, company).await?;
     if user.role == Role::Admin.id()
         && change.role != Role::Admin
-        && other_active_admins(&txn, company, UserId(user.id)).await? == 0
+        && other_active_admins(&txn, company, user.id).await? == 0
     {
         return Err(StoreError::Invalid(
             "this user is the company's last administrator who can log in: make another user an administrator first".into(),
@@ -368,8 +368,8 @@ pub async fn change_role(
             company_id: company,
             actor: change.actor.clone(),
             action_name,
-            object_id: Some(user.id),
-            person_id: user.employee_id,
+            object_id: Some(user.id.0),
+            person_id: user.employee_id.map(|id| id.0),
             assigned: Some(shown.name(lang).to_string()),
             message,
         },

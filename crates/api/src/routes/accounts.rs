@@ -117,8 +117,8 @@ pub struct SettingsObject<'a> {
 impl<'a> From<&'a UserSettings> for SettingsObject<'a> {
     fn from(settings: &'a UserSettings) -> Self {
         SettingsObject {
-            id: settings.id,
-            user_id: settings.id,
+            id: settings.id.0,
+            user_id: settings.id.0,
             fiotype: &settings.fiotype,
             date_format: &settings.date_format,
             time_zone: &settings.time_zone,
@@ -171,9 +171,9 @@ async fn account(
     let (scheduled, actual) = today.unzip();
     let role = Role::from_id(account.user.role).unwrap_or(Role::Employee);
     let object = AccountObject {
-        id: account.user.id,
+        id: account.user.id.0,
         user_name: &account.user.email,
-        company_id: account.user.company_id,
+        company_id: account.user.company_id.0,
         company_name: &account.user.company_name,
         role: RoleObject {
             id: role.id(),

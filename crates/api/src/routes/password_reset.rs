@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use davomat_app::password_resets::{self as use_cases, ResetConfirmation, ResetRequest};
-use davomat_core::{Lang, UserId};
+use davomat_core::Lang;
 use davomat_store::{password_resets, users};
 use utoipa_axum::routes;
 
@@ -83,14 +83,13 @@ pub async fn send_reset_link(state: AppState, user: Option<users::LoginUser>, em
     let Some(user) = user else {
         return;
     };
-    let token =
-        match password_resets::create(&state.store, UserId(user.id), state.clock.now()).await {
-            Ok(token) => token,
-            Err(err) => {
-                tracing::error!(error = %err, "password reset token not issued");
-                return;
-            }
-        };
+    let token = match password_resets::create(&state.store, user.id, state.clock.now()).await {
+        Ok(token) => token,
+        Err(err) => {
+            tracing::error!(error = %err, "password reset token not issued");
+            return;
+        }
+    };
     let path = format!("/reset-password?token={token}");
     let Some(base) = &state.config.public_url else {
         tracing::warn!(
@@ -100,15 +99,11 @@ pub async fn send_reset_link(state: AppState, user: Option<users::LoginUser>, em
         );
         return;
     };
-    let lang = users::settings(
-        &state.store,
-        davomat_core::CompanyId(user.company_id),
-        UserId(user.id),
-    )
-    .await
-    .ok()
-    .and_then(|s| Lang::parse(&s.lang))
-    .unwrap_or_default();
+    let lang = users::settings(&state.store, user.company_id, user.id)
+        .await
+        .ok()
+        .and_then(|s| Lang::parse(&s.lang))
+        .unwrap_or_default();
     let link = format!("{}{path}", base.trim_end_matches('/'));
     let (subject, text) = i18n::reset_mail(&link, &token, lang);
     if let Err(err) = state.mailer.send(&email, &subject, &text).await {

@@ -6,7 +6,7 @@
 mod attendance;
 mod payroll;
 
-use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, LocationId, Role, UserId};
+use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, LocationId, Role};
 use sea_orm::ConnectionTrait;
 
 use crate::companies::{self, NewCompany, UserSeed};
@@ -93,21 +93,11 @@ pub async fn ensure(store: &Store, now: i64) -> StoreResult<DemoCredentials> {
     let users_hash = secrets::hash_password(&users_password)?;
     let admin = users::find_login(store, ADMIN_EMAIL).await?;
     if let Some(admin) = admin {
-        users::set_password_hash(
-            &store.write_connection().await,
-            UserId(admin.id),
-            &admin_hash,
-        )
-        .await?;
+        users::set_password_hash(&store.write_connection().await, admin.id, &admin_hash).await?;
     }
     for (email, _, _, _) in DEMO_USERS {
         if let Some(user) = users::find_login(store, email).await? {
-            users::set_password_hash(
-                &store.write_connection().await,
-                UserId(user.id),
-                &users_hash,
-            )
-            .await?;
+            users::set_password_hash(&store.write_connection().await, user.id, &users_hash).await?;
         }
     }
     Ok(DemoCredentials {

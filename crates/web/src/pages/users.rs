@@ -62,7 +62,7 @@ async fn listed(
     Ok(all
         .into_iter()
         .map(|u| Listed {
-            id: u.id,
+            id: u.id.0,
             name: u.full_name.unwrap_or_default(),
             role: t.get(&format!("role-{}", u.role)),
             departments: u
