@@ -194,7 +194,7 @@ async fn write(
                 actor: Some(actor),
                 action_name: "clockInManual",
                 object_id: None, // the event, named by the statement that stores it
-                person_id: Some(other.employee_id.0),
+                person_id: Some(other.employee_id),
                 assigned: Some(event.kind.name().to_string()),
                 message: Message::ManualClock {
                     clock_in: event.kind == EventKind::In,

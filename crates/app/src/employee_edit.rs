@@ -569,7 +569,7 @@ async fn log(
                 actor: Some(actor.clone()),
                 action_name: row.action,
                 object_id: Some(employee),
-                person_id: Some(employee),
+                person_id: Some(EmployeeId(employee)),
                 assigned: row.assigned,
                 message: Message::EmployeeChanged {
                     what: row.what,

@@ -104,7 +104,7 @@ pub async fn drop_pending(
             actor: Some(caller.actor()),
             action_name: action,
             object_id: Some(row.id.0),
-            person_id: Some(row.id.0),
+            person_id: Some(row.id),
             assigned,
             message: Message::Lifecycle {
                 action: what,

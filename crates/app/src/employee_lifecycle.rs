@@ -337,7 +337,7 @@ async fn log_and_commit(
         actor: Some(actor),
         action_name: step.action_name(),
         object_id: Some(row.id.0),
-        person_id: Some(row.id.0),
+        person_id: Some(row.id),
         assigned: day.map(|d| d.to_string()),
         message: Message::Lifecycle {
             action: step.logged_as(),

@@ -121,7 +121,7 @@ async fn announce(
         actor: Some(actor),
         action_name,
         object_id: Some(owner.id),
-        person_id: Some(owner.id),
+        person_id: Some(EmployeeId(owner.id)),
         assigned: None,
         message: Message::Payroll {
             action,

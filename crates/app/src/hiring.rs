@@ -185,7 +185,7 @@ pub async fn hire(
         actor: Some(actor.clone()),
         action_name: "addEmployee",
         object_id: Some(id),
-        person_id: Some(id),
+        person_id: Some(EmployeeId(id)),
         assigned: None,
         message: Message::EmployeeAdded { name: name.clone() },
     };
@@ -433,7 +433,7 @@ async fn create_login(
         actor: Some(actor),
         action_name: "assignedRole",
         object_id: Some(user_id),
-        person_id: Some(employee.0),
+        person_id: Some(employee),
         assigned: Some(login.role.name(caller.company_lang).to_string()),
         message: Message::RoleAssigned {
             name: name.to_string(),

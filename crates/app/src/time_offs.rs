@@ -453,7 +453,7 @@ async fn log(
         actor: Some(actor),
         action_name,
         object_id: Some(time_off.id.0),
-        person_id: Some(employee.id.0),
+        person_id: Some(employee.id),
         assigned: Some(time_off.type_title.clone()),
         message: Message::TimeOff {
             action,

@@ -3,7 +3,7 @@
 
 use davomat_core::activity::Message;
 use davomat_core::page::PageRequest;
-use davomat_core::{CompanyId, Lang, UserId};
+use davomat_core::{ActivityId, CompanyId, EmployeeId, Lang, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::{Store, StoreResult, sql};
@@ -22,7 +22,7 @@ pub struct NewActivity {
     pub actor: Option<Actor>,
     pub action_name: &'static str,
     pub object_id: Option<i64>,
-    pub person_id: Option<i64>,
+    pub person_id: Option<EmployeeId>,
     pub assigned: Option<String>,
     pub message: Message,
 }
@@ -162,14 +162,14 @@ pub struct ActivityFilter {
 /// A row as the API shows it.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ActivityRow {
-    pub id: i64,
+    pub id: ActivityId,
     pub action_name: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub user_first_name: Option<String>,
     pub user_last_name: Option<String>,
     pub user_patronymic: Option<String>,
     pub object_id: Option<i64>,
-    pub person_id: Option<i64>,
+    pub person_id: Option<EmployeeId>,
     pub assigned: Option<String>,
     pub happened_on: Option<String>,
     pub message: String,

@@ -197,7 +197,7 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
             actor: Some(admin.clone()),
             action_name: "addEmployee",
             object_id: Some(employee_id),
-            person_id: Some(employee_id),
+            person_id: Some(EmployeeId(employee_id)),
             assigned: None,
             message: davomat_core::activity::Message::EmployeeAdded {
                 name: names.admin_first_name.to_string(),
@@ -214,7 +214,7 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
             actor: Some(admin),
             action_name: "assignedRole",
             object_id: Some(admin_user_id),
-            person_id: Some(employee_id),
+            person_id: Some(EmployeeId(employee_id)),
             assigned: Some(Role::Admin.name(new.lang).to_string()),
             message: davomat_core::activity::Message::RoleAssigned {
                 name: names.admin_first_name.to_string(),

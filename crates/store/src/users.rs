@@ -369,7 +369,7 @@ pub async fn change_role(
             actor: change.actor.clone(),
             action_name,
             object_id: Some(user.id.0),
-            person_id: user.employee_id.map(|id| id.0),
+            person_id: user.employee_id,
             assigned: Some(shown.name(lang).to_string()),
             message,
         },

@@ -60,10 +60,10 @@ pub struct ActivityUser {
 impl ActivityObject {
     fn of(row: &ActivityRow, zone: &CompanyZone) -> Self {
         ActivityObject {
-            id: row.id,
+            id: row.id.0,
             action_name: row.action_name.clone(),
             user: row.user_id.map(|id| ActivityUser {
-                id,
+                id: id.0,
                 full_name: full_name(
                     row.user_last_name.as_deref().unwrap_or(""),
                     row.user_first_name.as_deref().unwrap_or(""),
@@ -71,7 +71,7 @@ impl ActivityObject {
                 ),
             }),
             object_id: row.object_id,
-            person_id: row.person_id,
+            person_id: row.person_id.map(|id| id.0),
             assigned: row.assigned.clone(),
             when: row.happened_on.clone(),
             message: row.message.clone(),

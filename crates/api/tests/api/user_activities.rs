@@ -2,7 +2,7 @@
 
 use davomat_core::Role;
 use davomat_core::activity::Message;
-use davomat_core::{Lang, UserId};
+use davomat_core::{EmployeeId, Lang, UserId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use serde_json::{Value, json};
 
@@ -20,7 +20,7 @@ async fn log(app: &TestApp, person: i64, at: i64, action: &'static str) {
             }),
             action_name: action,
             object_id: Some(person),
-            person_id: Some(person),
+            person_id: Some(EmployeeId(person)),
             assigned: None,
             message: Message::EmployeeAdded {
                 name: format!("#{person}"),

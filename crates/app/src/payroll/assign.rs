@@ -391,7 +391,7 @@ async fn assign(
             actor: Some(actor.clone()),
             action_name,
             object_id: created.get(employee).copied(),
-            person_id: Some(*employee),
+            person_id: Some(EmployeeId(*employee)),
             assigned: Some(label.clone()),
             message: Message::Payroll {
                 action,
@@ -566,7 +566,7 @@ pub async fn delete_period(
         actor: Some(actor),
         action_name,
         object_id: Some(id),
-        person_id: Some(employee),
+        person_id: Some(EmployeeId(employee)),
         assigned: None,
         message: Message::Payroll {
             action,

@@ -119,7 +119,7 @@ pub async fn page(
                 row.user_first_name.as_deref().unwrap_or(""),
                 row.user_patronymic.as_deref().unwrap_or(""),
             ),
-            person: row.person_id,
+            person: row.person_id.map(|id| id.0),
         })
         .collect();
     let frame = Frame::new(&user, "activity");
