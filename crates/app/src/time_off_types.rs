@@ -171,7 +171,7 @@ pub async fn update(
     let changed = checked(request, Some(&current), &mut errors);
     if !errors.has("title")
         && changed.title != current.title
-        && time_off_types::title_taken(&txn, company, &changed.title, Some(id)).await?
+        && time_off_types::title_taken(&txn, company, &changed.title, Some(current.id)).await?
     {
         errors.add("title", FieldCode::AlreadyExists, Reason::Plain);
     }

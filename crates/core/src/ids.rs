@@ -38,4 +38,5 @@ typed_id!(
     ClockEventId,
     TimeOffId,
     TimeOffTypeId,
+    HolidayId,
 );

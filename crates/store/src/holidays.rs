@@ -2,9 +2,9 @@
 //! pre-holiday days. One entry per date; the engine reads the entries of a range.
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
 use davomat_core::engine::HolidayKind;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, HolidayId};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::text::{Text, bound};
@@ -13,7 +13,7 @@ use crate::{StoreError, StoreResult, sql};
 /// A calendar entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holiday {
-    pub id: i64,
+    pub id: HolidayId,
     pub date: NaiveDate,
     pub title: String,
     pub kind: HolidayKind,
@@ -22,7 +22,7 @@ pub struct Holiday {
 /// An entry as stored.
 #[derive(FromQueryResult)]
 struct StoredHoliday {
-    id: i64,
+    id: HolidayId,
     date: NaiveDate,
     title: String,
     kind: Text<HolidayKind>,

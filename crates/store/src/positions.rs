@@ -7,8 +7,8 @@
 //! covers it (`start_date <= day`, `end_date` NULL or not before it).
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, PositionId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{StoreError, StoreResult, sql};
@@ -16,7 +16,7 @@ use crate::{StoreError, StoreResult, sql};
 /// A position as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct Position {
-    pub id: i64,
+    pub id: PositionId,
     pub title: String,
     /// Active employees holding it on the day asked about.
     pub count_employees: i64,

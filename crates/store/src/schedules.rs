@@ -1,7 +1,7 @@
 //! Schedules: title, kind and the definition of SEMANTICS.md §12 (kept as JSON text).
 
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, ScheduleId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{Store, StoreResult, sql};
@@ -9,7 +9,7 @@ use crate::{Store, StoreResult, sql};
 /// A stored schedule.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ScheduleRow {
-    pub id: i64,
+    pub id: ScheduleId,
     pub title: String,
     pub kind: i64,
     pub definition: String,

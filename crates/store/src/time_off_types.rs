@@ -2,8 +2,8 @@
 //! each with a title, a description and a colour. A type cannot be deleted while
 //! time-offs of it exist (the foreign key restricts it).
 
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, TimeOffTypeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{StoreError, StoreResult, sql};
@@ -11,7 +11,7 @@ use crate::{StoreError, StoreResult, sql};
 /// The TimeOffType object.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct TimeOffType {
-    pub id: i64,
+    pub id: TimeOffTypeId,
     pub title: String,
     pub description: String,
     pub color: String,
@@ -73,7 +73,7 @@ pub async fn title_taken(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     title: &str,
-    except: Option<i64>,
+    except: Option<TimeOffTypeId>,
 ) -> StoreResult<bool> {
     let rows: Vec<TimeOffType> = sql::all(
         conn,

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use davomat_app::holidays::{self as use_cases, NewHoliday};
+use davomat_core::HolidayId;
 use davomat_core::engine::HolidayKind;
 use davomat_store::holidays::Holiday;
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Holiday)]
 pub struct HolidayObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: HolidayId,
     #[schema(value_type = String, format = Date, example = "2026-03-21")]
     date: String,
     title: String,

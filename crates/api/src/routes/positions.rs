@@ -17,6 +17,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::positions::{self as use_cases, NewPosition, PositionChange};
+use davomat_core::PositionId;
 use davomat_store::positions::Position;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -43,7 +44,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Position)]
 pub struct PositionObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: PositionId,
     #[schema(example = "Accountant")]
     title: String,
     /// Active employees holding the position today (the company's time zone).

@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::schedules::{self as use_cases, ScheduleDay, ScheduleRequest, ScheduleSlot};
+use davomat_core::ScheduleId;
 use davomat_store::schedules::ScheduleRow;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -41,7 +42,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Schedule)]
 pub struct ScheduleObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ScheduleId,
     #[schema(example = "Office 09:00–18:00")]
     title: String,
     /// 1 free, 2 fixed, 3 floating, 4 shift.

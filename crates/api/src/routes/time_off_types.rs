@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use davomat_app::time_off_types::{self as use_cases, TimeOffTypeRequest};
+use davomat_core::TimeOffTypeId;
 use davomat_store::time_off_types::TimeOffType;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -39,7 +40,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = TimeOffType)]
 pub struct TimeOffTypeObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: TimeOffTypeId,
     #[schema(example = "Business trip")]
     title: String,
     description: String,

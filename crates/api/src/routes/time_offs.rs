@@ -91,7 +91,7 @@ impl TimeOffObject {
             paid: time_off.paid,
             absence_type: time_off.absence_type.0.as_str(),
             absence: TimeOffTypeObject::from(&TimeOffType {
-                id: time_off.type_id.0,
+                id: time_off.type_id,
                 title: time_off.type_title.clone(),
                 description: time_off.type_description.clone(),
                 color: time_off.type_color.clone(),

@@ -347,7 +347,7 @@ async fn own_time_offs(
             pending: o.status == 0,
         })
         .collect();
-    page.time_off_types = types.into_iter().map(|t| (t.id, t.title)).collect();
+    page.time_off_types = types.into_iter().map(|t| (t.id.0, t.title)).collect();
     Ok(())
 }
 

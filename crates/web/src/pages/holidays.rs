@@ -90,7 +90,7 @@ async fn calendar_page(
     let entries = rows
         .iter()
         .map(|h| Entry {
-            id: h.id,
+            id: h.id.0,
             date: h.date.to_string(),
             weekday: t.get(&format!(
                 "weekday-{}",

@@ -442,7 +442,7 @@ fn editor(
         weekdays,
         cycle,
         preview,
-        deletable: existing.map(|row| row.id),
+        deletable: existing.map(|row| row.id.0),
         messages,
         frame,
         t,
@@ -572,7 +572,7 @@ async fn submit(
         };
     }
     let saved = match existing {
-        Some(row) => schedules::update(&state.store, caller, row.id, request, now).await,
+        Some(row) => schedules::update(&state.store, caller, row.id.0, request, now).await,
         None => schedules::create(&state.store, caller, request, now).await,
     };
     match saved {
@@ -597,7 +597,7 @@ pub async fn delete(
         Ok(row) => row,
         Err(page) => return page.into_response(),
     };
-    match schedules::delete(&state.store, caller, row.id, state.clock.now()).await {
+    match schedules::delete(&state.store, caller, row.id.0, state.clock.now()).await {
         Ok(()) => Redirect::to("/schedules").into_response(),
         Err(err @ AppError::InUse) => {
             let messages = Messages::general(err, caller.lang);
