@@ -5,7 +5,8 @@
 //! first name and then made, the file on a phone, a dismissal pending and cancelled, a
 //! dismissal and a re-hire, a form posted without its CSRF token refused, a shift cycle
 //! built in the schedule editor and previewed, and a department head who sees only
-//! their people. Without chromedriver the test is skipped with a
+//! their people; and every page of the console read by an admin in Uzbek on a 360 px
+//! window, adding a position there. Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -467,6 +468,105 @@ async fn wait_gone(browser: &Client, css: &str) -> Step {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok(())
+}
+
+/// Every page of the console, as an admin reads it in Uzbek on a phone.
+#[tokio::test]
+async fn every_page_reads_in_uzbek_on_a_phone() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = uzbek_phone_walk(&console, &browser).await;
+            if let Err(problem) = outcome {
+                let saved =
+                    save_failure(&browser, &format!("uz-phone-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
+    let worker = console.add_employee("Dilshod").await;
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    // Uzbek, chosen in the header; then a phone-sized window for the rest.
+    let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
+    select.select_by_value("uz").await.map_err(fail)?;
+    click(browser, "form[action='/language'] button").await?;
+    wait_for_text(browser, "h1", "Bugun").await?;
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+
+    let file = format!("/employees/{worker}");
+    let edit = format!("/employees/{worker}/edit");
+    let pages: [(&str, &str); 15] = [
+        ("/", "Bugun"),
+        ("/employees", "Xodimlar"),
+        (&file, "Dilshod"),
+        (&edit, "Tahrirlash"),
+        ("/employees/new", "Xodimni ishga olish"),
+        ("/departments", "Boʻlimlar"),
+        ("/positions", "Lavozimlar"),
+        ("/locations", "Manzillar"),
+        ("/schedules", "Ish jadvallari"),
+        ("/schedules/new", "Yangi jadval"),
+        (
+            "/holidays?year=2025",
+            "Bayramlar va qisqartirilgan kunlar 2025",
+        ),
+        ("/devices", "Qurilmalar"),
+        ("/activity", "Harakatlar jurnali"),
+        ("/settings", "Sozlamalar"),
+        ("/settings/users", "Foydalanuvchilar va rollar"),
+    ];
+    for (path, heading) in pages {
+        browser.goto(&console.url(path)).await.map_err(fail)?;
+        wait_for_text_containing(browser, "h1", heading).await?;
+        let lang = browser
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .map_err(fail)?;
+        if lang.as_str() != Some("uz") {
+            return Err(format!("{path} is marked as {lang}, not uz"));
+        }
+        no_overflow(browser, path).await?;
+        accessible(browser, &format!("{path} in Uzbek on a phone")).await?;
+    }
+
+    // A position added through its form on the phone shows in the list.
+    browser
+        .goto(&console.url("/positions"))
+        .await
+        .map_err(fail)?;
+    type_into(browser, "#f-title", "Hisobchi").await?;
+    click(browser, "#create-position").await?;
+    wait_for_text_containing(browser, "#positions", "Hisobchi").await?;
+    no_overflow(browser, "/positions after adding one").await
+}
+
+/// Waits until the element's text contains `expected`, up to 5 s.
+async fn wait_for_text_containing(browser: &Client, css: &str, expected: &str) -> Step {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(found) = text(browser, css).await
+            && found.contains(expected)
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let found = text(browser, css).await.unwrap_or_default();
+            return Err(format!("{css} reads {found:?}, without {expected:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Nothing on the page is wider than the window.
