@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use davomat_core::activity::{Message, ObjectKind};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, check_title};
-use davomat_core::{DepartmentId, EmployeeId, Role};
+use davomat_core::{DepartmentId, Role};
 use davomat_store::departments::{self, DepartmentFields, DepartmentRow};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, StoreError, WriteTransaction};
@@ -70,14 +70,12 @@ pub struct DepartmentChange {
 pub async fn list(store: &Store, caller: &Caller) -> AppResult<Vec<Department>> {
     let conn = store.connection();
     let company = caller.company_id;
-    let visible: Option<HashSet<i64>> = match Scope::of(store, caller).await? {
+    let visible: Option<HashSet<DepartmentId>> = match Scope::of(store, caller).await? {
         Scope::Company => None,
         Scope::Departments(ids) => Some(ids.into_iter().collect()),
         Scope::Myself(employee) => {
             let own = match employee {
-                Some(id) => departments::of_employee(conn, company, EmployeeId(id))
-                    .await?
-                    .map(|d| d.0),
+                Some(id) => departments::of_employee(conn, company, id).await?,
                 None => None,
             };
             Some(own.into_iter().collect())
@@ -106,10 +104,7 @@ pub async fn require_exists(store: &Store, caller: &Caller, id: DepartmentId) ->
 async fn tree_of(store: &Store, caller: &Caller, id: DepartmentId) -> AppResult<Department> {
     let rows = departments::subtree(store.connection(), caller.company_id, id).await?;
     let forest = Forest::new(&rows, |_| true);
-    let row = rows
-        .iter()
-        .find(|r| r.id == id.0)
-        .ok_or(AppError::NotFound)?;
+    let row = rows.iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
     Ok(forest.tree(row))
 }
 
@@ -213,14 +208,14 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let pid = match parent {
-        None => current.pid.map(DepartmentId),
+        None => current.pid,
         Some(Parent::Root) => None,
         Some(Parent::Of(pid)) => {
             if departments::find(&txn, company, pid).await?.is_none() {
                 errors.add("pid", FieldCode::UnknownReference, Reason::Plain);
             } else if departments::subtree_ids(&txn, company, id)
                 .await?
-                .contains(&pid.0)
+                .contains(&pid)
             {
                 errors.add(
                     "pid",
@@ -235,7 +230,7 @@ pub async fn update(
         title: title.unwrap_or_else(|| current.title.clone()),
         pid,
     };
-    let unchanged = changed.title == current.title && changed.pid.map(|p| p.0) == current.pid;
+    let unchanged = changed.title == current.title && changed.pid == current.pid;
     if !unchanged
         && !errors.has("title")
         && !errors.has("pid")
@@ -269,7 +264,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: DepartmentId, now: i64) 
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<DepartmentId> = rows.iter().map(|r| r.id).collect();
     if departments::in_use(&txn, company, &ids).await? {
         return Err(AppError::InUse);
     }
@@ -282,8 +277,8 @@ pub async fn delete(store: &Store, caller: &Caller, id: DepartmentId, now: i64) 
     // One row per department that went, the one asked for first.
     let ordered = rows
         .iter()
-        .filter(|r| r.id == id.0)
-        .chain(rows.iter().filter(|r| r.id != id.0));
+        .filter(|r| r.id == id)
+        .chain(rows.iter().filter(|r| r.id != id));
     for row in ordered {
         let message = Message::Deleted {
             kind: ObjectKind::Department,
@@ -294,7 +289,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: DepartmentId, now: i64) 
                 &txn,
                 actor.clone(),
                 "deletedDepartment",
-                row.id,
+                row.id.0,
                 message,
                 now,
             )
@@ -306,7 +301,7 @@ pub async fn delete(store: &Store, caller: &Caller, id: DepartmentId, now: i64) 
 
 /// Departments arranged as a forest: each kept row under its parent.
 struct Forest<'a> {
-    children: HashMap<i64, Vec<&'a DepartmentRow>>,
+    children: HashMap<DepartmentId, Vec<&'a DepartmentRow>>,
     roots: Vec<&'a DepartmentRow>,
     size: usize,
 }
@@ -314,10 +309,10 @@ struct Forest<'a> {
 impl<'a> Forest<'a> {
     /// The rows that `keep` admits; a kept row whose parent is not kept is a root.
     /// Rows come ordered by id, and so do roots and children.
-    fn new(rows: &'a [DepartmentRow], keep: impl Fn(i64) -> bool) -> Self {
+    fn new(rows: &'a [DepartmentRow], keep: impl Fn(DepartmentId) -> bool) -> Self {
         let kept: Vec<&DepartmentRow> = rows.iter().filter(|r| keep(r.id)).collect();
-        let ids: HashSet<i64> = kept.iter().map(|r| r.id).collect();
-        let mut children: HashMap<i64, Vec<&DepartmentRow>> = HashMap::new();
+        let ids: HashSet<DepartmentId> = kept.iter().map(|r| r.id).collect();
+        let mut children: HashMap<DepartmentId, Vec<&DepartmentRow>> = HashMap::new();
         let mut roots = Vec::new();
         for row in &kept {
             match row.pid.filter(|pid| ids.contains(pid)) {

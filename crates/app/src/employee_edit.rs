@@ -40,7 +40,7 @@
 use chrono::NaiveDate;
 use davomat_core::activity::{EmployeeChange, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
-use davomat_core::{EmployeeId, Role};
+use davomat_core::{DepartmentId, EmployeeId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::history::{self, Kind};
@@ -188,7 +188,7 @@ pub async fn edit(
             .await?
             .is_empty()
     {
-        Scope::require_department(store, caller, id).await?;
+        Scope::require_department(store, caller, DepartmentId(id)).await?;
     }
     let actor = caller.actor();
 
@@ -206,7 +206,7 @@ pub async fn edit(
     let rows = write(&txn, caller, &current, &plan, today, now).await?;
     if !rows.is_empty() {
         let name = employees::full_name_of(&txn, company, employee).await?;
-        log(&txn, caller, &actor, current.id, &name, rows, now).await?;
+        log(&txn, caller, &actor, current.id.0, &name, rows, now).await?;
     }
     let card = employees::card(&txn, company, employee, today).await?;
     txn.commit().await?;
@@ -314,7 +314,7 @@ struct Plan {
     code_changed: bool,
     department: Option<i64>,
     positions: Option<Vec<i64>>,
-    schedule: Option<(i64, NaiveDate)>,
+    schedule: Option<(ScheduleId, NaiveDate)>,
     locations: Option<Vec<i64>>,
     efct_date: NaiveDate,
 }
@@ -330,7 +330,7 @@ async fn plan(
     errors: &mut FieldErrors,
 ) -> AppResult<Plan> {
     let company = caller.company_id;
-    let employee = EmployeeId(current.id);
+    let employee = current.id;
     let profile = edited_profile(current, asked);
     let start = profile.start_date;
     if let Some(efct) = asked.efct_date
@@ -368,7 +368,7 @@ async fn plan(
         }
     }
 
-    let schedule_id = asked.schedule_id.unwrap_or(current.schedule_id);
+    let schedule_id = asked.schedule_id.map_or(current.schedule_id, ScheduleId);
     if let Some(id) = asked.schedule_id {
         rules::check_ids(
             txn,
@@ -411,7 +411,8 @@ async fn plan(
     if code_changed
         && !profile.tab_number.is_empty()
         && !errors.has("tab_number")
-        && references::tab_number_taken(txn, company, &profile.tab_number, Some(current.id)).await?
+        && references::tab_number_taken(txn, company, &profile.tab_number, Some(current.id.0))
+            .await?
     {
         errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
     }
@@ -449,7 +450,7 @@ async fn write(
     now: i64,
 ) -> AppResult<Vec<Row>> {
     let company = caller.company_id;
-    let employee = EmployeeId(current.id);
+    let employee = current.id;
     let mut rows = Vec::new();
     let dated = (plan.efct_date != today).then_some(plan.efct_date);
     if plan.profile_changed || plan.code_changed {
@@ -525,7 +526,7 @@ async fn write(
     }
     if let Some((schedule, from)) = plan.schedule {
         store::set_schedule(txn, employee, schedule, from).await?;
-        let title = store::titles(txn, company, Reference::Schedule, &[schedule])
+        let title = store::titles(txn, company, Reference::Schedule, &[schedule.0])
             .await?
             .join(", ");
         rows.push(Row {

@@ -43,8 +43,8 @@ pub async fn visible_employee(
         .ok_or(AppError::NotFound)?;
     let visible = match Scope::of(store, caller).await? {
         Scope::Company => true,
-        Scope::Departments(ids) => ids.contains(&row.department_id.0),
-        Scope::Myself(me) => me == Some(row.id.0),
+        Scope::Departments(ids) => ids.contains(&row.department_id),
+        Scope::Myself(me) => me == Some(row.id),
     };
     if visible {
         Ok(row)

@@ -129,7 +129,7 @@ pub async fn check(
     let row = lifecycle::get(store.connection(), caller.company_id, employee)
         .await?
         .ok_or(AppError::NotFound)?;
-    Scope::require_department(store, caller, row.department_id.0).await?;
+    Scope::require_department(store, caller, row.department_id).await?;
     if !step.applies_to(&row) {
         return Err(AppError::NotApplicable);
     }

@@ -67,7 +67,7 @@ pub async fn add(
     now: i64,
 ) -> AppResult<()> {
     let owner = owner(store, caller, employee_id).await?;
-    let employee = EmployeeId(owner.id);
+    let employee = owner.id;
     let actor = caller.actor();
     let face = NewFace {
         photo_key: davomat_store::secrets::new_token(),
@@ -90,7 +90,7 @@ pub async fn add(
 /// Removes the employee's template; without one nothing changes.
 pub async fn remove(store: &Store, caller: &Caller, employee_id: i64, now: i64) -> AppResult<()> {
     let owner = owner(store, caller, employee_id).await?;
-    let employee = EmployeeId(owner.id);
+    let employee = owner.id;
     let actor = caller.actor();
     let txn = store.begin().await?;
     txn.changes([Dependency::Employee(employee)]);
@@ -120,8 +120,8 @@ async fn announce(
         company_id: caller.company_id,
         actor: Some(actor),
         action_name,
-        object_id: Some(owner.id),
-        person_id: Some(EmployeeId(owner.id)),
+        object_id: Some(owner.id.0),
+        person_id: Some(owner.id),
         assigned: None,
         message: Message::Payroll {
             action,
@@ -133,7 +133,7 @@ async fn announce(
     device_commands::queue(
         txn,
         caller.company_id,
-        EmployeeId(owner.id),
+        owner.id,
         &owner.pin_code,
         command,
         now,

@@ -24,7 +24,7 @@
 
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
-use davomat_core::{EmployeeId, Role};
+use davomat_core::{DepartmentId, EmployeeId, Role};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, NewEmployee, Reference};
@@ -156,7 +156,7 @@ pub async fn hire(
             .await?
             .is_empty();
         if exists {
-            Scope::require_department(store, caller, id).await?;
+            Scope::require_department(store, caller, DepartmentId(id)).await?;
         }
     }
     // Hashed before the transaction: it is slow on purpose.

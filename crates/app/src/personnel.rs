@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate};
 use davomat_core::dates::naive;
 use davomat_core::engine::DayRow;
 use davomat_core::page::PageRequest;
-use davomat_core::{EmployeeId, Role};
+use davomat_core::{DepartmentId, EmployeeId, Role};
 use davomat_store::Store;
 use davomat_store::activity::ActivityRow;
 use davomat_store::attendance::{self, RosterFilter};
@@ -101,7 +101,7 @@ pub async fn page(
 /// A department as a choice: its id, title and depth in the tree (0 at the top).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepartmentChoice {
-    pub id: i64,
+    pub id: DepartmentId,
     pub title: String,
     pub depth: usize,
 }
@@ -136,13 +136,13 @@ pub async fn choices(store: &Store, caller: &Caller) -> AppResult<Choices> {
 }
 
 /// A department as the tree is walked: its id, its parent's and its title.
-pub type DepartmentNode = (i64, Option<i64>, String);
+pub type DepartmentNode = (DepartmentId, Option<DepartmentId>, String);
 
 /// The departments `(id, parent, title)` in tree order: each followed by its children,
 /// siblings by title. A department whose parent is not among them counts as a root.
 pub fn tree_order(nodes: &[DepartmentNode]) -> Vec<DepartmentChoice> {
-    let known = |id: i64| nodes.iter().any(|n| n.0 == id);
-    let children = |parent: Option<i64>| {
+    let known = |id: DepartmentId| nodes.iter().any(|n| n.0 == id);
+    let children = |parent: Option<DepartmentId>| {
         let mut found: Vec<&DepartmentNode> = nodes
             .iter()
             .filter(|n| match parent {
@@ -358,16 +358,19 @@ mod tests {
 
     #[test]
     fn the_tree_lists_each_department_before_its_children_siblings_by_title() {
+        let node = |id: i64, pid: Option<i64>, title: &str| {
+            (DepartmentId(id), pid.map(DepartmentId), title.to_string())
+        };
         let nodes = vec![
-            (1, None, "Head office".to_string()),
-            (2, Some(1), "Sales".to_string()),
-            (3, Some(1), "Accounting".to_string()),
-            (4, Some(2), "Retail".to_string()),
-            (5, Some(99), "Orphan".to_string()),
+            node(1, None, "Head office"),
+            node(2, Some(1), "Sales"),
+            node(3, Some(1), "Accounting"),
+            node(4, Some(2), "Retail"),
+            node(5, Some(99), "Orphan"),
         ];
         let order: Vec<(i64, usize)> = tree_order(&nodes)
             .into_iter()
-            .map(|d| (d.id, d.depth))
+            .map(|d| (d.id.0, d.depth))
             .collect();
         assert_eq!(order, vec![(1, 0), (3, 1), (2, 1), (4, 2), (5, 0)]);
     }

@@ -15,9 +15,9 @@ pub enum Scope {
     /// Every department and employee of the company.
     Company,
     /// These departments (sub-departments included, already expanded).
-    Departments(Vec<i64>),
+    Departments(Vec<DepartmentId>),
     /// Only the caller's own employee profile (none when the user has no profile).
-    Myself(Option<i64>),
+    Myself(Option<EmployeeId>),
 }
 
 impl Scope {
@@ -28,7 +28,7 @@ impl Scope {
             Role::DepartmentHead | Role::DepartmentManager | Role::Observer => Scope::Departments(
                 scope::departments_overseen(store, caller.company_id, caller.user_id).await?,
             ),
-            Role::Employee => Scope::Myself(caller.employee_id.map(|id| id.0)),
+            Role::Employee => Scope::Myself(caller.employee_id),
         })
     }
 
@@ -36,7 +36,7 @@ impl Scope {
     pub async fn require_department(
         store: &Store,
         caller: &Caller,
-        department_id: i64,
+        department_id: DepartmentId,
     ) -> AppResult<()> {
         if Scope::of(store, caller)
             .await?
@@ -60,13 +60,13 @@ impl Scope {
     /// True when the employee (in `department_id`) is inside the scope.
     pub fn covers_employee(&self, employee_id: EmployeeId, department_id: DepartmentId) -> bool {
         match self {
-            Scope::Myself(me) => *me == Some(employee_id.0),
-            _ => self.covers_department(department_id.0),
+            Scope::Myself(me) => *me == Some(employee_id),
+            _ => self.covers_department(department_id),
         }
     }
 
     /// True when the department is inside the scope.
-    pub fn covers_department(&self, department_id: i64) -> bool {
+    pub fn covers_department(&self, department_id: DepartmentId) -> bool {
         match self {
             Scope::Company => true,
             Scope::Departments(ids) => ids.contains(&department_id),

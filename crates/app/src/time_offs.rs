@@ -90,7 +90,7 @@ pub async fn mine(store: &Store, caller: &Caller) -> AppResult<Vec<TimeOff>> {
         return Ok(Vec::new());
     };
     let filter = time_offs::TimeOffFilter {
-        visibility: davomat_store::employees::Visibility::Only(Some(me.0)),
+        visibility: davomat_store::employees::Visibility::Only(Some(me)),
         status: None,
         from: None,
         to: None,

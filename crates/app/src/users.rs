@@ -7,7 +7,7 @@
 //! administrator who can log in keeps the role ([`AppError::LastAdmin`]).
 
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
-use davomat_core::{Role, UserId};
+use davomat_core::{DepartmentId, Role, UserId};
 use davomat_store::Store;
 use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::users::{self, CompanyUser, RoleChange};
@@ -81,7 +81,7 @@ pub async fn set_role(
     let change = RoleChange {
         role,
         actor: Some(caller.actor()),
-        departments: Some(departments),
+        departments: Some(departments.into_iter().map(DepartmentId).collect()),
     };
     users::change_role(store, &user, &change, now)
         .await

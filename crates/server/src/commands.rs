@@ -2,7 +2,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use davomat_core::zone::CompanyZone;
-use davomat_core::{ClientState, CompanyId, CompanyStatus, Lang, Role};
+use davomat_core::{ClientState, CompanyId, CompanyStatus, DepartmentId, Lang, Role};
 use davomat_store::companies::{self, NewCompany};
 use davomat_store::{Store, StoreError, clients, redact_url, secrets, system, users};
 use serde_json::json;
@@ -335,7 +335,7 @@ pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), Strin
             let change = users::RoleChange {
                 role,
                 actor: None,
-                departments,
+                departments: departments.map(|ids| ids.into_iter().map(DepartmentId).collect()),
             };
             users::change_role(&store, &user, &change, now())
                 .await

@@ -51,7 +51,7 @@ pub struct RosterFilter {
     pub visibility: Visibility,
     pub employees: Option<Vec<i64>>,
     /// Departments, sub-departments already expanded.
-    pub departments: Option<Vec<i64>>,
+    pub departments: Option<Vec<DepartmentId>>,
     /// Employees linked to any of these locations.
     pub locations: Option<Vec<i64>>,
     pub tab_numbers: Option<Vec<String>>,

@@ -12,8 +12,8 @@ use crate::{StoreResult, sql};
 /// One department as the API shows it, without its children.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct DepartmentRow {
-    pub id: i64,
-    pub pid: Option<i64>,
+    pub id: DepartmentId,
+    pub pid: Option<DepartmentId>,
     pub title: String,
     /// Active employees whose department this is (sub-departments not counted).
     pub count_employees: i64,
@@ -38,12 +38,12 @@ const SUBTREE: &str = "WITH RECURSIVE tree(id) AS ( \
 
 #[derive(FromQueryResult)]
 struct IdRow {
-    id: i64,
+    id: DepartmentId,
 }
 
 #[derive(FromQueryResult)]
 struct TitleRow {
-    id: i64,
+    id: DepartmentId,
     title: String,
 }
 
@@ -117,7 +117,7 @@ pub async fn subtree_ids(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     id: DepartmentId,
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<DepartmentId>> {
     let rows: Vec<IdRow> = sql::all(
         conn,
         &format!("{SUBTREE} SELECT id FROM tree ORDER BY id"),
@@ -174,7 +174,7 @@ pub async fn title_taken(
     let wanted = title_key(title);
     Ok(siblings
         .iter()
-        .any(|s| Some(DepartmentId(s.id)) != except && title_key(&s.title) == wanted))
+        .any(|s| Some(s.id) != except && title_key(&s.title) == wanted))
 }
 
 fn title_key(title: &str) -> String {
@@ -230,13 +230,13 @@ pub async fn update(
 }
 
 /// `$2, $3, …` for the ids after the company's `$1`, and the values of all of them.
-fn id_list(company: CompanyId, ids: &[i64]) -> (String, Vec<Value>) {
+fn id_list(company: CompanyId, ids: &[DepartmentId]) -> (String, Vec<Value>) {
     let placeholders = (0..ids.len())
         .map(|i| format!("${}", i + 2))
         .collect::<Vec<_>>()
         .join(", ");
     let mut values: Vec<Value> = vec![company.0.into()];
-    values.extend(ids.iter().map(|id| Value::from(*id)));
+    values.extend(ids.iter().map(|id| Value::from(id.0)));
     (placeholders, values)
 }
 
@@ -247,7 +247,7 @@ fn id_list(company: CompanyId, ids: &[i64]) -> (String, Vec<Value>) {
 pub async fn in_use(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    ids: &[i64],
+    ids: &[DepartmentId],
 ) -> StoreResult<bool> {
     if ids.is_empty() {
         return Ok(false);
@@ -282,7 +282,7 @@ pub async fn in_use(
 pub async fn delete(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    ids: &[i64],
+    ids: &[DepartmentId],
 ) -> StoreResult<u64> {
     if ids.is_empty() {
         return Ok(0);

@@ -2,7 +2,7 @@
 //! PNG thumbnails, under the unguessable key that their URLs carry (`?k=`). A new
 //! upload replaces the row and with it the key, so the old URLs stop working.
 
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{StoreResult, sql};
@@ -123,8 +123,8 @@ pub async fn image(
 /// The employee a template is about, as the face routes need them.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct FaceOwner {
-    pub id: i64,
-    pub department_id: i64,
+    pub id: EmployeeId,
+    pub department_id: DepartmentId,
     pub full_name: String,
     /// What terminals know the employee by.
     pub pin_code: String,

@@ -1,7 +1,7 @@
 //! What a department head, manager or observer oversees: the departments assigned to
 //! them and every sub-department below, and the employees in those.
 
-use davomat_core::{CompanyId, UserId};
+use davomat_core::{CompanyId, DepartmentId, UserId};
 use sea_orm::FromQueryResult;
 
 use crate::{Store, StoreResult, sql};
@@ -23,14 +23,14 @@ pub async fn departments_overseen(
     store: &Store,
     company: CompanyId,
     user: UserId,
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<DepartmentId>> {
     let rows: Vec<IdRow> = sql::all(
         store.conn(),
         &format!("{OVERSEEN_DEPARTMENTS} SELECT id FROM overseen ORDER BY id"),
         vec![company.0.into(), user.0.into()],
     )
     .await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    Ok(rows.into_iter().map(|r| DepartmentId(r.id)).collect())
 }
 
 /// Ids of the employees in the departments the user oversees.

@@ -1,6 +1,6 @@
 //! Login users: credentials, display settings, passwords.
 
-use davomat_core::{CompanyId, EmployeeId, EmployeeStatus, UserId};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, EmployeeStatus, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::read_cache::Dependency;
@@ -171,7 +171,7 @@ pub struct CompanyUser {
     pub employee_id: Option<EmployeeId>,
     pub full_name: Option<String>,
     /// The departments a role 2–4 user oversees (as assigned, not expanded).
-    pub departments: Vec<i64>,
+    pub departments: Vec<DepartmentId>,
 }
 
 #[derive(FromQueryResult)]
@@ -186,7 +186,7 @@ struct UserRow {
 #[derive(FromQueryResult)]
 struct OverseenRow {
     user_id: UserId,
-    department_id: i64,
+    department_id: DepartmentId,
 }
 
 /// The company's users by email, each with the departments assigned to them: two
@@ -276,7 +276,7 @@ pub struct RoleChange {
     pub actor: Option<crate::activity::Actor>,
     /// The departments a role 2–4 user oversees; `None` keeps them. Roles 1 and 5
     /// oversee none: theirs are cleared.
-    pub departments: Option<Vec<i64>>,
+    pub departments: Option<Vec<DepartmentId>>,
 }
 
 /// Applies a role change with its activity row (`assignedRole`, or `deleteAssignedRole`
@@ -311,7 +311,7 @@ pub async fn change_role(
             &txn,
             company,
             crate::employees::create::Reference::Department,
-            ids,
+            &ids.iter().map(|id| id.0).collect::<Vec<_>>(),
         )
         .await?;
         if !known.is_empty() {
@@ -329,7 +329,7 @@ pub async fn change_role(
             sql::execute(
                 &txn,
                 "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
-                vec![user.id.into(), (*id).into()],
+                vec![user.id.into(), id.0.into()],
             )
             .await?;
         }

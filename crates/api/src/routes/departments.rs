@@ -41,11 +41,13 @@ pub fn routes(table: RouteTable) -> RouteTable {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Department)]
 pub struct DepartmentObject {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: DepartmentId,
     #[schema(example = "Sales")]
     title: String,
     /// The parent; null at the root.
-    pid: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pid: Option<DepartmentId>,
     /// Active employees of this department itself (sub-departments not counted).
     count_employees: i64,
     /// The sub-departments, each a Department object, by id.

@@ -25,10 +25,7 @@ pub async fn first_letters(
     let scope = match visibility {
         Visibility::Company => String::new(),
         Visibility::Departments(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
-        Visibility::Departments(ids) => format!(
-            " AND department_id IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        ),
+        Visibility::Departments(ids) => format!(" AND department_id IN ({})", super::id_list(ids)),
         Visibility::Only(Some(id)) => format!(" AND id = {id}"),
         Visibility::Only(None) => " AND 1 = 0".to_string(),
     };
@@ -46,28 +43,6 @@ pub async fn first_letters(
     letters.sort();
     letters.dedup();
     Ok(letters)
-}
-
-#[derive(FromQueryResult)]
-struct DepartmentRow {
-    department_id: i64,
-}
-
-/// The department of an employee of the company (any status), or `None` when the
-/// company has no such employee.
-#[tracing::instrument(skip_all, fields(company = company.0, employee = employee.0), err)]
-pub async fn department_of(
-    conn: &impl ConnectionTrait,
-    company: CompanyId,
-    employee: EmployeeId,
-) -> StoreResult<Option<i64>> {
-    let row: Option<DepartmentRow> = sql::one(
-        conn,
-        "SELECT department_id FROM employees WHERE id = $1 AND company_id = $2",
-        vec![employee.0.into(), company.0.into()],
-    )
-    .await?;
-    Ok(row.map(|r| r.department_id))
 }
 
 /// The locations an employee of the company is linked to, as Location objects, by id.

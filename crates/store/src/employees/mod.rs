@@ -194,8 +194,8 @@ fn parse_refs(json: &str) -> StoreResult<Vec<NamedRef>> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Visibility {
     Company,
-    Departments(Vec<i64>),
-    Only(Option<i64>),
+    Departments(Vec<DepartmentId>),
+    Only(Option<EmployeeId>),
 }
 
 impl Visibility {
@@ -236,7 +236,7 @@ pub struct EmployeeFilter {
     pub visibility: Visibility,
     pub status: StatusFilter,
     /// Departments (sub-departments already expanded).
-    pub departments: Option<Vec<i64>>,
+    pub departments: Option<Vec<DepartmentId>>,
     pub first_letter: Option<String>,
     pub tab_number: Option<String>,
     pub ids: Option<Vec<i64>>,
@@ -273,11 +273,11 @@ impl EmployeeFilter {
     }
 }
 
-pub(crate) fn id_list(ids: &[i64]) -> String {
+pub(crate) fn id_list<Id: std::fmt::Display>(ids: &[Id]) -> String {
     if ids.is_empty() {
         "NULL".to_string()
     } else {
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ids.iter().map(Id::to_string).collect::<Vec<_>>().join(",")
     }
 }
 

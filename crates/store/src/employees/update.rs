@@ -5,7 +5,7 @@
 //! connection, so that the caller holds them and the activity rows in one transaction.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, EmployeeId};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, ScheduleId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::NameForms;
@@ -36,7 +36,7 @@ pub struct Profile {
 /// The employee row as it stands.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Current {
-    pub id: i64,
+    pub id: EmployeeId,
     pub first_name: String,
     pub last_name: String,
     pub patronymic: String,
@@ -51,8 +51,8 @@ pub struct Current {
     pub mobile_phone: String,
     pub notes: Option<String>,
     pub bank_book: String,
-    pub department_id: i64,
-    pub schedule_id: i64,
+    pub department_id: DepartmentId,
+    pub schedule_id: ScheduleId,
     pub schedule_start_date: NaiveDate,
 }
 
@@ -149,14 +149,14 @@ pub async fn set_department(
 pub async fn set_schedule(
     conn: &impl ConnectionTrait,
     employee: EmployeeId,
-    schedule_id: i64,
+    schedule_id: ScheduleId,
     schedule_start_date: NaiveDate,
 ) -> StoreResult<()> {
     sql::execute(
         conn,
         "UPDATE employees SET schedule_id = $1, schedule_start_date = $2 WHERE id = $3",
         vec![
-            schedule_id.into(),
+            schedule_id.0.into(),
             schedule_start_date.into(),
             employee.0.into(),
         ],

@@ -59,7 +59,7 @@ fn flatten(tree: &[Department], depth: usize, nodes: &mut Vec<Node>) {
     ordered.sort_by(|a, b| a.row.title.cmp(&b.row.title).then(a.row.id.cmp(&b.row.id)));
     for department in ordered {
         nodes.push(Node {
-            id: department.row.id,
+            id: department.row.id.0,
             title: department.row.title.clone(),
             depth,
             employees: department.row.count_employees,
@@ -91,7 +91,7 @@ async fn inputs(
         choices
             .departments
             .iter()
-            .filter(|d| !below.contains(&d.id))
+            .filter(|d| !below.contains(&d.id.0))
             .map(|d| {
                 (
                     d.id.to_string(),
@@ -214,7 +214,7 @@ async fn department_page(
     let frame = Frame::new(user, "departments");
     let t = frame.t;
     let row = &department.row;
-    let parent = row.pid.unwrap_or(0).to_string();
+    let parent = row.pid.map_or(0, |p| p.0).to_string();
     let values = match posted {
         Some(form) => (form.value("title"), form.value("pid")),
         None => (row.title.as_str(), parent.as_str()),

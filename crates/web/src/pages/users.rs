@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
 use davomat_app::sign_in::ConsoleUser;
 use davomat_app::{AppError, personnel, users};
+use davomat_core::DepartmentId;
 use davomat_store::users::CompanyUser;
 
 use crate::form::{Input, Messages, Posted};
@@ -52,7 +53,7 @@ async fn listed(
     all: Vec<CompanyUser>,
 ) -> Result<Vec<Listed>, AppError> {
     let choices = personnel::choices(&state.store, &user.caller).await?;
-    let title = |id: &i64| {
+    let title = |id: &DepartmentId| {
         choices
             .departments
             .iter()
@@ -130,7 +131,11 @@ async fn user_page(
             .into_iter()
             .map(str::to_string)
             .collect(),
-        None => one.departments.iter().map(i64::to_string).collect(),
+        None => one
+            .departments
+            .iter()
+            .map(DepartmentId::to_string)
+            .collect(),
     };
     let roles = (1..=5)
         .map(|r| (r.to_string(), t.get(&format!("role-{r}"))))

@@ -135,7 +135,7 @@ pub(super) async fn locations(
 ) -> ApiResult<Json<LocationsObject>> {
     let employee = EmployeeId(path_id(&id)?);
     let conn = state.store.connection();
-    let department = lookups::department_of(conn, caller.company_id, employee)
+    let department = davomat_store::departments::of_employee(conn, caller.company_id, employee)
         .await?
         .ok_or(ApiError::NotFound)?;
     if caller.employee_id != Some(employee) {
