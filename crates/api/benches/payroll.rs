@@ -42,11 +42,11 @@ fn benches(c: &mut Criterion) {
         let mut ids = Vec::with_capacity(EMPLOYEES);
         for n in 0..EMPLOYEES {
             let seed = EmployeeSeed {
-                company_id: fixture.company.company_id.0,
+                company_id: fixture.company.company_id,
                 first_name: format!("Xodim{n}"),
                 last_name: "Benchev".into(),
-                department_id: card.department_id.0,
-                schedule_id: card.schedule_id.0,
+                department_id: card.department_id,
+                schedule_id: card.schedule_id,
                 location_ids: vec![],
                 start_date: first,
             };

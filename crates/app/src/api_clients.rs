@@ -59,6 +59,6 @@ async fn own(store: &Store, caller: &Caller, client_id: &str) -> AppResult<ApiCl
     authorize(caller)?;
     clients::find(store, client_id)
         .await?
-        .filter(|c| c.company_id == caller.company_id.0)
+        .filter(|c| c.company_id == caller.company_id)
         .ok_or(AppError::NotFound)
 }

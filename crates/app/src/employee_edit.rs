@@ -40,7 +40,7 @@
 use chrono::NaiveDate;
 use davomat_core::activity::{EmployeeChange, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
-use davomat_core::{DepartmentId, EmployeeId, Role, ScheduleId};
+use davomat_core::{DepartmentId, EmployeeId, LocationId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::employees::create::{self as references, Reference};
 use davomat_store::employees::history::{self, Kind};
@@ -214,7 +214,7 @@ pub async fn edit(
 }
 
 /// The ids sorted, each once.
-fn distinct_sorted(mut ids: Vec<i64>) -> Vec<i64> {
+fn distinct_sorted<Id: Ord>(mut ids: Vec<Id>) -> Vec<Id> {
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -315,7 +315,7 @@ struct Plan {
     department: Option<i64>,
     positions: Option<Vec<i64>>,
     schedule: Option<(ScheduleId, NaiveDate)>,
-    locations: Option<Vec<i64>>,
+    locations: Option<Vec<LocationId>>,
     efct_date: NaiveDate,
 }
 
@@ -526,7 +526,7 @@ async fn write(
     }
     if let Some((schedule, from)) = plan.schedule {
         store::set_schedule(txn, employee, schedule, from).await?;
-        let title = store::titles(txn, company, Reference::Schedule, &[schedule.0])
+        let title = store::titles(txn, company, Reference::Schedule, &[schedule])
             .await?
             .join(", ");
         rows.push(Row {

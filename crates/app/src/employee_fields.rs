@@ -177,12 +177,12 @@ pub fn locations(sent: Sent<Locations>, errors: &mut FieldErrors) -> Option<Loca
 
 /// Records 8004 on `field`, naming them, when any of `ids` is not an object of the
 /// company (nothing when the field has already failed or names nothing).
-pub async fn check_ids(
+pub async fn check_ids<Id: Copy + Into<i64>>(
     conn: &DatabaseTransaction,
     company: CompanyId,
     field: &str,
     kind: Reference,
-    ids: &[i64],
+    ids: &[Id],
     errors: &mut FieldErrors,
 ) -> AppResult<()> {
     if errors.has(field) || ids.is_empty() {
@@ -193,7 +193,9 @@ pub async fn check_ids(
         errors.add(
             field,
             FieldCode::UnknownReference,
-            Reason::Rule(Rule::NotInCompany(unknown)),
+            Reason::Rule(Rule::NotInCompany(
+                unknown.into_iter().map(Into::into).collect(),
+            )),
         );
     }
     Ok(())

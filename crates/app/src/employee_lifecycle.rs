@@ -21,7 +21,7 @@
 use chrono::NaiveDate;
 use davomat_core::activity::{LifecycleAction, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
-use davomat_core::{CompanyId, EmployeeId, Role};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
 use davomat_store::employees::create::{self as references, Reference};
@@ -393,7 +393,7 @@ async fn checked_plan(
         (
             "location_ids",
             Reference::Location,
-            locations.clone().unwrap_or_default(),
+            locations.iter().flatten().map(|id| id.0).collect(),
         ),
     ];
     for (name, referent, ids) in references {
@@ -425,10 +425,10 @@ async fn checked_plan(
             Ok(RecoveryPlan {
                 first_day,
                 start_date: start_date.unwrap_or(first_day),
-                department_id,
-                schedule_id,
+                department_id: DepartmentId(department_id),
+                schedule_id: ScheduleId(schedule_id),
                 location_ids,
-                position_id,
+                position_id: position_id.map(PositionId),
                 tab_number,
             })
         }

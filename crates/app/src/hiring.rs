@@ -24,7 +24,7 @@
 
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
-use davomat_core::{DepartmentId, EmployeeId, Role};
+use davomat_core::{DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, NewEmployee, Reference};
@@ -132,7 +132,7 @@ struct Checked {
     username: Option<String>,
     password: Option<String>,
     role: Role,
-    department_ids: Vec<i64>,
+    department_ids: Vec<DepartmentId>,
 }
 
 /// Hires the employee; answers their card (on the caller's today).
@@ -156,7 +156,7 @@ pub async fn hire(
             .await?
             .is_empty();
         if exists {
-            Scope::require_department(store, caller, DepartmentId(id)).await?;
+            Scope::require_department(store, caller, id).await?;
         }
     }
     // Hashed before the transaction: it is slow on purpose.
@@ -259,14 +259,18 @@ fn check_fields(
         }
     }
     let department_ids = request.department_ids.optional("department_ids", errors);
-    let department_ids = department_ids.unwrap_or_default();
+    let department_ids: Vec<DepartmentId> = department_ids
+        .unwrap_or_default()
+        .into_iter()
+        .map(DepartmentId)
+        .collect();
     if !department_ids.is_empty() && role.is_some_and(|r| !r.oversees_departments()) {
         let why = Reason::Rule(Rule::OnlyOverseeingRolesHaveDepartments);
         errors.add("department_ids", FieldCode::InvalidValue, why);
     }
     let notes = rules::notes(request.notes, "notes", errors);
     let employee = NewEmployee {
-        company_id: caller.company_id.0,
+        company_id: caller.company_id,
         first_name,
         last_name,
         patronymic,
@@ -281,10 +285,14 @@ fn check_fields(
         mobile_phone: rules::text(request.mobile_phone, TextField::MobilePhone, errors),
         notes,
         bank_book: rules::text(request.bank_book, TextField::BankBook, errors),
-        department_id: department_id.unwrap_or(0),
-        schedule_id: schedule_id.unwrap_or(0),
+        department_id: DepartmentId(department_id.unwrap_or(0)),
+        schedule_id: ScheduleId(schedule_id.unwrap_or(0)),
         location_ids: Vec::new(),
-        position_ids: position_ids.unwrap_or_default(),
+        position_ids: position_ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(PositionId)
+            .collect(),
     };
     Checked {
         employee,
@@ -396,7 +404,7 @@ struct Login<'a> {
     email: String,
     password_hash: Option<String>,
     role: Role,
-    department_ids: &'a [i64],
+    department_ids: &'a [DepartmentId],
 }
 
 /// Creates the new employee's login, the departments its role oversees, and (for roles

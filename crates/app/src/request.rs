@@ -4,6 +4,7 @@
 //! own, so that every failing field is reported at once.
 
 use chrono::NaiveDate;
+use davomat_core::LocationId;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, parse_date, supported_date};
 
 /// One field as sent.
@@ -75,7 +76,7 @@ impl Sent<String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Locations {
     All,
-    Ids(Vec<i64>),
+    Ids(Vec<LocationId>),
 }
 
 /// How a field of a request is read from the value a client sent, with Workly's
@@ -160,7 +161,8 @@ impl FromSent for Locations {
             {
                 Sent::Value(Locations::All)
             }
-            value => Vec::<i64>::from_sent(value).map(Locations::Ids),
+            value => Vec::<i64>::from_sent(value)
+                .map(|ids| Locations::Ids(ids.into_iter().map(LocationId).collect())),
         }
     }
 }
@@ -329,7 +331,7 @@ mod tests {
         assert_eq!(request.password, Sent::Value(" a ".to_string()));
         assert_eq!(
             read(json!({"locations": [4, "5"]})).locations,
-            Sent::Value(Locations::Ids(vec![4, 5]))
+            Sent::Value(Locations::Ids(vec![LocationId(4), LocationId(5)]))
         );
     }
 

@@ -10,7 +10,7 @@
 //!   noted at most every [`TOUCH_EVERY`] seconds (one write per few minutes, not per page).
 
 use davomat_core::token::digest;
-use davomat_core::{CompanyId, CompanyStatus, EmployeeId, EmployeeStatus, Lang, Role, UserId};
+use davomat_core::{CompanyStatus, EmployeeStatus, Lang, Role};
 use davomat_store::console_sessions::{self, ConsoleSession};
 use davomat_store::users::{self, LoginUser};
 use davomat_store::{Store, secrets};
@@ -118,10 +118,10 @@ fn user_of(session: ConsoleSession) -> Result<ConsoleUser, SessionRefusal> {
     let role = Role::from_id(session.role).ok_or(SessionRefusal::Unknown)?;
     Ok(ConsoleUser {
         caller: Caller {
-            user_id: UserId(session.user_id),
-            company_id: CompanyId(session.company_id),
+            user_id: session.user_id,
+            company_id: session.company_id,
             role,
-            employee_id: session.employee_id.map(EmployeeId),
+            employee_id: session.employee_id,
             employee_name: session.employee_full_name,
             email: session.email,
             lang: Lang::parse(&session.user_lang).unwrap_or_default(),

@@ -10,10 +10,18 @@ use serde::{Deserialize, Serialize};
 /// Declares one id newtype over `i64`.
 macro_rules! typed_id {
     ($($name:ident),* $(,)?) => {$(
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
         #[cfg_attr(feature = "sql", derive(sea_orm::DeriveValueType))]
         #[serde(transparent)]
         pub struct $name(pub i64);
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -39,4 +47,5 @@ typed_id!(
     TimeOffId,
     TimeOffTypeId,
     HolidayId,
+    ConsoleSessionId,
 );

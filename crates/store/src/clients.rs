@@ -19,8 +19,8 @@ pub struct ClientCredentials {
 /// A stored client.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ApiClient {
-    pub id: i64,
-    pub company_id: i64,
+    pub id: ApiClientId,
+    pub company_id: CompanyId,
     pub client_id: String,
     pub secret_hash: String,
     pub state: Text<ClientState>,
@@ -100,7 +100,7 @@ pub async fn rotate(
     let old = find(store, client_id).await?.ok_or(StoreError::NotFound)?;
     let txn = store.begin().await?;
     txn.changes([Dependency::Client(old.id)]);
-    let (_, fresh) = insert(&txn, CompanyId(old.company_id), now).await?;
+    let (_, fresh) = insert(&txn, old.company_id, now).await?;
     sql::execute(
         &txn,
         "UPDATE api_clients SET state = $1 WHERE id = $2",

@@ -1,6 +1,9 @@
 //! Companies: creating one with everything its admin needs, and changing its status.
 
-use davomat_core::{ApiClientId, CompanyId, CompanyStatus, EmployeeId, Lang, Role, UserId};
+use davomat_core::{
+    ApiClientId, CompanyId, CompanyStatus, DepartmentId, EmployeeId, Lang, LocationId, Role,
+    ScheduleId, UserId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::activity::{self, NewActivity};
@@ -160,12 +163,12 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
     let employee_id = insert_employee(
         &txn,
         &EmployeeSeed {
-            company_id,
+            company_id: CompanyId(company_id),
             first_name: names.admin_first_name.to_string(),
             last_name: String::new(),
-            department_id,
-            schedule_id,
-            location_ids: vec![location_id],
+            department_id: DepartmentId(department_id),
+            schedule_id: ScheduleId(schedule_id),
+            location_ids: vec![LocationId(location_id)],
             start_date: today,
         },
         now,
@@ -239,12 +242,12 @@ pub async fn create(store: &Store, new: NewCompany, now: i64) -> StoreResult<Cre
 /// employee is unset (see [`crate::employees::create::NewEmployee`] for all of them).
 #[derive(Clone, Debug)]
 pub struct EmployeeSeed {
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub first_name: String,
     pub last_name: String,
-    pub department_id: i64,
-    pub schedule_id: i64,
-    pub location_ids: Vec<i64>,
+    pub department_id: DepartmentId,
+    pub schedule_id: ScheduleId,
+    pub location_ids: Vec<LocationId>,
     pub start_date: chrono::NaiveDate,
 }
 

@@ -4,7 +4,9 @@
 //! as the API's bearer sessions are (crate::tokens), but never cached: a session closed
 //! on one node is closed on every node at its next request.
 
-use davomat_core::{CompanyStatus, EmployeeStatus, UserId};
+use davomat_core::{
+    CompanyId, CompanyStatus, ConsoleSessionId, EmployeeId, EmployeeStatus, UserId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::text::Text;
@@ -13,17 +15,17 @@ use crate::{Store, StoreResult, sql};
 /// A console session with everything a page needs to know about its user.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ConsoleSession {
-    pub id: i64,
+    pub id: ConsoleSessionId,
     pub csrf_token: String,
     pub last_seen_at: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub role: i64,
     pub user_lang: String,
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
     pub employee_status: Option<Text<EmployeeStatus>>,
     pub employee_full_name: Option<String>,
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub company_status: Text<CompanyStatus>,
     pub company_lang: String,
     pub company_time_zone: String,
@@ -36,7 +38,7 @@ pub async fn open(
     token_digest: &str,
     csrf_token: &str,
     now: i64,
-) -> StoreResult<i64> {
+) -> StoreResult<ConsoleSessionId> {
     sql::insert(
         conn,
         "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) \
@@ -49,6 +51,7 @@ pub async fn open(
         ],
     )
     .await
+    .map(ConsoleSessionId)
 }
 
 /// The session of a cookie's digest, if it is open.
@@ -70,7 +73,7 @@ pub async fn find(store: &Store, token_digest: &str) -> StoreResult<Option<Conso
 }
 
 /// Notes that the session was used at `now`.
-pub async fn touch(conn: &impl ConnectionTrait, id: i64, now: i64) -> StoreResult<()> {
+pub async fn touch(conn: &impl ConnectionTrait, id: ConsoleSessionId, now: i64) -> StoreResult<()> {
     sql::execute(
         conn,
         "UPDATE console_sessions SET last_seen_at = $2 WHERE id = $1",

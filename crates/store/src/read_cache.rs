@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use davomat_core::{CompanyId, EmployeeId, UserId};
+use davomat_core::{ApiClientId, CompanyId, EmployeeId, UserId};
 
 /// How long a value may be answered again, at most.
 pub const LIFETIME: Duration = Duration::from_secs(2);
@@ -59,7 +59,7 @@ pub enum Dependency {
     /// One access token, by the first 64 bits of its digest ([`Dependency::token`]).
     Token(u64),
     /// One API client (its row id): its state.
-    Client(i64),
+    Client(ApiClientId),
 }
 
 impl Dependency {
@@ -106,7 +106,7 @@ impl FromStr for Dependency {
             "t" => Dependency::Token(
                 u64::from_str_radix(id, 16).map_err(|e| format!("{text:?}: {e}"))?,
             ),
-            "k" => Dependency::Client(number()?),
+            "k" => Dependency::Client(ApiClientId(number()?)),
             _ => return Err(format!("unknown dependency kind in {text:?}")),
         })
     }
@@ -480,7 +480,7 @@ mod tests {
             Dependency::Attendance(EmployeeId(4)),
             Dependency::User(UserId(5)),
             Dependency::token("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"),
-            Dependency::Client(6),
+            Dependency::Client(ApiClientId(6)),
         ];
         for dependency in all {
             assert_eq!(dependency.to_string().parse::<Dependency>(), Ok(dependency));

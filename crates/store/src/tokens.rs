@@ -114,7 +114,7 @@ impl Session {
             Dependency::token(token_digest),
             Dependency::User(self.user_id),
             Dependency::Company(self.company_id),
-            Dependency::Client(self.api_client_id.0),
+            Dependency::Client(self.api_client_id),
             Dependency::Roster(self.company_id),
         ]
     }
@@ -149,8 +149,8 @@ pub enum RefreshRefusal {
 #[derive(Clone, Debug, FromQueryResult)]
 struct RefreshRow {
     id: i64,
-    user_id: i64,
-    company_id: i64,
+    user_id: UserId,
+    company_id: CompanyId,
     expires_at: i64,
     used_at: Option<i64>,
 }
@@ -161,7 +161,7 @@ struct RefreshRow {
 pub async fn refresh(
     store: &Store,
     refresh_token: &str,
-    company_id: i64,
+    company_id: CompanyId,
     client: ApiClientId,
     now: i64,
 ) -> StoreResult<Result<(UserId, TokenPair), RefreshRefusal>> {
@@ -197,9 +197,9 @@ pub async fn refresh(
     if spent == 0 {
         return Ok(Err(RefreshRefusal::AlreadyUsed));
     }
-    let pair = issue(&txn, UserId(row.user_id), client, now).await?;
+    let pair = issue(&txn, row.user_id, client, now).await?;
     txn.commit().await?;
-    Ok(Ok((UserId(row.user_id), pair)))
+    Ok(Ok((row.user_id, pair)))
 }
 
 /// Revokes an access or refresh token (RFC 7009): answers whether anything was removed.

@@ -10,7 +10,7 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use davomat_app::request::{Sent, secret};
 use davomat_core::validation::FieldErrors;
-use davomat_core::{ApiClientId, ClientState, EmployeeStatus, Role};
+use davomat_core::{ClientState, EmployeeStatus, Role};
 use davomat_store::clients::{self, ApiClient};
 use davomat_store::tokens::{self, RefreshRefusal, TokenPair};
 use serde::{Deserialize, Serialize};
@@ -168,14 +168,14 @@ async fn password_grant(
     let user = davomat_app::sign_in::check_password(&state.store, &username, password)
         .await?
         .ok_or(ApiError::BadCredentials)?;
-    if user.company_id.0 != client.company_id {
+    if user.company_id != client.company_id {
         return Err(ApiError::BadCredentials);
     }
     let role = Role::from_id(user.role).ok_or(ApiError::BadCredentials)?;
     // A new token: nothing cached depends on it yet.
     let writer = state.store.write_connection().await;
     writer.changes_nothing_cached();
-    let pair = tokens::issue(&writer, user.id, ApiClientId(client.id), now).await?;
+    let pair = tokens::issue(&writer, user.id, client.id, now).await?;
     Ok((role, pair))
 }
 
@@ -190,7 +190,7 @@ async fn refresh_grant(
         &state.store,
         &refresh_token,
         client.company_id,
-        ApiClientId(client.id),
+        client.id,
         now,
     )
     .await?;

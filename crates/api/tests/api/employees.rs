@@ -43,11 +43,11 @@ async fn employee(
     companies::insert_employee(
         app.store.connection(),
         &EmployeeSeed {
-            company_id: app.company.company_id.0,
+            company_id: app.company.company_id,
             first_name: first.into(),
             last_name: last.into(),
-            department_id,
-            schedule_id: schedule,
+            department_id: davomat_core::DepartmentId(department_id),
+            schedule_id: davomat_core::ScheduleId(schedule),
             location_ids: vec![],
             start_date: chrono::NaiveDate::from_ymd_opt(start.0, start.1, start.2).expect("date"),
         },

@@ -334,12 +334,16 @@ impl TestApp {
         let employee_id = companies::insert_employee(
             conn,
             &EmployeeSeed {
-                company_id: company,
+                company_id: davomat_core::CompanyId(company),
                 first_name: first_name.into(),
                 last_name: "Тестов".into(),
-                department_id: card.department_id.0,
-                schedule_id: card.schedule_id.0,
-                location_ids: card.locations.iter().map(|l| l.id).collect(),
+                department_id: card.department_id,
+                schedule_id: card.schedule_id,
+                location_ids: card
+                    .locations
+                    .iter()
+                    .map(|l| davomat_core::LocationId(l.id))
+                    .collect(),
                 start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
             },
             START,

@@ -6,7 +6,9 @@
 mod attendance;
 mod payroll;
 
-use davomat_core::{CompanyId, CompanyStatus, DepartmentId, Lang, LocationId, Role};
+use davomat_core::{
+    CompanyId, CompanyStatus, DepartmentId, Lang, LocationId, PositionId, Role, ScheduleId,
+};
 use sea_orm::ConnectionTrait;
 
 use crate::companies::{self, NewCompany, UserSeed};
@@ -144,10 +146,10 @@ async fn seed(store: &Store, now: i64) -> StoreResult<(CompanyId, String)> {
 /// The ids of the demo company's directory.
 struct Directory {
     /// Departments, the first being the default one at the root.
-    departments: Vec<i64>,
-    positions: Vec<i64>,
-    locations: Vec<i64>,
-    schedules: Vec<i64>,
+    departments: Vec<DepartmentId>,
+    positions: Vec<PositionId>,
+    locations: Vec<LocationId>,
+    schedules: Vec<ScheduleId>,
 }
 
 /// Departments (a tree three levels deep), positions, locations with coordinates,
@@ -163,7 +165,7 @@ async fn seed_directory(
         vec![company.0.into()],
     )
     .await?
-    .unwrap_or(0);
+    .map_or(DepartmentId(0), DepartmentId);
     let mut departments = vec![root];
     let tree: [(&str, Option<usize>); 8] = [
         ("Администрация", None),
@@ -179,9 +181,9 @@ async fn seed_directory(
         let pid = parent.map(|i| departments[i]).unwrap_or(root);
         let fields = DepartmentFields {
             title: title.into(),
-            pid: Some(DepartmentId(pid)),
+            pid: Some(pid),
         };
-        departments.push(departments::create(conn, company, &fields, now).await?.0);
+        departments.push(departments::create(conn, company, &fields, now).await?);
     }
     let mut positions = Vec::new();
     for title in [
@@ -193,7 +195,7 @@ async fn seed_directory(
         "Охранник",
         "HR-менеджер",
     ] {
-        positions.push(
+        positions.push(PositionId(
             positions::create(
                 conn,
                 company,
@@ -203,7 +205,7 @@ async fn seed_directory(
                 now,
             )
             .await?,
-        );
+        ));
     }
     let main_office = sql::scalar(
         conn,
@@ -218,7 +220,7 @@ async fn seed_directory(
         vec![main_office.into()],
     )
     .await?;
-    let mut locations = vec![main_office];
+    let mut locations = vec![LocationId(main_office)];
     for (title, lat, lon, address) in [
         (
             "Производственный цех",
@@ -247,7 +249,7 @@ async fn seed_directory(
             address: Some(address.into()),
             ipv4: None,
         };
-        locations.push(locations::create(conn, company, &fields, now).await?.0);
+        locations.push(locations::create(conn, company, &fields, now).await?);
     }
     let default_schedule = sql::scalar(
         conn,
@@ -255,20 +257,20 @@ async fn seed_directory(
         vec![company.0.into()],
     )
     .await?
-    .unwrap_or(0);
+    .map_or(ScheduleId(0), ScheduleId);
     let mut schedules = vec![default_schedule];
     for (title, definition) in demo_schedules() {
         let kind = definition["type"].as_i64().unwrap_or(2);
-        schedules.push(
+        schedules.push(ScheduleId(
             crate::schedules::insert(conn, company, title, kind, &definition.to_string(), now)
                 .await?,
-        );
+        ));
     }
     for (i, location) in locations.iter().enumerate() {
         let fields = DeviceFields {
             serial_number: format!("DEMO-TERMINAL-{}-{}", company.0, i + 1),
             kind: "Terminal".into(),
-            location_id: Some(LocationId(*location)),
+            location_id: Some(*location),
             time_zone: "Asia/Tashkent".into(),
             additional_button: false,
             save_image_gallery: true,
@@ -363,11 +365,11 @@ async fn seed_people(
     let person = |i: usize, id: i64| attendance::Person {
         employee_id: id,
         schedule: attendance::DemoSchedule::of_index(i % directory.schedules.len()),
-        location_id: directory.locations[i % directory.locations.len()],
+        location_id: directory.locations[i % directory.locations.len()].0,
     };
     let start = DEMO_HIRE_DATE;
-    let employee = |i: usize, first: &str, last: &str, department: i64| NewEmployee {
-        company_id: company.0,
+    let employee = |i: usize, first: &str, last: &str, department: DepartmentId| NewEmployee {
+        company_id: company,
         first_name: first.into(),
         last_name: last.into(),
         gender: Some(

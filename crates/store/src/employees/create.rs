@@ -6,7 +6,7 @@
 //! connection, so that the caller can hold them and the activity rows in one transaction.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, EmployeeStatus};
+use davomat_core::{CompanyId, DepartmentId, EmployeeStatus, LocationId, PositionId, ScheduleId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::NameForms;
@@ -18,7 +18,7 @@ use crate::{StoreResult, secrets, sql};
 /// `gender` and `birth_date` may be `None`.
 #[derive(Clone, Debug, Default)]
 pub struct NewEmployee {
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub first_name: String,
     pub last_name: String,
     pub patronymic: String,
@@ -33,20 +33,20 @@ pub struct NewEmployee {
     pub mobile_phone: String,
     pub notes: Option<String>,
     pub bank_book: String,
-    pub department_id: i64,
-    pub schedule_id: i64,
-    pub location_ids: Vec<i64>,
+    pub department_id: DepartmentId,
+    pub schedule_id: ScheduleId,
+    pub location_ids: Vec<LocationId>,
     /// Positions held from `start_date` on.
-    pub position_ids: Vec<i64>,
+    pub position_ids: Vec<PositionId>,
 }
 
 /// Inserts an active employee with a generated `pin_code` (the next free number of the
 /// company) and `qrcode` (10 random digits, unique in the company), its name forms, its
 /// locations, its open position periods and its department history row, all from
 /// `start_date`. Answers the new id.
-#[tracing::instrument(skip_all, fields(company = new.company_id), err)]
+#[tracing::instrument(skip_all, fields(company = new.company_id.0), err)]
 pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) -> StoreResult<i64> {
-    let company = CompanyId(new.company_id);
+    let company = new.company_id;
     let pin_code = next_pin_code(conn, company).await?;
     let qrcode = new_qrcode(conn, company).await?;
     let names = NameForms::of(&new.last_name, &new.first_name, &new.patronymic);
@@ -96,7 +96,7 @@ pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) ->
         sql::execute(
             conn,
             "INSERT INTO employee_locations (employee_id, location_id) VALUES ($1, $2)",
-            vec![id.into(), location_id.into()],
+            vec![id.into(), location_id.0.into()],
         )
         .await?;
     }
@@ -107,7 +107,7 @@ pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) ->
              VALUES ($1, $2, $3, NULL, $4)",
             vec![
                 id.into(),
-                position_id.into(),
+                position_id.0.into(),
                 new.start_date.into(),
                 now.into(),
             ],
@@ -118,7 +118,7 @@ pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) ->
 }
 
 /// The ids in their first order, each once.
-fn distinct(ids: &[i64]) -> Vec<i64> {
+fn distinct<Id: Copy + PartialEq>(ids: &[Id]) -> Vec<Id> {
     let mut seen = Vec::with_capacity(ids.len());
     for id in ids {
         if !seen.contains(id) {
@@ -201,18 +201,23 @@ struct IdRow {
     id: i64,
 }
 
-/// The ids among `ids` that name no object of this kind in the company.
+/// The ids among `ids` that name no object of this kind in the company (typed ids, or
+/// plain numbers as a request gave them).
 #[tracing::instrument(skip_all, fields(company = company.0), err)]
-pub async fn unknown_ids(
+pub async fn unknown_ids<Id: Copy + Into<i64>>(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     kind: Reference,
-    ids: &[i64],
-) -> StoreResult<Vec<i64>> {
+    ids: &[Id],
+) -> StoreResult<Vec<Id>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = ids
+        .iter()
+        .map(|id| Into::<i64>::into(*id).to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let found: Vec<IdRow> = sql::all(
         conn,
         &format!(
@@ -225,7 +230,7 @@ pub async fn unknown_ids(
     Ok(ids
         .iter()
         .copied()
-        .filter(|id| !found.iter().any(|row| row.id == *id))
+        .filter(|id| !found.iter().any(|row| row.id == Into::<i64>::into(*id)))
         .collect())
 }
 
@@ -234,14 +239,14 @@ pub async fn unknown_ids(
 pub async fn all_location_ids(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<LocationId>> {
     let rows: Vec<IdRow> = sql::all(
         conn,
         "SELECT id FROM locations WHERE company_id = $1 ORDER BY id",
         vec![company.0.into()],
     )
     .await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    Ok(rows.into_iter().map(|r| LocationId(r.id)).collect())
 }
 
 /// True when an employee of the company (any status) other than `except` holds this
@@ -318,13 +323,13 @@ pub async fn would_exceed_limit(
 pub async fn oversee(
     conn: &impl ConnectionTrait,
     user_id: i64,
-    department_ids: &[i64],
+    department_ids: &[DepartmentId],
 ) -> StoreResult<()> {
     for department_id in distinct(department_ids) {
         sql::execute(
             conn,
             "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2)",
-            vec![user_id.into(), department_id.into()],
+            vec![user_id.into(), department_id.0.into()],
         )
         .await?;
     }

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use davomat_core::dates::naive;
 use davomat_core::zone::CompanyZone;
-use davomat_core::{CompanyId, DepartmentId, EmployeeId, EmployeeStatus};
+use davomat_core::{
+    CompanyId, DepartmentId, EmployeeId, EmployeeStatus, LocationId, PositionId, ScheduleId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
@@ -99,10 +101,10 @@ pub async fn cancel_dismissal(
 pub struct RecoveryPlan {
     pub first_day: NaiveDate,
     pub start_date: NaiveDate,
-    pub department_id: i64,
-    pub schedule_id: i64,
-    pub location_ids: Vec<i64>,
-    pub position_id: Option<i64>,
+    pub department_id: DepartmentId,
+    pub schedule_id: ScheduleId,
+    pub location_ids: Vec<LocationId>,
+    pub position_id: Option<PositionId>,
     pub tab_number: Option<String>,
 }
 

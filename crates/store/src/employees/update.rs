@@ -5,7 +5,7 @@
 //! connection, so that the caller holds them and the activity rows in one transaction.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, DepartmentId, EmployeeId, ScheduleId};
+use davomat_core::{CompanyId, DepartmentId, EmployeeId, LocationId, ScheduleId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::NameForms;
@@ -174,14 +174,14 @@ struct IdRow {
 pub async fn location_ids(
     conn: &impl ConnectionTrait,
     employee: EmployeeId,
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<LocationId>> {
     let rows: Vec<IdRow> = sql::all(
         conn,
         "SELECT location_id AS id FROM employee_locations WHERE employee_id = $1 ORDER BY location_id",
         vec![employee.0.into()],
     )
     .await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    Ok(rows.into_iter().map(|r| LocationId(r.id)).collect())
 }
 
 /// Replaces the employee's locations; the face-ID terminals follow
@@ -190,7 +190,7 @@ pub async fn set_locations(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     employee: EmployeeId,
-    location_ids: &[i64],
+    location_ids: &[LocationId],
     now: i64,
 ) -> StoreResult<()> {
     sql::execute(
@@ -258,11 +258,11 @@ struct TitleRow {
 }
 
 /// The titles of company objects, in the order of their ids.
-pub async fn titles(
+pub async fn titles<Id: Copy + Into<i64>>(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     kind: Reference,
-    ids: &[i64],
+    ids: &[Id],
 ) -> StoreResult<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -273,7 +273,11 @@ pub async fn titles(
         Reference::Location => "locations",
         Reference::Position => "positions",
     };
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = ids
+        .iter()
+        .map(|id| Into::<i64>::into(*id).to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let rows: Vec<TitleRow> = sql::all(
         conn,
         &format!("SELECT title FROM {table} WHERE company_id = $1 AND id IN ({list}) ORDER BY id"),

@@ -1,7 +1,7 @@
 //! Companies, clients, users, tokens and the activity log.
 
 use davomat_core::page::PageRequest;
-use davomat_core::{ClientState, CompanyStatus, UserId};
+use davomat_core::{ClientState, CompanyId, CompanyStatus, UserId};
 use davomat_store::activity::{self, ActivityFilter};
 use davomat_store::companies;
 use davomat_store::tokens::{self, RefreshRefusal};
@@ -107,7 +107,7 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
                 .is_none()
         );
 
-        let company = created.company_id.0;
+        let company = created.company_id;
         let first = tokens::refresh(
             &store,
             &pair.refresh_token,
@@ -142,7 +142,7 @@ async fn tokens_are_found_by_digest_and_refresh_tokens_work_once() {
         let other_company = tokens::refresh(
             &store,
             &fresh.refresh_token,
-            company + 1,
+            CompanyId(company.0 + 1),
             created.client_row_id,
             NOW,
         )
@@ -247,7 +247,7 @@ async fn status_state_and_maintenance_changes_are_kept() {
             .await
             .expect("find")
             .expect("new");
-        assert_eq!(new.company_id, created.company_id.0);
+        assert_eq!(new.company_id, created.company_id);
         clients::set_state(&store, &rotated.client_id, ClientState::Outdated)
             .await
             .expect("state");

@@ -5,8 +5,8 @@
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
 use davomat_core::page::PageRequest;
+use davomat_core::{CompanyId, LocationId};
 use davomat_store::companies;
 use davomat_store::employees::create::{self, NewEmployee};
 use davomat_store::employees::{self, EmployeeFilter, StatusFilter, Visibility};
@@ -79,15 +79,15 @@ async fn company_of(store: &Store, email: &str, size: usize) -> CompanyId {
         create::insert(
             store.connection(),
             &NewEmployee {
-                company_id: company.0,
+                company_id: company,
                 first_name: format!("First{i:03}"),
                 last_name: format!("Last{:03}", (i * 37) % 211),
                 start_date: start,
                 schedule_start_date: start,
-                department_id: admin.department_id.0,
-                schedule_id: admin.schedule_id.0,
-                location_ids: admin.locations.iter().map(|l| l.id).collect(),
-                position_ids: vec![position],
+                department_id: admin.department_id,
+                schedule_id: admin.schedule_id,
+                location_ids: admin.locations.iter().map(|l| LocationId(l.id)).collect(),
+                position_ids: vec![davomat_core::PositionId(position)],
                 ..NewEmployee::default()
             },
             NOW,

@@ -41,12 +41,12 @@ async fn company_with(store: &Store, size: usize) -> (CompanyId, Vec<i64>) {
         let id = create::insert(
             &txn,
             &NewEmployee {
-                company_id: company.0,
+                company_id: company,
                 first_name: format!("Worker{i:04}"),
                 start_date: day("2024-01-01"),
                 schedule_start_date: day("2024-01-01"),
-                department_id: admin.department_id.0,
-                schedule_id: admin.schedule_id.0,
+                department_id: admin.department_id,
+                schedule_id: admin.schedule_id,
                 ..NewEmployee::default()
             },
             NOW,

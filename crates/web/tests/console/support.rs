@@ -208,12 +208,16 @@ impl Console {
         companies::insert_employee(
             self.store.connection(),
             &EmployeeSeed {
-                company_id: self.company.company_id.0,
+                company_id: self.company.company_id,
                 first_name: first_name.into(),
                 last_name: "Тестов".into(),
-                department_id: department,
-                schedule_id: card.schedule_id.0,
-                location_ids: card.locations.iter().map(|l| l.id).collect(),
+                department_id: davomat_core::DepartmentId(department),
+                schedule_id: card.schedule_id,
+                location_ids: card
+                    .locations
+                    .iter()
+                    .map(|l| davomat_core::LocationId(l.id))
+                    .collect(),
                 start_date: chrono_date(2025, 1, 1),
             },
             START,
