@@ -15,6 +15,7 @@ pub mod attendance;
 pub mod caller;
 pub mod clock;
 pub mod company;
+pub mod corrections;
 pub mod departments;
 pub mod device_commands;
 pub mod devices;

@@ -282,6 +282,13 @@ pub enum Message {
         name: String,
         time: String,
     },
+    /// A clock event voided by a correction, with the reason given.
+    VoidedClock {
+        clock_in: bool,
+        name: String,
+        time: String,
+        reason: String,
+    },
     /// A payroll or face change of `name`; `detail` says what (`1000.00, monthly, from
     /// 2025-03-01`, a rule's title…), empty for face changes.
     Payroll {
@@ -305,6 +312,7 @@ impl Message {
             | Message::EmployeeChanged { .. }
             | Message::TimeOff { .. }
             | Message::ManualClock { .. }
+            | Message::VoidedClock { .. }
             | Message::Payroll { .. } => None,
         }
     }
@@ -392,6 +400,42 @@ impl Message {
                 };
                 format!("{actor} {what} {name}: {time}")
             }
+            (
+                Message::VoidedClock {
+                    clock_in,
+                    name,
+                    time,
+                    reason,
+                },
+                lang,
+            ) => match (clock_in, lang) {
+                (true, Lang::Ru) => {
+                    format!(
+                        "{actor} аннулировал(а) приход сотрудника {name}: {time} (причина: {reason})"
+                    )
+                }
+                (false, Lang::Ru) => {
+                    format!(
+                        "{actor} аннулировал(а) уход сотрудника {name}: {time} (причина: {reason})"
+                    )
+                }
+                (true, Lang::En) => {
+                    format!("{actor} voided an arrival of {name}: {time} (reason: {reason})")
+                }
+                (false, Lang::En) => {
+                    format!("{actor} voided a departure of {name}: {time} (reason: {reason})")
+                }
+                (true, Lang::Uz) => {
+                    format!(
+                        "{actor} {name} xodimining kelishini bekor qildi: {time} (sabab: {reason})"
+                    )
+                }
+                (false, Lang::Uz) => {
+                    format!(
+                        "{actor} {name} xodimining ketishini bekor qildi: {time} (sabab: {reason})"
+                    )
+                }
+            },
             (Message::Lifecycle { action, name }, _) => {
                 format!("{actor} {} {name}", action.verb(lang))
             }

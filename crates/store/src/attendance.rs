@@ -141,7 +141,7 @@ fn conditions(
         // An `EXISTS` here made the bundled SQLite ignore the page's OFFSET; `IN` pages right.
         clauses.push(format!(
             "e.id IN (SELECT c.employee_id FROM clock_events c WHERE c.company_id = $1 \
-             AND c.at >= ${first} AND c.at < ${})",
+             AND c.at >= ${first} AND c.at < ${} AND c.voided_at IS NULL)",
             values.len()
         ));
     }

@@ -2,7 +2,8 @@
 //! manual) and from devices. Device events carry the device's own id for each event
 //! (`device_uid`); a unique index on (device, uid) makes a resent batch store each
 //! event once. The engine reads an employee's events of a range; the `inouts` report
-//! pages through the stored events themselves.
+//! pages through the stored events themselves. A voided event (a correction) stays
+//! stored with who voided it and why, and every read here leaves it out.
 
 use davomat_core::Lang;
 use davomat_core::engine::EventKind;
@@ -209,7 +210,7 @@ pub async fn of_employees(
         &format!(
             "SELECT id, employee_id, kind, at, location_id, mode FROM clock_events \
              WHERE company_id = $1 AND {employees} AND at >= $2 AND at < $3 \
-             ORDER BY employee_id, at, id"
+             AND voided_at IS NULL ORDER BY employee_id, at, id"
         ),
         values,
     )
@@ -256,6 +257,7 @@ fn inout_conditions(company: CompanyId, filter: &InOutFilter) -> (String, Vec<Va
         "c.company_id = $1".to_string(),
         "c.at >= $2".to_string(),
         "c.at < $3".to_string(),
+        "c.voided_at IS NULL".to_string(),
     ];
     if let Some(clause) = filter.visibility.clause("e") {
         clauses.push(clause);
@@ -310,4 +312,58 @@ pub async fn inouts(
     )
     .await?;
     Ok((rows, total))
+}
+
+/// An event as a correction sees it: whose it is, and whether it is voided already.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct EventToVoid {
+    pub id: ClockEventId,
+    pub employee_id: EmployeeId,
+    pub department_id: DepartmentId,
+    pub full_name: String,
+    pub kind: Text<EventKind>,
+    pub at: i64,
+    pub voided_at: Option<i64>,
+}
+
+/// The event of the company with this id, voided or not.
+pub async fn find_to_void(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: ClockEventId,
+) -> StoreResult<Option<EventToVoid>> {
+    sql::one(
+        conn,
+        "SELECT c.id, c.employee_id, e.department_id, e.full_name, c.kind, c.at, c.voided_at \
+         FROM clock_events c JOIN employees e ON e.id = c.employee_id \
+         WHERE c.company_id = $1 AND c.id = $2",
+        vec![company.0.into(), id.into()],
+    )
+    .await
+}
+
+/// Marks the event voided by `by` with the reason; answers false when it already was
+/// (a concurrent correction won), so that the caller logs only the void it made.
+pub async fn void(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: ClockEventId,
+    by: UserId,
+    reason: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let touched = sql::execute(
+        conn,
+        "UPDATE clock_events SET voided_at = $3, voided_by = $4, void_reason = $5 \
+         WHERE company_id = $1 AND id = $2 AND voided_at IS NULL",
+        vec![
+            company.0.into(),
+            id.into(),
+            now.into(),
+            by.into(),
+            reason.into(),
+        ],
+    )
+    .await?;
+    Ok(touched == 1)
 }

@@ -893,3 +893,103 @@ async fn form_bodies_work_as_json_does() {
     })
     .await;
 }
+
+/// Voids an event as `token`.
+async fn void(app: &TestApp, token: &str, event: i64, body: Value) -> Reply {
+    app.post_json(&format!("/v1/times/{event}/void"), &body, Some(token))
+        .await
+}
+
+#[tokio::test]
+async fn a_wrong_event_is_voided_kept_and_logged_by_those_who_may_correct() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let office = main_office(&app, &admin).await;
+        let (worker, staff) = app.add_user("worker@t.uz", Role::Employee, "Рабочий").await;
+        let (outsider, _) = app.add_user("out@t.uz", Role::Employee, "Чужой").await;
+        move_elsewhere(&app, outsider).await;
+        let (_, head) = app
+            .add_user("head@t.uz", Role::DepartmentHead, "Руководитель")
+            .await;
+        let (_, observer) = app
+            .add_user("observer@t.uz", Role::Observer, "Наблюдатель")
+            .await;
+        for (employee, time) in [(worker, "2025-03-03 09:40:00"), (outsider, "2025-03-03 09:41:00")] {
+            let body = json!({"employee_id": employee, "location_id": office, "event_time": time});
+            assert_eq!(clock(&app, "in", &admin, body).await.status, 200);
+        }
+        let wrong = events_of(&app, worker).await[0].id.0;
+        let outsiders = events_of(&app, outsider).await[0].id.0;
+        let stored = event_count(&app).await;
+        let reason = json!({"reason": "  Двойное считывание  "});
+
+        // Who may not: 403 before anything else, even for an id that does not exist.
+        for token in [&staff, &observer] {
+            void(&app, token, wrong, reason.clone()).await.assert_error(403, 7004);
+            void(&app, token, 999_999, json!({})).await.assert_error(403, 7004);
+        }
+        void(&app, &head, outsiders, reason.clone()).await.assert_error(403, 7004);
+        // Not the company's event: 404, before the body is read.
+        void(&app, &admin, 999_999, reason.clone()).await.assert_error(404, 3000);
+        let (other, other_office) = other_company(&app).await;
+        let stranger = scalar(
+            &app.store,
+            "SELECT employee_id FROM users WHERE company_id = $1",
+            &[other.company_id.0],
+        )
+        .await;
+        execute(
+            &app.store,
+            "INSERT INTO clock_events (company_id, employee_id, kind, at, location_id, mode, created_at) \
+             VALUES ($1, $2, 'in', 0, $3, 'manual', 0)",
+            &[other.company_id.0, stranger, other_office],
+        )
+        .await;
+        let foreign = scalar(&app.store, "SELECT max(id) FROM clock_events", &[]).await;
+        void(&app, &admin, foreign, reason.clone()).await.assert_error(404, 3000);
+        // A reason is required, and bounded.
+        let reply = void(&app, &head, wrong, json!({"reason": "   "})).await;
+        reply.assert_error(422, 8001);
+        assert_eq!(reply.body["errors"][0]["field"], "reason");
+        assert_eq!(reply.body["errors"][0]["code"], 8002);
+        let reply = void(&app, &head, wrong, json!({"reason": "x".repeat(501)})).await;
+        reply.assert_error(422, 8001);
+        assert_eq!(reply.body["errors"][0]["code"], 8003);
+        assert!(event_matches(&app, wrong, "c.voided_at IS NULL").await);
+        assert!(activities(&app, &admin, "voidedClockEvent").await.is_empty());
+
+        // The head voids their worker's event: kept, marked, logged.
+        let reply = void(&app, &head, wrong, reason.clone()).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(
+            reply.body,
+            json!({
+                "id": wrong, "employee_id": worker, "event_name": "in",
+                "event_time": "2025-03-03 09:40:00", "voided_at": NOW,
+                "reason": "Двойное считывание",
+            })
+        );
+        assert_eq!(event_count(&app).await, stored, "kept");
+        assert!(event_matches(&app, wrong, &format!("c.voided_at = {START} AND c.void_reason = 'Двойное считывание'")).await);
+        assert!(events_of(&app, worker).await.is_empty(), "the engine no longer reads it");
+        let rows = activities(&app, &admin, "voidedClockEvent").await;
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0]["person_id"], worker);
+        assert_eq!(rows[0]["object_id"], wrong);
+        assert_eq!(rows[0]["assigned"], "in");
+        assert_eq!(
+            rows[0]["message"],
+            "Тестов Руководитель аннулировал(а) приход сотрудника Тестов Рабочий: 2025-03-03 09:40:00 (причина: Двойное считывание)"
+        );
+        // Once is enough: a second void does not apply, and logs nothing.
+        void(&app, &admin, wrong, reason.clone()).await.assert_error(400, 4001);
+        assert_eq!(activities(&app, &admin, "voidedClockEvent").await.len(), 1);
+        // The admin reaches everyone; a form body works as JSON does.
+        let reply = app
+            .form("POST", &format!("/v1/times/{outsiders}/void"), &admin, "reason=Wrong+read")
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert!(events_of(&app, outsider).await.is_empty());
+    })
+    .await;
+}

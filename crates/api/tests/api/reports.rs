@@ -7,6 +7,7 @@
 //! whole report items with the numbers of SEMANTICS.md §5–§13 (worked examples E1–E18).
 
 use davomat_core::Role;
+use davomat_store::testing::scalar;
 use serde_json::{Map, Value, json};
 
 use crate::support::{TestApp, each_backend};
@@ -619,6 +620,29 @@ fn inout(
         "location_id": place.0,
         "serial_number": serial,
     })
+}
+
+/// The items with each `id` checked against the stored events (the employee's event at
+/// that local time) and taken out, so that the rest compares as the reference shows it.
+async fn checked_event_ids(app: &TestApp, items: &Value) -> Value {
+    let mut items = items.clone();
+    for item in items.as_array_mut().expect("items") {
+        let id = item
+            .as_object_mut()
+            .and_then(|fields| fields.remove("id"))
+            .and_then(|id| id.as_i64())
+            .expect("an inouts item names its event");
+        let employee = item["employee_id"].as_i64().expect("employee id");
+        let at = local(item["event_full_date"].as_str().expect("full date"));
+        let matching = scalar(
+            &app.store,
+            "SELECT count(*) FROM clock_events WHERE id = $1 AND employee_id = $2 AND at = $3",
+            &[id, employee, at],
+        )
+        .await;
+        assert_eq!(matching, 1, "the item {item} names event {id}");
+    }
+    items
 }
 
 /// The employee id of an item of any report.
@@ -1966,7 +1990,7 @@ async fn night_reports_split_by_location_e16() {
         )
         .await;
         same(
-            &inouts["items"],
+            &checked_event_ids(&app, &inouts["items"]).await,
             &json!([
                 inout(&k, "2019-12-12 18:00:00", "in", "manual", (a, "Склад Альфа"), ""),
                 inout(&k, "2019-12-12 23:00:00", "in", "manual", (b, "Склад Бета"), ""),
@@ -2001,7 +2025,7 @@ async fn device_events_are_auto_with_their_serial_number() {
         let query = format!("start_date=2025-03-03&end_date=2025-03-03&employee_id={}", m.id);
         let inouts = report(&app, &w.admin, &format!("/v1/reports/inouts?{query}")).await;
         same(
-            &inouts["items"],
+            &checked_event_ids(&app, &inouts["items"]).await,
             &json!([
                 inout(&m, "2025-03-03 09:00:00", "in", "manual", (w.office, "Главный офис"), ""),
                 inout(&m, "2025-03-03 18:00:15", "out", "auto", (gate, "Проходная"), "SN-GATE-1"),
@@ -2457,7 +2481,11 @@ async fn inouts_lists_manual_and_auto_events() {
         ];
         let query = "start_date=2025-03-03&end_date=2025-03-04";
         let body = report(&app, &w.admin, &format!("/v1/reports/inouts?{query}")).await;
-        same(&body["items"], &json!(want), "inouts");
+        same(
+            &checked_event_ids(&app, &body["items"]).await,
+            &json!(want),
+            "inouts",
+        );
         same(
             &body["_meta"],
             &json!({"totalCount": 4, "pageCount": 1, "currentPage": 1, "perPage": 50}),
@@ -2472,7 +2500,11 @@ async fn inouts_lists_manual_and_auto_events() {
                 &format!("/v1/reports/inouts?{query}&sort={sort}"),
             )
             .await;
-            same(&body["items"], &json!(reversed), sort);
+            same(
+                &checked_event_ids(&app, &body["items"]).await,
+                &json!(reversed),
+                sort,
+            );
         }
         let body = report(
             &app,
@@ -2481,7 +2513,7 @@ async fn inouts_lists_manual_and_auto_events() {
         )
         .await;
         same(
-            &body["items"],
+            &checked_event_ids(&app, &body["items"]).await,
             &json!([want[2].clone()]),
             "inouts at the store",
         );
@@ -2492,7 +2524,7 @@ async fn inouts_lists_manual_and_auto_events() {
         )
         .await;
         same(
-            &body["items"],
+            &checked_event_ids(&app, &body["items"]).await,
             &json!([want[0].clone(), want[1].clone(), want[3].clone()]),
             "inouts at the office",
         );
@@ -2503,7 +2535,7 @@ async fn inouts_lists_manual_and_auto_events() {
         )
         .await;
         same(
-            &body["items"],
+            &checked_event_ids(&app, &body["items"]).await,
             &json!([want[1].clone(), want[2].clone()]),
             "inouts of F",
         );
@@ -2523,7 +2555,11 @@ async fn inouts_lists_manual_and_auto_events() {
             &format!("/v1/reports/inouts?{query}&per-page=1&page=2"),
         )
         .await;
-        same(&body["items"], &json!([want[1].clone()]), "inouts page 2");
+        same(
+            &checked_event_ids(&app, &body["items"]).await,
+            &json!([want[1].clone()]),
+            "inouts page 2",
+        );
         same(
             &body["_meta"],
             &json!({"totalCount": 4, "pageCount": 4, "currentPage": 2, "perPage": 1}),
@@ -2537,7 +2573,7 @@ async fn inouts_lists_manual_and_auto_events() {
         )
         .await;
         same(
-            &body["items"],
+            &checked_event_ids(&app, &body["items"]).await,
             &json!([inout(
                 &p,
                 "2025-03-02 23:59:00",
@@ -3614,6 +3650,82 @@ async fn night_reports_list_employees_by_the_date_of_their_intervals() {
             &body["items"],
             &json!([]),
             "S's night of Monday: no interval",
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_voided_event_leaves_inouts_and_the_engines_reports_at_once() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let e = hire(&app, &w.admin, hire_body(&w, "Bobur", "Karimov")).await;
+        // The terminal read him twice; the 09:40 read made him late.
+        punches(
+            &app,
+            &w.admin,
+            e.id,
+            w.office,
+            &[
+                ("in", "2025-03-03 09:40:00"),
+                ("out", "2025-03-03 18:05:00"),
+            ],
+        )
+        .await;
+        let day = format!(
+            "start_date=2025-03-03&end_date=2025-03-03&f=employee&ids={}",
+            e.id
+        );
+        let late = report(&app, &w.admin, &format!("/v1/reports/late-in?{day}")).await;
+        assert_eq!(items(&late).len(), 1, "late before the correction: {late}");
+        let inouts = report(&app, &w.admin, &format!("/v1/reports/inouts?{day}")).await;
+        let wrong = items(&inouts)[0]["id"]
+            .as_i64()
+            .expect("an inouts item has its event id");
+        assert_eq!(items(&inouts)[0]["event_time"], "09:40:00");
+
+        // HR adds the arrival the terminal missed and voids the wrong read.
+        punches(
+            &app,
+            &w.admin,
+            e.id,
+            w.office,
+            &[("in", "2025-03-03 08:55:00")],
+        )
+        .await;
+        let reply = app
+            .post_json(
+                &format!("/v1/times/{wrong}/void"),
+                &json!({"reason": "Двойное считывание"}),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+
+        let late = report(&app, &w.admin, &format!("/v1/reports/late-in?{day}")).await;
+        assert_eq!(
+            items(&late),
+            Vec::<Value>::new(),
+            "late after the correction"
+        );
+        let inouts = report(&app, &w.admin, &format!("/v1/reports/inouts?{day}")).await;
+        let listed: Vec<(Value, Value)> = items(&inouts)
+            .iter()
+            .map(|i| (i["event_time"].clone(), i["mode"].clone()))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (json!("08:55:00"), json!("manual")),
+                (json!("18:05:00"), json!("manual"))
+            ]
+        );
+        assert!(items(&inouts).iter().all(|i| i["id"] != wrong));
+        let at_work = report(&app, &w.admin, &format!("/v1/reports/at-work?{day}")).await;
+        assert_eq!(
+            items(&at_work)[0]["actual"]["first_in"],
+            "08:55",
+            "{at_work}"
         );
     })
     .await;

@@ -106,6 +106,8 @@ const RULES: &[Rule] = &[
     // events" for others. Probed for another employee.
     rule("POST", "/v1/times/clockin", DECIDERS),
     rule("POST", "/v1/times/clockout", DECIDERS),
+    // §9: voiding an event is a correction: admin; head and manager in scope.
+    rule("POST", "/v1/times/{event_id}/void", DECIDERS),
     // §5: "device token".
     rule("POST", "/v1/device/events", Who::Device),
     rule("POST", "/v1/device/commands/{id}/ack", Who::Device),
@@ -449,6 +451,22 @@ async fn prepare(app: &TestApp, c: &Company, rule: &Rule, n: usize) -> Option<Ta
             let body = json!({"employee_id": e, "location_id": c.defaults.location,
                               "event_time": "2025-03-04 08:30:00"});
             target(template.into(), Some(body), &[])
+        }
+        ("POST", "/v1/times/{event_id}/void") => {
+            let e = new_employee(app, c, n).await;
+            let clock = json!({"employee_id": e, "location_id": c.defaults.location,
+                               "event_time": "2025-03-04 08:30:00"});
+            admin_ok(app, c, "POST", "/v1/times/clockin", clock).await;
+            let sql = "SELECT max(id) FROM clock_events WHERE employee_id = $1";
+            let event = scalar(&app.store, sql, &[e]).await;
+            let inouts = format!(
+                "/v1/reports/inouts?start_date=2025-03-04&end_date=2025-03-04&employee_id={e}"
+            );
+            target(
+                template.replace("{event_id}", &event.to_string()),
+                Some(json!({"reason": "probe"})),
+                &[&inouts],
+            )
         }
         ("POST", "/v1/device/events") => {
             let e = new_employee(app, c, n).await;

@@ -11,6 +11,7 @@ mod m0004_attendance;
 mod m0005_payroll_faces;
 mod m0006_device_command_history;
 mod m0007_console_sessions;
+mod m0008_clock_event_voids;
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_payroll_faces::Migration),
             Box::new(m0006_device_command_history::Migration),
             Box::new(m0007_console_sessions::Migration),
+            Box::new(m0008_clock_event_voids::Migration),
         ]
     }
 }

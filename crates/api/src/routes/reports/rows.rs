@@ -537,6 +537,8 @@ pub fn night_by_location_row<'a>(
 #[derive(Serialize, ToSchema)]
 #[schema(as = InOutReportRow)]
 pub struct InOutRow<'a> {
+    /// The clock event's id (what `POST /v1/times/{event_id}/void` takes).
+    id: i64,
     employee_id: i64,
     /// A number when the PIN reads as one.
     pin_code: PinNumber<'a>,
@@ -576,6 +578,7 @@ pub struct InOutRow<'a> {
 pub fn inout_row<'a>(event: &'a InOut, zone: &CompanyZone) -> InOutRow<'a> {
     let full = zone.format(event.at);
     InOutRow {
+        id: event.id.0,
         employee_id: event.employee_id.0,
         pin_code: pin_number(&event.pin_code),
         last_name: &event.last_name,
