@@ -1,7 +1,8 @@
 //! The production calendar (SEMANTICS.md §2): add and remove holidays and shortened
 //! pre-holiday days — admins only (CONTRACT.md §4). One entry per date (8008 on
 //! `date`); titles 1..250 characters of the name rule, stored trimmed; `kind`
-//! `holiday` (the default) or `shortened`. Each change writes its activity row
+//! `holiday` (the default), `shortened` or `workday` (a day off moved to a working day,
+//! planned as the ISO weekday `as_weekday`, 1–7, default 1; read only with `workday`). Each change writes its activity row
 //! (`createdHoliday`, `deletedHoliday`) in its transaction, and drops the cached
 //! directory of the company (cards, accounts and lists show plans that read it).
 
@@ -51,9 +52,14 @@ pub struct NewHoliday {
     #[schema(value_type = String, min_length = 1, max_length = 250, example = "Navruz")]
     pub title: Sent<String>,
     /// `holiday`: a day off on fixed, floating and free schedules (shift slots stay work
-    /// days); `shortened`: the working day ends one hour earlier. Default `holiday`.
-    #[schema(value_type = Option<String>, pattern = "^(holiday|shortened)$", default = "holiday")]
+    /// days); `shortened`: the working day ends one hour earlier; `workday`: a day off
+    /// the government moves to a working day, planned as `as_weekday`. Default `holiday`.
+    #[schema(value_type = Option<String>, pattern = "^(holiday|shortened|workday)$", default = "holiday")]
     pub kind: Sent<String>,
+    /// With `workday`: the ISO weekday (1 = Monday … 7 = Sunday) whose plan the date
+    /// takes on fixed, floating and free schedules. Default 1; ignored for other kinds.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 7, default = 1)]
+    pub as_weekday: Sent<i64>,
 }
 
 /// Adds an entry to the caller's company's calendar; answers it.
@@ -70,7 +76,12 @@ pub async fn add(
     if let Some(title) = &title {
         check_title("title", title, TITLE_MIN, TITLE_MAX, &mut errors);
     }
-    let kind = checked_kind(request.kind, &mut errors);
+    let kind = checked_kind(request.kind, &mut errors).map(|kind| match kind {
+        HolidayKind::Workday(_) => {
+            HolidayKind::Workday(checked_weekday(request.as_weekday, &mut errors))
+        }
+        other => other,
+    });
     let company = caller.company_id;
     let actor = caller.actor();
     let txn = store.begin().await?;
@@ -118,6 +129,24 @@ fn checked_kind(kind: Sent<String>, errors: &mut FieldErrors) -> Option<HolidayK
         );
     }
     kind
+}
+
+/// The weekday a workday is worked as: absent is Monday, outside 1–7 is 8003.
+fn checked_weekday(sent: Sent<i64>, errors: &mut FieldErrors) -> u8 {
+    match sent.optional("as_weekday", errors) {
+        None => 1,
+        Some(day) => match u8::try_from(day).ok().filter(|d| (1..=7).contains(d)) {
+            Some(day) => day,
+            None => {
+                errors.add(
+                    "as_weekday",
+                    FieldCode::InvalidValue,
+                    Reason::Between("1".into(), "7".into()),
+                );
+                1
+            }
+        },
+    }
 }
 
 /// Removes an entry of the caller's company's calendar ([`AppError::NotFound`] when it

@@ -758,3 +758,78 @@ fn the_event_window_is_enough_for_the_range() {
     assert!(windowed.events.len() < full.events.len());
     assert_eq!(windowed.sheet(from, to), full.sheet(from, to));
 }
+
+// --- Transferred working days (SEMANTICS.md §2): a Saturday the government moves to a
+// working day, entered as `workday` with the weekday it is worked as.
+
+#[test]
+fn a_moved_saturday_is_planned_as_its_weekday_on_a_fixed_schedule() {
+    // 2025-03-08 is a Saturday; FX has no Saturday.
+    let case = Case::tashkent(fx())
+        .holiday("2025-03-08", HolidayKind::Workday(1))
+        .holiday("2025-03-15", HolidayKind::Workday(1))
+        .clock_in("2025-03-08 09:17")
+        .clock_out("2025-03-08 18:00")
+        .now("2025-03-20 00:00:00");
+    case.check(&json!({
+        "2025-03-08": {"is_work_day": true, "is_holiday": false,
+                        "start_time": "2025-03-08 09:00:00", "end_time": "2025-03-08 18:00:00",
+                        "production_time": "08:00", "late_in": "00:17",
+                        "authorized_time": "07:43", "absent": false},
+        // Moved and not worked: absent, as any working day.
+        "2025-03-15": {"is_work_day": true, "absent": true, "norm_worktime": "-08:00"},
+        // The Sunday after stays a day off.
+        "2025-03-09": {"is_work_day": false, "absent": false},
+    }));
+}
+
+#[test]
+fn a_workday_takes_the_plan_of_the_weekday_it_names_even_a_day_off() {
+    // A Wednesday entered as worked like a Saturday: FX plans no Saturday.
+    let case = Case::tashkent(fx())
+        .holiday("2025-03-05", HolidayKind::Workday(6))
+        .now("2025-03-20 00:00:00");
+    case.check(&json!({
+        "2025-03-05": {"is_work_day": false, "absent": false, "start_time": null,
+                        "production_time": "00:00"},
+    }));
+}
+
+#[test]
+fn a_moved_saturday_on_floating_and_free_schedules_takes_their_weekday() {
+    let floating: Vec<Value> = (1..=5)
+        .map(|w| {
+            json!({"weekday": w, "start_from": "08:00", "start_to": "10:00",
+                   "production_time": "08:00", "lunch_minutes": 60})
+        })
+        .collect();
+    let case = Case::tashkent(json!({"type": 3, "days": floating}))
+        .holiday("2025-03-08", HolidayKind::Workday(1))
+        .clock_in("2025-03-08 09:30")
+        .clock_out("2025-03-08 18:30");
+    case.check(&json!({"2025-03-08": {
+        "is_work_day": true, "production_time": "08:00",
+        "start_time": "2025-03-08 09:30:00", "end_time": "2025-03-08 18:30:00",
+        "authorized_time": "08:00", "norm_worktime": "00:00"}}));
+
+    let free = json!({"type": 1, "days": [{"weekday": 2, "production_time": "06:00"}]});
+    let case = Case::tashkent(free)
+        .holiday("2025-03-08", HolidayKind::Workday(2))
+        .now("2025-03-20 00:00:00");
+    case.check(&json!({
+        "2025-03-08": {"is_work_day": true, "production_time": "06:00", "absent": true,
+                        "start_time": null, "norm_worktime": "-06:00"},
+    }));
+}
+
+#[test]
+fn a_shift_cycle_ignores_a_moved_saturday() {
+    // Two slots from Friday 2025-03-07: Friday works, Saturday is off, and stays off.
+    let case = cycle(json!([day_slot(), null]), "2025-03-07")
+        .holiday("2025-03-08", HolidayKind::Workday(1))
+        .now("2025-03-20 00:00:00");
+    case.check(&json!({
+        "2025-03-08": {"is_work_day": false, "absent": false, "production_time": "00:00"},
+        "2025-03-09": {"is_work_day": true, "production_time": "11:00"},
+    }));
+}

@@ -1,5 +1,6 @@
-//! The company's holiday calendar (SEMANTICS.md §2): holidays, and shortened
-//! pre-holiday days. One entry per date; the engine reads the entries of a range.
+//! The company's holiday calendar (SEMANTICS.md §2): holidays, shortened pre-holiday
+//! days and transferred working days (`workday`, with the weekday in `as_weekday`). One
+//! entry per date; the engine reads the entries of a range.
 
 use chrono::NaiveDate;
 use davomat_core::engine::HolidayKind;
@@ -26,15 +27,27 @@ struct StoredHoliday {
     date: NaiveDate,
     title: String,
     kind: Text<HolidayKind>,
+    as_weekday: Option<i16>,
 }
 
 impl From<StoredHoliday> for Holiday {
     fn from(row: StoredHoliday) -> Self {
+        let kind = match row.kind.0 {
+            // The kind's text names no weekday: it is the column beside it (Monday if
+            // unset or out of range).
+            HolidayKind::Workday(_) => HolidayKind::Workday(
+                row.as_weekday
+                    .and_then(|day| u8::try_from(day).ok())
+                    .filter(|day| (1..=7).contains(day))
+                    .unwrap_or(1),
+            ),
+            other => other,
+        };
         Holiday {
             id: row.id,
             date: row.date,
             title: row.title,
-            kind: row.kind.0,
+            kind,
         }
     }
 }
@@ -83,7 +96,7 @@ pub async fn list(
     let rows: Vec<StoredHoliday> = sql::all(
         conn,
         &format!(
-            "SELECT id, date, title, kind FROM holidays WHERE {clause} ORDER BY date, id LIMIT {} OFFSET {}",
+            "SELECT id, date, title, kind, as_weekday FROM holidays WHERE {clause} ORDER BY date, id LIMIT {} OFFSET {}",
             page.per_page,
             page.offset()
         ),
@@ -102,7 +115,7 @@ pub async fn between(
 ) -> StoreResult<Vec<Holiday>> {
     let rows: Vec<StoredHoliday> = sql::all(
         conn,
-        "SELECT id, date, title, kind FROM holidays WHERE company_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
+        "SELECT id, date, title, kind, as_weekday FROM holidays WHERE company_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
         vec![company.0.into(), from.into(), to.into()],
     )
     .await?;
@@ -117,7 +130,7 @@ pub async fn find(
 ) -> StoreResult<Option<Holiday>> {
     let row: Option<StoredHoliday> = sql::one(
         conn,
-        "SELECT id, date, title, kind FROM holidays WHERE company_id = $1 AND id = $2",
+        "SELECT id, date, title, kind, as_weekday FROM holidays WHERE company_id = $1 AND id = $2",
         vec![company.0.into(), id.into()],
     )
     .await?;
@@ -149,12 +162,14 @@ pub async fn create(
 ) -> StoreResult<i64> {
     sql::insert(
         conn,
-        "INSERT INTO holidays (company_id, date, title, kind, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO holidays (company_id, date, title, kind, as_weekday, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
         vec![
             company.0.into(),
             fields.date.into(),
             fields.title.trim().into(),
             bound(fields.kind),
+            fields.kind.worked_as().map(i16::from).into(),
             now.into(),
         ],
     )

@@ -143,7 +143,7 @@ mod tests {
         round_trip(&[ClockMode::Auto, ClockMode::Manual]);
         round_trip(&[AbsenceType::Daily, AbsenceType::Hourly]);
         round_trip(&[EventKind::In, EventKind::Out]);
-        round_trip(&[HolidayKind::Holiday, HolidayKind::Shortened]);
+        round_trip(&HolidayKind::ALL);
         round_trip(&[CommandKind::AddFace, CommandKind::DeleteFace]);
     }
 }

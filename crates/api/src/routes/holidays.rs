@@ -45,16 +45,22 @@ pub struct HolidayObject {
     date: String,
     title: String,
     kind: Kind,
+    /// For a `workday`: the ISO weekday (1 = Monday … 7 = Sunday) it is worked as; null
+    /// for the other kinds.
+    #[schema(minimum = 1, maximum = 7, example = json!(null))]
+    as_weekday: Option<u8>,
 }
 
 /// `holiday`: a day off on fixed, floating and free schedules (shift slots stay work
-/// days); `shortened`: the working day ends one hour earlier.
+/// days); `shortened`: the working day ends one hour earlier; `workday`: a day off moved
+/// to a working day, planned as its `as_weekday`.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 #[schema(as = HolidayKind)]
 pub enum Kind {
     Holiday,
     Shortened,
+    Workday,
 }
 
 impl From<&Holiday> for HolidayObject {
@@ -66,7 +72,9 @@ impl From<&Holiday> for HolidayObject {
             kind: match holiday.kind {
                 HolidayKind::Holiday => Kind::Holiday,
                 HolidayKind::Shortened => Kind::Shortened,
+                HolidayKind::Workday(_) => Kind::Workday,
             },
+            as_weekday: holiday.kind.worked_as(),
         }
     }
 }

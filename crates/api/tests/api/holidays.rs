@@ -73,7 +73,7 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
         assert!(navruz > 0);
         assert_eq!(
             created.body,
-            json!({"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"})
+            json!({"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday", "as_weekday": null})
         );
         let short = post(
             &app,
@@ -85,7 +85,7 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
         let shortened = short.body["id"].as_i64().expect("id");
         assert_eq!(
             short.body,
-            json!({"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"})
+            json!({"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened", "as_weekday": null})
         );
         // `kind` defaults to holiday.
         let plain = post(
@@ -98,7 +98,7 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
         let new_year = plain.body["id"].as_i64().expect("id");
         assert_eq!(
             plain.body,
-            json!({"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday"})
+            json!({"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday", "as_weekday": null})
         );
 
         // Listed by date, not by id.
@@ -107,9 +107,9 @@ async fn holidays_are_created_listed_by_date_and_deleted_in_their_shape() {
         assert_eq!(
             list.body["items"],
             json!([
-                {"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday"},
-                {"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"},
-                {"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"},
+                {"id": new_year, "date": "2025-01-01", "title": "Новый год", "kind": "holiday", "as_weekday": null},
+                {"id": shortened, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened", "as_weekday": null},
+                {"id": navruz, "date": "2025-03-21", "title": "Навруз", "kind": "holiday", "as_weekday": null},
             ])
         );
         assert_eq!(
@@ -221,6 +221,14 @@ async fn every_failing_field_of_a_holiday_is_reported_at_once() {
                 field_pairs(&[("kind", 8003)]),
             ),
             (
+                json!({"date": "2025-06-01", "title": "День", "kind": "workday", "as_weekday": 8}),
+                field_pairs(&[("as_weekday", 8003)]),
+            ),
+            (
+                json!({"date": "2025-06-01", "title": "День", "kind": "workday", "as_weekday": "пн"}),
+                field_pairs(&[("as_weekday", 8003)]),
+            ),
+            (
                 json!({"date": "2025-06-01", "title": "День", "kind": {"a": 1}}),
                 field_pairs(&[("kind", 8003)]),
             ),
@@ -323,7 +331,7 @@ async fn every_role_reads_the_calendar_and_only_admins_write_it() {
         let admin = app.admin_token().await;
         let id = create(&app, &admin, "2025-03-21", "Навруз", "holiday").await;
         let expected =
-            json!([{"id": id, "date": "2025-03-21", "title": "Навруз", "kind": "holiday"}]);
+            json!([{"id": id, "date": "2025-03-21", "title": "Навруз", "kind": "holiday", "as_weekday": null}]);
         for (n, role) in [
             Role::DepartmentHead,
             Role::DepartmentManager,
@@ -495,7 +503,7 @@ async fn form_bodies_add_entries() {
         let id = created.body["id"].as_i64().expect("id");
         assert_eq!(
             created.body,
-            json!({"id": id, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened"})
+            json!({"id": id, "date": "2025-03-20", "title": "Предпраздничный", "kind": "shortened", "as_weekday": null})
         );
         let refused = app.form("POST", "/v1/holidays", &token, "date=2025-03-20&title=").await;
         refused.assert_error(422, 8001);
@@ -540,6 +548,67 @@ async fn racing_requests_for_one_unique_value_get_8008_not_500() {
                 );
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_moved_saturday_is_a_workday_planned_as_its_weekday_in_the_reports() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        // 2025-03-01 is a Saturday; the harness schedule works Monday to Friday.
+        let reply = post(
+            &app,
+            &token,
+            json!({"date": "2025-03-01", "title": "Перенос", "kind": "workday"}),
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        let id = reply.body["id"].as_i64().expect("id");
+        assert_eq!(
+            reply.body,
+            json!({"id": id, "date": "2025-03-01", "title": "Перенос", "kind": "workday", "as_weekday": 1})
+        );
+        let friday = post(
+            &app,
+            &token,
+            json!({"date": "2025-03-02", "title": "Как пятница", "kind": "workday", "as_weekday": "5"}),
+        )
+        .await;
+        assert_eq!(friday.status, 201, "{}", friday.text);
+        assert_eq!(friday.body["as_weekday"], 5);
+        let listed = app
+            .get("/v1/holidays?start_date=2025-03-01&end_date=2025-03-02", Some(&token))
+            .await;
+        assert_eq!(listed.body["items"][0], reply.body);
+
+        // The admin's own employee (started 2025-03-04 in the harness) is moved back so
+        // that the Saturday counts; the day is planned 09:00–18:00 and he was absent.
+        let me = app.company.admin_employee_id.0;
+        davomat_store::testing::execute(
+            &app.store,
+            "UPDATE employees SET start_date = '2025-02-01', schedule_start_date = '2025-02-01' WHERE id = $1",
+            &[me],
+        )
+        .await;
+        let absence = app
+            .get(
+                &format!("/v1/reports/absence?start_date=2025-03-01&end_date=2025-03-02&employee_id={me}"),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(absence.status, 200, "{}", absence.text);
+        let dates: Vec<&Value> = absence.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|item| &item["scheduled"]["report_date"])
+            .collect();
+        assert_eq!(dates, vec!["2025-03-01", "2025-03-02"], "{}", absence.text);
+        assert_eq!(
+            absence.body["items"][0]["scheduled"]["start_time"],
+            "2025-03-01 09:00:00"
+        );
     })
     .await;
 }

@@ -68,21 +68,40 @@ pub enum HolidayKind {
     Holiday,
     /// A pre-holiday day: one hour shorter.
     Shortened,
+    /// A day off the government moves to a working day: fixed, floating and free
+    /// schedules plan it as the ISO weekday held here (1 = Monday … 7 = Sunday); shift
+    /// cycles ignore it (SEMANTICS.md §2, transferred working day).
+    Workday(u8),
 }
 
 impl HolidayKind {
-    /// Every kind, in the order they are listed to users.
-    pub const ALL: [HolidayKind; 2] = [HolidayKind::Holiday, HolidayKind::Shortened];
+    /// Every kind, in the order they are listed to users (a workday as a Monday).
+    pub const ALL: [HolidayKind; 3] = [
+        HolidayKind::Holiday,
+        HolidayKind::Shortened,
+        HolidayKind::Workday(1),
+    ];
 
-    /// The kind's name on the wire and in the store: `holiday`, `shortened`.
+    /// The kind's name on the wire and in the store: `holiday`, `shortened`,
+    /// `workday` (its weekday is stored beside it).
     pub fn as_str(self) -> &'static str {
         match self {
             HolidayKind::Holiday => "holiday",
             HolidayKind::Shortened => "shortened",
+            HolidayKind::Workday(_) => "workday",
         }
     }
 
-    /// The kind of this name, if it is one.
+    /// The weekday a transferred working day is planned as, for a workday of a valid
+    /// weekday (1–7).
+    pub fn worked_as(self) -> Option<u8> {
+        match self {
+            HolidayKind::Workday(weekday) if (1..=7).contains(&weekday) => Some(weekday),
+            _ => None,
+        }
+    }
+
+    /// The kind of this name, if it is one (a workday as a Monday).
     pub fn parse(name: &str) -> Option<HolidayKind> {
         HolidayKind::ALL
             .into_iter()

@@ -174,7 +174,9 @@ impl Rota {
         }
     }
 
-    fn template(&self, day: DayNumber) -> Template {
+    /// The day's template; `worked_as` plans a transferred working day as that weekday
+    /// (shift cycles ignore it, as they ignore holidays).
+    fn template(&self, day: DayNumber, worked_as: Option<u8>) -> Template {
         if self.kind == ScheduleKind::Shift {
             if self.cycle.is_empty() {
                 return Template::Off;
@@ -184,7 +186,8 @@ impl Rota {
                 (i64::from(day) - i64::from(self.anchor)).rem_euclid(self.cycle.len() as i64);
             return self.cycle[slot as usize];
         }
-        self.week[usize::from(weekday(day) - 1)]
+        let weekday = worked_as.unwrap_or_else(|| weekday(day));
+        self.week[usize::from(weekday - 1)]
     }
 
     /// The plan of one date, before the overlap rule.
@@ -200,7 +203,7 @@ impl Rota {
             shape: Shape::Off,
             window: None,
         };
-        let template = self.template(day);
+        let template = self.template(day, holiday.and_then(HolidayKind::worked_as));
         // Holidays stop fixed, floating and free days; shift slots work them.
         if is_holiday && self.kind != ScheduleKind::Shift {
             return off;

@@ -12,6 +12,7 @@ mod m0005_payroll_faces;
 mod m0006_device_command_history;
 mod m0007_console_sessions;
 mod m0008_clock_event_voids;
+mod m0009_holiday_workdays;
 
 use sea_orm_migration::prelude::*;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_device_command_history::Migration),
             Box::new(m0007_console_sessions::Migration),
             Box::new(m0008_clock_event_voids::Migration),
+            Box::new(m0009_holiday_workdays::Migration),
         ]
     }
 }

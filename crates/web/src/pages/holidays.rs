@@ -1,5 +1,5 @@
-//! The holiday calendar: `GET /holidays[?year=YYYY]` (the year's holidays and shortened
-//! pre-holiday days, with the year before and after a click away; admins also get the
+//! The holiday calendar: `GET /holidays[?year=YYYY]` (the year's holidays, shortened
+//! pre-holiday days and transferred working days with the weekday each is worked as, with the year before and after a click away; admins also get the
 //! form that adds one and a delete button on each), `POST /holidays` and
 //! `POST /holidays/{id}/delete`, over `davomat_app::holidays` with the API's messages.
 
@@ -97,10 +97,15 @@ async fn calendar_page(
                 h.date.weekday().number_from_monday()
             )),
             title: h.title.clone(),
-            kind: t.get(match h.kind {
-                HolidayKind::Holiday => "holiday-kind-holiday",
-                HolidayKind::Shortened => "holiday-kind-shortened",
-            }),
+            kind: match h.kind {
+                HolidayKind::Holiday => t.get("holiday-kind-holiday"),
+                HolidayKind::Shortened => t.get("holiday-kind-shortened"),
+                HolidayKind::Workday(weekday) => format!(
+                    "{} ({})",
+                    t.get("holiday-kind-workday"),
+                    t.get(&format!("weekday-{weekday}"))
+                ),
+            },
         })
         .collect();
     let inputs = if holidays::authorize(caller).is_ok() {
@@ -108,11 +113,22 @@ async fn calendar_page(
         let kinds = vec![
             ("holiday".to_string(), t.get("holiday-kind-holiday")),
             ("shortened".to_string(), t.get("holiday-kind-shortened")),
+            ("workday".to_string(), t.get("holiday-kind-workday")),
         ];
+        let weekdays = (1..=7)
+            .map(|day| (day.to_string(), t.get(&format!("weekday-{day}"))))
+            .collect();
         let mut list = vec![
             Input::new("date", t.get("holiday-date"), "date", value("date")).required(),
             Input::new("title", t.get("holiday-title"), "text", value("title")).required(),
             Input::new("kind", t.get("holiday-kind"), "select", value("kind")).options(kinds, &[]),
+            Input::new(
+                "as_weekday",
+                t.get("holiday-as-weekday"),
+                "select",
+                value("as_weekday"),
+            )
+            .options(weekdays, &[]),
         ];
         for input in &mut list {
             input.error = messages.of(input.name);
@@ -121,7 +137,7 @@ async fn calendar_page(
     } else {
         Vec::new()
     };
-    messages.keep_fields(&["date", "title", "kind"]);
+    messages.keep_fields(&["date", "title", "kind", "as_weekday"]);
     let page = CalendarPage {
         frame,
         t,
@@ -144,7 +160,7 @@ pub async fn add(
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
     let now = state.clock.now();
-    let added = match form.request::<NewHoliday>(&["date", "title", "kind"], &[]) {
+    let added = match form.request::<NewHoliday>(&["date", "title", "kind", "as_weekday"], &[]) {
         Ok(request) => holidays::add(&state.store, caller, request, now).await,
         Err(err) => Err(err),
     };

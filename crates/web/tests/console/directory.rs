@@ -445,7 +445,8 @@ async fn an_admin_adds_changes_and_deletes_a_location_with_the_apis_rules() {
 }
 
 #[tokio::test]
-async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_in_a_preview() {
+async fn the_holiday_calendar_takes_a_holiday_a_shortened_day_and_a_moved_saturday_and_shows_them_in_a_preview()
+ {
     each_backend(|console| async move {
         let visitor = console.visitor();
         console.sign_in(&visitor, ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -485,6 +486,21 @@ async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_i
             assert_eq!(added.status, 303, "{}", added.html);
             assert_eq!(added.header("location"), "/holidays?year=2025");
         }
+        // A Saturday moved to a working day, worked as a Monday.
+        let moved = console
+            .post(
+                &visitor,
+                "/holidays",
+                &[
+                    ("csrf", &csrf),
+                    ("date", "2025-03-15"),
+                    ("title", "Перенос рабочего дня"),
+                    ("kind", "workday"),
+                    ("as_weekday", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 303, "{}", moved.html);
         let twice = console
             .post(
                 &visitor,
@@ -495,6 +511,11 @@ async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_i
         assert_eq!(twice.status, 422, "one entry a date: {}", twice.html);
         let page = console.get(&visitor, "/holidays?year=2025").await;
         assert!(page.html.contains("Сокращённый на час") && page.html.contains("Суббота"));
+        assert!(
+            page.html.contains("Рабочий день (перенос) (Понедельник)"),
+            "{}",
+            page.html
+        );
         assert!(
             console
                 .get(&visitor, "/holidays?year=2026")
@@ -521,6 +542,13 @@ async fn the_holiday_calendar_takes_a_holiday_and_a_shortened_day_and_shows_it_i
         assert!(
             week.html
                 .contains("2025-03-07</td><td>Пятница</td><td>09:00–17:00"),
+            "{}",
+            week.html
+        );
+        // The moved Saturday is planned as a Monday.
+        assert!(
+            week.html
+                .contains("2025-03-15</td><td>Суббота</td><td>09:00–18:00"),
             "{}",
             week.html
         );
