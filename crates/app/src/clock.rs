@@ -6,7 +6,8 @@
 //!   event is the record).
 //! - For another employee: admins, heads and managers within their scope (forbidden
 //!   otherwise); any past time, at most 5 minutes ahead; mode `manual`, logged as
-//!   `clockInManual` in the same transaction.
+//!   `clockInManual` in the same transaction, with the optional `reason` of the
+//!   correction in its message (CONTRACT.md §9; ignored when clocking oneself).
 //! - The location (required) must be one of the employee's locations (8003; 8004 when
 //!   not a location of the company). With coordinates and a radius on the location and
 //!   a latitude/longitude sent, a point outside the radius is 8003 on `latitude`. With an
@@ -65,6 +66,10 @@ pub struct ClockRequest {
     /// The address the client says it has: recorded, never trusted.
     #[schema(value_type = Option<String>)]
     pub ip: Sent<String>,
+    /// Why the event is added for another employee (a correction: the terminal missed
+    /// it); at most 500 characters, shown in the activity log. Ignored for oneself.
+    #[schema(value_type = Option<String>, example = "The terminal missed the arrival")]
+    pub reason: Sent<String>,
     /// The address the request came from, as the door saw it (the peer, or
     /// `X-Forwarded-For` behind a trusted proxy); never read from the body.
     #[serde(skip)]
@@ -139,6 +144,11 @@ pub async fn clock(
         (_, None) => None,
     };
     let ip = request.ip.optional("ip", &mut errors);
+    let reason = if for_myself {
+        None
+    } else {
+        crate::corrections::optional_reason(request.reason, &mut errors)
+    };
     errors.finish()?;
     let (Some(subject), Some(location)) = (subject, location) else {
         return Err(StoreError::Invalid(
@@ -163,7 +173,7 @@ pub async fn clock(
         longitude,
         created_by: Some(caller.user_id),
     };
-    write(store, caller, &subject, &event, now).await?;
+    write(store, caller, &subject, &event, reason, now).await?;
     Ok(Clocked { at, location })
 }
 
@@ -175,6 +185,7 @@ async fn write(
     caller: &Caller,
     subject: &Subject,
     event: &NewEvent,
+    reason: Option<String>,
     now: i64,
 ) -> AppResult<()> {
     let company = caller.company_id;
@@ -200,6 +211,7 @@ async fn write(
                     clock_in: event.kind == EventKind::In,
                     name: other.full_name.clone(),
                     time: caller.zone().format(event.at),
+                    reason,
                 },
             };
             clock_events::insert_logged(&txn, company, event, entry, caller.company_lang, now)

@@ -2,7 +2,8 @@
 //! their departments, does when a terminal got a day wrong. A missing in or out is
 //! added with the manual clock-in (crate::clock); a wrong event is voided here: kept
 //! with who voided it, when and why, and left out of every report and the engine from
-//! then on. The void and its `voidedClockEvent` row commit together.
+//! then on. The void and its `voidedClockEvent` row commit together. The reason of an
+//! added event is read here too ([`optional_reason`]) and shown in its activity row.
 
 use davomat_core::activity::Message;
 use davomat_core::engine::EventKind;
@@ -114,11 +115,21 @@ pub async fn void_event(
     })
 }
 
-/// The reason, trimmed: required (8002), at most [`REASON_MAX`] characters (8003).
+/// The reason of a void, trimmed: required (8002; blank counts as absent), at most
+/// [`REASON_MAX`] characters (8003).
 fn checked_reason(sent: Sent<String>, errors: &mut FieldErrors) -> Option<String> {
-    let reason = sent.required("reason", errors)?.trim().to_string();
-    if reason.is_empty() {
+    let reason = optional_reason(sent, errors);
+    if reason.is_none() && !errors.has("reason") {
         errors.add("reason", FieldCode::Required, Reason::Plain);
+    }
+    reason
+}
+
+/// A correction's reason where it may be left out (an event added for another
+/// employee): trimmed, blank is none, at most [`REASON_MAX`] characters (8003).
+pub fn optional_reason(sent: Sent<String>, errors: &mut FieldErrors) -> Option<String> {
+    let reason = sent.optional("reason", errors)?.trim().to_string();
+    if reason.is_empty() {
         return None;
     }
     if reason.chars().count() > REASON_MAX {

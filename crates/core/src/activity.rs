@@ -276,11 +276,13 @@ pub enum Message {
         name: String,
         period: String,
     },
-    /// A clock event entered for another employee, at a local `YYYY-MM-DD HH:MM:SS`.
+    /// A clock event entered for another employee, at a local `YYYY-MM-DD HH:MM:SS`,
+    /// with the reason given for it (a correction), if any.
     ManualClock {
         clock_in: bool,
         name: String,
         time: String,
+        reason: Option<String>,
     },
     /// A clock event voided by a correction, with the reason given.
     VoidedClock {
@@ -387,6 +389,7 @@ impl Message {
                     clock_in,
                     name,
                     time,
+                    reason,
                 },
                 lang,
             ) => {
@@ -398,7 +401,15 @@ impl Message {
                     (true, Lang::Uz) => "xodimning kelishini kiritdi:",
                     (false, Lang::Uz) => "xodimning ketishini kiritdi:",
                 };
-                format!("{actor} {what} {name}: {time}")
+                let because = reason
+                    .as_deref()
+                    .map(|reason| match lang {
+                        Lang::Ru => format!(" (причина: {reason})"),
+                        Lang::En => format!(" (reason: {reason})"),
+                        Lang::Uz => format!(" (sabab: {reason})"),
+                    })
+                    .unwrap_or_default();
+                format!("{actor} {what} {name}: {time}{because}")
             }
             (
                 Message::VoidedClock {
@@ -567,10 +578,21 @@ mod tests {
             clock_in: false,
             name: "Ali".into(),
             time: "2025-03-04 18:00:00".into(),
+            reason: None,
         };
         assert_eq!(
             m.render("Boss", Lang::En),
             "Boss entered a departure of Ali: 2025-03-04 18:00:00"
+        );
+        let m = Message::ManualClock {
+            clock_in: true,
+            name: "Ali".into(),
+            time: "2025-03-04 08:55:00".into(),
+            reason: Some("terminal missed it".into()),
+        };
+        assert_eq!(
+            m.render("Boss", Lang::Uz),
+            "Boss xodimning kelishini kiritdi: Ali: 2025-03-04 08:55:00 (sabab: terminal missed it)"
         );
     }
 

@@ -993,3 +993,30 @@ async fn a_wrong_event_is_voided_kept_and_logged_by_those_who_may_correct() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_event_added_for_another_employee_carries_its_reason_into_the_log() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let office = main_office(&app, &admin).await;
+        let (worker, token) = app.add_user("worker@t.uz", Role::Employee, "Рабочий").await;
+        let missed = json!({"employee_id": worker, "location_id": office,
+                            "event_time": "2025-03-03 08:55:00",
+                            "reason": " Терминал не считал лицо "});
+        let reply = clock(&app, "in", &admin, missed).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let rows = activities(&app, &admin, "clockInManual").await;
+        assert_eq!(
+            rows[0]["message"],
+            "Администратор добавил(а) приход сотрудника Тестов Рабочий: 2025-03-03 08:55:00 (причина: Терминал не считал лицо)"
+        );
+        let long = json!({"employee_id": worker, "location_id": office, "reason": "x".repeat(501)});
+        let reply = clock(&app, "out", &admin, long).await;
+        assert_eq!(reply.field_errors(), vec![("reason".to_string(), 8003)]);
+        assert_eq!(events_of(&app, worker).await.len(), 1, "nothing half-written");
+        // Clocking oneself takes no reason: ignored, as the event is its own record.
+        let own = json!({"location_id": office, "reason": "x".repeat(501)});
+        assert_eq!(clock(&app, "in", &token, own).await.status, 200);
+    })
+    .await;
+}
