@@ -263,3 +263,68 @@ fn e3_and_e4_in_t12() {
     let (pending, _) = sums(&find("E4b"));
     assert_eq!(pending, absent);
 }
+
+/// The worked examples as the monthly timesheet marks them (SEMANTICS.md §9's codes).
+#[test]
+fn worked_examples_on_the_timesheet() {
+    use engine::t13::{DayCode, LeaveCode, day_mark, mark_totals};
+    let examples = examples();
+    let cases = examples["cases"].as_array().expect("cases");
+    let mark = |prefix: &str, on: &str, type_code: Option<LeaveCode>| {
+        let value = cases
+            .iter()
+            .find(|c| text(c, "name").starts_with(prefix))
+            .expect("case");
+        let row = case_of(value).row(on).expect("a row");
+        day_mark(&row, type_code)
+    };
+    let worked = mark("E1 ", "2025-03-03", None);
+    assert_eq!(worked.code, DayCode::Worked);
+    assert_eq!((worked.work, worked.late), ((8 * 60 + 15) * 60, None));
+    let late = mark("E2 ", "2025-03-03", None);
+    assert_eq!((late.code, late.late), (DayCode::Worked, Some(47 * 60)));
+    assert_eq!(mark("E3 ", "2025-03-04", None).code, DayCode::Absent);
+    assert_eq!(
+        mark("E4 ", "2025-03-04", None).code,
+        DayCode::Leave(LeaveCode::AnnualLeave)
+    );
+    let sick = mark("E4 ", "2025-03-04", Some(LeaveCode::SickLeave));
+    assert_eq!((sick.code.letters(), sick.code.number()), ("Б", "19"));
+    assert_eq!(mark("E4b", "2025-03-04", None).code, DayCode::Absent);
+    // Hourly unpaid leave on a day with work: the day is worked.
+    assert_eq!(mark("E5 ", "2025-03-05", None).code, DayCode::Worked);
+    let night = mark("E6 ", "2025-03-05", None);
+    assert_eq!((night.code, night.night), (DayCode::Worked, 8 * 3600));
+    let holiday = mark("E13", "2025-03-21", None);
+    assert_eq!(holiday.code, DayCode::WorkedOnDayOff);
+    assert_eq!(holiday.code.letters(), "РВ");
+    // Work during a paid day of leave still shows the work.
+    assert_eq!(mark("E17", "2025-03-05", None).code, DayCode::Worked);
+
+    let totals = mark_totals(&[worked, late, mark("E3 ", "2025-03-04", None), sick, holiday]);
+    assert_eq!(totals.days_worked, 3);
+    assert_eq!(totals.absences, 1);
+    assert_eq!(totals.leave_days, 1);
+    assert_eq!((totals.late_days, totals.late), (1, 47 * 60));
+    assert_eq!(totals.work_on_days_off, 4 * 3600);
+    assert_eq!(totals.work, worked.work + late.work + holiday.work);
+}
+
+/// A day off with no work is В; a working day still to come is blank.
+#[test]
+fn days_off_and_days_to_come_on_the_timesheet() {
+    use engine::t13::{DayCode, day_mark};
+    let examples = examples();
+    let value = examples["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| text(c, "name").starts_with("E3 "))
+        .expect("case");
+    let mut case = case_of(value);
+    let saturday = case.row("2025-03-08").expect("a row");
+    assert_eq!(day_mark(&saturday, None).code, DayCode::DayOff);
+    case.now = local(&case.zone, "2025-03-04 08:00");
+    let coming = case.row("2025-03-05").expect("a row");
+    assert_eq!(day_mark(&coming, None).code, DayCode::Blank);
+}

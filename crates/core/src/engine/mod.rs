@@ -17,6 +17,7 @@ mod pairing;
 mod plan;
 mod span;
 mod t12;
+pub mod t13;
 
 use jiff::civil::Date;
 
