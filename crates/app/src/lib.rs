@@ -39,6 +39,7 @@ pub mod sign_in;
 pub mod terminal_events;
 pub mod time_off_types;
 pub mod time_offs;
+pub mod timesheets;
 pub mod today;
 pub mod user_activities;
 pub mod users;

@@ -15,6 +15,8 @@ pub struct TimeOffType {
     pub title: String,
     pub description: String,
     pub color: String,
+    /// The type's code on the monthly timesheet (T-13 letters), when set.
+    pub timesheet_code: Option<String>,
 }
 
 /// What a type is made of.
@@ -25,7 +27,7 @@ pub struct TimeOffTypeFields {
     pub color: String,
 }
 
-const COLUMNS: &str = "id, title, description, color";
+const COLUMNS: &str = "id, title, description, color, timesheet_code";
 
 /// One page of the company's types by id, and the total.
 pub async fn list(
@@ -75,16 +77,41 @@ pub async fn title_taken(
     title: &str,
     except: Option<TimeOffTypeId>,
 ) -> StoreResult<bool> {
-    let rows: Vec<TimeOffType> = sql::all(
-        conn,
-        &format!("SELECT {COLUMNS} FROM time_off_types WHERE company_id = $1"),
-        vec![company.0.into()],
-    )
-    .await?;
+    let rows = all(conn, company).await?;
     let wanted = title.trim().to_lowercase();
     Ok(rows
         .iter()
         .any(|t| Some(t.id) != except && t.title.trim().to_lowercase() == wanted))
+}
+
+/// Every type of the company, by id.
+pub async fn all(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<Vec<TimeOffType>> {
+    sql::all(
+        conn,
+        &format!("SELECT {COLUMNS} FROM time_off_types WHERE company_id = $1 ORDER BY id"),
+        vec![company.0.into()],
+    )
+    .await
+}
+
+/// Sets (or clears) a type's timesheet code. `NotFound` when it is not the company's.
+pub async fn set_timesheet_code(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: TimeOffTypeId,
+    code: Option<&str>,
+) -> StoreResult<()> {
+    let touched = sql::execute(
+        conn,
+        "UPDATE time_off_types SET timesheet_code = $1 WHERE company_id = $2 AND id = $3",
+        vec![code.into(), company.0.into(), id.0.into()],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Inserts a type; answers its id.

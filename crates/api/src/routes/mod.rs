@@ -24,6 +24,7 @@ mod schedules;
 mod service;
 mod time_off_types;
 mod time_offs;
+mod timesheets;
 mod user_activities;
 
 use axum::Router;
@@ -187,6 +188,7 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = identification::routes(table);
     let table = photos::routes(table);
     let table = reports::routes(table);
+    let table = timesheets::routes(table);
     let table = payroll::routes(table);
     service::routes(table, metrics_here)
 }

@@ -95,6 +95,7 @@ impl TimeOffObject {
                 title: time_off.type_title.clone(),
                 description: time_off.type_description.clone(),
                 color: time_off.type_color.clone(),
+                timesheet_code: None,
             }),
             created_at: zone.format(time_off.created_at),
         }

@@ -3730,3 +3730,173 @@ async fn a_voided_event_leaves_inouts_and_the_engines_reports_at_once() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------
+// The monthly timesheet (GET /v1/timesheets/t13)
+// ---------------------------------------------------------------------------------
+
+/// The codes of an item's days joined by spaces ("-" for a day outside employment).
+fn codes(item: &Value) -> String {
+    item["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|day| {
+            if day.is_null() {
+                "-".to_string()
+            } else {
+                day["code"].as_str().expect("code").to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// March 2025 as the T-13 grid: the mixed week of the T12 test, the rest of the month
+/// absent, a paid and an unpaid time-off, and someone who starts on 03-06.
+#[tokio::test]
+async fn t13_marks_a_month_with_codes_hours_and_half_month_totals() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        holiday(&app, &w.admin, "2025-03-07", "Праздник", "holiday").await;
+        let t1 = hire(&app, &w.admin, hire_body(&w, "Temur", "Abdullayev")).await;
+        let mut body = hire_body(&w, "Umid", "Boltayev");
+        body["start_date"] = json!("2025-03-06");
+        body["schedule_start_date"] = json!("2025-03-06");
+        let t2 = hire(&app, &w.admin, body).await;
+        let leave = absence_type(&app, &w.admin, "Отпуск", "FF0000").await;
+        let day = |d: &str| {
+            (
+                true,
+                format!("2025-03-{d} 00:00:00"),
+                format!("2025-03-{d} 23:59:59"),
+            )
+        };
+        for (who, date, paid) in [(t1.id, "05", true), (t2.id, "12", false)] {
+            let (daily, start, end) = day(date);
+            time_off(&app, &w.admin, who, leave, (daily, &start, &end), paid, 1).await;
+        }
+        move_to(&app, APRIL);
+        punches(
+            &app,
+            &w.admin,
+            t1.id,
+            w.office,
+            &[
+                ("in", "2025-03-03 09:00:00"),
+                ("out", "2025-03-03 18:00:00"),
+                ("in", "2025-03-06 09:47:00"),
+                ("out", "2025-03-06 18:00:00"),
+                ("in", "2025-03-07 10:00:00"),
+                ("out", "2025-03-07 14:00:00"),
+                ("in", "2025-03-08 10:00:00"),
+                ("out", "2025-03-08 12:00:00"),
+                ("in", "2025-03-10 09:00:00"),
+                ("out", "2025-03-10 19:00:00"),
+            ],
+        )
+        .await;
+        let sheet = app
+            .get(
+                &format!(
+                    "/v1/timesheets/t13?month=2025-03&department_id={}",
+                    w.department
+                ),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(sheet.status, 200, "{}", sheet.text);
+        let list = items(&sheet.body);
+        let item = |id: i64| {
+            list.iter()
+                .find(|i| i["employee_id"] == json!(id))
+                .unwrap_or_else(|| panic!("employee {id} listed: {}", sheet.text))
+                .clone()
+        };
+        let first = item(t1.id);
+        assert_eq!(
+            codes(&first),
+            "В В Я НН ОТ Я РВ РВ В Я НН НН НН НН В В НН НН НН НН НН В В НН НН НН НН НН В В НН"
+        );
+        let days = first["days"].as_array().expect("days");
+        assert_eq!(days.len(), 31);
+        same(
+            &days[5],
+            &json!({"date": "2025-03-06", "code": "Я", "code_number": "01",
+                "work_time": "08:13", "night_time": "00:00", "overtime": "00:00",
+                "late_in": "00:47"}),
+            "the late day",
+        );
+        assert_eq!(days[6]["code_number"], json!("03"));
+        assert_eq!(days[4]["code_number"], json!("09"));
+        same(
+            &first["first_half"],
+            &json!({"days_worked": 5, "work_time": "33:13", "overtime": "01:00",
+                "night_time": "00:00", "work_on_days_off": "06:00", "absences": 5,
+                "leave_days": 1, "days_off": 4, "late_days": 1, "late_minutes": 47}),
+            "days 1-15",
+        );
+        same(
+            &first["second_half"],
+            &json!({"days_worked": 0, "work_time": "00:00", "overtime": "00:00",
+                "night_time": "00:00", "work_on_days_off": "00:00", "absences": 11,
+                "leave_days": 0, "days_off": 5, "late_days": 0, "late_minutes": 0}),
+            "days 16-31",
+        );
+        assert_eq!(first["totals"]["absences"], json!(16));
+        assert_eq!(first["totals"]["work_time"], json!("33:13"));
+        let second = item(t2.id);
+        assert_eq!(
+            codes(&second),
+            "- - - - - НН В В В НН НН ДО НН НН В В НН НН НН НН НН В В НН НН НН НН НН В В НН"
+        );
+        assert_eq!(second["totals"]["leave_days"], json!(1));
+        assert_eq!(second["full_name"], t2.card["full_name"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t13_refuses_a_bad_month_and_unknown_or_foreign_departments() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let missing = app.get("/v1/timesheets/t13", Some(&w.admin)).await;
+        assert_eq!(
+            (missing.status, missing.body["code"].clone()),
+            (400, json!(4000))
+        );
+        for month in ["2025-13", "2025-3", "march", "2025-03-01"] {
+            let bad = app
+                .get(&format!("/v1/timesheets/t13?month={month}"), Some(&w.admin))
+                .await;
+            assert_eq!(bad.status, 400, "{month}: {}", bad.text);
+            assert_eq!(bad.body["code"], json!(4001), "{month}");
+        }
+        let unknown = app
+            .get(
+                "/v1/timesheets/t13?month=2025-03&department_id=999999",
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(unknown.status, 404, "{}", unknown.text);
+        let other = department(&app, &w.admin, "Склад", None).await;
+        let (_, head) = app
+            .add_user("head-t13@example.com", Role::DepartmentHead, "Head")
+            .await;
+        let foreign = app
+            .get(
+                &format!("/v1/timesheets/t13?month=2025-03&department_id={other}"),
+                Some(&head),
+            )
+            .await;
+        assert_eq!(foreign.status, 403, "{}", foreign.text);
+        let (_, employee) = app
+            .add_user("worker-t13@example.com", Role::Employee, "Worker")
+            .await;
+        let own = app
+            .get("/v1/timesheets/t13?month=2025-03", Some(&employee))
+            .await;
+        assert_eq!((own.status, own.body["code"].clone()), (403, json!(7004)));
+    })
+    .await;
+}

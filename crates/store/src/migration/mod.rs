@@ -13,6 +13,7 @@ mod m0006_device_command_history;
 mod m0007_console_sessions;
 mod m0008_clock_event_voids;
 mod m0009_holiday_workdays;
+mod m0010_time_off_type_codes;
 
 use sea_orm_migration::prelude::*;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_console_sessions::Migration),
             Box::new(m0008_clock_event_voids::Migration),
             Box::new(m0009_holiday_workdays::Migration),
+            Box::new(m0010_time_off_type_codes::Migration),
         ]
     }
 }

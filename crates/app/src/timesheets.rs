@@ -1,0 +1,183 @@
+//! The monthly timesheet (T-13 layout): the employees of the caller's scope — all, of a
+//! department and below, or of a location — one page of them, each with a mark per
+//! day of the month and totals for each half of the month and the whole of it. The
+//! marks are the engine's day rows coded as `engine::t13` says; a time-off day takes
+//! its type's code. The API's `GET /v1/timesheets/t13`, its XLSX and CSV files and the
+//! console's timesheet page all read it from here.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use davomat_core::dates::naive;
+use davomat_core::engine::t13::{DayMark, LeaveCode, MarkTotals, day_mark, mark_totals};
+use davomat_core::page::PageRequest;
+use davomat_core::{DepartmentId, LocationId, Role};
+use davomat_store::Store;
+use davomat_store::attendance::{self, RosterEmployee, RosterFilter};
+use davomat_store::{departments, time_off_types};
+
+use crate::attendance::compute;
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
+
+/// Who reads timesheets: roles 1–4, each over their scope.
+pub const READERS: [Role; 4] = [
+    Role::Admin,
+    Role::DepartmentHead,
+    Role::DepartmentManager,
+    Role::Observer,
+];
+
+/// The first day of the month a `YYYY-MM` names.
+pub fn parse_month(text: &str) -> Option<NaiveDate> {
+    let (year, month) = text.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, 1)
+}
+
+/// The first and last day of the month that starts on `first`.
+pub fn month_days(first: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    (first, next.pred_opt().unwrap_or(first))
+}
+
+/// Which month and which employees.
+#[derive(Clone, Debug)]
+pub struct MonthQuery {
+    /// The month's first day.
+    pub month: NaiveDate,
+    /// A department and its sub-departments.
+    pub department: Option<DepartmentId>,
+    /// Employees linked to a location.
+    pub location: Option<LocationId>,
+    /// One page of employees; `None` for all of them (the exports).
+    pub page: Option<PageRequest>,
+}
+
+/// One employee's month.
+#[derive(Clone, Debug)]
+pub struct EmployeeMonth {
+    pub employee: RosterEmployee,
+    /// One entry per day of the month; `None` on days outside the employment.
+    pub days: Vec<Option<DayMark>>,
+    /// Totals of days 1–15 and of the days from the 16th.
+    pub halves: [MarkTotals; 2],
+    pub totals: MarkTotals,
+}
+
+/// A page of the monthly timesheet.
+#[derive(Clone, Debug)]
+pub struct MonthSheet {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The department the sheet was asked for, with its title.
+    pub department: Option<(DepartmentId, String)>,
+    pub employees: Vec<EmployeeMonth>,
+    /// Employees of the filter in all pages.
+    pub total: u64,
+}
+
+impl MonthSheet {
+    /// The dates of the month in order.
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.first.iter_days().take_while(|d| *d <= self.last)
+    }
+}
+
+/// The month's timesheet of the query's employees, as the caller may see them.
+pub async fn month(
+    store: &Store,
+    caller: &Caller,
+    query: &MonthQuery,
+    now: i64,
+) -> AppResult<MonthSheet> {
+    caller.require(&READERS)?;
+    let (first, last) = month_days(query.month);
+    let scope = Scope::of(store, caller).await?;
+    let mut filter = RosterFilter::all(scope.clone().visibility());
+    filter.employed = Some((first, last));
+    let mut department = None;
+    if let Some(id) = query.department {
+        let row = departments::find(store.connection(), caller.company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !scope.covers_department(id) {
+            return Err(AppError::Forbidden);
+        }
+        filter.departments =
+            Some(departments::subtree_ids(store.connection(), caller.company_id, id).await?);
+        department = Some((id, row.title));
+    }
+    if let Some(location) = query.location {
+        filter.locations = Some(vec![location.0]);
+    }
+    let (roster, total) = attendance::roster(
+        store.connection(),
+        caller.company_id,
+        &filter,
+        last,
+        query.page,
+    )
+    .await?;
+    let codes = type_codes(store, caller).await?;
+    let computed = compute(
+        store,
+        caller.company_id,
+        &caller.zone(),
+        roster,
+        (first, last),
+        now,
+    )
+    .await?;
+    let employees = computed
+        .sheets
+        .into_iter()
+        .map(|sheet| {
+            let mut days = vec![None; (last - first).num_days() as usize + 1];
+            for row in &sheet.timesheet.rows {
+                let code = row.timeoff_type_id.and_then(|t| codes.get(&t).copied());
+                let index = (naive(row.date) - first).num_days() as usize;
+                if let Some(slot) = days.get_mut(index) {
+                    *slot = Some(day_mark(row, code));
+                }
+            }
+            let marks = |range: std::ops::Range<usize>| {
+                mark_totals(days.get(range).unwrap_or_default().iter().flatten())
+            };
+            let halves = [marks(0..15), marks(15..days.len())];
+            EmployeeMonth {
+                totals: mark_totals(days.iter().flatten()),
+                halves,
+                days,
+                employee: sheet.employee,
+            }
+        })
+        .collect();
+    Ok(MonthSheet {
+        first,
+        last,
+        department,
+        employees,
+        total,
+    })
+}
+
+/// The company's time-off types that carry a timesheet code, by type id.
+async fn type_codes(store: &Store, caller: &Caller) -> AppResult<HashMap<i64, LeaveCode>> {
+    Ok(time_off_types::all(store.connection(), caller.company_id)
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            let code = LeaveCode::parse(t.timesheet_code.as_deref()?)?;
+            Some((t.id.0, code))
+        })
+        .collect())
+}
+
+/// The day of the month a date is (1-based), for the cells' headers.
+pub fn day_number(date: NaiveDate) -> u32 {
+    date.day()
+}
