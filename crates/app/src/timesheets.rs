@@ -2,19 +2,22 @@
 //! department and below, or of a location — one page of them, each with a mark per
 //! day of the month and totals for each half of the month and the whole of it. The
 //! marks are the engine's day rows coded as `engine::t13` says; a time-off day takes
-//! its type's code. The API's `GET /v1/timesheets/t13`, its XLSX and CSV files and the
-//! console's timesheet page all read it from here.
+//! its type's code. The API's `GET /v1/timesheets/t13` and the console's timesheet page
+//! read it from here, and the console's day detail ([`day`]) the same engine row.
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
-use davomat_core::dates::naive;
+use davomat_core::dates::{civil, naive};
 use davomat_core::engine::t13::{DayMark, LeaveCode, MarkTotals, day_mark, mark_totals};
+use davomat_core::engine::{DayRow, TimeOffStatus};
 use davomat_core::page::PageRequest;
-use davomat_core::{DepartmentId, LocationId, Role};
-use davomat_store::Store;
+use davomat_core::{DepartmentId, EmployeeId, LocationId, Role};
 use davomat_store::attendance::{self, RosterEmployee, RosterFilter};
-use davomat_store::{departments, time_off_types};
+use davomat_store::clock_events::{self, DayEvent};
+use davomat_store::employees::{self, EmployeeCard, Visibility};
+use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
+use davomat_store::{Store, StoreError, departments, time_off_types};
 
 use crate::attendance::compute;
 use crate::caller::Caller;
@@ -180,4 +183,103 @@ async fn type_codes(store: &Store, caller: &Caller) -> AppResult<HashMap<i64, Le
 /// The day of the month a date is (1-based), for the cells' headers.
 pub fn day_number(date: NaiveDate) -> u32 {
     date.day()
+}
+
+/// One day of one employee, explained: the plan, every clock event (voided ones too),
+/// the engine's numbers and the time-offs that touch the date.
+#[derive(Clone, Debug)]
+pub struct DayDetail {
+    pub card: EmployeeCard,
+    pub date: NaiveDate,
+    /// The engine's row; none on a date outside the employment.
+    pub row: Option<DayRow>,
+    pub mark: Option<DayMark>,
+    pub events: Vec<DayEvent>,
+    /// Time-offs overlapping the date, whatever their status (deleted ones aside).
+    pub time_offs: Vec<TimeOff>,
+    /// The caller may add and void events of this employee (corrections).
+    pub may_correct: bool,
+}
+
+/// Roles that correct events: admins, and heads and managers in their departments.
+const CORRECTING_ROLES: [Role; 3] = [Role::Admin, Role::DepartmentHead, Role::DepartmentManager];
+
+/// The day's detail of an employee the caller may see (404 when not the company's, 403
+/// outside the caller's scope).
+pub async fn day(
+    store: &Store,
+    caller: &Caller,
+    employee: EmployeeId,
+    date: NaiveDate,
+    now: i64,
+) -> AppResult<DayDetail> {
+    caller.require(&READERS)?;
+    let conn = store.connection();
+    let company = caller.company_id;
+    let card = match employees::card(conn, company, employee, date).await {
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        other => other?,
+    };
+    if !Scope::of(store, caller)
+        .await?
+        .covers_employee(employee, card.department_id)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let mut filter = RosterFilter::all(Visibility::Company);
+    filter.employees = Some(vec![employee.0]);
+    let (roster, _) = attendance::roster(conn, company, &filter, date, None).await?;
+    let computed = compute(store, company, &caller.zone(), roster, (date, date), now).await?;
+    let codes = type_codes(store, caller).await?;
+    let (row, segments) = match computed.sheets.into_iter().next() {
+        Some(sheet) => {
+            let row = sheet.timesheet.rows.into_iter().next();
+            let segments = match &row {
+                Some(row) => sheet.timesheet.segments[row.segments.clone()].to_vec(),
+                None => Vec::new(),
+            };
+            (row, segments)
+        }
+        None => (None, Vec::new()),
+    };
+    let zone = caller.zone();
+    let day_start = zone.local_instant(civil(date), 0);
+    let day_end = zone.local_instant(civil(date.succ_opt().unwrap_or(date)), 0);
+    let from = segments
+        .iter()
+        .filter_map(|s| s.first_time)
+        .fold(day_start, i64::min);
+    let to = segments
+        .iter()
+        .filter_map(|s| s.last_time)
+        .fold(day_end, |to, at| to.max(at + 1));
+    let events = clock_events::of_employee_between(conn, company, employee, (from, to)).await?;
+    let time_offs = time_offs::all(
+        conn,
+        company,
+        &TimeOffFilter {
+            visibility: Visibility::Company,
+            status: None,
+            from: Some(day_start),
+            to: Some(day_end),
+            employees: Some(vec![employee.0]),
+        },
+    )
+    .await?
+    .into_iter()
+    .filter(|t| t.status != TimeOffStatus::Deleted as i64)
+    .collect();
+    let mark = row.as_ref().map(|row| {
+        let code = row.timeoff_type_id.and_then(|t| codes.get(&t).copied());
+        day_mark(row, code)
+    });
+    Ok(DayDetail {
+        may_correct: caller.require(&CORRECTING_ROLES).is_ok(),
+        card,
+        date,
+        row,
+        mark,
+        events,
+        time_offs,
+    })
 }

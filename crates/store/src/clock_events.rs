@@ -217,6 +217,39 @@ pub async fn of_employees(
     .await
 }
 
+/// An employee's event as the day's detail shows it: where, from which device, how,
+/// and whether (and why) it was voided.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct DayEvent {
+    pub id: ClockEventId,
+    pub kind: Text<EventKind>,
+    pub at: i64,
+    pub mode: Text<ClockMode>,
+    pub location_title: Option<String>,
+    pub serial_number: Option<String>,
+    pub voided_at: Option<i64>,
+    pub void_reason: Option<String>,
+}
+
+/// Every event of one employee with `from <= at < to`, voided ones included, by time.
+pub async fn of_employee_between(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    employee: EmployeeId,
+    (from, to): (i64, i64),
+) -> StoreResult<Vec<DayEvent>> {
+    sql::all(
+        conn,
+        "SELECT c.id, c.kind, c.at, c.mode, l.title AS location_title, d.serial_number, \
+         c.voided_at, c.void_reason FROM clock_events c \
+         LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN devices d ON d.id = c.device_id \
+         WHERE c.company_id = $1 AND c.employee_id = $2 AND c.at >= $3 AND c.at < $4 \
+         ORDER BY c.at, c.id",
+        vec![company.0.into(), employee.0.into(), from.into(), to.into()],
+    )
+    .await
+}
+
 /// A row of the `inouts` report: the event with its employee, location and device.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct InOut {

@@ -3,8 +3,9 @@
 //! code; the hours shown with it; and an employee's totals over a month.
 //!
 //! Which code a day gets, first match wins:
-//! 1. work on the date (`work > 0`): **РВ** on a day off or a holiday, else **Я**; the
-//!    hours are the day's work, the night hours (**Н**) are shown beside them;
+//! 1. work on the date, or a clock event attributed to it (came, the out missing): **РВ**
+//!    on a day off or a holiday, else **Я**; the hours are the day's work, the night
+//!    hours (**Н**) are shown beside them;
 //! 2. an accepted time-off counts for the date (a time-off sum is set): the type's code,
 //!    or **ОТ** when the time-off is paid and **ДО** when it is not;
 //! 3. absent (§5): **НН**;
@@ -163,7 +164,7 @@ pub struct DayMark {
 pub fn day_mark(row: &DayRow, type_code: Option<LeaveCode>) -> DayMark {
     let day_off = !row.is_work_day || row.is_holiday;
     let leave_counts = row.sum_paid.is_some() || row.sum_not_paid.is_some();
-    let code = if row.work > 0 {
+    let code = if row.work > 0 || row.events > 0 {
         if day_off {
             DayCode::WorkedOnDayOff
         } else {

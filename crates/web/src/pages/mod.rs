@@ -16,6 +16,8 @@ pub mod positions;
 pub mod schedules;
 pub mod settings;
 pub mod sign_in;
+pub mod timesheet;
+pub mod timesheet_day;
 pub mod today;
 pub mod users;
 

@@ -6,3 +6,4 @@ mod directory;
 mod employees;
 mod http;
 mod support;
+mod timesheet;

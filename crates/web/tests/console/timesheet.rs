@@ -1,0 +1,235 @@
+//! The monthly timesheet and a day's corrections over plain HTTP: the T-13 codes of a
+//! month, the day's detail, a missing out added and a wrong in voided (each with the
+//! reason they require) changing the cell at once, and who may see and correct.
+
+use davomat_core::Role;
+
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Console, START, USER_PASSWORD, each_backend};
+
+/// 2025-03-03 (a Monday) 09:17 in Tashkent: 17 minutes late on the 09:00 schedule.
+const MONDAY_LATE: i64 = START - 24 * 3600 + 17 * 60;
+
+/// The cell of `employee` on `day` of the page: from its `<td` to its `</td>`.
+fn cell(html: &str, employee: i64, day: u32) -> String {
+    let row = html
+        .split(&format!("<tr data-employee=\"{employee}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("employee {employee} has a row:\n{html}"));
+    let row = row.split("</tr>").next().unwrap_or_default();
+    row.split("<td class=\"ts ")
+        .nth(day as usize)
+        .unwrap_or_else(|| panic!("day {day} in the row:\n{row}"))
+        .split("</td>")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn admin(console: &Console) -> reqwest::Client {
+    let client = console.visitor();
+    let page = console.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(page.status, 303, "{}", page.html);
+    client
+}
+
+/// The event ids listed on a day page, in order.
+fn event_ids(html: &str) -> Vec<String> {
+    html.split("data-event=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_month_shows_codes_and_a_correction_changes_the_cell_at_once() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Alisher").await;
+        console.clock_in(worker, MONDAY_LATE).await;
+        let client = admin(&console).await;
+
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        assert_eq!(month.status, 200, "{}", month.html);
+        assert!(month.html.contains("Март 2025"), "{}", month.html);
+        // Saturday 1st: a day off; Monday 3rd: came late, the out missing; Tuesday 4th
+        // (today, before the grace is over at 09:00): nothing yet.
+        assert!(cell(&month.html, worker, 1).contains("<b>В</b>"));
+        let monday = cell(&month.html, worker, 3);
+        assert!(monday.starts_with("ts-worked ts-late"), "{monday}");
+        assert!(monday.contains("опоздание 00:17"), "{monday}");
+        let link = format!("/timesheet/day?employee={worker}&#38;date=2025-03-03");
+        assert!(monday.contains(&link), "{monday}");
+
+        let day_path = format!("/timesheet/day?employee={worker}&date=2025-03-03");
+        let day = console.get(&client, &day_path).await;
+        assert_eq!(day.status, 200, "{}", day.html);
+        assert!(day.html.contains("09:00–18:00"), "the plan: {}", day.html);
+        assert!(day.html.contains("2025-03-03 09:17:00"), "{}", day.html);
+        assert!(day.html.contains("Опоздал</dt><dd>00:17"), "{}", day.html);
+        assert!(day.html.contains("Нет ухода"), "{}", day.html);
+        let csrf = day.csrf();
+        let location = day
+            .html
+            .split("name=\"location_id\"><option value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the employee's location offered")
+            .to_string();
+
+        // A missing out without a reason is refused, the form kept.
+        let refused = console
+            .post(
+                &client,
+                "/timesheet/day/add",
+                &[
+                    ("csrf", &csrf),
+                    ("employee", &worker.to_string()),
+                    ("date", "2025-03-03"),
+                    ("kind", "out"),
+                    ("time", "18:00"),
+                    ("location_id", &location),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        assert!(
+            refused.html.contains("id=\"reason-error\""),
+            "{}",
+            refused.html
+        );
+        assert!(refused.html.contains("value=\"18:00\""), "{}", refused.html);
+        assert_eq!(event_ids(&refused.html).len(), 1);
+
+        let added = console
+            .post(
+                &client,
+                "/timesheet/day/add",
+                &[
+                    ("csrf", &csrf),
+                    ("employee", &worker.to_string()),
+                    ("date", "2025-03-03"),
+                    ("kind", "out"),
+                    ("time", "18:00"),
+                    ("location_id", &location),
+                    ("reason", "Терминал не сработал"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303, "{}", added.html);
+        let day = console
+            .get(&client, &format!("{day_path}&done=added"))
+            .await;
+        assert!(day.html.contains("id=\"done\""), "{}", day.html);
+        assert!(day.html.contains("вручную"), "{}", day.html);
+        let ids = event_ids(&day.html);
+        assert_eq!(ids.len(), 2, "{}", day.html);
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        let monday = cell(&month.html, worker, 3);
+        // 09:17–18:00 worked through (work counts the time present, SEMANTICS.md §5).
+        assert!(monday.contains("<small>8:43</small>"), "{monday}");
+
+        // The late in voided: the day keeps only the out, and is no longer late.
+        let voided = console
+            .post(
+                &client,
+                "/timesheet/day/void",
+                &[
+                    ("csrf", &csrf),
+                    ("employee", &worker.to_string()),
+                    ("date", "2025-03-03"),
+                    ("event", &ids[0]),
+                    ("reason", "Чужая карта"),
+                ],
+            )
+            .await;
+        assert_eq!(voided.status, 303, "{}", voided.html);
+        let day = console.get(&client, &day_path).await;
+        assert!(
+            day.html.contains("аннулирована: Чужая карта"),
+            "{}",
+            day.html
+        );
+        assert!(day.html.contains("Нет прихода"), "{}", day.html);
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        let monday = cell(&month.html, worker, 3);
+        assert!(!monday.contains("ts-late"), "{monday}");
+        assert!(!monday.contains("<small>8:43</small>"), "{monday}");
+        // Voiding it again is refused with the API's words, nothing changed.
+        let again = console
+            .post(
+                &client,
+                "/timesheet/day/void",
+                &[
+                    ("csrf", &csrf),
+                    ("employee", &worker.to_string()),
+                    ("date", "2025-03-03"),
+                    ("event", &ids[0]),
+                    ("reason", "ещё раз"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, 422, "{}", again.html);
+        assert!(again.html.contains("id=\"problems\""), "{}", again.html);
+
+        // The log holds both corrections with their reasons.
+        let log = console.get(&client, "/activity").await;
+        assert!(log.html.contains("Терминал не сработал"), "{}", log.html);
+        assert!(log.html.contains("Чужая карта"), "{}", log.html);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn heads_see_and_correct_only_their_people_and_employees_see_no_timesheet() {
+    each_backend(|console| async move {
+        let own = console.add_department("Склад").await;
+        let other = console.add_department("Бухгалтерия").await;
+        let mine = console.add_employee_in("Бахтиёр", own).await;
+        let theirs = console.add_employee_in("Сардор", other).await;
+        console.add_head("head@test.uz", own).await;
+        let head = console.visitor();
+        let page = console.sign_in(&head, "head@test.uz", USER_PASSWORD).await;
+        assert_eq!(page.status, 303, "{}", page.html);
+        let month = console.get(&head, "/timesheet?month=2025-03").await;
+        assert_eq!(month.status, 200, "{}", month.html);
+        assert!(month.html.contains(&format!("data-employee=\"{mine}\"")));
+        assert!(!month.html.contains(&format!("data-employee=\"{theirs}\"")));
+        let foreign = console
+            .get(
+                &head,
+                &format!("/timesheet?month=2025-03&department={other}"),
+            )
+            .await;
+        assert_eq!(foreign.status, 403, "{}", foreign.html);
+        let day = console
+            .get(
+                &head,
+                &format!("/timesheet/day?employee={theirs}&date=2025-03-03"),
+            )
+            .await;
+        assert_eq!(day.status, 403, "{}", day.html);
+        let day = console
+            .get(
+                &head,
+                &format!("/timesheet/day?employee={mine}&date=2025-03-03"),
+            )
+            .await;
+        assert_eq!(day.status, 200, "{}", day.html);
+        assert!(
+            day.html.contains("id=\"add-event\""),
+            "a head corrects: {}",
+            day.html
+        );
+
+        console
+            .add_user("worker@test.uz", Role::Employee, "Камола")
+            .await;
+        let worker = console.visitor();
+        console
+            .sign_in(&worker, "worker@test.uz", USER_PASSWORD)
+            .await;
+        let month = console.get(&worker, "/timesheet").await;
+        assert_eq!(month.status, 403, "{}", month.html);
+    })
+    .await;
+}
