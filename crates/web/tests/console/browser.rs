@@ -6,7 +6,8 @@
 //! dismissal and a re-hire, a form posted without its CSRF token refused, a shift cycle
 //! built in the schedule editor and previewed, and a department head who sees only
 //! their people; and every page of the console read by an admin in Uzbek on a 360 px
-//! window, adding a position there. Without chromedriver the test is skipped with a
+//! window, adding a position there and a missing clock-out from the monthly timesheet
+//! (the cell opens the day; the month shows the hours after). Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -495,6 +496,8 @@ async fn every_page_reads_in_uzbek_on_a_phone() {
 
 async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let worker = console.add_employee("Dilshod").await;
+    // Came on Monday 2025-03-03 at 09:17 and the terminal missed the out.
+    console.clock_in(worker, START - 24 * 3600 + 17 * 60).await;
     browser.goto(&console.url("/login")).await.map_err(fail)?;
     sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     wait_for_text(browser, "h1", "Сегодня").await?;
@@ -507,7 +510,8 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
 
     let file = format!("/employees/{worker}");
     let edit = format!("/employees/{worker}/edit");
-    let pages: [(&str, &str); 15] = [
+    let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
+    let pages: [(&str, &str); 17] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -526,6 +530,11 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ("/activity", "Harakatlar jurnali"),
         ("/settings", "Sozlamalar"),
         ("/settings/users", "Foydalanuvchilar va rollar"),
+        (
+            "/timesheet?month=2025-03",
+            "Ish vaqti hisobi tabeli: Mart 2025",
+        ),
+        (&day, "Dilshod"),
     ];
     for (path, heading) in pages {
         browser.goto(&console.url(path)).await.map_err(fail)?;
@@ -578,7 +587,33 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         browser,
         "the calendar with a moved working day, in Uzbek on a phone",
     )
-    .await
+    .await?;
+
+    // The missing out added from the timesheet: the Monday's cell opens the day, the
+    // form takes the time and the reason, and the month shows the hours at once.
+    browser
+        .goto(&console.url("/timesheet?month=2025-03"))
+        .await
+        .map_err(fail)?;
+    let monday = format!("tr[data-employee='{worker}'] td:nth-of-type(3) a");
+    wait_for_text(browser, &monday, "Я").await?;
+    click(browser, &monday).await?;
+    wait_for_text_containing(browser, "#day-plan", "09:00–18:00").await?;
+    browser
+        .execute("document.querySelector('#time').value = '18:00';", vec![])
+        .await
+        .map_err(fail)?;
+    let kind = browser.find(Locator::Css("#kind")).await.map_err(fail)?;
+    kind.select_by_value("out").await.map_err(fail)?;
+    type_into(browser, "#reason", "Terminal ishlamadi").await?;
+    click(browser, "#add").await?;
+    wait_for_text_containing(browser, "#done", "Belgi qoʻshildi").await?;
+    wait_for_text_containing(browser, "#events", "qoʻlda").await?;
+    no_overflow(browser, "a corrected day").await?;
+    accessible(browser, "a corrected day, in Uzbek on a phone").await?;
+    click(browser, "#back-to-month").await?;
+    wait_for_text_containing(browser, &monday, "8:43").await?;
+    no_overflow(browser, "/timesheet after a correction").await
 }
 
 /// Waits until the element's text contains `expected`, up to 5 s.
