@@ -90,13 +90,21 @@ pub async fn device(State(state): State<AppState>, request: Request, next: Next)
 /// and, on `/v1`, answers 406 when the client does not accept JSON.
 pub async fn entry(access: Access, request: Request, next: Next) -> Response {
     let label = route_label(&request);
-    let mut response = if access != Access::Service && !accepts_json(request.headers()) {
+    let json_refused = !accepts_json(request.headers()) && !asks_for_file(request.uri());
+    let mut response = if access != Access::Service && json_refused {
         ApiError::NotAcceptable.into_response()
     } else {
         next.run(request).await
     };
     response.extensions_mut().insert(label);
     response
+}
+
+/// True when the query asks for a file (`format=xlsx` or `format=csv`, CONTRACT.md §9):
+/// that answer is not JSON, whatever Accept says.
+fn asks_for_file(uri: &axum::http::Uri) -> bool {
+    form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .any(|(key, value)| key == "format" && (value == "xlsx" || value == "csv"))
 }
 
 /// tower-http's body limit answers a bare 413: give it the contract's body.

@@ -24,6 +24,7 @@ pub mod employee_fields;
 pub mod employee_history;
 pub mod employee_lifecycle;
 pub mod error;
+pub mod exports;
 pub mod faces;
 pub mod hiring;
 pub mod holidays;

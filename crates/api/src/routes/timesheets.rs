@@ -1,11 +1,16 @@
 //! `GET /v1/timesheets/t13` (CONTRACT.md §9): the monthly timesheet as a JSON grid —
 //! one item per employee of the page with a mark per day of the month (its T-13 code
 //! and hours) and the totals of each half and of the month. Roles 1–4, each over their
-//! scope; `department_id` takes the department and everything below it.
+//! scope; `department_id` takes the department and everything below it. With
+//! `format=xlsx` the whole month (paging ignored) comes as the T-13 form, with
+//! `format=csv` as the grid in a CSV for Excel (`davomat_app::exports`).
 
 use axum::extract::{RawQuery, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use davomat_app::Sent;
+use davomat_app::exports::{self, FileFormat, FormHeading};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery};
 use davomat_core::engine::duration::{hh_mm, hh_mm_opt};
 use davomat_core::engine::t13::{DayMark, MarkTotals};
@@ -40,6 +45,10 @@ pub struct TimesheetFilters {
     /// Employees linked to a location.
     #[param(value_type = Option<i64>)]
     location_id: QueryValue,
+    /// A file of the whole month instead of a page of JSON: `xlsx` (the T-13 form) or
+    /// `csv` (the grid, `;`-separated, UTF-8 with BOM).
+    #[param(value_type = Option<FileFormat>, inline)]
+    format: QueryValue,
 }
 
 /// One day of an employee on the timesheet.
@@ -161,6 +170,31 @@ fn query_id(value: &QueryValue, name: &str) -> ApiResult<Option<i64>> {
     }
 }
 
+/// Reads the file format asked for (`format`), if any: 400/4001 for another value.
+pub(crate) fn read_format(raw: Option<&str>) -> ApiResult<Option<FileFormat>> {
+    let format = Fields::from_query(raw).sent_text("format");
+    match format {
+        Sent::Absent => Ok(None),
+        Sent::Value(text) => FileFormat::parse(&text)
+            .map(Some)
+            .ok_or_else(|| malformed("format")),
+        Sent::Unreadable => Err(malformed("format")),
+    }
+}
+
+/// A file as the answer: its type, and a name to save it under.
+pub(crate) fn file_response(format: FileFormat, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Reads the query; `page` as given.
 pub(crate) fn read_query(
     raw: Option<&str>,
@@ -188,7 +222,11 @@ pub(crate) fn read_query(
 /// month. An unknown department is 404, one outside the caller's scope 403.
 #[utoipa::path(get, path = "/v1/timesheets/t13", tag = "Reports", params(Paging, TimesheetFilters),
     responses(
-        (status = 200, description = "One page of employees' months", body = Envelope<TimesheetRow>),
+        (status = 200, description = "One page of employees' months; with format, the whole month as a file", content(
+            (Envelope<TimesheetRow> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = "month missing (4000) or not YYYY-MM, or an id unreadable (4001)", body = ErrorBody),
         (status = 403, description = "The department is outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such department", body = ErrorBody),
@@ -200,6 +238,21 @@ async fn t13(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     caller.require(&timesheets::READERS)?;
+    if let Some(format) = read_format(raw.as_deref())? {
+        let query = read_query(raw.as_deref(), None)?;
+        let sheet = timesheets::month(&state.store, &caller, &query, state.clock.now()).await?;
+        let company = davomat_app::company::get(&state.store, &caller).await?.name;
+        let lang = caller.lang;
+        let name = format!("t13-{}", sheet.first.format("%Y-%m"));
+        // Writing the file is CPU work: off the request threads.
+        let bytes = tokio::task::spawn_blocking(move || match format {
+            FileFormat::Csv => Ok(exports::csv(&exports::timesheet_table(&sheet, lang))),
+            FileFormat::Xlsx => exports::t13_form(&sheet, &FormHeading { company, lang }),
+        })
+        .await
+        .map_err(|err| davomat_app::AppError::Internal(err.to_string()))??;
+        return Ok(file_response(format, &name, bytes));
+    }
     let query = read_query(raw.as_deref(), Some(list.page))?;
     let sheet = timesheets::month(&state.store, &caller, &query, state.clock.now()).await?;
     let first = sheet.first;

@@ -3852,8 +3852,121 @@ async fn t13_marks_a_month_with_codes_hours_and_half_month_totals() {
         );
         assert_eq!(second["totals"]["leave_days"], json!(1));
         assert_eq!(second["full_name"], t2.card["full_name"]);
+
+        // The same month as the T-13 form: read back, the heading, Temur's four rows.
+        let path = format!(
+            "/v1/timesheets/t13?month=2025-03&department_id={}&format=xlsx",
+            w.department
+        );
+        let (content_type, bytes) = download(&app, &w.admin, &path).await;
+        assert_eq!(
+            content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let rows = xlsx_rows(bytes);
+        let find = |text: &str| {
+            rows.iter()
+                .position(|row| row.iter().any(|c| c.contains(text)))
+                .unwrap_or_else(|| panic!("{text} in the form: {rows:?}"))
+        };
+        assert!(rows[2][1].contains("ТАБЕЛЬ"), "{:?}", rows[2]);
+        assert_eq!(rows[3][1], "Отчётный период: 01.03.2025 – 31.03.2025");
+        assert_eq!(rows[0][21], "Унифицированная форма № Т-13");
+        let temur = find("Abdullayev Temur");
+        // Codes of days 1-15 (columns D..R), then their hours.
+        let codes: Vec<&str> = rows[temur][3..18].iter().map(String::as_str).collect();
+        assert_eq!(
+            codes,
+            [
+                "В", "В", "Я", "НН", "ОТ", "Я", "РВ", "РВ", "В", "Я", "НН", "НН", "НН", "НН", "В"
+            ]
+        );
+        assert_eq!(rows[temur + 1][5], "9");
+        assert_eq!(rows[temur + 1][8], "8.22", "08:13 in hours");
+        assert_eq!(rows[temur + 1][12], "10");
+        // Days 16-31 on the third row, the month's totals on the first.
+        assert_eq!(rows[temur + 2][3], "В");
+        assert_eq!(rows[temur + 2][18], "НН", "the 31st");
+        assert_eq!(rows[temur][19], "5", "days worked in days 1-15");
+        assert_eq!(rows[temur + 1][20], "33.22", "hours in days 1-15");
+        assert_eq!(rows[temur][21..27], ["5", "33.22", "0", "1", "16", "47"]);
+        let umid = find("Boltayev Umid");
+        assert_eq!(rows[umid][3], "–", "not employed on the 1st");
+        find("Ответственное лицо");
+
+        // And as CSV for Excel: BOM, ';', CRLF, titles in the caller's language.
+        let path = path.replace("xlsx", "csv");
+        let (content_type, bytes) = download(&app, &w.admin, &path).await;
+        assert_eq!(content_type, "text/csv; charset=utf-8");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let text = text.strip_prefix('\u{feff}').expect("a BOM");
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(lines[0].starts_with("ID сотрудника;ФИО;Табельный номер;Отдел;Должность;01;02;"));
+        let temur = lines
+            .iter()
+            .find(|l| l.contains("Abdullayev Temur"))
+            .expect("Temur's line");
+        let cells: Vec<&str> = temur.split(';').collect();
+        assert_eq!(cells[5..10], ["В", "В", "Я 09:00", "НН", "ОТ"]);
+        assert_eq!(cells[36..], ["5", "33,22", "1", "0", "6", "16", "1", "47"]);
     })
     .await;
+}
+
+/// A file from the API: its content type and bytes (a JSON Accept is not needed).
+async fn download(app: &TestApp, token: &str, path: &str) -> (String, Vec<u8>) {
+    let response = app
+        .http
+        .get(app.url(path))
+        .bearer_auth(token)
+        .header(
+            "accept",
+            "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename="),
+        "{disposition}"
+    );
+    (
+        content_type,
+        response.bytes().await.expect("a body").to_vec(),
+    )
+}
+
+/// The first sheet of an XLSX file as rows of text (numbers as Rust prints them).
+fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an XLSX file");
+    let range = workbook
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("the sheet reads");
+    let width = range.width();
+    let (top, _) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![vec![String::new(); width]; top as usize];
+    rows.extend(
+        range
+            .rows()
+            .map(|row| row.iter().map(|cell| cell.to_string()).collect::<Vec<_>>()),
+    );
+    rows
 }
 
 #[tokio::test]
