@@ -6,10 +6,8 @@
 //! `format=csv` as the grid in a CSV for Excel (`davomat_app::exports`).
 
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
-use davomat_app::Sent;
 use davomat_app::exports::{self, FileFormat, FormHeading};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery};
 use davomat_core::engine::duration::{hh_mm, hh_mm_opt};
@@ -20,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
 use super::RouteTable;
+use super::files::{FileParams, file_response, read_format};
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
@@ -45,10 +44,6 @@ pub struct TimesheetFilters {
     /// Employees linked to a location.
     #[param(value_type = Option<i64>)]
     location_id: QueryValue,
-    /// A file of the whole month instead of a page of JSON: `xlsx` (the T-13 form) or
-    /// `csv` (the grid, `;`-separated, UTF-8 with BOM).
-    #[param(value_type = Option<FileFormat>, inline)]
-    format: QueryValue,
 }
 
 /// One day of an employee on the timesheet.
@@ -170,31 +165,6 @@ fn query_id(value: &QueryValue, name: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-/// Reads the file format asked for (`format`), if any: 400/4001 for another value.
-pub(crate) fn read_format(raw: Option<&str>) -> ApiResult<Option<FileFormat>> {
-    let format = Fields::from_query(raw).sent_text("format");
-    match format {
-        Sent::Absent => Ok(None),
-        Sent::Value(text) => FileFormat::parse(&text)
-            .map(Some)
-            .ok_or_else(|| malformed("format")),
-        Sent::Unreadable => Err(malformed("format")),
-    }
-}
-
-/// A file as the answer: its type, and a name to save it under.
-pub(crate) fn file_response(format: FileFormat, name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
-    (
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// Reads the query; `page` as given.
 pub(crate) fn read_query(
     raw: Option<&str>,
@@ -220,7 +190,7 @@ pub(crate) fn read_query(
 /// worked on a day off or holiday, В day off, НН absent, a time-off type's code such as
 /// ОТ, ДО or Б) and the hours — and the totals of days 1-15, of the rest and of the
 /// month. An unknown department is 404, one outside the caller's scope 403.
-#[utoipa::path(get, path = "/v1/timesheets/t13", tag = "Reports", params(Paging, TimesheetFilters),
+#[utoipa::path(get, path = "/v1/timesheets/t13", tag = "Reports", params(Paging, TimesheetFilters, FileParams),
     responses(
         (status = 200, description = "One page of employees' months; with format, the whole month as a file", content(
             (Envelope<TimesheetRow> = "application/json"),

@@ -4013,3 +4013,85 @@ async fn t13_refuses_a_bad_month_and_unknown_or_foreign_departments() {
     })
     .await;
 }
+
+/// A report as a file: every row of the range whatever the page, the titles in the
+/// caller's language, the same rows in CSV and XLSX; an unknown format is 400/4001.
+#[tokio::test]
+async fn reports_download_as_csv_and_xlsx_with_every_row() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let t1 = hire(&app, &w.admin, hire_body(&w, "Temur", "Abdullayev")).await;
+        move_to(&app, APRIL);
+        punches(
+            &app,
+            &w.admin,
+            t1.id,
+            w.office,
+            &[
+                ("in", "2025-03-06 09:47:00"),
+                ("out", "2025-03-06 18:00:00"),
+                ("in", "2025-03-10 09:05:00"),
+                ("out", "2025-03-10 18:00:00"),
+            ],
+        )
+        .await;
+        let query = format!(
+            "start_date=2025-03-01&end_date=2025-03-31&f=employee&ids={}&per-page=1",
+            t1.id
+        );
+        let page = report(&app, &w.admin, &format!("/v1/reports/late-in?{query}")).await;
+        assert_eq!(items(&page).len(), 1, "the JSON answer is still paged");
+
+        let (content_type, bytes) = download(
+            &app,
+            &w.admin,
+            &format!("/v1/reports/late-in?{query}&format=csv"),
+        )
+        .await;
+        assert_eq!(content_type, "text/csv; charset=utf-8");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let lines: Vec<&str> = text
+            .trim_start_matches('\u{feff}')
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(lines.len(), 3, "titles and both late days: {text}");
+        let titles: Vec<&str> = lines[0].split(';').collect();
+        let name = titles.iter().position(|t| *t == "ФИО").expect("ФИО");
+        let date = titles.iter().position(|t| *t == "Дата").expect("Дата");
+        let late = titles
+            .iter()
+            .position(|t| *t == "Опоздание")
+            .expect("Опоздание");
+        let first: Vec<&str> = lines[1].split(';').collect();
+        assert_eq!(
+            (first[name], first[date], first[late]),
+            ("Abdullayev Temur", "2025-03-06", "00:47")
+        );
+        let second: Vec<&str> = lines[2].split(';').collect();
+        assert_eq!((second[date], second[late]), ("2025-03-10", "00:05"));
+
+        let (_, bytes) = download(
+            &app,
+            &w.admin,
+            &format!("/v1/reports/late-in?{query}&format=xlsx"),
+        )
+        .await;
+        let rows = xlsx_rows(bytes);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0][name], "ФИО");
+        assert_eq!(
+            (rows[2][date].as_str(), rows[2][late].as_str()),
+            ("2025-03-10", "00:05")
+        );
+
+        let bad = app
+            .get(
+                &format!("/v1/reports/late-in?{query}&format=pdf"),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!((bad.status, bad.body["code"].clone()), (400, json!(4001)));
+    })
+    .await;
+}

@@ -33,6 +33,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
 use super::RouteTable;
+use super::files::{Answer, FileParams};
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
@@ -338,25 +339,27 @@ async fn compute_all(
     Ok(compute_roster(state, caller, query, None).await?.0)
 }
 
-/// Pages rows (already in date-then-name order) after ordering them by date.
+/// Pages rows (already in date-then-name order) after ordering them by date, and
+/// answers the page (or, for a file, all of them).
 fn page_rows<T: Serialize>(
-    list: &ListRequest,
+    answer: &Answer,
     mut rows: Vec<(NaiveDate, T)>,
     descending: bool,
-) -> Envelope<T> {
+) -> ApiResult<Response> {
     if descending {
         rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     } else {
         rows.sort_by_key(|row| row.0);
     }
     let total = rows.len() as u64;
+    let page = answer.list.page;
     let items = rows
         .into_iter()
-        .skip(list.page.offset() as usize)
-        .take(list.page.per_page as usize)
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
         .map(|(_, row)| row)
         .collect();
-    list.envelope_of(items, total)
+    answer.send(items, total)
 }
 
 /// The answers of a report that computes over at most 366 days.
@@ -398,9 +401,13 @@ fn day_rows<'a, R>(
 /// One row per employee and date with at least one event: employee, scheduled
 /// (TimesScheduled), actual (TimesActual), time-off sums and buckets, status (open at
 /// now). Roles 1-4 in scope; by date then full name.
-#[utoipa::path(get, path = "/v1/reports/at-work", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/at-work", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<DayReportRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<DayReportRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn at_work(
@@ -410,6 +417,7 @@ async fn at_work(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "at-work", caller.lang)?;
     let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
     let zone = caller.zone();
     let rows = day_rows(
@@ -417,16 +425,20 @@ async fn at_work(
         |row| row.events > 0,
         |e, row| rows::day_row(e, row, &zone, &photos),
     );
-    page_rows(&list, rows, query.descending).render()
+    page_rows(&answer, rows, query.descending)
 }
 
 /// Late arrivals
 ///
 /// One row per employee and date whose late_in is above zero (after the schedule's
 /// grace); the at-work row shape.
-#[utoipa::path(get, path = "/v1/reports/late-in", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/late-in", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<DayReportRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<DayReportRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn late_in(
@@ -436,6 +448,7 @@ async fn late_in(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "late-in", caller.lang)?;
     let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
     let zone = caller.zone();
     let rows = day_rows(
@@ -443,16 +456,20 @@ async fn late_in(
         |row| row.late_in.is_some_and(|late| late > 0),
         |e, row| rows::day_row(e, row, &zone, &photos),
     );
-    page_rows(&list, rows, query.descending).render()
+    page_rows(&answer, rows, query.descending)
 }
 
 /// Absences
 ///
 /// One row per employee and work date with no event and no time-off covering the
 /// planned shift (SEMANTICS.md §5): employee and scheduled.
-#[utoipa::path(get, path = "/v1/reports/absence", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/absence", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<AbsenceRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<AbsenceRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn absence(
@@ -462,6 +479,7 @@ async fn absence(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "absence", caller.lang)?;
     let (computed, query) = day_sheets(&state, &caller, raw.as_deref()).await?;
     let zone = caller.zone();
     let rows = day_rows(
@@ -469,16 +487,20 @@ async fn absence(
         |row| row.absent,
         |e, row| rows::absence_row(e, row, &zone, &photos),
     );
-    page_rows(&list, rows, query.descending).render()
+    page_rows(&answer, rows, query.descending)
 }
 
 /// Dismissed employees' days
 ///
 /// Employees dismissed in the range; a flattened day row for each date from the later
 /// of start_date and their start date to the dismissal date.
-#[utoipa::path(get, path = "/v1/reports/dismissed", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/dismissed", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<DismissedRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<DismissedRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn dismissed(
@@ -487,6 +509,7 @@ async fn dismissed(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "dismissed", caller.lang)?;
     let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.dismissed = Some((query.from, query.to));
     let (computed, _) = compute_roster(&state, &caller, &query, None).await?;
@@ -515,11 +538,11 @@ async fn dismissed(
     let total = rows.len() as u64;
     let items = rows
         .into_iter()
-        .skip(list.page.offset() as usize)
-        .take(list.page.per_page as usize)
+        .skip(answer.list.page.offset() as usize)
+        .take(answer.list.page.per_page as usize)
         .map(|(_, _, row)| row)
         .collect();
-    list.envelope_of(items, total).render()
+    answer.send(items, total)
 }
 
 fn cause_of(computed: &Computed, row: &DayRow) -> Option<Cause> {
@@ -532,9 +555,13 @@ fn cause_of(computed: &Computed, row: &DayRow) -> Option<Cause> {
 ///
 /// One row per stored event (manual and device) whose local date is in the range, in
 /// time order; f=location filters by the event's location.
-#[utoipa::path(get, path = "/v1/reports/inouts", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/inouts", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<InOutRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<InOutRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = "start_date missing (4000); a date, f, ids or sort unreadable, or the range reversed (4001)", body = ErrorBody),
     ))]
 async fn inouts(
@@ -543,6 +570,7 @@ async fn inouts(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "inouts", caller.lang)?;
     let query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Any).await?;
     let zone = caller.zone();
     let narrowed = query.filter.employees.is_some()
@@ -578,14 +606,14 @@ async fn inouts(
         state.store.connection(),
         caller.company_id,
         &filter,
-        list.page,
+        answer.list.page,
     )
     .await?;
     let items = events
         .iter()
         .map(|event| rows::inout_row(event, &zone))
         .collect();
-    list.envelope_of(items, total).render()
+    answer.send(items, total)
 }
 
 /// T-12 timesheet
@@ -593,9 +621,13 @@ async fn inouts(
 /// One row per employee employed on a date of the range, by full name: the sums of
 /// SEMANTICS.md §9 and a day for every date of the range. Pages employees in SQL and
 /// reads only the page's events.
-#[utoipa::path(get, path = "/v1/reports/t12", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/t12", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<T12Row<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<T12Row<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn t12(
@@ -605,9 +637,10 @@ async fn t12(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let answer = Answer::new(list, raw.as_deref(), "t12", caller.lang)?;
     let mut query = read_query(&state, &caller, raw.as_deref(), RangeLimit::Computed).await?;
     query.filter.employed = Some((query.from, query.to));
-    let (computed, total) = compute_roster(&state, &caller, &query, Some(list.page)).await?;
+    let (computed, total) = compute_roster(&state, &caller, &query, Some(answer.list.page)).await?;
     let items = computed
         .sheets
         .iter()
@@ -623,7 +656,7 @@ async fn t12(
             )
         })
         .collect();
-    list.envelope_of(items, total).render()
+    answer.send(items, total)
 }
 
 /// The night reports list the employees with at least one interval attributed to a
@@ -666,9 +699,13 @@ async fn night_page(
 /// One row per employee with an interval attributed to a date of the range:
 /// day/night/overtime/production sums and the segments by date (22:00-06:00 local is
 /// night).
-#[utoipa::path(get, path = "/v1/reports/night", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/night", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<NightRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<NightRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn night(
@@ -677,7 +714,8 @@ async fn night(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
+    let answer = Answer::new(list, raw.as_deref(), "night", caller.lang)?;
+    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &answer.list).await?;
     let zone = caller.zone();
     let items = sheets
         .iter()
@@ -686,15 +724,19 @@ async fn night(
             rows::night_row(&sheet.employee, &summary, &sheet.timesheet.segments, &zone)
         })
         .collect();
-    list.envelope_of(items, total).render()
+    answer.send(items, total)
 }
 
 /// Day and night work by location
 ///
 /// As night, grouped by the location of each in.
-#[utoipa::path(get, path = "/v1/reports/night-by-location", tag = "Reports", params(Paging, ReportFilters),
+#[utoipa::path(get, path = "/v1/reports/night-by-location", tag = "Reports", params(Paging, ReportFilters, FileParams),
     responses(
-        (status = 200, description = "One page of rows", body = Envelope<NightByLocationRow<'static>>),
+        (status = 200, description = "One page of rows; with format, every row as a file", content(
+            (Envelope<NightByLocationRow<'static>> = "application/json"),
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, description = RANGE_ERRORS, body = ErrorBody),
     ))]
 async fn night_by_location(
@@ -703,7 +745,8 @@ async fn night_by_location(
     list: ListRequest,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &list).await?;
+    let answer = Answer::new(list, raw.as_deref(), "night-by-location", caller.lang)?;
+    let (sheets, total) = night_page(&state, &caller, raw.as_deref(), &answer.list).await?;
     let titles: HashMap<i64, String> = davomat_store::titles::of(
         state.store.connection(),
         caller.company_id,
@@ -727,5 +770,5 @@ async fn night_by_location(
             )
         })
         .collect();
-    list.envelope_of(items, total).render()
+    answer.send(items, total)
 }
