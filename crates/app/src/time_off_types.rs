@@ -8,6 +8,7 @@
 
 use davomat_core::Role;
 use davomat_core::activity::{Message, ObjectKind};
+use davomat_core::engine::t13::LeaveCode;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, check_title};
 use davomat_store::read_cache::Dependency;
 use davomat_store::time_off_types::{self, TimeOffType, TimeOffTypeFields};
@@ -186,6 +187,51 @@ pub async fn update(
     let message = Message::Updated {
         kind: ObjectKind::TimeOffType,
         title: changed.title.clone(),
+    };
+    caller
+        .log_object_change(&txn, actor, "updatedReason", id, message, now)
+        .await?;
+    let updated = time_off_types::find(&txn, company, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Sets (or clears, with a blank) a type's code on the monthly timesheet: one of the
+/// T-13 time-off codes (`engine::t13::LeaveCode`; 8003 otherwise), logged as the type's
+/// update in the same transaction.
+pub async fn set_timesheet_code(
+    store: &Store,
+    caller: &Caller,
+    id: i64,
+    code: &str,
+    now: i64,
+) -> AppResult<TimeOffType> {
+    authorize(caller)?;
+    let company = caller.company_id;
+    let current = get(store, caller, id).await?;
+    let code = match code.trim() {
+        "" => None,
+        text => match LeaveCode::parse(text) {
+            Some(code) => Some(code.letters()),
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.add("timesheet_code", FieldCode::InvalidValue, Reason::Plain);
+                return Err(AppError::Invalid(errors));
+            }
+        },
+    };
+    if current.timesheet_code.as_deref() == code {
+        return Ok(current);
+    }
+    let actor = caller.actor();
+    let txn = store.begin().await?;
+    txn.changes([Dependency::Directory(company)]);
+    time_off_types::set_timesheet_code(&txn, company, current.id, code).await?;
+    let message = Message::Updated {
+        kind: ObjectKind::TimeOffType,
+        title: current.title.clone(),
     };
     caller
         .log_object_change(&txn, actor, "updatedReason", id, message, now)

@@ -18,6 +18,7 @@
 use davomat_core::activity::{Message, TimeOffAction};
 use davomat_core::dates::civil;
 use davomat_core::engine::TimeOffStatus;
+use davomat_core::page::PageRequest;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_date, parse_local_date_time, supported_date,
 };
@@ -193,6 +194,39 @@ pub async fn request(
     .await?;
     txn.commit().await?;
     Ok(time_off)
+}
+
+/// Roles that decide time-offs (the console offers them the decision).
+pub fn may_decide(caller: &Caller) -> bool {
+    caller.require(&DECIDERS).is_ok()
+}
+
+/// Which time-offs a list shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListFilter {
+    /// 0 pending, 1 accepted, 2 rejected, 3 deleted; all when none.
+    pub status: Option<i64>,
+    /// Overlapping `[from, to)`, unix seconds.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+/// One page of the time-offs in the caller's scope (an employee's own), newest start
+/// first, and the total.
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    filter: ListFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<TimeOff>, u64)> {
+    let filter = time_offs::TimeOffFilter {
+        visibility: Scope::of(store, caller).await?.visibility(),
+        status: filter.status,
+        from: filter.from,
+        to: filter.to,
+        employees: None,
+    };
+    Ok(time_offs::list(store.connection(), caller.company_id, &filter, page).await?)
 }
 
 /// Approves a time-off; answers it as it now is.

@@ -33,6 +33,8 @@ pub struct TimeOff {
     pub created_at: i64,
     /// The employee's department, for scope checks.
     pub department_id: Option<DepartmentId>,
+    /// The employee's full name, for lists.
+    pub employee_name: String,
 }
 
 /// A new time-off.
@@ -63,7 +65,7 @@ pub struct TimeOffFilter {
 
 const SELECT: &str = "SELECT t.id, t.employee_id, t.start_at, t.end_at, t.description, t.status, t.paid, \
      t.absence_type, t.type_id, y.title AS type_title, y.description AS type_description, \
-     y.color AS type_color, t.created_at, e.department_id \
+     y.color AS type_color, t.created_at, e.department_id, e.full_name AS employee_name \
      FROM time_offs t JOIN time_off_types y ON y.id = t.type_id JOIN employees e ON e.id = t.employee_id";
 
 fn conditions(company: CompanyId, filter: &TimeOffFilter) -> (String, Vec<Value>) {

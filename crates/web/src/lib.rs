@@ -49,6 +49,12 @@ pub fn router() -> Router<AppState> {
         .route("/activity", get(pages::activity::page))
         .route("/timesheet", get(pages::timesheet::page))
         .route("/timesheet/day", get(pages::timesheet_day::page))
+        .route("/time-offs", get(pages::time_offs::list))
+        .route("/time-offs/{id}/{decision}", post(pages::time_offs::decide))
+        .route(
+            "/time-offs/types/{id}/code",
+            post(pages::time_offs::set_code),
+        )
         .route("/timesheet/day/add", post(pages::timesheet_day::add))
         .route("/timesheet/day/void", post(pages::timesheet_day::void))
         .route("/settings", get(pages::settings::page))

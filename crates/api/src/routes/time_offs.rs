@@ -28,7 +28,7 @@ use davomat_core::dates::civil;
 use davomat_core::engine::TimeOffStatus;
 use davomat_core::zone::CompanyZone;
 use davomat_store::time_off_types::TimeOffType;
-use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
+use davomat_store::time_offs::{self, TimeOff};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -41,7 +41,6 @@ use crate::envelope::{Envelope, ListRequest, Paging};
 use crate::error::{ApiError, ApiResult, ErrorBody, Malformed, SuccessBody, ValidationBody};
 use crate::guard::Access;
 use crate::input::{Fields, QueryValue, body_fields, path_id, query_range};
-use crate::scope::Scope;
 
 pub fn routes(table: RouteTable) -> RouteTable {
     table
@@ -160,22 +159,14 @@ async fn list(
         _ => None,
     };
     let (start, end) = query_range(query.start_date.as_deref(), query.end_date.as_deref())?;
-    let filter = TimeOffFilter {
-        visibility: Scope::of(&state.store, &caller).await?.visibility(),
+    let filter = use_cases::ListFilter {
         status,
         from: start.map(|d| zone.day_start(civil(d))),
         to: end
             .and_then(|d| d.succ_opt())
             .map(|next| zone.day_start(civil(next))),
-        employees: None,
     };
-    let (rows, total) = time_offs::list(
-        state.store.connection(),
-        caller.company_id,
-        &filter,
-        list.page,
-    )
-    .await?;
+    let (rows, total) = use_cases::list(&state.store, &caller, filter, list.page).await?;
     let items = rows.iter().map(|t| TimeOffObject::of(t, &zone)).collect();
     Ok(Json(list.envelope_of(items, total)))
 }

@@ -16,6 +16,7 @@ pub mod positions;
 pub mod schedules;
 pub mod settings;
 pub mod sign_in;
+pub mod time_offs;
 pub mod timesheet;
 pub mod timesheet_day;
 pub mod today;
@@ -108,6 +109,9 @@ pub enum Problem {
     NotFound,
     /// A form without the session's CSRF token.
     Csrf,
+    /// A value refused (a crafted form: the page offers only valid ones), with the
+    /// API's words for it.
+    Refused(String),
     Internal(String),
 }
 
@@ -116,6 +120,14 @@ impl From<AppError> for Problem {
         match error {
             AppError::Forbidden => Problem::Forbidden,
             AppError::NotFound | AppError::Store(StoreError::NotFound) => Problem::NotFound,
+            AppError::Invalid(errors) => Problem::Refused(
+                errors
+                    .into_vec()
+                    .into_iter()
+                    .map(|e| e.field)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
             other => Problem::Internal(other.to_string()),
         }
     }
@@ -138,13 +150,18 @@ impl ErrorPage {
             Problem::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden-page"),
             Problem::NotFound => (StatusCode::NOT_FOUND, "error-not-found-page"),
             Problem::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
+            Problem::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-refused"),
             Problem::Internal(cause) => {
                 tracing::error!(error = %cause, "a console page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-title")
             }
         };
+        let mut message = t.get(id);
+        if let Problem::Refused(fields) = &problem {
+            message.push_str(&format!(" ({fields})"));
+        }
         ErrorPage {
-            message: t.get(id),
+            message,
             t,
             css: asset_path("console.css"),
             status,

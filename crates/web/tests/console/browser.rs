@@ -511,7 +511,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let file = format!("/employees/{worker}");
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
-    let pages: [(&str, &str); 17] = [
+    let pages: [(&str, &str); 18] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -535,6 +535,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
             "Ish vaqti hisobi tabeli: Mart 2025",
         ),
         (&day, "Dilshod"),
+        ("/time-offs", "Taʼtillar, kasallik va javoblar"),
     ];
     for (path, heading) in pages {
         browser.goto(&console.url(path)).await.map_err(fail)?;

@@ -233,3 +233,109 @@ async fn heads_see_and_correct_only_their_people_and_employees_see_no_timesheet(
     })
     .await;
 }
+
+/// An employee asks for a day off on the console; the admin approves it on the
+/// time-offs page and the timesheet's cell turns from НН to the time-off's code — the
+/// type's own (Б) once the type has one.
+#[tokio::test]
+async fn approving_a_time_off_changes_the_timesheet() {
+    each_backend(|console| async move {
+        let worker = console
+            .add_user("worker@test.uz", Role::Employee, "Камола")
+            .await;
+        let sick = davomat_store::time_off_types::create(
+            console.store.connection(),
+            console.company.company_id,
+            &davomat_store::time_off_types::TimeOffTypeFields {
+                title: "Больничный".into(),
+                description: String::new(),
+                color: "FF0000".into(),
+            },
+            START,
+        )
+        .await
+        .expect("a type");
+        let employee = console.visitor();
+        console
+            .sign_in(&employee, "worker@test.uz", USER_PASSWORD)
+            .await;
+        let file = console
+            .get(&employee, &format!("/employees/{worker}"))
+            .await;
+        let asked = console
+            .post(
+                &employee,
+                "/me/time-offs",
+                &[
+                    ("csrf", &file.csrf()),
+                    ("absence_id", &sick.to_string()),
+                    ("start_date_time", "2025-03-03"),
+                    ("end_date_time", "2025-03-03"),
+                    ("description", "Температура"),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status, 303, "{}", asked.html);
+
+        let client = admin(&console).await;
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        assert!(cell(&month.html, worker, 3).contains("<b>НН</b>"));
+        let pending = console.get(&client, "/time-offs?status=0").await;
+        assert_eq!(pending.status, 200, "{}", pending.html);
+        assert!(pending.html.contains("Температура"), "{}", pending.html);
+        let id = pending
+            .html
+            .split("data-time-off=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the request listed")
+            .to_string();
+        let approved = console
+            .post(
+                &client,
+                &format!("/time-offs/{id}/approve"),
+                &[("csrf", &pending.csrf())],
+            )
+            .await;
+        assert_eq!(approved.status, 303, "{}", approved.html);
+        let accepted = console.get(&client, "/time-offs?status=1").await;
+        assert!(accepted.html.contains("Температура"), "{}", accepted.html);
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        // Asked on the console, the time-off is unpaid: ДО until the type has a code.
+        assert!(
+            cell(&month.html, worker, 3).contains("<b>ДО</b>"),
+            "{}",
+            cell(&month.html, worker, 3)
+        );
+        // The admin gives the type its code on the same page.
+        let listed = console.get(&client, "/time-offs").await;
+        assert!(
+            listed.html.contains(&format!("id=\"code-{sick}\"")),
+            "{}",
+            listed.html
+        );
+        let saved = console
+            .post(
+                &client,
+                &format!("/time-offs/types/{sick}/code"),
+                &[("csrf", &listed.csrf()), ("timesheet_code", "Б")],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let refused = console
+            .post(
+                &client,
+                &format!("/time-offs/types/{sick}/code"),
+                &[("csrf", &listed.csrf()), ("timesheet_code", "Я")],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "not a time-off code: {}", refused.html);
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        assert!(cell(&month.html, worker, 3).contains("<b>Б</b>"));
+        // The employee sees no decision buttons on their own list.
+        let own = console.get(&employee, "/time-offs?status=1").await;
+        assert_eq!(own.status, 200, "{}", own.html);
+        assert!(!own.html.contains("id=\"approve-"));
+    })
+    .await;
+}
