@@ -12,8 +12,11 @@ use davomat_core::engine::t13::{DayMark, MarkTotals};
 use fluent_templates::{LanguageIdentifier, langid, static_loader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use davomat_store::Store;
+
+use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
-use crate::timesheets::{EmployeeMonth, MonthSheet};
+use crate::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
 
 static_loader! {
     static WORDS = {
@@ -249,6 +252,31 @@ fn totals_cells(totals: &MarkTotals) -> [Cell; 8] {
         Cell::Number(totals.leave_days.into()),
         Cell::Number((totals.late / 60) as f64),
     ]
+}
+
+/// The month's timesheet of the query as a file (paging ignored): the T-13 form in
+/// XLSX, the grid in CSV; answers the file's name (without extension) and bytes. The
+/// file is written off the async threads (CPU work).
+pub async fn timesheet_file(
+    store: &Store,
+    caller: &Caller,
+    query: &MonthQuery,
+    format: FileFormat,
+    now: i64,
+) -> AppResult<(String, Vec<u8>)> {
+    let mut query = query.clone();
+    query.page = None;
+    let sheet = timesheets::month(store, caller, &query, now).await?;
+    let company = crate::company::get(store, caller).await?.name;
+    let lang = caller.lang;
+    let name = format!("t13-{}", sheet.first.format("%Y-%m"));
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        FileFormat::Csv => Ok(csv(&timesheet_table(&sheet, lang))),
+        FileFormat::Xlsx => t13_form(&sheet, &FormHeading { company, lang }),
+    })
+    .await
+    .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
+    Ok((name, bytes))
 }
 
 /// Who the T-13 form is for.

@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route("/timesheet", get(pages::timesheet::page))
+        .route("/timesheet/export", get(pages::timesheet::export))
         .route("/timesheet/day", get(pages::timesheet_day::page))
         .route("/time-offs", get(pages::time_offs::list))
         .route("/time-offs/{id}/{decision}", post(pages::time_offs::decide))

@@ -11,7 +11,7 @@ mod device;
 mod device_commands;
 mod devices;
 mod employees;
-mod files;
+pub mod files;
 mod holidays;
 mod identification;
 mod locations;

@@ -8,7 +8,7 @@
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::NaiveDate;
-use davomat_app::exports::{self, FileFormat, FormHeading};
+use davomat_app::exports;
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery};
 use davomat_core::engine::duration::{hh_mm, hh_mm_opt};
 use davomat_core::engine::t13::{DayMark, MarkTotals};
@@ -210,17 +210,9 @@ async fn t13(
     caller.require(&timesheets::READERS)?;
     if let Some(format) = read_format(raw.as_deref())? {
         let query = read_query(raw.as_deref(), None)?;
-        let sheet = timesheets::month(&state.store, &caller, &query, state.clock.now()).await?;
-        let company = davomat_app::company::get(&state.store, &caller).await?.name;
-        let lang = caller.lang;
-        let name = format!("t13-{}", sheet.first.format("%Y-%m"));
-        // Writing the file is CPU work: off the request threads.
-        let bytes = tokio::task::spawn_blocking(move || match format {
-            FileFormat::Csv => Ok(exports::csv(&exports::timesheet_table(&sheet, lang))),
-            FileFormat::Xlsx => exports::t13_form(&sheet, &FormHeading { company, lang }),
-        })
-        .await
-        .map_err(|err| davomat_app::AppError::Internal(err.to_string()))??;
+        let now = state.clock.now();
+        let (name, bytes) =
+            exports::timesheet_file(&state.store, &caller, &query, format, now).await?;
         return Ok(file_response(format, &name, bytes));
     }
     let query = read_query(raw.as_deref(), Some(list.page))?;

@@ -359,3 +359,5 @@ leave-code-16 = unpaid leave
 leave-code-19 = sick leave
 leave-code-23 = public duties
 error-refused = The value was refused
+timesheet-download-xlsx = Download the T-13 form (XLSX)
+timesheet-download-csv = Download CSV

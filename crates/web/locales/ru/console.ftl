@@ -359,3 +359,5 @@ leave-code-16 = отпуск без сохранения зарплаты
 leave-code-19 = больничный
 leave-code-23 = государственные обязанности
 error-refused = Значение не принято
+timesheet-download-xlsx = Скачать форму Т-13 (XLSX)
+timesheet-download-csv = Скачать CSV

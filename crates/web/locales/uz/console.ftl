@@ -359,3 +359,5 @@ leave-code-16 = haq saqlanmaydigan taʼtil
 leave-code-19 = kasallik varaqasi
 leave-code-23 = davlat majburiyatlari
 error-refused = Qiymat qabul qilinmadi
+timesheet-download-xlsx = T-13 shaklini yuklab olish (XLSX)
+timesheet-download-csv = CSV yuklab olish

@@ -2,7 +2,8 @@
 //! caller's scope (all, or a department and below), 50 a page, one column per day of
 //! the month with the day's code and hours, and each employee's totals. Months are
 //! walked with the previous / next links; a cell opens the day's detail. The numbers
-//! come from `davomat_app::timesheets`, as in `GET /v1/timesheets/t13`.
+//! come from `davomat_app::timesheets`, as in `GET /v1/timesheets/t13`; the month
+//! downloads as the T-13 form (XLSX) or a CSV from `GET /timesheet/export`.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -10,6 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Months, NaiveDate};
 use davomat_api::AppState;
+use davomat_api::routes::files::file_response;
+use davomat_app::exports::{self, FileFormat};
 use davomat_app::personnel::{self, PAGE_SIZE};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
 use davomat_core::DepartmentId;
@@ -112,6 +115,8 @@ struct SheetPage {
     next_month: String,
     previous: Option<String>,
     next: Option<String>,
+    /// The month's files: (label, link).
+    downloads: Vec<(String, String)>,
     /// (code, meaning) for the legend.
     legend: Vec<(&'static str, String)>,
 }
@@ -171,6 +176,16 @@ pub async fn page(
         next: (page < pages).then(|| query.link_to(&this, page + 1)),
         previous_month: query.link_to(&previous_month, 1),
         next_month: query.link_to(&next_month, 1),
+        downloads: ["xlsx", "csv"]
+            .into_iter()
+            .map(|format| {
+                let mut link = format!("/timesheet/export?month={this}&format={format}");
+                if !query.department.is_empty() {
+                    link.push_str(&format!("&department={}", encode(&query.department)));
+                }
+                (t.get(&format!("timesheet-download-{format}")), link)
+            })
+            .collect(),
         month: this,
         department: query.department.clone(),
         departments: department_options(&choices),
@@ -285,4 +300,43 @@ fn legend(t: &Words) -> Vec<(&'static str, String)> {
     .into_iter()
     .map(|(code, id)| (code, t.get(id)))
     .collect()
+}
+
+/// `GET /timesheet/export?month=…&department=…&format=xlsx|csv`: the whole month of the
+/// page's filter as the T-13 form (XLSX) or the grid (CSV), as the API answers
+/// `GET /v1/timesheets/t13?format=…`.
+pub async fn export(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let caller = &user.caller;
+    let (Some(month), Some(format)) = (
+        timesheets::parse_month(&query.month),
+        FileFormat::parse(&query.format),
+    ) else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let ask = MonthQuery {
+        month,
+        department: query.department.parse().ok().map(DepartmentId),
+        location: None,
+        page: None,
+    };
+    let now = state.clock.now();
+    match exports::timesheet_file(&state.store, caller, &ask, format, now).await {
+        Ok((name, bytes)) => file_response(format, &name, bytes),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// The export's query.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    format: String,
 }

@@ -339,3 +339,65 @@ async fn approving_a_time_off_changes_the_timesheet() {
     })
     .await;
 }
+
+/// The month downloaded from the timesheet page: the T-13 form read back with calamine
+/// (the worker's Monday late and worked, the day off before it) and the CSV's columns.
+#[tokio::test]
+async fn the_month_downloads_as_the_t13_form_and_as_csv() {
+    use calamine::{Reader, Xlsx};
+    each_backend(|console| async move {
+        let worker = console.add_employee("Alisher").await;
+        console.clock_in(worker, MONDAY_LATE).await;
+        let client = admin(&console).await;
+        let month = console.get(&client, "/timesheet?month=2025-03").await;
+        let link = "/timesheet/export?month=2025-03&#38;format=xlsx";
+        assert!(month.html.contains(link), "{}", month.html);
+
+        let fetch = |path: &'static str| {
+            let client = client.clone();
+            let url = console.url(path);
+            async move {
+                let response = client.get(url).send().await.expect("a download");
+                assert_eq!(response.status().as_u16(), 200, "{path}");
+                let disposition = response.headers()["content-disposition"]
+                    .to_str()
+                    .expect("text")
+                    .to_string();
+                assert!(disposition.contains("t13-2025-03."), "{disposition}");
+                response.bytes().await.expect("bytes").to_vec()
+            }
+        };
+        let bytes = fetch("/timesheet/export?month=2025-03&format=xlsx").await;
+        let mut workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("XLSX");
+        let sheet = workbook
+            .worksheet_range_at(0)
+            .expect("a sheet")
+            .expect("it reads");
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let at = rows
+            .iter()
+            .position(|r| r.iter().any(|c| c.contains("Тестов Alisher")))
+            .expect("the worker's rows");
+        // Columns D.. are days 1-15: Saturday 1st В, Monday 3rd Я (the out missing).
+        assert_eq!((rows[at][3].as_str(), rows[at][5].as_str()), ("В", "Я"));
+        assert!(
+            rows.iter()
+                .any(|r| r.iter().any(|c| c == "ТАБЕЛЬ учёта рабочего времени"))
+        );
+
+        let bytes = fetch("/timesheet/export?month=2025-03&format=csv").await;
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.starts_with("\u{feff}ID сотрудника;ФИО;"), "{text}");
+        let line = text
+            .split("\r\n")
+            .find(|l| l.contains("Тестов Alisher"))
+            .expect("the worker's line");
+        let cells: Vec<&str> = line.split(';').collect();
+        assert_eq!((cells[5], cells[7]), ("В", "Я"));
+    })
+    .await;
+}
