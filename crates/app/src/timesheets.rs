@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use davomat_core::dates::{civil, naive};
-use davomat_core::engine::t13::{DayMark, LeaveCode, MarkTotals, day_mark, mark_totals};
+use davomat_core::engine::t13::{DayCode, DayMark, LeaveCode, MarkTotals, day_mark, mark_totals};
 use davomat_core::engine::{DayRow, TimeOffStatus};
 use davomat_core::page::PageRequest;
 use davomat_core::{DepartmentId, EmployeeId, LocationId, Role};
@@ -281,5 +281,61 @@ pub async fn day(
         mark,
         events,
         time_offs,
+    })
+}
+
+/// How many employees of the scope were in each state on one date.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    pub on_time: u32,
+    pub late: u32,
+    pub absent: u32,
+    pub on_leave: u32,
+}
+
+/// The month at a glance, for the charts: each date's counts and the hours worked by
+/// department (most first).
+#[derive(Clone, Debug)]
+pub struct MonthSummary {
+    pub first: NaiveDate,
+    pub days: Vec<DayCounts>,
+    pub departments: Vec<(String, i64)>,
+}
+
+/// Sums the whole month of the query's employees (every page) into [`MonthSummary`].
+pub async fn month_summary(
+    store: &Store,
+    caller: &Caller,
+    query: &MonthQuery,
+    now: i64,
+) -> AppResult<MonthSummary> {
+    let mut query = query.clone();
+    query.page = None;
+    let sheet = month(store, caller, &query, now).await?;
+    let mut days = vec![DayCounts::default(); sheet.dates().count()];
+    let mut hours: HashMap<String, i64> = HashMap::new();
+    for employee in &sheet.employees {
+        for (counts, mark) in days.iter_mut().zip(&employee.days) {
+            let Some(mark) = mark else { continue };
+            match mark.code {
+                DayCode::Worked | DayCode::WorkedOnDayOff if mark.late.is_some() => {
+                    counts.late += 1
+                }
+                DayCode::Worked | DayCode::WorkedOnDayOff => counts.on_time += 1,
+                DayCode::Absent => counts.absent += 1,
+                DayCode::Leave(_) => counts.on_leave += 1,
+                DayCode::DayOff | DayCode::Blank => {}
+            }
+        }
+        *hours
+            .entry(employee.employee.department_title.clone())
+            .or_default() += employee.totals.work;
+    }
+    let mut departments: Vec<(String, i64)> = hours.into_iter().collect();
+    departments.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(MonthSummary {
+        first: sheet.first,
+        days,
+        departments,
     })
 }

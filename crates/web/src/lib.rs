@@ -8,6 +8,7 @@
 //! without inline scripts or styles, no framing, no sniffing.
 
 mod assets;
+mod charts;
 mod form;
 mod i18n;
 mod pages;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/activity", get(pages::activity::page))
         .route("/timesheet", get(pages::timesheet::page))
         .route("/timesheet/export", get(pages::timesheet::export))
+        .route("/charts", get(pages::charts::page))
         .route("/timesheet/day", get(pages::timesheet_day::page))
         .route("/time-offs", get(pages::time_offs::list))
         .route("/time-offs/{id}/{decision}", post(pages::time_offs::decide))

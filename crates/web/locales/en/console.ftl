@@ -361,3 +361,15 @@ leave-code-23 = public duties
 error-refused = The value was refused
 timesheet-download-xlsx = Download the T-13 form (XLSX)
 timesheet-download-csv = Download CSV
+
+# Charts
+nav-charts = Charts
+charts-title = The month at a glance
+charts-attendance = Attendance by day
+charts-hours = Hours by department
+charts-on-time = On time
+charts-late = Late
+charts-absent = Absent
+charts-on-leave = On leave
+charts-as-table = The same numbers as a table
+charts-day = Day

@@ -361,3 +361,15 @@ leave-code-23 = государственные обязанности
 error-refused = Значение не принято
 timesheet-download-xlsx = Скачать форму Т-13 (XLSX)
 timesheet-download-csv = Скачать CSV
+
+# Charts
+nav-charts = Графики явки
+charts-title = Явка за месяц
+charts-attendance = Явка по дням
+charts-hours = Часы по отделам
+charts-on-time = Вовремя
+charts-late = Опоздали
+charts-absent = Отсутствовали
+charts-on-leave = В отпуске или на больничном
+charts-as-table = Те же числа таблицей
+charts-day = День

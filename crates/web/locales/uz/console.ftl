@@ -361,3 +361,15 @@ leave-code-23 = davlat majburiyatlari
 error-refused = Qiymat qabul qilinmadi
 timesheet-download-xlsx = T-13 shaklini yuklab olish (XLSX)
 timesheet-download-csv = CSV yuklab olish
+
+# Charts
+nav-charts = Diagrammalar
+charts-title = Oylik davomat
+charts-attendance = Kunlar boʻyicha davomat
+charts-hours = Boʻlimlar boʻyicha soatlar
+charts-on-time = Oʻz vaqtida
+charts-late = Kechikdi
+charts-absent = Kelmadi
+charts-on-leave = Taʼtilda yoki kasal
+charts-as-table = Shu raqamlar jadvalda
+charts-day = Kun

@@ -2,6 +2,7 @@
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
 pub mod activity;
+pub mod charts;
 pub mod departments;
 pub mod devices;
 pub mod employee_form;

@@ -511,7 +511,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let file = format!("/employees/{worker}");
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
-    let pages: [(&str, &str); 18] = [
+    let pages: [(&str, &str); 19] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -536,6 +536,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ),
         (&day, "Dilshod"),
         ("/time-offs", "Taʼtillar, kasallik va javoblar"),
+        ("/charts?month=2025-03", "Oylik davomat: Mart 2025"),
     ];
     for (path, heading) in pages {
         browser.goto(&console.url(path)).await.map_err(fail)?;

@@ -401,3 +401,39 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
     })
     .await;
 }
+
+/// The month's charts: the Monday shows one late arrival, the hours by department
+/// the hours worked; the same numbers as tables.
+#[tokio::test]
+async fn the_charts_draw_the_months_attendance_and_hours() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Alisher").await;
+        console.clock_in(worker, MONDAY_LATE).await;
+        let client = admin(&console).await;
+        let page = console.get(&client, "/charts?month=2025-03").await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(
+            page.html.contains("<svg class=\"chart\" role=\"img\""),
+            "{}",
+            page.html
+        );
+        assert!(
+            page.html.contains("<title>3 — 1</title></rect>"),
+            "{}",
+            page.html
+        );
+        let table = page
+            .html
+            .split("id=\"attendance-table\"")
+            .nth(1)
+            .expect("the table");
+        // Day 3: nobody on time, one late (the worker), the admin absent (started 03-04).
+        assert!(
+            table.contains("<tr><td>3</td><td>0</td><td>1</td>"),
+            "{table}"
+        );
+        assert!(page.html.contains("id=\"hours-chart\""), "{}", page.html);
+        assert!(!page.html.contains("<script>"), "no inline script draws it");
+    })
+    .await;
+}
