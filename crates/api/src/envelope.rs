@@ -147,6 +147,22 @@ impl ListRequest {
     }
 }
 
+impl ListRequest {
+    /// A list asked for from inside the server (the console's report pages): the page,
+    /// the path its links name, and the query's other pairs.
+    pub fn inside(page: PageRequest, path: &str, query: &str) -> ListRequest {
+        let filters = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .filter(|(k, _)| !matches!(k.as_str(), "page" | "per-page" | "limit"))
+            .collect();
+        ListRequest {
+            page,
+            base: path.to_string(),
+            filters,
+        }
+    }
+}
+
 /// The absolute base URL of this server: the configured public URL, or the request's
 /// `X-Forwarded-Proto` and `Host`.
 pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {

@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/timesheet", get(pages::timesheet::page))
         .route("/timesheet/export", get(pages::timesheet::export))
         .route("/charts", get(pages::charts::page))
+        .route("/reports/{name}", get(pages::reports::page))
         .route("/timesheet/day", get(pages::timesheet_day::page))
         .route("/time-offs", get(pages::time_offs::list))
         .route("/time-offs/{id}/{decision}", post(pages::time_offs::decide))

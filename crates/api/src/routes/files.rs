@@ -103,7 +103,7 @@ impl Answer {
 }
 
 /// The rows flattened into one table: the columns every row has, in the order first met.
-fn table_of(rows: &[Value], lang: Lang) -> Table {
+pub fn table_of(rows: &[Value], lang: Lang) -> Table {
     let flat: Vec<Vec<(String, Cell)>> = rows
         .iter()
         .map(|row| {

@@ -20,7 +20,7 @@ pub mod password_reset;
 mod payroll;
 mod photos;
 mod positions;
-mod reports;
+pub mod reports;
 mod schedules;
 mod service;
 mod time_off_types;

@@ -373,3 +373,19 @@ charts-absent = Absent
 charts-on-leave = On leave
 charts-as-table = The same numbers as a table
 charts-day = Day
+
+# Reports
+nav-reports = Reports
+reports-all = All reports
+reports-from = From
+reports-to = To
+report-download-xlsx = Download XLSX
+report-download-csv = Download CSV
+report-at-work = At work
+report-late-in = Late arrivals
+report-absence = Absences
+report-inouts = Ins and outs
+report-dismissed = Dismissed
+report-night = Day and night hours
+report-night-by-location = Night hours by location
+report-t12 = T-12 timesheet

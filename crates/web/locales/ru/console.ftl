@@ -373,3 +373,19 @@ charts-absent = Отсутствовали
 charts-on-leave = В отпуске или на больничном
 charts-as-table = Те же числа таблицей
 charts-day = День
+
+# Reports
+nav-reports = Отчёты
+reports-all = Все отчёты
+reports-from = С
+reports-to = По
+report-download-xlsx = Скачать XLSX
+report-download-csv = Скачать CSV
+report-at-work = Присутствие
+report-late-in = Опоздания
+report-absence = Отсутствия
+report-inouts = Приходы и уходы
+report-dismissed = Уволенные
+report-night = Дневные и ночные часы
+report-night-by-location = Ночные часы по локациям
+report-t12 = Табель Т-12

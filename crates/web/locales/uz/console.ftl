@@ -373,3 +373,19 @@ charts-absent = Kelmadi
 charts-on-leave = Taʼtilda yoki kasal
 charts-as-table = Shu raqamlar jadvalda
 charts-day = Kun
+
+# Reports
+nav-reports = Hisobotlar
+reports-all = Barcha hisobotlar
+reports-from = Dan
+reports-to = Gacha
+report-download-xlsx = XLSX yuklab olish
+report-download-csv = CSV yuklab olish
+report-at-work = Ishda boʻlganlar
+report-late-in = Kechikishlar
+report-absence = Kelmaganlar
+report-inouts = Kelish va ketishlar
+report-dismissed = Ishdan boʻshaganlar
+report-night = Kunduzgi va tungi soatlar
+report-night-by-location = Joylar boʻyicha tungi soatlar
+report-t12 = T-12 tabeli

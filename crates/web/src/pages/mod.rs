@@ -14,6 +14,7 @@ pub mod me;
 pub mod password_reset;
 pub mod photo;
 pub mod positions;
+pub mod reports;
 pub mod schedules;
 pub mod settings;
 pub mod sign_in;

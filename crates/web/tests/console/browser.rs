@@ -511,7 +511,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let file = format!("/employees/{worker}");
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
-    let pages: [(&str, &str); 19] = [
+    let pages: [(&str, &str); 21] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -537,6 +537,14 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         (&day, "Dilshod"),
         ("/time-offs", "Taʼtillar, kasallik va javoblar"),
         ("/charts?month=2025-03", "Oylik davomat: Mart 2025"),
+        (
+            "/reports/late-in?start_date=2025-03-01&end_date=2025-03-04",
+            "Kechikishlar",
+        ),
+        (
+            "/reports/t12?start_date=2025-03-01&end_date=2025-03-04",
+            "T-12 tabeli",
+        ),
     ];
     for (path, heading) in pages {
         browser.goto(&console.url(path)).await.map_err(fail)?;

@@ -437,3 +437,99 @@ async fn the_charts_draw_the_months_attendance_and_hours() {
     })
     .await;
 }
+
+/// The reports as pages: the late-in report lists the late Monday with the columns of
+/// the API's rows titled in Russian, downloads as XLSX (read back) and as CSV, and the
+/// voiding of the late in empties it at once; a bad range gets the API's words.
+#[tokio::test]
+async fn the_late_in_report_page_downloads_and_follows_a_correction() {
+    use calamine::{Reader, Xlsx};
+    each_backend(|console| async move {
+        let worker = console.add_employee("Alisher").await;
+        console.clock_in(worker, MONDAY_LATE).await;
+        let client = admin(&console).await;
+        let path = "/reports/late-in?start_date=2025-03-01&end_date=2025-03-04";
+        let page = console.get(&client, path).await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        let table = page.html.split("id=\"report\"").nth(1).expect("a table");
+        assert!(table.contains("<th scope=\"col\">ФИО</th>"), "{table}");
+        assert!(table.contains("<td>Тестов Alisher</td>"), "{table}");
+        assert!(table.contains("<td>00:17</td>"), "{table}");
+
+        let response = client
+            .get(console.url(&format!("{path}&format=xlsx")))
+            .send()
+            .await
+            .expect("a download");
+        assert_eq!(response.status().as_u16(), 200);
+        let bytes = response.bytes().await.expect("bytes").to_vec();
+        let mut workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("XLSX");
+        let sheet = workbook
+            .worksheet_range_at(0)
+            .expect("a sheet")
+            .expect("reads");
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let name = rows[0].iter().position(|c| c == "ФИО").expect("ФИО");
+        assert_eq!(rows[1][name], "Тестов Alisher");
+        let csv = client
+            .get(console.url(&format!("{path}&format=csv")))
+            .send()
+            .await
+            .expect("a download")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            csv.starts_with('\u{feff}') && csv.contains(";ФИО;"),
+            "{csv}"
+        );
+
+        // The late in voided on the day's page: the report is empty at once.
+        let day_path = format!("/timesheet/day?employee={worker}&date=2025-03-03");
+        let day = console.get(&client, &day_path).await;
+        let event = day
+            .html
+            .split("data-event=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the event")
+            .to_string();
+        let voided = console
+            .post(
+                &client,
+                "/timesheet/day/void",
+                &[
+                    ("csrf", &day.csrf()),
+                    ("employee", &worker.to_string()),
+                    ("date", "2025-03-03"),
+                    ("event", &event),
+                    ("reason", "Чужая карта"),
+                ],
+            )
+            .await;
+        assert_eq!(voided.status, 303, "{}", voided.html);
+        let page = console.get(&client, path).await;
+        assert!(!page.html.contains("Тестов Alisher"), "{}", page.html);
+
+        let reversed = console
+            .get(
+                &client,
+                "/reports/late-in?start_date=2025-03-04&end_date=2025-03-01",
+            )
+            .await;
+        assert_eq!(reversed.status, 400, "{}", reversed.html);
+        assert!(
+            reversed.html.contains("id=\"problems\""),
+            "the API's words: {}",
+            reversed.html
+        );
+        let unknown = console.get(&client, "/reports/payroll").await;
+        assert_eq!(unknown.status, 404);
+    })
+    .await;
+}

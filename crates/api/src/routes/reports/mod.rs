@@ -70,6 +70,44 @@ pub fn routes(table: RouteTable) -> RouteTable {
         .documented(Access::Authenticated, routes!(attendance_today))
 }
 
+/// The reports the console shows as pages, by the last part of their path.
+pub const NAMES: [&str; 8] = [
+    "at-work",
+    "late-in",
+    "absence",
+    "inouts",
+    "dismissed",
+    "night",
+    "night-by-location",
+    "t12",
+];
+
+/// A report answered inside the server, for the console's report pages: the same
+/// handler as `GET /v1/reports/{name}?{query}` for `caller` (a page of JSON, or the file
+/// `format` asks for). `None` for a name that is not a report.
+pub async fn inside(
+    state: AppState,
+    caller: davomat_app::Caller,
+    name: &str,
+    query: String,
+    page: PageRequest,
+) -> Option<ApiResult<Response>> {
+    let photos = PhotoBase::new(String::new(), caller.company_id.0);
+    let list = ListRequest::inside(page, &format!("/reports/{name}"), &query);
+    let (state, caller, raw) = (State(state), Caller(caller), RawQuery(Some(query)));
+    Some(match name {
+        "at-work" => at_work(state, caller, photos, list, raw).await,
+        "late-in" => late_in(state, caller, photos, list, raw).await,
+        "absence" => absence(state, caller, photos, list, raw).await,
+        "inouts" => inouts(state, caller, list, raw).await,
+        "dismissed" => dismissed(state, caller, list, raw).await,
+        "night" => night(state, caller, list, raw).await,
+        "night-by-location" => night_by_location(state, caller, list, raw).await,
+        "t12" => t12(state, caller, photos, list, raw).await,
+        _ => return None,
+    })
+}
+
 /// Today's counts over the caller's scope, in the company's zone.
 #[derive(Serialize, ToSchema)]
 #[schema(as = AttendanceCounts)]
