@@ -18,7 +18,7 @@ pub(super) mod rows;
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use davomat_core::dates::{civil, naive};
@@ -33,7 +33,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
 use super::RouteTable;
-use super::files::{Answer, FileParams};
+use super::files::{Answer, FileParams, read_format};
 use crate::AppState;
 use crate::caller::Caller;
 use crate::envelope::{Envelope, ListRequest, Paging};
@@ -67,6 +67,7 @@ pub fn routes(table: RouteTable) -> RouteTable {
         .documented(Access::Authenticated, routes!(night))
         .documented(Access::Authenticated, routes!(night_by_location))
         .documented(Access::Authenticated, routes!(t12))
+        .documented(Access::Authenticated, routes!(export))
         .documented(Access::Authenticated, routes!(attendance_today))
 }
 
@@ -94,7 +95,19 @@ pub async fn inside(
 ) -> Option<ApiResult<Response>> {
     let photos = PhotoBase::new(String::new(), caller.company_id.0);
     let list = ListRequest::inside(page, &format!("/reports/{name}"), &query);
-    let (state, caller, raw) = (State(state), Caller(caller), RawQuery(Some(query)));
+    dispatch(name, state, Caller(caller), photos, list, Some(query)).await
+}
+
+/// Runs the report `name` (one of [`NAMES`]); `None` for another name.
+async fn dispatch(
+    name: &str,
+    state: AppState,
+    caller: Caller,
+    photos: PhotoBase,
+    list: ListRequest,
+    raw: Option<String>,
+) -> Option<ApiResult<Response>> {
+    let (state, raw) = (State(state), RawQuery(raw));
     Some(match name {
         "at-work" => at_work(state, caller, photos, list, raw).await,
         "late-in" => late_in(state, caller, photos, list, raw).await,
@@ -106,6 +119,43 @@ pub async fn inside(
         "t12" => t12(state, caller, photos, list, raw).await,
         _ => return None,
     })
+}
+
+/// A report as a file
+///
+/// The report `name` (at-work, late-in, absence, inouts, dismissed, night,
+/// night-by-location or t12) with its filters, every row of the range in one file;
+/// `format` is required here (the same as the report's own path with `format`).
+#[utoipa::path(get, path = "/v1/reports/{name}/export", tag = "Reports",
+    params(
+        ("name" = String, Path, description = "at-work, late-in, absence, inouts, dismissed, night, night-by-location or t12"),
+        ReportFilters, FileParams,
+    ),
+    responses(
+        (status = 200, description = "Every row as a file", content(
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 400, description = "format or start_date missing (4000); a value unreadable or the range refused (4001)", body = ErrorBody),
+        (status = 404, description = "No such report", body = ErrorBody),
+    ))]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    photos: PhotoBase,
+    list: ListRequest,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    if !NAMES.contains(&name.as_str()) {
+        return Err(ApiError::NotFound);
+    }
+    if read_format(raw.as_deref())?.is_none() {
+        return Err(ApiError::MissingArgument("format".into()));
+    }
+    dispatch(&name, state, caller, photos, list, raw)
+        .await
+        .unwrap_or(Err(ApiError::NotFound))
 }
 
 /// Today's counts over the caller's scope, in the company's zone.
