@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use davomat_core::Lang;
 use davomat_core::engine::duration::hh_mm;
-use davomat_core::engine::t13::{DayMark, MarkTotals};
+use davomat_core::engine::t13::{DayCode, DayMark, LeaveCode, MarkTotals};
 use fluent_templates::{LanguageIdentifier, langid, static_loader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -254,14 +254,42 @@ fn totals_cells(totals: &MarkTotals) -> [Cell; 8] {
     ]
 }
 
-/// The month's timesheet of the query as a file (paging ignored): the T-13 form in
-/// XLSX, the grid in CSV; answers the file's name (without extension) and bytes. The
-/// file is written off the async threads (CPU work).
+/// Which file of a month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MonthFile {
+    /// The T-13 form (XLSX).
+    Form,
+    /// The grid (CSV).
+    Grid,
+    /// Hours per employee for accounting (CSV, [`accounting_table`]).
+    Accounting,
+}
+
+impl MonthFile {
+    /// The form for XLSX, the grid for CSV.
+    pub fn of(format: FileFormat) -> MonthFile {
+        match format {
+            FileFormat::Xlsx => MonthFile::Form,
+            FileFormat::Csv => MonthFile::Grid,
+        }
+    }
+
+    pub fn format(self) -> FileFormat {
+        match self {
+            MonthFile::Form => FileFormat::Xlsx,
+            MonthFile::Grid | MonthFile::Accounting => FileFormat::Csv,
+        }
+    }
+}
+
+/// The month's timesheet of the query as a file (paging ignored); answers the file's
+/// name (without extension) and bytes. The file is written off the async threads (CPU
+/// work).
 pub async fn timesheet_file(
     store: &Store,
     caller: &Caller,
     query: &MonthQuery,
-    format: FileFormat,
+    file: MonthFile,
     now: i64,
 ) -> AppResult<(String, Vec<u8>)> {
     let mut query = query.clone();
@@ -269,14 +297,77 @@ pub async fn timesheet_file(
     let sheet = timesheets::month(store, caller, &query, now).await?;
     let company = crate::company::get(store, caller).await?.name;
     let lang = caller.lang;
-    let name = format!("t13-{}", sheet.first.format("%Y-%m"));
-    let bytes = tokio::task::spawn_blocking(move || match format {
-        FileFormat::Csv => Ok(csv(&timesheet_table(&sheet, lang))),
-        FileFormat::Xlsx => t13_form(&sheet, &FormHeading { company, lang }),
+    let month = sheet.first.format("%Y-%m");
+    let name = match file {
+        MonthFile::Accounting => format!("hours-{month}"),
+        _ => format!("t13-{month}"),
+    };
+    let bytes = tokio::task::spawn_blocking(move || match file {
+        MonthFile::Grid => Ok(csv(&timesheet_table(&sheet, lang))),
+        MonthFile::Form => t13_form(&sheet, &FormHeading { company, lang }),
+        MonthFile::Accounting => Ok(csv(&accounting_table(&sheet))),
     })
     .await
     .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
     Ok((name, bytes))
+}
+
+/// The columns of the accounting file, as 1C's data loader is set up to read them
+/// (fixed Russian identifiers whatever the caller's language; docs/operations.md).
+pub const ACCOUNTING_COLUMNS: [&str; 13] = [
+    "ТабельныйНомер",
+    "ФИО",
+    "Подразделение",
+    "Должность",
+    "Период",
+    "ДнейОтработано",
+    "ЧасовОтработано",
+    "ЧасовНочных",
+    "ЧасовСверхурочных",
+    "ЧасовВВыходныеИПраздники",
+    "ДнейОтпуска",
+    "ДнейБолезни",
+    "ДнейНеявок",
+];
+
+/// The month's hours per employee for accounting (1C): one line per employee with the
+/// columns of [`ACCOUNTING_COLUMNS`]; hours are decimals with a comma, the period
+/// `YYYY-MM`. Days of sick leave (Б) are counted apart from the other time-off days.
+pub fn accounting_table(sheet: &MonthSheet) -> Table {
+    let period = sheet.first.format("%Y-%m").to_string();
+    let rows = sheet
+        .employees
+        .iter()
+        .map(|month| {
+            let e = &month.employee;
+            let t = &month.totals;
+            let sick = month
+                .days
+                .iter()
+                .flatten()
+                .filter(|m| m.code == DayCode::Leave(LeaveCode::SickLeave))
+                .count() as u32;
+            vec![
+                Cell::Text(e.tab_number.clone()),
+                Cell::Text(e.full_name.clone()),
+                Cell::Text(e.department_title.clone()),
+                e.position_title.clone().map_or(Cell::Empty, Cell::Text),
+                Cell::Text(period.clone()),
+                Cell::Number(t.days_worked.into()),
+                Cell::Number(hours(t.work)),
+                Cell::Number(hours(t.night)),
+                Cell::Number(hours(t.overtime)),
+                Cell::Number(hours(t.work_on_days_off)),
+                Cell::Number((t.leave_days - sick).into()),
+                Cell::Number(sick.into()),
+                Cell::Number(t.absences.into()),
+            ]
+        })
+        .collect();
+    Table {
+        columns: ACCOUNTING_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
 }
 
 /// Who the T-13 form is for.

@@ -8,7 +8,7 @@
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::NaiveDate;
-use davomat_app::exports;
+use davomat_app::exports::{self, MonthFile};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery};
 use davomat_core::engine::duration::{hh_mm, hh_mm_opt};
 use davomat_core::engine::t13::{DayMark, MarkTotals};
@@ -212,7 +212,8 @@ async fn t13(
         let query = read_query(raw.as_deref(), None)?;
         let now = state.clock.now();
         let (name, bytes) =
-            exports::timesheet_file(&state.store, &caller, &query, format, now).await?;
+            exports::timesheet_file(&state.store, &caller, &query, MonthFile::of(format), now)
+                .await?;
         return Ok(file_response(format, &name, bytes));
     }
     let query = read_query(raw.as_deref(), Some(list.page))?;

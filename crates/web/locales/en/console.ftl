@@ -389,3 +389,4 @@ report-dismissed = Dismissed
 report-night = Day and night hours
 report-night-by-location = Night hours by location
 report-t12 = T-12 timesheet
+timesheet-download-1c = Hours for 1C (CSV)

@@ -389,3 +389,4 @@ report-dismissed = Уволенные
 report-night = Дневные и ночные часы
 report-night-by-location = Ночные часы по локациям
 report-t12 = Табель Т-12
+timesheet-download-1c = Часы для 1С (CSV)

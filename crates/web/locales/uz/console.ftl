@@ -389,3 +389,4 @@ report-dismissed = Ishdan boʻshaganlar
 report-night = Kunduzgi va tungi soatlar
 report-night-by-location = Joylar boʻyicha tungi soatlar
 report-t12 = T-12 tabeli
+timesheet-download-1c = 1C uchun soatlar (CSV)

@@ -3,7 +3,8 @@
 //! the month with the day's code and hours, and each employee's totals. Months are
 //! walked with the previous / next links; a cell opens the day's detail. The numbers
 //! come from `davomat_app::timesheets`, as in `GET /v1/timesheets/t13`; the month
-//! downloads as the T-13 form (XLSX) or a CSV from `GET /timesheet/export`.
+//! downloads as the T-13 form (XLSX), a CSV of the grid, or the hours per employee
+//! for accounting (1C) from `GET /timesheet/export`.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Months, NaiveDate};
 use davomat_api::AppState;
 use davomat_api::routes::files::file_response;
-use davomat_app::exports::{self, FileFormat};
+use davomat_app::exports::{self, FileFormat, MonthFile};
 use davomat_app::personnel::{self, PAGE_SIZE};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
 use davomat_core::DepartmentId;
@@ -176,7 +177,7 @@ pub async fn page(
         next: (page < pages).then(|| query.link_to(&this, page + 1)),
         previous_month: query.link_to(&previous_month, 1),
         next_month: query.link_to(&next_month, 1),
-        downloads: ["xlsx", "csv"]
+        downloads: ["xlsx", "csv", "1c"]
             .into_iter()
             .map(|format| {
                 let mut link = format!("/timesheet/export?month={this}&format={format}");
@@ -311,10 +312,11 @@ pub async fn export(
     Query(query): Query<ExportQuery>,
 ) -> Response {
     let caller = &user.caller;
-    let (Some(month), Some(format)) = (
-        timesheets::parse_month(&query.month),
-        FileFormat::parse(&query.format),
-    ) else {
+    let file = match query.format.as_str() {
+        "1c" => Some(MonthFile::Accounting),
+        other => FileFormat::parse(other).map(MonthFile::of),
+    };
+    let (Some(month), Some(file)) = (timesheets::parse_month(&query.month), file) else {
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
     };
     let ask = MonthQuery {
@@ -324,8 +326,8 @@ pub async fn export(
         page: None,
     };
     let now = state.clock.now();
-    match exports::timesheet_file(&state.store, caller, &ask, format, now).await {
-        Ok((name, bytes)) => file_response(format, &name, bytes),
+    match exports::timesheet_file(&state.store, caller, &ask, file, now).await {
+        Ok((name, bytes)) => file_response(file.format(), &name, bytes),
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }

@@ -363,7 +363,7 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
                     .to_str()
                     .expect("text")
                     .to_string();
-                assert!(disposition.contains("t13-2025-03."), "{disposition}");
+                assert!(disposition.contains("-2025-03."), "{disposition}");
                 response.bytes().await.expect("bytes").to_vec()
             }
         };
@@ -398,6 +398,29 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
             .expect("the worker's line");
         let cells: Vec<&str> = line.split(';').collect();
         assert_eq!((cells[5], cells[7]), ("В", "Я"));
+
+        // Hours for accounting (1C): the fixed columns, one line per employee.
+        let bytes = fetch("/timesheet/export?month=2025-03&format=1c").await;
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some(
+                "ТабельныйНомер;ФИО;Подразделение;Должность;Период;ДнейОтработано;\
+                 ЧасовОтработано;ЧасовНочных;ЧасовСверхурочных;ЧасовВВыходныеИПраздники;\
+                 ДнейОтпуска;ДнейБолезни;ДнейНеявок"
+            )
+        );
+        let line = lines
+            .find(|l| l.contains("Тестов Alisher"))
+            .expect("the worker's line");
+        let cells: Vec<&str> = line.split(';').collect();
+        // Came on the 3rd (no out: no hours); absent on the 4th (the clock stands at
+        // 09:00, the start of the shift, with no grace).
+        assert_eq!(
+            cells[4..],
+            ["2025-03", "1", "0", "0", "0", "0", "0", "0", "1"]
+        );
     })
     .await;
 }
