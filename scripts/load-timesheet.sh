@@ -93,13 +93,13 @@ done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %.6f %d\n", summary.requests, summary.duration / 1e6, summary.errors.status))
 end
 LUA
-wrk -t "$THREADS" -c "$CONNECTIONS" -d 60s -s "$work/clockin.lua" -H "$auth" \
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s "$work/clockin.lua" -H "$auth" \
     "$base/v1/times/clockin" >"$work/wrk-clockin.txt" &
 writer_pid=$!
 sleep 1
 page_latency 1 "-mixed"
 page_latency "$FAR_PAGE" "-mixed"
-kill "$writer_pid" 2>/dev/null || true
+# The writers run their whole DURATION (longer than the samples) and print their count.
 wait "$writer_pid" 2>/dev/null || true
 writer_pid=
 

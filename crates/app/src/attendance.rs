@@ -76,6 +76,63 @@ pub async fn compute(
     Ok(Computed { sheets, causes })
 }
 
+/// Computes `roster` (in its order) for `from..=to` chunk by chunk and hands each
+/// employee's sheet to `shape`, keeping only what it makes: the engine's rows of a
+/// chunk are dropped once shaped, so memory stays bounded by a chunk, and the engine
+/// runs on a blocking thread while the next chunk's inputs are read (the exports of a
+/// whole company).
+pub async fn compute_shaped<T, F>(
+    store: &Store,
+    company: CompanyId,
+    zone: &CompanyZone,
+    roster: Vec<RosterEmployee>,
+    (from, to): (NaiveDate, NaiveDate),
+    now: i64,
+    shape: F,
+) -> AppResult<Vec<T>>
+where
+    T: Send + 'static,
+    F: Fn(Sheet) -> T + Send + Sync + 'static,
+{
+    let calendar = std::sync::Arc::new(read_calendar(store, company, zone, (from, to)).await?);
+    let shape = std::sync::Arc::new(shape);
+    let days = (civil(from), civil(to));
+    let window = engine::event_window(&calendar, days.0, days.1);
+    let mut shaped = Vec::with_capacity(roster.len());
+    let mut running: Option<tokio::task::JoinHandle<Vec<T>>> = None;
+    let mut roster = roster.into_iter().peekable();
+    while roster.peek().is_some() {
+        let chunk: Vec<RosterEmployee> = roster.by_ref().take(CHUNK).collect();
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id.0).collect();
+        let mut stored = attendance::inputs(store.connection(), company, &ids, window).await?;
+        let mut causes = HashMap::new();
+        let inputs = chunk
+            .into_iter()
+            .map(|employee| EmployeeInputs::take(employee, &mut stored, &mut causes))
+            .collect::<AppResult<Vec<_>>>()?;
+        if let Some(previous) = running.take() {
+            shaped.extend(previous.await.map_err(|e| AppError::Internal(e.to_string()))?);
+        }
+        let (calendar, shape) = (calendar.clone(), shape.clone());
+        running = Some(tokio::task::spawn_blocking(move || {
+            inputs
+                .into_iter()
+                .map(|inputs| {
+                    let timesheet = inputs.timesheet(&calendar, now, days);
+                    shape(Sheet {
+                        employee: inputs.employee,
+                        timesheet,
+                    })
+                })
+                .collect()
+        }));
+    }
+    if let Some(last) = running {
+        shaped.extend(last.await.map_err(|e| AppError::Internal(e.to_string()))?);
+    }
+    Ok(shaped)
+}
+
 /// The company's calendar (zone, holidays around the range, rules) for `from..=to`.
 pub(crate) async fn read_calendar(
     store: &Store,

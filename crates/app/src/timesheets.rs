@@ -19,7 +19,7 @@ use davomat_store::employees::{self, EmployeeCard, Visibility};
 use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
 use davomat_store::{Store, StoreError, departments, time_off_types};
 
-use crate::attendance::compute;
+use crate::attendance::{Sheet, compute, compute_shaped};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
@@ -126,39 +126,17 @@ pub async fn month(
     )
     .await?;
     let codes = type_codes(store, caller).await?;
-    let computed = compute(
+    let length = (last - first).num_days() as usize + 1;
+    let employees = compute_shaped(
         store,
         caller.company_id,
         &caller.zone(),
         roster,
         (first, last),
         now,
+        move |sheet| employee_month(sheet, first, length, &codes),
     )
     .await?;
-    let employees = computed
-        .sheets
-        .into_iter()
-        .map(|sheet| {
-            let mut days = vec![None; (last - first).num_days() as usize + 1];
-            for row in &sheet.timesheet.rows {
-                let code = row.timeoff_type_id.and_then(|t| codes.get(&t).copied());
-                let index = (naive(row.date) - first).num_days() as usize;
-                if let Some(slot) = days.get_mut(index) {
-                    *slot = Some(day_mark(row, code));
-                }
-            }
-            let marks = |range: std::ops::Range<usize>| {
-                mark_totals(days.get(range).unwrap_or_default().iter().flatten())
-            };
-            let halves = [marks(0..15), marks(15..days.len())];
-            EmployeeMonth {
-                totals: mark_totals(days.iter().flatten()),
-                halves,
-                days,
-                employee: sheet.employee,
-            }
-        })
-        .collect();
     Ok(MonthSheet {
         first,
         last,
@@ -166,6 +144,33 @@ pub async fn month(
         employees,
         total,
     })
+}
+
+/// One employee's sheet as the month's marks and totals.
+fn employee_month(
+    sheet: Sheet,
+    first: NaiveDate,
+    length: usize,
+    codes: &HashMap<i64, LeaveCode>,
+) -> EmployeeMonth {
+    let mut days = vec![None; length];
+    for row in &sheet.timesheet.rows {
+        let code = row.timeoff_type_id.and_then(|t| codes.get(&t).copied());
+        let index = (naive(row.date) - first).num_days() as usize;
+        if let Some(slot) = days.get_mut(index) {
+            *slot = Some(day_mark(row, code));
+        }
+    }
+    let marks = |range: std::ops::Range<usize>| {
+        mark_totals(days.get(range).unwrap_or_default().iter().flatten())
+    };
+    let halves = [marks(0..15), marks(15..days.len())];
+    EmployeeMonth {
+        totals: mark_totals(days.iter().flatten()),
+        halves,
+        days,
+        employee: sheet.employee,
+    }
 }
 
 /// The company's time-off types that carry a timesheet code, by type id.
