@@ -98,6 +98,9 @@ async fn paged_routes(app: &TestApp, token: &str) -> Vec<String> {
         if named("start_date") {
             url.push_str("&start_date=2025-03-01&end_date=2025-03-04");
         }
+        if named("month") {
+            url.push_str("&month=2025-03");
+        }
         paths.push(url);
     }
     assert!(paths.len() >= 14, "paged routes: {paths:?}");
