@@ -30,7 +30,11 @@ fn mark(employee: i64, day: usize) -> DayMark {
     let worked = code == DayCode::Worked;
     DayMark {
         code,
-        work: if worked { 8 * 3600 + (employee % 60) * 60 } else { 0 },
+        work: if worked {
+            8 * 3600 + (employee % 60) * 60
+        } else {
+            0
+        },
         night: 0,
         overtime: if worked && day % 5 == 0 { 1800 } else { 0 },
         late: (worked && (employee + day as i64) % 9 == 0).then_some(17 * 60),

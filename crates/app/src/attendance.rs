@@ -111,7 +111,11 @@ where
             .map(|employee| EmployeeInputs::take(employee, &mut stored, &mut causes))
             .collect::<AppResult<Vec<_>>>()?;
         if let Some(previous) = running.take() {
-            shaped.extend(previous.await.map_err(|e| AppError::Internal(e.to_string()))?);
+            shaped.extend(
+                previous
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            );
         }
         let (calendar, shape) = (calendar.clone(), shape.clone());
         running = Some(tokio::task::spawn_blocking(move || {
