@@ -36,7 +36,11 @@ fn mark(employee: i64, day: usize) -> DayMark {
             0
         },
         night: 0,
-        overtime: if worked && day % 5 == 0 { 1800 } else { 0 },
+        overtime: if worked && day.is_multiple_of(5) {
+            1800
+        } else {
+            0
+        },
         late: (worked && (employee + day as i64) % 9 == 0).then_some(17 * 60),
     }
 }
