@@ -46,6 +46,15 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/employees/{id}/photo/delete", post(pages::photo::remove))
+        .route("/employees/{id}/payroll", get(pages::payroll::page))
+        .route(
+            "/employees/{id}/payroll/salary",
+            post(pages::payroll::add_salary),
+        )
+        .route(
+            "/employees/{id}/payroll/{kind}/{period}/delete",
+            post(pages::payroll::remove),
+        )
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route("/timesheet", get(pages::timesheet::page))

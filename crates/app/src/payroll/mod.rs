@@ -48,3 +48,44 @@ pub(crate) fn amount(
         }
     }
 }
+
+/// One employee's payroll history: every salary rate, payroll rule and fine period,
+/// oldest first.
+#[derive(Clone, Debug)]
+pub struct History {
+    pub salaries: Vec<davomat_store::payroll::periods::PeriodRow>,
+    pub rules: Vec<davomat_store::payroll::periods::PeriodRow>,
+    pub fines: Vec<davomat_store::payroll::periods::PeriodRow>,
+}
+
+/// The payroll history of an employee the caller may read (404 when not the company's,
+/// 403 outside the caller's scope).
+pub async fn history(
+    store: &davomat_store::Store,
+    caller: &Caller,
+    employee: davomat_core::EmployeeId,
+    now: i64,
+) -> AppResult<History> {
+    use davomat_store::payroll::periods::{self, PeriodKind};
+    authorize_read(caller)?;
+    let conn = store.connection();
+    let today = caller.today(now);
+    let card = match davomat_store::employees::card(conn, caller.company_id, employee, today).await
+    {
+        Err(davomat_store::StoreError::NotFound) => return Err(crate::AppError::NotFound),
+        other => other?,
+    };
+    if !crate::scope::Scope::of(store, caller)
+        .await?
+        .covers_employee(employee, card.department_id)
+    {
+        return Err(crate::AppError::Forbidden);
+    }
+    let ids = [employee.0];
+    let read = |kind| periods::of_employees(conn, kind, &ids);
+    Ok(History {
+        salaries: read(PeriodKind::Salary).await?,
+        rules: read(PeriodKind::Payroll).await?,
+        fines: read(PeriodKind::Fine).await?,
+    })
+}

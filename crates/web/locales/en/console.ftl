@@ -390,3 +390,22 @@ report-night = Day and night hours
 report-night-by-location = Night hours by location
 report-t12 = T-12 timesheet
 timesheet-download-1c = Hours for 1C (CSV)
+
+# Payroll
+payroll-title = Pay and fines
+payroll-salaries = Rates
+payroll-rules = Payroll rules
+payroll-fines = Fines
+payroll-none = None
+payroll-what = What
+payroll-remove = Remove the latest
+payroll-open = open
+payroll-new-rate = A new rate
+payroll-rate = Rate
+payroll-type = Per
+payroll-add = Give
+payroll-type-1 = hour
+payroll-type-2 = week
+payroll-type-3 = month
+payroll-type-4 = day
+file-payroll = Pay and fines

@@ -390,3 +390,22 @@ report-night = Дневные и ночные часы
 report-night-by-location = Ночные часы по локациям
 report-t12 = Табель Т-12
 timesheet-download-1c = Часы для 1С (CSV)
+
+# Payroll
+payroll-title = Зарплата и штрафы
+payroll-salaries = Ставки
+payroll-rules = Правила начисления
+payroll-fines = Штрафы
+payroll-none = Нет
+payroll-what = Что
+payroll-remove = Удалить последнее
+payroll-open = действует
+payroll-new-rate = Новая ставка
+payroll-rate = Ставка
+payroll-type = За
+payroll-add = Назначить
+payroll-type-1 = час
+payroll-type-2 = неделю
+payroll-type-3 = месяц
+payroll-type-4 = день
+file-payroll = Зарплата и штрафы

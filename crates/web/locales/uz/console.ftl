@@ -390,3 +390,22 @@ report-night = Kunduzgi va tungi soatlar
 report-night-by-location = Joylar boʻyicha tungi soatlar
 report-t12 = T-12 tabeli
 timesheet-download-1c = 1C uchun soatlar (CSV)
+
+# Payroll
+payroll-title = Ish haqi va jarimalar
+payroll-salaries = Stavkalar
+payroll-rules = Hisoblash qoidalari
+payroll-fines = Jarimalar
+payroll-none = Yoʻq
+payroll-what = Nima
+payroll-remove = Oxirgisini oʻchirish
+payroll-open = amalda
+payroll-new-rate = Yangi stavka
+payroll-rate = Stavka
+payroll-type = Uchun
+payroll-add = Belgilash
+payroll-type-1 = soat
+payroll-type-2 = hafta
+payroll-type-3 = oy
+payroll-type-4 = kun
+file-payroll = Ish haqi va jarimalar

@@ -232,6 +232,8 @@ struct FilePage {
     /// What may be done now: `dismiss`, `cancel-dismissal`, `rehire`, `cancel-rehire`.
     steps: Vec<&'static str>,
     may_edit: bool,
+    /// Admins and heads read the employee's pay and fines.
+    may_read_payroll: bool,
     dismissal_date: Option<String>,
     recovery_date: Option<String>,
     today: String,
@@ -425,6 +427,7 @@ fn file_page(
         activity,
         steps,
         may_edit: file.may_change && !dismissed,
+        may_read_payroll: davomat_app::payroll::authorize_read(caller).is_ok(),
         dismissal_date: file.dismissal_date.map(|d| d.to_string()),
         recovery_date: file.recovery_date.map(|d| d.to_string()),
         today: today.to_string(),

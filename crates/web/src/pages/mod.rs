@@ -12,6 +12,7 @@ pub mod language;
 pub mod locations;
 pub mod me;
 pub mod password_reset;
+pub mod payroll;
 pub mod photo;
 pub mod positions;
 pub mod reports;

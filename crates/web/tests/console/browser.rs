@@ -511,7 +511,8 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let file = format!("/employees/{worker}");
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
-    let pages: [(&str, &str); 21] = [
+    let payroll = format!("/employees/{worker}/payroll");
+    let pages: [(&str, &str); 22] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -535,6 +536,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
             "Ish vaqti hisobi tabeli: Mart 2025",
         ),
         (&day, "Dilshod"),
+        (&payroll, "Ish haqi va jarimalar"),
         ("/time-offs", "Taʼtillar, kasallik va javoblar"),
         ("/charts?month=2025-03", "Oylik davomat: Mart 2025"),
         (

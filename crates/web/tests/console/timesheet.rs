@@ -556,3 +556,99 @@ async fn the_late_in_report_page_downloads_and_follows_a_correction() {
     })
     .await;
 }
+
+/// An employee's pay on the console: a rate given from March, a second from April (the
+/// first then ends on 03-31), a refused rate named beside its field, the latest removed
+/// (the first reopens); a department head reads but does not change.
+#[tokio::test]
+async fn the_payroll_page_gives_and_removes_rates() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Alisher").await;
+        let client = admin(&console).await;
+        let path = format!("/employees/{worker}/payroll");
+        let page = console.get(&client, &path).await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("id=\"none-salary\""), "{}", page.html);
+        let csrf = page.csrf();
+        let give = |rate: &'static str, start: &'static str| {
+            let (client, csrf, path) = (client.clone(), csrf.clone(), format!("{path}/salary"));
+            let console = &console;
+            async move {
+                console
+                    .post(
+                        &client,
+                        &path,
+                        &[
+                            ("csrf", &csrf),
+                            ("rate", rate),
+                            ("type_col", "3"),
+                            ("start_date", start),
+                        ],
+                    )
+                    .await
+            }
+        };
+        assert_eq!(give("5000000", "2025-03-01").await.status, 303);
+        assert_eq!(give("6000000.50", "2025-04-01").await.status, 303);
+        let refused = give("abc", "2025-05-01").await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        assert!(
+            refused.html.contains("id=\"rate-error\""),
+            "{}",
+            refused.html
+        );
+        let page = console.get(&client, &path).await;
+        let table = page
+            .html
+            .split("id=\"salary-history\"")
+            .nth(1)
+            .expect("rates");
+        assert!(
+            table.contains("<td>5000000.00 (месяц)</td><td>2025-03-01</td><td>2025-03-31</td>"),
+            "{table}"
+        );
+        assert!(
+            table.contains("<td>6000000.50 (месяц)</td><td>2025-04-01</td><td>действует</td>"),
+            "{table}"
+        );
+        let latest = table
+            .split("data-period=\"")
+            .nth(2)
+            .and_then(|r| r.split('"').next())
+            .expect("the latest rate")
+            .to_string();
+        let removed = console
+            .post(
+                &client,
+                &format!("/employees/{worker}/payroll/salary/{latest}/delete"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(removed.status, 303, "{}", removed.html);
+        let page = console.get(&client, &path).await;
+        let table = page
+            .html
+            .split("id=\"salary-history\"")
+            .nth(1)
+            .expect("rates");
+        assert!(
+            table.contains("<td>5000000.00 (месяц)</td><td>2025-03-01</td><td>действует</td>"),
+            "{table}"
+        );
+        assert!(!table.contains("6000000.50"), "{table}");
+
+        let department = console.add_department("Склад").await;
+        let mine = console.add_employee_in("Бахтиёр", department).await;
+        console.add_head("head@test.uz", department).await;
+        let head = console.visitor();
+        console.sign_in(&head, "head@test.uz", USER_PASSWORD).await;
+        let page = console
+            .get(&head, &format!("/employees/{mine}/payroll"))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(!page.html.contains("id=\"new-rate\""), "heads read only");
+        let other = console.get(&head, &path).await;
+        assert_eq!(other.status, 403, "outside the head's departments");
+    })
+    .await;
+}
