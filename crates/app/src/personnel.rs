@@ -98,6 +98,29 @@ pub async fn page(
     Ok(employees::list_cached(store, caller.company_id, &filter, request, today).await?)
 }
 
+/// The active employees of a department and below, as the caller sees them: (id, full
+/// name), by name. 404 for a department that is not the company's.
+pub async fn active_in_department(
+    store: &Store,
+    caller: &Caller,
+    department: DepartmentId,
+    now: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let conn = store.connection();
+    davomat_store::departments::find(conn, caller.company_id, department)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let mut filter =
+        davomat_store::attendance::RosterFilter::all(Scope::of(store, caller).await?.visibility());
+    filter.departments =
+        Some(davomat_store::departments::subtree_ids(conn, caller.company_id, department).await?);
+    filter.active_only = true;
+    let today = caller.today(now);
+    let (roster, _) =
+        davomat_store::attendance::roster(conn, caller.company_id, &filter, today, None).await?;
+    Ok(roster.into_iter().map(|e| (e.id.0, e.full_name)).collect())
+}
+
 /// A department as a choice: its id, title and depth in the tree (0 at the top).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepartmentChoice {

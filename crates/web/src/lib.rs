@@ -48,6 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/employees/{id}/photo/delete", post(pages::photo::remove))
         .route("/employees/{id}/payroll", get(pages::payroll::page))
         .route(
+            "/payroll/rates",
+            get(pages::payroll::rates).post(pages::payroll::give_rates),
+        )
+        .route(
             "/employees/{id}/payroll/salary",
             post(pages::payroll::add_salary),
         )

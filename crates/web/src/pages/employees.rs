@@ -118,6 +118,8 @@ struct ListPage {
     previous: Option<String>,
     next: Option<String>,
     may_hire: bool,
+    /// Admins give a rate to a whole department.
+    may_give_rates: bool,
 }
 
 /// `GET /employees`.
@@ -152,6 +154,7 @@ pub async fn list(
         previous: (page > 1).then(|| query.link_to(page - 1)),
         next: (page < pages).then(|| query.link_to(page + 1)),
         may_hire: davomat_app::hiring::authorize(caller).is_ok(),
+        may_give_rates: davomat_app::payroll::authorize(caller).is_ok(),
         query,
         frame,
         t,

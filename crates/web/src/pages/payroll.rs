@@ -226,3 +226,141 @@ pub async fn remove(
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }
+
+/// The bulk form's outcome for one employee.
+struct Given {
+    name: String,
+    outcome: String,
+    accepted: bool,
+}
+
+#[derive(Template)]
+#[template(path = "payroll_rates.html")]
+struct RatesPage {
+    frame: Frame,
+    t: Words,
+    departments: Vec<(String, String)>,
+    department: String,
+    typed_rate: String,
+    typed_start: String,
+    messages: Messages,
+    given: Vec<Given>,
+}
+
+/// `GET /payroll/rates`: the form that gives a rate to every active employee of a
+/// department and below (admins).
+pub async fn rates(State(state): State<AppState>, Signed(user): Signed) -> Response {
+    rates_page(&state, &user, None, Messages::default(), Vec::new()).await
+}
+
+async fn rates_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    form: Option<&Posted>,
+    messages: Messages,
+    given: Vec<Given>,
+) -> Response {
+    let caller = &user.caller;
+    if let Err(err) = payroll::authorize(caller) {
+        return ErrorPage::new(caller.lang, Problem::from(err)).into_response();
+    }
+    let choices = match davomat_app::personnel::choices(&state.store, caller).await {
+        Ok(choices) => choices,
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    let frame = Frame::new(user, "employees");
+    let t = frame.t;
+    let value = |name: &str| form.map(|f| f.value(name).to_string()).unwrap_or_default();
+    let page = RatesPage {
+        departments: crate::pages::employees::department_options(&choices),
+        department: value("department"),
+        typed_rate: value("rate"),
+        typed_start: value("start_date"),
+        messages,
+        given,
+        frame,
+        t,
+    };
+    render(page.messages.status(), &page)
+}
+
+/// `POST /payroll/rates` (`department`, `rate`, `type_col`, `start_date`): the API's
+/// add-salary for the department's active employees; each one's result listed.
+pub async fn give_rates(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let now = state.clock.now();
+    let Ok(department) = form.value("department").parse::<i64>() else {
+        let mut errors = davomat_core::validation::FieldErrors::new();
+        errors.add(
+            "department",
+            davomat_core::validation::FieldCode::Required,
+            davomat_core::validation::Reason::Plain,
+        );
+        let messages = Messages::of_fields(errors, caller.lang);
+        return rates_page(&state, &user, Some(&form), messages, Vec::new()).await;
+    };
+    let people = match davomat_app::personnel::active_in_department(
+        &state.store,
+        caller,
+        davomat_core::DepartmentId(department),
+        now,
+    )
+    .await
+    {
+        Ok(people) => people,
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    let text = |name: &str| {
+        let value = form.value(name).trim();
+        if value.is_empty() {
+            Sent::Absent
+        } else {
+            Sent::Value(value.to_string())
+        }
+    };
+    let request = NewSalary {
+        type_col: form
+            .value("type_col")
+            .parse()
+            .map_or(Sent::Absent, Sent::Value),
+        rate: text("rate"),
+        start_date: text("start_date"),
+        employee_ids: Sent::Value(people.iter().map(|(id, _)| *id).collect()),
+        person_ids: Sent::Absent,
+    };
+    let t = Words::new(caller.lang);
+    match assign::add_salary(&state.store, caller, request, now).await {
+        Ok(done) => {
+            let given = done
+                .results
+                .iter()
+                .map(|(id, outcome)| Given {
+                    name: people
+                        .iter()
+                        .find(|(p, _)| p == id)
+                        .map(|(_, name)| name.clone())
+                        .unwrap_or_default(),
+                    accepted: matches!(outcome, Outcome::Accepted(_)),
+                    outcome: match outcome {
+                        Outcome::Accepted(_) => t.get("payroll-given"),
+                        Outcome::Refused(why) => why.clone(),
+                    },
+                })
+                .collect();
+            rates_page(&state, &user, Some(&form), Messages::default(), given).await
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut messages = Messages::of_fields(errors, caller.lang);
+            messages.keep_fields(&["rate", "type_col", "start_date"]);
+            rates_page(&state, &user, Some(&form), messages, Vec::new()).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}

@@ -512,7 +512,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
     let payroll = format!("/employees/{worker}/payroll");
-    let pages: [(&str, &str); 22] = [
+    let pages: [(&str, &str); 23] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -537,6 +537,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ),
         (&day, "Dilshod"),
         (&payroll, "Ish haqi va jarimalar"),
+        ("/payroll/rates", "Boʻlim uchun stavka"),
         ("/time-offs", "Taʼtillar, kasallik va javoblar"),
         ("/charts?month=2025-03", "Oylik davomat: Mart 2025"),
         (

@@ -652,3 +652,62 @@ async fn the_payroll_page_gives_and_removes_rates() {
     })
     .await;
 }
+
+/// A rate for a whole department: every active employee of it gets the rate, each
+/// one's result listed; given again from an earlier date, each is refused with the API's
+/// reason and nothing changes.
+#[tokio::test]
+async fn a_rate_for_a_department_lists_each_employees_result() {
+    each_backend(|console| async move {
+        let department = console.add_department("Склад").await;
+        let first = console.add_employee_in("Бахтиёр", department).await;
+        let second = console.add_employee_in("Сардор", department).await;
+        let client = admin(&console).await;
+        let page = console.get(&client, "/payroll/rates").await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        let csrf = page.csrf();
+        let give = |start: &'static str| {
+            let (client, csrf) = (client.clone(), csrf.clone());
+            let console = &console;
+            let department = department.to_string();
+            async move {
+                console
+                    .post(
+                        &client,
+                        "/payroll/rates",
+                        &[
+                            ("csrf", &csrf),
+                            ("department", &department),
+                            ("rate", "3000000"),
+                            ("type_col", "3"),
+                            ("start_date", start),
+                        ],
+                    )
+                    .await
+            }
+        };
+        let done = give("2025-03-01").await;
+        assert_eq!(done.status, 200, "{}", done.html);
+        let results = done.html.split("id=\"results\"").nth(1).expect("results");
+        assert_eq!(
+            results.matches("class=\"accepted\"").count(),
+            2,
+            "{results}"
+        );
+        assert!(results.contains("Тестов Бахтиёр") && results.contains("Тестов Сардор"));
+        for employee in [first, second] {
+            let pay = console
+                .get(&client, &format!("/employees/{employee}/payroll"))
+                .await;
+            assert!(pay.html.contains("3000000.00 (месяц)"), "{}", pay.html);
+        }
+        let again = give("2025-02-01").await;
+        let results = again.html.split("id=\"results\"").nth(1).expect("results");
+        assert_eq!(results.matches("class=\"refused\"").count(), 2, "{results}");
+        let missing = console
+            .post(&client, "/payroll/rates", &[("csrf", &csrf), ("rate", "1")])
+            .await;
+        assert_eq!(missing.status, 422, "{}", missing.html);
+    })
+    .await;
+}
