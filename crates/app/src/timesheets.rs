@@ -41,6 +41,15 @@ pub fn parse_month(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, 1)
 }
 
+/// The month a page asks for (`YYYY-MM`), or the caller's current month when it asks
+/// for none or one that does not read.
+pub fn month_or_current(text: &str, caller: &Caller, now: i64) -> NaiveDate {
+    parse_month(text).unwrap_or_else(|| {
+        let today = caller.today(now);
+        today.with_day(1).unwrap_or(today)
+    })
+}
+
 /// The first and last day of the month that starts on `first`.
 pub fn month_days(first: NaiveDate) -> (NaiveDate, NaiveDate) {
     let next = first.checked_add_months(Months::new(1)).unwrap_or(first);

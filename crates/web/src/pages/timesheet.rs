@@ -130,10 +130,7 @@ pub async fn page(
 ) -> Response {
     let caller = &user.caller;
     let now = state.clock.now();
-    let month = timesheets::parse_month(&query.month).unwrap_or_else(|| {
-        let today = caller.today(now);
-        today.with_day(1).unwrap_or(today)
-    });
+    let month = timesheets::month_or_current(&query.month, caller, now);
     let ask = MonthQuery {
         month,
         department: query.department.parse().ok().map(DepartmentId),

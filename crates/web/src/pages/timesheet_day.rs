@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use davomat_api::AppState;
-use davomat_app::clock::{self, ClockRequest};
+use davomat_app::clock::ClockRequest;
 use davomat_app::corrections::{self, VoidRequest};
 use davomat_app::sign_in::ConsoleUser;
 use davomat_app::timesheets::{self, DayDetail};
@@ -282,9 +282,6 @@ pub async fn add(
     if chrono::NaiveTime::parse_from_str(time, "%H:%M").is_err() {
         errors.add("time", FieldCode::Required, Reason::Plain);
     }
-    if form.value("reason").trim().is_empty() {
-        errors.add("reason", FieldCode::Required, Reason::Plain);
-    }
     let outcome = match (errors.finish(), kind) {
         (Ok(()), Some(kind)) => {
             let request = ClockRequest {
@@ -297,7 +294,7 @@ pub async fn add(
                 reason: Sent::Value(form.value("reason").to_string()),
                 ..ClockRequest::default()
             };
-            clock::clock(&state.store, caller, kind, request, state.clock.now())
+            corrections::add_missing(&state.store, caller, kind, request, state.clock.now())
                 .await
                 .map(|_| ())
         }

@@ -501,6 +501,20 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     browser.goto(&console.url("/login")).await.map_err(fail)?;
     sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     wait_for_text(browser, "h1", "Сегодня").await?;
+    // First in Russian on a desktop window: the month's timesheet, and the Monday's day
+    // opened from its cell.
+    browser
+        .goto(&console.url("/timesheet?month=2025-03"))
+        .await
+        .map_err(fail)?;
+    wait_for_text_containing(browser, "h1", "Табель учёта рабочего времени: Март 2025").await?;
+    accessible(browser, "the timesheet in Russian").await?;
+    let monday = format!("tr[data-employee='{worker}'] td:nth-of-type(3) a");
+    click(browser, &monday).await?;
+    wait_for_text_containing(browser, "#day-plan", "09:00–18:00").await?;
+    wait_for_text_containing(browser, "#day-facts", "Нет ухода").await?;
+    accessible(browser, "a day of the timesheet in Russian").await?;
+    browser.goto(&console.url("/")).await.map_err(fail)?;
     // Uzbek, chosen in the header; then a phone-sized window for the rest.
     let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
     select.select_by_value("uz").await.map_err(fail)?;
@@ -608,7 +622,6 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         .goto(&console.url("/timesheet?month=2025-03"))
         .await
         .map_err(fail)?;
-    let monday = format!("tr[data-employee='{worker}'] td:nth-of-type(3) a");
     wait_for_text(browser, &monday, "Я").await?;
     click(browser, &monday).await?;
     wait_for_text_containing(browser, "#day-plan", "09:00–18:00").await?;
