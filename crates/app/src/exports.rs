@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use davomat_core::Lang;
 use davomat_core::engine::duration::hh_mm;
 use davomat_core::engine::t13::{DayCode, DayMark, LeaveCode, MarkTotals};
+use davomat_core::page::PageRequest;
 use fluent_templates::{LanguageIdentifier, langid, static_loader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -121,12 +122,18 @@ pub fn csv(table: &Table) -> Vec<u8> {
     let titles: Vec<String> = table.columns.iter().map(|t| quoted(t)).collect();
     out.push_str(&titles.join(";"));
     out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    csv_rows(table, &mut out);
+    out
+}
+
+/// The table's rows (not its titles) appended as CSV lines.
+fn csv_rows(table: &Table, out: &mut Vec<u8>) {
     for row in &table.rows {
         let cells: Vec<String> = row.iter().map(Cell::csv).collect();
-        out.push_str(&cells.join(";"));
-        out.push_str("\r\n");
+        out.extend_from_slice(cells.join(";").as_bytes());
+        out.extend_from_slice(b"\r\n");
     }
-    out.into_bytes()
 }
 
 fn xlsx_error(err: XlsxError) -> AppError {
@@ -282,33 +289,110 @@ impl MonthFile {
     }
 }
 
+/// Employees computed and written at a time by [`timesheet_file`]: what bounds its
+/// memory (about 1 MB of marks and the engine's rows of 500 employees' month).
+pub const FILE_CHUNK: u64 = 500;
+
+/// The month's file being written, chunk by chunk.
+enum MonthWriter {
+    Form(Box<T13Form>),
+    Csv {
+        file: MonthFile,
+        lang: Lang,
+        out: Vec<u8>,
+    },
+}
+
+impl MonthWriter {
+    fn start(file: MonthFile, heading: &FormHeading, sheet: &MonthSheet) -> AppResult<Self> {
+        Ok(match file {
+            MonthFile::Form => MonthWriter::Form(Box::new(T13Form::start(heading, sheet)?)),
+            MonthFile::Grid | MonthFile::Accounting => MonthWriter::Csv {
+                file,
+                lang: heading.lang,
+                out: Vec::new(),
+            },
+        })
+    }
+
+    /// Writes a chunk's employees; the CSV's head goes with the first chunk.
+    fn add(&mut self, chunk: &MonthSheet) -> AppResult<()> {
+        match self {
+            MonthWriter::Form(form) => form.add(&chunk.employees),
+            MonthWriter::Csv { file, lang, out } => {
+                let table = match file {
+                    MonthFile::Accounting => accounting_table(chunk),
+                    _ => timesheet_table(chunk, *lang),
+                };
+                if out.is_empty() {
+                    out.extend_from_slice(&csv(&table));
+                } else {
+                    csv_rows(&table, out);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> AppResult<Vec<u8>> {
+        match self {
+            MonthWriter::Form(form) => form.finish(),
+            MonthWriter::Csv { out, .. } => Ok(out),
+        }
+    }
+}
+
 /// The month's timesheet of the query as a file (paging ignored); answers the file's
-/// name (without extension) and bytes. The file is written off the async threads (CPU
-/// work).
-pub async fn timesheet_file(
+/// name (without extension) and bytes. Employees are computed and written
+/// [`FILE_CHUNK`] at a time, so memory does not grow with the company; the writing runs
+/// off the async threads (CPU work) and `progress(done, total)` is awaited after each
+/// chunk.
+pub async fn timesheet_file<F: Future<Output = ()>>(
     store: &Store,
     caller: &Caller,
     query: &MonthQuery,
     file: MonthFile,
     now: i64,
+    mut progress: impl FnMut(u64, u64) -> F,
 ) -> AppResult<(String, Vec<u8>)> {
-    let mut query = query.clone();
-    query.page = None;
-    let sheet = timesheets::month(store, caller, &query, now).await?;
     let company = crate::company::get(store, caller).await?.name;
-    let lang = caller.lang;
-    let month = sheet.first.format("%Y-%m");
-    let name = match file {
-        MonthFile::Accounting => format!("hours-{month}"),
-        _ => format!("t13-{month}"),
+    let heading = FormHeading {
+        company,
+        lang: caller.lang,
     };
-    let bytes = tokio::task::spawn_blocking(move || match file {
-        MonthFile::Grid => Ok(csv(&timesheet_table(&sheet, lang))),
-        MonthFile::Form => t13_form(&sheet, &FormHeading { company, lang }),
-        MonthFile::Accounting => Ok(csv(&accounting_table(&sheet))),
-    })
-    .await
-    .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
+    let mut writer: Option<MonthWriter> = None;
+    let mut page = 1;
+    let month = loop {
+        let mut chunk_query = query.clone();
+        chunk_query.page = Some(PageRequest {
+            page,
+            per_page: FILE_CHUNK,
+        });
+        let chunk = timesheets::month(store, caller, &chunk_query, now).await?;
+        let mut current = match writer.take() {
+            Some(current) => current,
+            None => MonthWriter::start(file, &heading, &chunk)?,
+        };
+        let (month, total, count) = (chunk.first, chunk.total, chunk.employees.len() as u64);
+        let written = tokio::task::spawn_blocking(move || current.add(&chunk).map(|_| current))
+            .await
+            .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
+        writer = Some(written);
+        let done = ((page - 1) * FILE_CHUNK + count).min(total);
+        progress(done, total).await;
+        if count < FILE_CHUNK || done >= total {
+            break month;
+        }
+        page += 1;
+    };
+    let name = match file {
+        MonthFile::Accounting => format!("hours-{}", month.format("%Y-%m")),
+        _ => format!("t13-{}", month.format("%Y-%m")),
+    };
+    let writer = writer.ok_or_else(|| AppError::Internal("no timesheet chunk".into()))?;
+    let bytes = tokio::task::spawn_blocking(move || writer.finish())
+        .await
+        .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
     Ok((name, bytes))
 }
 
@@ -388,22 +472,46 @@ const MONTH_COLUMN: u16 = HALF_COLUMN + 2;
 /// The monthly timesheet as the T-13 form: the heading (form number, company,
 /// department, period), per employee four rows (codes and hours of days 1–15, codes
 /// and hours of days 16 to the end) with the half-month and month totals, and the
-/// signature lines; A4 landscape, one page wide.
+/// signature lines; A4 landscape, one page wide. For a whole sheet in memory; the
+/// month's file is written employees by employees with [`T13Form`].
 pub fn t13_form(sheet: &MonthSheet, heading: &FormHeading) -> AppResult<Vec<u8>> {
-    let w = |id: &str| word(heading.lang, id);
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let title = Format::new().set_bold().set_font_size(14);
-    let boxed = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_text_wrap()
-        .set_font_size(8);
-    let name = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_font_size(8);
-    {
+    let mut form = T13Form::start(heading, sheet)?;
+    form.add(&sheet.employees)?;
+    form.finish()
+}
+
+/// The T-13 form being written: the heading first, then employees in order as they
+/// come (each row flushed to a temporary file by rust_xlsxwriter's constant-memory
+/// mode), then the signature lines and the zip. Memory stays that of a chunk of
+/// employees whatever the month's size.
+pub struct T13Form {
+    workbook: Workbook,
+    lang: Lang,
+    boxed: Format,
+    name: Format,
+    /// The next row to write.
+    row: u32,
+    /// Employees written so far (the form's № column).
+    written: usize,
+}
+
+impl T13Form {
+    /// A new form with its heading and the table's head; `sheet` gives the month and
+    /// the department (its employees are not written).
+    pub fn start(heading: &FormHeading, sheet: &MonthSheet) -> AppResult<T13Form> {
+        let w = |id: &str| word(heading.lang, id);
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let title = Format::new().set_bold().set_font_size(14);
+        let boxed = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center)
+            .set_text_wrap()
+            .set_font_size(8);
+        let name = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_font_size(8);
         let ws = workbook
             .add_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
@@ -420,30 +528,15 @@ pub fn t13_form(sheet: &MonthSheet, heading: &FormHeading) -> AppResult<Vec<u8>>
         for col in HALF_COLUMN..MONTH_COLUMN + 6 {
             ws.set_column_width(col, 8).map_err(xlsx_error)?;
         }
-        let text = |ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format| {
-            ws.write_string_with_format(row, col, value, format)
-                .map(|_| ())
-                .map_err(xlsx_error)
-        };
         let department = sheet
             .department
             .as_ref()
             .map_or_else(|| w("t13-all-departments"), |(_, title)| title.clone());
-        text(
-            ws,
-            0,
-            1,
-            &format!("{}: {}", w("t13-company"), heading.company),
-            &bold,
-        )?;
+        let company = format!("{}: {}", w("t13-company"), heading.company);
+        text(ws, 0, 1, &company, &bold)?;
         text(ws, 0, MONTH_COLUMN, &w("t13-form"), &Format::new())?;
-        text(
-            ws,
-            1,
-            1,
-            &format!("{}: {department}", w("t13-department")),
-            &Format::new(),
-        )?;
+        let department = format!("{}: {department}", w("t13-department"));
+        text(ws, 1, 1, &department, &Format::new())?;
         text(ws, 2, 1, &w("t13-title"), &title)?;
         let period = format!(
             "{}: {} – {}",
@@ -462,8 +555,8 @@ pub fn t13_form(sheet: &MonthSheet, heading: &FormHeading) -> AppResult<Vec<u8>>
         text(ws, head, HALF_COLUMN, &w("t13-half"), &boxed)?;
         text(ws, head, MONTH_COLUMN, &w("t13-month"), &boxed)?;
         let sub = head + 1;
-        for (col, id) in [(0, ""), (1, ""), (2, "")] {
-            text(ws, sub, col, id, &boxed)?;
+        for col in 0..3 {
+            text(ws, sub, col, "", &boxed)?;
         }
         for day in 0..DAY_COLUMNS {
             let label = if day < 15 {
@@ -486,33 +579,47 @@ pub fn t13_form(sheet: &MonthSheet, heading: &FormHeading) -> AppResult<Vec<u8>>
         for (i, id) in month_heads.iter().enumerate() {
             text(ws, sub, MONTH_COLUMN + i as u16, &w(id), &boxed)?;
         }
+        Ok(T13Form {
+            workbook,
+            lang: heading.lang,
+            boxed,
+            name,
+            row: sub + 1,
+            written: 0,
+        })
+    }
 
-        let mut row = sub + 1;
-        for (index, month) in sheet.employees.iter().enumerate() {
-            write_employee(ws, row, index + 1, month, (&boxed, &name))?;
-            row += 4;
+    /// Writes the next employees, numbered on from those written before.
+    pub fn add(&mut self, employees: &[EmployeeMonth]) -> AppResult<()> {
+        let ws = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+        for month in employees {
+            self.written += 1;
+            write_employee(ws, self.row, self.written, month, (&self.boxed, &self.name))?;
+            self.row += 4;
         }
+        Ok(())
+    }
 
-        row += 1;
+    /// The signature lines, then the file's bytes.
+    pub fn finish(mut self) -> AppResult<Vec<u8>> {
+        let w = |id: &str| word(self.lang, id);
+        let ws = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+        let mut row = self.row + 1;
         for id in ["t13-responsible", "t13-head", "t13-hr"] {
-            text(
-                ws,
-                row,
-                1,
-                &format!("{} ____________________________", w(id)),
-                &Format::new(),
-            )?;
-            text(
-                ws,
-                row + 1,
-                1,
-                &w("t13-signature"),
-                &Format::new().set_font_size(7),
-            )?;
+            let line = format!("{} ____________________________", w(id));
+            text(ws, row, 1, &line, &Format::new())?;
+            let small = Format::new().set_font_size(7);
+            text(ws, row + 1, 1, &w("t13-signature"), &small)?;
             row += 3;
         }
+        self.workbook.save_to_buffer().map_err(xlsx_error)
     }
-    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format) -> AppResult<()> {
+    ws.write_string_with_format(row, col, value, format)
+        .map(|_| ())
+        .map_err(xlsx_error)
 }
 
 fn date_text(date: NaiveDate) -> String {

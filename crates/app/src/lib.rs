@@ -26,6 +26,7 @@ pub mod employee_lifecycle;
 pub mod error;
 pub mod exports;
 pub mod faces;
+pub mod file_exports;
 pub mod hiring;
 pub mod holidays;
 pub mod locations;

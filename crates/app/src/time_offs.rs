@@ -229,19 +229,91 @@ pub async fn list(
     Ok(time_offs::list(store.connection(), caller.company_id, &filter, page).await?)
 }
 
-/// Approves a time-off; answers it as it now is.
+/// The most time-offs a month's calendar reads.
+pub const CALENDAR_MAX: usize = 5000;
+
+/// The pending and accepted time-offs of the caller's scope that overlap the days
+/// `first..=last` (the month's calendar of who is away), oldest start first; at most
+/// [`CALENDAR_MAX`]. Readers of the timesheet only.
+pub async fn away_between(
+    store: &Store,
+    caller: &Caller,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> AppResult<Vec<TimeOff>> {
+    caller.require(&crate::timesheets::READERS)?;
+    let zone = caller.zone();
+    let next = last.succ_opt().unwrap_or(last);
+    let filter = ListFilter {
+        status: None,
+        from: Some(zone.day_start(civil(first))),
+        to: Some(zone.day_start(civil(next))),
+    };
+    let mut found = Vec::new();
+    for page in 1.. {
+        let request = PageRequest {
+            page,
+            per_page: 500,
+        };
+        let (rows, total) = list(store, caller, filter, request).await?;
+        let read = rows.len() as u64;
+        found.extend(rows.into_iter().filter(|t| {
+            matches!(
+                status_of(t),
+                Some(TimeOffStatus::Pending | TimeOffStatus::Accepted)
+            )
+        }));
+        if read == 0 || page * 500 >= total || found.len() >= CALENDAR_MAX {
+            break;
+        }
+    }
+    found.truncate(CALENDAR_MAX);
+    found.sort_by_key(|t| (t.start_at, t.id.0));
+    Ok(found)
+}
+
+/// The longest comment a decision takes (characters).
+pub const COMMENT_MAX: usize = 500;
+
+/// Approves a time-off, with the decider's comment if any (the console's; the API
+/// sends none); answers it as it now is.
 pub async fn approve(
     store: &Store,
     caller: &Caller,
     id: TimeOffId,
+    comment: Option<&str>,
     now: i64,
 ) -> AppResult<TimeOff> {
-    decide(store, caller, id, TimeOffStatus::Accepted, now).await
+    decide(store, caller, id, TimeOffStatus::Accepted, comment, now).await
 }
 
-/// Rejects a time-off; answers it as it now is.
-pub async fn reject(store: &Store, caller: &Caller, id: TimeOffId, now: i64) -> AppResult<TimeOff> {
-    decide(store, caller, id, TimeOffStatus::Rejected, now).await
+/// Rejects a time-off, with the decider's comment if any; answers it as it now is.
+pub async fn reject(
+    store: &Store,
+    caller: &Caller,
+    id: TimeOffId,
+    comment: Option<&str>,
+    now: i64,
+) -> AppResult<TimeOff> {
+    decide(store, caller, id, TimeOffStatus::Rejected, comment, now).await
+}
+
+/// A decision's comment trimmed (blank is none); 8003 on `comment` when longer than
+/// [`COMMENT_MAX`].
+fn checked_comment(comment: Option<&str>) -> AppResult<Option<String>> {
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    match comment {
+        Some(text) if text.chars().count() > COMMENT_MAX => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "comment",
+                FieldCode::InvalidValue,
+                Reason::TooLong(COMMENT_MAX),
+            );
+            Err(AppError::Invalid(errors))
+        }
+        other => Ok(other.map(str::to_string)),
+    }
 }
 
 /// Cancels a time-off (its status becomes deleted; the row stays).
@@ -274,9 +346,11 @@ async fn decide(
     caller: &Caller,
     id: TimeOffId,
     decision: TimeOffStatus,
+    comment: Option<&str>,
     now: i64,
 ) -> AppResult<TimeOff> {
     let (current, employee) = target(store, caller, id, false).await?;
+    let comment = checked_comment(comment)?;
     match status_of(&current) {
         Some(TimeOffStatus::Deleted) => return Err(AppError::NotApplicable),
         Some(status) if status == decision => return Ok(current),
@@ -288,7 +362,15 @@ async fn decide(
     };
     let actor = caller.actor();
     let txn = begin(store, current.employee_id).await?;
-    time_offs::set_status(&txn, caller.company_id, current.id, decision as i64).await?;
+    let status = decision as i64;
+    time_offs::decide(
+        &txn,
+        caller.company_id,
+        current.id,
+        status,
+        comment.as_deref(),
+    )
+    .await?;
     let time_off = time_offs::find(&txn, caller.company_id, current.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -493,6 +575,12 @@ async fn log(
             action,
             name: employee.full_name.clone(),
             period,
+            comment: match action {
+                TimeOffAction::Approved | TimeOffAction::Rejected => {
+                    time_off.decision_comment.clone()
+                }
+                _ => None,
+            },
         },
     };
     activity::record(txn, entry, caller.company_lang, now).await?;

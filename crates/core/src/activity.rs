@@ -275,6 +275,8 @@ pub enum Message {
         action: TimeOffAction,
         name: String,
         period: String,
+        /// The decider's comment with an approval or a rejection, if any.
+        comment: Option<String>,
     },
     /// A clock event entered for another employee, at a local `YYYY-MM-DD HH:MM:SS`,
     /// with the reason given for it (a correction), if any.
@@ -365,9 +367,20 @@ impl Message {
                     action,
                     name,
                     period,
+                    comment,
                 },
-                _,
-            ) => format!("{actor} {} {name} ({period})", action.verb(lang)),
+                lang,
+            ) => {
+                let said = comment
+                    .as_deref()
+                    .map(|comment| match lang {
+                        Lang::Ru => format!(" (комментарий: {comment})"),
+                        Lang::En => format!(" (comment: {comment})"),
+                        Lang::Uz => format!(" (izoh: {comment})"),
+                    })
+                    .unwrap_or_default();
+                format!("{actor} {} {name} ({period}){said}", action.verb(lang))
+            }
             (
                 Message::Payroll {
                     action,
@@ -569,10 +582,23 @@ mod tests {
             action: TimeOffAction::Approved,
             name: "Ali Valiyev".into(),
             period: "2025-03-04 — 2025-03-05".into(),
+            comment: None,
         };
         assert_eq!(
             m.render("Boss", Lang::Ru),
             "Boss одобрил(а) отгул сотрудника Ali Valiyev (2025-03-04 — 2025-03-05)"
+        );
+        let m = Message::TimeOff {
+            action: TimeOffAction::Rejected,
+            name: "Ali Valiyev".into(),
+            period: "2025-03-04 — 2025-03-05".into(),
+            comment: Some("inventory week".into()),
+        };
+        assert!(
+            m.render("Boss", Lang::En)
+                .ends_with("(2025-03-04 — 2025-03-05) (comment: inventory week)"),
+            "{}",
+            m.render("Boss", Lang::En)
         );
         let m = Message::ManualClock {
             clock_in: false,

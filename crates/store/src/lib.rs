@@ -19,6 +19,7 @@ pub mod devices;
 pub mod employees;
 mod error;
 pub mod faces;
+pub mod file_exports;
 pub mod holidays;
 pub mod locations;
 mod migration;

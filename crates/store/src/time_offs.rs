@@ -35,6 +35,8 @@ pub struct TimeOff {
     pub department_id: Option<DepartmentId>,
     /// The employee's full name, for lists.
     pub employee_name: String,
+    /// What the decider wrote with the approval or rejection (the console's).
+    pub decision_comment: Option<String>,
 }
 
 /// A new time-off.
@@ -65,7 +67,8 @@ pub struct TimeOffFilter {
 
 const SELECT: &str = "SELECT t.id, t.employee_id, t.start_at, t.end_at, t.description, t.status, t.paid, \
      t.absence_type, t.type_id, y.title AS type_title, y.description AS type_description, \
-     y.color AS type_color, t.created_at, e.department_id, e.full_name AS employee_name \
+     y.color AS type_color, t.created_at, e.department_id, e.full_name AS employee_name, \
+     t.decision_comment \
      FROM time_offs t JOIN time_off_types y ON y.id = t.type_id JOIN employees e ON e.id = t.employee_id";
 
 fn conditions(company: CompanyId, filter: &TimeOffFilter) -> (String, Vec<Value>) {
@@ -199,6 +202,28 @@ pub async fn set_status(
         conn,
         "UPDATE time_offs SET status = $1 WHERE company_id = $2 AND id = $3",
         vec![status.into(), company.0.into(), id.into()],
+    )
+    .await?;
+    if touched == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Sets the status of a decision and the decider's comment with it (`None` clears an
+/// earlier one).
+pub async fn decide(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: TimeOffId,
+    status: i64,
+    comment: Option<&str>,
+) -> StoreResult<()> {
+    let touched = sql::execute(
+        conn,
+        "UPDATE time_offs SET status = $1, decision_comment = $4 WHERE company_id = $2 AND id = $3",
+        vec![status.into(), company.0.into(), id.into(), comment.into()],
     )
     .await?;
     if touched == 0 {

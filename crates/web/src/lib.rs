@@ -51,10 +51,7 @@ pub fn router() -> Router<AppState> {
             "/payroll/rates",
             get(pages::payroll::rates).post(pages::payroll::give_rates),
         )
-        .route(
-            "/employees/{id}/payroll/salary",
-            post(pages::payroll::add_salary),
-        )
+        .route("/employees/{id}/payroll/{kind}", post(pages::payroll::add))
         .route(
             "/employees/{id}/payroll/{kind}/{period}/delete",
             post(pages::payroll::remove),
@@ -62,11 +59,15 @@ pub fn router() -> Router<AppState> {
         .route("/employees/{id}/{step}", post(pages::employees::step))
         .route("/activity", get(pages::activity::page))
         .route("/timesheet", get(pages::timesheet::page))
-        .route("/timesheet/export", get(pages::timesheet::export))
+        .route("/timesheet/export", post(pages::timesheet::export))
+        .route("/files/{id}", get(pages::files::page))
+        .route("/files/{id}/status", get(pages::files::status))
+        .route("/files/{id}/download", get(pages::files::download))
         .route("/charts", get(pages::charts::page))
         .route("/reports/{name}", get(pages::reports::page))
         .route("/timesheet/day", get(pages::timesheet_day::page))
         .route("/time-offs", get(pages::time_offs::list))
+        .route("/time-offs/calendar", get(pages::away::page))
         .route("/time-offs/{id}/{decision}", post(pages::time_offs::decide))
         .route(
             "/time-offs/types/{id}/code",

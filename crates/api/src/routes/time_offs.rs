@@ -235,7 +235,8 @@ async fn approve(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
-    let time_off = use_cases::approve(&state.store, &caller, TimeOffId(path_id(&id)?), now).await?;
+    let time_off =
+        use_cases::approve(&state.store, &caller, TimeOffId(path_id(&id)?), None, now).await?;
     Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 
@@ -255,7 +256,8 @@ async fn reject(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TimeOffObject>> {
     let now = state.clock.now();
-    let time_off = use_cases::reject(&state.store, &caller, TimeOffId(path_id(&id)?), now).await?;
+    let time_off =
+        use_cases::reject(&state.store, &caller, TimeOffId(path_id(&id)?), None, now).await?;
     Ok(Json(TimeOffObject::of(&time_off, &caller.zone())))
 }
 

@@ -211,9 +211,15 @@ async fn t13(
     if let Some(format) = read_format(raw.as_deref())? {
         let query = read_query(raw.as_deref(), None)?;
         let now = state.clock.now();
-        let (name, bytes) =
-            exports::timesheet_file(&state.store, &caller, &query, MonthFile::of(format), now)
-                .await?;
+        let (name, bytes) = exports::timesheet_file(
+            &state.store,
+            &caller,
+            &query,
+            MonthFile::of(format),
+            now,
+            |_, _| async {},
+        )
+        .await?;
         return Ok(file_response(format, &name, bytes));
     }
     let query = read_query(raw.as_deref(), Some(list.page))?;

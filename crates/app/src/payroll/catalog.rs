@@ -338,3 +338,40 @@ pub async fn delete_fine(store: &Store, caller: &Caller, id: i64, now: i64) -> A
     txn.commit().await?;
     Ok(())
 }
+
+/// The company's active payroll rules and fines, all of them, by id: what may be given
+/// to employees (the console's choices). Readers of payroll only.
+pub async fn active_entries(
+    store: &Store,
+    caller: &Caller,
+) -> AppResult<(Vec<PayrollRule>, Vec<Fine>)> {
+    super::authorize_read(caller)?;
+    let conn = store.connection();
+    let mut found = (Vec::new(), Vec::new());
+    for page in 1.. {
+        let (rows, total) = rules::list(conn, caller.company_id, entries_page(page)).await?;
+        let read = rows.len();
+        found.0.extend(rows.into_iter().filter(|r| r.is_active));
+        if read == 0 || page * ENTRIES_PAGE >= total {
+            break;
+        }
+    }
+    for page in 1.. {
+        let (rows, total) = fines::list(conn, caller.company_id, entries_page(page)).await?;
+        let read = rows.len();
+        found.1.extend(rows.into_iter().filter(|f| f.is_active));
+        if read == 0 || page * ENTRIES_PAGE >= total {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+const ENTRIES_PAGE: u64 = 500;
+
+fn entries_page(page: u64) -> davomat_core::page::PageRequest {
+    davomat_core::page::PageRequest {
+        page,
+        per_page: ENTRIES_PAGE,
+    }
+}

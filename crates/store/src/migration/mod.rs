@@ -14,6 +14,8 @@ mod m0007_console_sessions;
 mod m0008_clock_event_voids;
 mod m0009_holiday_workdays;
 mod m0010_time_off_type_codes;
+mod m0011_file_exports;
+mod m0012_time_off_comments;
 
 use sea_orm_migration::prelude::*;
 
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_clock_event_voids::Migration),
             Box::new(m0009_holiday_workdays::Migration),
             Box::new(m0010_time_off_type_codes::Migration),
+            Box::new(m0011_file_exports::Migration),
+            Box::new(m0012_time_off_comments::Migration),
         ]
     }
 }

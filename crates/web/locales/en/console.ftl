@@ -401,6 +401,11 @@ payroll-what = What
 payroll-remove = Remove the latest
 payroll-open = open
 payroll-new-rate = A new rate
+payroll-new-rule = A new payroll rule
+payroll-rule = Rule
+payroll-new-fine = A new automatic fine
+payroll-fine = Fine
+payroll-no-entries = None active: create them through the API (/v1/payroll).
 payroll-rate = Rate
 payroll-type = Per
 payroll-add = Give
@@ -409,8 +414,21 @@ payroll-type-2 = week
 payroll-type-3 = month
 payroll-type-4 = day
 file-payroll = Pay and fines
-payroll-rates-title = A rate for a department
-payroll-rates-hint = A new rate from the date for every active employee of the department and below; each one’s result is listed below.
+payroll-rates-title = Rates, rules and fines for a department
+payroll-rates-hint = A rate, payroll rule or fine from the date for every active employee of the department and below; each one’s result is listed below.
 payroll-results = Results
 payroll-result = Outcome
 payroll-given = given
+
+# Files written in the background
+file-title = File
+file-writing = Writing the file: employees written
+file-refresh = Refresh
+file-download = Download the file
+file-failed = The file was not written
+file-interrupted = the writing stopped (the server restarted); ask for the file again
+
+# Time-off decisions and the calendar of who is away
+time-offs-comment = Comment
+away-title = Who is away
+away-pending-mark = “?”: waiting for a decision

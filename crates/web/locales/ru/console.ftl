@@ -401,6 +401,11 @@ payroll-what = Что
 payroll-remove = Удалить последнее
 payroll-open = действует
 payroll-new-rate = Новая ставка
+payroll-new-rule = Новое правило начисления
+payroll-rule = Правило
+payroll-new-fine = Новый автоштраф
+payroll-fine = Штраф
+payroll-no-entries = Нет действующих — создайте их через API (/v1/payroll).
 payroll-rate = Ставка
 payroll-type = За
 payroll-add = Назначить
@@ -409,8 +414,21 @@ payroll-type-2 = неделю
 payroll-type-3 = месяц
 payroll-type-4 = день
 file-payroll = Зарплата и штрафы
-payroll-rates-title = Ставка для отдела
-payroll-rates-hint = Новая ставка всем работающим сотрудникам отдела и его подотделов с указанной даты; результат по каждому — ниже.
+payroll-rates-title = Ставки, правила и штрафы для отдела
+payroll-rates-hint = Ставка, правило начисления или штраф всем работающим сотрудникам отдела и его подотделов с указанной даты; результат по каждому — ниже.
 payroll-results = Результат
 payroll-result = Итог
-payroll-given = назначена
+payroll-given = назначено
+
+# Files written in the background
+file-title = Файл
+file-writing = Файл формируется: записано сотрудников
+file-refresh = Обновить
+file-download = Скачать файл
+file-failed = Файл не сформирован
+file-interrupted = формирование прервано (сервер перезапущен), запросите файл ещё раз
+
+# Time-off decisions and the calendar of who is away
+time-offs-comment = Комментарий
+away-title = Календарь отсутствий
+away-pending-mark = «?» — ждёт решения

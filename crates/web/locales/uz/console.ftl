@@ -401,6 +401,11 @@ payroll-what = Nima
 payroll-remove = Oxirgisini oʻchirish
 payroll-open = amalda
 payroll-new-rate = Yangi stavka
+payroll-new-rule = Yangi hisoblash qoidasi
+payroll-rule = Qoida
+payroll-new-fine = Yangi avtojarima
+payroll-fine = Jarima
+payroll-no-entries = Faollari yoʻq — ularni API orqali yarating (/v1/payroll).
 payroll-rate = Stavka
 payroll-type = Uchun
 payroll-add = Belgilash
@@ -409,8 +414,21 @@ payroll-type-2 = hafta
 payroll-type-3 = oy
 payroll-type-4 = kun
 file-payroll = Ish haqi va jarimalar
-payroll-rates-title = Boʻlim uchun stavka
-payroll-rates-hint = Boʻlim va uning quyi boʻlimlaridagi barcha ishlayotgan xodimlarga shu sanadan yangi stavka; har biri uchun natija pastda.
+payroll-rates-title = Boʻlim uchun stavka, qoidalar va jarimalar
+payroll-rates-hint = Boʻlim va uning quyi boʻlimlaridagi barcha ishlayotgan xodimlarga shu sanadan stavka, hisoblash qoidasi yoki jarima; har biri uchun natija pastda.
 payroll-results = Natija
 payroll-result = Yakun
 payroll-given = belgilandi
+
+# Files written in the background
+file-title = Fayl
+file-writing = Fayl tayyorlanmoqda: yozilgan xodimlar
+file-refresh = Yangilash
+file-download = Faylni yuklab olish
+file-failed = Fayl tayyorlanmadi
+file-interrupted = tayyorlash toʻxtadi (server qayta ishga tushdi), faylni qayta soʻrang
+
+# Time-off decisions and the calendar of who is away
+time-offs-comment = Izoh
+away-title = Yoʻqlar taqvimi
+away-pending-mark = «?» — qaror kutilmoqda

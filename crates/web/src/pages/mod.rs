@@ -2,11 +2,13 @@
 //! drawn in ([`Frame`]) and the error page ([`ErrorPage`]).
 
 pub mod activity;
+pub mod away;
 pub mod charts;
 pub mod departments;
 pub mod devices;
 pub mod employee_form;
 pub mod employees;
+pub mod files;
 pub mod holidays;
 pub mod language;
 pub mod locations;

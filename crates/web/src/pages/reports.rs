@@ -58,7 +58,8 @@ struct ReportPage {
     pages: u64,
     previous: Option<String>,
     next: Option<String>,
-    downloads: Vec<(String, String)>,
+    /// (format, label, link).
+    downloads: Vec<(&'static str, String, String)>,
     problem: Option<String>,
 }
 
@@ -156,6 +157,7 @@ pub async fn page(
             .into_iter()
             .map(|f| {
                 (
+                    f,
                     t.get(&format!("report-download-{f}")),
                     format!("{base}&format={f}"),
                 )

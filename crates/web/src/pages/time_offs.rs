@@ -1,7 +1,9 @@
 //! `GET /time-offs`: the time-offs of the caller's scope by status (pending first,
 //! then accepted, rejected), 50 a page, newest start first. Admins, heads and managers
-//! decide the pending ones here: `POST /time-offs/{id}/approve` and `…/reject`, the
-//! API's approve and reject (`davomat_app::time_offs`); an accepted time-off shows in
+//! decide the pending ones here, with a comment if they like (kept with the decision,
+//! shown in the accepted and rejected tabs and in the activity log):
+//! `POST /time-offs/{id}/approve` and `…/reject`, the API's approve and reject
+//! (`davomat_app::time_offs`); an accepted time-off shows in
 //! the timesheet at once with its type's code. Admins give each time-off type its
 //! code on the timesheet there too (`POST /time-offs/types/{id}/code`; a type without
 //! one lets the time-off's pay decide: ОТ paid, ДО unpaid).
@@ -60,6 +62,8 @@ struct Line {
     to: String,
     paid: bool,
     description: String,
+    /// The decider's comment.
+    comment: String,
     /// The timesheet of the month it starts in.
     month_link: String,
 }
@@ -162,6 +166,7 @@ pub async fn list(
                 to: date(o.end_at),
                 paid: o.paid,
                 description: o.description.clone().unwrap_or_default(),
+                comment: o.decision_comment.clone().unwrap_or_default(),
                 month_link: format!(
                     "/timesheet?month={}",
                     date(o.start_at).get(..7).unwrap_or_default()
@@ -197,9 +202,10 @@ pub async fn decide(
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
     };
     let now = state.clock.now();
+    let comment = Some(form.value("comment"));
     let decided = match decision.as_str() {
-        "approve" => time_offs::approve(&state.store, caller, TimeOffId(id), now).await,
-        "reject" => time_offs::reject(&state.store, caller, TimeOffId(id), now).await,
+        "approve" => time_offs::approve(&state.store, caller, TimeOffId(id), comment, now).await,
+        "reject" => time_offs::reject(&state.store, caller, TimeOffId(id), comment, now).await,
         _ => return ErrorPage::new(caller.lang, Problem::NotFound).into_response(),
     };
     match decided {

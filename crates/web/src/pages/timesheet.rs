@@ -4,16 +4,18 @@
 //! walked with the previous / next links; a cell opens the day's detail. The numbers
 //! come from `davomat_app::timesheets`, as in `GET /v1/timesheets/t13`; the month
 //! downloads as the T-13 form (XLSX), a CSV of the grid, or the hours per employee
-//! for accounting (1C) from `GET /timesheet/export`.
+//! for accounting (1C), written in the background (`POST /timesheet/export`, then the
+//! file's page `/files/{id}`).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Months, NaiveDate};
 use davomat_api::AppState;
-use davomat_api::routes::files::file_response;
-use davomat_app::exports::{self, FileFormat, MonthFile};
+use davomat_app::exports::{FileFormat, MonthFile};
+use davomat_app::file_exports;
 use davomat_app::personnel::{self, PAGE_SIZE};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
 use davomat_core::DepartmentId;
@@ -22,10 +24,11 @@ use davomat_core::engine::t13::{DayCode, DayMark, NIGHT_LETTERS};
 use davomat_core::page::PageRequest;
 use serde::Deserialize;
 
+use crate::form::Posted;
 use crate::i18n::Words;
 use crate::pages::employees::{department_options, encode};
 use crate::pages::{ErrorPage, Frame, Problem, render};
-use crate::session::Signed;
+use crate::session::{Signed, csrf_matches};
 
 /// The page's query as sent; what does not read is "this month" / "any".
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -116,8 +119,8 @@ struct SheetPage {
     next_month: String,
     previous: Option<String>,
     next: Option<String>,
-    /// The month's files: (label, link).
-    downloads: Vec<(String, String)>,
+    /// The month's files: (format, label), each asked for with a POST of the filter.
+    downloads: Vec<(&'static str, String)>,
     /// (code, meaning) for the legend.
     legend: Vec<(&'static str, String)>,
 }
@@ -176,13 +179,7 @@ pub async fn page(
         next_month: query.link_to(&next_month, 1),
         downloads: ["xlsx", "csv", "1c"]
             .into_iter()
-            .map(|format| {
-                let mut link = format!("/timesheet/export?month={this}&format={format}");
-                if !query.department.is_empty() {
-                    link.push_str(&format!("&department={}", encode(&query.department)));
-                }
-                (t.get(&format!("timesheet-download-{format}")), link)
-            })
+            .map(|format| (format, t.get(&format!("timesheet-download-{format}"))))
             .collect(),
         month: this,
         department: query.department.clone(),
@@ -300,42 +297,39 @@ fn legend(t: &Words) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-/// `GET /timesheet/export?month=…&department=…&format=xlsx|csv`: the whole month of the
-/// page's filter as the T-13 form (XLSX) or the grid (CSV), as the API answers
-/// `GET /v1/timesheets/t13?format=…`.
+/// `POST /timesheet/export` (month, department, format = xlsx | csv | 1c): starts
+/// writing the whole month of the page's filter as the T-13 form (XLSX), the grid (CSV)
+/// or the hours for accounting (1C), as `GET /v1/timesheets/t13?format=…` answers it,
+/// and sends the browser to the file's page, which shows the progress and then the
+/// download (`davomat_app::file_exports`).
 pub async fn export(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Query(query): Query<ExportQuery>,
+    Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let file = match query.format.as_str() {
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let file = match form.value("format") {
         "1c" => Some(MonthFile::Accounting),
         other => FileFormat::parse(other).map(MonthFile::of),
     };
-    let (Some(month), Some(file)) = (timesheets::parse_month(&query.month), file) else {
+    let (Some(month), Some(file)) = (timesheets::parse_month(form.value("month")), file) else {
         return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
     };
     let ask = MonthQuery {
         month,
-        department: query.department.parse().ok().map(DepartmentId),
+        department: form.value("department").parse().ok().map(DepartmentId),
         location: None,
         page: None,
     };
-    let now = state.clock.now();
-    match exports::timesheet_file(&state.store, caller, &ask, file, now).await {
-        Ok((name, bytes)) => file_response(file.format(), &name, bytes),
+    let clock = state.clock.clone();
+    let started =
+        file_exports::start_timesheet_file(&state.store, caller, &ask, file, move || clock.now())
+            .await;
+    match started {
+        Ok(id) => Redirect::to(&format!("/files/{id}")).into_response(),
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
-}
-
-/// The export's query.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    #[serde(default)]
-    month: String,
-    #[serde(default)]
-    department: String,
-    #[serde(default)]
-    format: String,
 }

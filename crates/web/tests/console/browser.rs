@@ -70,8 +70,20 @@ impl Driver {
     }
 
     async fn browser(&self) -> Client {
+        self.browser_saving_to(None).await
+    }
+
+    /// A browser whose downloads land in `downloads` without asking, when given.
+    async fn browser_saving_to(&self, downloads: Option<&std::path::Path>) -> Client {
         // Chromedriver is spoken to over plain http, but the client is built with TLS.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // A browser set up in Russian, as the console's people mostly have.
+        let mut prefs = serde_json::json!({"intl.accept_languages": "ru-RU,ru"});
+        if let Some(dir) = downloads {
+            prefs["download.default_directory"] = dir.display().to_string().into();
+            prefs["download.prompt_for_download"] = false.into();
+            prefs["download.directory_upgrade"] = true.into();
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -79,8 +91,7 @@ impl Driver {
                 "binary": CHROMIUM,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
                          "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=ru"],
-                // A browser set up in Russian, as the console's people mostly have.
-                "prefs": {"intl.accept_languages": "ru-RU,ru"},
+                "prefs": prefs,
             }),
         );
         ClientBuilder::rustls()
@@ -526,7 +537,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
     let payroll = format!("/employees/{worker}/payroll");
-    let pages: [(&str, &str); 23] = [
+    let pages: [(&str, &str); 24] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -551,8 +562,12 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ),
         (&day, "Dilshod"),
         (&payroll, "Ish haqi va jarimalar"),
-        ("/payroll/rates", "Boʻlim uchun stavka"),
+        (
+            "/payroll/rates",
+            "Boʻlim uchun stavka, qoidalar va jarimalar",
+        ),
         ("/time-offs", "Taʼtillar, kasallik va javoblar"),
+        ("/time-offs/calendar?month=2025-03", "Yoʻqlar taqvimi"),
         ("/charts?month=2025-03", "Oylik davomat: Mart 2025"),
         (
             "/reports/late-in?start_date=2025-03-01&end_date=2025-03-04",
@@ -640,6 +655,144 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     click(browser, "#back-to-month").await?;
     wait_for_text_containing(browser, &monday, "8:43").await?;
     no_overflow(browser, "/timesheet after a correction").await
+}
+
+#[tokio::test]
+async fn hr_downloads_the_month_and_a_report_from_the_browser() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let downloads = std::env::temp_dir().join(format!(
+                "davomat-downloads-{}-{:?}",
+                std::process::id(),
+                console.backend
+            ));
+            let _ = std::fs::remove_dir_all(&downloads);
+            std::fs::create_dir_all(&downloads).expect("a download folder");
+            let browser = driver.browser_saving_to(Some(&downloads)).await;
+            let outcome = downloads_walk(&console, &browser, &downloads).await;
+            let _ = std::fs::remove_dir_all(&downloads);
+            if let Err(problem) = outcome {
+                let saved =
+                    save_failure(&browser, &format!("downloads-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+/// The T-13 form and the grid downloaded from the timesheet page the way HR does it —
+/// a button, the file's page with its progress, the download link — and the late-in
+/// report's XLSX from its page; each file read back from the browser's download folder.
+async fn downloads_walk(console: &Console, browser: &Client, folder: &std::path::Path) -> Step {
+    let worker = console.add_employee("Dilshod").await;
+    // Came on Monday 2025-03-03 at 09:17 (late 17 minutes) and the terminal missed the out.
+    console.clock_in(worker, START - 24 * 3600 + 17 * 60).await;
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+
+    browser
+        .goto(&console.url("/timesheet?month=2025-03"))
+        .await
+        .map_err(fail)?;
+    click(browser, "#download-xlsx").await?;
+    wait_for_text_containing(browser, "#file-name", "t13-2025-03.xlsx").await?;
+    wait_for(browser, "#file-download").await?;
+    accessible(browser, "a written file's page").await?;
+    click(browser, "#file-download").await?;
+    let form = downloaded(folder, "t13-2025-03.xlsx").await?;
+    let rows = xlsx_rows(form)?;
+    let at = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c.contains("Тестов Dilshod")))
+        .ok_or_else(|| format!("the worker in the form: {rows:?}"))?;
+    // Columns D.. are days 1–15: Saturday the 1st В, Monday the 3rd Я.
+    if (rows[at][3].as_str(), rows[at][5].as_str()) != ("В", "Я") {
+        return Err(format!("the worker's codes: {:?}", rows[at]));
+    }
+
+    browser
+        .goto(&console.url("/timesheet?month=2025-03"))
+        .await
+        .map_err(fail)?;
+    click(browser, "#download-csv").await?;
+    wait_for(browser, "#file-download").await?;
+    click(browser, "#file-download").await?;
+    let grid = downloaded(folder, "t13-2025-03.csv").await?;
+    let text = String::from_utf8(grid).map_err(fail)?;
+    if !text.starts_with("\u{feff}ID сотрудника;ФИО;Табельный номер;") {
+        return Err(format!("the grid's columns: {text}"));
+    }
+
+    browser
+        .goto(&console.url("/reports/late-in?start_date=2025-03-01&end_date=2025-03-04"))
+        .await
+        .map_err(fail)?;
+    click(browser, "#download-xlsx").await?;
+    let report = downloaded(folder, "late-in.xlsx").await?;
+    let rows = xlsx_rows(report)?;
+    let head = rows.first().cloned().unwrap_or_default();
+    let line = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c.contains("Тестов Dilshod")))
+        .ok_or_else(|| format!("the worker in the report: {rows:?}"))?;
+    let late = head
+        .iter()
+        .position(|c| c == "Опоздание")
+        .ok_or_else(|| format!("a late column: {head:?}"))?;
+    if !line[late].starts_with("00:17") {
+        return Err(format!("late 00:17 in {line:?} under {head:?}"));
+    }
+    Ok(())
+}
+
+/// The bytes of `name` once the browser has finished writing it into `folder` (up to
+/// 20 s).
+async fn downloaded(folder: &std::path::Path, name: &str) -> Result<Vec<u8>, String> {
+    let path = folder.join(name);
+    let partial = folder.join(format!("{name}.crdownload"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if path.exists() && !partial.exists() {
+            let bytes = std::fs::read(&path).map_err(fail)?;
+            if !bytes.is_empty() {
+                return Ok(bytes);
+            }
+        }
+        if Instant::now() > deadline {
+            let found: Vec<_> = std::fs::read_dir(folder)
+                .map_err(fail)?
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            return Err(format!(
+                "{name} was not downloaded; the folder holds {found:?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The first sheet of an XLSX file as rows of text.
+fn xlsx_rows(bytes: Vec<u8>) -> Result<Vec<Vec<String>>, String> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(fail)?;
+    let sheet = workbook
+        .worksheet_range_at(0)
+        .ok_or("no sheet")?
+        .map_err(fail)?;
+    Ok(sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect())
 }
 
 /// Waits until the element's text contains `expected`, up to 5 s.

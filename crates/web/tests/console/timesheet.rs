@@ -294,12 +294,62 @@ async fn approving_a_time_off_changes_the_timesheet() {
             .post(
                 &client,
                 &format!("/time-offs/{id}/approve"),
-                &[("csrf", &pending.csrf())],
+                &[("csrf", &pending.csrf()), ("comment", "  Выздоравливайте ")],
             )
             .await;
         assert_eq!(approved.status, 303, "{}", approved.html);
         let accepted = console.get(&client, "/time-offs?status=1").await;
         assert!(accepted.html.contains("Температура"), "{}", accepted.html);
+        // The decision keeps its comment: in the list and in the activity log.
+        assert!(
+            accepted
+                .html
+                .contains("<td class=\"comment\">Выздоравливайте</td>"),
+            "{}",
+            accepted.html
+        );
+        let log = console.get(&client, "/activity").await;
+        assert!(
+            log.html.contains("(комментарий: Выздоравливайте)"),
+            "{}",
+            log.html
+        );
+        // The month's calendar of who is away shows them on the 3rd only.
+        let calendar = console
+            .get(&client, "/time-offs/calendar?month=2025-03")
+            .await;
+        assert_eq!(calendar.status, 200, "{}", calendar.html);
+        let day = |date: &str| {
+            calendar
+                .html
+                .split(&format!("data-date=\"{date}\""))
+                .nth(1)
+                .and_then(|rest| rest.split("</td>").next())
+                .unwrap_or_else(|| panic!("{date} in the calendar"))
+                .to_string()
+        };
+        assert!(
+            day("2025-03-03").contains("Тестов"),
+            "{}",
+            day("2025-03-03")
+        );
+        assert!(
+            !day("2025-03-04").contains("Тестов"),
+            "{}",
+            day("2025-03-04")
+        );
+        // A comment longer than 500 characters is refused, the decision not taken.
+        let long = "я".repeat(501);
+        let refused = console
+            .post(
+                &client,
+                &format!("/time-offs/{id}/reject"),
+                &[("csrf", &pending.csrf()), ("comment", &long)],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        let still = console.get(&client, "/time-offs?status=1").await;
+        assert!(still.html.contains("Выздоравливайте"), "{}", still.html);
         let month = console.get(&client, "/timesheet?month=2025-03").await;
         // Asked on the console, the time-off is unpaid: ДО until the type has a code.
         assert!(
@@ -350,24 +400,65 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
         console.clock_in(worker, MONDAY_LATE).await;
         let client = admin(&console).await;
         let month = console.get(&client, "/timesheet?month=2025-03").await;
-        let link = "/timesheet/export?month=2025-03&#38;format=xlsx";
-        assert!(month.html.contains(link), "{}", month.html);
-
-        let fetch = |path: &'static str| {
-            let client = client.clone();
-            let url = console.url(path);
+        assert!(
+            month.html.contains("id=\"download-xlsx\""),
+            "{}",
+            month.html
+        );
+        let csrf = month.csrf();
+        let fetch = |format: &'static str| {
+            let (client, csrf) = (client.clone(), csrf.clone());
+            let console = &console;
             async move {
-                let response = client.get(url).send().await.expect("a download");
-                assert_eq!(response.status().as_u16(), 200, "{path}");
+                let asked = console
+                    .post(
+                        &client,
+                        "/timesheet/export",
+                        &[("csrf", &csrf), ("month", "2025-03"), ("format", format)],
+                    )
+                    .await;
+                assert_eq!(asked.status, 303, "{}", asked.html);
+                let page = asked.header("location").to_string();
+                assert!(page.starts_with("/files/"), "{page}");
+                let shown = console.get(&client, &page).await;
+                assert_eq!(shown.status, 200, "{}", shown.html);
+                // The page polls its status until the file is written.
+                let status = format!("{page}/status");
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                loop {
+                    let part = console.get(&client, &status).await;
+                    assert_eq!(part.status, 200, "{}", part.html);
+                    assert!(!part.html.contains("id=\"file-error\""), "{}", part.html);
+                    if part.html.contains("id=\"file-download\"") {
+                        break;
+                    }
+                    assert!(std::time::Instant::now() < deadline, "{}", part.html);
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                let response = client
+                    .get(console.url(&format!("{page}/download")))
+                    .send()
+                    .await
+                    .expect("a download");
+                assert_eq!(response.status().as_u16(), 200, "{format}");
                 let disposition = response.headers()["content-disposition"]
                     .to_str()
                     .expect("text")
                     .to_string();
                 assert!(disposition.contains("-2025-03."), "{disposition}");
-                response.bytes().await.expect("bytes").to_vec()
+                (page, response.bytes().await.expect("bytes").to_vec())
             }
         };
-        let bytes = fetch("/timesheet/export?month=2025-03&format=xlsx").await;
+        let (page, bytes) = fetch("xlsx").await;
+        // A file is its asker's only.
+        let own = console.add_department("Склад").await;
+        console.add_head("head@test.uz", own).await;
+        let head = console.visitor();
+        console.sign_in(&head, "head@test.uz", USER_PASSWORD).await;
+        for path in [page.clone(), format!("{page}/download")] {
+            let other = console.get(&head, &path).await;
+            assert_eq!(other.status, 404, "{path}: {}", other.html);
+        }
         let mut workbook: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("XLSX");
         let sheet = workbook
@@ -389,7 +480,7 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
                 .any(|r| r.iter().any(|c| c == "ТАБЕЛЬ учёта рабочего времени"))
         );
 
-        let bytes = fetch("/timesheet/export?month=2025-03&format=csv").await;
+        let (_, bytes) = fetch("csv").await;
         let text = String::from_utf8(bytes).expect("UTF-8");
         assert!(text.starts_with("\u{feff}ID сотрудника;ФИО;"), "{text}");
         let line = text
@@ -400,7 +491,7 @@ async fn the_month_downloads_as_the_t13_form_and_as_csv() {
         assert_eq!((cells[5], cells[7]), ("В", "Я"));
 
         // Hours for accounting (1C): the fixed columns, one line per employee.
-        let bytes = fetch("/timesheet/export?month=2025-03&format=1c").await;
+        let (_, bytes) = fetch("1c").await;
         let text = String::from_utf8(bytes).expect("UTF-8");
         let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
         assert_eq!(
@@ -677,6 +768,7 @@ async fn a_rate_for_a_department_lists_each_employees_result() {
                         "/payroll/rates",
                         &[
                             ("csrf", &csrf),
+                            ("kind", "salary"),
                             ("department", &department),
                             ("rate", "3000000"),
                             ("type_col", "3"),
@@ -705,9 +797,150 @@ async fn a_rate_for_a_department_lists_each_employees_result() {
         let results = again.html.split("id=\"results\"").nth(1).expect("results");
         assert_eq!(results.matches("class=\"refused\"").count(), 2, "{results}");
         let missing = console
-            .post(&client, "/payroll/rates", &[("csrf", &csrf), ("rate", "1")])
+            .post(
+                &client,
+                "/payroll/rates",
+                &[("csrf", &csrf), ("kind", "salary"), ("rate", "1")],
+            )
             .await;
         assert_eq!(missing.status, 422, "{}", missing.html);
+    })
+    .await;
+}
+
+/// Payroll rules and fines from the console: the active ones offered, given to one
+/// employee on their page and to a whole department at once, each as the API gives
+/// them (the same fine held again is refused with the API's reason); heads see no form.
+#[tokio::test]
+async fn payroll_rules_and_fines_are_given_to_one_and_to_a_department() {
+    use davomat_store::payroll::fines::{self, FineFields};
+    use davomat_store::payroll::rules::{self, RuleFields};
+    each_backend(|console| async move {
+        let conn = console.store.connection();
+        let company = console.company.company_id;
+        let rule = RuleFields {
+            title: "Сдельная".into(),
+            otc_algorithm_daily: false,
+            is_active: true,
+        };
+        let rule = rules::create(conn, company, &rule, START)
+            .await
+            .expect("a rule");
+        let retired = RuleFields {
+            title: "Старая".into(),
+            otc_algorithm_daily: false,
+            is_active: false,
+        };
+        rules::create(conn, company, &retired, START)
+            .await
+            .expect("a rule");
+        let fine = FineFields {
+            title: "Опоздание".into(),
+            is_active: true,
+            has_dayly_fine: false,
+            amount: 5_000_000,
+            amount_type: 0,
+        };
+        let fine = fines::create(conn, company, &fine, START)
+            .await
+            .expect("a fine");
+        let department = console.add_department("Склад").await;
+        let first = console.add_employee_in("Бахтиёр", department).await;
+        let second = console.add_employee_in("Сардор", department).await;
+        let client = admin(&console).await;
+
+        let path = format!("/employees/{first}/payroll");
+        let page = console.get(&client, &path).await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("id=\"new-payroll\""), "{}", page.html);
+        assert!(page.html.contains("Сдельная") && !page.html.contains("Старая"));
+        assert!(page.html.contains("Опоздание (50000.00)"), "{}", page.html);
+        let csrf = page.csrf();
+        let given = console
+            .post(
+                &client,
+                &format!("{path}/payroll"),
+                &[
+                    ("csrf", &csrf),
+                    ("payroll_rule_id", &rule.to_string()),
+                    ("start_date", "2025-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(given.status, 303, "{}", given.html);
+        let missing = console
+            .post(
+                &client,
+                &format!("{path}/fine"),
+                &[("csrf", &csrf), ("fine_id", &fine.to_string())],
+            )
+            .await;
+        assert_eq!(missing.status, 422, "{}", missing.html);
+        assert!(
+            missing.html.contains("id=\"fine-start-error\""),
+            "{}",
+            missing.html
+        );
+        let page = console.get(&client, &path).await;
+        let rules_table = page
+            .html
+            .split("id=\"payroll-history\"")
+            .nth(1)
+            .expect("rules");
+        assert!(
+            rules_table.contains("<td>Сдельная</td><td>2025-03-01</td><td>действует</td>"),
+            "{rules_table}"
+        );
+
+        // The fine for the whole department: both get it.
+        let bulk = console.get(&client, "/payroll/rates").await;
+        assert!(bulk.html.contains("id=\"new-fine\""), "{}", bulk.html);
+        let give_fine = || {
+            let (client, csrf) = (client.clone(), bulk.csrf());
+            let console = &console;
+            let (department, fine) = (department.to_string(), fine.to_string());
+            async move {
+                console
+                    .post(
+                        &client,
+                        "/payroll/rates",
+                        &[
+                            ("csrf", &csrf),
+                            ("kind", "fine"),
+                            ("department", &department),
+                            ("fine_id", &fine),
+                            ("start_date", "2025-03-01"),
+                        ],
+                    )
+                    .await
+            }
+        };
+        let done = give_fine().await;
+        assert_eq!(done.status, 200, "{}", done.html);
+        let results = done.html.split("id=\"results\"").nth(1).expect("results");
+        assert_eq!(
+            results.matches("class=\"accepted\"").count(),
+            2,
+            "{results}"
+        );
+        for employee in [first, second] {
+            let pay = console
+                .get(&client, &format!("/employees/{employee}/payroll"))
+                .await;
+            let fines_table = pay.html.split("id=\"fine-history\"").nth(1).expect("fines");
+            assert!(fines_table.contains("<td>Опоздание</td>"), "{fines_table}");
+        }
+        // Held already: each refused with the API's reason.
+        let again = give_fine().await;
+        let results = again.html.split("id=\"results\"").nth(1).expect("results");
+        assert_eq!(results.matches("class=\"refused\"").count(), 2, "{results}");
+
+        console.add_head("head@test.uz", department).await;
+        let head = console.visitor();
+        console.sign_in(&head, "head@test.uz", USER_PASSWORD).await;
+        let read = console.get(&head, &path).await;
+        assert_eq!(read.status, 200, "{}", read.html);
+        assert!(!read.html.contains("id=\"new-fine\""), "heads read only");
     })
     .await;
 }
