@@ -432,3 +432,11 @@ file-interrupted = the writing stopped (the server restarted); ask for the file 
 time-offs-comment = Comment
 away-title = Who is away
 away-pending-mark = “?”: waiting for a decision
+
+# Report filters
+reports-location = Location
+reports-tab-number = Tab number
+reports-order = Date order
+reports-oldest-first = Oldest first
+reports-newest-first = Newest first
+reports-one-place = Choose a department or a location, not both.

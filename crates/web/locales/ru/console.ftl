@@ -432,3 +432,11 @@ file-interrupted = формирование прервано (сервер пе�
 time-offs-comment = Комментарий
 away-title = Календарь отсутствий
 away-pending-mark = «?» — ждёт решения
+
+# Report filters
+reports-location = Локация
+reports-tab-number = Табельный номер
+reports-order = Порядок дат
+reports-oldest-first = Сначала ранние
+reports-newest-first = Сначала поздние
+reports-one-place = Выберите отдел или локацию, не то и другое сразу.

@@ -432,3 +432,11 @@ file-interrupted = tayyorlash toʻxtadi (server qayta ishga tushdi), faylni qayt
 time-offs-comment = Izoh
 away-title = Yoʻqlar taqvimi
 away-pending-mark = «?» — qaror kutilmoqda
+
+# Report filters
+reports-location = Manzil
+reports-tab-number = Tabel raqami
+reports-order = Sanalar tartibi
+reports-oldest-first = Avval erta sanalar
+reports-newest-first = Avval kech sanalar
+reports-one-place = Boʻlim yoki manzilni tanlang, ikkalasini birga emas.

@@ -1,6 +1,8 @@
 //! `GET /reports/{name}`: the eight reports of the API (at-work, late-in, absence,
-//! inouts, dismissed, night, night-by-location, t12) as pages — dates and department
-//! filters, 50 rows a page, every column of the report's rows — and downloadable as
+//! inouts, dismissed, night, night-by-location, t12) as pages — the dates, a department
+//! (and below) or a location (the API's `f` takes one kind at a time, so choosing both
+//! is refused with a message), an employee by tab number, the date order; 50 rows a
+//! page, every column of the report's rows — and downloadable as
 //! XLSX or CSV (`format=`). Each is answered by the API's own report handler inside the
 //! server (`davomat_api::routes::reports::inside`), so the page, the file and
 //! `GET /v1/reports/{name}` never disagree.
@@ -34,9 +36,54 @@ pub struct ReportQuery {
     #[serde(default)]
     department: String,
     #[serde(default)]
+    location: String,
+    #[serde(default)]
+    tab_number: String,
+    /// `desc` for the newest date first.
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
     page: String,
     #[serde(default)]
     format: String,
+}
+
+impl ReportQuery {
+    /// The filters as the page's links repeat them (`&department=…&location=…`).
+    fn link_filters(&self) -> String {
+        let mut text = String::new();
+        for (name, value) in [
+            ("department", &self.department),
+            ("location", &self.location),
+            ("tab_number", &self.tab_number),
+            ("sort", &self.sort),
+        ] {
+            if !value.trim().is_empty() {
+                text.push_str(&format!("&{name}={}", encode(value.trim())));
+            }
+        }
+        text
+    }
+
+    /// The filters as the API reads them; `Err` when a department and a location are
+    /// both chosen (its `f` takes one kind).
+    fn api_filters(&self) -> Result<String, ()> {
+        let department = self.department.parse::<i64>().ok();
+        let location = self.location.parse::<i64>().ok();
+        let mut text = match (department, location) {
+            (Some(_), Some(_)) => return Err(()),
+            (Some(id), None) => format!("&f=department&ids={id}"),
+            (None, Some(id)) => format!("&f=location&ids={id}"),
+            (None, None) => String::new(),
+        };
+        if !self.tab_number.trim().is_empty() {
+            text.push_str(&format!("&tab_number={}", encode(self.tab_number.trim())));
+        }
+        if self.sort == "desc" {
+            text.push_str("&sort=desc");
+        }
+        Ok(text)
+    }
 }
 
 #[derive(Template)]
@@ -51,6 +98,10 @@ struct ReportPage {
     end_date: String,
     department: String,
     departments: Vec<(String, String)>,
+    location: String,
+    locations: Vec<(String, String)>,
+    tab_number: String,
+    descending: bool,
     columns: Vec<String>,
     rows: Vec<Vec<String>>,
     total: u64,
@@ -93,9 +144,12 @@ pub async fn page(
             .to_string()
     };
     let (start_date, end_date) = (date(&query.start_date, first), date(&query.end_date, today));
+    let t = Words::new(lang);
     let mut asked = format!("start_date={start_date}&end_date={end_date}");
-    if let Ok(department) = query.department.parse::<i64>() {
-        asked.push_str(&format!("&f=department&ids={department}"));
+    let mut refused = None;
+    match query.api_filters() {
+        Ok(filters) => asked.push_str(&filters),
+        Err(()) => refused = Some(t.get("reports-one-place")),
     }
     let page = query.page.parse().unwrap_or(1).max(1);
     let paging = PageRequest {
@@ -107,12 +161,17 @@ pub async fn page(
     if file {
         ask.push_str(&format!("&format={}", query.format));
     }
-    let answered = inside(state.clone(), caller.clone(), name, ask, paging)
-        .await
-        .unwrap_or_else(|| Err(davomat_api::ApiError::NotFound));
+    let answered = match refused {
+        Some(_) => Ok(None),
+        None => inside(state.clone(), caller.clone(), name, ask, paging)
+            .await
+            .unwrap_or_else(|| Err(davomat_api::ApiError::NotFound))
+            .map(Some),
+    };
     let (body, problem) = match answered {
-        Ok(response) if file => return response,
-        Ok(response) => (read_json(response).await, None),
+        Ok(None) => (Value::Null, refused),
+        Ok(Some(response)) if file => return response,
+        Ok(Some(response)) => (read_json(response).await, None),
         Err(davomat_api::ApiError::Forbidden) => {
             return ErrorPage::new(lang, Problem::Forbidden).into_response();
         }
@@ -131,10 +190,10 @@ pub async fn page(
     let frame = Frame::new(&user, "reports");
     let t = frame.t;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mut base = format!("/reports/{name}?start_date={start_date}&end_date={end_date}");
-    if !query.department.is_empty() {
-        base.push_str(&format!("&department={}", encode(&query.department)));
-    }
+    let base = format!(
+        "/reports/{name}?start_date={start_date}&end_date={end_date}{}",
+        query.link_filters()
+    );
     let view = ReportPage {
         name: name.to_string(),
         title: t.get(&format!("report-{name}")),
@@ -167,6 +226,14 @@ pub async fn page(
         end_date,
         department: query.department.clone(),
         departments: department_options(&choices),
+        location: query.location.clone(),
+        locations: choices
+            .locations
+            .iter()
+            .map(|(id, title)| (id.to_string(), title.clone()))
+            .collect(),
+        tab_number: query.tab_number.clone(),
+        descending: query.sort == "desc",
         problem,
         frame,
         t,

@@ -1,6 +1,7 @@
 //! `GET /timesheet`: the monthly timesheet in the T-13 layout — the employees of the
-//! caller's scope (all, or a department and below), 50 a page, one column per day of
-//! the month with the day's code and hours, and each employee's totals. Months are
+//! caller's scope (all, or a department and below, and/or those of a location), 50 a
+//! page, one column per day of the month with the day's code and hours, and each
+//! employee's totals. Months are
 //! walked with the previous / next links; a cell opens the day's detail. The numbers
 //! come from `davomat_app::timesheets`, as in `GET /v1/timesheets/t13`; the month
 //! downloads as the T-13 form (XLSX), a CSV of the grid, or the hours per employee
@@ -18,10 +19,10 @@ use davomat_app::exports::{FileFormat, MonthFile};
 use davomat_app::file_exports;
 use davomat_app::personnel::{self, PAGE_SIZE};
 use davomat_app::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
-use davomat_core::DepartmentId;
 use davomat_core::engine::duration::hh_mm;
 use davomat_core::engine::t13::{DayCode, DayMark, NIGHT_LETTERS};
 use davomat_core::page::PageRequest;
+use davomat_core::{DepartmentId, LocationId};
 use serde::Deserialize;
 
 use crate::form::Posted;
@@ -38,6 +39,8 @@ pub struct SheetQuery {
     #[serde(default)]
     department: String,
     #[serde(default)]
+    location: String,
+    #[serde(default)]
     page: String,
 }
 
@@ -46,11 +49,15 @@ impl SheetQuery {
         self.page.parse().unwrap_or(1).max(1)
     }
 
-    /// The page for `month` (`YYYY-MM`) and `page`, keeping the department.
+    /// The page for `month` (`YYYY-MM`) and `page`, keeping the department and the
+    /// location.
     fn link_to(&self, month: &str, page: u64) -> String {
         let mut link = format!("/timesheet?month={month}");
         if !self.department.is_empty() {
             link.push_str(&format!("&department={}", encode(&self.department)));
+        }
+        if !self.location.is_empty() {
+            link.push_str(&format!("&location={}", encode(&self.location)));
         }
         if page > 1 {
             link.push_str(&format!("&page={page}"));
@@ -110,6 +117,8 @@ struct SheetPage {
     month: String,
     department: String,
     departments: Vec<(String, String)>,
+    location: String,
+    locations: Vec<(String, String)>,
     heads: Vec<DayHead>,
     lines: Vec<Line>,
     total: u64,
@@ -137,7 +146,7 @@ pub async fn page(
     let ask = MonthQuery {
         month,
         department: query.department.parse().ok().map(DepartmentId),
-        location: None,
+        location: query.location.parse().ok().map(LocationId),
         page: Some(PageRequest {
             page: query.page(),
             per_page: PAGE_SIZE,
@@ -184,6 +193,12 @@ pub async fn page(
         month: this,
         department: query.department.clone(),
         departments: department_options(&choices),
+        location: query.location.clone(),
+        locations: choices
+            .locations
+            .iter()
+            .map(|(id, title)| (id.to_string(), title.clone()))
+            .collect(),
         legend: legend(&t),
         frame,
         t,
@@ -297,7 +312,7 @@ fn legend(t: &Words) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-/// `POST /timesheet/export` (month, department, format = xlsx | csv | 1c): starts
+/// `POST /timesheet/export` (month, department, location, format = xlsx | csv | 1c): starts
 /// writing the whole month of the page's filter as the T-13 form (XLSX), the grid (CSV)
 /// or the hours for accounting (1C), as `GET /v1/timesheets/t13?format=…` answers it,
 /// and sends the browser to the file's page, which shows the progress and then the
@@ -321,7 +336,7 @@ pub async fn export(
     let ask = MonthQuery {
         month,
         department: form.value("department").parse().ok().map(DepartmentId),
-        location: None,
+        location: form.value("location").parse().ok().map(LocationId),
         page: None,
     };
     let clock = state.clock.clone();

@@ -570,6 +570,53 @@ async fn the_late_in_report_page_downloads_and_follows_a_correction() {
         assert!(table.contains("<td>Тестов Alisher</td>"), "{table}");
         assert!(table.contains("<td>00:17</td>"), "{table}");
 
+        // The filters: a location (the worker's), a tab number nobody has, the newest
+        // date first; a department and a location together are refused (the API's `f`
+        // takes one kind).
+        let location = page
+            .html
+            .split("<select id=\"location\" name=\"location\">")
+            .nth(1)
+            .and_then(|r| r.split("<option value=\"").nth(2))
+            .and_then(|r| r.split('"').next())
+            .expect("a location to choose")
+            .to_string();
+        let at = console
+            .get(&client, &format!("{path}&location={location}&sort=desc"))
+            .await;
+        assert_eq!(at.status, 200, "{}", at.html);
+        assert!(at.html.contains("<td>Тестов Alisher</td>"), "{}", at.html);
+        assert!(at.html.contains("<option value=\"desc\" selected>"));
+        let nobody = console
+            .get(&client, &format!("{path}&tab_number=NO-SUCH"))
+            .await;
+        assert!(!nobody.html.contains("Тестов Alisher"), "{}", nobody.html);
+        let department = console.add_department("Склад").await;
+        let both = console
+            .get(
+                &client,
+                &format!("{path}&department={department}&location={location}"),
+            )
+            .await;
+        assert_eq!(both.status, 400, "{}", both.html);
+        assert!(
+            both.html
+                .contains("Выберите отдел или локацию, не то и другое сразу."),
+            "{}",
+            both.html
+        );
+        let month = console
+            .get(
+                &client,
+                &format!("/timesheet?month=2025-03&location={location}"),
+            )
+            .await;
+        assert!(
+            month.html.contains(&format!("data-employee=\"{worker}\"")),
+            "{}",
+            month.html
+        );
+
         let response = client
             .get(console.url(&format!("{path}&format=xlsx")))
             .send()
