@@ -76,12 +76,14 @@ pub async fn compute(
     Ok(Computed { sheets, causes })
 }
 
-/// Computes `roster` (in its order) for `from..=to` chunk by chunk and hands each
-/// employee's sheet to `shape`, keeping only what it makes: the engine's rows of a
-/// chunk are dropped once shaped, so memory stays bounded by a chunk, and the engine
-/// runs on a blocking thread while the next chunk's inputs are read (the exports of a
-/// whole company).
-pub async fn compute_shaped<T, F>(
+/// Computes `roster` (in its order) for `from..=to` chunk by chunk, hands each
+/// employee's sheet to `shape` and each chunk's shaped sheets to `sink`, in order. The
+/// engine's rows of a chunk are dropped once shaped, so memory stays bounded by a few
+/// chunks whatever the roster; the engine runs on a blocking thread while the next
+/// chunk's inputs are read and the previous chunk is sunk (the exports of a whole
+/// company write a chunk while the next is computed).
+#[allow(clippy::too_many_arguments)]
+pub async fn compute_in_chunks<T, F, S, Fut>(
     store: &Store,
     company: CompanyId,
     zone: &CompanyZone,
@@ -89,16 +91,18 @@ pub async fn compute_shaped<T, F>(
     (from, to): (NaiveDate, NaiveDate),
     now: i64,
     shape: F,
-) -> AppResult<Vec<T>>
+    mut sink: S,
+) -> AppResult<()>
 where
     T: Send + 'static,
     F: Fn(Sheet) -> T + Send + Sync + 'static,
+    S: FnMut(Vec<T>) -> Fut,
+    Fut: Future<Output = AppResult<()>>,
 {
     let calendar = std::sync::Arc::new(read_calendar(store, company, zone, (from, to)).await?);
     let shape = std::sync::Arc::new(shape);
     let days = (civil(from), civil(to));
     let window = engine::event_window(&calendar, days.0, days.1);
-    let mut shaped = Vec::with_capacity(roster.len());
     let mut running: Option<tokio::task::JoinHandle<Vec<T>>> = None;
     let mut roster = roster.into_iter().peekable();
     while roster.peek().is_some() {
@@ -110,13 +114,15 @@ where
             .into_iter()
             .map(|employee| EmployeeInputs::take(employee, &mut stored, &mut causes))
             .collect::<AppResult<Vec<_>>>()?;
-        if let Some(previous) = running.take() {
-            shaped.extend(
+        drop(stored);
+        let done = match running.take() {
+            Some(previous) => Some(
                 previous
                     .await
                     .map_err(|e| AppError::Internal(e.to_string()))?,
-            );
-        }
+            ),
+            None => None,
+        };
         let (calendar, shape) = (calendar.clone(), shape.clone());
         running = Some(tokio::task::spawn_blocking(move || {
             inputs
@@ -130,11 +136,14 @@ where
                 })
                 .collect()
         }));
+        if let Some(done) = done {
+            sink(done).await?;
+        }
     }
     if let Some(last) = running {
-        shaped.extend(last.await.map_err(|e| AppError::Internal(e.to_string()))?);
+        sink(last.await.map_err(|e| AppError::Internal(e.to_string()))?).await?;
     }
-    Ok(shaped)
+    Ok(())
 }
 
 /// The company's calendar (zone, holidays around the range, rules) for `from..=to`.

@@ -5,11 +5,13 @@
 //! written row by row in rust_xlsxwriter's constant-memory mode. The words of the files
 //! are this crate's own (`crates/app/locales/*/exports.ftl`), in the caller's language.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::NaiveDate;
 use davomat_core::Lang;
 use davomat_core::engine::duration::hh_mm;
 use davomat_core::engine::t13::{DayCode, DayMark, LeaveCode, MarkTotals};
-use davomat_core::page::PageRequest;
 use fluent_templates::{LanguageIdentifier, langid, static_loader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -17,7 +19,7 @@ use davomat_store::Store;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
-use crate::timesheets::{self, EmployeeMonth, MonthQuery, MonthSheet};
+use crate::timesheets::{EmployeeMonth, MonthPlan, MonthQuery, MonthSheet};
 
 static_loader! {
     static WORDS = {
@@ -289,10 +291,6 @@ impl MonthFile {
     }
 }
 
-/// Employees computed and written at a time by [`timesheet_file`]: what bounds its
-/// memory (about 1 MB of marks and the engine's rows of 500 employees' month).
-pub const FILE_CHUNK: u64 = 500;
-
 /// The month's file being written, chunk by chunk.
 enum MonthWriter {
     Form(Box<T13Form>),
@@ -342,58 +340,83 @@ impl MonthWriter {
     }
 }
 
+fn joined(err: tokio::task::JoinError) -> AppError {
+    AppError::Internal(format!("the timesheet file: {err}"))
+}
+
 /// The month's timesheet of the query as a file (paging ignored); answers the file's
-/// name (without extension) and bytes. Employees are computed and written
-/// [`FILE_CHUNK`] at a time, so memory does not grow with the company; the writing runs
-/// off the async threads (CPU work) and `progress(done, total)` is awaited after each
-/// chunk.
-pub async fn timesheet_file<F: Future<Output = ()>>(
+/// name (without extension) and bytes. The employees are computed a chunk at a time
+/// (`timesheets::MonthPlan::compute`) and each chunk is written off the async threads
+/// (CPU work) while the next is computed, then dropped: memory does not grow with the
+/// company. `progress(done, total)` is awaited after each chunk.
+pub async fn timesheet_file<F>(
     store: &Store,
     caller: &Caller,
     query: &MonthQuery,
     file: MonthFile,
     now: i64,
-    mut progress: impl FnMut(u64, u64) -> F,
-) -> AppResult<(String, Vec<u8>)> {
+    progress: impl FnMut(u64, u64) -> F,
+) -> AppResult<(String, Vec<u8>)>
+where
+    F: Future<Output = ()>,
+{
+    let mut query = query.clone();
+    query.page = None;
+    let plan = MonthPlan::of(store, caller, &query).await?;
+    let heading = plan.heading();
     let company = crate::company::get(store, caller).await?.name;
-    let heading = FormHeading {
+    let form_heading = FormHeading {
         company,
         lang: caller.lang,
     };
-    let mut writer: Option<MonthWriter> = None;
-    let mut page = 1;
-    let month = loop {
-        let mut chunk_query = query.clone();
-        chunk_query.page = Some(PageRequest {
-            page,
-            per_page: FILE_CHUNK,
-        });
-        let chunk = timesheets::month(store, caller, &chunk_query, now).await?;
-        let mut current = match writer.take() {
-            Some(current) => current,
-            None => MonthWriter::start(file, &heading, &chunk)?,
-        };
-        let (month, total, count) = (chunk.first, chunk.total, chunk.employees.len() as u64);
-        let written = tokio::task::spawn_blocking(move || current.add(&chunk).map(|_| current))
+    let total = plan.len() as u64;
+    // The writer goes to a blocking thread and back with each chunk; the sink is called
+    // one chunk at a time.
+    let writer = Mutex::new(Some(MonthWriter::start(file, &form_heading, &heading)?));
+    let progress = Mutex::new(progress);
+    let done = AtomicU64::new(0);
+    let write_chunk = |employees: Vec<EmployeeMonth>| {
+        let (writer, progress, done, heading) = (&writer, &progress, &done, &heading);
+        async move {
+            let count = employees.len() as u64;
+            let mut chunk = heading.clone();
+            chunk.employees = employees;
+            let current = lock(writer).take();
+            let current = tokio::task::spawn_blocking(move || {
+                let mut current = current.ok_or_else(|| AppError::Internal("no writer".into()))?;
+                current.add(&chunk)?;
+                Ok::<_, AppError>(current)
+            })
             .await
-            .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
-        writer = Some(written);
-        let done = ((page - 1) * FILE_CHUNK + count).min(total);
-        progress(done, total).await;
-        if count < FILE_CHUNK || done >= total {
-            break month;
+            .map_err(joined)??;
+            *lock(writer) = Some(current);
+            let done = done.fetch_add(count, Ordering::Relaxed) + count;
+            let told = (lock(progress))(done, total);
+            told.await;
+            Ok(())
         }
-        page += 1;
     };
+    plan.compute(store, caller, now, write_chunk).await?;
+    let month = heading.first.format("%Y-%m");
     let name = match file {
-        MonthFile::Accounting => format!("hours-{}", month.format("%Y-%m")),
-        _ => format!("t13-{}", month.format("%Y-%m")),
+        MonthFile::Accounting => format!("hours-{month}"),
+        _ => format!("t13-{month}"),
     };
-    let writer = writer.ok_or_else(|| AppError::Internal("no timesheet chunk".into()))?;
+    let writer = lock(&writer)
+        .take()
+        .ok_or_else(|| AppError::Internal("no writer".into()))?;
     let bytes = tokio::task::spawn_blocking(move || writer.finish())
         .await
-        .map_err(|err| AppError::Internal(format!("the timesheet file: {err}")))??;
+        .map_err(joined)??;
     Ok((name, bytes))
+}
+
+/// A lock that a panic elsewhere did not spoil (the value is still whole: it is only
+/// taken and put back).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The columns of the accounting file, as 1C's data loader is set up to read them

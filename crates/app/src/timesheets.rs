@@ -19,7 +19,7 @@ use davomat_store::employees::{self, EmployeeCard, Visibility};
 use davomat_store::time_offs::{self, TimeOff, TimeOffFilter};
 use davomat_store::{Store, StoreError, departments, time_off_types};
 
-use crate::attendance::{Sheet, compute, compute_shaped};
+use crate::attendance::{Sheet, compute, compute_in_chunks};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
@@ -106,53 +106,117 @@ pub async fn month(
     query: &MonthQuery,
     now: i64,
 ) -> AppResult<MonthSheet> {
-    caller.require(&READERS)?;
-    let (first, last) = month_days(query.month);
-    let scope = Scope::of(store, caller).await?;
-    let mut filter = RosterFilter::all(scope.clone().visibility());
-    filter.employed = Some((first, last));
-    let mut department = None;
-    if let Some(id) = query.department {
-        let row = departments::find(store.connection(), caller.company_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !scope.covers_department(id) {
-            return Err(AppError::Forbidden);
+    let plan = MonthPlan::of(store, caller, query).await?;
+    let mut sheet = plan.heading();
+    let employees = &mut sheet.employees;
+    let keep = |chunk: Vec<EmployeeMonth>| {
+        employees.extend(chunk);
+        std::future::ready(Ok(()))
+    };
+    plan.compute(store, caller, now, keep).await?;
+    Ok(sheet)
+}
+
+/// Whose month is computed: the query's checks passed (role, scope, department), its
+/// roster (the page asked for, or everyone) and the type codes read.
+pub struct MonthPlan {
+    first: NaiveDate,
+    last: NaiveDate,
+    department: Option<(DepartmentId, String)>,
+    roster: Vec<RosterEmployee>,
+    total: u64,
+    codes: HashMap<i64, LeaveCode>,
+}
+
+impl MonthPlan {
+    /// Checks the query against the caller (403 outside the scope, 404 for a department
+    /// not the company's) and reads its roster.
+    pub async fn of(store: &Store, caller: &Caller, query: &MonthQuery) -> AppResult<MonthPlan> {
+        caller.require(&READERS)?;
+        let (first, last) = month_days(query.month);
+        let scope = Scope::of(store, caller).await?;
+        let mut filter = RosterFilter::all(scope.clone().visibility());
+        filter.employed = Some((first, last));
+        let mut department = None;
+        if let Some(id) = query.department {
+            let row = departments::find(store.connection(), caller.company_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !scope.covers_department(id) {
+                return Err(AppError::Forbidden);
+            }
+            filter.departments =
+                Some(departments::subtree_ids(store.connection(), caller.company_id, id).await?);
+            department = Some((id, row.title));
         }
-        filter.departments =
-            Some(departments::subtree_ids(store.connection(), caller.company_id, id).await?);
-        department = Some((id, row.title));
+        if let Some(location) = query.location {
+            filter.locations = Some(vec![location.0]);
+        }
+        let (roster, total) = attendance::roster(
+            store.connection(),
+            caller.company_id,
+            &filter,
+            last,
+            query.page,
+        )
+        .await?;
+        Ok(MonthPlan {
+            first,
+            last,
+            department,
+            roster,
+            total,
+            codes: type_codes(store, caller).await?,
+        })
     }
-    if let Some(location) = query.location {
-        filter.locations = Some(vec![location.0]);
+
+    /// The sheet's month, department and total, without employees.
+    pub fn heading(&self) -> MonthSheet {
+        MonthSheet {
+            first: self.first,
+            last: self.last,
+            department: self.department.clone(),
+            employees: Vec::new(),
+            total: self.total,
+        }
     }
-    let (roster, total) = attendance::roster(
-        store.connection(),
-        caller.company_id,
-        &filter,
-        last,
-        query.page,
-    )
-    .await?;
-    let codes = type_codes(store, caller).await?;
-    let length = (last - first).num_days() as usize + 1;
-    let employees = compute_shaped(
-        store,
-        caller.company_id,
-        &caller.zone(),
-        roster,
-        (first, last),
-        now,
-        move |sheet| employee_month(sheet, first, length, &codes),
-    )
-    .await?;
-    Ok(MonthSheet {
-        first,
-        last,
-        department,
-        employees,
-        total,
-    })
+
+    /// Employees in the plan (a page's, or everyone's).
+    pub fn len(&self) -> usize {
+        self.roster.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roster.is_empty()
+    }
+
+    /// Computes the plan's employees and hands them to `sink` a chunk at a time, in
+    /// order (`attendance::compute_in_chunks`).
+    pub async fn compute<S, Fut>(
+        self,
+        store: &Store,
+        caller: &Caller,
+        now: i64,
+        sink: S,
+    ) -> AppResult<()>
+    where
+        S: FnMut(Vec<EmployeeMonth>) -> Fut,
+        Fut: Future<Output = AppResult<()>>,
+    {
+        let (first, codes) = (self.first, self.codes);
+        let length = (self.last - first).num_days() as usize + 1;
+        compute_in_chunks(
+            store,
+            caller.company_id,
+            &caller.zone(),
+            self.roster,
+            (first, self.last),
+            now,
+            move |sheet| employee_month(sheet, first, length, &codes),
+            sink,
+        )
+        .await
+    }
 }
 
 /// One employee's sheet as the month's marks and totals.
