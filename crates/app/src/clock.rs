@@ -172,6 +172,8 @@ pub async fn clock(
         latitude,
         longitude,
         created_by: Some(caller.user_id),
+        verify_mode: None,
+        work_code: None,
     };
     write(store, caller, &subject, &event, reason, now).await?;
     Ok(Clocked { at, location })

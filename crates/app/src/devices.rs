@@ -259,6 +259,8 @@ pub async fn register(
     let token = secrets::new_token();
     let digest = davomat_core::token::digest(&token);
     let id = devices::insert(&txn, company, &fields, &digest, now).await?;
+    // A terminal that called before it was registered is claimed now.
+    davomat_store::terminals::forget_pending(&txn, &fields.serial_number).await?;
     let message = Message::Created {
         kind: ObjectKind::Device,
         title: fields.serial_number.clone(),

@@ -10,6 +10,7 @@
 //! scripts in `davomat-api`'s handlers.
 
 pub mod accounts;
+pub mod adms;
 pub mod api_clients;
 pub mod attendance;
 pub mod caller;

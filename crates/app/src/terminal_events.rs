@@ -32,8 +32,11 @@ pub struct Terminal {
     pub company_id: CompanyId,
     /// Where the device stands; the location of events that name none.
     pub location_id: Option<LocationId>,
-    /// The company's zone, in which the terminal's local times are read.
+    /// The zone in which the terminal's local times are read (the device's).
     pub zone: CompanyZone,
+    /// How far ahead of the server's clock an event may be (seconds): the device API's
+    /// 5 minutes ([`FUTURE_SLACK`]); terminals whose clocks drift more get more.
+    pub future_slack: i64,
 }
 
 /// How an event names its employee.
@@ -61,6 +64,10 @@ pub struct TerminalEvent {
     pub direction: EventKind,
     pub when: When,
     pub location_id: Option<i64>,
+    /// How the terminal verified the person (its own code), if it says.
+    pub verify_mode: Option<i64>,
+    /// The work code sent with the punch, if any.
+    pub work_code: Option<String>,
 }
 
 /// An event refused, with the field code and a short reason.
@@ -103,7 +110,7 @@ pub async fn record(
     let mut refused = Vec::new();
     let mut stored = Vec::with_capacity(events.len());
     for event in events {
-        let at = match instant(event.when, &terminal.zone, now) {
+        let at = match instant(event.when, terminal, now) {
             Ok(at) => at,
             Err(reason) => {
                 refused.push(Refused {
@@ -148,6 +155,8 @@ pub async fn record(
             latitude: None,
             longitude: None,
             created_by: None,
+            verify_mode: event.verify_mode,
+            work_code: event.work_code,
         });
     }
     let txn = store.begin().await?;
@@ -165,18 +174,22 @@ pub async fn record(
     })
 }
 
-/// The event's instant: its local time in the company's zone (a date davomat stores,
-/// 1900–2100) at most [`FUTURE_SLACK`] ahead of the server's clock, or now.
-fn instant(when: When, zone: &CompanyZone, now: i64) -> Result<i64, &'static str> {
+/// The event's instant: its local time in the terminal's zone (a date davomat stores,
+/// 1900–2100) at most the terminal's slack ahead of the server's clock, or now.
+fn instant(when: When, terminal: &Terminal, now: i64) -> Result<i64, &'static str> {
     let at = match when {
         When::Now => now,
         When::Local { date, .. } if !is_supported_date(date) => {
             return Err("event_time is between 1900-01-01 and 2100-12-31");
         }
-        When::Local { date, seconds } => zone.local_instant(civil(date), seconds),
+        When::Local { date, seconds } => terminal.zone.local_instant(civil(date), seconds),
     };
-    if at > now + FUTURE_SLACK {
-        return Err("event_time is more than 5 minutes ahead");
+    if at > now + terminal.future_slack {
+        return Err(if terminal.future_slack == FUTURE_SLACK {
+            "event_time is more than 5 minutes ahead"
+        } else {
+            "event_time is too far ahead of the server's clock"
+        });
     }
     Ok(at)
 }

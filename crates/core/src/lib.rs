@@ -7,6 +7,7 @@
 //! Nothing here touches a database, the network or the clock: callers pass `now`.
 
 pub mod activity;
+pub mod adms;
 pub mod dates;
 pub mod engine;
 pub mod geo;

@@ -80,6 +80,23 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Claim a terminal that pushes over ADMS / iclock (pending until claimed) for a
+    /// company at one of its locations; prints the device's id.
+    Claim {
+        #[arg(long)]
+        serial: String,
+        #[arg(long)]
+        company: i64,
+        #[arg(long)]
+        location: i64,
+        /// An IANA zone (the company's by default).
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum LangArg {
     Ru,
@@ -294,6 +311,45 @@ pub async fn client(settings: &Settings, command: ClientCommand) -> Result<(), S
                 .await
                 .map_err(|e| store_error("client set-state", e))?;
             print(json!({"client_id": client_id, "state": state.as_str()}));
+        }
+    }
+    announced(spreader).await;
+    Ok(())
+}
+
+pub async fn device(settings: &Settings, command: DeviceCommand) -> Result<(), String> {
+    let (store, spreader) = open_announcing(settings).await?;
+    match command {
+        DeviceCommand::Claim {
+            serial,
+            company,
+            location,
+            time_zone,
+        } => {
+            let claim = davomat_app::adms::Claim {
+                serial: serial.clone(),
+                company: CompanyId(company),
+                location: davomat_core::LocationId(location),
+                time_zone,
+            };
+            let claimed = davomat_app::adms::claim(&store, claim, now())
+                .await
+                .map_err(|e| format!("device claim: {e}"))?;
+            use davomat_app::adms::ClaimRefusal;
+            let device = claimed.map_err(|refusal| match refusal {
+                ClaimRefusal::BadSerial => {
+                    format!("--serial {serial:?} is not a terminal's serial")
+                }
+                ClaimRefusal::NoSuchCompany => format!("no company {company}"),
+                ClaimRefusal::NoSuchLocation => {
+                    format!("no location {location} in company {company}")
+                }
+                ClaimRefusal::BadTimeZone => "--time-zone is not an IANA zone".to_string(),
+                ClaimRefusal::SerialTaken => {
+                    format!("the serial {serial:?} is claimed already")
+                }
+            })?;
+            print(json!({"device_id": device.0}));
         }
     }
     announced(spreader).await;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::commands::{ClientCommand, CompanyCommand, Switch, UserCommand};
+use crate::commands::{ClientCommand, CompanyCommand, DeviceCommand, Switch, UserCommand};
 use crate::settings::{LogFormat, Settings};
 
 /// mimalloc instead of the C library's allocator: a request's rows are allocated on a
@@ -51,6 +51,9 @@ enum Command {
     /// Recover access to a company: a user's password or role.
     #[command(subcommand)]
     User(UserCommand),
+    /// Terminals: claim one that pushes over ADMS / iclock.
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// Turn maintenance mode on or off (503 for every API call while on).
     Maintenance {
         #[arg(value_enum)]
@@ -80,6 +83,7 @@ async fn main() -> ExitCode {
         Command::Company(command) => commands::company(&cli.settings, command).await,
         Command::Client(command) => commands::client(&cli.settings, command).await,
         Command::User(command) => commands::user(&cli.settings, command).await,
+        Command::Device(command) => commands::device(&cli.settings, command).await,
         Command::Maintenance { state } => commands::maintenance(&cli.settings, state).await,
     };
     match outcome {

@@ -45,11 +45,16 @@ pub struct NewEvent {
     pub latitude: Option<String>,
     pub longitude: Option<String>,
     pub created_by: Option<UserId>,
+    /// How a terminal verified the person (its own code: fingerprint, card, face…).
+    pub verify_mode: Option<i64>,
+    /// The work code a terminal sent with the punch.
+    pub work_code: Option<String>,
 }
 
 const INSERT: &str = "INSERT INTO clock_events (company_id, employee_id, kind, at, location_id, mode, \
-     device_id, device_uid, ip, latitude, longitude, created_by, created_at) VALUES ";
-const COLUMNS_PER_ROW: usize = 13;
+     device_id, device_uid, ip, latitude, longitude, created_by, created_at, verify_mode, work_code) \
+     VALUES ";
+const COLUMNS_PER_ROW: usize = 15;
 
 fn row_values(company: CompanyId, event: &NewEvent, now: i64) -> [Value; COLUMNS_PER_ROW] {
     [
@@ -66,6 +71,8 @@ fn row_values(company: CompanyId, event: &NewEvent, now: i64) -> [Value; COLUMNS
         event.longitude.clone().into(),
         event.created_by.into(),
         now.into(),
+        event.verify_mode.into(),
+        event.work_code.clone().into(),
     ]
 }
 
@@ -148,14 +155,16 @@ fn batch_row(company: CompanyId, event: &NewEvent, now: i64, values: &mut Vec<Va
     let ip = text(&event.ip);
     let latitude = text(&event.latitude);
     let longitude = text(&event.longitude);
+    let work_code = text(&event.work_code);
     format!(
-        "({}, {}, '{kind}', {}, {}, '{mode}', {}, {uid}, {ip}, {latitude}, {longitude}, {}, {now})",
+        "({}, {}, '{kind}', {}, {}, '{mode}', {}, {uid}, {ip}, {latitude}, {longitude}, {}, {now}, {}, {work_code})",
         company.0,
         event.employee_id,
         event.at,
         integer_sql(event.location_id),
         integer_sql(event.device_id),
         integer_sql(event.created_by),
+        integer_sql(event.verify_mode),
     )
 }
 

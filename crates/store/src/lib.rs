@@ -33,6 +33,7 @@ pub mod scope;
 pub mod secrets;
 mod sql;
 pub mod system;
+pub mod terminals;
 pub mod testing;
 pub mod text;
 pub mod time_off_types;

@@ -207,6 +207,8 @@ fn read_event(item: &Value) -> Result<TerminalEvent, Rejected> {
         },
         when,
         location_id,
+        verify_mode: None,
+        work_code: None,
     })
 }
 
@@ -261,6 +263,7 @@ async fn events(
         company_id: device.company_id,
         location_id: device.location_id,
         zone: CompanyZone::named_or_default(&device.time_zone),
+        future_slack: davomat_app::clock::FUTURE_SLACK,
     };
     let recorded = terminal_events::record(&state.store, &terminal, sent, now).await?;
     rejected.extend(

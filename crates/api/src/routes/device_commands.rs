@@ -145,6 +145,7 @@ async fn acknowledge(
         company_id: device.company_id,
         location_id: device.location_id,
         zone: CompanyZone::named_or_default(&device.time_zone),
+        future_slack: davomat_app::clock::FUTURE_SLACK,
     };
     use_cases::acknowledge(&state.store, &terminal, id, state.clock.now()).await?;
     Ok(Json(SuccessBody::new()))

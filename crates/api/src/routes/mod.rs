@@ -13,6 +13,7 @@ mod devices;
 mod employees;
 pub mod files;
 mod holidays;
+mod iclock;
 mod identification;
 mod locations;
 mod oauth;
@@ -186,6 +187,7 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = clock::routes(table);
     let table = device::routes(table);
     let table = device_commands::routes(table);
+    let table = iclock::routes(table);
     let table = identification::routes(table);
     let table = photos::routes(table);
     let table = reports::routes(table);

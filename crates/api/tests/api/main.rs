@@ -19,6 +19,7 @@ mod errors;
 mod faces;
 mod holidays;
 mod hostile_input;
+mod iclock;
 mod locations;
 mod payroll;
 mod positions;

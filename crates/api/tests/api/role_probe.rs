@@ -55,6 +55,11 @@ const RULES: &[Rule] = &[
     rule("POST", "/v1/oauth/revoke", Who::Anyone),
     rule("POST", "/v1/sign-in/password-reset", Who::Anyone),
     rule("POST", "/v1/sign-in/password-reset/confirm", Who::Anyone),
+    // ADMS terminals: no token, known by serial number (CONTRACT.md §9; iclock.rs).
+    rule("POST", "/iclock/cdata", Who::Anyone),
+    rule("POST", "/iclock/cdata.aspx", Who::Anyone),
+    rule("POST", "/iclock/devicecmd", Who::Anyone),
+    rule("POST", "/iclock/devicecmd.aspx", Who::Anyone),
     // §5 + §8: POST /v1/accounts answers as GET, for any role; settings: the caller's own.
     rule("POST", "/v1/accounts", EVERY_ROLE),
     rule("PUT", "/v1/accounts/settings", EVERY_ROLE),

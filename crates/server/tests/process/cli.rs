@@ -472,3 +472,88 @@ async fn send_json(
     )
     .await
 }
+
+/// `davomat device claim`: a terminal pushing over ADMS is pending until the operator
+/// claims it for a company and a location; then its punches are the company's. A serial
+/// claimed once cannot be claimed again; unknown companies and locations are refused.
+#[tokio::test]
+async fn operators_claim_a_pending_terminal_for_a_company() {
+    let db = TempDb::new("cli-device");
+    let company = create_company(&db, "Terminal Co");
+    let server = Server::start(&db, &[]).await;
+    let admin = server.login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let locations = server.get("/v1/locations", Some(&admin)).await;
+    let location = locations.body["items"][0]["id"]
+        .as_i64()
+        .expect("a location")
+        .to_string();
+    let company_id = company["company_id"].to_string();
+
+    let handshake = server
+        .http
+        .get(server.url("/iclock/cdata?SN=PROC0001&options=all&pushver=2.4.1"))
+        .send()
+        .await
+        .expect("a handshake");
+    assert_eq!(handshake.status().as_u16(), 200);
+    let claimed = cli(
+        &db,
+        &[
+            "device",
+            "claim",
+            "--serial",
+            "PROC0001",
+            "--company",
+            &company_id,
+            "--location",
+            &location,
+        ],
+    )
+    .json();
+    assert_eq!(keys(&claimed), key_set(&["device_id"]), "{claimed}");
+    let devices = server.get("/v1/devices", Some(&admin)).await;
+    assert!(devices.text.contains("PROC0001"), "{}", devices.text);
+
+    cli(
+        &db,
+        &[
+            "device",
+            "claim",
+            "--serial",
+            "PROC0001",
+            "--company",
+            &company_id,
+            "--location",
+            &location,
+        ],
+    )
+    .assert_refused("claimed already");
+    cli(
+        &db,
+        &[
+            "device",
+            "claim",
+            "--serial",
+            "PROC0002",
+            "--company",
+            "999",
+            "--location",
+            &location,
+        ],
+    )
+    .assert_refused("no company");
+    cli(
+        &db,
+        &[
+            "device",
+            "claim",
+            "--serial",
+            "PROC0002",
+            "--company",
+            &company_id,
+            "--location",
+            "999999",
+        ],
+    )
+    .assert_refused("no location");
+}

@@ -193,6 +193,8 @@ fn day_events(
             latitude: None,
             longitude: None,
             created_by: None,
+            verify_mode: None,
+            work_code: None,
         });
     }
 }

@@ -16,6 +16,7 @@ mod m0009_holiday_workdays;
 mod m0010_time_off_type_codes;
 mod m0011_file_exports;
 mod m0012_time_off_comments;
+mod m0013_terminals;
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_time_off_type_codes::Migration),
             Box::new(m0011_file_exports::Migration),
             Box::new(m0012_time_off_comments::Migration),
+            Box::new(m0013_terminals::Migration),
         ]
     }
 }

@@ -305,6 +305,8 @@ impl Console {
                 latitude: None,
                 longitude: None,
                 created_by: None,
+                verify_mode: None,
+                work_code: None,
             },
             at,
         )

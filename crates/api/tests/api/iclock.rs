@@ -1,0 +1,461 @@
+//! ZKTeco-family terminals over ADMS / iclock (CONTRACT.md §9, issue 15): a terminal
+//! simulator written from the protocol's public description handshakes, pushes ATTLOG
+//! batches (resent, with malformed lines and unknown PINs, a clock ahead, a device in
+//! another zone), polls for commands and answers them — on SQLite and PostgreSQL.
+
+use davomat_core::DeviceId;
+use davomat_store::terminals;
+use davomat_store::testing::scalar;
+use serde_json::json;
+
+use crate::support::{Reply, START, TestApp, each_backend};
+
+/// A terminal as the firmware behaves: its serial, the push version it announces.
+struct Terminal<'a> {
+    app: &'a TestApp,
+    serial: String,
+}
+
+impl<'a> Terminal<'a> {
+    fn new(app: &'a TestApp, serial: &str) -> Terminal<'a> {
+        Terminal {
+            app,
+            serial: serial.to_string(),
+        }
+    }
+
+    async fn handshake(&self) -> Reply {
+        let path = format!(
+            "/iclock/cdata?SN={}&options=all&pushver=2.4.1&language=69",
+            self.serial
+        );
+        self.app.send(self.app.http.get(self.app.url(&path))).await
+    }
+
+    /// Pushes ATTLOG lines (joined by LF, as the firmware sends them).
+    async fn push(&self, stamp: &str, lines: &[String]) -> Reply {
+        let path = format!(
+            "/iclock/cdata?SN={}&table=ATTLOG&Stamp={stamp}",
+            self.serial
+        );
+        let body = lines.join("\n") + "\n";
+        let request = self
+            .app
+            .http
+            .post(self.app.url(&path))
+            .header("content-type", "text/plain")
+            .body(body);
+        self.app.send(request).await
+    }
+
+    async fn poll(&self, info: Option<&str>) -> Reply {
+        let mut path = format!("/iclock/getrequest?SN={}", self.serial);
+        if let Some(info) = info {
+            path.push_str(&format!("&INFO={}", info.replace(' ', "%20")));
+        }
+        self.app.send(self.app.http.get(self.app.url(&path))).await
+    }
+
+    async fn results(&self, body: &str) -> Reply {
+        let path = format!("/iclock/devicecmd?SN={}", self.serial);
+        let request = self
+            .app
+            .http
+            .post(self.app.url(&path))
+            .body(body.to_string());
+        self.app.send(request).await
+    }
+}
+
+/// A punch line: PIN, local time, state, verify (face), no work code.
+fn line(pin: &str, time: &str, state: i64) -> String {
+    format!("{pin}\t{time}\t{state}\t15\t\t0\t0")
+}
+
+async fn pin_of(app: &TestApp, admin: &str, employee: i64) -> String {
+    let reply = app
+        .get(&format!("/v1/employees/{employee}"), Some(admin))
+        .await;
+    reply.body["data"]["pin_code"]
+        .as_str()
+        .expect("pin_code")
+        .to_string()
+}
+
+async fn office(app: &TestApp, admin: &str) -> i64 {
+    let list = app.get("/v1/locations", Some(admin)).await;
+    list.body["items"][0]["id"].as_i64().expect("location id")
+}
+
+/// Claims a serial through `POST /v1/devices`; answers the device id.
+async fn claim(app: &TestApp, admin: &str, serial: &str, time_zone: Option<&str>) -> i64 {
+    let mut body = json!({"serial_number": serial, "type": "terminal", "location_id": office(app, admin).await});
+    if let Some(zone) = time_zone {
+        body["time_zone"] = json!(zone);
+    }
+    let reply = app.post_json("/v1/devices", &body, Some(admin)).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["id"].as_i64().expect("device id")
+}
+
+async fn events_of(app: &TestApp, device: i64) -> i64 {
+    scalar(
+        &app.store,
+        "SELECT count(*) FROM clock_events WHERE device_id = $1",
+        &[device],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_claimed_terminal_s_punches_become_events_once_unknown_pins_wait_and_bad_lines_are_skipped()
+ {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let pin = pin_of(&app, &admin, app.company.admin_employee_id.0).await;
+        let device = claim(&app, &admin, "CJDE214560001", None).await;
+        let terminal = Terminal::new(&app, "CJDE214560001");
+
+        let options = terminal.handshake().await;
+        assert_eq!(options.status, 200, "{}", options.text);
+        assert!(
+            options.header("content-type").is_some_and(|t| t.starts_with("text/plain")),
+            "{:?}",
+            options.headers
+        );
+        assert!(options.header("date").is_some_and(|d| d.ends_with("GMT")));
+        assert!(
+            options.text.starts_with("GET OPTION FROM: CJDE214560001\nATTLOGStamp=0\n"),
+            "{}",
+            options.text
+        );
+        assert!(options.text.contains("\nTimeZone=5\n"), "{}", options.text);
+
+        // Monday 2025-03-03 in Tashkent: in at 09:00, out at 18:00; a PIN nobody has;
+        // a line without a time.
+        let batch = vec![
+            line(&pin, "2025-03-03 09:00:00", 0),
+            line(&pin, "2025-03-03 18:00:00", 1),
+            line("99999", "2025-03-03 09:05:00", 0),
+            "garbage without tabs".to_string(),
+        ];
+        let pushed = terminal.push("1001", &batch).await;
+        assert_eq!((pushed.status, pushed.text.as_str()), (200, "OK: 3"));
+        assert_eq!(events_of(&app, device).await, 2);
+        // The firmware resends a batch it got no answer for: stored once.
+        let again = terminal.push("1001", &batch).await;
+        assert_eq!((again.status, again.text.as_str()), (200, "OK: 3"));
+        assert_eq!(events_of(&app, device).await, 2);
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM unmatched_punches WHERE device_id = $1",
+                &[device]
+            )
+            .await,
+            1
+        );
+        // The events are the employee's, kept with the verify mode, in the reports.
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM clock_events WHERE device_id = $1 AND verify_mode = 15 AND mode = 'auto'",
+                &[device]
+            )
+            .await,
+            2
+        );
+        let inouts = app
+            .get(
+                "/v1/reports/inouts?start_date=2025-03-03&end_date=2025-03-03",
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(inouts.status, 200, "{}", inouts.text);
+        let names: Vec<&str> = inouts.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["event_name"].as_str())
+            .collect();
+        assert_eq!(names.len(), 2, "{}", inouts.text);
+        // The stamp advanced with the stored lines: the next handshake resumes there.
+        let options = terminal.handshake().await;
+        assert!(options.text.contains("\nATTLOGStamp=1001\n"), "{}", options.text);
+
+        // A poll with INFO keeps what the terminal says about itself.
+        let polled = terminal
+            .poll(Some("Ver 8.0.4.2-I113-02,143,1,109,172.16.12.182,10,7,12,141,111"))
+            .await;
+        assert_eq!((polled.status, polled.text.as_str()), (200, "OK"));
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM devices WHERE id = $1 AND user_count = 143 AND log_count = 109",
+                &[device]
+            )
+            .await,
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unclaimed_serial_is_pending_and_quarantined_until_claimed_and_imported() {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let pin = pin_of(&app, &admin, app.company.admin_employee_id.0).await;
+        let terminal = Terminal::new(&app, "STRANGER01");
+        let options = terminal.handshake().await;
+        assert_eq!(options.status, 200, "{}", options.text);
+        let pushed = terminal
+            .push("5", &[line(&pin, "2025-03-03 09:00:00", 0)])
+            .await;
+        assert_eq!((pushed.status, pushed.text.as_str()), (200, "OK: 1"));
+        // Nothing reaches the company: the line waits in quarantine.
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM clock_events", &[]).await,
+            0
+        );
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM pending_terminals WHERE serial_number = 'STRANGER01'",
+                &[]
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM quarantined_lines", &[]).await,
+            1
+        );
+        assert_eq!(terminal.poll(None).await.text, "OK");
+
+        // Claimed through the API: no longer pending; its quarantine imported once.
+        let device = claim(&app, &admin, "STRANGER01", None).await;
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM pending_terminals", &[]).await,
+            0
+        );
+        let now = app.clock.now();
+        let imported = davomat_app::adms::import_quarantine(
+            &app.store,
+            app.company.company_id,
+            DeviceId(device),
+            now,
+        )
+        .await
+        .expect("imported");
+        assert_eq!((imported.taken, imported.stored), (1, 1));
+        let again = davomat_app::adms::import_quarantine(
+            &app.store,
+            app.company.company_id,
+            DeviceId(device),
+            now,
+        )
+        .await
+        .expect("nothing left");
+        assert_eq!(again.taken, 0);
+        assert_eq!(events_of(&app, device).await, 1);
+
+        // Another company cannot claim the serial.
+        let other = app
+            .second_company("other@test.uz", davomat_core::Lang::Ru)
+            .await;
+        let other_admin =
+            crate::tenancy_probe::other_admin_token(&app, &other, "other@test.uz").await;
+        let taken = app
+            .post_json(
+                "/v1/devices",
+                &json!({"serial_number": "STRANGER01"}),
+                Some(&other_admin),
+            )
+            .await;
+        taken.assert_error(422, 8001);
+        assert!(
+            taken
+                .field_errors()
+                .contains(&("serial_number".to_string(), 8008)),
+            "{}",
+            taken.text
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_clock_ahead_is_set_back_a_clock_far_ahead_is_quarantined_and_commands_close() {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let pin = pin_of(&app, &admin, app.company.admin_employee_id.0).await;
+        let device = claim(&app, &admin, "AHEAD0001", None).await;
+        let terminal = Terminal::new(&app, "AHEAD0001");
+        terminal.handshake().await;
+        // The server's clock: START = 2025-03-04 09:00 in Tashkent. A punch at 09:07
+        // (7 minutes ahead) is kept; one at 09:20 is not.
+        let pushed = terminal
+            .push(
+                "7",
+                &[
+                    line(&pin, "2025-03-04 09:07:00", 0),
+                    line(&pin, "2025-03-04 09:20:00", 1),
+                ],
+            )
+            .await;
+        assert_eq!((pushed.status, pushed.text.as_str()), (200, "OK: 2"));
+        assert_eq!(events_of(&app, device).await, 1);
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM quarantined_lines WHERE serial_number = 'AHEAD0001'",
+                &[]
+            )
+            .await,
+            1
+        );
+        // The time is set at the next poll, once; the result closes the command.
+        let polled = terminal.poll(None).await;
+        assert!(
+            polled.text.starts_with("C:") && polled.text.contains(":SET OPTIONS DateTime="),
+            "{}",
+            polled.text
+        );
+        let id = polled.text.split(':').nth(1).expect("an id").to_string();
+        assert_eq!(terminal.poll(None).await.text, "OK", "handed over once");
+        let answered = terminal
+            .results(&format!("ID={id}&Return=0&CMD=SET OPTION\n"))
+            .await;
+        assert_eq!((answered.status, answered.text.as_str()), (200, "OK"));
+        let commands =
+            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 10)
+                .await
+                .expect("commands");
+        assert_eq!(commands.len(), 1);
+        assert_eq!(
+            (commands[0].status.as_str(), commands[0].return_code),
+            ("done", Some(0))
+        );
+        // Another terminal's result for that id closes nothing.
+        let stranger = Terminal::new(&app, "STRANGER02");
+        stranger.handshake().await;
+        stranger
+            .results(&format!("ID={id}&Return=-1002&CMD=DATA\n"))
+            .await;
+        let commands =
+            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 10)
+                .await
+                .expect("commands");
+        assert_eq!(commands[0].status, "done");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_terminal_in_another_zone_and_one_that_sends_no_state_are_read_right() {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let employee = app.company.admin_employee_id.0;
+        let pin = pin_of(&app, &admin, employee).await;
+        // A terminal in Moscow (UTC+3): its 07:00 is 09:00 in Tashkent.
+        let moscow = claim(&app, &admin, "MOSCOW0001", Some("Europe/Moscow")).await;
+        let terminal = Terminal::new(&app, "MOSCOW0001");
+        let options = terminal.handshake().await;
+        assert!(options.text.contains("\nTimeZone=3\n"), "{}", options.text);
+        terminal
+            .push("1", &[line(&pin, "2025-03-03 07:00:00", 0)])
+            .await;
+        let at = scalar(
+            &app.store,
+            "SELECT at FROM clock_events WHERE device_id = $1",
+            &[moscow],
+        )
+        .await;
+        // 2025-03-03 04:00 UTC.
+        assert_eq!(at, START - 24 * 3600);
+
+        // A terminal sending every punch as 255, read by the alternate rule: in, out,
+        // in again within the day.
+        let plain = claim(&app, &admin, "PLAIN0001", None).await;
+        terminals::set_rules(
+            app.store.connection(),
+            app.company.company_id,
+            DeviceId(plain),
+            "alternate",
+            None,
+        )
+        .await
+        .expect("rules");
+        let terminal = Terminal::new(&app, "PLAIN0001");
+        terminal.handshake().await;
+        terminal
+            .push(
+                "1",
+                &[
+                    line(&pin, "2025-03-03 13:00:00", 255),
+                    line(&pin, "2025-03-03 14:00:00", 255),
+                ],
+            )
+            .await;
+        terminal
+            .push("2", &[line(&pin, "2025-03-03 18:00:00", 255)])
+            .await;
+        // The Moscow terminal's 09:00 arrival counts first: 13:00 out, 14:00 in, 18:00 out.
+        let kinds = scalar(
+            &app.store,
+            "SELECT count(*) FROM clock_events WHERE device_id = $1 AND kind = 'out'",
+            &[plain],
+        )
+        .await;
+        assert_eq!(kinds, 2);
+
+        // Limited to a network: from elsewhere the terminal is refused.
+        terminals::set_rules(
+            app.store.connection(),
+            app.company.company_id,
+            DeviceId(plain),
+            "alternate",
+            Some("10.0.0.0/8"),
+        )
+        .await
+        .expect("rules");
+        let refused = terminal.poll(None).await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn strangers_register_a_limited_number_of_serials_and_bad_serials_are_refused() {
+    each_backend(|app| async move {
+        for n in 0..davomat_app::adms::REGISTRATIONS_AN_HOUR {
+            let reply = Terminal::new(&app, &format!("NEW{n:04}")).handshake().await;
+            assert_eq!(reply.status, 200, "{}", reply.text);
+        }
+        let refused = Terminal::new(&app, "ONEMORE").handshake().await;
+        assert_eq!(refused.status, 429, "{}", refused.text);
+        // Known pending serials keep being answered.
+        let known = Terminal::new(&app, "NEW0000").poll(None).await;
+        assert_eq!((known.status, known.text.as_str()), (200, "OK"));
+        let bad = Terminal::new(&app, "bad%20serial").handshake().await;
+        assert_eq!(bad.status, 400, "{}", bad.text);
+        let none = app.send(app.http.get(app.url("/iclock/getrequest"))).await;
+        assert_eq!(none.status, 400, "{}", none.text);
+        // ESSL's paths answer the same.
+        let aspx = app
+            .send(
+                app.http
+                    .get(app.url("/iclock/cdata.aspx?SN=NEW0001&options=all")),
+            )
+            .await;
+        assert!(
+            aspx.text.starts_with("GET OPTION FROM: NEW0001\n"),
+            "{}",
+            aspx.text
+        );
+        let ping = app.send(app.http.get(app.url("/iclock/ping"))).await;
+        assert_eq!(ping.text, "OK");
+    })
+    .await;
+}

@@ -1,0 +1,356 @@
+//! The text of the ZKTeco ADMS / iclock push protocol (the "attendance" dialect that
+//! ZKTeco and its OEM families — ESSL, SenseFace, SpeedFace, iFace, MB — speak to a
+//! cloud server), read and written without any I/O: the handshake's options block,
+//! ATTLOG lines, the `INFO=` of a poll, command lines and the results a terminal posts
+//! back. The doors (`/iclock/*`) and the use cases around them live elsewhere;
+//! docs/terminals.md says which firmware this follows.
+
+use chrono::NaiveDate;
+
+use crate::engine::EventKind;
+use crate::validation::parse_local_date_time;
+
+/// The longest serial number, PIN or work code read from a terminal.
+pub const FIELD_MAX: usize = 64;
+
+/// One ATTLOG line: `PIN⇥YYYY-MM-DD HH:MM:SS⇥status⇥verify⇥workcode⇥…`, read by
+/// position (trailing fields may be missing, extra ones are ignored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttLine {
+    pub pin: String,
+    /// The terminal's local date and the seconds after its midnight.
+    pub date: NaiveDate,
+    pub seconds: i64,
+    /// The punch state the person chose (0 in, 1 out, 2 break out, 3 break in, 4
+    /// overtime in, 5 overtime out; 255 or missing: none chosen).
+    pub status: Option<i64>,
+    /// How the person was verified (firmware-specific: 1 fingerprint, 3 password, 4
+    /// card, 15 face on current firmware).
+    pub verify: Option<i64>,
+    pub work_code: String,
+}
+
+impl AttLine {
+    /// The device's own id for the punch: a resend of the line is the same uid.
+    pub fn uid(&self) -> String {
+        format!(
+            "{}@{} {}",
+            self.pin,
+            self.date.format("%Y-%m-%d"),
+            clock_text(self.seconds)
+        )
+    }
+}
+
+fn clock_text(seconds: i64) -> String {
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+/// Why a line was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFault {
+    NoPin,
+    BadTime,
+    TooLong,
+}
+
+impl LineFault {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineFault::NoPin => "no PIN",
+            LineFault::BadTime => "the time does not read",
+            LineFault::TooLong => "a field is too long",
+        }
+    }
+}
+
+/// Reads one ATTLOG line. A `PIN=` prefix some firmware writes is taken off.
+pub fn att_line(line: &str) -> Result<AttLine, LineFault> {
+    let mut fields = line.trim_end_matches(['\r', '\n']).split('\t');
+    let pin = fields.next().unwrap_or("").trim();
+    let pin = pin.strip_prefix("PIN=").unwrap_or(pin).trim();
+    if pin.is_empty() {
+        return Err(LineFault::NoPin);
+    }
+    let time = fields.next().unwrap_or("").trim();
+    let (date, seconds) = parse_local_date_time(time).ok_or(LineFault::BadTime)?;
+    let number = |text: Option<&str>| text.and_then(|t| t.trim().parse::<i64>().ok());
+    let status = number(fields.next());
+    let verify = number(fields.next());
+    let work_code = fields.next().unwrap_or("").trim().to_string();
+    if pin.chars().count() > FIELD_MAX || work_code.chars().count() > FIELD_MAX {
+        return Err(LineFault::TooLong);
+    }
+    Ok(AttLine {
+        pin: pin.to_string(),
+        date,
+        seconds,
+        status,
+        verify,
+        work_code,
+    })
+}
+
+/// The non-empty lines of an upload's body (LF-separated, a CR before the LF dropped).
+pub fn lines(body: &str) -> impl Iterator<Item = &str> {
+    body.split('\n')
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.trim().is_empty())
+}
+
+/// In or out as the punch state says: 0, 3 and 4 arrive; 1, 2 and 5 leave; other
+/// states (255, none) say nothing and the device's rule decides.
+pub fn direction_of_status(status: Option<i64>) -> Option<EventKind> {
+    match status? {
+        0 | 3 | 4 => Some(EventKind::In),
+        1 | 2 | 5 => Some(EventKind::Out),
+        _ => None,
+    }
+}
+
+/// What the handshake answers a terminal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    pub serial: String,
+    /// The last ATTLOG and OPERLOG stamps stored for the device (`None`: from the start).
+    pub attlog_stamp: Option<String>,
+    pub operlog_stamp: Option<String>,
+    /// The zone's offset from UTC in minutes (the device sets its clock from the
+    /// answer's `Date` header and this).
+    pub utc_offset_minutes: i64,
+    /// The device sent `pushver` (current firmware): the keys of push 2.x; else the
+    /// legacy keys (`Stamp`, `OpStamp`).
+    pub push: bool,
+}
+
+/// Seconds between a terminal's polls, asked in the handshake.
+pub const POLL_DELAY: i64 = 10;
+/// Seconds a terminal waits after a network failure.
+pub const ERROR_DELAY: i64 = 30;
+/// The push protocol version davomat answers with.
+pub const PUSH_VERSION: &str = "2.4.1";
+
+/// The options block: `GET OPTION FROM: <SN>` and one `key=value` a line (LF).
+pub fn options_block(options: &Options) -> String {
+    let stamp = |s: &Option<String>| s.clone().unwrap_or_else(|| "0".to_string());
+    // Whole hours between -12 and 12 are hours; anything else is minutes.
+    let offset = options.utc_offset_minutes;
+    let zone = if offset % 60 == 0 && (-12..=12).contains(&(offset / 60)) {
+        offset / 60
+    } else {
+        offset
+    };
+    let mut lines = vec![format!("GET OPTION FROM: {}", options.serial)];
+    if options.push {
+        lines.push(format!("ATTLOGStamp={}", stamp(&options.attlog_stamp)));
+        lines.push(format!("OPERLOGStamp={}", stamp(&options.operlog_stamp)));
+        lines.push("ATTPHOTOStamp=0".to_string());
+    } else {
+        lines.push(format!("Stamp={}", stamp(&options.attlog_stamp)));
+        lines.push(format!("OpStamp={}", stamp(&options.operlog_stamp)));
+        lines.push("PhotoStamp=0".to_string());
+    }
+    lines.extend([
+        format!("ErrorDelay={ERROR_DELAY}"),
+        format!("Delay={POLL_DELAY}"),
+        "TransTimes=00:00;14:05".to_string(),
+        "TransInterval=1".to_string(),
+        "TransFlag=TransData AttLog\tOpLog\tEnrollUser\tChgUser".to_string(),
+        format!("TimeZone={zone}"),
+        "Realtime=1".to_string(),
+        "Encrypt=None".to_string(),
+    ]);
+    if options.push {
+        lines.push(format!("ServerVer={PUSH_VERSION}"));
+        lines.push(format!("PushProtVer={PUSH_VERSION}"));
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
+/// What a terminal says about itself in a poll's `INFO=` (firmware, users,
+/// fingerprints, attendance records, IP, …): the fields davomat keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub firmware: Option<String>,
+    pub users: Option<i64>,
+    pub logs: Option<i64>,
+}
+
+/// Reads `INFO=` (comma-separated, in the firmware's fixed order).
+pub fn device_info(info: &str) -> DeviceInfo {
+    let fields: Vec<&str> = info.split(',').map(str::trim).collect();
+    let number = |at: usize| fields.get(at).and_then(|f| f.parse::<i64>().ok());
+    DeviceInfo {
+        firmware: fields
+            .first()
+            .filter(|f| !f.is_empty())
+            .map(|f| f.chars().take(FIELD_MAX).collect()),
+        users: number(1),
+        logs: number(3),
+    }
+}
+
+/// One command's result as a terminal posts it: `ID=<id>&Return=<n>&CMD=<echo>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandResult {
+    pub id: String,
+    /// 0 or more: done; below 0: the firmware's error code.
+    pub code: i64,
+    pub command: String,
+}
+
+/// The results of a `devicecmd` body, one a line; lines without an id or a return code
+/// (the extra `key=value` lines of an INFO reply) are skipped.
+pub fn command_results(body: &str) -> Vec<CommandResult> {
+    lines(body)
+        .filter_map(|line| {
+            let mut id = None;
+            let mut code = None;
+            let mut command = String::new();
+            for pair in line.split('&') {
+                let (key, value) = pair.split_once('=')?;
+                match key.trim() {
+                    "ID" => id = Some(value.trim().to_string()),
+                    "Return" => code = value.trim().parse::<i64>().ok(),
+                    "CMD" => command = value.trim().to_string(),
+                    _ => {}
+                }
+            }
+            Some(CommandResult {
+                id: id.filter(|i| !i.is_empty())?,
+                code: code?,
+                command,
+            })
+        })
+        .collect()
+}
+
+/// A command line for a poll's answer: `C:<id>:<command>`.
+pub fn command_line(id: i64, command: &str) -> String {
+    format!("C:{id}:{command}")
+}
+
+/// The command that asks a terminal to upload its attendance log between two local
+/// times again.
+pub fn query_log_command(from: &str, to: &str) -> String {
+    format!("DATA QUERY ATTLOG StartTime={from}\tEndTime={to}")
+}
+
+/// The command that sets a terminal's clock: ZKTeco's packed local time
+/// (`((year-2000)*372 + (month-1)*31 + day-1)*86400 + seconds of the day`).
+pub fn set_time_command(date: NaiveDate, seconds: i64) -> String {
+    use chrono::Datelike;
+    let days = (i64::from(date.year()) - 2000) * 372
+        + (i64::from(date.month()) - 1) * 31
+        + i64::from(date.day())
+        - 1;
+    format!("SET OPTIONS DateTime={}", days * 86_400 + seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+    }
+
+    #[test]
+    fn attlog_lines_read_by_position() {
+        let line = att_line("1452\t2015-07-30 15:16:28\t0\t1\t0\t0\t0").expect("reads");
+        assert_eq!(line.pin, "1452");
+        assert_eq!(
+            (line.date, line.seconds),
+            (date(2015, 7, 30), 15 * 3600 + 16 * 60 + 28)
+        );
+        assert_eq!((line.status, line.verify), (Some(0), Some(1)));
+        assert_eq!(line.uid(), "1452@2015-07-30 15:16:28");
+        // An empty work code and an extra field; a state of 255.
+        let line = att_line("20156107\t2020-02-22 23:56:16\t255\t15\t\t0\t0\t8").expect("reads");
+        assert_eq!(
+            (line.status, line.verify, line.work_code.as_str()),
+            (Some(255), Some(15), "")
+        );
+        // Only PIN and time.
+        let line = att_line("PIN=7\t2024-01-02 08:00:00\r").expect("reads");
+        assert_eq!((line.pin.as_str(), line.status), ("7", None));
+        assert_eq!(att_line("\t2024-01-02 08:00:00"), Err(LineFault::NoPin));
+        assert_eq!(att_line("7\t2024-13-02 08:00:00"), Err(LineFault::BadTime));
+        assert_eq!(att_line("7"), Err(LineFault::BadTime));
+    }
+
+    #[test]
+    fn states_map_to_in_and_out() {
+        assert_eq!(direction_of_status(Some(0)), Some(EventKind::In));
+        assert_eq!(direction_of_status(Some(1)), Some(EventKind::Out));
+        assert_eq!(direction_of_status(Some(2)), Some(EventKind::Out));
+        assert_eq!(direction_of_status(Some(3)), Some(EventKind::In));
+        assert_eq!(direction_of_status(Some(255)), None);
+        assert_eq!(direction_of_status(None), None);
+    }
+
+    #[test]
+    fn the_options_block_names_the_serial_and_the_zone() {
+        let options = Options {
+            serial: "CJDE123".into(),
+            attlog_stamp: Some("9999".into()),
+            operlog_stamp: None,
+            utc_offset_minutes: 300,
+            push: true,
+        };
+        let text = options_block(&options);
+        assert!(text.starts_with("GET OPTION FROM: CJDE123\nATTLOGStamp=9999\nOPERLOGStamp=0\n"));
+        assert!(text.contains("\nTimeZone=5\n") && text.contains("\nPushProtVer=2.4.1\n"));
+        let legacy = options_block(&Options {
+            push: false,
+            utc_offset_minutes: 330,
+            ..options
+        });
+        assert!(legacy.contains("\nStamp=9999\n") && legacy.contains("\nTimeZone=330\n"));
+        assert!(!legacy.contains("PushProtVer"));
+    }
+
+    #[test]
+    fn info_and_command_results_read() {
+        let info = device_info("Ver 8.0.4.2-I113-02,143,1,109,172.16.12.182,10,7,12,141,111");
+        assert_eq!(info.firmware.as_deref(), Some("Ver 8.0.4.2-I113-02"));
+        assert_eq!((info.users, info.logs), (Some(143), Some(109)));
+        let results = command_results(
+            "ID=12&Return=0&CMD=DATA\nID=13&Return=-1002&CMD=DATA UPDATE\n~DeviceName=MB360\n",
+        );
+        assert_eq!(
+            results,
+            vec![
+                CommandResult {
+                    id: "12".into(),
+                    code: 0,
+                    command: "DATA".into()
+                },
+                CommandResult {
+                    id: "13".into(),
+                    code: -1002,
+                    command: "DATA UPDATE".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_clock_is_set_in_zkteco_packed_time() {
+        // 2025-03-04 09:17:00 → ((25*372 + 2*31 + 3) * 86400) + 33420.
+        assert_eq!(
+            set_time_command(date(2025, 3, 4), 9 * 3600 + 17 * 60),
+            format!(
+                "SET OPTIONS DateTime={}",
+                (25 * 372 + 2 * 31 + 3) * 86_400 + 33_420
+            )
+        );
+    }
+}
