@@ -689,7 +689,9 @@ async fn hr_downloads_the_month_and_a_report_from_the_browser() {
 
 /// The T-13 form and the grid downloaded from the timesheet page the way HR does it —
 /// a button, the file's page with its progress, the download link — and the late-in
-/// report's XLSX from its page; each file read back from the browser's download folder.
+/// report's XLSX from its page, each file read back from the browser's download folder;
+/// then the late arrival voided on the day's page leaves the late-in report, and a
+/// time-off approved with a comment turns the day's cell into its code.
 async fn downloads_walk(console: &Console, browser: &Client, folder: &std::path::Path) -> Step {
     let worker = console.add_employee("Dilshod").await;
     // Came on Monday 2025-03-03 at 09:17 (late 17 minutes) and the terminal missed the out.
@@ -726,9 +728,9 @@ async fn downloads_walk(console: &Console, browser: &Client, folder: &std::path:
     wait_for(browser, "#file-download").await?;
     click(browser, "#file-download").await?;
     let grid = downloaded(folder, "t13-2025-03.csv").await?;
-    let text = String::from_utf8(grid).map_err(fail)?;
-    if !text.starts_with("\u{feff}ID сотрудника;ФИО;Табельный номер;") {
-        return Err(format!("the grid's columns: {text}"));
+    let grid = String::from_utf8(grid).map_err(fail)?;
+    if !grid.starts_with("\u{feff}ID сотрудника;ФИО;Табельный номер;") {
+        return Err(format!("the grid's columns: {grid}"));
     }
 
     browser
@@ -750,7 +752,79 @@ async fn downloads_walk(console: &Console, browser: &Client, folder: &std::path:
     if !line[late].starts_with("00:17") {
         return Err(format!("late 00:17 in {line:?} under {head:?}"));
     }
-    Ok(())
+
+    // The late arrival voided from the day's page: the late-in report is empty at once.
+    browser
+        .goto(&console.url(&format!("/timesheet/day?employee={worker}&date=2025-03-03")))
+        .await
+        .map_err(fail)?;
+    type_into(browser, "input[id^='void-reason-']", "Чужая карта").await?;
+    click(browser, "button[id^='void-']").await?;
+    wait_for_text_containing(browser, "#done", "").await?;
+    browser
+        .goto(&console.url("/reports/late-in?start_date=2025-03-01&end_date=2025-03-04"))
+        .await
+        .map_err(fail)?;
+    wait_for(browser, "#found").await?;
+    let report = text(browser, "main").await?;
+    if report.contains("Тестов Dilshod") {
+        return Err(format!("the voided arrival is still late: {report}"));
+    }
+
+    // A time-off asked for Tuesday the 4th, approved with a comment on the time-offs
+    // page: the Tuesday's cell turns from НН to ДО (unpaid, its type has no code).
+    let kind = davomat_store::time_off_types::create(
+        console.store.connection(),
+        console.company.company_id,
+        &davomat_store::time_off_types::TimeOffTypeFields {
+            title: "Отгул".into(),
+            description: String::new(),
+            color: "00AA00".into(),
+        },
+        START,
+    )
+    .await
+    .map_err(fail)?;
+    let zone = davomat_core::zone::CompanyZone::named_or_default("Asia/Tashkent");
+    let tuesday = chrono::NaiveDate::from_ymd_opt(2025, 3, 4).ok_or("a date")?;
+    let wednesday = tuesday.succ_opt().ok_or("a date")?;
+    davomat_store::time_offs::create(
+        console.store.connection(),
+        console.company.company_id,
+        &davomat_store::time_offs::NewTimeOff {
+            employee_id: davomat_core::EmployeeId(worker),
+            type_id: davomat_core::TimeOffTypeId(kind),
+            daily: true,
+            start_at: zone.day_start(davomat_core::dates::civil(tuesday)),
+            end_at: zone.day_start(davomat_core::dates::civil(wednesday)) - 1,
+            description: Some("Семейные обстоятельства".into()),
+            paid: false,
+            status: 0,
+            created_by: None,
+        },
+        START,
+    )
+    .await
+    .map_err(fail)?;
+    browser
+        .goto(&console.url("/time-offs?status=0"))
+        .await
+        .map_err(fail)?;
+    type_into(browser, "input[id^='comment-']", "Согласовано").await?;
+    click(browser, "button[id^='approve-']").await?;
+    wait_for_text_containing(browser, "#found", "").await?;
+    browser
+        .goto(&console.url("/time-offs?status=1"))
+        .await
+        .map_err(fail)?;
+    wait_for_text_containing(browser, "#time-offs", "Согласовано").await?;
+    browser
+        .goto(&console.url("/timesheet?month=2025-03"))
+        .await
+        .map_err(fail)?;
+    let tuesday_cell = format!("tr[data-employee='{worker}'] td:nth-of-type(4)");
+    wait_for_text_containing(browser, &tuesday_cell, "ДО").await?;
+    accessible(browser, "the timesheet after an approval").await
 }
 
 /// The bytes of `name` once the browser has finished writing it into `folder` (up to
