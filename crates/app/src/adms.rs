@@ -652,15 +652,22 @@ pub enum ClaimRefusal {
     SerialTaken,
 }
 
-/// Claims a terminal for a company at one of its locations (an operator's command; an
-/// admin claims through `POST /v1/devices`): a device of type `terminal` with that
-/// serial, the pending serial forgotten, logged as the device's creation. Answers the
-/// device's id.
+/// Claims a terminal for a company at one of its locations — an operator's command
+/// (`by` none) or an admin in the console for their own company (`POST /v1/devices`
+/// claims too): a device of type `terminal` with that serial, the pending serial
+/// forgotten, logged as the device's creation. Answers the device's id.
 pub async fn claim(
     store: &Store,
     claim: Claim,
+    by: Option<&crate::caller::Caller>,
     now: i64,
 ) -> AppResult<Result<DeviceId, ClaimRefusal>> {
+    if let Some(caller) = by {
+        crate::devices::authorize(caller)?;
+        if caller.company_id != claim.company {
+            return Err(AppError::Forbidden);
+        }
+    }
     use davomat_core::activity::{Message, ObjectKind};
     use davomat_store::activity::{self, NewActivity};
     use davomat_store::devices::{self, DeviceFields};
@@ -708,7 +715,7 @@ pub async fn claim(
     terminals::forget_pending(&txn, &serial).await?;
     let entry = NewActivity {
         company_id: claim.company,
-        actor: None,
+        actor: by.map(|caller| caller.actor()),
         action_name: "createDevice",
         object_id: Some(id),
         person_id: None,
@@ -721,6 +728,157 @@ pub async fn claim(
     activity::record(&txn, entry, company.lang(), now).await?;
     txn.commit().await?;
     Ok(Ok(DeviceId(id)))
+}
+
+/// A terminal is online when it was heard from within this many seconds (it polls
+/// every 10).
+pub const ONLINE_WITHIN: i64 = 120;
+
+/// True when a device last heard from at `last_seen` is online at `now`.
+pub fn online(last_seen: Option<i64>, now: i64) -> bool {
+    last_seen.is_some_and(|at| now - at <= ONLINE_WITHIN)
+}
+
+/// The serials waiting for a claim (admins of any company see them, without the
+/// addresses they called from: those are another company's business).
+pub async fn pending(
+    store: &Store,
+    caller: &crate::caller::Caller,
+) -> AppResult<Vec<terminals::PendingTerminal>> {
+    crate::devices::authorize(caller)?;
+    Ok(terminals::all_pending(store).await?)
+}
+
+/// How a terminal's punches are read (`status` or `alternate`) and the network it may
+/// call from, as an admin sets them.
+pub async fn set_rules(
+    store: &Store,
+    caller: &crate::caller::Caller,
+    device: DeviceId,
+    direction_rule: &str,
+    allowed_network: &str,
+) -> AppResult<()> {
+    use davomat_core::validation::{FieldErrors, Reason};
+    crate::devices::authorize(caller)?;
+    let conn = store.connection();
+    davomat_store::devices::get(conn, caller.company_id, device.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    if !DIRECTION_RULES.contains(&direction_rule) {
+        errors.add("direction_rule", FieldCode::InvalidValue, Reason::Plain);
+    }
+    let network = allowed_network.trim();
+    if !network.is_empty() && !valid_network(network) {
+        errors.add("allowed_network", FieldCode::InvalidValue, Reason::Plain);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
+    let network = Some(network).filter(|n| !n.is_empty());
+    terminals::set_rules(&writer, caller.company_id, device, direction_rule, network).await?;
+    Ok(())
+}
+
+/// The rules a terminal's punches without a state are read by.
+pub const DIRECTION_RULES: [&str; 2] = ["status", "alternate"];
+
+/// An address or `address/bits` that reads.
+fn valid_network(text: &str) -> bool {
+    let (address, bits) = match text.split_once('/') {
+        Some((address, bits)) => (address, Some(bits)),
+        None => (text, None),
+    };
+    let Ok(address) = address.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    let most = if address.is_ipv4() { 32 } else { 128 };
+    bits.is_none_or(|b| b.trim().parse::<u32>().is_ok_and(|b| b <= most))
+}
+
+/// Imports the quarantine of the caller's device (admins).
+pub async fn import_for(
+    store: &Store,
+    caller: &crate::caller::Caller,
+    device: DeviceId,
+    now: i64,
+) -> AppResult<Uploaded> {
+    crate::devices::authorize(caller)?;
+    import_quarantine(store, caller.company_id, device, now).await
+}
+
+/// The company's unmatched punches not attached yet, newest first (admins).
+pub async fn unmatched(
+    store: &Store,
+    caller: &crate::caller::Caller,
+) -> AppResult<Vec<terminals::Unmatched>> {
+    crate::devices::authorize(caller)?;
+    Ok(terminals::unmatched(store, caller.company_id, 500).await?)
+}
+
+/// Attaches an unmatched punch to an employee of the company: it becomes their clock
+/// event (from the device, with its time and direction, idempotent on its uid) and
+/// leaves the unmatched list. 404 for a punch or an employee not the company's.
+pub async fn attach(
+    store: &Store,
+    caller: &crate::caller::Caller,
+    punch: i64,
+    employee: davomat_core::EmployeeId,
+    now: i64,
+) -> AppResult<()> {
+    crate::devices::authorize(caller)?;
+    let company = caller.company_id;
+    let found = terminals::unmatched_one(store.connection(), company, punch)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if found.attached_event_id.is_some() {
+        return Err(AppError::NotApplicable);
+    }
+    let device = davomat_store::devices::get(store.connection(), company, found.device_id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let known = lookups::by_ids_or_pins(store.connection(), company, &[employee.0], &[]).await?;
+    if known.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let zone = CompanyZone::named_or_default(&device.time_zone);
+    let terminal = Terminal {
+        device_id: found.device_id,
+        company_id: company,
+        location_id: device.location_id,
+        zone: zone.clone(),
+        future_slack: AHEAD_KEPT,
+    };
+    let local = found.at + i64::from(zone.offset_at(found.at));
+    let date = chrono::DateTime::from_timestamp(local, 0)
+        .map(|t| t.date_naive())
+        .ok_or_else(|| AppError::Internal("the punch's time".into()))?;
+    let event = TerminalEvent {
+        uid: found.uid.clone(),
+        employee: Who::Id(employee.0),
+        direction: if found.direction == "out" {
+            EventKind::Out
+        } else {
+            EventKind::In
+        },
+        when: When::Local {
+            date,
+            seconds: local.rem_euclid(86_400),
+        },
+        location_id: None,
+        verify_mode: found.verify_mode,
+        work_code: found.work_code.clone(),
+    };
+    terminal_events::record(store, &terminal, vec![event], now).await?;
+    let stored = clock_events::id_of_device_uid(store.connection(), found.device_id, &found.uid)
+        .await?
+        .ok_or_else(|| AppError::Internal("the attached punch was not stored".into()))?;
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
+    terminals::attach(&writer, found.id, stored).await?;
+    Ok(())
 }
 
 #[cfg(test)]

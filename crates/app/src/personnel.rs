@@ -375,6 +375,33 @@ async fn last_days(
         .collect())
 }
 
+/// The company's employee whose PIN is `text`, else whose id it is (the console's
+/// "PIN or ID" fields); none when neither.
+pub async fn by_id_or_pin(
+    store: &Store,
+    caller: &Caller,
+    text: &str,
+) -> AppResult<Option<davomat_core::EmployeeId>> {
+    use davomat_store::employees::lookups;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let conn = store.connection();
+    let company = caller.company_id;
+    let by_pin = lookups::by_ids_or_pins(conn, company, &[], &[text.to_string()]).await?;
+    if let Some(found) = by_pin.first() {
+        return Ok(Some(davomat_core::EmployeeId(found.id)));
+    }
+    let Ok(id) = text.parse::<i64>() else {
+        return Ok(None);
+    };
+    let by_id = lookups::by_ids_or_pins(conn, company, &[id], &[]).await?;
+    Ok(by_id
+        .first()
+        .map(|found| davomat_core::EmployeeId(found.id)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -332,7 +332,7 @@ pub async fn device(settings: &Settings, command: DeviceCommand) -> Result<(), S
                 location: davomat_core::LocationId(location),
                 time_zone,
             };
-            let claimed = davomat_app::adms::claim(&store, claim, now())
+            let claimed = davomat_app::adms::claim(&store, claim, None, now())
                 .await
                 .map_err(|e| format!("device claim: {e}"))?;
             use davomat_app::adms::ClaimRefusal;

@@ -409,3 +409,17 @@ pub async fn void(
     .await?;
     Ok(touched == 1)
 }
+
+/// The id of the event a device sent with this uid, if stored.
+pub async fn id_of_device_uid(
+    conn: &impl ConnectionTrait,
+    device: DeviceId,
+    uid: &str,
+) -> StoreResult<Option<i64>> {
+    sql::scalar(
+        conn,
+        "SELECT id FROM clock_events WHERE device_id = $1 AND device_uid = $2",
+        vec![device.into(), uid.into()],
+    )
+    .await
+}

@@ -29,11 +29,20 @@ pub struct DeviceRow {
     pub photo_audit: bool,
     pub qr_code: bool,
     pub last_request_at: Option<i64>,
+    /// What a terminal pushing over ADMS told about itself (none for other devices).
+    pub firmware: Option<String>,
+    pub push_version: Option<String>,
+    pub user_count: Option<i64>,
+    pub log_count: Option<i64>,
+    /// How punches without a state are read (`status`, `alternate`).
+    pub direction_rule: String,
+    pub allowed_network: Option<String>,
 }
 
 const SELECT: &str = "SELECT d.id, d.serial_number, d.kind, d.location_id, l.title AS location_name, d.time_zone, \
      d.battery_level, d.os_type, d.os_version, d.app_version, d.logged_user_name, d.additional_button, \
-     d.save_image_gallery, d.front_camera, d.photo_audit, d.qr_code, d.last_request_at \
+     d.save_image_gallery, d.front_camera, d.photo_audit, d.qr_code, d.last_request_at, d.firmware, \
+     d.push_version, d.user_count, d.log_count, d.direction_rule, d.allowed_network \
      FROM devices d LEFT JOIN locations l ON l.id = d.location_id";
 
 /// What an admin sets on a device.

@@ -134,6 +134,11 @@ pub fn router() -> Router<AppState> {
             "/devices",
             get(pages::devices::list).post(pages::devices::register),
         )
+        .route("/devices/claim", post(pages::devices::claim))
+        .route("/devices/unmatched", get(pages::devices::unmatched))
+        .route("/devices/unmatched/{id}", post(pages::devices::attach))
+        .route("/devices/{id}/rules", post(pages::devices::set_rules))
+        .route("/devices/{id}/import", post(pages::devices::import))
         .route(
             "/devices/{id}",
             get(pages::devices::show).post(pages::devices::update),

@@ -3,7 +3,13 @@
 //! `POST /devices` (registers and shows the device's API token once — only its digest
 //! is kept), `GET`/`POST /devices/{id}` (the device, its change form and the commands
 //! waiting for it) and `POST /devices/{id}/delete`, over `davomat_app::devices` with the
-//! API's messages.
+//! API's messages. Terminals pushing over ADMS (`davomat_app::adms`): the list shows
+//! which are online and the serials waiting for a claim, claimed here for a location
+//! (`POST /devices/claim`); a terminal's page shows what it told about itself, its
+//! commands and their results, the rules its punches are read by
+//! (`POST /devices/{id}/rules`) and imports the punches it sent while pending
+//! (`POST /devices/{id}/import`); `GET /devices/unmatched` lists punches whose PIN
+//! matched nobody, each attached to an employee there (`POST /devices/unmatched/{id}`).
 
 use askama::Template;
 use axum::Form;
@@ -11,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
+use davomat_app::adms::{self, Claim, ClaimRefusal};
 use davomat_app::devices::{self, DeviceRequest};
 use davomat_app::personnel;
 use davomat_app::sign_in::ConsoleUser;
@@ -29,11 +36,35 @@ const LISTED: u64 = 1_000;
 const COMMANDS_SHOWN: u64 = 100;
 /// The form's fields, as the API names them.
 const FIELDS: [&str; 4] = ["serial_number", "type", "location_id", "time_zone"];
+/// A device's page's fields: the form's and the terminal rules'.
+const TERMINAL_FIELDS: [&str; 6] = [
+    "serial_number",
+    "type",
+    "location_id",
+    "time_zone",
+    "direction_rule",
+    "allowed_network",
+];
 
 /// A device as a page shows it.
 struct Shown {
     row: DeviceRow,
     last_seen: String,
+    online: bool,
+}
+
+/// A serial waiting for a claim.
+struct Pending {
+    serial: String,
+    last_seen: String,
+}
+
+/// A terminal command as its device's page lists it.
+struct SentCommand {
+    command: String,
+    status: String,
+    code: String,
+    when: String,
 }
 
 /// One waiting command.
@@ -54,6 +85,10 @@ struct ListPage {
     messages: Messages,
     /// A device just registered, and its token (shown this once).
     registered: Option<(String, String)>,
+    pending: Vec<Pending>,
+    locations: Vec<(String, String)>,
+    /// Why a claim was refused.
+    claim_problem: Option<String>,
 }
 
 #[derive(Template)]
@@ -65,13 +100,22 @@ struct DevicePage {
     inputs: Vec<Input>,
     messages: Messages,
     commands: Vec<Waiting>,
+    terminal_commands: Vec<SentCommand>,
+    rules: Vec<(&'static str, String)>,
+    /// The outcome of an import just made, in words.
+    imported: Option<String>,
 }
 
-fn shown(row: DeviceRow, caller: &Caller, t: &Words) -> Shown {
+fn shown(row: DeviceRow, caller: &Caller, t: &Words, now: i64) -> Shown {
     let last_seen = row
         .last_request_at
         .map_or_else(|| t.get("device-never"), |at| caller.zone().format(at));
-    Shown { row, last_seen }
+    let online = adms::online(row.last_request_at, now);
+    Shown {
+        row,
+        last_seen,
+        online,
+    }
 }
 
 /// The form's fields with their values (by name) and messages.
@@ -121,7 +165,7 @@ async fn inputs(
 
 /// `GET /devices`.
 pub async fn list(State(state): State<AppState>, Signed(user): Signed) -> Response {
-    list_page(&state, &user, None, Messages::default(), None).await
+    list_page(&state, &user, None, Messages::default(), None, None).await
 }
 
 async fn list_page(
@@ -130,6 +174,7 @@ async fn list_page(
     typed: Option<&Posted>,
     mut messages: Messages,
     registered: Option<(String, String)>,
+    claim_problem: Option<String>,
 ) -> Response {
     let caller = &user.caller;
     if let Err(err) = devices::authorize(caller) {
@@ -151,11 +196,35 @@ async fn list_page(
         Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
     messages.keep_fields(&FIELDS);
-    let devices = rows.into_iter().map(|row| shown(row, caller, &t)).collect();
+    let now = state.clock.now();
+    let devices = rows
+        .into_iter()
+        .map(|row| shown(row, caller, &t, now))
+        .collect();
     let status = if registered.is_some() {
         StatusCode::CREATED
+    } else if claim_problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
     } else {
         messages.status()
+    };
+    let pending = match adms::pending(&state.store, caller).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|p| Pending {
+                serial: p.serial_number,
+                last_seen: caller.zone().format(p.last_seen_at),
+            })
+            .collect(),
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    let locations = match personnel::choices(&state.store, caller).await {
+        Ok(choices) => choices
+            .locations
+            .iter()
+            .map(|(id, title)| (id.to_string(), title.clone()))
+            .collect(),
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
     let page = ListPage {
         frame,
@@ -164,6 +233,9 @@ async fn list_page(
         inputs,
         messages,
         registered,
+        pending,
+        locations,
+        claim_problem,
     };
     render(status, &page)
 }
@@ -185,11 +257,11 @@ pub async fn register(
     match registered {
         Ok(done) => {
             let shown = (done.device.serial_number, done.token);
-            list_page(&state, &user, None, Messages::default(), Some(shown)).await
+            list_page(&state, &user, None, Messages::default(), Some(shown), None).await
         }
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
-            list_page(&state, &user, Some(&form), messages, None).await
+            list_page(&state, &user, Some(&form), messages, None, None).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
@@ -201,7 +273,7 @@ pub async fn show(
     Signed(user): Signed,
     Path(id): Path<String>,
 ) -> Response {
-    device_page(&state, &user, &id, None, Messages::default()).await
+    device_page(&state, &user, &id, None, Messages::default(), None).await
 }
 
 async fn device_page(
@@ -210,6 +282,7 @@ async fn device_page(
     id: &str,
     typed: Option<&Posted>,
     mut messages: Messages,
+    imported: Option<String>,
 ) -> Response {
     let caller = &user.caller;
     let Ok(id) = id.parse::<i64>() else {
@@ -219,9 +292,17 @@ async fn device_page(
         devices::authorize(caller)?;
         let row = devices::get(&state.store, caller, id).await?;
         let commands = devices::pending_commands(&state.store, caller, id, COMMANDS_SHOWN).await?;
-        Ok::<_, AppError>((row, commands))
+        let sent = davomat_store::terminals::commands_of(
+            &state.store,
+            caller.company_id,
+            davomat_core::DeviceId(id),
+            COMMANDS_SHOWN,
+        )
+        .await
+        .map_err(AppError::from)?;
+        Ok::<_, AppError>((row, commands, sent))
     };
-    let (row, commands) = match found.await {
+    let (row, commands, sent) = match found.await {
         Ok(found) => found,
         Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
@@ -241,7 +322,7 @@ async fn device_page(
         Ok(inputs) => inputs,
         Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
-    messages.keep_fields(&FIELDS);
+    messages.keep_fields(&TERMINAL_FIELDS);
     let commands = commands
         .into_iter()
         .map(|c| Waiting {
@@ -251,13 +332,30 @@ async fn device_page(
             pin_code: c.pin_code,
         })
         .collect();
+    let zone = caller.zone();
+    let terminal_commands = sent
+        .into_iter()
+        .map(|c| SentCommand {
+            status: t.get(&format!("device-command-{}", c.status)),
+            code: c.return_code.map(|r| r.to_string()).unwrap_or_default(),
+            when: zone.format(c.done_at.or(c.sent_at).unwrap_or(c.created_at)),
+            command: c.command,
+        })
+        .collect();
+    let rules = adms::DIRECTION_RULES
+        .iter()
+        .map(|rule| (*rule, t.get(&format!("device-rule-{rule}"))))
+        .collect();
     let page = DevicePage {
-        device: shown(row, caller, &t),
+        device: shown(row, caller, &t, state.clock.now()),
         frame,
         t,
         inputs,
         messages,
         commands,
+        terminal_commands,
+        rules,
+        imported,
     };
     render(page.messages.status(), &page)
 }
@@ -285,7 +383,7 @@ pub async fn update(
         Ok(_) => Redirect::to("/devices").into_response(),
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, Some(&form), messages).await
+            device_page(&state, &user, &id, Some(&form), messages, None).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
@@ -307,6 +405,208 @@ pub async fn remove(
     };
     match devices::remove(&state.store, caller, device, state.clock.now()).await {
         Ok(()) => Redirect::to("/devices").into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/claim` (`serial_number`, `location_id`, `time_zone`): claims a
+/// pending terminal for the caller's company; its page next.
+pub async fn claim(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let t = Words::new(caller.lang);
+    let Ok(location) = form.value("location_id").parse::<i64>() else {
+        let why = Some(t.get("device-claim-no-location"));
+        return list_page(&state, &user, None, Messages::default(), None, why).await;
+    };
+    let zone = form.value("time_zone").trim();
+    let claim = Claim {
+        serial: form.value("serial_number").to_string(),
+        company: caller.company_id,
+        location: davomat_core::LocationId(location),
+        time_zone: Some(zone.to_string()).filter(|z| !z.is_empty()),
+    };
+    match adms::claim(&state.store, claim, Some(caller), state.clock.now()).await {
+        Ok(Ok(device)) => Redirect::to(&format!("/devices/{}", device.0)).into_response(),
+        Ok(Err(refusal)) => {
+            let why = match refusal {
+                ClaimRefusal::BadSerial => "device-claim-bad-serial",
+                ClaimRefusal::NoSuchCompany | ClaimRefusal::NoSuchLocation => {
+                    "device-claim-no-location"
+                }
+                ClaimRefusal::BadTimeZone => "device-claim-bad-zone",
+                ClaimRefusal::SerialTaken => "device-claim-taken",
+            };
+            let why = Some(t.get(why));
+            list_page(&state, &user, None, Messages::default(), None, why).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/{id}/rules` (`direction_rule`, `allowed_network`): back to the page.
+pub async fn set_rules(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Ok(device) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let set = adms::set_rules(
+        &state.store,
+        caller,
+        davomat_core::DeviceId(device),
+        form.value("direction_rule"),
+        form.value("allowed_network"),
+    )
+    .await;
+    match set {
+        Ok(()) => Redirect::to(&format!("/devices/{device}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            device_page(&state, &user, &id, None, messages, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/{id}/import`: the punches the terminal sent while pending (the last
+/// 30 days) become attendance; the page again with what became of them.
+pub async fn import(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Ok(device) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let now = state.clock.now();
+    match adms::import_for(&state.store, caller, davomat_core::DeviceId(device), now).await {
+        Ok(done) => {
+            let t = Words::new(caller.lang);
+            let said = format!(
+                "{}: {} · {}: {} · {}: {} · {}: {}",
+                t.get("device-import-read"),
+                done.taken,
+                t.get("device-import-stored"),
+                done.stored + done.duplicates,
+                t.get("device-import-unmatched"),
+                done.unmatched,
+                t.get("device-import-quarantined"),
+                done.quarantined
+            );
+            device_page(&state, &user, &id, None, Messages::default(), Some(said)).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// An unmatched punch as listed.
+struct UnmatchedLine {
+    id: i64,
+    serial: String,
+    pin: String,
+    when: String,
+    direction: String,
+}
+
+#[derive(Template)]
+#[template(path = "unmatched.html")]
+struct UnmatchedPage {
+    frame: Frame,
+    t: Words,
+    lines: Vec<UnmatchedLine>,
+    problem: Option<String>,
+}
+
+/// `GET /devices/unmatched`.
+pub async fn unmatched(State(state): State<AppState>, Signed(user): Signed) -> Response {
+    unmatched_page(&state, &user, None).await
+}
+
+async fn unmatched_page(state: &AppState, user: &ConsoleUser, problem: Option<String>) -> Response {
+    let caller = &user.caller;
+    let found = match adms::unmatched(&state.store, caller).await {
+        Ok(found) => found,
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    let frame = Frame::new(user, "devices");
+    let t = frame.t;
+    let zone = caller.zone();
+    let lines = found
+        .into_iter()
+        .map(|u| UnmatchedLine {
+            id: u.id,
+            serial: u.serial_number,
+            pin: u.pin,
+            when: zone.format(u.at),
+            direction: t.get(&format!("event-{}", u.direction)),
+        })
+        .collect();
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &UnmatchedPage {
+            frame,
+            t,
+            lines,
+            problem,
+        },
+    )
+}
+
+/// `POST /devices/unmatched/{id}` (`employee`: an employee's id or PIN): the punch
+/// becomes that employee's clock event.
+pub async fn attach(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Ok(punch) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let t = Words::new(caller.lang);
+    let employee =
+        match davomat_app::personnel::by_id_or_pin(&state.store, caller, form.value("employee"))
+            .await
+        {
+            Ok(Some(employee)) => employee,
+            Ok(None) => {
+                return unmatched_page(&state, &user, Some(t.get("device-attach-nobody"))).await;
+            }
+            Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+        };
+    match adms::attach(&state.store, caller, punch, employee, state.clock.now()).await {
+        Ok(()) => Redirect::to("/devices/unmatched").into_response(),
+        Err(AppError::NotFound) => {
+            unmatched_page(&state, &user, Some(t.get("device-attach-nobody"))).await
+        }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }

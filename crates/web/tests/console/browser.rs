@@ -537,7 +537,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
     let payroll = format!("/employees/{worker}/payroll");
-    let pages: [(&str, &str); 24] = [
+    let pages: [(&str, &str); 25] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -553,6 +553,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
             "Bayramlar va qisqartirilgan kunlar 2025",
         ),
         ("/devices", "Qurilmalar"),
+        ("/devices/unmatched", "Xodimsiz belgilar"),
         ("/activity", "Harakatlar jurnali"),
         ("/settings", "Sozlamalar"),
         ("/settings/users", "Foydalanuvchilar va rollar"),

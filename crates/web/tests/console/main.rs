@@ -6,4 +6,5 @@ mod directory;
 mod employees;
 mod http;
 mod support;
+mod terminals;
 mod timesheet;
