@@ -221,6 +221,7 @@ fn rule_message(rule: &Rule) -> Message<'_> {
         Rule::FloatingDayLunchMinutes => ("rule-floating-day-lunch-minutes", vec![]),
         Rule::CycleDays { max } => ("rule-cycle-days", vec![arg("max", *max)]),
         Rule::NoWorkingDay => ("rule-no-working-day", vec![]),
+        Rule::Digits { min, max } => ("rule-digits", vec![arg("min", *min), arg("max", *max)]),
     }
 }
 
@@ -357,6 +358,7 @@ mod tests {
             Rule::FloatingDayLunchMinutes,
             Rule::CycleDays { max: 366 },
             Rule::NoWorkingDay,
+            Rule::Digits { min: 4, max: 10 },
         ]
     }
 

@@ -13,6 +13,9 @@
 //!   `start_date`, with the rules of `POST`. An empty optional
 //!   field clears it; an empty `first_name` or `start_date` is 8002 (the employee must
 //!   have one). `tab_number` is unique in the company, the employee itself excepted.
+//! - `pin_code` (ext, CONTRACT.md §9): the rules of `POST` (4..10 digits, 8003; unique
+//!   in the company, the employee itself excepted, 8008); empty is 8002, since every
+//!   employee has one. A change is a profile change (`editPersonProfile`).
 //! - `efct_date` (ext): the first day a change of department or positions holds;
 //!   default the company's today, or `start_date` for an employee who has not started
 //!   yet; before `start_date` is 8010. A day after today makes the change pending: it
@@ -32,17 +35,18 @@
 //!   are ignored (the reference's own sample sends `username`).
 //!
 //! One activity row per kind of change made, in the same transaction:
-//! `editPersonProfile`, `editEmployeeCode` (`assigned` = the new tab number),
-//! `transferEmpDep` (the department's title), `assignedPosition` (the titles),
-//! `assignedSchedule` (the title), `assignedLocation` (the titles); `object_id` and
-//! `person_id` are the employee. A PUT that changes nothing writes nothing.
+//! `editPersonProfile` (the PIN code included), `editEmployeeCode` (`assigned` = the
+//! new tab number), `transferEmpDep` (the department's title), `assignedPosition` (the
+//! titles), `assignedSchedule` (the title), `assignedLocation` (the titles);
+//! `object_id` and `person_id` are the employee. A PUT that changes nothing writes
+//! nothing.
 
 use chrono::NaiveDate;
 use davomat_core::activity::{EmployeeChange, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
 use davomat_core::{DepartmentId, EmployeeId, LocationId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
-use davomat_store::employees::create::{self as references, Reference};
+use davomat_store::employees::create::{self as references, Code, Reference};
 use davomat_store::employees::history::{self, Kind};
 use davomat_store::employees::update::{self as store, Current, Profile};
 use davomat_store::employees::{self, EmployeeCard};
@@ -85,6 +89,11 @@ pub struct EmployeeEdit {
     /// `YYYY-MM-DD`.
     #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<Sent<String>>,
+    /// Ext: the PIN terminals and kiosks know the employee by: digits only, 4..10 of
+    /// them, leading zeros kept (8003); unique in the company, dismissed employees
+    /// included (8008); empty is 8002.
+    #[schema(value_type = Option<String>, min_length = 4, max_length = 10, pattern = "^[0-9]{4,10}$", example = "0417")]
+    pub pin_code: Option<Sent<String>>,
     /// Unique in the company when set (8008).
     #[schema(value_type = Option<String>, max_length = 255)]
     pub tab_number: Option<Sent<String>>,
@@ -133,6 +142,7 @@ struct Asked {
     gender: Option<Option<String>>,
     birth_date: Option<Option<NaiveDate>>,
     start_date: Option<NaiveDate>,
+    pin_code: Option<String>,
     tab_number: Option<String>,
     home_address: Option<String>,
     home_phone: Option<String>,
@@ -195,8 +205,8 @@ pub async fn edit(
     let txn = store.begin().await?;
     // The employee, and the lists that sort and filter by what an edit changes.
     txn.changes([Dependency::Employee(employee), Dependency::Roster(company)]);
-    // Serialises the company's writes, so that the tab number checked below is still
-    // free when the row is written.
+    // Serialises the company's writes, so that the codes checked below are still free
+    // when the row is written.
     departments::lock(&txn, company).await?;
     let current = store::current(&txn, company, employee)
         .await?
@@ -236,6 +246,10 @@ fn read(request: EmployeeEdit, today: NaiveDate, errors: &mut FieldErrors) -> As
         last_name: name(request.last_name, "last_name", errors),
         patronymic: name(request.patronymic, "patronymic", errors),
         gender: request.gender.map(|sent| rules::gender(sent, errors)),
+        pin_code: request
+            .pin_code
+            .and_then(|sent| sent.required("pin_code", errors))
+            .and_then(|pin| rules::pin_code(&pin, errors)),
         tab_number: text(request.tab_number, TextField::TabNumber, errors),
         home_address: text(request.home_address, TextField::HomeAddress, errors),
         home_phone: text(request.home_phone, TextField::HomePhone, errors),
@@ -286,6 +300,7 @@ fn edited_profile(current: &Current, asked: &Asked) -> Profile {
     replace(&mut profile.first_name, &asked.first_name);
     replace(&mut profile.last_name, &asked.last_name);
     replace(&mut profile.patronymic, &asked.patronymic);
+    replace(&mut profile.pin_code, &asked.pin_code);
     replace(&mut profile.tab_number, &asked.tab_number);
     replace(&mut profile.home_address, &asked.home_address);
     replace(&mut profile.home_phone, &asked.home_phone);
@@ -408,13 +423,13 @@ async fn plan(
     }
 
     let code_changed = profile.tab_number != current.tab_number;
-    if code_changed
-        && !profile.tab_number.is_empty()
-        && !errors.has("tab_number")
-        && references::tab_number_taken(txn, company, &profile.tab_number, Some(current.id.0))
-            .await?
-    {
-        errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
+    if code_changed {
+        let tab = &profile.tab_number;
+        rules::check_unique(txn, company, Code::TabNumber, tab, Some(employee), errors).await?;
+    }
+    if profile.pin_code != current.pin_code {
+        let pin = &profile.pin_code;
+        rules::check_unique(txn, company, Code::Pin, pin, Some(employee), errors).await?;
     }
     let mut untouched_code = profile.clone();
     untouched_code.tab_number.clone_from(&current.tab_number);
@@ -454,8 +469,8 @@ async fn write(
     let mut rows = Vec::new();
     let dated = (plan.efct_date != today).then_some(plan.efct_date);
     if plan.profile_changed || plan.code_changed {
-        // A tab number taken by a concurrent request meanwhile is 8008 on `tab_number`
-        // (the unique rule's field, davomat_store::Unique).
+        // A PIN or tab number taken by a concurrent request meanwhile is 8008 on its
+        // field (the unique rule's field, davomat_store::Unique).
         store::write_profile(txn, company, employee, &plan.profile).await?;
     }
     if plan.profile_changed {

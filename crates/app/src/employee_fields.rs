@@ -1,13 +1,14 @@
 //! The rules of an employee's fields that hiring ([`crate::hiring`]) and editing share:
-//! names, text, gender, notes, dates, locations, and the check of referenced ids against
-//! the company. Every rule records its failures in a [`FieldErrors`] so that all failing
-//! fields are reported at once.
+//! names, text, gender, notes, dates, locations, the PIN code, the check of referenced
+//! ids against the company and of the codes unique in it (PIN, tab number). Every rule
+//! records its failures in a [`FieldErrors`] so that all failing fields are reported at
+//! once.
 
 use chrono::NaiveDate;
-use davomat_core::CompanyId;
 use davomat_core::validation::{FIRST_DATE, FieldCode, FieldErrors, Reason, Rule, check_title};
+use davomat_core::{CompanyId, EmployeeId};
 use davomat_store::DatabaseTransaction;
-use davomat_store::employees::create::{self as references, Reference};
+use davomat_store::employees::create::{self as references, Code, Reference};
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -18,6 +19,10 @@ use crate::request::{Locations, Sent};
 /// Name length limits of the reference.
 pub const NAME_MIN: usize = 3;
 pub const NAME_MAX: usize = 70;
+
+/// A PIN code's length limits, in digits (CONTRACT.md §9).
+pub const PIN_MIN: usize = 4;
+pub const PIN_MAX: usize = 10;
 
 /// The employee's free-text fields, each with its length limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +87,26 @@ pub fn text(sent: Sent<String>, field: TextField, errors: &mut FieldErrors) -> S
         errors.add(name, FieldCode::InvalidValue, Reason::TooLong(max));
     }
     value
+}
+
+/// A `pin_code` that was sent, trimmed: 4..10 ASCII digits, else 8003 and `None` (an
+/// absent or empty one is the caller's to answer: generated on a hire, 8002 on an
+/// edit). Kept as text, leading zeros included, since terminals match it as text.
+pub fn pin_code(sent: &str, errors: &mut FieldErrors) -> Option<String> {
+    let pin = sent.trim();
+    if (PIN_MIN..=PIN_MAX).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(pin.to_string());
+    }
+    let digits = Rule::Digits {
+        min: PIN_MIN,
+        max: PIN_MAX,
+    };
+    errors.add(
+        Code::Pin.column(),
+        FieldCode::InvalidValue,
+        Reason::Rule(digits),
+    );
+    None
 }
 
 /// The first name: present, non-empty (8002) and of the name rule (8003).
@@ -197,6 +222,27 @@ pub async fn check_ids<Id: Copy + Into<i64>>(
                 unknown.into_iter().map(Into::into).collect(),
             )),
         );
+    }
+    Ok(())
+}
+
+/// Records 8008 on the code's field when another employee of the company (any status;
+/// `except` the one edited) holds `value` (nothing when it is empty or the field has
+/// already failed).
+pub async fn check_unique(
+    conn: &DatabaseTransaction,
+    company: CompanyId,
+    code: Code,
+    value: &str,
+    except: Option<EmployeeId>,
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
+    let field = code.column();
+    if value.is_empty() || errors.has(field) {
+        return Ok(());
+    }
+    if references::code_taken(conn, company, code, value, except).await? {
+        errors.add(field, FieldCode::AlreadyExists, Reason::Plain);
     }
     Ok(())
 }

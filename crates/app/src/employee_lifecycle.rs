@@ -24,7 +24,7 @@ use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
 use davomat_core::{CompanyId, DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
-use davomat_store::employees::create::{self as references, Reference};
+use davomat_store::employees::create::{self as references, Code, Reference};
 use davomat_store::employees::lifecycle::{self, LifecycleRow, RecoveryPlan};
 use davomat_store::faces;
 use davomat_store::read_cache::Dependency;
@@ -415,7 +415,7 @@ async fn checked_plan(
         );
     }
     if let Some(tab) = &tab_number
-        && references::tab_number_taken(conn, company, tab, Some(row.id.0)).await?
+        && references::code_taken(conn, company, Code::TabNumber, tab, Some(row.id)).await?
     {
         errors.add("code", FieldCode::AlreadyExists, Reason::Plain);
     }

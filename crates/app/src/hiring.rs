@@ -17,17 +17,20 @@
 //! - `gender` is compared case-insensitively and stored lowercase.
 //! - `tab_number` and `bank_book` take at most 255 characters (8003); all text fields
 //!   are stored trimmed, except the password and the notes.
+//! - `pin_code` (ext, CONTRACT.md §9) is 4..10 digits (8003), kept as text with its
+//!   leading zeros, unique in the company among employees of every status (8008);
+//!   absent or empty, the next free number of the company is generated.
 //!
 //! The new employee, their login and role are written with their activity rows
 //! (`addEmployee`, `assignedRole`) in one transaction, under the company's lock so that
-//! the limit and the tab number checked still hold when the row is written.
+//! the limit and the codes checked still hold when the row is written.
 
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
 use davomat_core::{DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::companies::{self, UserSeed};
-use davomat_store::employees::create::{self as store, NewEmployee, Reference};
+use davomat_store::employees::create::{self as store, Code, NewEmployee, Reference};
 use davomat_store::employees::{self, EmployeeCard};
 use davomat_store::read_cache::Dependency;
 use davomat_store::{Store, WriteTransaction, departments, secrets};
@@ -106,6 +109,12 @@ pub struct Hire {
     /// Ext: the departments a role 2..4 oversees: ids or `"1,2"`.
     #[schema(value_type = Option<Vec<i64>>)]
     pub department_ids: Sent<Vec<i64>>,
+    /// Ext: the PIN terminals and kiosks know the employee by (for one already enrolled
+    /// on a terminal): digits only, 4..10 of them, leading zeros kept (8003); unique in
+    /// the company, dismissed employees included (8008). Absent or empty: the next free
+    /// number of the company is generated.
+    #[schema(value_type = Option<String>, min_length = 4, max_length = 10, pattern = "^[0-9]{4,10}$", example = "0417")]
+    pub pin_code: Sent<String>,
     /// Unique in the company when set (8008).
     #[schema(value_type = Option<String>, max_length = 255)]
     pub tab_number: Sent<String>,
@@ -169,8 +178,8 @@ pub async fn hire(
     let txn = store.begin().await?;
     // A new employee on the company's lists; nothing cached shows them yet.
     txn.changes([Dependency::Roster(company)]);
-    // Serialises the company's writes, so that the limit and the tab number checked
-    // below still hold when the row is written.
+    // Serialises the company's writes, so that the limit and the codes checked below
+    // still hold when the row is written.
     departments::lock(&txn, company).await?;
     if store::would_exceed_limit(&txn, company, 1).await? {
         return Err(AppError::EmployeeLimit);
@@ -269,6 +278,10 @@ fn check_fields(
         errors.add("department_ids", FieldCode::InvalidValue, why);
     }
     let notes = rules::notes(request.notes, "notes", errors);
+    let pin_code = request
+        .pin_code
+        .optional("pin_code", errors)
+        .and_then(|pin| rules::pin_code(&pin, errors));
     let employee = NewEmployee {
         company_id: caller.company_id,
         first_name,
@@ -278,6 +291,7 @@ fn check_fields(
         birth_date,
         start_date: start_date.unwrap_or_default(),
         schedule_start_date: schedule_start_date.unwrap_or_default(),
+        pin_code,
         tab_number: rules::text(request.tab_number, TextField::TabNumber, errors),
         home_address: rules::text(request.home_address, TextField::HomeAddress, errors),
         home_phone: rules::text(request.home_phone, TextField::HomePhone, errors),
@@ -384,11 +398,9 @@ async fn check_references(
     )
     .await?;
     let tab = &hire.employee.tab_number;
-    if !tab.is_empty()
-        && !errors.has("tab_number")
-        && store::tab_number_taken(txn, company, tab, None).await?
-    {
-        errors.add("tab_number", FieldCode::AlreadyExists, Reason::Plain);
+    rules::check_unique(txn, company, Code::TabNumber, tab, None, errors).await?;
+    if let Some(pin) = &hire.employee.pin_code {
+        rules::check_unique(txn, company, Code::Pin, pin, None, errors).await?;
     }
     if let Some(email) = &hire.username
         && !errors.has("username")

@@ -116,7 +116,7 @@ impl LifecycleAction {
 /// What of an employee a `PUT /v1/employees/{id}` changed (one activity row each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EmployeeChange {
-    /// Names, dates, phones, address, notes, bank book (`editPersonProfile`).
+    /// Names, dates, phones, address, notes, bank book, PIN code (`editPersonProfile`).
     Profile,
     /// The tab number (`editEmployeeCode`).
     Code,

@@ -120,6 +120,8 @@ pub enum Rule {
     CycleDays { max: usize },
     /// At least one working day.
     NoWorkingDay,
+    /// Digits only (0-9), from `min` to `max` of them (an employee's PIN code).
+    Digits { min: usize, max: usize },
 }
 
 /// One failing field.

@@ -110,6 +110,7 @@ rule-cycle-days = 1 to { $max } { $max ->
        *[other] days
     }
 rule-no-working-day = at least one working day
+rule-digits = digits only, { $min } to { $max } of them
 
 ## Password reset: the answers and the mail.
 

@@ -111,6 +111,7 @@ rule-cycle-days = от 1 до { $max } { $max ->
        *[other] дней
     }
 rule-no-working-day = нужен хотя бы один рабочий день
+rule-digits = только цифры, от { $min } до { $max }
 
 ## Password reset: the answers and the mail.
 

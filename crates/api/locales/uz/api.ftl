@@ -98,6 +98,7 @@ rule-shift-ends-when-it-starts = smena boshlangan paytda tugay olmaydi
 rule-floating-day-lunch-minutes = erkin kun uchun lunch_minutes beriladi
 rule-cycle-days = 1 dan { $max } kungacha
 rule-no-working-day = kamida bitta ish kuni kerak
+rule-digits = faqat raqamlar, { $min } tadan { $max } tagacha
 
 ## Password reset: the answers and the mail.
 

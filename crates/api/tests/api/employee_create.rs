@@ -427,6 +427,171 @@ async fn every_failing_field_is_reported_at_once() {
     .await;
 }
 
+/// The PIN code of the employee `id` as the card shows it.
+async fn pin_of(app: &TestApp, token: &str, id: &Value) -> Value {
+    let card = app.get(&format!("/v1/employees/{id}"), Some(token)).await;
+    assert_eq!(card.status, 200, "{}", card.text);
+    card.body["data"]["pin_code"].clone()
+}
+
+#[tokio::test]
+async fn a_hire_keeps_the_pin_code_sent_or_gets_a_free_one() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let company = app.company.company_id.0;
+        let d = defaults_of(&app, company).await;
+
+        // Sent: kept as text, leading zeros and all, trimmed; a number reads as its digits.
+        let mut body = minimal(&d, "Enrolled");
+        body["pin_code"] = json!(" 0417 ");
+        let enrolled = created(app.post_json("/v1/employees", &body, Some(&token)).await).await;
+        assert_eq!(enrolled["pin_code"], "0417");
+        assert_eq!(pin_of(&app, &token, &enrolled["id"]).await, "0417");
+        let mut body = minimal(&d, "Numbered");
+        body["pin_code"] = json!(1234567890_i64);
+        let numbered = created(app.post_json("/v1/employees", &body, Some(&token)).await).await;
+        assert_eq!(pin_of(&app, &token, &numbered["id"]).await, "1234567890");
+        let form = format!(
+            "first_name=Formed&department_id={}&locations={}&schedule_id={}&start_date=2025-03-01\
+             &schedule_start_date=2025-03-01&pin_code=0009",
+            d.department, d.location, d.schedule
+        );
+        let formed = created(post_form(&app, &token, &form).await).await;
+        assert_eq!(formed["pin_code"], "0009");
+
+        // A head hires with a PIN too.
+        let (_, head) = app
+            .add_user("head@test.uz", Role::DepartmentHead, "Rustam")
+            .await;
+        let mut body = minimal(&d, "Headhired");
+        body["pin_code"] = json!("5150");
+        let by_head = created(app.post_json("/v1/employees", &body, Some(&head)).await).await;
+        assert_eq!(pin_of(&app, &token, &by_head["id"]).await, "5150");
+
+        // Absent or empty: generated, and never a PIN given by hand. Seven employees
+        // once this one is in, so the next generated PIN would start at 1008.
+        let mut body = minimal(&d, "Handset");
+        body["pin_code"] = json!("1008");
+        created(app.post_json("/v1/employees", &body, Some(&token)).await).await;
+        let generated = created(
+            app.post_json("/v1/employees", &minimal(&d, "Generated"), Some(&token))
+                .await,
+        )
+        .await;
+        let pin = generated["pin_code"].as_str().expect("pin").to_string();
+        assert!(
+            pin.len() >= 4 && pin.bytes().all(|b| b.is_ascii_digit()),
+            "{pin}"
+        );
+        assert_ne!(pin, "1008");
+        assert_eq!(pin_of(&app, &token, &generated["id"]).await, pin.as_str());
+        let mut body = minimal(&d, "Blank");
+        body["pin_code"] = json!("");
+        let blank = created(app.post_json("/v1/employees", &body, Some(&token)).await).await;
+        assert!(blank["pin_code"].as_str().is_some_and(|p| p.len() >= 4));
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) - count(DISTINCT pin_code) FROM employees WHERE company_id = $1",
+                &[company],
+            )
+            .await,
+            0
+        );
+
+        // Digits only, 4 to 10 of them: 8003, reported with the other failing fields.
+        for wrong in [
+            json!("123"),
+            json!("12a4"),
+            json!("12345678901"),
+            json!("-1234"),
+            json!("１２３４"),
+            json!([1234]),
+        ] {
+            let mut body = minimal(&d, "Wrong");
+            body["pin_code"] = wrong.clone();
+            let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
+            reply.assert_error(422, 8001);
+            assert_eq!(
+                reply.field_errors(),
+                field_pairs(&[("pin_code", 8003)]),
+                "{wrong}: {}",
+                reply.text
+            );
+        }
+        let mut body = minimal(&d, "Al");
+        body["pin_code"] = json!("12");
+        let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
+        assert_eq!(
+            reply.sorted_field_errors(),
+            field_pairs(&[("first_name", 8003), ("pin_code", 8003)])
+        );
+
+        // Another employee's PIN, whatever their status: 8008.
+        let mut body = minimal(&d, "Twin");
+        body["pin_code"] = json!("0417");
+        let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
+        reply.assert_error(422, 8001);
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("pin_code", 8008)]),
+            "{}",
+            reply.text
+        );
+        execute(
+            &app.store,
+            "UPDATE employees SET status = 'dismissed' WHERE id = $1",
+            &[enrolled["id"].as_i64().expect("id")],
+        )
+        .await;
+        let reply = app.post_json("/v1/employees", &body, Some(&token)).await;
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("pin_code", 8008)]),
+            "{}",
+            reply.text
+        );
+        body["pin_code"] = generated["pin_code"].clone();
+        let reply = app.post_json("/v1/employees", &body, Some(&head)).await;
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("pin_code", 8008)]),
+            "{}",
+            reply.text
+        );
+        let employees = scalar(
+            &app.store,
+            "SELECT count(*) FROM employees WHERE company_id = $1",
+            &[company],
+        )
+        .await;
+
+        // Another company's employee's PIN is free here.
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
+        execute(
+            &app.store,
+            "UPDATE employees SET pin_code = '4242' WHERE id = $1",
+            &[other.admin_employee_id.0],
+        )
+        .await;
+        let mut body = minimal(&d, "Elsewhere");
+        body["pin_code"] = json!("4242");
+        let twin = created(app.post_json("/v1/employees", &body, Some(&token)).await).await;
+        assert_eq!(pin_of(&app, &token, &twin["id"]).await, "4242");
+        // Only that one was written since the refusals.
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM employees WHERE company_id = $1",
+                &[company],
+            )
+            .await,
+            employees + 1
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn heads_hire_into_their_departments_and_others_may_not_hire() {
     each_backend(|app: TestApp| async move {

@@ -747,3 +747,130 @@ async fn employee_update_accepts_a_form_body() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn employee_update_changes_the_pin_code_or_keeps_it() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let company = app.company.company_id.0;
+        let d = defaults_of(&app, company).await;
+        let worker = hire(&app, &admin, &d, "Aziz").await;
+        let id = worker["id"].as_i64().expect("id");
+        let colleague = hire(&app, &admin, &d, "Botir").await;
+        // Read once, so that a cached card or list would show the old PIN.
+        assert_eq!(card(&app, id, &admin).await, worker);
+        let listed = |reply: Reply| -> Value {
+            ok(reply)["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|e| e["id"] == id)
+                .map(|e| e["pin_code"].clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            listed(app.get("/v1/employees", Some(&admin)).await),
+            worker["pin_code"]
+        );
+
+        // Changed: the answer, the card and the list show it; one editPersonProfile row.
+        let rows = log_rows(&app).await;
+        let got = ok(put(&app, id, &json!({"pin_code": " 0042 "}), &admin).await);
+        let mut expected = worker.clone();
+        expected["pin_code"] = json!("0042");
+        assert_eq!(got, expected);
+        assert_eq!(card(&app, id, &admin).await, expected);
+        assert_eq!(listed(app.get("/v1/employees", Some(&admin)).await), "0042");
+        assert_eq!(log_rows(&app).await, rows + 1);
+        let profile = logged(&app, &admin, "editPersonProfile", id).await;
+        assert_eq!(profile.len(), 1);
+        assert_eq!(profile[0]["object_id"], id);
+        assert_eq!(logged(&app, &admin, "editEmployeeCode", id).await.len(), 0);
+
+        // Not sent, null, or the same: kept, and the same PIN logs nothing.
+        let got = ok(put(&app, id, &json!({"home_phone": "123"}), &admin).await);
+        assert_eq!(got["pin_code"], "0042");
+        let got = ok(put(&app, id, &json!({"pin_code": null}), &admin).await);
+        assert_eq!(got["pin_code"], "0042");
+        let rows = log_rows(&app).await;
+        ok(put(&app, id, &json!({"pin_code": "0042"}), &admin).await);
+        assert_eq!(log_rows(&app).await, rows);
+
+        // Digits only, 4 to 10 of them (8003); emptied (8002): every employee has one.
+        for (wrong, code) in [
+            (json!("123"), 8003),
+            (json!("12a4"), 8003),
+            (json!("12345678901"), 8003),
+            (json!({"pin": 1}), 8003),
+            (json!(""), 8002),
+        ] {
+            let reply = put(
+                &app,
+                id,
+                &json!({"pin_code": wrong, "first_name": "Al"}),
+                &admin,
+            )
+            .await;
+            reply.assert_error(422, 8001);
+            assert_eq!(
+                reply.sorted_field_errors(),
+                field_pairs(&[("first_name", 8003), ("pin_code", code)]),
+                "{wrong}: {}",
+                reply.text
+            );
+        }
+
+        // Another employee's PIN, dismissed or not: 8008, for the head as for the admin.
+        let taken = colleague["pin_code"].clone();
+        let reply = put(&app, id, &json!({"pin_code": taken}), &admin).await;
+        reply.assert_error(422, 8001);
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("pin_code", 8008)]),
+            "{}",
+            reply.text
+        );
+        let (_, head) = app
+            .add_user("head@test.uz", Role::DepartmentHead, "Rustam")
+            .await;
+        davomat_store::testing::execute(
+            &app.store,
+            "UPDATE employees SET status = 'dismissed' WHERE id = $1",
+            &[colleague["id"].as_i64().expect("id")],
+        )
+        .await;
+        let reply = put(&app, id, &json!({"pin_code": taken}), &head).await;
+        assert_eq!(
+            reply.field_errors(),
+            field_pairs(&[("pin_code", 8008)]),
+            "{}",
+            reply.text
+        );
+        assert_eq!(card(&app, id, &admin).await["pin_code"], "0042");
+
+        // Another company's employee's PIN is free here; a head changes it too.
+        let other = app.second_company("boss@other.uz", Lang::Ru).await;
+        davomat_store::testing::execute(
+            &app.store,
+            "UPDATE employees SET pin_code = '4242' WHERE id = $1",
+            &[other.admin_employee_id.0],
+        )
+        .await;
+        let got = ok(put(&app, id, &json!({"pin_code": "4242"}), &head).await);
+        assert_eq!(got["pin_code"], "4242");
+        assert_eq!(card(&app, id, &admin).await["pin_code"], "4242");
+        // The PIN it left is free again.
+        let body = json!({
+            "first_name": "Newcomer",
+            "department_id": d.department,
+            "locations": [d.location],
+            "schedule_id": d.schedule,
+            "start_date": "2025-01-01",
+            "schedule_start_date": "2025-01-01",
+            "pin_code": "0042",
+        });
+        let newcomer = created(app.post_json("/v1/employees", &body, Some(&admin)).await);
+        assert_eq!(newcomer["pin_code"], "0042");
+    })
+    .await;
+}

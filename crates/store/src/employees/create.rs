@@ -1,12 +1,15 @@
 //! Creating employees: the one insert every new employee goes through (the API's
 //! `POST /v1/employees`, the company's admin, the demo and test fixtures), with its
-//! generated `pin_code` and `qrcode`, name forms, locations, positions and department
-//! history row; and the checks `POST /v1/employees` makes before it writes (ids of the
-//! company, tab numbers and emails taken, the employee limit). Every function takes any
-//! connection, so that the caller can hold them and the activity rows in one transaction.
+//! `pin_code` (given, or generated) and generated `qrcode`, name forms, locations,
+//! positions and department history row; and the checks `POST /v1/employees` makes
+//! before it writes (ids of the company, codes and emails taken, the employee limit).
+//! Every function takes any connection, so that the caller can hold them and the
+//! activity rows in one transaction.
 
 use chrono::NaiveDate;
-use davomat_core::{CompanyId, DepartmentId, EmployeeStatus, LocationId, PositionId, ScheduleId};
+use davomat_core::{
+    CompanyId, DepartmentId, EmployeeId, EmployeeStatus, LocationId, PositionId, ScheduleId,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::NameForms;
@@ -26,6 +29,9 @@ pub struct NewEmployee {
     pub birth_date: Option<NaiveDate>,
     pub start_date: NaiveDate,
     pub schedule_start_date: NaiveDate,
+    /// The PIN terminals know the employee by, checked free beforehand ([`code_taken`]);
+    /// `None`: the next free number of the company.
+    pub pin_code: Option<String>,
     pub tab_number: String,
     pub home_address: String,
     pub home_phone: String,
@@ -40,14 +46,18 @@ pub struct NewEmployee {
     pub position_ids: Vec<PositionId>,
 }
 
-/// Inserts an active employee with a generated `pin_code` (the next free number of the
-/// company) and `qrcode` (10 random digits, unique in the company), its name forms, its
-/// locations, its open position periods and its department history row, all from
-/// `start_date`. Answers the new id.
+/// Inserts an active employee with its `pin_code` (the one given, else the next free
+/// number of the company), a generated `qrcode` (10 random digits, unique in the
+/// company), its name forms, its locations, its open position periods and its
+/// department history row, all from `start_date`. Answers the new id. A PIN taken
+/// meanwhile breaks the unique rule [`crate::Unique::EmployeePin`].
 #[tracing::instrument(skip_all, fields(company = new.company_id.0), err)]
 pub async fn insert(conn: &impl ConnectionTrait, new: &NewEmployee, now: i64) -> StoreResult<i64> {
     let company = new.company_id;
-    let pin_code = next_pin_code(conn, company).await?;
+    let pin_code = match &new.pin_code {
+        Some(pin) => pin.clone(),
+        None => next_pin_code(conn, company).await?,
+    };
     let qrcode = new_qrcode(conn, company).await?;
     let names = NameForms::of(&new.last_name, &new.first_name, &new.patronymic);
     let id = sql::insert_row(
@@ -142,7 +152,7 @@ async fn next_pin_code(conn: &impl ConnectionTrait, company: CompanyId) -> Store
         + 1001;
     loop {
         let pin = candidate.to_string();
-        if !code_taken(conn, company, "pin_code", &pin).await? {
+        if !code_taken(conn, company, Code::Pin, &pin, None).await? {
             return Ok(pin);
         }
         candidate += 1;
@@ -154,22 +164,55 @@ async fn new_qrcode(conn: &impl ConnectionTrait, company: CompanyId) -> StoreRes
     loop {
         let number = u64::from_str_radix(&secrets::random_hex(5), 16).unwrap_or(0);
         let code = format!("{:010}", number % 10_000_000_000);
-        if !code_taken(conn, company, "qrcode", &code).await? {
+        if !code_taken(conn, company, Code::Qr, &code, None).await? {
             return Ok(code);
         }
     }
 }
 
-async fn code_taken(
+/// A code an employee is known by, unique in the company.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// `pin_code`: what terminals and kiosks know the employee by.
+    Pin,
+    /// `qrcode`.
+    Qr,
+    /// `tab_number`, where one is set.
+    TabNumber,
+}
+
+impl Code {
+    /// Its column, which is also the field's name in requests and errors.
+    pub fn column(self) -> &'static str {
+        match self {
+            Code::Pin => "pin_code",
+            Code::Qr => "qrcode",
+            Code::TabNumber => "tab_number",
+        }
+    }
+}
+
+/// True when an employee of the company (any status) other than `except` holds `value`
+/// as this code.
+#[tracing::instrument(skip_all, fields(company = company.0, code = code.column()), err)]
+pub async fn code_taken(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    column: &'static str,
+    code: Code,
     value: &str,
+    except: Option<EmployeeId>,
 ) -> StoreResult<bool> {
     let count = sql::scalar(
         conn,
-        &format!("SELECT count(*) FROM employees WHERE company_id = $1 AND {column} = $2"),
-        vec![company.0.into(), value.to_string().into()],
+        &format!(
+            "SELECT count(*) FROM employees WHERE company_id = $1 AND {} = $2 AND id <> $3",
+            code.column()
+        ),
+        vec![
+            company.0.into(),
+            value.to_string().into(),
+            except.map_or(0, |e| e.0).into(),
+        ],
     )
     .await?
     .unwrap_or(0);
@@ -247,29 +290,6 @@ pub async fn all_location_ids(
     )
     .await?;
     Ok(rows.into_iter().map(|r| LocationId(r.id)).collect())
-}
-
-/// True when an employee of the company (any status) other than `except` holds this
-/// tab number.
-#[tracing::instrument(skip_all, fields(company = company.0), err)]
-pub async fn tab_number_taken(
-    conn: &impl ConnectionTrait,
-    company: CompanyId,
-    tab_number: &str,
-    except: Option<i64>,
-) -> StoreResult<bool> {
-    let count = sql::scalar(
-        conn,
-        "SELECT count(*) FROM employees WHERE company_id = $1 AND tab_number = $2 AND id <> $3",
-        vec![
-            company.0.into(),
-            tab_number.into(),
-            except.unwrap_or(0).into(),
-        ],
-    )
-    .await?
-    .unwrap_or(0);
-    Ok(count > 0)
 }
 
 /// True when any user of any company has this email (emails are unique server-wide;

@@ -24,6 +24,7 @@ pub struct Profile {
     pub gender: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub start_date: NaiveDate,
+    pub pin_code: String,
     pub tab_number: String,
     pub home_address: String,
     pub home_phone: String,
@@ -44,6 +45,7 @@ pub struct Current {
     pub gender: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub start_date: NaiveDate,
+    pub pin_code: String,
     pub tab_number: String,
     pub home_address: String,
     pub home_phone: String,
@@ -65,6 +67,7 @@ impl Current {
             gender: self.gender.clone(),
             birth_date: self.birth_date,
             start_date: self.start_date,
+            pin_code: self.pin_code.clone(),
             tab_number: self.tab_number.clone(),
             home_address: self.home_address.clone(),
             home_phone: self.home_phone.clone(),
@@ -84,8 +87,8 @@ pub async fn current(
 ) -> StoreResult<Option<Current>> {
     sql::one(
         conn,
-        "SELECT id, first_name, last_name, patronymic, full_name, gender, birth_date, start_date, tab_number, \
-         home_address, home_phone, work_phone, mobile_phone, notes, bank_book, department_id, schedule_id, \
+        "SELECT id, first_name, last_name, patronymic, full_name, gender, birth_date, start_date, pin_code, \
+         tab_number, home_address, home_phone, work_phone, mobile_phone, notes, bank_book, department_id, schedule_id, \
          schedule_start_date FROM employees WHERE id = $1 AND company_id = $2",
         vec![employee.0.into(), company.0.into()],
     )
@@ -93,7 +96,8 @@ pub async fn current(
 }
 
 /// Writes the profile back, with the name forms derived from it. Answers the new
-/// full name.
+/// full name. A PIN or tab number taken meanwhile breaks its unique rule
+/// ([`crate::Unique`]).
 pub async fn write_profile(
     conn: &impl ConnectionTrait,
     company: CompanyId,
@@ -111,6 +115,7 @@ pub async fn write_profile(
             .set("gender", profile.gender.clone())
             .set("birth_date", profile.birth_date)
             .set("start_date", profile.start_date)
+            .set("pin_code", profile.pin_code.clone())
             .set("tab_number", profile.tab_number.clone())
             .set("home_address", profile.home_address.clone())
             .set("home_phone", profile.home_phone.clone())

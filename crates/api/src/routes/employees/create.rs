@@ -20,9 +20,10 @@ use crate::{AppState, objects};
 /// Hire an employee
 ///
 /// Admins; heads into the departments they oversee (403/7004 otherwise). JSON or form
-/// body (arrays as a[]=1&a[]=2 or a=1,2). pin_code and qrcode are generated. With
-/// username a login user is created with the given role (default 5) and password. Writes
-/// addEmployee (and assignedRole for roles 1..4) in the activity log.
+/// body (arrays as a[]=1&a[]=2 or a=1,2). qrcode is generated; pin_code too unless one is
+/// sent (ext: the PIN a terminal already knows the employee by). With username a login
+/// user is created with the given role (default 5) and password. Writes addEmployee (and
+/// assignedRole for roles 1..4) in the activity log.
 #[utoipa::path(post, path = "/v1/employees", tag = "Employees",
     request_body(content(
         (Hire = "application/json"),
@@ -32,7 +33,7 @@ use crate::{AppState, objects};
         (status = 201, description = "The new employee", body = Employee<'static>),
         (status = 400, description = "The company's employee limit is reached (7012), or a malformed body (4001)", body = ErrorBody),
         (status = 403, description = "Not an admin or head, or the department is outside the head's (7004)", body = ErrorBody),
-        (status = 422, description = "Every failing field: 8002 required, 8003 invalid, 8004 id not in the company, 8005 role not grantable, 8006 invalid role, 8007 invalid email, 8008 username or tab_number taken, 8009 date format, 8010 schedule_start_date before start_date", body = ValidationBody),
+        (status = 422, description = "Every failing field: 8002 required, 8003 invalid, 8004 id not in the company, 8005 role not grantable, 8006 invalid role, 8007 invalid email, 8008 username, tab_number or pin_code taken, 8009 date format, 8010 schedule_start_date before start_date", body = ValidationBody),
     ))]
 pub(super) async fn create(
     State(state): State<AppState>,

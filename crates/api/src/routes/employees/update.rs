@@ -38,7 +38,7 @@ use crate::{AppState, objects};
         (status = 400, description = "A malformed body (4001)", body = ErrorBody),
         (status = 403, description = "Not an admin or head, or the employee or the new department is outside the head's (7004)", body = ErrorBody),
         (status = 404, description = "No such employee in the company (3000)", body = ErrorBody),
-        (status = 422, description = "Every failing field: 8002 required field emptied, 8003 invalid, 8004 id not in the company, 8008 tab_number taken, 8009 date format, 8010 schedule_start_date or efct_date before start_date", body = ValidationBody),
+        (status = 422, description = "Every failing field: 8002 required field emptied, 8003 invalid, 8004 id not in the company, 8008 tab_number or pin_code taken, 8009 date format, 8010 schedule_start_date or efct_date before start_date", body = ValidationBody),
     ))]
 pub(super) async fn update(
     State(state): State<AppState>,
