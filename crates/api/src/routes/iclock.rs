@@ -112,7 +112,10 @@ fn knock<'a>(query: &'a Query, source: IpAddr) -> Knock<'a> {
     Knock {
         serial: query.get("SN").unwrap_or("").trim(),
         source,
-        push_version: query.get("pushver").filter(|v| !v.is_empty()),
+        // A version is a few characters ("2.4.1"); anything longer is not one.
+        push_version: query
+            .get("pushver")
+            .filter(|v| !v.is_empty() && v.len() <= davomat_core::adms::FIELD_MAX),
     }
 }
 
