@@ -259,6 +259,9 @@ async fn keep_pending(
     let lines: Vec<&str> = adms::lines(body).collect();
     let writer = store.write_connection().await;
     writer.changes_nothing_cached();
+    // Lines kept longer than the quarantine's 30 days go first (every node does this
+    // on the way; no job is needed).
+    terminals::forget_quarantine_before(&writer, now - QUARANTINE_DAYS * 86_400).await?;
     let held = terminals::quarantined_count(&writer, serial).await?;
     let room = QUARANTINE_MAX.saturating_sub(held) as usize;
     let kept: Vec<(String, String)> = lines

@@ -260,6 +260,23 @@ async fn an_unclaimed_serial_is_pending_and_quarantined_until_claimed_and_import
         assert_eq!(again.taken, 0);
         assert_eq!(events_of(&app, device).await, 1);
 
+        // Quarantine is kept 30 days: a stranger's line of 31 days ago is gone once
+        // the next pending upload arrives.
+        let old = Terminal::new(&app, "STRANGER03");
+        old.handshake().await;
+        old.push("1", &[line("1", "2025-03-01 09:00:00", 0)]).await;
+        app.clock.advance(31 * 86_400);
+        old.push("2", &[line("1", "2025-04-01 09:00:00", 0)]).await;
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM quarantined_lines WHERE serial_number = 'STRANGER03'",
+                &[]
+            )
+            .await,
+            1
+        );
+
         // Another company cannot claim the serial.
         let other = app
             .second_company("other@test.uz", davomat_core::Lang::Ru)
