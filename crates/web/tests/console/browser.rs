@@ -537,7 +537,25 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     let edit = format!("/employees/{worker}/edit");
     let day = format!("/timesheet/day?employee={worker}&date=2025-03-03");
     let payroll = format!("/employees/{worker}/payroll");
-    let pages: [(&str, &str); 25] = [
+    // A terminal claimed by an operator: its page with the ADMS section.
+    let location: i64 = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT min(id) FROM locations WHERE company_id = $1",
+        &[console.company.company_id.0],
+    )
+    .await;
+    let claim = davomat_app::adms::Claim {
+        serial: "ZKPHONE01".into(),
+        company: console.company.company_id,
+        location: davomat_core::LocationId(location),
+        time_zone: None,
+    };
+    let terminal = davomat_app::adms::claim(&console.store, claim, None, START)
+        .await
+        .map_err(fail)?
+        .map_err(|refusal| format!("{refusal:?}"))?;
+    let terminal = format!("/devices/{}", terminal.0);
+    let pages: [(&str, &str); 26] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -554,6 +572,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ),
         ("/devices", "Qurilmalar"),
         ("/devices/unmatched", "Xodimsiz belgilar"),
+        (&terminal, "ZKPHONE01"),
         ("/activity", "Harakatlar jurnali"),
         ("/settings", "Sozlamalar"),
         ("/settings/users", "Foydalanuvchilar va rollar"),
@@ -655,7 +674,14 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
     accessible(browser, "a corrected day, in Uzbek on a phone").await?;
     click(browser, "#back-to-month").await?;
     wait_for_text_containing(browser, &monday, "8:43").await?;
-    no_overflow(browser, "/timesheet after a correction").await
+    no_overflow(browser, "/timesheet after a correction").await?;
+
+    // The month's grid asked for on the phone: the file's page shows the writing, then
+    // its download link.
+    click(browser, "#download-csv").await?;
+    wait_for(browser, "#file-download").await?;
+    no_overflow(browser, "a written file's page").await?;
+    accessible(browser, "a written file's page, in Uzbek on a phone").await
 }
 
 #[tokio::test]
