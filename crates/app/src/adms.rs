@@ -311,15 +311,15 @@ async fn attendance(
 }
 
 #[derive(Default)]
-struct Taken {
-    stored: u64,
-    duplicates: u64,
-    unmatched: u64,
-    quarantined: u64,
+pub(crate) struct Taken {
+    pub(crate) stored: u64,
+    pub(crate) duplicates: u64,
+    pub(crate) unmatched: u64,
+    pub(crate) quarantined: u64,
 }
 
 /// Stores parsed lines of a claimed device (an upload, or its quarantine imported).
-async fn take_lines(
+pub(crate) async fn take_lines(
     store: &Store,
     device: &PushDevice,
     mut lines: Vec<(String, AttLine)>,
@@ -427,7 +427,7 @@ async fn take_lines(
         taken.quarantined = ahead.len() as u64;
     }
     if set_time {
-        queue_time_sync(&writer, device, now).await?;
+        queue_time_sync(&writer, device.company_id, device.id, &zone_of(device), now).await?;
     }
     Ok(taken)
 }
@@ -435,21 +435,22 @@ async fn take_lines(
 /// Queues the command that sets the device's clock to the server's (once while one
 /// waits).
 async fn queue_time_sync(
-    conn: &davomat_store::WriteConnection<'_>,
-    device: &PushDevice,
+    conn: &impl davomat_store::ConnectionTrait,
+    company: davomat_core::CompanyId,
+    device: DeviceId,
+    zone: &CompanyZone,
     now: i64,
 ) -> AppResult<()> {
     const PREFIX: &str = "SET OPTIONS DateTime=";
-    if terminals::command_waiting(conn, device.id, PREFIX).await? {
+    if terminals::command_waiting(conn, device, PREFIX).await? {
         return Ok(());
     }
-    let zone = zone_of(device);
     let local = now + i64::from(zone.offset_at(now));
     let date = chrono::DateTime::from_timestamp(local, 0)
         .map(|t| t.date_naive())
         .ok_or_else(|| AppError::Internal("the server's clock".into()))?;
     let command = adms::set_time_command(date, local.rem_euclid(86_400));
-    terminals::queue_command(conn, device.company_id, device.id, &command, now).await?;
+    terminals::queue_command(conn, company, device, &command, now).await?;
     Ok(())
 }
 
@@ -540,6 +541,7 @@ pub async fn poll(
     if CompanyStatus::Active != device.company_status.0 {
         return Ok(Ok("OK".to_string()));
     }
+    crate::terminal_users::follow(store, &device, now).await?;
     let writer = store.write_connection().await;
     writer.changes_nothing_cached();
     if let Some(info) = info.filter(|i| !i.trim().is_empty()) {
@@ -799,6 +801,100 @@ fn valid_network(text: &str) -> bool {
     };
     let most = if address.is_ipv4() { 32 } else { 128 };
     bits.is_none_or(|b| b.trim().parse::<u32>().is_ok_and(|b| b <= most))
+}
+
+/// What an admin asks a terminal to do from its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminalAction {
+    /// Restart.
+    Reboot,
+    /// Set its clock to the server's, in its zone.
+    SetTime,
+    /// Upload its attendance log of these days (its local dates) again; lines already
+    /// stored are stored once.
+    ResendLog {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+}
+
+/// The longest range a terminal is asked to upload again, in days.
+pub const RESEND_DAYS_MAX: i64 = 93;
+
+impl TerminalAction {
+    /// Reads a console form: `action` (`reboot`, `set_time`, `resend_log`) and, for
+    /// `resend_log`, the dates `from` and `to` (at most [`RESEND_DAYS_MAX`] days).
+    pub fn read(action: &str, from: &str, to: &str) -> AppResult<TerminalAction> {
+        use davomat_core::validation::{FieldErrors, Reason};
+        let mut errors = FieldErrors::new();
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let action = match action {
+            "reboot" => Some(TerminalAction::Reboot),
+            "set_time" => Some(TerminalAction::SetTime),
+            "resend_log" => match (date(from), date(to)) {
+                (Some(from), Some(to)) if to < from => {
+                    let before = Reason::NotBefore("from".into());
+                    errors.add("to", FieldCode::DateTooEarly, before);
+                    None
+                }
+                (Some(from), Some(to)) if (to - from).num_days() >= RESEND_DAYS_MAX => {
+                    errors.add("to", FieldCode::InvalidValue, Reason::Plain);
+                    None
+                }
+                (Some(from), Some(to)) => Some(TerminalAction::ResendLog { from, to }),
+                (first, second) => {
+                    if first.is_none() {
+                        errors.add("from", FieldCode::DateFormat, Reason::Plain);
+                    }
+                    if second.is_none() {
+                        errors.add("to", FieldCode::DateFormat, Reason::Plain);
+                    }
+                    None
+                }
+            },
+            _ => {
+                errors.add("action", FieldCode::InvalidValue, Reason::Plain);
+                None
+            }
+        };
+        match action {
+            Some(action) if errors.is_empty() => Ok(action),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
+/// Queues an admin's command for a terminal of the company (reboot, set its time,
+/// upload a range of its log again); its page lists it with the terminal's result.
+pub async fn queue_action(
+    store: &Store,
+    caller: &crate::caller::Caller,
+    device: DeviceId,
+    action: TerminalAction,
+    now: i64,
+) -> AppResult<()> {
+    crate::devices::authorize(caller)?;
+    let company = caller.company_id;
+    let row = davomat_store::devices::get(store.connection(), company, device.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
+    match action {
+        TerminalAction::Reboot => {
+            terminals::queue_command(&writer, company, device, adms::REBOOT_COMMAND, now).await?;
+        }
+        TerminalAction::SetTime => {
+            let zone = CompanyZone::named_or_default(&row.time_zone);
+            queue_time_sync(&writer, company, device, &zone, now).await?;
+        }
+        TerminalAction::ResendLog { from, to } => {
+            let command =
+                adms::query_log_command(&format!("{from} 00:00:00"), &format!("{to} 23:59:59"));
+            terminals::queue_command(&writer, company, device, &command, now).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Imports the quarantine of the caller's device (admins).

@@ -16,7 +16,7 @@ use davomat_core::{DeviceId, LocationId, Role};
 use davomat_store::device_commands::{self, PendingCommand};
 use davomat_store::devices::{self, DeviceFields, DeviceRow};
 use davomat_store::read_cache::Dependency;
-use davomat_store::{Store, WriteTransaction, secrets};
+use davomat_store::{Store, WriteTransaction, secrets, terminal_users};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -295,6 +295,10 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     let fields = checked(&txn, caller, request, Some(&current)).await?;
     devices::update(&txn, company, id, &fields).await?;
+    if fields.location_id != current.location_id {
+        // A terminal at another location holds that location's employees.
+        terminal_users::forget_cursor(&txn, DeviceId(id)).await?;
+    }
     let message = Message::Updated {
         kind: ObjectKind::Device,
         title: fields.serial_number.clone(),
@@ -307,6 +311,30 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(device)
+}
+
+/// Gives a device of the caller's company a new token (for a Hikvision terminal, the
+/// secret in its URL), answered this once; the old one stops working. Logged as a
+/// change of the device.
+pub async fn replace_token(store: &Store, caller: &Caller, id: i64, now: i64) -> AppResult<String> {
+    authorize(caller)?;
+    let company = caller.company_id;
+    let row = get(store, caller, id).await?;
+    let token = secrets::new_token();
+    let digest = davomat_core::token::digest(&token);
+    let actor = caller.actor();
+    let txn = store.begin().await?;
+    txn.changes([Dependency::Directory(company)]);
+    devices::replace_token(&txn, company, id, &digest).await?;
+    let message = Message::Updated {
+        kind: ObjectKind::Device,
+        title: row.serial_number,
+    };
+    caller
+        .log_object_change(&txn, actor, "updateDevice", id, message, now)
+        .await?;
+    txn.commit().await?;
+    Ok(token)
 }
 
 /// Removes a device of the caller's company; its token stops working.

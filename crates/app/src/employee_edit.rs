@@ -51,7 +51,7 @@ use davomat_store::employees::history::{self, Kind};
 use davomat_store::employees::update::{self as store, Current, Profile};
 use davomat_store::employees::{self, EmployeeCard};
 use davomat_store::read_cache::Dependency;
-use davomat_store::{DatabaseTransaction, Store, departments};
+use davomat_store::{DatabaseTransaction, Store, departments, terminal_users};
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -217,6 +217,7 @@ pub async fn edit(
     if !rows.is_empty() {
         let name = employees::full_name_of(&txn, company, employee).await?;
         log(&txn, caller, &actor, current.id.0, &name, rows, now).await?;
+        terminal_users::note_change(&txn, company, employee, now).await?;
     }
     let card = employees::card(&txn, company, employee, today).await?;
     txn.commit().await?;

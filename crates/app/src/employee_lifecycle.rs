@@ -28,7 +28,7 @@ use davomat_store::employees::create::{self as references, Code, Reference};
 use davomat_store::employees::lifecycle::{self, LifecycleRow, RecoveryPlan};
 use davomat_store::faces;
 use davomat_store::read_cache::Dependency;
-use davomat_store::{Store, WriteTransaction, departments, users};
+use davomat_store::{Store, WriteTransaction, departments, terminal_users, users};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -345,6 +345,7 @@ async fn log_and_commit(
         },
     };
     activity::record(&txn, entry, caller.company_lang, now).await?;
+    terminal_users::note_change(&txn, caller.company_id, row.id, now).await?;
     txn.commit().await?;
     Ok(())
 }

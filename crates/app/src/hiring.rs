@@ -33,7 +33,7 @@ use davomat_store::companies::{self, UserSeed};
 use davomat_store::employees::create::{self as store, Code, NewEmployee, Reference};
 use davomat_store::employees::{self, EmployeeCard};
 use davomat_store::read_cache::Dependency;
-use davomat_store::{Store, WriteTransaction, departments, secrets};
+use davomat_store::{Store, WriteTransaction, departments, secrets, terminal_users};
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -199,6 +199,7 @@ pub async fn hire(
         message: Message::EmployeeAdded { name: name.clone() },
     };
     activity::record(&txn, added, caller.company_lang, now).await?;
+    terminal_users::note_change(&txn, company, EmployeeId(id), now).await?;
     if let Some(email) = &hire.username {
         let login = Login {
             email: email.clone(),

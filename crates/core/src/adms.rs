@@ -254,9 +254,53 @@ pub fn set_time_command(date: NaiveDate, seconds: i64) -> String {
     format!("SET OPTIONS DateTime={}", days * 86_400 + seconds)
 }
 
+/// The longest name sent to a terminal, in characters (older firmware keeps 24).
+pub const USER_NAME_MAX: usize = 24;
+
+/// The fields of a terminal user davomat sets: the PIN, the name (without tabs or line
+/// breaks, at most [`USER_NAME_MAX`] characters) and privilege 0, an ordinary user.
+/// Card numbers and passwords are the terminal's own and are not sent.
+pub fn user_fields(pin: &str, name: &str) -> String {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let name: String = words.join(" ").chars().take(USER_NAME_MAX).collect();
+    format!("PIN={pin}\tName={}\tPri=0", name.trim_end())
+}
+
+/// The command that adds or changes a terminal user (fields from [`user_fields`]).
+pub fn user_update_command(fields: &str) -> String {
+    format!("DATA UPDATE USERINFO {fields}")
+}
+
+/// The command that deletes a terminal user, with what the terminal holds of them.
+pub fn user_delete_command(pin: &str) -> String {
+    format!("DATA DELETE USERINFO PIN={pin}")
+}
+
+/// The command that restarts a terminal.
+pub const REBOOT_COMMAND: &str = "REBOOT";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_lines_carry_the_pin_a_clean_short_name_and_no_privilege() {
+        assert_eq!(
+            user_fields(
+                "0042",
+                "Karimov\tAziz\n Bahodir o\u{2018}g\u{2018}li Toshkentlik"
+            ),
+            "PIN=0042\tName=Karimov Aziz Bahodir o\u{2018}g\tPri=0"
+        );
+        assert_eq!(
+            user_update_command(&user_fields("7", "Ли")),
+            "DATA UPDATE USERINFO PIN=7\tName=Ли\tPri=0"
+        );
+        assert_eq!(user_delete_command("7"), "DATA DELETE USERINFO PIN=7");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("a date")

@@ -11,6 +11,7 @@ pub mod adms;
 pub mod dates;
 pub mod engine;
 pub mod geo;
+pub mod hikvision;
 pub mod ids;
 pub mod lang;
 pub mod money;

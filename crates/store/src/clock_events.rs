@@ -238,6 +238,8 @@ pub struct DayEvent {
     pub serial_number: Option<String>,
     pub voided_at: Option<i64>,
     pub void_reason: Option<String>,
+    /// 1 when the terminal sent a picture with the event.
+    pub pictures: i64,
 }
 
 /// Every event of one employee with `from <= at < to`, voided ones included, by time.
@@ -250,7 +252,9 @@ pub async fn of_employee_between(
     sql::all(
         conn,
         "SELECT c.id, c.kind, c.at, c.mode, l.title AS location_title, d.serial_number, \
-         c.voided_at, c.void_reason FROM clock_events c \
+         c.voided_at, c.void_reason, \
+         (SELECT count(*) FROM clock_event_pictures p WHERE p.clock_event_id = c.id) AS pictures \
+         FROM clock_events c \
          LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN devices d ON d.id = c.device_id \
          WHERE c.company_id = $1 AND c.employee_id = $2 AND c.at >= $3 AND c.at < $4 \
          ORDER BY c.at, c.id",
@@ -420,6 +424,28 @@ pub async fn id_of_device_uid(
         conn,
         "SELECT id FROM clock_events WHERE device_id = $1 AND device_uid = $2",
         vec![device.into(), uid.into()],
+    )
+    .await
+}
+
+/// The employee of a clock event and that employee's department now.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct EventOwner {
+    pub employee_id: davomat_core::EmployeeId,
+    pub department_id: davomat_core::DepartmentId,
+}
+
+/// Whose clock event of the company this is.
+pub async fn owner_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    event: i64,
+) -> StoreResult<Option<EventOwner>> {
+    sql::one(
+        conn,
+        "SELECT e.employee_id, m.department_id FROM clock_events e \
+         JOIN employees m ON m.id = e.employee_id WHERE e.id = $1 AND e.company_id = $2",
+        vec![event.into(), company.0.into()],
     )
     .await
 }

@@ -37,12 +37,14 @@ pub struct DeviceRow {
     /// How punches without a state are read (`status`, `alternate`).
     pub direction_rule: String,
     pub allowed_network: Option<String>,
+    /// What a Hikvision terminal's employee number is: `pin_code` or `tab_number`.
+    pub employee_key: String,
 }
 
 const SELECT: &str = "SELECT d.id, d.serial_number, d.kind, d.location_id, l.title AS location_name, d.time_zone, \
      d.battery_level, d.os_type, d.os_version, d.app_version, d.logged_user_name, d.additional_button, \
      d.save_image_gallery, d.front_camera, d.photo_audit, d.qr_code, d.last_request_at, d.firmware, \
-     d.push_version, d.user_count, d.log_count, d.direction_rule, d.allowed_network \
+     d.push_version, d.user_count, d.log_count, d.direction_rule, d.allowed_network, d.employee_key \
      FROM devices d LEFT JOIN locations l ON l.id = d.location_id";
 
 /// What an admin sets on a device.
@@ -164,6 +166,22 @@ pub async fn update(
             .set("photo_audit", fields.photo_audit)
             .set("qr_code", fields.qr_code),
         Columns::new().set("id", id).set("company_id", company.0),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Gives a device a new token (by its digest): the old one stops working.
+pub async fn replace_token(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    id: i64,
+    token_hash: &str,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE devices SET token_hash = $3 WHERE id = $1 AND company_id = $2",
+        vec![id.into(), company.0.into(), token_hash.into()],
     )
     .await?;
     Ok(())

@@ -33,6 +33,7 @@ pub mod scope;
 pub mod secrets;
 mod sql;
 pub mod system;
+pub mod terminal_users;
 pub mod terminals;
 pub mod testing;
 pub mod text;
@@ -45,7 +46,7 @@ mod writer;
 
 pub use connect::{Backend, Store, redact_url};
 pub use error::{StoreError, StoreResult, Unique};
-pub use sea_orm::{DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 pub use writer::{WriteConnection, WriteTransaction, Writer};
 
 /// Commits a transaction begun with [`Store::begin`].

@@ -29,14 +29,26 @@ pub struct PushDevice {
     pub last_request_at: Option<i64>,
 }
 
+const PUSH_DEVICE: &str = "SELECT d.id, d.company_id, d.location_id, d.time_zone, \
+     c.status AS company_status, d.direction_rule, d.allowed_network, d.attlog_stamp, \
+     d.operlog_stamp, d.last_request_at FROM devices d JOIN companies c ON c.id = d.company_id";
+
 /// The claimed terminal of a serial number.
 pub async fn by_serial(store: &Store, serial: &str) -> StoreResult<Option<PushDevice>> {
     sql::one(
         store.conn(),
-        "SELECT d.id, d.company_id, d.location_id, d.time_zone, c.status AS company_status, \
-         d.direction_rule, d.allowed_network, d.attlog_stamp, d.operlog_stamp, d.last_request_at \
-         FROM devices d JOIN companies c ON c.id = d.company_id WHERE d.serial_number = $1",
+        &format!("{PUSH_DEVICE} WHERE d.serial_number = $1"),
         vec![serial.into()],
+    )
+    .await
+}
+
+/// A terminal by its id (one that authenticated otherwise, say by a secret in its URL).
+pub async fn by_id(store: &Store, device: DeviceId) -> StoreResult<Option<PushDevice>> {
+    sql::one(
+        store.conn(),
+        &format!("{PUSH_DEVICE} WHERE d.id = $1"),
+        vec![device.into()],
     )
     .await
 }
@@ -558,4 +570,94 @@ pub async fn set_rules(
     )
     .await?;
     Ok(())
+}
+
+/// Devices of one type: how many, and how many were heard from lately.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Presence {
+    pub kind: String,
+    pub online: i64,
+    pub total: i64,
+}
+
+/// The devices of every company by type, counting as online those heard from at or
+/// after `since`.
+pub async fn presence(store: &Store, since: i64) -> StoreResult<Vec<Presence>> {
+    sql::all(
+        store.conn(),
+        "SELECT kind, CAST(SUM(CASE WHEN last_request_at >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS online, \
+         count(*) AS total FROM devices GROUP BY kind ORDER BY kind",
+        vec![since.into()],
+    )
+    .await
+}
+
+/// Sets what a Hikvision terminal's employee number is (`pin_code`, `tab_number`).
+pub async fn set_employee_key(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    device: DeviceId,
+    key: &str,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE devices SET employee_key = $3 WHERE id = $1 AND company_id = $2",
+        vec![device.into(), company.0.into(), key.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Keeps the picture a terminal sent with a clock event, unless it has one.
+pub async fn keep_picture(
+    conn: &impl ConnectionTrait,
+    event: i64,
+    content_type: &str,
+    picture: &[u8],
+    now: i64,
+) -> StoreResult<()> {
+    let held = sql::scalar(
+        conn,
+        "SELECT count(*) FROM clock_event_pictures WHERE clock_event_id = $1",
+        vec![event.into()],
+    )
+    .await?
+    .unwrap_or(0);
+    if held == 0 {
+        sql::execute(
+            conn,
+            "INSERT INTO clock_event_pictures (clock_event_id, content_type, picture, received_at) \
+             VALUES ($1, $2, $3, $4)",
+            vec![
+                event.into(),
+                content_type.into(),
+                picture.to_vec().into(),
+                now.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A clock event's picture.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct EventPicture {
+    pub content_type: String,
+    pub picture: Vec<u8>,
+}
+
+/// The picture of a clock event of the company, if a terminal sent one.
+pub async fn picture_of(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    event: i64,
+) -> StoreResult<Option<EventPicture>> {
+    sql::one(
+        conn,
+        "SELECT p.content_type, p.picture FROM clock_event_pictures p \
+         JOIN clock_events e ON e.id = p.clock_event_id WHERE p.clock_event_id = $1 AND e.company_id = $2",
+        vec![event.into(), company.0.into()],
+    )
+    .await
 }

@@ -75,6 +75,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/timesheet/day/add", post(pages::timesheet_day::add))
         .route("/timesheet/day/void", post(pages::timesheet_day::void))
+        .route(
+            "/timesheet/picture/{event}",
+            get(pages::timesheet_day::picture),
+        )
         .route("/settings", get(pages::settings::page))
         .route("/settings/company", post(pages::settings::update_company))
         .route("/settings/clients", post(pages::settings::create_client))
@@ -138,6 +142,12 @@ pub fn router() -> Router<AppState> {
         .route("/devices/unmatched", get(pages::devices::unmatched))
         .route("/devices/unmatched/{id}", post(pages::devices::attach))
         .route("/devices/{id}/rules", post(pages::devices::set_rules))
+        .route("/devices/{id}/command", post(pages::devices::command))
+        .route("/devices/{id}/secret", post(pages::devices::new_secret))
+        .route(
+            "/devices/{id}/employee-key",
+            post(pages::devices::set_employee_key),
+        )
         .route("/devices/{id}/import", post(pages::devices::import))
         .route(
             "/devices/{id}",

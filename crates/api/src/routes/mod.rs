@@ -12,6 +12,7 @@ mod device_commands;
 mod devices;
 mod employees;
 pub mod files;
+mod hikvision;
 mod holidays;
 mod iclock;
 mod identification;
@@ -188,6 +189,7 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = device::routes(table);
     let table = device_commands::routes(table);
     let table = iclock::routes(table);
+    let table = hikvision::routes(table);
     let table = identification::routes(table);
     let table = photos::routes(table);
     let table = reports::routes(table);

@@ -104,9 +104,33 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render() + &invalidation_metrics(&state),
+        state.metrics.render() + &invalidation_metrics(&state) + &device_metrics(&state).await,
     )
         .into_response()
+}
+
+/// Devices of every company by type, online (heard from within
+/// [`davomat_app::adms::ONLINE_WITHIN`] seconds) or offline; nothing when the database
+/// does not answer (the other metrics still do).
+async fn device_metrics(state: &AppState) -> String {
+    let since = state.clock.now() - davomat_app::adms::ONLINE_WITHIN;
+    let Ok(kinds) = davomat_store::terminals::presence(&state.store, since).await else {
+        return String::new();
+    };
+    let mut out = String::from(
+        "# HELP davomat_devices Devices by type, online when heard from within the last 2 minutes.\n\
+         # TYPE davomat_devices gauge\n",
+    );
+    for kind in kinds {
+        let label = kind.kind.replace(['\\', '"', '\n'], "_");
+        out.push_str(&format!(
+            "davomat_devices{{type=\"{label}\",state=\"online\"}} {}\n\
+             davomat_devices{{type=\"{label}\",state=\"offline\"}} {}\n",
+            kind.online,
+            kind.total - kind.online
+        ));
+    }
+    out
 }
 
 /// The read caches' invalidations sent to and received from other nodes.

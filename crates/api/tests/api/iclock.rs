@@ -187,7 +187,12 @@ async fn a_claimed_terminal_s_punches_become_events_once_unknown_pins_wait_and_b
         let polled = terminal
             .poll(Some("Ver 8.0.4.2-I113-02,143,1,109,172.16.12.182,10,7,12,141,111"))
             .await;
-        assert_eq!((polled.status, polled.text.as_str()), (200, "OK"));
+        assert_eq!(polled.status, 200, "{}", polled.text);
+        assert!(
+            commands(&polled).iter().all(|c| c.starts_with("DATA UPDATE USERINFO ")),
+            "only the location's employees as users: {}",
+            polled.text
+        );
         assert_eq!(
             scalar(
                 &app.store,
@@ -332,26 +337,32 @@ async fn a_clock_ahead_is_set_back_a_clock_far_ahead_is_quarantined_and_commands
             .await,
             1
         );
-        // The time is set at the next poll, once; the result closes the command.
+        // The time is set at the next poll (with the location's users), once; the result
+        // closes the command.
         let polled = terminal.poll(None).await;
-        assert!(
-            polled.text.starts_with("C:") && polled.text.contains(":SET OPTIONS DateTime="),
-            "{}",
-            polled.text
-        );
-        let id = polled.text.split(':').nth(1).expect("an id").to_string();
+        let set = polled
+            .text
+            .lines()
+            .find(|l| l.starts_with("C:") && l.contains(":SET OPTIONS DateTime="))
+            .unwrap_or_else(|| panic!("a time setting: {}", polled.text));
+        let id = set.split(':').nth(1).expect("an id").to_string();
         assert_eq!(terminal.poll(None).await.text, "OK", "handed over once");
         let answered = terminal
             .results(&format!("ID={id}&Return=0&CMD=SET OPTION\n"))
             .await;
         assert_eq!((answered.status, answered.text.as_str()), (200, "OK"));
-        let commands =
-            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 10)
+        let setting = |all: Vec<terminals::TerminalCommand>| {
+            all.into_iter()
+                .find(|c| c.id.to_string() == id)
+                .expect("the time setting")
+        };
+        let closed = setting(
+            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 100)
                 .await
-                .expect("commands");
-        assert_eq!(commands.len(), 1);
+                .expect("commands"),
+        );
         assert_eq!(
-            (commands[0].status.as_str(), commands[0].return_code),
+            (closed.status.as_str(), closed.return_code),
             ("done", Some(0))
         );
         // Another terminal's result for that id closes nothing.
@@ -360,11 +371,12 @@ async fn a_clock_ahead_is_set_back_a_clock_far_ahead_is_quarantined_and_commands
         stranger
             .results(&format!("ID={id}&Return=-1002&CMD=DATA\n"))
             .await;
-        let commands =
-            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 10)
+        let still = setting(
+            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 100)
                 .await
-                .expect("commands");
-        assert_eq!(commands[0].status, "done");
+                .expect("commands"),
+        );
+        assert_eq!(still.status, "done");
     })
     .await;
 }
@@ -473,6 +485,184 @@ async fn strangers_register_a_limited_number_of_serials_and_bad_serials_are_refu
         );
         let ping = app.send(app.http.get(app.url("/iclock/ping"))).await;
         assert_eq!(ping.text, "OK");
+    })
+    .await;
+}
+
+/// The commands of a poll's answer, without their ids.
+fn commands(polled: &Reply) -> Vec<String> {
+    polled
+        .text
+        .lines()
+        .filter_map(|l| l.strip_prefix("C:"))
+        .filter_map(|l| l.split_once(':').map(|(_, command)| command.to_string()))
+        .collect()
+}
+
+async fn first_id(app: &TestApp, admin: &str, list: &str) -> i64 {
+    let reply = app.get(list, Some(admin)).await;
+    reply.body["items"][0]["id"].as_i64().expect("an id")
+}
+
+/// `davomat_devices{type="terminal",state=…}` of `/metrics`.
+async fn devices_metric(app: &TestApp, state: &str) -> i64 {
+    let metrics = app.get("/metrics", None).await.text;
+    let name = format!("davomat_devices{{type=\"terminal\",state=\"{state}\"}} ");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name.as_str()))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {metrics}"))
+}
+
+#[tokio::test]
+async fn the_terminal_s_users_follow_hiring_edits_pin_changes_dismissal_and_its_location() {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let office = office(&app, &admin).await;
+        let device = claim(&app, &admin, "USERS0001", None).await;
+        let terminal = Terminal::new(&app, "USERS0001");
+        terminal.handshake().await;
+
+        // The first poll: every employee employed at the location becomes a user.
+        let at_office = scalar(
+            &app.store,
+            "SELECT count(*) FROM employees e JOIN employee_locations el ON el.employee_id = e.id \
+             WHERE el.location_id = $1 AND e.status = 'active'",
+            &[office],
+        )
+        .await;
+        assert!(at_office > 0);
+        let admin_pin = pin_of(&app, &admin, app.company.admin_employee_id.0).await;
+        let first = commands(&terminal.poll(None).await);
+        assert_eq!(first.len() as i64, at_office, "{first:?}");
+        assert!(
+            first
+                .iter()
+                .all(|c| c.starts_with("DATA UPDATE USERINFO PIN=")),
+            "{first:?}"
+        );
+        assert!(
+            first
+                .iter()
+                .any(|c| c.starts_with(&format!("DATA UPDATE USERINFO PIN={admin_pin}\tName="))),
+            "{first:?}"
+        );
+        assert_eq!(
+            terminal.poll(None).await.text,
+            "OK",
+            "nothing changed since"
+        );
+        assert_eq!(devices_metric(&app, "online").await, 1);
+
+        // Hired at the office with the PIN enrolled on the terminal.
+        let body = json!({
+            "first_name": "Aziz", "last_name": "Karimov", "pin_code": "4321",
+            "department_id": first_id(&app, &admin, "/v1/departments").await,
+            "schedule_id": first_id(&app, &admin, "/v1/schedules").await,
+            "locations": [office], "start_date": "2025-01-01", "schedule_start_date": "2025-01-01",
+        });
+        let hired = app.post_json("/v1/employees", &body, Some(&admin)).await;
+        assert_eq!(hired.status, 201, "{}", hired.text);
+        let id = hired.body["id"].as_i64().expect("employee id");
+        assert_eq!(
+            commands(&terminal.poll(None).await),
+            vec!["DATA UPDATE USERINFO PIN=4321\tName=Karimov Aziz\tPri=0".to_string()]
+        );
+
+        // An edit of a field the terminal does not hold tells it nothing; a new name and
+        // a new PIN: the old user goes first, then the new one comes.
+        let edited = app
+            .put_json(
+                &format!("/v1/employees/{id}"),
+                &json!({"home_phone": "+998901234567"}),
+                &admin,
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text);
+        assert_eq!(terminal.poll(None).await.text, "OK");
+        let edited = app
+            .put_json(
+                &format!("/v1/employees/{id}"),
+                &json!({"first_name": "Bahodir", "pin_code": "5678"}),
+                &admin,
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text);
+        assert_eq!(
+            commands(&terminal.poll(None).await),
+            vec![
+                "DATA DELETE USERINFO PIN=4321".to_string(),
+                "DATA UPDATE USERINFO PIN=5678\tName=Karimov Bahodir\tPri=0".to_string(),
+            ]
+        );
+
+        // Dismissed (the last day passed): the terminal forgets them.
+        let dismissed = app
+            .post_json(
+                &format!("/v1/employees/{id}/dismiss"),
+                &json!({"exp_date": "2025-03-03"}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(dismissed.status, 200, "{}", dismissed.text);
+        let polled = terminal.poll(None).await;
+        assert_eq!(
+            commands(&polled),
+            vec!["DATA DELETE USERINFO PIN=5678".to_string()]
+        );
+        // The terminal's result closes the command, shown with its code.
+        let command_id = polled.text.split(':').nth(1).expect("an id").to_string();
+        let answered = terminal
+            .results(&format!("ID={command_id}&Return=0&CMD=DATA\n"))
+            .await;
+        assert_eq!(answered.status, 200, "{}", answered.text);
+        let closed =
+            terminals::commands_of(&app.store, app.company.company_id, DeviceId(device), 1)
+                .await
+                .expect("commands");
+        assert_eq!(
+            (closed[0].status.as_str(), closed[0].return_code),
+            ("done", Some(0))
+        );
+
+        // Moved to a location nobody works at: every user it holds is deleted.
+        let empty = app
+            .post_json(
+                "/v1/locations",
+                &json!({"title": "Склад", "latitude": "41.3", "longitude": "69.2", "radius": 100}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(empty.status, 201, "{}", empty.text);
+        let moved = app
+            .put_json(
+                &format!("/v1/devices/{device}"),
+                &json!({"location_id": empty.body["id"]}),
+                &admin,
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+        let gone = commands(&terminal.poll(None).await);
+        assert_eq!(gone.len() as i64, at_office, "{gone:?}");
+        assert!(
+            gone.iter()
+                .all(|c| c.starts_with("DATA DELETE USERINFO PIN=")),
+            "{gone:?}"
+        );
+        assert_eq!(
+            scalar(
+                &app.store,
+                "SELECT count(*) FROM terminal_users WHERE device_id = $1",
+                &[device]
+            )
+            .await,
+            0
+        );
+        // Not heard from for more than 2 minutes: offline.
+        app.clock.advance(121);
+        assert_eq!(devices_metric(&app, "online").await, 0);
+        assert_eq!(devices_metric(&app, "offline").await, 1);
     })
     .await;
 }

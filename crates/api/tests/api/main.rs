@@ -17,6 +17,7 @@ mod employee_update;
 mod employees;
 mod errors;
 mod faces;
+mod hikvision;
 mod holidays;
 mod hostile_input;
 mod iclock;

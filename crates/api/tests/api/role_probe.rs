@@ -60,6 +60,12 @@ const RULES: &[Rule] = &[
     rule("POST", "/iclock/cdata.aspx", Who::Anyone),
     rule("POST", "/iclock/devicecmd", Who::Anyone),
     rule("POST", "/iclock/devicecmd.aspx", Who::Anyone),
+    // Hikvision terminals: the device's secret in the path (CONTRACT.md §9; hikvision.rs).
+    rule(
+        "POST",
+        "/terminals/hikvision/{device_secret}/events",
+        Who::Anyone,
+    ),
     // §5 + §8: POST /v1/accounts answers as GET, for any role; settings: the caller's own.
     rule("POST", "/v1/accounts", EVERY_ROLE),
     rule("PUT", "/v1/accounts/settings", EVERY_ROLE),

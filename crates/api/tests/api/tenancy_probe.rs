@@ -156,6 +156,8 @@ pub fn slot_of(template: &str, param: &str) -> Option<Slot> {
         ("size", _) => return Some(Slot::Fixed("40")),
         // A report's file (`/v1/reports/{name}/export`): names a report, not an object.
         ("name", "reports") => return Some(Slot::Fixed("late-in")),
+        // A terminal's secret names no object of a company's.
+        ("device_secret", _) => return Some(Slot::Fixed("no-such-secret")),
         ("employee_id", _) => Kind::Employee,
         ("company_id", _) => Kind::Company,
         ("file", _) => Kind::PhotoFile,

@@ -227,6 +227,7 @@ pub async fn apply_due(
     today: NaiveDate,
     now: i64,
 ) -> StoreResult<u64> {
+    crate::terminal_users::note_due_dismissals(conn, company, today, now).await?;
     let dismissed = sql::execute(
         conn,
         "UPDATE employees SET status = 'dismissed' WHERE company_id = $1 AND status = 'active' \
@@ -257,6 +258,7 @@ pub async fn apply_due(
         match serde_json::from_str::<RecoveryPlan>(&row.recovery_plan) {
             Ok(plan) => {
                 apply_recovery(conn, company, row.id, &plan, now).await?;
+                crate::terminal_users::note_change(conn, company, EmployeeId(row.id), now).await?;
                 rehired += 1;
             }
             Err(err) => {

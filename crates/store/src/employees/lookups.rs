@@ -136,3 +136,24 @@ pub async fn named(
     }
     Ok(found)
 }
+
+#[derive(FromQueryResult)]
+struct PinOnly {
+    pin_code: String,
+}
+
+/// The PIN code of the company's employee with this tab number, if any.
+pub async fn pin_of_tab_number(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    tab_number: &str,
+) -> StoreResult<Option<String>> {
+    let row: Option<PinOnly> = sql::one(
+        conn,
+        "SELECT pin_code FROM employees WHERE company_id = $1 AND tab_number = $2 \
+         ORDER BY id LIMIT 1",
+        vec![company.0.into(), tab_number.into()],
+    )
+    .await?;
+    Ok(row.map(|r| r.pin_code))
+}

@@ -17,6 +17,8 @@ mod m0010_time_off_type_codes;
 mod m0011_file_exports;
 mod m0012_time_off_comments;
 mod m0013_terminals;
+mod m0014_terminal_users;
+mod m0015_hikvision;
 
 use sea_orm_migration::prelude::*;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_file_exports::Migration),
             Box::new(m0012_time_off_comments::Migration),
             Box::new(m0013_terminals::Migration),
+            Box::new(m0014_terminal_users::Migration),
+            Box::new(m0015_hikvision::Migration),
         ]
     }
 }

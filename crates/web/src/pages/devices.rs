@@ -7,9 +7,13 @@
 //! which are online and the serials waiting for a claim, claimed here for a location
 //! (`POST /devices/claim`); a terminal's page shows what it told about itself, its
 //! commands and their results, the rules its punches are read by
-//! (`POST /devices/{id}/rules`) and imports the punches it sent while pending
-//! (`POST /devices/{id}/import`); `GET /devices/unmatched` lists punches whose PIN
-//! matched nobody, each attached to an employee there (`POST /devices/unmatched/{id}`).
+//! (`POST /devices/{id}/rules`), imports the punches it sent while pending
+//! (`POST /devices/{id}/import`) and queues a restart, a clock setting or a re-upload of
+//! its log (`POST /devices/{id}/command`); `GET /devices/unmatched` lists punches whose
+//! PIN matched nobody, each attached to an employee there (`POST /devices/unmatched/{id}`).
+//! A Hikvision terminal (`davomat_app::hikvision`) shows its event URL once at
+//! registration and at each new secret (`POST /devices/{id}/secret`), and what its
+//! employee numbers are matched with (`POST /devices/{id}/employee-key`).
 
 use askama::Template;
 use axum::Form;
@@ -17,7 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
-use davomat_app::adms::{self, Claim, ClaimRefusal};
+use davomat_app::adms::{self, Claim, ClaimRefusal, TerminalAction};
 use davomat_app::devices::{self, DeviceRequest};
 use davomat_app::personnel;
 use davomat_app::sign_in::ConsoleUser;
@@ -37,13 +41,16 @@ const COMMANDS_SHOWN: u64 = 100;
 /// The form's fields, as the API names them.
 const FIELDS: [&str; 4] = ["serial_number", "type", "location_id", "time_zone"];
 /// A device's page's fields: the form's and the terminal rules'.
-const TERMINAL_FIELDS: [&str; 6] = [
+const TERMINAL_FIELDS: [&str; 9] = [
     "serial_number",
     "type",
     "location_id",
     "time_zone",
     "direction_rule",
     "allowed_network",
+    "from",
+    "to",
+    "employee_key",
 ];
 
 /// A device as a page shows it.
@@ -84,7 +91,7 @@ struct ListPage {
     inputs: Vec<Input>,
     messages: Messages,
     /// A device just registered, and its token (shown this once).
-    registered: Option<(String, String)>,
+    registered: Option<JustRegistered>,
     pending: Vec<Pending>,
     locations: Vec<(String, String)>,
     /// Why a claim was refused.
@@ -104,6 +111,11 @@ struct DevicePage {
     rules: Vec<(&'static str, String)>,
     /// The outcome of an import just made, in words.
     imported: Option<String>,
+    /// A Hikvision terminal: what its employee numbers are matched with.
+    hikvision: bool,
+    employee_keys: Vec<(&'static str, String)>,
+    /// The URL with the secret just issued (shown this once).
+    secret_url: Option<String>,
 }
 
 fn shown(row: DeviceRow, caller: &Caller, t: &Words, now: i64) -> Shown {
@@ -168,12 +180,32 @@ pub async fn list(State(state): State<AppState>, Signed(user): Signed) -> Respon
     list_page(&state, &user, None, Messages::default(), None, None).await
 }
 
+/// A device just registered: its serial, its token and, for a Hikvision terminal, the
+/// URL to set on it with the token in it (shown this once).
+struct JustRegistered {
+    serial: String,
+    token: String,
+    url: Option<String>,
+}
+
+/// Where a Hikvision terminal with this secret posts its events: the server's public
+/// address (`DAVOMAT_PUBLIC_URL`) when set, else the path alone.
+fn hikvision_url(state: &AppState, secret: &str) -> String {
+    let base = state
+        .config
+        .public_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    format!("{base}/terminals/hikvision/{secret}/events")
+}
+
 async fn list_page(
     state: &AppState,
     user: &ConsoleUser,
     typed: Option<&Posted>,
     mut messages: Messages,
-    registered: Option<(String, String)>,
+    registered: Option<JustRegistered>,
     claim_problem: Option<String>,
 ) -> Response {
     let caller = &user.caller;
@@ -256,7 +288,15 @@ pub async fn register(
     };
     match registered {
         Ok(done) => {
-            let shown = (done.device.serial_number, done.token);
+            let hikvision = done
+                .device
+                .kind
+                .eq_ignore_ascii_case(davomat_app::hikvision::KIND);
+            let shown = JustRegistered {
+                url: hikvision.then(|| hikvision_url(&state, &done.token)),
+                serial: done.device.serial_number,
+                token: done.token,
+            };
             list_page(&state, &user, None, Messages::default(), Some(shown), None).await
         }
         Err(AppError::Invalid(errors)) => {
@@ -273,7 +313,7 @@ pub async fn show(
     Signed(user): Signed,
     Path(id): Path<String>,
 ) -> Response {
-    device_page(&state, &user, &id, None, Messages::default(), None).await
+    device_page(&state, &user, &id, None, Messages::default(), None, None).await
 }
 
 async fn device_page(
@@ -283,6 +323,7 @@ async fn device_page(
     typed: Option<&Posted>,
     mut messages: Messages,
     imported: Option<String>,
+    secret_url: Option<String>,
 ) -> Response {
     let caller = &user.caller;
     let Ok(id) = id.parse::<i64>() else {
@@ -346,7 +387,15 @@ async fn device_page(
         .iter()
         .map(|rule| (*rule, t.get(&format!("device-rule-{rule}"))))
         .collect();
+    let hikvision = row.kind.eq_ignore_ascii_case(davomat_app::hikvision::KIND);
+    let employee_keys = davomat_app::hikvision::EMPLOYEE_KEYS
+        .iter()
+        .map(|key| (*key, t.get(&format!("device-key-{key}"))))
+        .collect();
     let page = DevicePage {
+        hikvision,
+        employee_keys,
+        secret_url,
         device: shown(row, caller, &t, state.clock.now()),
         frame,
         t,
@@ -360,6 +409,15 @@ async fn device_page(
     render(page.messages.status(), &page)
 }
 
+/// The device of a form posted to `/devices/{id}/…`: the page refused when the form's
+/// CSRF token is not the session's, or the id does not read.
+fn posted_device(user: &ConsoleUser, form: &Posted, id: &str) -> Result<i64, Problem> {
+    if !csrf_matches(user, form.csrf()) {
+        return Err(Problem::Csrf);
+    }
+    id.parse::<i64>().map_err(|_| Problem::NotFound)
+}
+
 /// `POST /devices/{id}`: changes, back to the list.
 pub async fn update(
     State(state): State<AppState>,
@@ -368,11 +426,9 @@ pub async fn update(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(device) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let now = state.clock.now();
     let changed = match form.request::<DeviceRequest>(&FIELDS, &[]) {
@@ -383,7 +439,7 @@ pub async fn update(
         Ok(_) => Redirect::to("/devices").into_response(),
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, Some(&form), messages, None).await
+            device_page(&state, &user, &id, Some(&form), messages, None, None).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
@@ -397,11 +453,9 @@ pub async fn remove(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(device) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     match devices::remove(&state.store, caller, device, state.clock.now()).await {
         Ok(()) => Redirect::to("/devices").into_response(),
@@ -458,11 +512,9 @@ pub async fn set_rules(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(device) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let set = adms::set_rules(
         &state.store,
@@ -476,7 +528,85 @@ pub async fn set_rules(
         Ok(()) => Redirect::to(&format!("/devices/{device}")).into_response(),
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, None, messages, None).await
+            device_page(&state, &user, &id, None, messages, None, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/{id}/command` (`action`: `reboot`, `set_time`, or `resend_log` with
+/// the dates `from` and `to`): queues the command; back to the page, which lists it.
+pub async fn command(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
+    };
+    let queued =
+        match TerminalAction::read(form.value("action"), form.value("from"), form.value("to")) {
+            Ok(action) => {
+                let device = davomat_core::DeviceId(device);
+                adms::queue_action(&state.store, caller, device, action, state.clock.now()).await
+            }
+            Err(err) => Err(err),
+        };
+    match queued {
+        Ok(()) => Redirect::to(&format!("/devices/{device}#terminal")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            device_page(&state, &user, &id, None, messages, None, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/{id}/secret`: a new secret (token) for the device, the old one
+/// stops working; the page shows the URL with it this once.
+pub async fn new_secret(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
+    };
+    match devices::replace_token(&state.store, caller, device, state.clock.now()).await {
+        Ok(token) => {
+            let url = Some(hikvision_url(&state, &token));
+            device_page(&state, &user, &id, None, Messages::default(), None, url).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/{id}/employee-key` (`employee_key`: `pin_code`, `tab_number`): what a
+/// Hikvision terminal's employee numbers are matched with; back to the page.
+pub async fn set_employee_key(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
+    };
+    let device_id = davomat_core::DeviceId(device);
+    let key = form.value("employee_key");
+    match davomat_app::hikvision::set_employee_key(&state.store, caller, device_id, key).await {
+        Ok(()) => Redirect::to(&format!("/devices/{device}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            device_page(&state, &user, &id, None, messages, None, None).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
@@ -491,11 +621,9 @@ pub async fn import(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(device) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let device = match posted_device(&user, &form, &id) {
+        Ok(device) => device,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let now = state.clock.now();
     match adms::import_for(&state.store, caller, davomat_core::DeviceId(device), now).await {
@@ -512,7 +640,16 @@ pub async fn import(
                 t.get("device-import-quarantined"),
                 done.quarantined
             );
-            device_page(&state, &user, &id, None, Messages::default(), Some(said)).await
+            device_page(
+                &state,
+                &user,
+                &id,
+                None,
+                Messages::default(),
+                Some(said),
+                None,
+            )
+            .await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }

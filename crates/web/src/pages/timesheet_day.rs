@@ -8,7 +8,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -51,6 +51,8 @@ struct EventLine {
     device: String,
     mode: String,
     voided: Option<String>,
+    /// The terminal sent a picture with it.
+    picture: bool,
 }
 
 /// One time-off touching the day.
@@ -173,6 +175,7 @@ async fn show(
                 voided: e
                     .voided_at
                     .map(|_| e.void_reason.clone().unwrap_or_default()),
+                picture: e.pictures > 0,
             })
             .collect(),
         time_offs: detail
@@ -363,4 +366,31 @@ async fn after(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     response
+}
+
+/// `GET /timesheet/picture/{event}`: the picture a terminal sent with a clock event
+/// (who may read the employee's day may see it), kept private in caches.
+pub async fn picture(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(event): Path<String>,
+) -> Response {
+    let caller = &user.caller;
+    let Ok(event) = event.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    match davomat_app::hikvision::picture(&state.store, caller, event).await {
+        Ok(found) => (
+            [
+                (axum::http::header::CONTENT_TYPE, found.content_type),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=3600".to_string(),
+                ),
+            ],
+            found.picture,
+        )
+            .into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
 }
