@@ -31,6 +31,7 @@ pub mod file_exports;
 pub mod hikvision;
 pub mod hiring;
 pub mod holidays;
+pub mod kiosks;
 pub mod locations;
 pub mod password_resets;
 pub mod payroll;

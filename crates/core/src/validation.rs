@@ -70,6 +70,10 @@ pub enum Rule {
     OutsideRadius { metres: i64 },
     /// The request did not come from the location's address.
     NotLocationAddress,
+    /// The employee may not clock at this location (a kiosk's).
+    NotAllowedHere,
+    /// The employee is not employed now (dismissed).
+    NotEmployed,
     /// Not a decimal number.
     NotADecimal,
     /// A negative amount.

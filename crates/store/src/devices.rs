@@ -39,12 +39,14 @@ pub struct DeviceRow {
     pub allowed_network: Option<String>,
     /// What a Hikvision terminal's employee number is: `pin_code` or `tab_number`.
     pub employee_key: String,
+    /// A kiosk's title.
+    pub title: Option<String>,
 }
 
 const SELECT: &str = "SELECT d.id, d.serial_number, d.kind, d.location_id, l.title AS location_name, d.time_zone, \
      d.battery_level, d.os_type, d.os_version, d.app_version, d.logged_user_name, d.additional_button, \
      d.save_image_gallery, d.front_camera, d.photo_audit, d.qr_code, d.last_request_at, d.firmware, \
-     d.push_version, d.user_count, d.log_count, d.direction_rule, d.allowed_network, d.employee_key \
+     d.push_version, d.user_count, d.log_count, d.direction_rule, d.allowed_network, d.employee_key, d.title \
      FROM devices d LEFT JOIN locations l ON l.id = d.location_id";
 
 /// What an admin sets on a device.
@@ -166,6 +168,17 @@ pub async fn update(
             .set("photo_audit", fields.photo_audit)
             .set("qr_code", fields.qr_code),
         Columns::new().set("id", id).set("company_id", company.0),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets a device's title (kiosks).
+pub async fn set_title(conn: &impl ConnectionTrait, id: i64, title: &str) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE devices SET title = $2 WHERE id = $1",
+        vec![id.into(), title.into()],
     )
     .await?;
     Ok(())

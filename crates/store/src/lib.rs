@@ -21,6 +21,7 @@ mod error;
 pub mod faces;
 pub mod file_exports;
 pub mod holidays;
+pub mod kiosks;
 pub mod locations;
 mod migration;
 pub mod password_resets;

@@ -20,7 +20,7 @@ struct Asset {
     served_as: String,
 }
 
-const FILES: [(&str, &str, &[u8]); 3] = [
+const FILES: [(&str, &str, &[u8]); 5] = [
     (
         "htmx.js",
         "text/javascript; charset=utf-8",
@@ -35,6 +35,16 @@ const FILES: [(&str, &str, &[u8]); 3] = [
         "console.css",
         "text/css; charset=utf-8",
         include_bytes!("../assets/console.css"),
+    ),
+    (
+        "kiosk.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/kiosk.css"),
+    ),
+    (
+        "kiosk.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/kiosk.js"),
     ),
 ];
 

@@ -174,6 +174,9 @@ pub fn router() -> Router<AppState> {
             get(pages::password_reset::form).post(pages::password_reset::submit),
         )
         .route("/language", post(pages::language::choose))
+        .route("/kiosk", get(pages::kiosk::page))
+        .route("/kiosk-sw.js", get(pages::kiosk::service_worker))
+        .route("/devices/kiosk", post(pages::devices::add_kiosk))
         .route("/assets/{name}", get(assets::serve))
         .layer(middleware::from_fn(security_headers))
 }

@@ -218,7 +218,7 @@ fn not_base64() -> ApiError {
 /// Base64 (standard or URL-safe, padded or not, line breaks allowed), optionally as a
 /// `data:image/…;base64,` URL. A space is read as `+`: an unescaped form body turns
 /// every `+` into one.
-fn decode_base64(text: &str) -> ApiResult<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> ApiResult<Vec<u8>> {
     let text = text.trim();
     let payload = match text.strip_prefix("data:") {
         Some(rest) => match rest.split_once(',') {

@@ -16,6 +16,7 @@ mod hikvision;
 mod holidays;
 mod iclock;
 mod identification;
+mod kiosks;
 mod locations;
 mod oauth;
 pub mod password_reset;
@@ -190,6 +191,7 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = device_commands::routes(table);
     let table = iclock::routes(table);
     let table = hikvision::routes(table);
+    let table = kiosks::routes(table);
     let table = identification::routes(table);
     let table = photos::routes(table);
     let table = reports::routes(table);

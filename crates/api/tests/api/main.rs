@@ -21,6 +21,7 @@ mod hikvision;
 mod holidays;
 mod hostile_input;
 mod iclock;
+mod kiosks;
 mod locations;
 mod payroll;
 mod positions;

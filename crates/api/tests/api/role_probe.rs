@@ -87,6 +87,10 @@ const RULES: &[Rule] = &[
     rule("POST", "/v1/devices", ADMIN),
     rule("PUT", "/v1/devices/{id}", ADMIN),
     rule("DELETE", "/v1/devices/{id}", ADMIN),
+    // §9: kiosks are devices: admins create and remove them; a kiosk punches.
+    rule("POST", "/v1/kiosks", ADMIN),
+    rule("DELETE", "/v1/kiosks/{id}", ADMIN),
+    rule("POST", "/v1/kiosk/punch", Who::Device),
     // §4 heads change "employees in them (create, edit, dismiss, faces)"; §5 rows.
     rule("POST", "/v1/employees", ADMIN_HEAD),
     rule("PUT", "/v1/employees/{id}", ADMIN_HEAD),
@@ -195,6 +199,8 @@ struct Company {
     staff: Vec<(Role, String, i64)>,
     device_token: String,
     device: i64,
+    /// A kiosk's token (the device that may punch at `/v1/kiosk/punch`).
+    kiosk_token: String,
     time_off_type: i64,
     payroll_rule: i64,
     fine: i64,
@@ -255,6 +261,12 @@ async fn setup(app: &TestApp) -> Company {
     .await;
     let device_id = created_id(&device);
     let device_token = device.body["token"].as_str().expect("token").to_string();
+    let kiosk = post(
+        "/v1/kiosks",
+        json!({"location_id": defaults.location, "title": "Вход"}),
+    )
+    .await;
+    let kiosk_token = kiosk.body["token"].as_str().expect("token").to_string();
     let time_off_type = created_id(&post("/v1/time-offs", json!({"title": "Отпуск"})).await);
     let payroll_rule =
         created_id(&post("/v1/payroll/payroll-list", json!({"title": "Правило"})).await);
@@ -271,6 +283,7 @@ async fn setup(app: &TestApp) -> Company {
         staff,
         device_token,
         device: device_id,
+        kiosk_token,
         time_off_type,
         payroll_rule,
         fine,
@@ -485,6 +498,29 @@ async fn prepare(app: &TestApp, c: &Company, rule: &Rule, n: usize) -> Option<Ta
                                           "event": "in", "event_time": "2025-03-04 08:40:00"}]});
             target(template.into(), Some(body), &[])
         }
+        ("POST", "/v1/kiosks") => {
+            let body = json!({"location_id": c.defaults.location, "title": format!("Проба {n}")});
+            target(template.into(), Some(body), &["/v1/devices"])
+        }
+        ("DELETE", "/v1/kiosks/{id}") => {
+            let body = json!({"location_id": c.defaults.location, "title": format!("Киоск {n}")});
+            let kiosk = created_id(&admin_post(app, c, "/v1/kiosks", body).await);
+            target(
+                template.replace("{id}", &kiosk.to_string()),
+                None,
+                &["/v1/devices"],
+            )
+        }
+        ("POST", "/v1/kiosk/punch") => {
+            let e = new_employee(app, c, n).await;
+            let card = app.get(&employee_path(e), Some(&c.admin)).await;
+            let pin = card.body["data"]["pin_code"]
+                .as_str()
+                .expect("pin")
+                .to_string();
+            let body = json!({"uid": format!("probe-{n}"), "pin_code": pin});
+            target(template.into(), Some(body), &[])
+        }
         ("POST", "/v1/device/commands/{id}/ack") => {
             let e = new_employee(app, c, n).await;
             upload(app, &c.admin, e, png(400, 400)).await;
@@ -646,6 +682,7 @@ async fn every_forbidden_role_is_refused_every_write_and_changes_nothing() {
             }
             // The same call by whom the contract allows succeeds and shows in the witness.
             let allowed = match rule.who {
+                Who::Device if rule.path == "/v1/kiosk/punch" => c.kiosk_token.as_str(),
                 Who::Device => c.device_token.as_str(),
                 _ => c.admin.as_str(),
             };

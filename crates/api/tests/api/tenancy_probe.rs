@@ -166,7 +166,7 @@ pub fn slot_of(template: &str, param: &str) -> Option<Slot> {
         ("id", "positions") => Kind::Position,
         ("id", "locations") => Kind::Location,
         ("id", "schedules") => Kind::Schedule,
-        ("id", "devices") => Kind::Device,
+        ("id", "devices" | "kiosks") => Kind::Device,
         ("id", "employees") => Kind::Employee,
         ("id", "time-off") => Kind::TimeOff,
         ("id", "time-offs") => Kind::TimeOffType,

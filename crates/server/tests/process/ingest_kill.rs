@@ -1,8 +1,10 @@
-//! `kill -9` during device-event ingest, on SQLite and on PostgreSQL: no acknowledged
-//! event is lost and none is stored twice.
+//! `kill -9` during device-event ingest, on SQLite and on PostgreSQL, through the device
+//! API and through ZKTeco's ADMS push: no acknowledged event is lost and none is stored
+//! twice.
 //!
-//! Several terminals (device tokens) send batches of events to `POST /v1/device/events`
-//! concurrently and as fast as they can; at a moment chosen at random the server gets
+//! Several terminals send batches of events concurrently and as fast as they can — JSON
+//! to `POST /v1/device/events` with their tokens, or ATTLOG lines to `POST
+//! /iclock/cdata` under their serial numbers (acknowledged `OK: <n>`); at a moment chosen at random the server gets
 //! SIGKILL while requests are in flight. Each terminal remembers every batch it sent
 //! and whether it was acknowledged (a 200 with `accepted` read whole) or failed (reset
 //! connection, refused connection, answer cut off). Then, with the server down, the
@@ -95,14 +97,25 @@ enum Outcome {
 /// One batch as a terminal sent it.
 struct Batch {
     uids: Vec<String>,
-    body: Value,
+    body: String,
     outcome: Outcome,
 }
 
-/// A terminal: its device id and token, and every batch it sent.
+/// How the terminals send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Protocol {
+    /// `POST /v1/device/events` with the device's token; JSON.
+    DeviceApi,
+    /// `POST /iclock/cdata?SN=…&table=ATTLOG`; tab-separated lines, `OK: <n>`.
+    Adms,
+}
+
+/// A terminal: its device id, token and serial, and every batch it sent.
 struct Terminal {
+    protocol: Protocol,
     device: i64,
     token: String,
+    serial: String,
     batches: Vec<Batch>,
 }
 
@@ -116,8 +129,27 @@ struct Staff {
 /// The body of batch `number` of a terminal: `size` events with uids `bN-eI`, past
 /// event times (two to three days ago, one second apart), `in`/`out` alternating, the
 /// employee named by id or by PIN alternating.
-fn make_batch(number: usize, size: usize, staff: &Staff, base_time: i64) -> (Vec<String>, Value) {
+/// Over ADMS the lines name the PIN (states 0 and 1, face) and their uid is
+/// `PIN@local time`.
+fn make_batch(
+    protocol: Protocol,
+    number: usize,
+    size: usize,
+    staff: &Staff,
+    base_time: i64,
+) -> (Vec<String>, String) {
     let zone = CompanyZone::named_or_default("Asia/Tashkent");
+    if protocol == Protocol::Adms {
+        let mut uids = Vec::with_capacity(size);
+        let lines: Vec<String> = (0..size)
+            .map(|i| {
+                let at = zone.format(base_time + (number * BATCH_MAX + i) as i64);
+                uids.push(format!("{}@{at}", staff.pin));
+                format!("{}\t{at}\t{}\t15\t\t0\t0", staff.pin, i % 2)
+            })
+            .collect();
+        return (uids, lines.join("\n") + "\n");
+    }
     let mut uids = Vec::with_capacity(size);
     let events: Vec<Value> = (0..size)
         .map(|i| {
@@ -137,7 +169,7 @@ fn make_batch(number: usize, size: usize, staff: &Staff, base_time: i64) -> (Vec
             event
         })
         .collect();
-    (uids, json!({ "events": events }))
+    (uids, json!({ "events": events }).to_string())
 }
 
 /// A POST of a batch that never panics: `Ok((status, body text))` only when the whole
@@ -145,13 +177,23 @@ fn make_batch(number: usize, size: usize, staff: &Staff, base_time: i64) -> (Vec
 async fn post_batch(
     http: &reqwest::Client,
     base: &str,
-    token: &str,
-    body: &Value,
+    terminal: &Terminal,
+    body: &str,
 ) -> Result<(u16, String), String> {
-    let response = http
-        .post(format!("{base}/v1/device/events"))
-        .bearer_auth(token)
-        .json(body)
+    let request = match terminal.protocol {
+        Protocol::DeviceApi => http
+            .post(format!("{base}/v1/device/events"))
+            .bearer_auth(&terminal.token)
+            .header("content-type", "application/json"),
+        Protocol::Adms => http
+            .post(format!(
+                "{base}/iclock/cdata?SN={}&table=ATTLOG&Stamp=1",
+                terminal.serial
+            ))
+            .header("content-type", "text/plain"),
+    };
+    let response = request
+        .body(body.to_string())
         .send()
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -160,15 +202,21 @@ async fn post_batch(
     Ok((status, text))
 }
 
-/// `(accepted, duplicates)` of an answer that stored everything it was given.
-fn counts_of(text: &str) -> Option<(usize, usize)> {
+/// What an answer says was taken of a batch: the device API's `(accepted,
+/// duplicates)` when it stored everything it was given; ADMS's `OK: <n>` says only how
+/// many lines were taken (stored now or before), as `(n, None)`.
+fn counts_of(protocol: Protocol, text: &str) -> Option<(usize, Option<usize>)> {
+    if protocol == Protocol::Adms {
+        let taken = text.strip_prefix("OK: ")?.trim().parse().ok()?;
+        return Some((taken, None));
+    }
     let body: Value = serde_json::from_str(text).ok()?;
     if body["rejected"] != json!([]) {
         return None;
     }
     Some((
         body["accepted"].as_u64()? as usize,
-        body["duplicates"].as_u64()? as usize,
+        Some(body["duplicates"].as_u64()? as usize),
     ))
 }
 
@@ -185,14 +233,15 @@ async fn keep_sending(
 ) -> Terminal {
     let http = http_client();
     let mut rng = Rng::seeded(seed);
+    let protocol = terminal.protocol;
     for number in 0..MAX_BATCHES {
         let size = BATCH_MIN + rng.below(BATCH_MAX - BATCH_MIN + 1);
-        let (uids, body) = make_batch(number, size, &staff, base_time);
-        let outcome = match post_batch(&http, &base, &terminal.token, &body).await {
-            Ok((200, text)) if counts_of(&text).is_some() => {
-                let (accepted, duplicates) = counts_of(&text).unwrap_or_default();
+        let (uids, body) = make_batch(protocol, number, size, &staff, base_time);
+        let outcome = match post_batch(&http, &base, &terminal, &body).await {
+            Ok((200, text)) if counts_of(protocol, &text).is_some() => {
+                let (taken, duplicates) = counts_of(protocol, &text).unwrap_or_default();
                 assert_eq!(
-                    (accepted, duplicates),
+                    (taken, duplicates.unwrap_or(0)),
                     (size, 0),
                     "device {}: a new batch of {size} is stored whole: {text}",
                     terminal.device
@@ -277,7 +326,8 @@ fn sigkill(pid: u32) {
 }
 
 /// The whole scenario on one database (`label` names the backend in messages).
-async fn kill_during_ingest(label: &str, url: &str) {
+async fn kill_during_ingest(label: &str, url: &str, protocol: Protocol) {
+    let label = &format!("{label}, {protocol:?}");
     let seed = clock_seed();
     let mut rng = Rng::seeded(seed);
     let company = create_company_on(url, &format!("Ingest Kill {label}"));
@@ -315,8 +365,10 @@ async fn kill_during_ingest(label: &str, url: &str) {
         .await;
         assert_eq!(created.status, 201, "{}", created.text);
         terminals.push(Terminal {
+            protocol,
             device: created.body["id"].as_i64().expect("device id"),
             token: text(&created.body, "token"),
+            serial: format!("INGEST-KILL-{n}"),
             batches: Vec::new(),
         });
     }
@@ -494,16 +546,20 @@ async fn kill_during_ingest(label: &str, url: &str) {
                 let http = http_client();
                 let (mut accepted, mut duplicates) = (0, 0);
                 for (number, batch) in terminal.batches.iter().enumerate() {
-                    let (status, text) = post_batch(&http, &base, &terminal.token, &batch.body)
+                    let (status, text) = post_batch(&http, &base, &terminal, &batch.body)
                         .await
                         .unwrap_or_else(|e| {
                             panic!("{label}: resend of device {} batch {number}: {e}", terminal.device)
                         });
                     assert_eq!(status, 200, "{label}: resend: {text}");
-                    let (a, d) = counts_of(&text)
+                    let (taken, d) = counts_of(protocol, &text)
                         .unwrap_or_else(|| panic!("{label}: resend answered {text}"));
                     let size = batch.uids.len();
                     let before = stored[number] as usize;
+                    // ADMS says only how many lines were taken; the database below
+                    // proves how many were new.
+                    let d = d.unwrap_or(before);
+                    let a = if protocol == Protocol::Adms { taken - d } else { taken };
                     assert_eq!(
                         (a, d),
                         (size - before, before),
@@ -585,10 +641,21 @@ async fn kill_during_ingest(label: &str, url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_device_ingest_loses_and_duplicates_nothing() {
     let sqlite = TempDb::new("ingest-kill");
-    kill_during_ingest("SQLite", sqlite.url()).await;
+    kill_during_ingest("SQLite", sqlite.url(), Protocol::DeviceApi).await;
     drop(sqlite);
 
     if let Some(postgres) = TempPgDb::new("ingest_kill on PostgreSQL").await {
-        kill_during_ingest("PostgreSQL", postgres.url()).await;
+        kill_during_ingest("PostgreSQL", postgres.url(), Protocol::DeviceApi).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_adms_pushes_loses_and_duplicates_no_line_answered_ok() {
+    let sqlite = TempDb::new("adms-kill");
+    kill_during_ingest("SQLite", sqlite.url(), Protocol::Adms).await;
+    drop(sqlite);
+
+    if let Some(postgres) = TempPgDb::new("adms_kill on PostgreSQL").await {
+        kill_during_ingest("PostgreSQL", postgres.url(), Protocol::Adms).await;
     }
 }

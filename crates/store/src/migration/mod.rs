@@ -19,6 +19,7 @@ mod m0012_time_off_comments;
 mod m0013_terminals;
 mod m0014_terminal_users;
 mod m0015_hikvision;
+mod m0016_kiosks;
 
 use sea_orm_migration::prelude::*;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_terminals::Migration),
             Box::new(m0014_terminal_users::Migration),
             Box::new(m0015_hikvision::Migration),
+            Box::new(m0016_kiosks::Migration),
         ]
     }
 }

@@ -185,7 +185,8 @@ pub async fn list(State(state): State<AppState>, Signed(user): Signed) -> Respon
 struct JustRegistered {
     serial: String,
     token: String,
-    url: Option<String>,
+    /// The link or URL with the token in it, and the words that say what it is for.
+    url: Option<(String, String)>,
 }
 
 /// Where a Hikvision terminal with this secret posts its events: the server's public
@@ -292,8 +293,9 @@ pub async fn register(
                 .device
                 .kind
                 .eq_ignore_ascii_case(davomat_app::hikvision::KIND);
+            let label = Words::new(caller.lang).get("device-hikvision-url");
             let shown = JustRegistered {
-                url: hikvision.then(|| hikvision_url(&state, &done.token)),
+                url: hikvision.then(|| (hikvision_url(&state, &done.token), label)),
                 serial: done.device.serial_number,
                 token: done.token,
             };
@@ -560,6 +562,44 @@ pub async fn command(
         Err(AppError::Invalid(errors)) => {
             let messages = Messages::of_fields(errors, caller.lang);
             device_page(&state, &user, &id, None, messages, None, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /devices/kiosk` (`title`, `location_id`): adds a kiosk; the list shows the
+/// link that opens it on the tablet, with its token, this once.
+pub async fn add_kiosk(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let fields = ["location_id", "title"];
+    let made = match form.request::<davomat_app::kiosks::KioskRequest>(&fields, &[]) {
+        Ok(request) => {
+            davomat_app::kiosks::create(&state.store, caller, request, state.clock.now()).await
+        }
+        Err(err) => Err(err),
+    };
+    let t = Words::new(caller.lang);
+    match made {
+        Ok(kiosk) => {
+            let base = state.config.public_url.as_deref().unwrap_or("");
+            let link = format!("{}/kiosk#token={}", base.trim_end_matches('/'), kiosk.token);
+            let shown = JustRegistered {
+                serial: form.value("title").trim().to_string(),
+                token: kiosk.token,
+                url: Some((link, t.get("device-kiosk-link"))),
+            };
+            list_page(&state, &user, None, Messages::default(), Some(shown), None).await
+        }
+        Err(AppError::Invalid(_)) => {
+            let why = Some(t.get("device-kiosk-invalid"));
+            list_page(&state, &user, None, Messages::default(), None, why).await
         }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }

@@ -10,6 +10,7 @@ pub mod employee_form;
 pub mod employees;
 pub mod files;
 pub mod holidays;
+pub mod kiosk;
 pub mod language;
 pub mod locations;
 pub mod me;

@@ -1035,3 +1035,133 @@ async fn save_failure(browser: &Client, name: &str) -> PathBuf {
     }
     dir
 }
+
+/// A kiosk on a phone-sized tablet in Uzbek: an admin adds it in the console and opens
+/// its link; a PIN punches in, an unknown PIN is refused; then the server goes away (the
+/// page still opens, from its service worker), a punch made meanwhile waits in the
+/// browser, and when the server is back it is sent once, with the time it was made.
+#[tokio::test]
+async fn a_kiosk_punches_by_pin_and_keeps_what_was_punched_offline() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|mut console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = kiosk_walk(&mut console, &browser).await;
+            if let Err(problem) = outcome {
+                let saved = save_failure(&browser, &format!("kiosk-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
+    let me = console.company.admin_employee_id.0;
+    let pin = crate::support::text_of(console, me, "pin_code").await;
+    let name = crate::support::text_of(console, me, "full_name").await;
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    browser.goto(&console.url("/devices")).await.map_err(fail)?;
+    type_into(browser, "#kiosk-title", "Asosiy kirish").await?;
+    click(browser, "#add-kiosk").await?;
+    wait_for(browser, "#hikvision-url").await?;
+    let link = browser
+        .find(Locator::Css("#hikvision-url"))
+        .await
+        .map_err(fail)?
+        .prop("value")
+        .await
+        .map_err(fail)?
+        .ok_or("the kiosk's link")?;
+    let token = link.split("#token=").nth(1).ok_or("a token in the link")?;
+    let kiosk = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT id FROM devices WHERE kind = 'kiosk'",
+        &[],
+    )
+    .await;
+
+    // The tablet: a phone-sized window, in Uzbek.
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+    browser
+        .goto(&console.url(&format!("/kiosk?lang=uz#token={token}")))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "h1", "Kelish va ketish belgisi").await?;
+    accessible(browser, "the kiosk").await?;
+    no_overflow(browser, "the kiosk").await?;
+    let press = |digits: String| async move {
+        for digit in digits.chars() {
+            click(browser, &format!("#digit-{digit}")).await?;
+        }
+        click(browser, "#enter").await
+    };
+    press(pin.clone()).await?;
+    wait_for_text(browser, "#result-name", &name).await?;
+    expect_text(browser, "#result-event", "Kelish").await?;
+    press("98765".into()).await?;
+    wait_for_text(browser, "#result-refused", "Noma’lum PIN yoki QR-kod.").await?;
+
+    // The service worker holds the page before the network goes.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let controlled = browser
+            .execute("return !!navigator.serviceWorker.controller;", vec![])
+            .await
+            .map_err(fail)?;
+        if controlled.as_bool() == Some(true) {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("the kiosk's service worker never took the page".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    console.go_offline().await;
+    browser.refresh().await.map_err(fail)?;
+    wait_for_text(browser, "h1", "Kelish va ketish belgisi").await?;
+    wait_for(browser, "#digit-1").await?;
+    press(pin.clone()).await?;
+    wait_for_text(
+        browser,
+        "#result-queued",
+        "Tarmoq yo‘q: belgi saqlandi va yuboriladi.",
+    )
+    .await?;
+    wait_for_text(browser, "#waiting", "Yuborilishini kutmoqda: 1").await?;
+    let made_at = chrono::Utc::now().timestamp();
+
+    // Back: the server's clock is the tablet's now, so that the punch is not "ahead".
+    console.clock.advance(made_at - console.clock.now());
+    console.come_back().await;
+    wait_for_text_within(browser, "#waiting", "", Duration::from_secs(25)).await?;
+    let stored = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT count(*) FROM clock_events WHERE device_id = $1",
+        &[kiosk],
+    )
+    .await;
+    if stored != 2 {
+        return Err(format!("{stored} events from the kiosk, not 2"));
+    }
+    let late = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT max(at) FROM clock_events WHERE device_id = $1",
+        &[kiosk],
+    )
+    .await;
+    if (late - made_at).abs() > 60 {
+        return Err(format!(
+            "the queued punch was stored at {late}, made at {made_at}"
+        ));
+    }
+    Ok(())
+}

@@ -92,37 +92,11 @@ impl Console {
         .await
         .expect("create the test company");
         let clock = Clock::manual(START);
-        let config = ApiConfig {
-            rate_limit_per_minute: 0,
-            request_timeout: Duration::from_secs(10),
-            ..ApiConfig::default()
-        };
-        let state = AppState::new(
-            store.clone(),
-            config,
-            clock.clone(),
-            RateLimiter::local(0),
-            Mailer::Log,
-        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = davomat_api::serve(
-                state,
-                ServeOptions {
-                    api: listener,
-                    metrics: None,
-                    more: davomat_web::router(),
-                },
-                async move {
-                    let _ = stopped.await;
-                },
-            )
-            .await;
-        });
+        let (stop, server) = serve(listener, store.clone(), clock.clone());
         let console = Console {
             base,
             store,
@@ -137,6 +111,26 @@ impl Console {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// Stops the server, as a network cut does for a tablet: nothing answers at its
+    /// address until [`Console::come_back`].
+    pub async fn go_offline(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+
+    /// Serves again at the same address, on the same database and clock.
+    pub async fn come_back(&mut self) {
+        let address = self.base.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind(&address)
+            .await
+            .expect("the same address again");
+        let (stop, server) = serve(listener, self.store.clone(), self.clock.clone());
+        self.stop = Some(stop);
+        self.server = server;
     }
 
     /// A browser-like client of its own: it keeps cookies, it does not follow redirects.
@@ -327,6 +321,39 @@ async fn read(response: reqwest::Response) -> Page {
     }
 }
 
+/// Serves the API and the console on `listener` until the sender is used or dropped.
+fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    clock: Clock,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let config = ApiConfig {
+        rate_limit_per_minute: 0,
+        request_timeout: Duration::from_secs(10),
+        ..ApiConfig::default()
+    };
+    let state = AppState::new(store, config, clock, RateLimiter::local(0), Mailer::Log);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = davomat_api::serve(
+            state,
+            ServeOptions {
+                api: listener,
+                metrics: None,
+                more: davomat_web::router(),
+            },
+            async move {
+                let _ = stopped.await;
+            },
+        )
+        .await;
+    });
+    (stop, server)
+}
+
 impl Drop for Console {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -342,7 +369,7 @@ pub async fn set_text(console: &Console, employee: i64, column: &str, value: &st
     davomat_store::testing::execute(&console.store, &sql, &[employee]).await;
 }
 
-/// A text column of an employee (`pin_code`).
+/// A text column of an employee (`pin_code`, `full_name`).
 pub async fn text_of(console: &Console, employee: i64, column: &str) -> String {
     let card = davomat_store::employees::card(
         console.store.connection(),
@@ -354,6 +381,7 @@ pub async fn text_of(console: &Console, employee: i64, column: &str) -> String {
     .expect("card");
     match column {
         "pin_code" => card.pin_code,
+        "full_name" => card.full_name,
         other => panic!("{other} is not read here"),
     }
 }
