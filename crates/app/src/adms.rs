@@ -469,8 +469,11 @@ async fn directions(
         .map(|(_, l)| l)
         .filter(|l| adms::direction_of_status(l.status).is_none())
         .collect();
+    let alternate = device.direction_rule == "alternate";
     let mut counts: HashMap<(i64, chrono::NaiveDate), usize> = HashMap::new();
-    if !undecided.is_empty() {
+    // Stored events are counted only for the `alternate` rule; `status` reads an
+    // undecided punch as an arrival without looking.
+    if alternate && !undecided.is_empty() {
         let employees: Vec<i64> = {
             let mut ids: Vec<i64> = undecided
                 .iter()
@@ -507,7 +510,6 @@ async fn directions(
             }
         }
     }
-    let alternate = device.direction_rule == "alternate";
     Ok(lines
         .iter()
         .map(|(_, line)| {
