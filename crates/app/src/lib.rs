@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod adms;
 pub mod api_clients;
 pub mod attendance;
+pub mod biometrics;
 pub mod caller;
 pub mod clock;
 pub mod company;

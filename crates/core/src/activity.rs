@@ -196,6 +196,8 @@ pub enum PayrollAction {
     FineCanceled,
     FaceAdded,
     FaceDeleted,
+    BiometricConsentRecorded,
+    BiometricConsentWithdrawn,
 }
 
 impl PayrollAction {
@@ -210,6 +212,12 @@ impl PayrollAction {
             (FineCanceled, Lang::Ru) => "отменил(а) автоштраф сотрудника",
             (FaceAdded, Lang::Ru) => "добавил(а) шаблон лица сотрудника",
             (FaceDeleted, Lang::Ru) => "удалил(а) шаблон лица сотрудника",
+            (BiometricConsentRecorded, Lang::Ru) => {
+                "записал(а) согласие на биометрические данные сотрудника"
+            }
+            (BiometricConsentWithdrawn, Lang::Ru) => {
+                "записал(а) отзыв согласия на биометрические данные сотрудника"
+            }
             (SalaryAssigned, Lang::En) => "assigned a salary rate to",
             (SalaryCanceled, Lang::En) => "canceled a salary rate of",
             (PayrollAssigned, Lang::En) => "assigned a payroll rule to",
@@ -218,6 +226,8 @@ impl PayrollAction {
             (FineCanceled, Lang::En) => "canceled an automatic fine of",
             (FaceAdded, Lang::En) => "added the face template of",
             (FaceDeleted, Lang::En) => "deleted the face template of",
+            (BiometricConsentRecorded, Lang::En) => "recorded the biometric consent of",
+            (BiometricConsentWithdrawn, Lang::En) => "recorded the withdrawn biometric consent of",
             (SalaryAssigned, Lang::Uz) => "xodimga stavka belgiladi:",
             (SalaryCanceled, Lang::Uz) => "xodimning stavkasini bekor qildi:",
             (PayrollAssigned, Lang::Uz) => "xodimga ish haqi qoidasini belgiladi:",
@@ -226,6 +236,12 @@ impl PayrollAction {
             (FineCanceled, Lang::Uz) => "xodimning avtojarimasini bekor qildi:",
             (FaceAdded, Lang::Uz) => "xodimning yuz shablonini qoʻshdi:",
             (FaceDeleted, Lang::Uz) => "xodimning yuz shablonini oʻchirdi:",
+            (BiometricConsentRecorded, Lang::Uz) => {
+                "xodimning biometrik maʼlumotlarga roziligini yozdi:"
+            }
+            (BiometricConsentWithdrawn, Lang::Uz) => {
+                "xodimning biometrik maʼlumotlarga roziligi qaytarib olinganini yozdi:"
+            }
         }
     }
 }

@@ -136,7 +136,8 @@ fn print_demo(base_url: &str, c: &demo::DemoCredentials) {
 }
 
 /// Once a minute, lets the day pass for every company: pending dismissals and re-hires
-/// whose date has come take effect.
+/// whose date has come take effect, and face templates of employees dismissed longer
+/// ago than the company's retention period are erased.
 fn spawn_day_rollover(store: davomat_store::Store) {
     tokio::spawn(async move {
         loop {
@@ -144,6 +145,16 @@ fn spawn_day_rollover(store: davomat_store::Store) {
                 davomat_store::employees::lifecycle::apply_due_everywhere(&store, now()).await
             {
                 tracing::warn!(error = %err, "pending employee changes not applied; retrying in a minute");
+            }
+            match davomat_store::biometrics::erase_expired_everywhere(&store, now()).await {
+                Ok(0) => {}
+                Ok(erased) => tracing::info!(
+                    erased,
+                    "face templates of dismissed employees erased after the retention period"
+                ),
+                Err(err) => {
+                    tracing::warn!(error = %err, "templates past their retention not erased; retrying in a minute")
+                }
             }
             tokio::time::sleep(Duration::from_secs(60)).await;
         }

@@ -46,6 +46,18 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/employees/{id}/photo/delete", post(pages::photo::remove))
+        .route(
+            "/employees/{id}/biometrics/consent",
+            post(pages::photo::record_consent),
+        )
+        .route(
+            "/employees/{id}/biometrics/withdraw",
+            post(pages::photo::withdraw_consent),
+        )
+        .route(
+            "/employees/{id}/biometrics/export",
+            get(pages::photo::export),
+        )
         .route("/employees/{id}/payroll", get(pages::payroll::page))
         .route(
             "/payroll/rates",

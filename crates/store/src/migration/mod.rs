@@ -20,6 +20,7 @@ mod m0013_terminals;
 mod m0014_terminal_users;
 mod m0015_hikvision;
 mod m0016_kiosks;
+mod m0017_biometrics;
 
 use sea_orm_migration::prelude::*;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_terminal_users::Migration),
             Box::new(m0015_hikvision::Migration),
             Box::new(m0016_kiosks::Migration),
+            Box::new(m0017_biometrics::Migration),
         ]
     }
 }

@@ -247,6 +247,9 @@ struct FilePage {
     messages: Messages,
     /// The caller's own file: it offers clocking in and out at these locations.
     own_locations: Option<Vec<(i64, String)>>,
+    /// For those who manage faces: the biometric consent as recorded (the day given and
+    /// who recorded it), `Some(None)` when none is.
+    biometrics: Option<Option<(String, String)>>,
     /// What the caller just clocked (`in`, `out`), said once.
     clocked: Option<String>,
     /// The caller's own file: their time-offs and the types they may ask for.
@@ -310,7 +313,20 @@ pub(crate) async fn show_file(
     let frame = Frame::new(user, if own { "me" } else { "employees" });
     let t = frame.t;
     let status = messages.status();
+    let manages_faces = file.may_change && davomat_app::faces::authorize(caller).is_ok();
     let mut page = file_page(frame, file, &choices, caller, now, messages, t);
+    if manages_faces {
+        let consent = match davomat_app::biometrics::consent(&state.store, caller, id).await {
+            Ok(consent) => consent,
+            Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+        };
+        page.biometrics = Some(consent.biometric_consent_on.map(|on| {
+            (
+                on.to_string(),
+                consent.biometric_consent_by.unwrap_or_default(),
+            )
+        }));
+    }
     if own {
         let locations = page
             .card
@@ -438,6 +454,7 @@ fn file_page(
         schedule_options: choices.schedules.clone(),
         messages,
         own_locations: None,
+        biometrics: None,
         clocked: None,
         own_time_offs: Vec::new(),
         time_off_types: Vec::new(),

@@ -99,3 +99,87 @@ pub async fn remove(
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }
+
+/// `POST /employees/{id}/biometrics/consent` (`given_on`): records the employee's
+/// consent to keeping their face template; the file again (with the date's message when
+/// it does not read or is in the future).
+pub async fn record_consent(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Ok(employee) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let now = state.clock.now();
+    let given_on = form.value("given_on");
+    match davomat_app::biometrics::record_consent(&state.store, caller, employee, given_on, now)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/employees/{employee}#biometrics")).into_response(),
+        Err(davomat_app::AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            show_file(&state, &user, &id, messages, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /employees/{id}/biometrics/withdraw`: the consent is withdrawn; the template
+/// is erased here and on the terminals.
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let Ok(employee) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    let now = state.clock.now();
+    match davomat_app::biometrics::withdraw_consent(&state.store, caller, employee, now).await {
+        Ok(()) => Redirect::to(&format!("/employees/{employee}#biometrics")).into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `GET /employees/{id}/biometrics/export`: the face template as uploaded, as a file
+/// (the employee's copy on request).
+pub async fn export(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let caller = &user.caller;
+    let Ok(employee) = id.parse::<i64>() else {
+        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    };
+    match davomat_app::biometrics::export(&state.store, caller, employee).await {
+        Ok(found) => {
+            let (content_type, extension) = match found.format.as_str() {
+                "png" => ("image/png", "png"),
+                _ => ("image/jpeg", "jpg"),
+            };
+            let disposition = format!("attachment; filename=\"face-{employee}.{extension}\"");
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, disposition),
+                    (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                found.original,
+            )
+                .into_response()
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}

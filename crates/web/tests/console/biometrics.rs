@@ -1,0 +1,143 @@
+//! Biometric data on the employee's file (issue 15): an admin records the employee's
+//! consent (a date, recorded by them), downloads the template as uploaded, records the
+//! consent withdrawn (the template is erased and logged); and templates of employees
+//! dismissed longer ago than the retention period (30 days) are erased by the day's
+//! step — over HTTP on SQLite and PostgreSQL.
+
+use davomat_core::{CompanyId, EmployeeId};
+use davomat_store::biometrics;
+use davomat_store::faces::{self, NewFace};
+use davomat_store::testing::{execute, scalar};
+
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Console, START, each_backend};
+
+/// Gives the employee a face template whose original is `original`.
+async fn give_face(console: &Console, employee: i64, original: &[u8]) {
+    let face = NewFace {
+        photo_key: format!("key{employee}"),
+        format: "jpeg".into(),
+        width: 400,
+        height: 400,
+        original: original.to_vec(),
+        small: vec![1, 2, 3],
+        medium: vec![4, 5, 6],
+    };
+    let company = CompanyId(console.company.company_id.0);
+    faces::put(
+        console.store.connection(),
+        company,
+        EmployeeId(employee),
+        face,
+        START,
+    )
+    .await
+    .expect("a face");
+}
+
+async fn faces_of(console: &Console, employee: i64) -> i64 {
+    scalar(
+        &console.store,
+        "SELECT count(*) FROM faces WHERE employee_id = $1",
+        &[employee],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn consent_is_recorded_the_template_exported_and_erased_on_withdrawal_or_after_retention() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Nodira").await;
+        let original = [0xFF, 0xD8, 0xFF, 0xE0, 9, 8, 7, 6, 5];
+        give_face(&console, worker, &original).await;
+        let client = console.visitor();
+        console.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let file = console.get(&client, &format!("/employees/{worker}")).await;
+        assert!(file.html.contains("id=\"consent-none\""), "{}", file.html);
+
+        // A day in the future is refused beside its field; a past day is recorded.
+        let path = format!("/employees/{worker}/biometrics/consent");
+        let future = console
+            .post(&client, &path, &[("csrf", &file.csrf()), ("given_on", "2025-04-01")])
+            .await;
+        assert_eq!(future.status, 422, "{}", future.html);
+        let given = console
+            .post(&client, &path, &[("csrf", &file.csrf()), ("given_on", "2025-03-01")])
+            .await;
+        assert_eq!(given.status, 303, "{}", given.html);
+        let file = console.get(&client, &format!("/employees/{worker}")).await;
+        let said = file
+            .html
+            .split("id=\"consent-given\">")
+            .nth(1)
+            .and_then(|r| r.split("</p>").next())
+            .expect("the consent");
+        assert!(said.contains("2025-03-01"), "{said}");
+        let consent = biometrics::consent(
+            console.store.connection(),
+            CompanyId(console.company.company_id.0),
+            EmployeeId(worker),
+        )
+        .await
+        .expect("read")
+        .expect("the employee");
+        assert!(consent.biometric_consent_by.is_some_and(|by| !by.is_empty() && said.contains(&by)));
+
+        // The employee's copy: the template as uploaded.
+        let copy = client
+            .get(console.url(&format!("/employees/{worker}/biometrics/export")))
+            .send()
+            .await
+            .expect("the export");
+        assert_eq!(copy.status().as_u16(), 200);
+        assert!(copy.headers()["content-disposition"].to_str().unwrap_or("").starts_with("attachment"));
+        assert_eq!(copy.bytes().await.expect("bytes").to_vec(), original.to_vec());
+
+        // Withdrawn: the template goes, and both steps are in the activity log.
+        let withdrawn = console
+            .post(&client, &format!("/employees/{worker}/biometrics/withdraw"), &[("csrf", &file.csrf())])
+            .await;
+        assert_eq!(withdrawn.status, 303, "{}", withdrawn.html);
+        assert_eq!(faces_of(&console, worker).await, 0);
+        let logged = scalar(
+            &console.store,
+            "SELECT count(*) FROM activity_log WHERE person_id = $1 AND action_name IN \
+             ('recordedBiometricConsent', 'withdrewBiometricConsent', 'deletedFace')",
+            &[worker],
+        )
+        .await;
+        assert_eq!(logged, 3);
+        let file = console.get(&client, &format!("/employees/{worker}")).await;
+        assert!(file.html.contains("id=\"consent-none\""), "{}", file.html);
+
+        // Retention: dismissed on 2025-01-15 (more than 30 days before START's
+        // 2025-03-04) is erased; dismissed on 2025-02-20 is kept until 30 days pass.
+        let long_gone = console.add_employee("Eski").await;
+        let recently = console.add_employee("Yaqin").await;
+        for (employee, last_day) in [(long_gone, "2025-01-15"), (recently, "2025-02-20")] {
+            give_face(&console, employee, &original).await;
+            execute(
+                &console.store,
+                &format!("UPDATE employees SET status = 'dismissed', dismissal_date = '{last_day}' WHERE id = $1"),
+                &[employee],
+            )
+            .await;
+        }
+        let erased = biometrics::erase_expired_everywhere(&console.store, START).await.expect("erase");
+        assert_eq!(erased, 1);
+        assert_eq!((faces_of(&console, long_gone).await, faces_of(&console, recently).await), (0, 1));
+        assert_eq!(
+            scalar(
+                &console.store,
+                "SELECT count(*) FROM activity_log WHERE person_id = $1 AND action_name = 'deletedFace'",
+                &[long_gone]
+            )
+            .await,
+            1
+        );
+        let later = START + 20 * 86_400;
+        assert_eq!(biometrics::erase_expired_everywhere(&console.store, later).await.expect("erase"), 1);
+        assert_eq!(faces_of(&console, recently).await, 0);
+        assert_eq!(biometrics::erase_expired_everywhere(&console.store, later).await.expect("erase"), 0);
+    })
+    .await;
+}
