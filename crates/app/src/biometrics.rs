@@ -107,6 +107,38 @@ pub async fn export(store: &Store, caller: &Caller, employee: i64) -> AppResult<
         .ok_or(AppError::NotFound)
 }
 
+/// The longest retention an admin may set, in days (ten years).
+pub const RETENTION_MAX: i64 = 3_650;
+
+/// How many days after the last day employed the caller's company keeps templates.
+pub async fn retention_days(store: &Store, caller: &Caller) -> AppResult<i64> {
+    Ok(biometrics::retention_days(store.connection(), caller.company_id).await?)
+}
+
+/// Sets the company's retention (admins): whole days, 1..3650 (8003 otherwise). Like
+/// the company's other settings it writes no activity row (docs/decisions.md).
+pub async fn set_retention_days(store: &Store, caller: &Caller, days: &str) -> AppResult<()> {
+    crate::company::authorize(caller)?;
+    let Some(days) = days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=RETENTION_MAX).contains(d))
+    else {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "biometric_retention_days",
+            FieldCode::InvalidValue,
+            Reason::Plain,
+        );
+        return Err(AppError::Invalid(errors));
+    };
+    let writer = store.write_connection().await;
+    writer.changes_nothing_cached();
+    biometrics::set_retention_days(&writer, caller.company_id, days).await?;
+    Ok(())
+}
+
 async fn begin(store: &Store, employee: EmployeeId) -> AppResult<WriteTransaction> {
     let txn = store.begin().await?;
     txn.changes([Dependency::Employee(employee)]);

@@ -81,6 +81,37 @@ pub async fn original(
 }
 
 #[derive(FromQueryResult)]
+struct Retention {
+    biometric_retention_days: i64,
+}
+
+/// How many days after the last day employed the company keeps face templates.
+pub async fn retention_days(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<i64> {
+    let row: Option<Retention> = sql::one(
+        conn,
+        "SELECT biometric_retention_days FROM companies WHERE id = $1",
+        vec![company.0.into()],
+    )
+    .await?;
+    Ok(row.map_or(30, |r| r.biometric_retention_days))
+}
+
+/// Sets how many days after the last day employed the company keeps face templates.
+pub async fn set_retention_days(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    days: i64,
+) -> StoreResult<()> {
+    sql::execute(
+        conn,
+        "UPDATE companies SET biometric_retention_days = $2 WHERE id = $1",
+        vec![company.0.into(), days.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
 struct CompanyRetention {
     id: i64,
     time_zone: String,

@@ -524,4 +524,6 @@ biometrics-given-on = Consent given on
 biometrics-record = Record the consent
 biometrics-withdraw = Consent withdrawn: erase the template
 biometrics-export = Download the face template (the employee’s copy)
-biometrics-hint = Templates of dismissed employees are erased from davomat and the terminals 30 days after the last day employed.
+biometrics-hint = Templates of dismissed employees are erased from davomat and the terminals after the period set in Settings (30 days unless changed).
+settings-retention = Days face templates of dismissed employees are kept
+settings-retention-hint = After this many days from the last day employed the template is erased from davomat and the terminals (1–3650; 30 by default).

@@ -524,4 +524,6 @@ biometrics-given-on = Rozilik sanasi
 biometrics-record = Rozilikni yozish
 biometrics-withdraw = Rozilik qaytarib olindi: shablonni o‘chirish
 biometrics-export = Yuz shablonini yuklab olish (xodim uchun nusxa)
-biometrics-hint = Ishdan bo‘shatilgan xodimlarning shablonlari oxirgi ish kunidan 30 kun o‘tib davomat va terminallardan o‘chiriladi.
+biometrics-hint = Ishdan bo‘shatilganlarning shablonlari sozlamalardagi muddat o‘tgach (o‘zgartirilmasa 30 kun) davomat va terminallardan o‘chiriladi.
+settings-retention = Ishdan bo‘shaganlarning yuz shablonlari necha kun saqlanadi
+settings-retention-hint = Oxirgi ish kunidan shuncha kun o‘tgach shablon davomat va terminallardan o‘chiriladi (1–3650; odatda 30).

@@ -37,6 +37,9 @@ struct SettingsPage {
     clients: Vec<Client>,
     /// A pair just issued: shown this once.
     issued: Option<ClientCredentials>,
+    /// Days face templates of dismissed employees are kept, and why a value was refused.
+    retention_days: String,
+    retention_error: Option<String>,
 }
 
 /// `GET /settings`.
@@ -102,13 +105,20 @@ async fn settings_page(
     for input in &mut inputs {
         input.error = messages.of(input.name);
     }
-    messages.keep_fields(&["name", "time_zone", "lang"]);
+    let retention_error = messages.of("biometric_retention_days");
+    let retention_days = match davomat_app::biometrics::retention_days(&state.store, caller).await {
+        Ok(days) => days.to_string(),
+        Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    };
+    messages.keep_fields(&["name", "time_zone", "lang", "biometric_retention_days"]);
     let status = if issued.is_some() {
         StatusCode::CREATED
     } else {
         messages.status()
     };
     let page = SettingsPage {
+        retention_days,
+        retention_error,
         inputs,
         messages,
         clients,
@@ -168,6 +178,29 @@ pub async fn client_state(
     };
     match api_clients::set_state(&state.store, caller, &client_id, chosen).await {
         Ok(()) => Redirect::to("/settings").into_response(),
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
+    }
+}
+
+/// `POST /settings/biometrics` (`biometric_retention_days`): how long templates of
+/// dismissed employees are kept; back to the settings.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Form(form): Form<Posted>,
+) -> Response {
+    let caller = &user.caller;
+    if !csrf_matches(&user, form.csrf()) {
+        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
+    }
+    let days = form.value("biometric_retention_days");
+    match davomat_app::biometrics::set_retention_days(&state.store, caller, days).await {
+        Ok(()) => Redirect::to("/settings#biometrics").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            // The company's form keeps its stored values; the message names the field.
+            let messages = Messages::of_fields(errors, caller.lang);
+            settings_page(&state, &user, None, None, messages).await
+        }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }

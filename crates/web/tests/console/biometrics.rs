@@ -138,6 +138,32 @@ async fn consent_is_recorded_the_template_exported_and_erased_on_withdrawal_or_a
         assert_eq!(biometrics::erase_expired_everywhere(&console.store, later).await.expect("erase"), 1);
         assert_eq!(faces_of(&console, recently).await, 0);
         assert_eq!(biometrics::erase_expired_everywhere(&console.store, later).await.expect("erase"), 0);
+
+        // The company sets its period in the settings: whole days, 1..3650.
+        let settings = console.get(&client, "/settings").await;
+        assert!(settings.html.contains("name=\"biometric_retention_days\" type=\"number\" min=\"1\" max=\"3650\" required value=\"30\""), "{}", settings.html);
+        let refused = console
+            .post(&client, "/settings/biometrics", &[("csrf", &settings.csrf()), ("biometric_retention_days", "0")])
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.html);
+        assert!(refused.html.contains("id=\"retention-error\""), "{}", refused.html);
+        let saved = console
+            .post(&client, "/settings/biometrics", &[("csrf", &settings.csrf()), ("biometric_retention_days", "90")])
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let company = CompanyId(console.company.company_id.0);
+        assert_eq!(biometrics::retention_days(console.store.connection(), company).await.expect("read"), 90);
+        // Kept 90 days now: dismissed on 2025-01-15 with a new template stays at START.
+        let kept = console.add_employee("Saqlangan").await;
+        give_face(&console, kept, &original).await;
+        execute(
+            &console.store,
+            "UPDATE employees SET status = 'dismissed', dismissal_date = '2025-01-15' WHERE id = $1",
+            &[kept],
+        )
+        .await;
+        assert_eq!(biometrics::erase_expired_everywhere(&console.store, START).await.expect("erase"), 0);
+        assert_eq!(faces_of(&console, kept).await, 1);
     })
     .await;
 }
