@@ -86,13 +86,13 @@ pub async fn receive(
     let Some(found) = devices::by_token(store, secret, now).await? else {
         return Ok(Err(Refusal::UnknownSecret));
     };
-    let row = devices::get(store.connection(), found.company_id, found.id.0)
+    let device = terminals::by_id(store, found.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !row.kind.eq_ignore_ascii_case(KIND) {
+    if !device.kind.eq_ignore_ascii_case(KIND) {
         return Ok(Err(Refusal::UnknownSecret));
     }
-    if !adms::network_allows(row.allowed_network.as_deref(), source) {
+    if !adms::network_allows(device.allowed_network.as_deref(), source) {
         return Ok(Err(Refusal::WrongNetwork));
     }
     if found.company_status.0 == CompanyStatus::Expired {
@@ -104,12 +104,9 @@ pub async fn receive(
         Notice::Unreadable(why) => return Ok(Err(Refusal::Unreadable(why))),
         Notice::Punch(punch) => punch,
     };
-    let device = terminals::by_id(store, found.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let zone = CompanyZone::named_or_default(&device.time_zone);
     let mut line = att_line(&punch, &zone)?;
-    if row.employee_key == "tab_number" {
+    if device.employee_key == "tab_number" {
         match lookups::pin_of_tab_number(store.connection(), device.company_id, &punch.employee_no)
             .await?
         {

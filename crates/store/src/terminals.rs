@@ -27,11 +27,16 @@ pub struct PushDevice {
     pub attlog_stamp: Option<String>,
     pub operlog_stamp: Option<String>,
     pub last_request_at: Option<i64>,
+    /// The device type (`hikvision` for Hikvision terminals).
+    pub kind: String,
+    /// What a Hikvision terminal's employee number is: `pin_code` or `tab_number`.
+    pub employee_key: String,
 }
 
 const PUSH_DEVICE: &str = "SELECT d.id, d.company_id, d.location_id, d.time_zone, \
      c.status AS company_status, d.direction_rule, d.allowed_network, d.attlog_stamp, \
-     d.operlog_stamp, d.last_request_at FROM devices d JOIN companies c ON c.id = d.company_id";
+     d.operlog_stamp, d.last_request_at, d.kind, d.employee_key \
+     FROM devices d JOIN companies c ON c.id = d.company_id";
 
 /// The claimed terminal of a serial number.
 pub async fn by_serial(store: &Store, serial: &str) -> StoreResult<Option<PushDevice>> {
@@ -616,27 +621,18 @@ pub async fn keep_picture(
     picture: &[u8],
     now: i64,
 ) -> StoreResult<()> {
-    let held = sql::scalar(
+    sql::execute(
         conn,
-        "SELECT count(*) FROM clock_event_pictures WHERE clock_event_id = $1",
-        vec![event.into()],
+        "INSERT INTO clock_event_pictures (clock_event_id, content_type, picture, received_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (clock_event_id) DO NOTHING",
+        vec![
+            event.into(),
+            content_type.into(),
+            picture.to_vec().into(),
+            now.into(),
+        ],
     )
-    .await?
-    .unwrap_or(0);
-    if held == 0 {
-        sql::execute(
-            conn,
-            "INSERT INTO clock_event_pictures (clock_event_id, content_type, picture, received_at) \
-             VALUES ($1, $2, $3, $4)",
-            vec![
-                event.into(),
-                content_type.into(),
-                picture.to_vec().into(),
-                now.into(),
-            ],
-        )
-        .await?;
-    }
+    .await?;
     Ok(())
 }
 

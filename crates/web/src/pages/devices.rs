@@ -31,7 +31,7 @@ use davomat_store::devices::DeviceRow;
 
 use crate::form::{Input, Messages, Posted};
 use crate::i18n::Words;
-use crate::pages::{ErrorPage, Frame, Problem, render};
+use crate::pages::{ErrorPage, Frame, Problem, posted_id, render};
 use crate::session::{Signed, csrf_matches};
 
 /// Devices a company has, at most, on the list's one page.
@@ -283,7 +283,7 @@ pub async fn register(
     if !csrf_matches(&user, form.csrf()) {
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
-    let registered = match form.request::<DeviceRequest>(&FIELDS, &[]) {
+    let registered = match form.request::<DeviceRequest>(&sent_fields(&form), &[]) {
         Ok(request) => devices::register(&state.store, caller, request, state.clock.now()).await,
         Err(err) => Err(err),
     };
@@ -411,13 +411,33 @@ async fn device_page(
     render(page.messages.status(), &page)
 }
 
-/// The device of a form posted to `/devices/{id}/…`: the page refused when the form's
-/// CSRF token is not the session's, or the id does not read.
-fn posted_device(user: &ConsoleUser, form: &Posted, id: &str) -> Result<i64, Problem> {
-    if !csrf_matches(user, form.csrf()) {
-        return Err(Problem::Csrf);
+/// The device form's fields to hand to the use case: a time zone left blank is not
+/// sent, so that a new device takes the company's and a changed one keeps its own (the
+/// API reads an empty `time_zone` as a value, and refuses it).
+fn sent_fields(form: &Posted) -> Vec<&'static str> {
+    FIELDS
+        .into_iter()
+        .filter(|name| *name != "time_zone" || !form.value(name).trim().is_empty())
+        .collect()
+}
+
+/// After a change on a terminal's page: the page again (its terminal section), with the
+/// fields' messages when the change was refused for them.
+async fn back_to_device(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: &str,
+    changed: Result<(), AppError>,
+) -> Response {
+    let caller = &user.caller;
+    match changed {
+        Ok(()) => Redirect::to(&format!("/devices/{id}#terminal")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let messages = Messages::of_fields(errors, caller.lang);
+            device_page(state, user, id, None, messages, None, None).await
+        }
+        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
-    id.parse::<i64>().map_err(|_| Problem::NotFound)
 }
 
 /// `POST /devices/{id}`: changes, back to the list.
@@ -428,12 +448,12 @@ pub async fn update(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let now = state.clock.now();
-    let changed = match form.request::<DeviceRequest>(&FIELDS, &[]) {
+    let changed = match form.request::<DeviceRequest>(&sent_fields(&form), &[]) {
         Ok(change) => devices::update(&state.store, caller, device, change, now).await,
         Err(err) => Err(err),
     };
@@ -455,7 +475,7 @@ pub async fn remove(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
@@ -514,7 +534,7 @@ pub async fn set_rules(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
@@ -526,14 +546,7 @@ pub async fn set_rules(
         form.value("allowed_network"),
     )
     .await;
-    match set {
-        Ok(()) => Redirect::to(&format!("/devices/{device}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, None, messages, None, None).await
-        }
-        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
-    }
+    back_to_device(&state, &user, &id, set).await
 }
 
 /// `POST /devices/{id}/command` (`action`: `reboot`, `set_time`, or `resend_log` with
@@ -545,7 +558,7 @@ pub async fn command(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
@@ -557,14 +570,7 @@ pub async fn command(
             }
             Err(err) => Err(err),
         };
-    match queued {
-        Ok(()) => Redirect::to(&format!("/devices/{device}#terminal")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, None, messages, None, None).await
-        }
-        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
-    }
+    back_to_device(&state, &user, &id, queued).await
 }
 
 /// `POST /devices/kiosk` (`title`, `location_id`): adds a kiosk; the list shows the
@@ -614,7 +620,7 @@ pub async fn new_secret(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
@@ -636,20 +642,14 @@ pub async fn set_employee_key(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let device_id = davomat_core::DeviceId(device);
     let key = form.value("employee_key");
-    match davomat_app::hikvision::set_employee_key(&state.store, caller, device_id, key).await {
-        Ok(()) => Redirect::to(&format!("/devices/{device}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let messages = Messages::of_fields(errors, caller.lang);
-            device_page(&state, &user, &id, None, messages, None, None).await
-        }
-        Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
-    }
+    let set = davomat_app::hikvision::set_employee_key(&state.store, caller, device_id, key).await;
+    back_to_device(&state, &user, &id, set).await
 }
 
 /// `POST /devices/{id}/import`: the punches the terminal sent while pending (the last
@@ -661,7 +661,7 @@ pub async fn import(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    let device = match posted_device(&user, &form, &id) {
+    let device = match posted_id(&user, &form, &id) {
         Ok(device) => device,
         Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };

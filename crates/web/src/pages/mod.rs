@@ -85,6 +85,19 @@ impl Frame {
     }
 }
 
+/// The id of a form posted to `/…/{id}/…`: refused when the form's CSRF token is not
+/// the session's, or the id does not read.
+pub fn posted_id(
+    user: &davomat_app::sign_in::ConsoleUser,
+    form: &crate::form::Posted,
+    id: &str,
+) -> Result<i64, Problem> {
+    if !crate::session::csrf_matches(user, form.csrf()) {
+        return Err(Problem::Csrf);
+    }
+    id.parse::<i64>().map_err(|_| Problem::NotFound)
+}
+
 /// The three languages as (code, name in itself, selected).
 pub fn languages(current: Lang) -> Vec<(&'static str, &'static str, bool)> {
     [

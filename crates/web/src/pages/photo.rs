@@ -15,7 +15,7 @@ use davomat_app::faces;
 
 use crate::form::{Messages, Posted};
 use crate::pages::employees::show_file;
-use crate::pages::{ErrorPage, Problem};
+use crate::pages::{ErrorPage, Problem, posted_id};
 use crate::session::{Signed, csrf_matches};
 
 /// `POST /employees/{id}/photo`.
@@ -88,11 +88,9 @@ pub async fn remove(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(employee) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let employee = match posted_id(&user, &form, &id) {
+        Ok(employee) => employee,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     match faces::remove(&state.store, caller, employee, state.clock.now()).await {
         Ok(()) => Redirect::to(&format!("/employees/{employee}")).into_response(),
@@ -110,11 +108,9 @@ pub async fn record_consent(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(employee) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let employee = match posted_id(&user, &form, &id) {
+        Ok(employee) => employee,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let now = state.clock.now();
     let given_on = form.value("given_on");
@@ -139,11 +135,9 @@ pub async fn withdraw_consent(
     Form(form): Form<Posted>,
 ) -> Response {
     let caller = &user.caller;
-    if !csrf_matches(&user, form.csrf()) {
-        return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
-    }
-    let Ok(employee) = id.parse::<i64>() else {
-        return ErrorPage::new(caller.lang, Problem::NotFound).into_response();
+    let employee = match posted_id(&user, &form, &id) {
+        Ok(employee) => employee,
+        Err(problem) => return ErrorPage::new(caller.lang, problem).into_response(),
     };
     let now = state.clock.now();
     match davomat_app::biometrics::withdraw_consent(&state.store, caller, employee, now).await {
