@@ -1165,3 +1165,147 @@ async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
     }
     Ok(())
 }
+
+/// The terminal and biometric pieces of the console, driven as an admin does: in
+/// Russian on a desktop window, a Hikvision terminal registered (its URL shown once, a
+/// new secret issued, its employee numbers read as tab numbers), a claimed ZKTeco
+/// terminal restarted from its page, and an employee's biometric consent recorded and
+/// withdrawn; then in Uzbek on a 360 px window, the retention period set in the
+/// settings and the terminal's clock set — each page passing axe, nothing wider than
+/// the window.
+#[tokio::test]
+async fn terminals_and_biometric_data_in_two_languages_and_on_a_phone() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = terminals_walk(&console, &browser).await;
+            if let Err(problem) = outcome {
+                let saved =
+                    save_failure(&browser, &format!("terminals-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn terminals_walk(console: &Console, browser: &Client) -> Step {
+    let worker = console.add_employee("Gulnora").await;
+    let location: i64 = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT min(id) FROM locations WHERE company_id = $1",
+        &[console.company.company_id.0],
+    )
+    .await;
+    let claim = davomat_app::adms::Claim {
+        serial: "ZKDESK01".into(),
+        company: console.company.company_id,
+        location: davomat_core::LocationId(location),
+        time_zone: None,
+    };
+    let terminal = davomat_app::adms::claim(&console.store, claim, None, START)
+        .await
+        .map_err(fail)?
+        .map_err(|refusal| format!("{refusal:?}"))?;
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+
+    // A Hikvision terminal: registered, its URL shown once.
+    browser.goto(&console.url("/devices")).await.map_err(fail)?;
+    type_into(browser, "#f-serial_number", "DS-K1T-0009").await?;
+    let kind = browser.find(Locator::Css("#f-type")).await.map_err(fail)?;
+    kind.clear().await.map_err(fail)?;
+    kind.send_keys("hikvision").await.map_err(fail)?;
+    click(browser, "#register-device").await?;
+    wait_for(browser, "#hikvision-url").await?;
+    accessible(browser, "the devices page with a Hikvision URL").await?;
+    let hikvision: i64 = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT id FROM devices WHERE serial_number = 'DS-K1T-0009'",
+        &[],
+    )
+    .await;
+    browser
+        .goto(&console.url(&format!("/devices/{hikvision}")))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "#hikvision h2", "Терминал Hikvision").await?;
+    click(browser, "#new-secret-button").await?;
+    wait_for(browser, "#new-secret").await?;
+    let select = browser
+        .find(Locator::Css("#employee_key"))
+        .await
+        .map_err(fail)?;
+    select.select_by_value("tab_number").await.map_err(fail)?;
+    click(browser, "#save-employee-key").await?;
+    wait_for(
+        browser,
+        "#employee_key option[value='tab_number'][selected]",
+    )
+    .await?;
+
+    // The ZKTeco terminal restarted from its page.
+    let terminal_page = format!("/devices/{}", terminal.0);
+    browser
+        .goto(&console.url(&terminal_page))
+        .await
+        .map_err(fail)?;
+    click(browser, "#reboot").await?;
+    wait_for_text_containing(browser, "#terminal-commands", "REBOOT").await?;
+    accessible(browser, "a terminal's page in Russian").await?;
+
+    // Biometric consent recorded, then withdrawn.
+    browser
+        .goto(&console.url(&format!("/employees/{worker}")))
+        .await
+        .map_err(fail)?;
+    wait_for(browser, "#consent-none").await?;
+    browser
+        .execute(
+            "document.getElementById('given_on').value = '2025-03-01';",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    click(browser, "#record-consent").await?;
+    wait_for_text_containing(browser, "#consent-given", "2025-03-01").await?;
+    accessible(browser, "an employee's file with consent").await?;
+    click(browser, "#withdraw-consent").await?;
+    wait_for(browser, "#consent-none").await?;
+
+    // Uzbek, on a phone: the retention period, and the terminal's clock.
+    let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
+    select.select_by_value("uz").await.map_err(fail)?;
+    click(browser, "form[action='/language'] button").await?;
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+    browser
+        .goto(&console.url("/settings"))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "#biometrics h2", "Biometrik maʼlumotlar").await?;
+    let days = browser
+        .find(Locator::Css("#biometric_retention_days"))
+        .await
+        .map_err(fail)?;
+    days.clear().await.map_err(fail)?;
+    days.send_keys("45").await.map_err(fail)?;
+    click(browser, "#save-retention").await?;
+    wait_for(browser, "#biometric_retention_days[value='45']").await?;
+    accessible(browser, "the settings in Uzbek").await?;
+    no_overflow(browser, "the settings in Uzbek").await?;
+    browser
+        .goto(&console.url(&terminal_page))
+        .await
+        .map_err(fail)?;
+    click(browser, "#set-time").await?;
+    wait_for_text_containing(browser, "#terminal-commands", "SET OPTIONS DateTime=").await?;
+    accessible(browser, "a terminal's page in Uzbek").await?;
+    no_overflow(browser, "a terminal's page in Uzbek").await
+}
