@@ -10,9 +10,10 @@
 use chrono::NaiveDate;
 use davomat_core::EmployeeId;
 use davomat_core::activity::{Message, PayrollAction};
-use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
+use davomat_store::ConnectionTrait;
 use davomat_store::activity::{self, NewActivity};
-use davomat_store::biometrics::{self, Consent, Original};
+use davomat_store::biometrics::{self, Consent, Original, Policy};
 use davomat_store::device_commands::{self, CommandKind};
 use davomat_store::faces::FaceOwner;
 use davomat_store::read_cache::Dependency;
@@ -110,16 +111,24 @@ pub async fn export(store: &Store, caller: &Caller, employee: i64) -> AppResult<
 /// The longest retention an admin may set, in days (ten years).
 pub const RETENTION_MAX: i64 = 3_650;
 
-/// How many days after the last day employed the caller's company keeps templates.
-pub async fn retention_days(store: &Store, caller: &Caller) -> AppResult<i64> {
-    Ok(biometrics::retention_days(store.connection(), caller.company_id).await?)
+/// The caller's company's rules for face templates (retention, consent required).
+pub async fn policy(store: &Store, caller: &Caller) -> AppResult<Policy> {
+    Ok(biometrics::policy(store.connection(), caller.company_id).await?)
 }
 
-/// Sets the company's retention (admins): whole days, 1..3650 (8003 otherwise). Like
-/// the company's other settings it writes no activity row (docs/decisions.md).
-pub async fn set_retention_days(store: &Store, caller: &Caller, days: &str) -> AppResult<()> {
+/// Sets the company's rules (admins): the retention in whole days, 1..3650 (8003 on
+/// `biometric_retention_days` otherwise), and whether consent is required before a
+/// template is stored. Turning the requirement on erases nothing already stored (the
+/// employee's file says whose consent is missing). Like the company's other settings it
+/// writes no activity row (docs/decisions.md).
+pub async fn set_policy(
+    store: &Store,
+    caller: &Caller,
+    retention_days: &str,
+    consent_required: bool,
+) -> AppResult<()> {
     crate::company::authorize(caller)?;
-    let Some(days) = days
+    let Some(days) = retention_days
         .trim()
         .parse::<i64>()
         .ok()
@@ -133,10 +142,38 @@ pub async fn set_retention_days(store: &Store, caller: &Caller, days: &str) -> A
         );
         return Err(AppError::Invalid(errors));
     };
+    let policy = Policy {
+        biometric_retention_days: days,
+        biometric_consent_required: consent_required,
+    };
     let writer = store.write_connection().await;
     writer.changes_nothing_cached();
-    biometrics::set_retention_days(&writer, caller.company_id, days).await?;
+    biometrics::set_policy(&writer, caller.company_id, policy).await?;
     Ok(())
+}
+
+/// Refuses to store a template for an employee without recorded consent when the
+/// company requires it (8003 on `imgdata`).
+pub async fn require_consent(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    employee: EmployeeId,
+) -> AppResult<()> {
+    let policy = biometrics::policy(conn, caller.company_id).await?;
+    if !policy.biometric_consent_required {
+        return Ok(());
+    }
+    let consent = biometrics::consent(conn, caller.company_id, employee).await?;
+    if consent.is_some_and(|c| c.biometric_consent_on.is_some()) {
+        return Ok(());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "imgdata",
+        FieldCode::InvalidValue,
+        Reason::Rule(Rule::NoBiometricConsent),
+    );
+    Err(AppError::Invalid(errors))
 }
 
 async fn begin(store: &Store, employee: EmployeeId) -> AppResult<WriteTransaction> {

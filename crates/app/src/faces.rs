@@ -3,7 +3,8 @@
 //! departments (forbidden outside them, as employee edits).
 //!
 //! - Adding one replaces the previous template (the photos get a new key, so the old
-//!   URLs stop working), logs `addedFace` and queues `addface` for the terminals.
+//!   URLs stop working), logs `addedFace` and queues `addface` for the terminals. A
+//!   company that requires recorded consent refuses it without (8003 on `imgdata`).
 //! - Deleting one removes it, logs `deletedFace` and queues `deleteface`; without a
 //!   template nothing changes (no activity row, no command).
 //!
@@ -79,6 +80,8 @@ pub async fn add(
         medium: template.medium,
     };
     let txn = store.begin().await?;
+    // Read in the transaction: a withdrawal committed before it is seen.
+    crate::biometrics::require_consent(&txn, caller, employee).await?;
     // Cards show the employee's photos.
     txn.changes([Dependency::Employee(employee)]);
     stored_faces::put(&txn, caller.company_id, employee, face, now).await?;

@@ -74,6 +74,8 @@ pub enum Rule {
     NotAllowedHere,
     /// The employee is not employed now (dismissed).
     NotEmployed,
+    /// The company stores face templates only with the employee's recorded consent.
+    NoBiometricConsent,
     /// Not a decimal number.
     NotADecimal,
     /// A negative amount.

@@ -2,7 +2,8 @@
 //! template, and the erasure of dismissed employees' templates once the company's
 //! retention period has passed (a step every node runs with the day's other steps:
 //! the template goes, `deleteface` is queued for the terminals and `deletedFace` is
-//! logged without an actor, in one transaction per company).
+//! logged without an actor, in one transaction per company), and the company's policy
+//! (migration 0018: whether consent is required before a template is stored).
 
 use chrono::NaiveDate;
 use davomat_core::activity::{Message, PayrollAction};
@@ -80,32 +81,51 @@ pub async fn original(
     .await
 }
 
-#[derive(FromQueryResult)]
-struct Retention {
-    biometric_retention_days: i64,
+/// A company's rules for face templates: how many days after the last day employed a
+/// dismissed employee's template is kept (30 by default), and whether a template may be
+/// stored only for an employee whose consent is recorded (off by default: CONTRACT.md
+/// §5's `addface` has no such condition; docs/decisions.md).
+#[derive(Clone, Copy, Debug, FromQueryResult, PartialEq, Eq)]
+pub struct Policy {
+    pub biometric_retention_days: i64,
+    pub biometric_consent_required: bool,
 }
 
-/// How many days after the last day employed the company keeps face templates.
-pub async fn retention_days(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<i64> {
-    let row: Option<Retention> = sql::one(
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            biometric_retention_days: 30,
+            biometric_consent_required: false,
+        }
+    }
+}
+
+/// The company's rules for face templates.
+pub async fn policy(conn: &impl ConnectionTrait, company: CompanyId) -> StoreResult<Policy> {
+    let row: Option<Policy> = sql::one(
         conn,
-        "SELECT biometric_retention_days FROM companies WHERE id = $1",
+        "SELECT biometric_retention_days, biometric_consent_required FROM companies WHERE id = $1",
         vec![company.0.into()],
     )
     .await?;
-    Ok(row.map_or(30, |r| r.biometric_retention_days))
+    Ok(row.unwrap_or_default())
 }
 
-/// Sets how many days after the last day employed the company keeps face templates.
-pub async fn set_retention_days(
+/// Sets the company's rules for face templates.
+pub async fn set_policy(
     conn: &impl ConnectionTrait,
     company: CompanyId,
-    days: i64,
+    policy: Policy,
 ) -> StoreResult<()> {
     sql::execute(
         conn,
-        "UPDATE companies SET biometric_retention_days = $2 WHERE id = $1",
-        vec![company.0.into(), days.into()],
+        "UPDATE companies SET biometric_retention_days = $2, biometric_consent_required = $3 \
+         WHERE id = $1",
+        vec![
+            company.0.into(),
+            policy.biometric_retention_days.into(),
+            policy.biometric_consent_required.into(),
+        ],
     )
     .await?;
     Ok(())

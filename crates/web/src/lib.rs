@@ -186,7 +186,10 @@ pub fn router() -> Router<AppState> {
             get(pages::password_reset::form).post(pages::password_reset::submit),
         )
         .route("/language", post(pages::language::choose))
-        .route("/settings/biometrics", post(pages::settings::set_retention))
+        .route(
+            "/settings/biometrics",
+            post(pages::settings::set_biometric_policy),
+        )
         .route("/kiosk", get(pages::kiosk::page))
         .route("/kiosk-sw.js", get(pages::kiosk::service_worker))
         .route("/devices/kiosk", post(pages::devices::add_kiosk))

@@ -8,6 +8,7 @@ use std::io::Cursor;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use davomat_core::{Lang, Role};
+use davomat_store::biometrics;
 use davomat_store::testing::scalar;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use reqwest::header::HeaderMap;
@@ -689,6 +690,49 @@ async fn faces_show_in_the_reports_photos() {
         // The URLs work.
         let image = thumbnail(&app, &text(&t12_photos(with_face)["small"])).await;
         assert_eq!(image.dimensions(), (40, 40));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn faces_need_recorded_consent_where_the_company_requires_it() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let (worker, _) = app.add_user("w@t.uz", Role::Employee, "Aziz").await;
+        let company = davomat_core::CompanyId(app.company.company_id.0);
+        // Off by default: the contract's addface stores without asking.
+        upload(&app, &admin, worker, png(400, 400)).await;
+        let policy = biometrics::Policy {
+            biometric_retention_days: 30,
+            biometric_consent_required: true,
+        };
+        biometrics::set_policy(app.store.connection(), company, policy)
+            .await
+            .expect("the policy");
+        let commands_before = scalar(&app.store, "SELECT count(*) FROM device_commands", &[]).await;
+        let reply = upload_raw(&app, &admin, worker, png(500, 500), "image/png").await;
+        let (field, code, message) = refusal(&reply);
+        assert_eq!((field.as_str(), code), ("imgdata", 8003));
+        assert!(message.contains("согласие"), "{message}");
+        // Nothing changed: the earlier template stays, no command, no activity row.
+        assert_eq!(face_rows(&app).await, 1);
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM device_commands", &[]).await,
+            commands_before
+        );
+        assert_eq!(app.activities(&admin, "addedFace").await.len(), 1);
+        let given = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("a day");
+        let worker_id = davomat_core::EmployeeId(worker);
+        biometrics::set_consent(
+            app.store.connection(),
+            company,
+            worker_id,
+            Some((given, "HR")),
+        )
+        .await
+        .expect("the consent");
+        upload(&app, &admin, worker, png(500, 500)).await;
+        assert_eq!(app.activities(&admin, "addedFace").await.len(), 2);
     })
     .await;
 }

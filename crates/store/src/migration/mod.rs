@@ -21,6 +21,7 @@ mod m0014_terminal_users;
 mod m0015_hikvision;
 mod m0016_kiosks;
 mod m0017_biometrics;
+mod m0018_biometric_consent_required;
 
 use sea_orm_migration::prelude::*;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_hikvision::Migration),
             Box::new(m0016_kiosks::Migration),
             Box::new(m0017_biometrics::Migration),
+            Box::new(m0018_biometric_consent_required::Migration),
         ]
     }
 }

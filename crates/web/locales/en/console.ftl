@@ -527,3 +527,5 @@ biometrics-export = Download the face template (the employee’s copy)
 biometrics-hint = Templates of dismissed employees are erased from davomat and the terminals after the period set in Settings (30 days unless changed).
 settings-retention = Days face templates of dismissed employees are kept
 settings-retention-hint = After this many days from the last day employed the template is erased from davomat and the terminals (1–3650; 30 by default).
+settings-consent-required = Store face templates only with recorded consent
+settings-consent-required-hint = Without recorded consent an upload (in the console and through the API) is refused. Templates already stored are not erased: the employee’s file shows whose consent is missing.

@@ -527,3 +527,5 @@ biometrics-export = Yuz shablonini yuklab olish (xodim uchun nusxa)
 biometrics-hint = Ishdan bo‘shatilganlarning shablonlari sozlamalardagi muddat o‘tgach (o‘zgartirilmasa 30 kun) davomat va terminallardan o‘chiriladi.
 settings-retention = Ishdan bo‘shaganlarning yuz shablonlari necha kun saqlanadi
 settings-retention-hint = Oxirgi ish kunidan shuncha kun o‘tgach shablon davomat va terminallardan o‘chiriladi (1–3650; odatda 30).
+settings-consent-required = Yuz shablonlarini faqat qayd etilgan rozilik bilan saqlash
+settings-consent-required-hint = Rozilik qayd etilmagan bo‘lsa, shablon yuklash (konsolda va API orqali) rad etiladi. Avval saqlangan shablonlar o‘chirilmaydi: xodim kartasi kimning roziligi qayd etilmaganini ko‘rsatadi.

@@ -11,6 +11,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use davomat_api::AppState;
 use davomat_api::error::ApiError;
+use davomat_app::error::AppError;
 use davomat_app::faces;
 
 use crate::form::{Messages, Posted};
@@ -76,6 +77,11 @@ pub async fn upload(
     .await
     {
         Ok(()) => Redirect::to(&format!("/employees/{employee}")).into_response(),
+        // The company requires consent and none is recorded.
+        Err(AppError::Invalid(errors)) => {
+            let messages = refused(ApiError::Validation(errors));
+            show_file(&state, &user, &id, messages, None).await
+        }
         Err(err) => ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     }
 }

@@ -39,6 +39,8 @@ struct SettingsPage {
     issued: Option<ClientCredentials>,
     /// Days face templates of dismissed employees are kept, and why a value was refused.
     retention_days: String,
+    /// Whether templates are stored only with the employee's recorded consent.
+    consent_required: bool,
     retention_error: Option<String>,
 }
 
@@ -106,8 +108,8 @@ async fn settings_page(
         input.error = messages.of(input.name);
     }
     let retention_error = messages.of("biometric_retention_days");
-    let retention_days = match davomat_app::biometrics::retention_days(&state.store, caller).await {
-        Ok(days) => days.to_string(),
+    let policy = match davomat_app::biometrics::policy(&state.store, caller).await {
+        Ok(policy) => policy,
         Err(err) => return ErrorPage::new(caller.lang, Problem::from(err)).into_response(),
     };
     messages.keep_fields(&["name", "time_zone", "lang", "biometric_retention_days"]);
@@ -117,7 +119,8 @@ async fn settings_page(
         messages.status()
     };
     let page = SettingsPage {
-        retention_days,
+        retention_days: policy.biometric_retention_days.to_string(),
+        consent_required: policy.biometric_consent_required,
         retention_error,
         inputs,
         messages,
@@ -182,9 +185,10 @@ pub async fn client_state(
     }
 }
 
-/// `POST /settings/biometrics` (`biometric_retention_days`): how long templates of
-/// dismissed employees are kept; back to the settings.
-pub async fn set_retention(
+/// `POST /settings/biometrics` (`biometric_retention_days`, the checkbox
+/// `biometric_consent_required`): how long templates of dismissed employees are kept and
+/// whether templates need recorded consent; back to the settings.
+pub async fn set_biometric_policy(
     State(state): State<AppState>,
     Signed(user): Signed,
     Form(form): Form<Posted>,
@@ -194,7 +198,8 @@ pub async fn set_retention(
         return ErrorPage::new(caller.lang, Problem::Csrf).into_response();
     }
     let days = form.value("biometric_retention_days");
-    match davomat_app::biometrics::set_retention_days(&state.store, caller, days).await {
+    let consent_required = form.value("biometric_consent_required") == "on";
+    match davomat_app::biometrics::set_policy(&state.store, caller, days, consent_required).await {
         Ok(()) => Redirect::to("/settings#biometrics").into_response(),
         Err(AppError::Invalid(errors)) => {
             // The company's form keeps its stored values; the message names the field.

@@ -152,7 +152,8 @@ async fn consent_is_recorded_the_template_exported_and_erased_on_withdrawal_or_a
             .await;
         assert_eq!(saved.status, 303, "{}", saved.html);
         let company = CompanyId(console.company.company_id.0);
-        assert_eq!(biometrics::retention_days(console.store.connection(), company).await.expect("read"), 90);
+        let policy = biometrics::policy(console.store.connection(), company).await.expect("read");
+        assert_eq!((policy.biometric_retention_days, policy.biometric_consent_required), (90, false));
         // Kept 90 days now: dismissed on 2025-01-15 with a new template stays at START.
         let kept = console.add_employee("Saqlangan").await;
         give_face(&console, kept, &original).await;
@@ -164,6 +165,74 @@ async fn consent_is_recorded_the_template_exported_and_erased_on_withdrawal_or_a
         .await;
         assert_eq!(biometrics::erase_expired_everywhere(&console.store, START).await.expect("erase"), 0);
         assert_eq!(faces_of(&console, kept).await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_company_requiring_consent_refuses_a_photo_until_it_is_recorded() {
+    each_backend(|console| async move {
+        let worker = console.add_employee("Rozilik").await;
+        let client = console.visitor();
+        console.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let settings = console.get(&client, "/settings").await;
+        assert!(
+            settings
+                .html
+                .contains("id=\"biometric_consent_required\" name=\"biometric_consent_required\">"),
+            "{}",
+            settings.html
+        );
+        let form = [
+            ("csrf", settings.csrf()),
+            ("biometric_retention_days", "30".to_string()),
+            ("biometric_consent_required", "on".to_string()),
+        ];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let saved = console.post(&client, "/settings/biometrics", &form).await;
+        assert_eq!(saved.status, 303, "{}", saved.html);
+        let settings = console.get(&client, "/settings").await;
+        assert!(
+            settings
+                .html
+                .contains("name=\"biometric_consent_required\" checked>"),
+            "{}",
+            settings.html
+        );
+
+        // No consent recorded: the photo is refused on the file, in Russian.
+        let upload = |csrf: String| {
+            let (kind, body) =
+                crate::employees::photo_form(&csrf, &crate::employees::png(400, 400));
+            client
+                .post(console.url(&format!("/employees/{worker}/photo")))
+                .header("content-type", kind)
+                .body(body)
+                .send()
+        };
+        let file = console.get(&client, &format!("/employees/{worker}")).await;
+        let refused = upload(file.csrf()).await.expect("the upload");
+        assert_eq!(refused.status().as_u16(), 422);
+        let html = refused.text().await.expect("the file");
+        assert!(
+            html.contains("согласие сотрудника на хранение шаблона лица не записано"),
+            "{html}"
+        );
+        assert_eq!(faces_of(&console, worker).await, 0);
+
+        // Recorded: the same photo is kept.
+        let path = format!("/employees/{worker}/biometrics/consent");
+        let given = console
+            .post(
+                &client,
+                &path,
+                &[("csrf", &file.csrf()), ("given_on", "2025-03-01")],
+            )
+            .await;
+        assert_eq!(given.status, 303, "{}", given.html);
+        let kept = upload(file.csrf()).await.expect("the upload");
+        assert_eq!(kept.status().as_u16(), 303);
+        assert_eq!(faces_of(&console, worker).await, 1);
     })
     .await;
 }

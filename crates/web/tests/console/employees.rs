@@ -462,7 +462,7 @@ async fn the_board_follows_an_edit_a_dismissal_and_a_hire_made_after_it_was_read
 }
 
 /// A multipart body of the photo form: its CSRF token and an image in `imgdata`.
-fn photo_form(csrf: &str, image: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn photo_form(csrf: &str, image: &[u8]) -> (String, Vec<u8>) {
     let boundary = "davomat-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
@@ -475,7 +475,7 @@ fn photo_form(csrf: &str, image: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let picture = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
     });
