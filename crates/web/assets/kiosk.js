@@ -148,8 +148,9 @@
     punch({ pin_code: value });
   });
 
-  // QR codes: the camera with the browser's BarcodeDetector, or a reader that types the
-  // code and Enter into the scanner field.
+  // QR codes: a reader that types the code and Enter into the scanner field, or the
+  // camera — read by the browser's BarcodeDetector where it has one for QR codes, else
+  // by the vendored jsQR decoder over a canvas.
   $('scanned').addEventListener('keydown', (event) => {
     if (event.key !== 'Enter') return;
     event.preventDefault();
@@ -157,8 +158,41 @@
     event.target.value = '';
     if (code) punch({ qrcode: code });
   });
+
+  // A function reading the QR code in a video frame (its text, or null), and its name.
+  async function qrReader() {
+    if ('BarcodeDetector' in window) {
+      const formats = await BarcodeDetector.getSupportedFormats().catch(() => []);
+      if (formats.includes('qr_code')) {
+        const detector = new BarcodeDetector({ formats: ['qr_code'] });
+        const read = async (video) => {
+          const found = await detector.detect(video);
+          return found.length ? found[0].rawValue : null;
+        };
+        return { name: 'barcode-detector', read };
+      }
+    }
+    if (typeof jsQR !== 'function') return null;
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    const read = async (video) => {
+      if (!video.videoWidth) return null;
+      // At most 640 px wide: enough for a code held up to the tablet, and quick.
+      const scale = Math.min(1, 640 / video.videoWidth);
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const frame = context.getImageData(0, 0, canvas.width, canvas.height);
+      const found = jsQR(frame.data, frame.width, frame.height, { inversionAttempts: 'dontInvert' });
+      return found && found.data ? found.data : null;
+    };
+    return { name: 'jsqr', read };
+  }
+
   $('scan').addEventListener('click', async () => {
-    if (!('BarcodeDetector' in window) || !navigator.mediaDevices) {
+    if (stream) return;
+    const reader = navigator.mediaDevices ? await qrReader() : null;
+    if (!reader) {
       $('status').textContent = words.no_camera_scanner;
       $('scanned').focus();
       return;
@@ -170,18 +204,19 @@
       return;
     }
     const video = $('camera');
+    video.dataset.reader = reader.name;
     video.srcObject = stream;
     video.hidden = false;
     await video.play();
-    const detector = new BarcodeDetector({ formats: ['qr_code'] });
     let last = '';
     const look = async () => {
       if (!stream) return;
       try {
-        const found = await detector.detect(video);
-        if (found.length && found[0].rawValue !== last) {
-          last = found[0].rawValue;
-          await punch({ qrcode: last });
+        const code = await reader.read(video);
+        if (code && code !== last) {
+          last = code;
+          await punch({ qrcode: code });
+          // The same code again only after a pause: one punch per showing.
           setTimeout(() => { last = ''; }, 4000);
         }
       } catch (e) { /* a frame not ready */ }

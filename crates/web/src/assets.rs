@@ -20,7 +20,7 @@ struct Asset {
     served_as: String,
 }
 
-const FILES: [(&str, &str, &[u8]); 5] = [
+const FILES: [(&str, &str, &[u8]); 6] = [
     (
         "htmx.js",
         "text/javascript; charset=utf-8",
@@ -45,6 +45,12 @@ const FILES: [(&str, &str, &[u8]); 5] = [
         "kiosk.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/kiosk.js"),
+    ),
+    (
+        // The QR decoder of kiosks whose browser has no BarcodeDetector (jsqr.LICENSE).
+        "jsqr.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/jsqr.min.js"),
     ),
 ];
 

@@ -41,6 +41,7 @@ struct KioskPage {
     css: String,
     kiosk_css: String,
     kiosk_js: String,
+    jsqr_js: String,
     languages: Vec<(&'static str, &'static str, bool)>,
     /// [`SCRIPT_WORDS`] as a JSON object, safe inside a `<script>` element.
     words_json: String,
@@ -72,6 +73,7 @@ pub async fn page(headers: HeaderMap, Query(query): Query<KioskQuery>) -> Respon
         css: asset_path("console.css"),
         kiosk_css: asset_path("kiosk.css"),
         kiosk_js: asset_path("kiosk.js"),
+        jsqr_js: asset_path("jsqr.js"),
         languages: languages(lang),
         words_json,
     };
@@ -89,7 +91,7 @@ fn kept_files() -> Vec<String> {
     .into_iter()
     .map(String::from)
     .collect();
-    files.extend(["console.css", "kiosk.css", "kiosk.js"].map(asset_path));
+    files.extend(["console.css", "kiosk.css", "kiosk.js", "jsqr.js"].map(asset_path));
     files
 }
 

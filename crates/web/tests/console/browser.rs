@@ -7,7 +7,8 @@
 //! built in the schedule editor and previewed, and a department head who sees only
 //! their people; and every page of the console read by an admin in Uzbek on a 360 px
 //! window, adding a position there and a missing clock-out from the monthly timesheet
-//! (the cell opens the day; the month shows the hours after). Without chromedriver the test is skipped with a
+//! (the cell opens the day; the month shows the hours after); a kiosk reading a QR code
+//! through a fake camera. Without chromedriver the test is skipped with a
 //! note, unless `CI` or `DAVOMAT_TEST_REQUIRE_BROWSER` is set: then it fails. A failing
 //! run leaves a screenshot and the page's HTML under `target/browser-failures/`. Each
 //! page visited also passes axe-core's accessibility rules (axe 4.14.1, vendored beside
@@ -75,6 +76,21 @@ impl Driver {
 
     /// A browser whose downloads land in `downloads` without asking, when given.
     async fn browser_saving_to(&self, downloads: Option<&std::path::Path>) -> Client {
+        self.browser_with(downloads, &[]).await
+    }
+
+    /// A browser whose camera shows the Y4M video at `video` (permission granted, as a
+    /// kiosk tablet set up once).
+    async fn browser_with_camera(&self, video: &std::path::Path) -> Client {
+        let args = [
+            "--use-fake-ui-for-media-stream".to_string(),
+            "--use-fake-device-for-media-stream".to_string(),
+            format!("--use-file-for-fake-video-capture={}", video.display()),
+        ];
+        self.browser_with(None, &args).await
+    }
+
+    async fn browser_with(&self, downloads: Option<&std::path::Path>, extra: &[String]) -> Client {
         // Chromedriver is spoken to over plain http, but the client is built with TLS.
         let _ = rustls::crypto::ring::default_provider().install_default();
         // A browser set up in Russian, as the console's people mostly have.
@@ -84,15 +100,21 @@ impl Driver {
             prefs["download.prompt_for_download"] = false.into();
             prefs["download.directory_upgrade"] = true.into();
         }
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+            "--lang=ru",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend_from_slice(extra);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=ru"],
-                "prefs": prefs,
-            }),
+            serde_json::json!({"binary": CHROMIUM, "args": args, "prefs": prefs}),
         );
         ClientBuilder::rustls()
             .expect("a TLS setup")
@@ -1061,10 +1083,8 @@ async fn a_kiosk_punches_by_pin_and_keeps_what_was_punched_offline() {
     .await;
 }
 
-async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
-    let me = console.company.admin_employee_id.0;
-    let pin = crate::support::text_of(console, me, "pin_code").await;
-    let name = crate::support::text_of(console, me, "full_name").await;
+/// Signs in as the admin and adds a kiosk on the devices page: its token and id.
+async fn add_kiosk(console: &Console, browser: &Client) -> Result<(String, i64), String> {
     browser.goto(&console.url("/login")).await.map_err(fail)?;
     sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     wait_for_text(browser, "h1", "Сегодня").await?;
@@ -1087,6 +1107,14 @@ async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
         &[],
     )
     .await;
+    Ok((token.to_string(), kiosk))
+}
+
+async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
+    let me = console.company.admin_employee_id.0;
+    let pin = crate::support::text_of(console, me, "pin_code").await;
+    let name = crate::support::text_of(console, me, "full_name").await;
+    let (token, kiosk) = add_kiosk(console, browser).await?;
 
     // The tablet: a phone-sized window, in Uzbek.
     browser.set_window_size(360, 740).await.map_err(fail)?;
@@ -1164,6 +1192,132 @@ async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
         ));
     }
     Ok(())
+}
+
+/// A kiosk's camera: the tablet's camera (Chromium's fake one, playing a video of the
+/// employee's QR code) is switched on with *Scan*; the code is read — by the vendored
+/// jsQR decoder, as Chromium on Linux has no BarcodeDetector — and the punch is stored
+/// once, with a snapshot from the camera, in Russian on a desktop window.
+#[tokio::test]
+async fn a_kiosk_reads_a_qr_code_through_the_camera() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let me = console.company.admin_employee_id.0;
+            let code = format!("DAVOMAT-QR-{me}-7731");
+            davomat_store::testing::execute(
+                &console.store,
+                &format!("UPDATE employees SET qrcode = '{code}' WHERE id = $1"),
+                &[me],
+            )
+            .await;
+            let video = std::env::temp_dir().join(format!(
+                "davomat-qr-{}-{:?}.y4m",
+                std::process::id(),
+                console.backend
+            ));
+            std::fs::write(&video, camera_showing(&code)).expect("the camera's video");
+            let browser = driver.browser_with_camera(&video).await;
+            let outcome = camera_walk(&console, &browser).await;
+            let _ = std::fs::remove_file(&video);
+            if let Err(problem) = outcome {
+                let saved =
+                    save_failure(&browser, &format!("kiosk-qr-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn camera_walk(console: &Console, browser: &Client) -> Step {
+    let me = console.company.admin_employee_id.0;
+    let name = crate::support::text_of(console, me, "full_name").await;
+    let (token, kiosk) = add_kiosk(console, browser).await?;
+    browser
+        .goto(&console.url(&format!("/kiosk?lang=ru#token={token}")))
+        .await
+        .map_err(fail)?;
+    wait_for(browser, "#scan").await?;
+    click(browser, "#scan").await?;
+    wait_for_text_within(browser, "#result-name", &name, Duration::from_secs(15)).await?;
+    expect_text(browser, "#result-event", "Приход").await?;
+    let reader = browser
+        .execute(
+            "return document.getElementById('camera').dataset.reader;",
+            vec![],
+        )
+        .await
+        .map_err(fail)?;
+    if reader.as_str() != Some("jsqr") {
+        return Err(format!(
+            "the code was read by {reader}, not the vendored decoder"
+        ));
+    }
+    accessible(browser, "the kiosk with its camera on").await?;
+    // The code stays in front of the camera: still one punch (one per showing).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stored = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT count(*) FROM clock_events WHERE device_id = $1 AND employee_id = $2",
+        &[kiosk, me],
+    )
+    .await;
+    if stored != 1 {
+        return Err(format!(
+            "{stored} punches from one showing of the code, not 1"
+        ));
+    }
+    let pictures = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT count(*) FROM clock_event_pictures p JOIN clock_events e ON e.id = p.clock_event_id \
+         WHERE e.device_id = $1",
+        &[kiosk],
+    )
+    .await;
+    if pictures != 1 {
+        return Err(format!("{pictures} snapshots kept with the punch, not 1"));
+    }
+    Ok(())
+}
+
+/// A Y4M video (640×480, two frames) of a QR code holding `text`, black on white with
+/// its quiet zone, for Chromium's fake camera.
+fn camera_showing(text: &str) -> Vec<u8> {
+    const WIDTH: usize = 640;
+    const HEIGHT: usize = 480;
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("a QR code");
+    let modules = code.width();
+    let colors = code.to_colors();
+    let scale = 8;
+    let side = (modules + 8) * scale;
+    let (left, top) = (
+        (WIDTH - side) / 2 + 4 * scale,
+        (HEIGHT - side) / 2 + 4 * scale,
+    );
+    let mut luma = vec![235u8; WIDTH * HEIGHT];
+    for (index, color) in colors.iter().enumerate() {
+        if *color != qrcode::Color::Dark {
+            continue;
+        }
+        let (column, row) = (index % modules, index / modules);
+        for y in 0..scale {
+            let start = (top + row * scale + y) * WIDTH + left + column * scale;
+            luma[start..start + scale].fill(16);
+        }
+    }
+    let mut video = format!("YUV4MPEG2 W{WIDTH} H{HEIGHT} F5:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..2 {
+        video.extend_from_slice(b"FRAME\n");
+        video.extend_from_slice(&luma);
+        video.extend(std::iter::repeat_n(128u8, WIDTH * HEIGHT / 2));
+    }
+    video
 }
 
 /// The terminal and biometric pieces of the console, driven as an admin does: in
