@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use davomat_core::adms::{self, AttLine, DeviceInfo, Options};
+use davomat_core::adms::{self, AttLine, DeviceInfo, Dialect, LineFault, Options};
 use davomat_core::dates::civil;
 use davomat_core::engine::EventKind;
 use davomat_core::validation::FieldCode;
@@ -171,7 +171,7 @@ pub async fn handshake(
     knock: Knock<'_>,
     now: i64,
 ) -> AppResult<Result<String, Refusal>> {
-    let push = knock.push_version.is_some();
+    let dialect = Dialect::of(knock.push_version);
     Ok(match self::knock(store, &knock, now).await? {
         Err(refusal) => Err(refusal),
         Ok(Known::Claimed(device)) => Ok(adms::options_block(&Options {
@@ -179,16 +179,66 @@ pub async fn handshake(
             attlog_stamp: device.attlog_stamp.clone(),
             operlog_stamp: device.operlog_stamp.clone(),
             utc_offset_minutes: i64::from(zone_of(&device).offset_at(now)) / 60,
-            push,
+            dialect,
         })),
         Ok(Known::Pending) => Ok(adms::options_block(&Options {
             serial: knock.serial.to_string(),
             attlog_stamp: None,
             operlog_stamp: None,
             utc_offset_minutes: i64::from(CompanyZone::named_or_default("").offset_at(now)) / 60,
-            push,
+            dialect,
         })),
     })
+}
+
+/// The configuration a Security PUSH terminal asks for (`GET /iclock/push`).
+pub async fn security_options(
+    store: &Store,
+    knock: Knock<'_>,
+    now: i64,
+) -> AppResult<Result<String, Refusal>> {
+    let knock = Knock {
+        push_version: knock.push_version.or(Some(adms::SECURITY_PUSH_VERSION)),
+        ..knock
+    };
+    handshake(store, knock, now).await
+}
+
+/// A Security PUSH terminal's registration (`POST /iclock/registry?SN=…` with its
+/// parameters, `key=value` separated by commas): noted as any first contact (a pending
+/// serial, or a claimed device seen), its firmware kept; answered with the registry
+/// code.
+pub async fn register(
+    store: &Store,
+    knock: Knock<'_>,
+    parameters: &str,
+    now: i64,
+) -> AppResult<Result<String, Refusal>> {
+    let said = adms::registration(parameters);
+    let knock = Knock {
+        push_version: knock
+            .push_version
+            .or(said.push_version.as_deref())
+            .or(Some(adms::SECURITY_PUSH_VERSION)),
+        ..knock
+    };
+    match self::knock(store, &knock, now).await? {
+        Err(refusal) => Ok(Err(refusal)),
+        Ok(known) => {
+            if let Known::Claimed(device) = known
+                && said.firmware.is_some()
+            {
+                let writer = store.write_connection().await;
+                writer.changes_nothing_cached();
+                let firmware = said.firmware.as_deref();
+                terminals::note_info(&writer, device.id, firmware, None, None).await?;
+            }
+            Ok(Ok(format!(
+                "RegistryCode={}\n",
+                adms::registry_code(knock.serial)
+            )))
+        }
+    }
 }
 
 /// What an upload came to: the lines taken (the `OK: n` answered) and what became of
@@ -203,6 +253,8 @@ pub struct Uploaded {
     pub quarantined: u64,
     /// Malformed lines skipped.
     pub skipped: u64,
+    /// Records that are not punches (`rtlog`: refusals, door and alarm events).
+    pub ignored: u64,
 }
 
 /// An upload (`POST /iclock/cdata?SN=…&table=…&Stamp=…`).
@@ -221,8 +273,11 @@ pub async fn upload(
     let attlog = table.eq_ignore_ascii_case("ATTLOG");
     Ok(Ok(match known {
         Known::Pending => keep_pending(store, knock.serial, table, body, now).await?,
+        Known::Claimed(device) if table.eq_ignore_ascii_case("rtlog") => {
+            attendance(store, &device, body, adms::rt_line, now).await?
+        }
         Known::Claimed(device) if attlog => {
-            let uploaded = attendance(store, &device, body, now).await?;
+            let uploaded = attendance(store, &device, body, attlog_line, now).await?;
             if let Some(stamp) = stamp.filter(|s| !s.is_empty() && s.len() <= adms::FIELD_MAX) {
                 let writer = store.write_connection().await;
                 writer.changes_nothing_cached();
@@ -279,29 +334,51 @@ async fn keep_pending(
     })
 }
 
-/// A claimed device's ATTLOG lines.
+/// How an upload's table is read: a punch, not one (`None`), or malformed.
+type LineReader = fn(&str) -> Result<Option<AttLine>, LineFault>;
+
+/// An ATTLOG line: every well-formed one is a punch.
+fn attlog_line(line: &str) -> Result<Option<AttLine>, LineFault> {
+    adms::att_line(line).map(Some)
+}
+
+/// The reader of a table whose lines can be punches: ATTLOG, and the Security PUSH
+/// dialect's `rtlog`.
+fn reader_of(table: &str) -> Option<LineReader> {
+    if table.eq_ignore_ascii_case("ATTLOG") {
+        Some(attlog_line)
+    } else if table.eq_ignore_ascii_case("rtlog") {
+        Some(adms::rt_line)
+    } else {
+        None
+    }
+}
+
+/// A claimed device's punches (ATTLOG lines or `rtlog` records, read by `read`).
 async fn attendance(
     store: &Store,
     device: &PushDevice,
     body: &str,
+    read: LineReader,
     now: i64,
 ) -> AppResult<Uploaded> {
     let mut uploaded = Uploaded::default();
     let mut lines = Vec::new();
     for raw in adms::lines(body) {
-        match adms::att_line(raw) {
-            Ok(line) => lines.push((raw.to_string(), line)),
+        match read(raw) {
+            Ok(Some(line)) => lines.push((raw.to_string(), line)),
+            Ok(None) => uploaded.ignored += 1,
             Err(fault) => {
                 uploaded.skipped += 1;
                 tracing::info!(
                     device = device.id.0,
                     fault = fault.as_str(),
-                    "an ATTLOG line is skipped"
+                    "an uploaded line is skipped"
                 );
             }
         }
     }
-    uploaded.taken = lines.len() as u64;
+    uploaded.taken = lines.len() as u64 + uploaded.ignored;
     let outcome = take_lines(store, device, lines, now).await?;
     uploaded.stored = outcome.stored;
     uploaded.duplicates = outcome.duplicates;
@@ -613,17 +690,18 @@ pub async fn import_quarantine(
     let mut uploaded = Uploaded::default();
     let mut lines = Vec::new();
     let mut ids = Vec::new();
-    for line in kept
-        .iter()
-        .filter(|l| l.table_name.eq_ignore_ascii_case("ATTLOG"))
-    {
+    for line in &kept {
+        let Some(read) = reader_of(&line.table_name) else {
+            continue;
+        };
         ids.push(line.id);
-        match adms::att_line(&line.line) {
-            Ok(parsed) => lines.push((line.line.clone(), parsed)),
+        match read(&line.line) {
+            Ok(Some(parsed)) => lines.push((line.line.clone(), parsed)),
+            Ok(None) => uploaded.ignored += 1,
             Err(_) => uploaded.skipped += 1,
         }
     }
-    uploaded.taken = lines.len() as u64;
+    uploaded.taken = lines.len() as u64 + uploaded.ignored;
     // Marked first: a line still too far ahead is quarantined again as a new row.
     {
         let writer = store.write_connection().await;

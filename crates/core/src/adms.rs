@@ -69,20 +69,59 @@ impl LineFault {
     }
 }
 
-/// Reads one ATTLOG line. A `PIN=` prefix some firmware writes is taken off.
+/// Reads one ATTLOG line: by position, with a `PIN=` prefix some firmware writes taken
+/// off; or, when its fields are `key=value` pairs (`PIN=…⇥Time=…⇥Status=…⇥Verify=…`,
+/// as newer firmware writes), by key.
 pub fn att_line(line: &str) -> Result<AttLine, LineFault> {
-    let mut fields = line.trim_end_matches(['\r', '\n']).split('\t');
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line
+        .split('\t')
+        .nth(1)
+        .is_some_and(|field| field.contains('='))
+    {
+        let pin = keyed(line, &["PIN"]).unwrap_or("");
+        let time = keyed(line, &["Time", "DateTime"]).unwrap_or("");
+        let status = keyed(line, &["Status", "State"]);
+        let verify = keyed(line, &["Verify", "VerifyType", "VerifyMode"]);
+        let work_code = keyed(line, &["WorkCode"]).unwrap_or("");
+        return read_line(pin, time, status, verify, work_code);
+    }
+    let mut fields = line.split('\t');
     let pin = fields.next().unwrap_or("").trim();
-    let pin = pin.strip_prefix("PIN=").unwrap_or(pin).trim();
+    let pin = pin.strip_prefix("PIN=").unwrap_or(pin);
+    let time = fields.next().unwrap_or("");
+    let status = fields.next();
+    let verify = fields.next();
+    let work_code = fields.next().unwrap_or("");
+    read_line(pin, time, status, verify, work_code)
+}
+
+/// The value of the first of `keys` (any case) among a line's tab-separated
+/// `key=value` pairs.
+fn keyed<'a>(line: &'a str, keys: &[&str]) -> Option<&'a str> {
+    line.split('\t').find_map(|field| {
+        let (key, value) = field.split_once('=')?;
+        let key = key.trim().trim_start_matches('~');
+        keys.iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+            .then_some(value.trim())
+    })
+}
+
+fn read_line(
+    pin: &str,
+    time: &str,
+    status: Option<&str>,
+    verify: Option<&str>,
+    work_code: &str,
+) -> Result<AttLine, LineFault> {
+    let pin = pin.trim();
     if pin.is_empty() {
         return Err(LineFault::NoPin);
     }
-    let time = fields.next().unwrap_or("").trim();
-    let (date, seconds) = parse_local_date_time(time).ok_or(LineFault::BadTime)?;
+    let (date, seconds) = parse_local_date_time(time.trim()).ok_or(LineFault::BadTime)?;
     let number = |text: Option<&str>| text.and_then(|t| t.trim().parse::<i64>().ok());
-    let status = number(fields.next());
-    let verify = number(fields.next());
-    let work_code = fields.next().unwrap_or("").trim().to_string();
+    let work_code = work_code.trim().to_string();
     if pin.chars().count() > FIELD_MAX || work_code.chars().count() > FIELD_MAX {
         return Err(LineFault::TooLong);
     }
@@ -90,10 +129,35 @@ pub fn att_line(line: &str) -> Result<AttLine, LineFault> {
         pin: pin.to_string(),
         date,
         seconds,
-        status,
-        verify,
+        status: number(status),
+        verify: number(verify),
         work_code,
     })
+}
+
+/// The access events of the Security PUSH dialect (access-control terminals and
+/// SpeedFace firmware in access mode) that are a person let through after verifying:
+/// 0 normal verify open, 1 verify during a normal-open period, 2 first person open,
+/// 3 several people open, 14–19 the fingerprint and card-plus-fingerprint variants.
+/// Refusals (20–30, 41…), door and alarm events (200…) are not punches.
+pub const RT_PASSED: [i64; 10] = [0, 1, 2, 3, 14, 15, 16, 17, 18, 19];
+
+/// Reads one `rtlog` record of the Security PUSH dialect
+/// (`time=…⇥pin=…⇥cardno=…⇥eventaddr=…⇥event=…⇥inoutstatus=…⇥verifytype=…⇥index=…`):
+/// a punch when `event` is one of [`RT_PASSED`] and a person (`pin` not empty or 0) was
+/// let through, `None` for the terminal's other events. `inoutstatus` 0 is in and 1 out
+/// (the reader's side), as an ATTLOG status.
+pub fn rt_line(line: &str) -> Result<Option<AttLine>, LineFault> {
+    let line = line.trim_end_matches(['\r', '\n']);
+    let event = keyed(line, &["event"]).and_then(|e| e.parse::<i64>().ok());
+    let pin = keyed(line, &["pin"]).unwrap_or("").trim();
+    if !event.is_some_and(|e| RT_PASSED.contains(&e)) || pin.is_empty() || pin == "0" {
+        return Ok(None);
+    }
+    let time = keyed(line, &["time"]).unwrap_or("");
+    let status = keyed(line, &["inoutstatus"]).filter(|s| matches!(s.trim(), "0" | "1"));
+    let verify = keyed(line, &["verifytype"]);
+    read_line(pin, time, status, verify, "").map(Some)
 }
 
 /// The non-empty lines of an upload's body (LF-separated, a CR before the LF dropped).
@@ -123,9 +187,38 @@ pub struct Options {
     /// The zone's offset from UTC in minutes (the device sets its clock from the
     /// answer's `Date` header and this).
     pub utc_offset_minutes: i64,
-    /// The device sent `pushver` (current firmware): the keys of push 2.x; else the
-    /// legacy keys (`Stamp`, `OpStamp`).
-    pub push: bool,
+    /// Which keys the terminal reads (from the `pushver` it sent).
+    pub dialect: Dialect,
+}
+
+/// The dialect a terminal speaks, by the `pushver` it sends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// No `pushver`: the legacy keys (`Stamp`, `OpStamp`).
+    #[default]
+    Legacy,
+    /// Attendance push 2.x (`ATTLOGStamp`, `OPERLOGStamp`).
+    Attendance,
+    /// Security PUSH 3.x (access-control firmware): `registry`, `RegistryCode`,
+    /// `TransTables`, events as `rtlog`.
+    Security,
+}
+
+impl Dialect {
+    pub fn of(push_version: Option<&str>) -> Dialect {
+        let Some(version) = push_version else {
+            return Dialect::Legacy;
+        };
+        let major = version
+            .split('.')
+            .next()
+            .and_then(|m| m.trim().parse::<u32>().ok());
+        if major.is_some_and(|m| m >= 3) {
+            Dialect::Security
+        } else {
+            Dialect::Attendance
+        }
+    }
 }
 
 /// Seconds between a terminal's polls, asked in the handshake.
@@ -135,18 +228,20 @@ pub const ERROR_DELAY: i64 = 30;
 /// The push protocol version davomat answers with.
 pub const PUSH_VERSION: &str = "2.4.1";
 
-/// The options block: `GET OPTION FROM: <SN>` and one `key=value` a line (LF).
+/// The Security PUSH version davomat answers with.
+pub const SECURITY_PUSH_VERSION: &str = "3.1.2";
+
+/// The options block: `GET OPTION FROM: <SN>` and one `key=value` a line (LF); for the
+/// Security PUSH dialect its configuration block instead ([`security_options`]).
 pub fn options_block(options: &Options) -> String {
+    if options.dialect == Dialect::Security {
+        return security_options(options);
+    }
+    let push = options.dialect == Dialect::Attendance;
     let stamp = |s: &Option<String>| s.clone().unwrap_or_else(|| "0".to_string());
-    // Whole hours between -12 and 12 are hours; anything else is minutes.
-    let offset = options.utc_offset_minutes;
-    let zone = if offset % 60 == 0 && (-12..=12).contains(&(offset / 60)) {
-        offset / 60
-    } else {
-        offset
-    };
+    let zone = zone_value(options.utc_offset_minutes);
     let mut lines = vec![format!("GET OPTION FROM: {}", options.serial)];
-    if options.push {
+    if push {
         lines.push(format!("ATTLOGStamp={}", stamp(&options.attlog_stamp)));
         lines.push(format!("OPERLOGStamp={}", stamp(&options.operlog_stamp)));
         lines.push("ATTPHOTOStamp=0".to_string());
@@ -165,10 +260,50 @@ pub fn options_block(options: &Options) -> String {
         "Realtime=1".to_string(),
         "Encrypt=None".to_string(),
     ]);
-    if options.push {
+    if push {
         lines.push(format!("ServerVer={PUSH_VERSION}"));
         lines.push(format!("PushProtVer={PUSH_VERSION}"));
     }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
+/// The zone as a terminal reads `TimeZone=`: whole hours between -12 and 12 as hours,
+/// anything else in minutes.
+fn zone_value(offset_minutes: i64) -> i64 {
+    if offset_minutes % 60 == 0 && (-12..=12).contains(&(offset_minutes / 60)) {
+        offset_minutes / 60
+    } else {
+        offset_minutes
+    }
+}
+
+/// The code a registration is answered with (`RegistryCode=`, at most 32 characters):
+/// davomat knows terminals by serial, so the code is the serial's first 32.
+pub fn registry_code(serial: &str) -> String {
+    serial.chars().take(32).collect()
+}
+
+/// The Security PUSH configuration (the answer to `GET /iclock/push` and to a 3.x
+/// handshake): registered, the registry code, the delays, the tables to send (users
+/// and events), real-time upload, the zone.
+pub fn security_options(options: &Options) -> String {
+    let lines = [
+        "registry=ok".to_string(),
+        format!("RegistryCode={}", registry_code(&options.serial)),
+        format!("ServerVersion={SECURITY_PUSH_VERSION}"),
+        "ServerName=davomat".to_string(),
+        format!("PushProtVer={SECURITY_PUSH_VERSION}"),
+        format!("ErrorDelay={ERROR_DELAY}"),
+        format!("RequestDelay={POLL_DELAY}"),
+        "TransTimes=00:00;14:05".to_string(),
+        "TransInterval=1".to_string(),
+        "TransTables=User Transaction".to_string(),
+        "Realtime=1".to_string(),
+        "TimeoutSec=10".to_string(),
+        format!("TimeZone={}", zone_value(options.utc_offset_minutes)),
+    ];
     let mut text = lines.join("\n");
     text.push('\n');
     text
@@ -194,6 +329,35 @@ pub fn device_info(info: &str) -> DeviceInfo {
             .map(|f| f.chars().take(FIELD_MAX).collect()),
         users: number(1),
         logs: number(3),
+    }
+}
+
+/// What a Security PUSH terminal says of itself when it registers: the fields davomat
+/// keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registration {
+    pub firmware: Option<String>,
+    pub push_version: Option<String>,
+}
+
+/// Reads a registration's parameters: `key=value` separated by commas (or line breaks),
+/// keys optionally marked `~`.
+pub fn registration(parameters: &str) -> Registration {
+    let value = |keys: &[&str]| {
+        parameters
+            .split([',', '\n', '\r'])
+            .find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                let key = key.trim().trim_start_matches('~');
+                keys.iter()
+                    .any(|k| k.eq_ignore_ascii_case(key))
+                    .then(|| value.trim().chars().take(FIELD_MAX).collect::<String>())
+            })
+            .filter(|v| !v.is_empty())
+    };
+    Registration {
+        firmware: value(&["FirmVer", "FirmwareVersion"]),
+        push_version: value(&["PushVersion", "PushProtVer"]),
     }
 }
 
@@ -347,18 +511,90 @@ mod tests {
             attlog_stamp: Some("9999".into()),
             operlog_stamp: None,
             utc_offset_minutes: 300,
-            push: true,
+            dialect: Dialect::of(Some("2.4.1")),
         };
         let text = options_block(&options);
         assert!(text.starts_with("GET OPTION FROM: CJDE123\nATTLOGStamp=9999\nOPERLOGStamp=0\n"));
         assert!(text.contains("\nTimeZone=5\n") && text.contains("\nPushProtVer=2.4.1\n"));
         let legacy = options_block(&Options {
-            push: false,
+            dialect: Dialect::of(None),
             utc_offset_minutes: 330,
-            ..options
+            ..options.clone()
         });
         assert!(legacy.contains("\nStamp=9999\n") && legacy.contains("\nTimeZone=330\n"));
         assert!(!legacy.contains("PushProtVer"));
+        let security = options_block(&Options {
+            dialect: Dialect::of(Some("3.1.2")),
+            ..options
+        });
+        assert!(
+            security.starts_with("registry=ok\nRegistryCode=CJDE123\n"),
+            "{security}"
+        );
+        assert!(security.contains("\nTransTables=User Transaction\n"));
+        assert!(security.contains("\nTimeZone=5\n") && !security.contains("Stamp"));
+    }
+
+    #[test]
+    fn a_registration_says_the_firmware_and_version() {
+        let said = registration(
+            "DeviceType=acc,~DeviceName=SpeedFace-V5L[TI],FirmVer=ZAM180-Ver1.1.17,PushVersion=3.1.2,~MaxUserCount=3000",
+        );
+        assert_eq!(said.firmware.as_deref(), Some("ZAM180-Ver1.1.17"));
+        assert_eq!(said.push_version.as_deref(), Some("3.1.2"));
+        assert_eq!(registration("nothing useful"), Registration::default());
+    }
+
+    #[test]
+    fn keyed_attlog_lines_read_by_key() {
+        let line = att_line("PIN=0042\tTime=2025-03-04 08:59:10\tStatus=1\tVerify=15\tWorkCode=7")
+            .expect("reads");
+        assert_eq!(
+            (line.pin.as_str(), line.status, line.verify),
+            ("0042", Some(1), Some(15))
+        );
+        assert_eq!(
+            (line.seconds, line.work_code.as_str()),
+            (8 * 3600 + 59 * 60 + 10, "7")
+        );
+        assert_eq!(
+            att_line("PIN=\tTime=2025-03-04 08:59:10"),
+            Err(LineFault::NoPin)
+        );
+        assert_eq!(att_line("PIN=5\tTime=yesterday"), Err(LineFault::BadTime));
+    }
+
+    #[test]
+    fn rtlog_records_are_punches_only_when_a_person_passed() {
+        let passed = "time=2025-03-04 08:59:10\tpin=77\tcardno=0\teventaddr=1\tevent=0\tinoutstatus=1\tverifytype=15\tindex=31";
+        let line = rt_line(passed).expect("reads").expect("a punch");
+        assert_eq!(
+            (line.pin.as_str(), line.status, line.verify),
+            ("77", Some(1), Some(15))
+        );
+        assert_eq!(line.uid(), "77@2025-03-04 08:59:10");
+        // A fingerprint open (14), the reader's side unknown (2): a punch without a state.
+        let line = rt_line(
+            &passed
+                .replace("event=0", "event=14")
+                .replace("inoutstatus=1", "inoutstatus=2"),
+        )
+        .expect("reads")
+        .expect("a punch");
+        assert_eq!(line.status, None);
+        // Refused (27 unregistered), a door event (200), no person: not punches.
+        for other in [
+            passed.replace("event=0", "event=27"),
+            passed.replace("event=0", "event=200"),
+            passed.replace("pin=77", "pin=0"),
+            passed.replace("\tevent=0", ""),
+        ] {
+            assert_eq!(rt_line(&other), Ok(None), "{other}");
+        }
+        assert_eq!(
+            rt_line(&passed.replace("2025-03-04", "2025-03-40")),
+            Err(LineFault::BadTime)
+        );
     }
 
     #[test]

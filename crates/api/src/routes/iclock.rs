@@ -11,6 +11,10 @@
 //!   lines, or `OK`.
 //! - `POST /iclock/devicecmd?SN=…`: command results, answered `OK`.
 //! - `GET /iclock/ping`: `OK`.
+//! - The Security PUSH dialect of access-control firmware (push 3.x): `POST
+//!   /iclock/registry?SN=…` (its parameters) answered `RegistryCode=…`, `GET
+//!   /iclock/push?SN=…` answered with its configuration, and its events posted as
+//!   `table=rtlog` to `/iclock/cdata` (people let through become punches).
 //!
 //! A request without a usable serial is 400; a claimed terminal calling from outside
 //! its allowed network is 403; when too many serials wait for a claim (or the address
@@ -47,6 +51,8 @@ pub fn routes(table: RouteTable) -> RouteTable {
         .documented_with_body_limit(Access::Service, UPLOAD_LIMIT, routes!(results))
         .documented_with_body_limit(Access::Service, UPLOAD_LIMIT, routes!(results_aspx))
         .documented(Access::Service, routes!(ping))
+        .documented_with_body_limit(Access::Service, UPLOAD_LIMIT, routes!(registry))
+        .documented(Access::Service, routes!(push_options))
 }
 
 /// The query's pairs, keys as sent.
@@ -169,7 +175,7 @@ async fn handshake_aspx(
 #[utoipa::path(post, path = "/iclock/cdata", tag = "Terminals (ADMS)",
     params(
         ("SN" = String, Query, description = "The terminal's serial number"),
-        ("table" = String, Query, description = "`ATTLOG` (punches: `PIN⇥YYYY-MM-DD HH:MM:SS⇥status⇥verify⇥workcode…` a line), `OPERLOG`, …"),
+        ("table" = String, Query, description = "`ATTLOG` (punches: `PIN⇥YYYY-MM-DD HH:MM:SS⇥status⇥verify⇥workcode…` a line, or the same as `key=value` pairs), `rtlog` (Security PUSH events: `time=…⇥pin=…⇥event=…⇥inoutstatus=…⇥verifytype=…`), `OPERLOG`, …"),
         ("Stamp" = Option<String>, Query, description = "The upload's stamp (kept once its lines are stored)"),
     ),
     request_body(content = String, content_type = "text/plain", description = "Tab-separated lines"),
@@ -324,4 +330,56 @@ async fn results_aspx(
     responses((status = 200, description = "`OK`", content_type = "text/plain", body = String)))]
 async fn ping(State(state): State<AppState>) -> Response {
     text(&state, StatusCode::OK, "OK".to_string())
+}
+
+/// A Security PUSH terminal registers
+#[utoipa::path(post, path = "/iclock/registry", tag = "Terminals (ADMS)",
+    params(("SN" = String, Query, description = "The terminal's serial number")),
+    request_body(content = String, content_type = "text/plain", description = "Its parameters: `key=value` separated by commas (`DeviceType=acc,~DeviceName=…,FirmVer=…,PushVersion=3.1.2,…`)"),
+    responses(
+        (status = 200, description = "`RegistryCode=<code>`", content_type = "text/plain", body = String),
+        (status = 400, description = "No usable serial", content_type = "text/plain", body = String),
+        (status = 403, description = "A claimed terminal outside its allowed network", content_type = "text/plain", body = String),
+        (status = 429, description = "Too many terminals wait for a claim, or this address registered too many", content_type = "text/plain", body = String),
+    ))]
+async fn registry(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    request: Request,
+) -> ApiResult<Response> {
+    let query = Query::of(raw.as_deref());
+    let source = source(&state, &request);
+    let body = read_body(request).await;
+    let now = state.clock.now();
+    Ok(
+        match adms::register(&state.store, knock(&query, source), &body, now).await? {
+            Ok(answer) => text(&state, StatusCode::OK, answer),
+            Err(refusal) => refused(&state, refusal),
+        },
+    )
+}
+
+/// A Security PUSH terminal's configuration
+#[utoipa::path(get, path = "/iclock/push", tag = "Terminals (ADMS)",
+    params(("SN" = String, Query, description = "The terminal's serial number")),
+    responses(
+        (status = 200, description = "`registry=ok`, `RegistryCode`, versions, delays, `TransTables`, `Realtime`, the zone: one `key=value` a line", content_type = "text/plain", body = String),
+        (status = 400, description = "No usable serial", content_type = "text/plain", body = String),
+        (status = 403, description = "A claimed terminal outside its allowed network", content_type = "text/plain", body = String),
+        (status = 429, description = "Too many terminals wait for a claim, or this address registered too many", content_type = "text/plain", body = String),
+    ))]
+async fn push_options(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    request: Request,
+) -> ApiResult<Response> {
+    let query = Query::of(raw.as_deref());
+    let source = source(&state, &request);
+    let now = state.clock.now();
+    Ok(
+        match adms::security_options(&state.store, knock(&query, source), now).await? {
+            Ok(options) => text(&state, StatusCode::OK, options),
+            Err(refusal) => refused(&state, refusal),
+        },
+    )
 }

@@ -666,3 +666,109 @@ async fn the_terminal_s_users_follow_hiring_edits_pin_changes_dismissal_and_its_
     })
     .await;
 }
+
+/// A record of the Security PUSH dialect's `rtlog` table.
+fn rt_record(pin: &str, time: &str, event: i64, side: i64) -> String {
+    format!(
+        "time={time}\tpin={pin}\tcardno=0\teventaddr=1\tevent={event}\tinoutstatus={side}\tverifytype=15\tindex=1"
+    )
+}
+
+#[tokio::test]
+async fn an_access_terminal_registers_over_security_push_and_people_let_through_become_punches() {
+    each_backend(|app| async move {
+        let admin = app.admin_token().await;
+        let pin = pin_of(&app, &admin, app.company.admin_employee_id.0).await;
+        let serial = "SPEEDFACE3V5L";
+        let post = |path: String, body: String| {
+            app.send(
+                app.http
+                    .post(app.url(&path))
+                    .header("content-type", "text/plain")
+                    .body(body),
+            )
+        };
+        let push_events = |records: Vec<String>| {
+            post(
+                format!("/iclock/cdata?SN={serial}&table=rtlog&Stamp=9999"),
+                records.join("\r\n") + "\r\n",
+            )
+        };
+
+        // A stranger: registered as pending, its events kept in quarantine.
+        let parameters = "DeviceType=acc,~DeviceName=SpeedFace-V5L[TI],FirmVer=ZAM180-Ver1.1.17,PushVersion=3.1.2,~MaxUserCount=3000";
+        let registered = post(format!("/iclock/registry?SN={serial}"), parameters.to_string()).await;
+        assert_eq!((registered.status, registered.text.as_str()), (200, "RegistryCode=SPEEDFACE3V5L\n"));
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM pending_terminals WHERE push_version = '3.1.2'", &[]).await,
+            1
+        );
+        let early = push_events(vec![rt_record(&pin, "2025-03-02 10:00:00", 0, 0)]).await;
+        assert_eq!((early.status, early.text.as_str()), (200, "OK: 1"));
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM quarantined_lines WHERE table_name = 'rtlog'", &[]).await,
+            1
+        );
+
+        // Claimed: its configuration, in the Security PUSH keys, in the device's zone.
+        let device = claim(&app, &admin, serial, None).await;
+        let configured = app.send(app.http.get(app.url(&format!("/iclock/push?SN={serial}")))).await;
+        assert_eq!(configured.status, 200, "{}", configured.text);
+        assert!(configured.text.starts_with("registry=ok\nRegistryCode=SPEEDFACE3V5L\n"), "{}", configured.text);
+        assert!(configured.text.contains("\nTransTables=User Transaction\n") && configured.text.contains("\nTimeZone=5\n"));
+        let handshake = app
+            .send(app.http.get(app.url(&format!("/iclock/cdata?SN={serial}&options=all&pushver=3.1.2"))))
+            .await;
+        assert!(handshake.text.starts_with("registry=ok\n"), "{}", handshake.text);
+        let again = post(format!("/iclock/registry?SN={serial}"), parameters.to_string()).await;
+        assert_eq!(again.status, 200, "{}", again.text);
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM devices WHERE id = $1 AND firmware = 'ZAM180-Ver1.1.17'", &[device]).await,
+            1
+        );
+
+        // Monday: let in at 09:00 (face, the entry reader), refused (27: not
+        // registered), the door opened by its button (200, nobody), let out at 18:00
+        // by fingerprint (14, the exit reader); and a line that does not read.
+        let records = vec![
+            rt_record(&pin, "2025-03-03 09:00:00", 0, 0),
+            rt_record("5555", "2025-03-03 09:01:00", 27, 0),
+            rt_record("0", "2025-03-03 09:02:00", 200, 2),
+            rt_record(&pin, "2025-03-03 18:00:00", 14, 1),
+            rt_record(&pin, "2025-03-33 18:00:00", 0, 1),
+        ];
+        let pushed = push_events(records.clone()).await;
+        assert_eq!((pushed.status, pushed.text.as_str()), (200, "OK: 4"));
+        assert_eq!(events_of(&app, device).await, 2);
+        // Sent again after a lost answer: stored once.
+        let resent = push_events(records).await;
+        assert_eq!((resent.status, resent.text.as_str()), (200, "OK: 4"));
+        assert_eq!(events_of(&app, device).await, 2);
+        let kinds = scalar(
+            &app.store,
+            "SELECT count(*) FROM clock_events WHERE device_id = $1 AND verify_mode = 15 \
+             AND ((kind = 'in' AND at = $2) OR (kind = 'out' AND at = $3))",
+            &[device, 1_740_974_400, 1_741_006_800],
+        )
+        .await;
+        assert_eq!(kinds, 2, "in at 09:00 and out at 18:00 Tashkent time");
+        // Nothing refused reaches the unmatched list: only people let through count.
+        assert_eq!(
+            scalar(&app.store, "SELECT count(*) FROM unmatched_punches WHERE device_id = $1", &[device]).await,
+            0
+        );
+
+        // The event kept while it was pending comes in with the quarantine.
+        let imported = davomat_app::adms::import_quarantine(
+            &app.store,
+            app.company.company_id,
+            DeviceId(device),
+            app.clock.now(),
+        )
+        .await
+        .expect("imported");
+        assert_eq!((imported.taken, imported.stored), (1, 1));
+        assert_eq!(events_of(&app, device).await, 3);
+    })
+    .await;
+}

@@ -60,6 +60,7 @@ const RULES: &[Rule] = &[
     rule("POST", "/iclock/cdata.aspx", Who::Anyone),
     rule("POST", "/iclock/devicecmd", Who::Anyone),
     rule("POST", "/iclock/devicecmd.aspx", Who::Anyone),
+    rule("POST", "/iclock/registry", Who::Anyone),
     // Hikvision terminals: the device's secret in the path (CONTRACT.md §9; hikvision.rs).
     rule(
         "POST",
