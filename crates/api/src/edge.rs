@@ -1,7 +1,7 @@
 //! The layers around routing, outermost first: compression (tower-http), the request
 //! id (tower-http's `SetRequestId`, after dropping a client id that is not short and
 //! plain; echoed as `X-Request-Id`), a trace span per request (tower-http), the
-//! [`edge`] middleware (503 in maintenance on `/v1`; CONTRACT.md §2's JSON for the
+//! [`edge`] middleware (503 in maintenance on `/v1` and the terminals' doors; CONTRACT.md §2's JSON for the
 //! answers the router and tower-http give bare; error bodies in the request's language;
 //! the log line of an internal error with the request id; metrics), the time limit
 //! (tower-http's `Timeout`, answering a bare 408 that becomes §2's 503) and panic catching (tower-http's
@@ -57,6 +57,12 @@ pub fn panic_answer(panic: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::Internal(panic_text(&panic)).into_response()
 }
 
+/// The doors terminals push through (ADMS / iclock, Hikvision events): closed with the
+/// API in maintenance mode — they send again later, and nothing they sent is lost.
+pub(crate) fn is_terminal_door(path: &str) -> bool {
+    path.starts_with("/iclock/") || path.starts_with("/terminals/")
+}
+
 async fn edge(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id = request
@@ -72,8 +78,9 @@ async fn edge(State(state): State<AppState>, request: Request, next: Next) -> Re
         .and_then(Lang::from_accept_language);
     let method = request.method().as_str().to_string();
     let on_api = request.uri().path() == "/v1" || request.uri().path().starts_with("/v1/");
+    let closed = (on_api || is_terminal_door(request.uri().path())) && state.maintenance.is_on();
 
-    let mut response = if on_api && state.maintenance.is_on() {
+    let mut response = if closed {
         ApiError::Unavailable {
             retry_after: 60,
             cause: Unavailability::Maintenance,

@@ -72,26 +72,35 @@ pub(crate) fn complete(operation: &mut PathOperation, method: &Method, path: &st
         )]);
     }
     if access == Access::Service {
+        // The terminals' doors close in maintenance mode like the API.
+        if crate::edge::is_terminal_door(path) {
+            add_error_answer(operation, "503", "Maintenance (5000); see Retry-After");
+        }
         return;
     }
     for (status, description) in error_answers(secured) {
-        operation
-            .responses
-            .responses
-            .entry(status.to_string())
-            .or_insert_with(|| {
-                ResponseBuilder::new()
-                    .description(description)
-                    .content(
-                        "application/json",
-                        ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name("Error")))
-                            .build(),
-                    )
-                    .build()
-                    .into()
-            });
+        add_error_answer(operation, status, description);
     }
+}
+
+/// Adds an error answer with the `Error` body unless the operation describes it itself.
+fn add_error_answer(operation: &mut PathOperation, status: &str, description: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Error")))
+                        .build(),
+                )
+                .build()
+                .into()
+        });
 }
 
 fn operation_id(method: &str, path: &str) -> String {

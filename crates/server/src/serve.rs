@@ -85,12 +85,13 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
         redis = settings.redis_url.is_some(),
         "davomat is serving"
     );
+    let console = davomat_web::router(&state);
     davomat_api::serve(
         state,
         ServeOptions {
             api,
             metrics,
-            more: davomat_web::router(),
+            more: console,
         },
         shutdown_signal(),
     )

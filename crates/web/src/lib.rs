@@ -5,7 +5,8 @@
 //! [`router`] gives the console's routes; the binary merges them with the API's under
 //! the same edge layers (compression, request ids, time limit, panics). Every console
 //! answer carries the security headers of [`security_headers`]: a Content-Security-Policy
-//! without inline scripts or styles, no framing, no sniffing.
+//! without inline scripts or styles, no framing, no sniffing. While maintenance mode is
+//! on the console is read-only ([`read_only_in_maintenance`]).
 
 mod assets;
 mod charts;
@@ -15,17 +16,18 @@ mod pages;
 mod session;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use davomat_api::AppState;
 
 pub use assets::asset_path;
 
-/// The console's routes, for the API's router to merge.
-pub fn router() -> Router<AppState> {
+/// The console's routes, for the API's router to merge (`state` for the maintenance
+/// flag).
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(pages::today::page))
         .route("/today/board", get(pages::today::board))
@@ -194,7 +196,32 @@ pub fn router() -> Router<AppState> {
         .route("/kiosk-sw.js", get(pages::kiosk::service_worker))
         .route("/devices/kiosk", post(pages::devices::add_kiosk))
         .route("/assets/{name}", get(assets::serve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            read_only_in_maintenance,
+        ))
         .layer(middleware::from_fn(security_headers))
+}
+
+/// While maintenance mode is on (`davomat maintenance on`, seen by every node within
+/// five seconds) pages still open, but every form — signing in included — answers 503
+/// with `Retry-After` and a page saying why, in the visitor's language: nothing is
+/// written, as through the API.
+async fn read_only_in_maintenance(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+    if reads || !state.maintenance.is_on() {
+        return next.run(request).await;
+    }
+    let lang = session::visitor_lang(request.headers());
+    let mut response = pages::ErrorPage::new(lang, pages::Problem::Maintenance).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    response
 }
 
 /// The headers every console answer carries.

@@ -470,6 +470,40 @@ async fn maintenance_answers_503_with_retry_after_before_anything_else() {
         app.get("/v1/accounts", None).await.assert_error(503, 5000);
         // Service routes stay up.
         assert_eq!(app.get("/healthz", None).await.status, 200);
+        // The terminals' doors close too: they send again later; nothing is noted.
+        let pushed = app
+            .send(
+                app.http
+                    .post(app.url("/iclock/cdata?SN=MAINT01&table=ATTLOG&Stamp=1"))
+                    .body(
+                        "1	2025-03-03 09:00:00	0	15
+",
+                    ),
+            )
+            .await;
+        assert_eq!(pushed.status, 503, "{}", pushed.text);
+        assert!(pushed.header("retry-after").is_some());
+        let polled = app
+            .send(app.http.get(app.url("/iclock/getrequest?SN=MAINT01")))
+            .await;
+        assert_eq!(polled.status, 503);
+        let hikvision = app
+            .send(
+                app.http
+                    .post(app.url("/terminals/hikvision/some-secret/events"))
+                    .body("{}"),
+            )
+            .await;
+        assert_eq!(hikvision.status, 503);
+        assert_eq!(
+            davomat_store::testing::scalar(
+                &app.store,
+                "SELECT count(*) FROM pending_terminals",
+                &[]
+            )
+            .await,
+            0
+        );
         system::set_maintenance(&app.store, false)
             .await
             .expect("off");

@@ -33,6 +33,7 @@ error-title = Error
 error-forbidden-page = Access denied: your role does not include this page
 error-not-found-page = Page not found
 error-csrf = The form is out of date or was not sent from this page: reload the page and try again
+error-maintenance-page = davomat is under maintenance: nothing can be changed now. Pages can be read; try again in a few minutes.
 error-back = To the main page
 today-more = …and { $n } more
 forgot-title = Reset your password

@@ -33,6 +33,7 @@ error-title = Xato
 error-forbidden-page = Ruxsat yoʻq: rolingizda bu boʻlim mavjud emas
 error-not-found-page = Sahifa topilmadi
 error-csrf = Shakl eskirgan yoki boshqa sahifadan yuborilgan: sahifani yangilab, qaytadan urinib koʻring
+error-maintenance-page = davomat texnik xizmatda: hozir hech narsani o‘zgartirib bo‘lmaydi. Sahifalarni ko‘rish mumkin; bir necha daqiqadan so‘ng qayta urinib ko‘ring.
 error-back = Bosh sahifaga
 today-more = …yana { $n } kishi
 forgot-title = Parolni tiklash

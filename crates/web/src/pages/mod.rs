@@ -132,6 +132,8 @@ pub enum Problem {
     /// API's words for it.
     Refused(String),
     Internal(String),
+    /// Maintenance mode is on: nothing is written.
+    Maintenance,
 }
 
 impl From<AppError> for Problem {
@@ -170,6 +172,7 @@ impl ErrorPage {
             Problem::NotFound => (StatusCode::NOT_FOUND, "error-not-found-page"),
             Problem::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Problem::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-refused"),
+            Problem::Maintenance => (StatusCode::SERVICE_UNAVAILABLE, "error-maintenance-page"),
             Problem::Internal(cause) => {
                 tracing::error!(error = %cause, "a console page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-title")

@@ -6,6 +6,7 @@ mod browser;
 mod directory;
 mod employees;
 mod http;
+mod maintenance;
 mod support;
 mod terminals;
 mod timesheet;

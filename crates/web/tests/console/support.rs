@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use davomat_api::mail::Mailer;
+use davomat_api::maintenance::MaintenanceFlag;
 use davomat_api::rate_limit::RateLimiter;
 use davomat_api::{ApiConfig, AppState, Clock, ServeOptions};
 use davomat_core::engine::EventKind;
@@ -28,6 +29,8 @@ pub struct Console {
     pub clock: Clock,
     pub company: CreatedCompany,
     pub backend: Backend,
+    /// The serving node's maintenance flag (refreshed by hand: tests run no watcher).
+    pub maintenance: MaintenanceFlag,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -96,13 +99,14 @@ impl Console {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, server) = serve(listener, store.clone(), clock.clone());
+        let (stop, server, maintenance) = serve(listener, store.clone(), clock.clone());
         let console = Console {
             base,
             store,
             clock,
             company,
             backend,
+            maintenance,
             stop: Some(stop),
             server,
         };
@@ -128,9 +132,10 @@ impl Console {
         let listener = tokio::net::TcpListener::bind(&address)
             .await
             .expect("the same address again");
-        let (stop, server) = serve(listener, self.store.clone(), self.clock.clone());
+        let (stop, server, maintenance) = serve(listener, self.store.clone(), self.clock.clone());
         self.stop = Some(stop);
         self.server = server;
+        self.maintenance = maintenance;
     }
 
     /// A browser-like client of its own: it keeps cookies, it does not follow redirects.
@@ -329,6 +334,7 @@ fn serve(
 ) -> (
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
+    MaintenanceFlag,
 ) {
     let config = ApiConfig {
         rate_limit_per_minute: 0,
@@ -337,13 +343,15 @@ fn serve(
     };
     let state = AppState::new(store, config, clock, RateLimiter::local(0), Mailer::Log);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let console = davomat_web::router(&state);
+    let maintenance = state.maintenance.clone();
     let server = tokio::spawn(async move {
         let _ = davomat_api::serve(
             state,
             ServeOptions {
                 api: listener,
                 metrics: None,
-                more: davomat_web::router(),
+                more: console,
             },
             async move {
                 let _ = stopped.await;
@@ -351,7 +359,7 @@ fn serve(
         )
         .await;
     });
-    (stop, server)
+    (stop, server, maintenance)
 }
 
 impl Drop for Console {
