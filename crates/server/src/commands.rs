@@ -366,6 +366,45 @@ pub async fn maintenance(settings: &Settings, switch: Switch) -> Result<(), Stri
     Ok(())
 }
 
+/// `davomat backup --to FILE`: a consistent copy of the live SQLite database (servers
+/// keep running), checked before it is reported.
+pub async fn backup(settings: &Settings, to: &std::path::Path) -> Result<(), String> {
+    let store = Store::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", redact_url(&settings.database_url)))?;
+    let copied = davomat_store::backup::backup(&store, to)
+        .await
+        .map_err(|e| format!("backup: {e}"))?;
+    print(json!({
+        "backup": copied.path.display().to_string(),
+        "bytes": copied.bytes,
+        "companies": copied.companies,
+        "integrity": "ok",
+    }));
+    Ok(())
+}
+
+/// `davomat restore --from FILE [--force]`: the backup put in place of the configured
+/// SQLite database (no server may have it open), then brought to this version's schema.
+pub async fn restore(
+    settings: &Settings,
+    from: &std::path::Path,
+    force: bool,
+) -> Result<(), String> {
+    let restored = davomat_store::backup::restore(from, &settings.database_url, force)
+        .await
+        .map_err(|e| format!("restore: {e}"))?;
+    let store = open_store(settings).await?;
+    store.close().await.map_err(|e| store_error("restore", e))?;
+    print(json!({
+        "restored_from": from.display().to_string(),
+        "database": restored.path.display().to_string(),
+        "bytes": restored.bytes,
+        "companies": restored.companies,
+    }));
+    Ok(())
+}
+
 pub async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
     let (store, spreader) = open_announcing(settings).await?;
     let email = match &command {

@@ -54,10 +54,25 @@ enum Command {
     /// Terminals: claim one that pushes over ADMS / iclock.
     #[command(subcommand)]
     Device(DeviceCommand),
-    /// Turn maintenance mode on or off (503 for every API call while on).
+    /// Turn maintenance mode on or off (every door's writes answer 503 while on).
     Maintenance {
         #[arg(value_enum)]
         state: Switch,
+    },
+    /// Copy the live SQLite database to a new file (servers keep running).
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (stop every server on it first).
+    Restore {
+        /// The backup to restore.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace a database that holds companies.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -85,6 +100,8 @@ async fn main() -> ExitCode {
         Command::User(command) => commands::user(&cli.settings, command).await,
         Command::Device(command) => commands::device(&cli.settings, command).await,
         Command::Maintenance { state } => commands::maintenance(&cli.settings, state).await,
+        Command::Backup { to } => commands::backup(&cli.settings, &to).await,
+        Command::Restore { from, force } => commands::restore(&cli.settings, &from, force).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod backup;
 pub mod biometrics;
 pub mod clients;
 pub mod clock_events;

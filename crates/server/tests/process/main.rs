@@ -6,6 +6,7 @@
 //! they are skipped with a note, unless `CI` (or `DAVOMAT_TEST_REQUIRE_REDIS`,
 //! `DAVOMAT_TEST_REQUIRE_SMTP`) is set, which makes their absence a failure.
 
+mod backups;
 mod cli;
 mod demo;
 mod device_kill;

@@ -464,6 +464,18 @@ impl Server {
         send(request).await
     }
 
+    /// `method path` with a JSON body and the bearer token.
+    pub async fn send_json(&self, method: &str, path: &str, body: &Value, token: &str) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        send(
+            self.http
+                .request(method, self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
         send(self.http.post(self.url(path)).json(body)).await
     }
