@@ -73,6 +73,8 @@ pub struct AppState {
     pub clock: Clock,
     pub limiter: rate_limit::RateLimiter,
     pub maintenance: maintenance::MaintenanceFlag,
+    /// Set when the node is shutting down: `/readyz` answers 503 from then on.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
     pub metrics: Arc<metrics::Metrics>,
     pub mailer: mail::Mailer,
     /// Accounts as read, without today (docs/decisions.md, "Read caches").
@@ -96,6 +98,7 @@ impl AppState {
     ) -> Self {
         AppState {
             maintenance: maintenance::MaintenanceFlag::new(store.clone()),
+            draining: Arc::default(),
             accounts: Arc::new(store.read_cache(4096)),
             account_days: Arc::new(store.read_cache(4096)),
             cards: Arc::new(store.read_cache(20_000)),

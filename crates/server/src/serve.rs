@@ -92,6 +92,8 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
             api,
             metrics,
             more: console,
+            shutdown_grace: Duration::from_secs(settings.shutdown_grace_seconds),
+            drain_timeout: Duration::from_secs(settings.drain_timeout_seconds),
         },
         shutdown_signal(),
     )
@@ -199,5 +201,4 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -64,6 +64,26 @@ pub struct Settings {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
+    /// Seconds a node goes on serving after SIGTERM, `/readyz` answering 503, so that a
+    /// load balancer stops sending to it first (0: stop accepting at once).
+    #[arg(
+        long,
+        env = "DAVOMAT_SHUTDOWN_GRACE_SECONDS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub shutdown_grace_seconds: u64,
+
+    /// Seconds requests in flight may take to finish once a stopping node no longer
+    /// accepts connections; what is still running then is cut.
+    #[arg(
+        long,
+        env = "DAVOMAT_DRAIN_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub drain_timeout_seconds: u64,
+
     /// Log format.
     #[arg(long, env = "DAVOMAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -42,7 +42,8 @@ pub struct Liveness {
     status: &'static str,
 }
 
-/// The answer of `/readyz`: `ready`/`ok`, or `unavailable`/`unreachable` (503).
+/// The answer of `/readyz`: `ready`/`ok`, or `unavailable`/`unreachable` or
+/// `draining`/`ok` (503).
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
     #[schema(example = "ready")]
@@ -65,15 +66,27 @@ async fn healthz() -> Json<Liveness> {
     Json(Liveness { status: "ok" })
 }
 
-/// Readiness: the database answers
+/// Readiness: the database answers and the node is not shutting down
 ///
-/// Used by load balancers: 503 (Retry-After) while the database does not answer.
+/// Used by load balancers: 503 (Retry-After) while the database does not answer, and
+/// from the moment the node is told to stop (`status: draining`).
 #[utoipa::path(get, path = "/readyz", tag = "Service",
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "The database does not answer", body = Readiness),
+        (status = 503, description = "The database does not answer, or the node is shutting down", body = Readiness),
     ))]
 async fn readyz(State(state): State<AppState>) -> Response {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "5")],
+            Json(Readiness {
+                status: "draining",
+                database: "ok",
+            }),
+        )
+            .into_response();
+    }
     match state.store.ping().await {
         Ok(()) => Json(Readiness {
             status: "ready",

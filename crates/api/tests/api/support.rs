@@ -165,6 +165,8 @@ impl TestApp {
                     api: listener,
                     metrics: None,
                     more: axum::Router::new(),
+                    shutdown_grace: Duration::ZERO,
+                    drain_timeout: Duration::from_secs(5),
                 },
                 async move {
                     let _ = stopped.await;

@@ -17,7 +17,7 @@ use crate::support::{
 };
 
 /// SIGKILL to the server, then waits (bounded) until it is gone.
-fn kill_hard(server: &mut Server) {
+pub(crate) fn kill_hard(server: &mut Server) {
     let pid = server.proc.pid();
     let status = Command::new("kill")
         .arg("-KILL")

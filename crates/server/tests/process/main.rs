@@ -7,6 +7,7 @@
 //! `DAVOMAT_TEST_REQUIRE_SMTP`) is set, which makes their absence a failure.
 
 mod backups;
+mod balancer;
 mod cli;
 mod demo;
 mod device_kill;
@@ -15,4 +16,5 @@ mod mail;
 mod nodes;
 mod operations;
 mod rate_limit;
+mod rolling;
 mod support;

@@ -219,3 +219,47 @@ async fn every_setting_is_read_from_its_environment_variable() {
         );
     }
 }
+
+#[tokio::test]
+async fn after_sigterm_a_node_serves_on_for_its_grace_period_with_readyz_at_503_then_exits() {
+    let db = TempDb::new("grace");
+    let server = Server::launch("davomat serve (a grace period)", |port| {
+        let mut command = davomat_command();
+        command
+            .env("DAVOMAT_LISTEN", format!("127.0.0.1:{port}"))
+            .env("DAVOMAT_DATABASE_URL", db.url())
+            .env("DAVOMAT_SHUTDOWN_GRACE_SECONDS", "2")
+            .env("DAVOMAT_DRAIN_TIMEOUT_SECONDS", "5")
+            .arg("serve");
+        command
+    })
+    .await;
+    let mut server = server;
+    assert_eq!(server.get("/readyz", None).await.status, 200);
+    let signalled = Instant::now();
+    server.proc.terminate();
+    let draining = poll_until(Duration::from_secs(1), || async {
+        let reply = server.get("/readyz", None).await;
+        (reply.status == 503).then_some(reply)
+    })
+    .await
+    .unwrap_or_else(|| panic!("/readyz still 200 a second after SIGTERM"));
+    assert_eq!(draining.body["status"], "draining", "{}", draining.text);
+    assert!(draining.header("retry-after").is_some());
+    // Still serving during the grace period: requests are answered, not refused.
+    assert_eq!(server.get("/healthz", None).await.status, 200);
+    server
+        .get("/v1/accounts", None)
+        .await
+        .assert_error(401, 7007);
+    let status = server
+        .proc
+        .wait_exit(Duration::from_secs(15))
+        .unwrap_or_else(|| panic!("still running 15 s after SIGTERM"));
+    assert!(status.success(), "{status}");
+    let took = signalled.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900),
+        "exited {took:?} after SIGTERM, before its 2 s grace period"
+    );
+}

@@ -352,6 +352,8 @@ fn serve(
                 api: listener,
                 metrics: None,
                 more: console,
+                shutdown_grace: Duration::ZERO,
+                drain_timeout: Duration::from_secs(5),
             },
             async move {
                 let _ = stopped.await;
