@@ -27,6 +27,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod scope;
 mod serve;
+pub mod webhook_delivery;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub struct ApiConfig {
     pub request_timeout: Duration,
     /// Whether `/metrics` is served on the API's own listener.
     pub metrics_on_api_listener: bool,
+    /// Webhooks may reach loopback and private addresses (`DAVOMAT_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
 }
 
 impl Default for ApiConfig {
@@ -61,6 +64,7 @@ impl Default for ApiConfig {
             trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
             metrics_on_api_listener: true,
+            webhook_allow_private: false,
         }
     }
 }

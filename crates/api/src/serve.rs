@@ -35,6 +35,11 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    crate::webhook_delivery::spawn(
+        state.store.clone(),
+        state.clock.clone(),
+        state.config.webhook_allow_private,
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let draining = Arc::clone(&state.draining);
     let grace = options.shutdown_grace;

@@ -193,6 +193,17 @@ async fn write(
     let company = caller.company_id;
     let changed = [Dependency::Attendance(event.employee_id)];
     match subject {
+        // With a subscription to clock events, the event and its deliveries commit
+        // together; without one the event is written alone.
+        Subject::Myself(_)
+            if crate::webhooks::wants_clock_events(store.connection(), company).await? =>
+        {
+            let txn = store.begin().await?;
+            txn.changes(changed);
+            clock_events::insert(&txn, company, event, now).await?;
+            crate::webhooks::clock_events(&txn, company, &[event], now).await?;
+            txn.commit().await?;
+        }
         Subject::Myself(_) => {
             let writer = store.write_connection().await;
             writer.changes(changed);
@@ -218,6 +229,7 @@ async fn write(
             };
             clock_events::insert_logged(&txn, company, event, entry, caller.company_lang, now)
                 .await?;
+            crate::webhooks::clock_events(&txn, company, &[event], now).await?;
             txn.commit().await?;
         }
     }

@@ -44,6 +44,7 @@
 use chrono::NaiveDate;
 use davomat_core::activity::{EmployeeChange, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason};
+use davomat_core::webhooks::WebhookEvent;
 use davomat_core::{DepartmentId, EmployeeId, LocationId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::employees::create::{self as references, Code, Reference};
@@ -218,6 +219,8 @@ pub async fn edit(
         let name = employees::full_name_of(&txn, company, employee).await?;
         log(&txn, caller, &actor, current.id.0, &name, rows, now).await?;
         terminal_users::note_change(&txn, company, employee, now).await?;
+        let data = serde_json::json!({"employee_id": employee.0, "full_name": name});
+        crate::webhooks::announce(&txn, company, WebhookEvent::EmployeeUpdated, data, now).await?;
     }
     let card = employees::card(&txn, company, employee, today).await?;
     txn.commit().await?;

@@ -21,6 +21,7 @@
 use chrono::NaiveDate;
 use davomat_core::activity::{LifecycleAction, Message};
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule};
+use davomat_core::webhooks::WebhookEvent;
 use davomat_core::{CompanyId, DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, NewActivity};
 use davomat_store::device_commands::{self, CommandKind};
@@ -183,6 +184,9 @@ pub async fn dismiss(
     let txn = begin(store, caller, employee).await?;
     refuse_last_admin(&txn, caller.company_id, employee).await?;
     lifecycle::dismiss(&txn, caller.company_id, employee, last_day, today).await?;
+    let data = serde_json::json!({"employee_id": employee.0, "last_day": last_day.to_string()});
+    let dismissed = WebhookEvent::EmployeeDismissed;
+    crate::webhooks::announce(&txn, caller.company_id, dismissed, data, now).await?;
     log_and_commit(caller, txn, Step::Dismiss, &row, Some(last_day), now).await
 }
 

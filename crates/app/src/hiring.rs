@@ -27,6 +27,7 @@
 
 use davomat_core::activity::Message;
 use davomat_core::validation::{FieldCode, FieldErrors, Reason, Rule, is_valid_email};
+use davomat_core::webhooks::WebhookEvent;
 use davomat_core::{DepartmentId, EmployeeId, PositionId, Role, ScheduleId};
 use davomat_store::activity::{self, Actor, NewActivity};
 use davomat_store::companies::{self, UserSeed};
@@ -200,6 +201,8 @@ pub async fn hire(
     };
     activity::record(&txn, added, caller.company_lang, now).await?;
     terminal_users::note_change(&txn, company, EmployeeId(id), now).await?;
+    let data = serde_json::json!({"employee_id": id, "full_name": name});
+    crate::webhooks::announce(&txn, company, WebhookEvent::EmployeeCreated, data, now).await?;
     if let Some(email) = &hire.username {
         let login = Login {
             email: email.clone(),

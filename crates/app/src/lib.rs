@@ -50,6 +50,7 @@ pub mod timesheets;
 pub mod today;
 pub mod user_activities;
 pub mod users;
+pub mod webhooks;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

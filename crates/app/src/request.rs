@@ -150,6 +150,30 @@ impl FromSent for Vec<i64> {
     }
 }
 
+impl FromSent for Vec<String> {
+    /// A JSON array of strings, or one string of comma-separated names (as a form sends
+    /// it); blank names are dropped.
+    fn from_sent(value: &serde_json::Value) -> Sent<Self> {
+        use serde_json::Value;
+        let names: Option<Vec<String>> = match value {
+            Value::Null => return Sent::Absent,
+            Value::String(s) => Some(s.split(',').map(str::to_string).collect()),
+            Value::Array(items) => items.iter().map(|i| i.as_str().map(String::from)).collect(),
+            _ => None,
+        };
+        match names {
+            Some(names) => Sent::Value(
+                names
+                    .into_iter()
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+            ),
+            None => Sent::Unreadable,
+        }
+    }
+}
+
 impl FromSent for Locations {
     /// `"*"` (or `["*"]`) for every location of the company, else a list of ids.
     fn from_sent(value: &serde_json::Value) -> Sent<Self> {

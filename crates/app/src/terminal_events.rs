@@ -165,7 +165,17 @@ pub async fn record(
             .iter()
             .map(|event| Dependency::Attendance(event.employee_id)),
     );
-    let accepted = clock_events::insert_batch(&txn, company, &stored, now).await?;
+    let new_uids = clock_events::insert_batch(&txn, company, &stored, now).await?;
+    let accepted = new_uids.len() as u64;
+    let new_events: Vec<&NewEvent> = stored
+        .iter()
+        .filter(|e| {
+            e.device_uid
+                .as_ref()
+                .is_some_and(|uid| new_uids.contains(uid))
+        })
+        .collect();
+    crate::webhooks::clock_events(&txn, company, &new_events, now).await?;
     txn.commit().await?;
     Ok(Recorded {
         accepted,

@@ -22,6 +22,7 @@ use davomat_core::page::PageRequest;
 use davomat_core::validation::{
     FieldCode, FieldErrors, Reason, Rule, parse_date, parse_local_date_time, supported_date,
 };
+use davomat_core::webhooks::WebhookEvent;
 use davomat_core::zone::CompanyZone;
 use davomat_core::{EmployeeId, Role, TimeOffId, TimeOffTypeId};
 use davomat_store::activity::{self, Actor, NewActivity};
@@ -192,6 +193,8 @@ pub async fn request(
         now,
     )
     .await?;
+    let data = crate::webhooks::time_off_data(&time_off);
+    crate::webhooks::announce(&txn, company, WebhookEvent::TimeOffCreated, data, now).await?;
     txn.commit().await?;
     Ok(time_off)
 }
@@ -375,6 +378,12 @@ async fn decide(
         .await?
         .ok_or(AppError::NotFound)?;
     log(caller, &txn, actor, action, &time_off, &employee, now).await?;
+    let event = match decision {
+        TimeOffStatus::Accepted => WebhookEvent::TimeOffAccepted,
+        _ => WebhookEvent::TimeOffRejected,
+    };
+    let data = crate::webhooks::time_off_data(&time_off);
+    crate::webhooks::announce(&txn, caller.company_id, event, data, now).await?;
     txn.commit().await?;
     Ok(time_off)
 }

@@ -39,6 +39,13 @@ pub fn naive(date: Date) -> NaiveDate {
     .unwrap_or_default()
 }
 
+/// An instant as UTC text, `YYYY-MM-DDTHH:MM:SSZ` (empty outside chrono's range).
+pub fn utc_text(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

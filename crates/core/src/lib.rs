@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod status;
 pub mod token;
 pub mod validation;
+pub mod webhooks;
 pub mod zone;
 
 pub use ids::*;

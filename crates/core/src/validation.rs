@@ -76,6 +76,8 @@ pub enum Rule {
     NotEmployed,
     /// The company stores face templates only with the employee's recorded consent.
     NoBiometricConsent,
+    /// A webhook URL whose host resolves to a loopback or private address.
+    PrivateAddress,
     /// Not a decimal number.
     NotADecimal,
     /// A negative amount.

@@ -49,6 +49,7 @@ pub async fn run(settings: Settings, with_demo: bool) -> Result<(), String> {
         trusted_proxies: settings.trusted_proxies.clone(),
         request_timeout: Duration::from_secs(30),
         metrics_on_api_listener: settings.metrics_listen.is_none(),
+        webhook_allow_private: settings.webhook_allow_private,
     };
     if let Some(url) = &settings.redis_url {
         Spreader::start(&store, url, true)

@@ -84,6 +84,16 @@ pub struct Settings {
     )]
     pub drain_timeout_seconds: u64,
 
+    /// Let webhooks reach loopback and private network addresses (`1`; CONTRACT.md §9).
+    #[arg(
+        long,
+        env = "DAVOMAT_WEBHOOK_ALLOW_PRIVATE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        default_value_t = false,
+        global = true
+    )]
+    pub webhook_allow_private: bool,
+
     /// Log format.
     #[arg(long, env = "DAVOMAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -168,30 +168,37 @@ fn batch_row(company: CompanyId, event: &NewEvent, now: i64, values: &mut Vec<Va
     )
 }
 
+#[derive(FromQueryResult)]
+struct NewUid {
+    device_uid: String,
+}
+
 /// Stores a device's events, skipping those whose (device, uid) is already stored;
-/// answers how many were new. The events must carry `device_id` and `device_uid`.
+/// answers the uids of those that were new. The events must carry `device_id` and
+/// `device_uid`.
 pub async fn insert_batch(
     conn: &impl ConnectionTrait,
     company: CompanyId,
     events: &[NewEvent],
     now: i64,
-) -> StoreResult<u64> {
-    let mut stored = 0;
+) -> StoreResult<std::collections::HashSet<String>> {
+    let mut stored = std::collections::HashSet::new();
     for chunk in events.chunks(BATCH_ROWS) {
         let mut values = Vec::new();
         let rows: Vec<String> = chunk
             .iter()
             .map(|event| batch_row(company, event, now, &mut values))
             .collect();
-        stored += sql::execute(
+        let new: Vec<NewUid> = sql::all(
             conn,
             &format!(
-                "{INSERT}{} ON CONFLICT (device_id, device_uid) DO NOTHING",
+                "{INSERT}{} ON CONFLICT (device_id, device_uid) DO NOTHING RETURNING device_uid",
                 rows.join(", ")
             ),
             values,
         )
         .await?;
+        stored.extend(new.into_iter().map(|n| n.device_uid));
     }
     Ok(stored)
 }

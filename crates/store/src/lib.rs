@@ -45,6 +45,7 @@ pub mod time_offs;
 pub mod titles;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 mod writer;
 
 pub use connect::{Backend, Store, redact_url};

@@ -85,6 +85,7 @@ rule-not-location-address = not the location's address
 rule-not-allowed-here = may not clock at this location
 rule-not-employed = not employed now
 rule-no-biometric-consent = the employee's consent to keeping a face template is not recorded
+rule-private-address = resolves to a loopback or private network address, which webhooks may not reach
 rule-not-a-decimal = not a decimal number
 rule-negative-amount = must not be negative
 rule-too-many-decimals = at most two decimals

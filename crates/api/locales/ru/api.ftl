@@ -86,6 +86,7 @@ rule-not-location-address = не адрес этой локации
 rule-not-allowed-here = не может отмечаться на этой локации
 rule-not-employed = сейчас не работает в компании
 rule-no-biometric-consent = согласие сотрудника на хранение шаблона лица не записано
+rule-private-address = указывает на локальный или частный сетевой адрес, куда вебхуки не отправляются
 rule-not-a-decimal = не десятичное число
 rule-negative-amount = не может быть отрицательной
 rule-too-many-decimals = не более двух знаков после запятой

@@ -76,6 +76,7 @@ rule-not-location-address = bu lokatsiyaning manzili emas
 rule-not-allowed-here = bu lokatsiyada belgi qo‘ya olmaydi
 rule-not-employed = hozir kompaniyada ishlamaydi
 rule-no-biometric-consent = xodimning yuz shablonini saqlashga roziligi qayd etilmagan
+rule-private-address = lokal yoki xususiy tarmoq manziliga ishora qiladi, vebhuklar u yerga yuborilmaydi
 rule-not-a-decimal = oʻnli son emas
 rule-negative-amount = manfiy boʻlishi mumkin emas
 rule-too-many-decimals = verguldan keyin koʻpi bilan ikki raqam

@@ -30,6 +30,7 @@ mod time_off_types;
 mod time_offs;
 mod timesheets;
 mod user_activities;
+mod webhooks;
 
 use axum::Router;
 use axum::http::Method;
@@ -197,6 +198,7 @@ fn every_route(table: RouteTable, metrics_here: bool) -> RouteTable {
     let table = reports::routes(table);
     let table = timesheets::routes(table);
     let table = payroll::routes(table);
+    let table = webhooks::routes(table);
     service::routes(table, metrics_here)
 }
 

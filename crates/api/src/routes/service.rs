@@ -117,7 +117,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render() + &invalidation_metrics(&state) + &device_metrics(&state).await,
+        state.metrics.render()
+            + &invalidation_metrics(&state)
+            + &device_metrics(&state).await
+            + &outbox_metrics(&state).await,
     )
         .into_response()
 }
@@ -144,6 +147,25 @@ async fn device_metrics(state: &AppState) -> String {
         ));
     }
     out
+}
+
+/// The webhook outbox: deliveries waiting, and how late the oldest due one is (absent
+/// when the database does not answer).
+async fn outbox_metrics(state: &AppState) -> String {
+    let Ok(outbox) =
+        davomat_store::webhooks::outbox(state.store.connection(), state.clock.now()).await
+    else {
+        return String::new();
+    };
+    format!(
+        "# HELP davomat_webhook_outbox_pending Webhook deliveries not yet delivered nor given up.\n\
+         # TYPE davomat_webhook_outbox_pending gauge\n\
+         davomat_webhook_outbox_pending {}\n\
+         # HELP davomat_webhook_delivery_lag_seconds Age of the oldest webhook delivery that is due.\n\
+         # TYPE davomat_webhook_delivery_lag_seconds gauge\n\
+         davomat_webhook_delivery_lag_seconds {}\n",
+        outbox.pending, outbox.lag_seconds
+    )
 }
 
 /// The read caches' invalidations sent to and received from other nodes.

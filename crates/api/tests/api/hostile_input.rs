@@ -85,6 +85,12 @@ async fn non_ascii_date_times_are_refused_on_their_field() {
 async fn paged_routes(app: &TestApp, token: &str) -> Vec<String> {
     let document = app.get("/v1/openapi.json", None).await.body;
     let employee = app.company.admin_employee_id.0;
+    // The paged routes under one object name the admin's employee, or a subscription.
+    let subscription = json!({"url": "http://127.0.0.1:9/paged", "events": ["clock.in"]});
+    let webhook = app
+        .post_json("/v1/webhooks", &subscription, Some(token))
+        .await;
+    let webhook = webhook.body["id"].as_i64().expect("a webhook");
     let mut paths = Vec::new();
     for (path, item) in document["paths"].as_object().expect("paths") {
         let Some(get) = item.get("get") else { continue };
@@ -93,7 +99,12 @@ async fn paged_routes(app: &TestApp, token: &str) -> Vec<String> {
         if !named("page") {
             continue;
         }
-        let mut url = path.replace("{id}", &employee.to_string());
+        let owner = if path.starts_with("/v1/webhooks/") {
+            webhook
+        } else {
+            employee
+        };
+        let mut url = path.replace("{id}", &owner.to_string());
         url.push_str("?page=184467440737095518");
         if named("start_date") {
             url.push_str("&start_date=2025-03-01&end_date=2025-03-04");
@@ -104,7 +115,6 @@ async fn paged_routes(app: &TestApp, token: &str) -> Vec<String> {
         paths.push(url);
     }
     assert!(paths.len() >= 14, "paged routes: {paths:?}");
-    let _ = token;
     paths
 }
 

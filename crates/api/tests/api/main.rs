@@ -34,3 +34,4 @@ mod tenancy_probe;
 mod time_off_types;
 mod time_offs;
 mod user_activities;
+mod webhooks;

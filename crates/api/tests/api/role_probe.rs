@@ -91,6 +91,15 @@ const RULES: &[Rule] = &[
     // §9: kiosks are devices: admins create and remove them; a kiosk punches.
     rule("POST", "/v1/kiosks", ADMIN),
     rule("DELETE", "/v1/kiosks/{id}", ADMIN),
+    // §9: webhooks are the company's settings: admins only.
+    rule("POST", "/v1/webhooks", ADMIN),
+    rule("PUT", "/v1/webhooks/{id}", ADMIN),
+    rule("DELETE", "/v1/webhooks/{id}", ADMIN),
+    rule(
+        "POST",
+        "/v1/webhooks/{id}/deliveries/{delivery_id}/resend",
+        ADMIN,
+    ),
     rule("POST", "/v1/kiosk/punch", Who::Device),
     // §4 heads change "employees in them (create, edit, dismiss, faces)"; §5 rows.
     rule("POST", "/v1/employees", ADMIN_HEAD),
@@ -511,6 +520,46 @@ async fn prepare(app: &TestApp, c: &Company, rule: &Rule, n: usize) -> Option<Ta
                 None,
                 &["/v1/devices"],
             )
+        }
+        ("POST", "/v1/webhooks") => {
+            let body =
+                json!({"url": format!("http://127.0.0.1:9/probe-{n}"), "events": ["clock.in"]});
+            target(template.into(), Some(body), &["/v1/webhooks"])
+        }
+        ("PUT" | "DELETE", "/v1/webhooks/{id}") => {
+            let body =
+                json!({"url": format!("http://127.0.0.1:9/hook-{n}"), "events": ["clock.out"]});
+            let webhook = created_id(&admin_post(app, c, "/v1/webhooks", body).await);
+            let change = json!({"events": ["clock.in", "clock.out"], "active": false});
+            target(
+                template.replace("{id}", &webhook.to_string()),
+                (method == "PUT").then_some(change),
+                &["/v1/webhooks"],
+            )
+        }
+        ("POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/resend") => {
+            let body =
+                json!({"url": format!("http://127.0.0.1:9/resend-{n}"), "events": ["clock.in"]});
+            let webhook = created_id(&admin_post(app, c, "/v1/webhooks", body).await);
+            let e = new_employee(app, c, n).await;
+            let clock = json!({"employee_id": e, "location_id": c.defaults.location, "event_time": "2025-03-04 08:50:00"});
+            let clocked = admin_post(app, c, "/v1/times/clockin", clock).await;
+            assert_eq!(clocked.status, 200, "{}", clocked.text);
+            let sql = "SELECT max(id) FROM webhook_deliveries WHERE webhook_id = $1";
+            let delivery = scalar(&app.store, sql, &[webhook]).await;
+            // The worker's first attempt (nobody listens) is made before the probe reads
+            // the log; its next waits for a clock that does not move here.
+            let tried = "SELECT count(*) FROM webhook_deliveries WHERE id = $1 AND attempts > 0";
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while scalar(&app.store, tried, &[delivery]).await == 0 {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the first attempt was never made"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            let path = format!("/v1/webhooks/{webhook}/deliveries/{delivery}/resend");
+            target(path, None, &[&format!("/v1/webhooks/{webhook}/deliveries")])
         }
         ("POST", "/v1/kiosk/punch") => {
             let e = new_employee(app, c, n).await;

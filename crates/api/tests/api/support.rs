@@ -101,6 +101,8 @@ pub fn test_config() -> ApiConfig {
     ApiConfig {
         rate_limit_per_minute: 0,
         request_timeout: Duration::from_secs(10),
+        // Webhook receivers of the tests listen on loopback.
+        webhook_allow_private: true,
         ..ApiConfig::default()
     }
 }

@@ -71,6 +71,8 @@ pub enum Kind {
     Company,
     /// `{employee_id}.png` of a photo URL.
     PhotoFile,
+    Webhook,
+    WebhookDelivery,
 }
 
 /// One object of every [`Kind`] in one company, made through the API by its admin.
@@ -101,6 +103,9 @@ pub struct Objects {
     pub clock_event: i64,
     /// The `k` of `employee`'s photo URLs.
     pub photo_key: String,
+    /// A subscription to clock-ins, and the delivery of `clock_event` to it.
+    pub webhook: i64,
+    pub webhook_delivery: i64,
 }
 
 impl Objects {
@@ -125,6 +130,8 @@ impl Objects {
             Kind::ClockEvent => self.clock_event,
             Kind::Company => self.company,
             Kind::PhotoFile => return format!("{}.png", self.employee),
+            Kind::Webhook => self.webhook,
+            Kind::WebhookDelivery => self.webhook_delivery,
         };
         id.to_string()
     }
@@ -178,6 +185,8 @@ pub fn slot_of(template: &str, param: &str) -> Option<Slot> {
         ("id", "delete-fine") => Kind::FinePeriod,
         ("id", "commands") => Kind::Command,
         ("id", "times") => Kind::ClockEvent,
+        ("id", "webhooks") => Kind::Webhook,
+        ("delivery_id", _) => Kind::WebhookDelivery,
         _ => return None,
     };
     Some(Slot::Id(kind))
@@ -400,6 +409,16 @@ pub async fn populate(app: &TestApp, token: &str, mark: &str) -> Objects {
         .await,
         "fine period",
     );
+    // A subscription (to a port nobody listens on) before the clock-in, so that the
+    // clock-in has a delivery.
+    let webhook = created(
+        &post(
+            "/v1/webhooks",
+            json!({"url": "http://127.0.0.1:9/davomat", "events": ["clock.in"]}),
+        )
+        .await,
+        "webhook",
+    );
     let clock = post(
         "/v1/times/clockin",
         json!({"employee_id": employee, "location_id": defaults.location, "event_time": "2025-03-04 08:55:00"}),
@@ -416,6 +435,12 @@ pub async fn populate(app: &TestApp, token: &str, mark: &str) -> Objects {
         &app.store,
         "SELECT company_id FROM employees WHERE id = $1",
         &[employee],
+    )
+    .await;
+    let webhook_delivery = scalar(
+        &app.store,
+        "SELECT max(id) FROM webhook_deliveries WHERE webhook_id = $1",
+        &[webhook],
     )
     .await;
     Objects {
@@ -439,6 +464,8 @@ pub async fn populate(app: &TestApp, token: &str, mark: &str) -> Objects {
         command,
         clock_event,
         photo_key,
+        webhook,
+        webhook_delivery,
     }
 }
 

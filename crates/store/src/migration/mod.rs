@@ -22,6 +22,7 @@ mod m0015_hikvision;
 mod m0016_kiosks;
 mod m0017_biometrics;
 mod m0018_biometric_consent_required;
+mod m0019_webhooks;
 
 use sea_orm_migration::prelude::*;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_kiosks::Migration),
             Box::new(m0017_biometrics::Migration),
             Box::new(m0018_biometric_consent_required::Migration),
+            Box::new(m0019_webhooks::Migration),
         ]
     }
 }
