@@ -170,12 +170,13 @@ fn batch_row(company: CompanyId, event: &NewEvent, now: i64, values: &mut Vec<Va
 
 #[derive(FromQueryResult)]
 struct NewUid {
-    device_uid: String,
+    /// None for events without a device's uid (the demo's).
+    device_uid: Option<String>,
 }
 
 /// Stores a device's events, skipping those whose (device, uid) is already stored;
-/// answers the uids of those that were new. The events must carry `device_id` and
-/// `device_uid`.
+/// answers the uids of those that were new. Device events carry `device_id` and
+/// `device_uid` (events without a uid, the demo's, are stored and not answered).
 pub async fn insert_batch(
     conn: &impl ConnectionTrait,
     company: CompanyId,
@@ -198,7 +199,7 @@ pub async fn insert_batch(
             values,
         )
         .await?;
-        stored.extend(new.into_iter().map(|n| n.device_uid));
+        stored.extend(new.into_iter().filter_map(|n| n.device_uid));
     }
     Ok(stored)
 }

@@ -96,6 +96,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/settings", get(pages::settings::page))
         .route("/settings/company", post(pages::settings::update_company))
         .route("/settings/clients", post(pages::settings::create_client))
+        .route(
+            "/settings/webhooks",
+            get(pages::webhooks::page).post(pages::webhooks::create),
+        )
+        .route("/settings/webhooks/{id}", get(pages::webhooks::log))
+        .route(
+            "/settings/webhooks/{id}/delete",
+            post(pages::webhooks::delete),
+        )
+        .route(
+            "/settings/webhooks/{id}/deliveries/{delivery}/resend",
+            post(pages::webhooks::resend),
+        )
         .route("/settings/users", get(pages::users::list))
         .route(
             "/settings/users/{id}",

@@ -27,6 +27,7 @@ pub mod timesheet;
 pub mod timesheet_day;
 pub mod today;
 pub mod users;
+pub mod webhooks;
 
 use askama::Template;
 use axum::http::StatusCode;

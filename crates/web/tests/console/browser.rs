@@ -577,7 +577,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         .map_err(fail)?
         .map_err(|refusal| format!("{refusal:?}"))?;
     let terminal = format!("/devices/{}", terminal.0);
-    let pages: [(&str, &str); 26] = [
+    let pages: [(&str, &str); 27] = [
         ("/", "Bugun"),
         ("/employees", "Xodimlar"),
         (&file, "Dilshod"),
@@ -598,6 +598,7 @@ async fn uzbek_phone_walk(console: &Console, browser: &Client) -> Step {
         ("/activity", "Harakatlar jurnali"),
         ("/settings", "Sozlamalar"),
         ("/settings/users", "Foydalanuvchilar va rollar"),
+        ("/settings/webhooks", "Vebhuklar"),
         (
             "/timesheet?month=2025-03",
             "Ish vaqti hisobi tabeli: Mart 2025",
@@ -1190,6 +1191,123 @@ async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
         return Err(format!(
             "the queued punch was stored at {late}, made at {made_at}"
         ));
+    }
+    Ok(())
+}
+
+/// Webhooks in the console, as an admin sets one up in Russian on a desktop: from the
+/// settings to the webhooks page, a subscription refused without an event (the message
+/// beside the events), then made (its secret shown once); its delivery log with an
+/// event's delivery, and *Send again* putting it back to waiting.
+#[tokio::test]
+async fn an_admin_subscribes_a_webhook_reads_its_log_and_sends_a_delivery_again() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    each_backend(|console| {
+        let driver = &driver;
+        async move {
+            let browser = driver.browser().await;
+            let outcome = webhooks_walk(&console, &browser).await;
+            if let Err(problem) = outcome {
+                let saved =
+                    save_failure(&browser, &format!("webhooks-{:?}", console.backend)).await;
+                let _ = browser.close().await;
+                panic!("{problem} (saved under {})", saved.display());
+            }
+            let _ = browser.close().await;
+        }
+    })
+    .await;
+}
+
+async fn webhooks_walk(console: &Console, browser: &Client) -> Step {
+    browser.goto(&console.url("/login")).await.map_err(fail)?;
+    sign_in(browser, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    wait_for_text(browser, "h1", "Сегодня").await?;
+    browser
+        .goto(&console.url("/settings"))
+        .await
+        .map_err(fail)?;
+    click(browser, "#webhooks-link").await?;
+    wait_for_text(browser, "h1", "Вебхуки").await?;
+    wait_for(browser, "#webhooks-none").await?;
+    accessible(browser, "the webhooks page").await?;
+
+    // No event ticked: refused beside the events.
+    type_into(browser, "#f-url", "http://127.0.0.1:9/hr-system").await?;
+    click(browser, "#add-webhook").await?;
+    wait_for(browser, "#events-error").await?;
+    accessible(browser, "the webhooks page with a refusal").await?;
+    // Two events: made, its secret shown once.
+    click(browser, "input[name='events'][value='clock.in']").await?;
+    click(browser, "input[name='events'][value='employee.dismissed']").await?;
+    click(browser, "#add-webhook").await?;
+    wait_for(browser, "#webhook-secret").await?;
+    let secret = browser
+        .find(Locator::Css("#webhook-secret"))
+        .await
+        .map_err(fail)?
+        .prop("value")
+        .await
+        .map_err(fail)?
+        .unwrap_or_default();
+    if secret.len() != 40 {
+        return Err(format!("the secret {secret:?} is not 40 hex characters"));
+    }
+    wait_for_text_containing(browser, "#webhooks", "clock.in, employee.dismissed").await?;
+
+    // A delivery in its log, as a clock-in writes it; the worker's attempt (nobody
+    // listens at that port) leaves it waiting.
+    let webhook =
+        davomat_store::testing::scalar(&console.store, "SELECT max(id) FROM webhooks", &[]).await;
+    let payload = r#"{"event":"clock.in","data":{}}"#.to_string();
+    davomat_store::webhooks::enqueue(
+        console.store.connection(),
+        console.company.company_id,
+        davomat_core::webhooks::WebhookEvent::ClockIn,
+        &[payload],
+        console.clock.now(),
+    )
+    .await
+    .map_err(fail)?;
+    let delivery = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT max(id) FROM webhook_deliveries WHERE webhook_id = $1",
+        &[webhook],
+    )
+    .await;
+    click(browser, &format!("a[href='/settings/webhooks/{webhook}']")).await?;
+    wait_for_text(browser, "h1", "Журнал доставок").await?;
+    wait_for(browser, &format!("#delivery-{delivery}")).await?;
+    accessible(browser, "the delivery log").await?;
+    let attempted = "SELECT count(*) FROM webhook_deliveries WHERE id = $1 AND attempts > 0";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while davomat_store::testing::scalar(&console.store, attempted, &[delivery]).await == 0 {
+        if Instant::now() > deadline {
+            return Err("the worker never tried the delivery".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Given up meanwhile (as after a day): *Send again* puts it back to waiting.
+    davomat_store::testing::execute(
+        &console.store,
+        "UPDATE webhook_deliveries SET status = 'failed' WHERE id = $1",
+        &[delivery],
+    )
+    .await;
+    browser.refresh().await.map_err(fail)?;
+    wait_for_text_containing(browser, &format!("#delivery-{delivery}"), "Не доставлено").await?;
+    click(browser, &format!("#resend-{delivery}")).await?;
+    wait_for_text(browser, "h1", "Журнал доставок").await?;
+    let waiting = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT count(*) FROM webhook_deliveries WHERE id = $1 AND status = 'pending'",
+        &[delivery],
+    )
+    .await;
+    if waiting != 1 {
+        return Err("the delivery is not waiting again after Send again".into());
     }
     Ok(())
 }
