@@ -267,6 +267,27 @@ pub fn time_off_data(time_off: &davomat_store::time_offs::TimeOff) -> serde_json
     })
 }
 
+/// The per-minute step of every node: devices not heard from for
+/// [`crate::adms::ONLINE_WITHIN`] seconds are announced offline (`device.offline`), each
+/// once until it is heard from again, in one transaction; answers how many.
+pub async fn announce_offline_devices(store: &Store, now: i64) -> AppResult<usize> {
+    let txn = store.begin().await?;
+    txn.changes_nothing_cached();
+    let gone = stored::went_offline(&txn, now - crate::adms::ONLINE_WITHIN).await?;
+    for device in &gone {
+        let data = json!({
+            "device_id": device.id,
+            "serial_number": device.serial_number,
+            "type": device.kind,
+            "last_seen_at": utc_text(device.last_request_at),
+        });
+        let company = CompanyId(device.company_id);
+        announce(&txn, company, WebhookEvent::DeviceOffline, data, now).await?;
+    }
+    txn.commit().await?;
+    Ok(gone.len())
+}
+
 /// Writes the `clock.in` / `clock.out` deliveries of stored clock events, on the
 /// connection (transaction) that stored them.
 pub async fn clock_events(

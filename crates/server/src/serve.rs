@@ -160,6 +160,9 @@ fn spawn_day_rollover(store: davomat_store::Store) {
                     tracing::warn!(error = %err, "templates past their retention not erased; retrying in a minute")
                 }
             }
+            if let Err(err) = davomat_app::webhooks::announce_offline_devices(&store, now()).await {
+                tracing::warn!(error = %err, "devices gone offline not announced; retrying in a minute");
+            }
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });

@@ -263,7 +263,7 @@ pub async fn by_token(store: &Store, token: &str, now: i64) -> StoreResult<Optio
         writer.changes_nothing_cached();
         sql::execute(
             &writer,
-            "UPDATE devices SET last_request_at = $1 WHERE id = $2",
+            "UPDATE devices SET last_request_at = $1, offline_announced = FALSE WHERE id = $2",
             vec![now.into(), device.id.into()],
         )
         .await?;

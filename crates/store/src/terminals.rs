@@ -67,7 +67,7 @@ pub async fn note_seen(
 ) -> StoreResult<()> {
     sql::execute(
         conn,
-        "UPDATE devices SET last_request_at = $2, push_version = COALESCE($3, push_version) \
+        "UPDATE devices SET last_request_at = $2, offline_announced = FALSE, push_version = COALESCE($3, push_version) \
          WHERE id = $1",
         vec![device.into(), now.into(), push_version.into()],
     )

@@ -383,6 +383,33 @@ pub async fn resend(
     Ok(changed > 0)
 }
 
+/// A device that has just gone offline.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct WentOffline {
+    pub id: i64,
+    pub company_id: i64,
+    pub serial_number: String,
+    pub kind: String,
+    pub last_request_at: i64,
+}
+
+/// Marks the devices not heard from since `silent_since` (and heard from before) as
+/// announced offline, and answers them — each once, whichever node asks first. Run it
+/// in the transaction that writes their deliveries.
+pub async fn went_offline(
+    conn: &impl ConnectionTrait,
+    silent_since: i64,
+) -> StoreResult<Vec<WentOffline>> {
+    sql::all(
+        conn,
+        "UPDATE devices SET offline_announced = TRUE WHERE offline_announced = FALSE \
+         AND last_request_at IS NOT NULL AND last_request_at < $1 \
+         RETURNING id, company_id, serial_number, kind, last_request_at",
+        vec![silent_since.into()],
+    )
+    .await
+}
+
 /// The outbox as `/metrics` shows it: deliveries waiting, and the age in seconds of the
 /// oldest due one (the delivery lag).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -630,3 +630,61 @@ async fn hiring_editing_dismissing_and_time_offs_are_delivered_to_who_asked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_device_that_falls_silent_is_announced_offline_once_until_heard_from_again() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let watcher = receiver(Behaviour::default()).await;
+        let (_, secret) = subscribe(&app, &admin, &watcher.url, &["device.offline"]).await;
+        let location = office(&app, &admin).await;
+        let registered = app
+            .post_json(
+                "/v1/devices",
+                &json!({"serial_number": "GATE-7", "type": "terminal", "location_id": location}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(registered.status, 201, "{}", registered.text);
+        let device = registered.body["id"].as_i64().expect("a device");
+        let token = registered.body["token"]
+            .as_str()
+            .expect("its token")
+            .to_string();
+        let heard = || async {
+            let reply = app.get("/v1/device/commands", Some(&token)).await;
+            assert_eq!(reply.status, 200, "{}", reply.text);
+        };
+        heard().await;
+        let step = || async {
+            davomat_app::webhooks::announce_offline_devices(&app.store, app.clock.now())
+                .await
+                .expect("the step")
+        };
+        // Heard from a minute ago: still online.
+        app.clock.advance(60);
+        assert_eq!(step().await, 0);
+        // Three minutes of silence: announced, once.
+        app.clock.advance(120);
+        assert_eq!(step().await, 1);
+        assert_eq!(step().await, 0);
+        let got = watcher.wait_for(1).await;
+        assert_signed(&got[0], &secret);
+        let body = body_of(&got[0]);
+        assert_eq!(body["event"], "device.offline");
+        assert_eq!(
+            (
+                body["data"]["device_id"].clone(),
+                body["data"]["serial_number"].clone()
+            ),
+            (json!(device), json!("GATE-7"))
+        );
+        // Heard from again, then silent again: announced again.
+        heard().await;
+        assert_eq!(step().await, 0);
+        app.clock.advance(180);
+        assert_eq!(step().await, 1);
+        watcher.wait_for(2).await;
+    })
+    .await;
+}

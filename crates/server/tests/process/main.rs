@@ -18,3 +18,4 @@ mod operations;
 mod rate_limit;
 mod rolling;
 mod support;
+mod webhook_kill;

@@ -23,6 +23,7 @@ mod m0016_kiosks;
 mod m0017_biometrics;
 mod m0018_biometric_consent_required;
 mod m0019_webhooks;
+mod m0020_device_offline;
 
 use sea_orm_migration::prelude::*;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_biometrics::Migration),
             Box::new(m0018_biometric_consent_required::Migration),
             Box::new(m0019_webhooks::Migration),
+            Box::new(m0020_device_offline::Migration),
         ]
     }
 }
