@@ -328,10 +328,10 @@ pub async fn wants_clock_events(
     conn: &impl ConnectionTrait,
     company: CompanyId,
 ) -> AppResult<bool> {
-    let subscriptions = stored::list(conn, company).await?;
-    Ok(subscriptions
-        .iter()
-        .any(|w| w.active && (w.wants(WebhookEvent::ClockIn) || w.wants(WebhookEvent::ClockOut))))
+    let clock_events = [WebhookEvent::ClockIn, WebhookEvent::ClockOut];
+    Ok(!stored::subscribers(conn, company, &clock_events)
+        .await?
+        .is_empty())
 }
 
 #[cfg(test)]

@@ -32,8 +32,13 @@ pub struct Webhook {
 
 impl Webhook {
     pub fn wants(&self, event: WebhookEvent) -> bool {
-        self.events.split(',').any(|e| e.trim() == event.name())
+        names(&self.events, event)
     }
+}
+
+/// Whether a subscription's comma-separated event names include `event`.
+fn names(events: &str, event: WebhookEvent) -> bool {
+    events.split(',').any(|e| e.trim() == event.name())
 }
 
 const WEBHOOK: &str =
@@ -146,6 +151,25 @@ struct Subscriber {
     events: String,
 }
 
+/// The company's active subscriptions to any of `events` (ids only: no secret is read).
+pub async fn subscribers(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    events: &[WebhookEvent],
+) -> StoreResult<Vec<i64>> {
+    let active: Vec<Subscriber> = sql::all(
+        conn,
+        "SELECT id, events FROM webhooks WHERE company_id = $1 AND active = $2",
+        vec![company.0.into(), true.into()],
+    )
+    .await?;
+    Ok(active
+        .into_iter()
+        .filter(|s| events.iter().any(|event| names(&s.events, *event)))
+        .map(|s| s.id)
+        .collect())
+}
+
 /// Rows per statement when deliveries are written.
 const ROWS_PER_INSERT: usize = 200;
 
@@ -162,17 +186,7 @@ pub async fn enqueue(
     if payloads.is_empty() {
         return Ok(0);
     }
-    let subscribers: Vec<Subscriber> = sql::all(
-        conn,
-        "SELECT id, events FROM webhooks WHERE company_id = $1 AND active = $2",
-        vec![company.0.into(), true.into()],
-    )
-    .await?;
-    let targets: Vec<i64> = subscribers
-        .into_iter()
-        .filter(|s| s.events.split(',').any(|e| e.trim() == event.name()))
-        .map(|s| s.id)
-        .collect();
+    let targets = subscribers(conn, company, &[event]).await?;
     if targets.is_empty() {
         return Ok(0);
     }
