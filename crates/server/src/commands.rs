@@ -199,7 +199,7 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn print(value: serde_json::Value) {
+pub fn print(value: serde_json::Value) {
     println!("{value}");
 }
 

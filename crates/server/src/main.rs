@@ -1,6 +1,7 @@
 //! `davomat`: the server and its operators' command line (CONTRACT.md §7).
 
 mod commands;
+mod copying;
 mod demo_faces;
 mod serve;
 mod settings;
@@ -74,6 +75,22 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy the whole instance, or one company, between SQLite and PostgreSQL (ids kept),
+    /// then verify every table's rows and checksum on both sides.
+    Copy {
+        /// The database to read (`sqlite://FILE` or `postgres://…`).
+        #[arg(long)]
+        from: String,
+        /// The database to write (migrated first; must hold none of what is copied).
+        #[arg(long)]
+        to: String,
+        /// Copy only this company.
+        #[arg(long)]
+        company: Option<i64>,
+        /// Go on with a copy that stopped.
+        #[arg(long)]
+        resume: bool,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -102,6 +119,12 @@ async fn main() -> ExitCode {
         Command::Maintenance { state } => commands::maintenance(&cli.settings, state).await,
         Command::Backup { to } => commands::backup(&cli.settings, &to).await,
         Command::Restore { from, force } => commands::restore(&cli.settings, &from, force).await,
+        Command::Copy {
+            from,
+            to,
+            company,
+            resume,
+        } => copying::run(&from, &to, company, resume).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub mod clock_events;
 pub mod companies;
 mod connect;
 pub mod console_sessions;
+pub mod copy;
 pub mod demo;
 pub mod departments;
 pub mod device_commands;
@@ -50,7 +51,7 @@ mod writer;
 
 pub use connect::{Backend, Store, redact_url};
 pub use error::{StoreError, StoreResult, Unique};
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
 pub use writer::{WriteConnection, WriteTransaction, Writer};
 
 /// Commits a transaction begun with [`Store::begin`].

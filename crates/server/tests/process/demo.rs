@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::support::{Server, TempDb, cli, http_client, is_token, keys, send, text, token_request};
 
 /// Starts `serve --demo` and returns it with the parsed first stdout line.
-async fn start_demo(db: &TempDb) -> (Server, Value) {
+pub async fn start_demo(db: &TempDb) -> (Server, Value) {
     let mut server = Server::start(db, &["--demo"]).await;
     let printed = server
         .proc

@@ -9,6 +9,7 @@
 mod backups;
 mod balancer;
 mod cli;
+mod copies;
 mod demo;
 mod device_kill;
 mod ingest_kill;
