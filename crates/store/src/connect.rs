@@ -20,6 +20,20 @@ pub enum Backend {
     Postgres,
 }
 
+/// How busy a store's connection pool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections lent out to a query or a transaction.
+    pub in_use: u32,
+    /// Connections open and free.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+    /// SQLite: this process's writers waiting for their turn (PostgreSQL: 0; sqlx does
+    /// not tell how many wait for a connection — `in_use` at `max` is the sign).
+    pub writers_waiting: usize,
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -178,6 +192,35 @@ impl Store {
     /// The connection, for composing several writes in one transaction.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// How busy the connection pool is now (/metrics).
+    pub fn pool_status(&self) -> PoolStatus {
+        let (open, idle, max) = match self.backend {
+            Backend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            Backend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(open);
+        PoolStatus {
+            in_use: open - idle,
+            idle,
+            max,
+            writers_waiting: self.write_turns.as_ref().map_or(0, |t| t.waiting()),
+        }
     }
 
     /// Closes the pool; nothing cached is answered after it.

@@ -49,7 +49,7 @@ pub mod users;
 pub mod webhooks;
 mod writer;
 
-pub use connect::{Backend, Store, redact_url};
+pub use connect::{Backend, PoolStatus, Store, redact_url};
 pub use error::{StoreError, StoreResult, Unique};
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
 pub use writer::{WriteConnection, WriteTransaction, Writer};

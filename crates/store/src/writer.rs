@@ -18,7 +18,7 @@
 //! says, on purpose, that nothing a cache holds was touched.
 
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sea_orm::{
@@ -39,11 +39,17 @@ use crate::read_cache::{Changed, Dependency, Invalidations};
 pub(crate) struct WriteTurns {
     taken: AtomicBool,
     freed: tokio::sync::Notify,
+    /// Writers waiting for their turn now (/metrics).
+    waiting: AtomicUsize,
 }
 
 impl WriteTurns {
     /// Waits for this process's turn to write.
     pub(crate) async fn take(self: &Arc<Self>) -> Turn {
+        if self.try_take() {
+            return Turn(Arc::clone(self));
+        }
+        let _counted = Waiting::count(&self.waiting);
         loop {
             if self.try_take() {
                 return Turn(Arc::clone(self));
@@ -63,6 +69,27 @@ impl WriteTurns {
         self.taken
             .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
+    }
+
+    /// Writers waiting for their turn now.
+    pub(crate) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+}
+
+/// One writer counted as waiting until it gets its turn or gives up (is dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Waiting<'a> {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -119,6 +119,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         )],
         state.metrics.render()
             + &invalidation_metrics(&state)
+            + &pool_metrics(&state)
             + &device_metrics(&state).await
             + &outbox_metrics(&state).await,
     )
@@ -165,6 +166,25 @@ async fn outbox_metrics(state: &AppState) -> String {
          # TYPE davomat_webhook_delivery_lag_seconds gauge\n\
          davomat_webhook_delivery_lag_seconds {}\n",
         outbox.pending, outbox.lag_seconds
+    )
+}
+
+/// The database connection pool: connections in use and idle, the most it opens, and
+/// (SQLite) the writers waiting for their turn.
+fn pool_metrics(state: &AppState) -> String {
+    let pool = state.store.pool_status();
+    format!(
+        "# HELP davomat_db_pool_connections Database connections of this node, in use or idle.\n\
+         # TYPE davomat_db_pool_connections gauge\n\
+         davomat_db_pool_connections{{state=\"in_use\"}} {}\n\
+         davomat_db_pool_connections{{state=\"idle\"}} {}\n\
+         # HELP davomat_db_pool_max_connections The most database connections this node opens.\n\
+         # TYPE davomat_db_pool_max_connections gauge\n\
+         davomat_db_pool_max_connections {}\n\
+         # HELP davomat_db_writers_waiting Writers waiting for their turn on SQLite (0 on PostgreSQL).\n\
+         # TYPE davomat_db_writers_waiting gauge\n\
+         davomat_db_writers_waiting {}\n",
+        pool.in_use, pool.idle, pool.max, pool.writers_waiting
     )
 }
 

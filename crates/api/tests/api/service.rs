@@ -274,3 +274,57 @@ async fn answers_are_compressed_for_clients_that_accept_it() {
     })
     .await;
 }
+
+/// A gauge's value in a `/metrics` text.
+fn gauge(metrics: &str, series: &str) -> i64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{series} in /metrics: {metrics}"))
+}
+
+#[tokio::test]
+async fn metrics_show_the_database_pool_in_use_and_the_writers_waiting() {
+    each_backend(|app: TestApp| async move {
+        let token = app.admin_token().await;
+        let in_use = r#"davomat_db_pool_connections{state="in_use"}"#;
+        let waiting = "davomat_db_writers_waiting";
+        let metrics = app.get("/metrics", None).await.text;
+        assert!(gauge(&metrics, "davomat_db_pool_max_connections") >= 1);
+        assert_eq!(gauge(&metrics, waiting), 0, "{metrics}");
+
+        // A transaction held open keeps a connection (and on SQLite the write turn):
+        // a department written meanwhile waits for its turn on SQLite.
+        let held = app.store.begin().await.expect("a transaction");
+        let app = std::sync::Arc::new(app);
+        let write = {
+            let (app, token) = (app.clone(), token.clone());
+            tokio::spawn(async move {
+                app.post_json(
+                    "/v1/departments",
+                    &serde_json::json!({"title": "Kutish"}),
+                    Some(&token),
+                )
+                .await
+                .status
+            })
+        };
+        let sqlite = app.store.backend() == davomat_store::Backend::Sqlite;
+        let mut seen = String::new();
+        for _ in 0..100 {
+            seen = app.get("/metrics", None).await.text;
+            let writers = gauge(&seen, waiting);
+            if gauge(&seen, in_use) >= 1 && (!sqlite || writers == 1) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(gauge(&seen, in_use) >= 1, "{seen}");
+        assert_eq!(gauge(&seen, waiting), i64::from(sqlite), "{seen}");
+        held.commit().await.expect("committed");
+        assert_eq!(write.await.expect("the write"), 201);
+        let after = app.get("/metrics", None).await.text;
+        assert_eq!(gauge(&after, waiting), 0, "{after}");
+    })
+    .await;
+}
