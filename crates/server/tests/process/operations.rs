@@ -263,3 +263,55 @@ async fn after_sigterm_a_node_serves_on_for_its_grace_period_with_readyz_at_503_
         "exited {took:?} after SIGTERM, before its 2 s grace period"
     );
 }
+
+#[tokio::test]
+async fn json_logs_carry_each_request_s_id() {
+    let db = TempDb::new("json-logs");
+    let server = Server::launch("davomat serve --log-format json", |port| {
+        let mut command = davomat_command();
+        command
+            .env("RUST_LOG", "info,tower_http=debug")
+            .arg("--database")
+            .arg(db.url())
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--log-format")
+            .arg("json")
+            .arg("serve");
+        command
+    })
+    .await;
+    let asked = send(
+        http_client()
+            .get(server.url("/v1/accounts"))
+            .header("x-request-id", "log-probe-42"),
+    )
+    .await;
+    assert_eq!(asked.header("x-request-id"), Some("log-probe-42"));
+    let logged = poll_until(Duration::from_secs(5), || async {
+        server.proc.stderr().contains("log-probe-42").then_some(())
+    })
+    .await;
+    assert!(
+        logged.is_some(),
+        "no request line: {}",
+        server.proc.stderr()
+    );
+    let lines: Vec<Value> = server
+        .proc
+        .stderr()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let finished = lines
+        .iter()
+        .find(|l| {
+            l["span"]["request_id"] == "log-probe-42"
+                && l["fields"]["message"] == "finished processing request"
+        })
+        .expect("the request's line");
+    assert_eq!(finished["span"]["method"], "GET", "{finished}");
+    assert_eq!(finished["span"]["path"], "/v1/accounts", "{finished}");
+    assert_eq!(finished["fields"]["status"], 401, "{finished}");
+    assert!(finished["timestamp"].is_string(), "{finished}");
+}
