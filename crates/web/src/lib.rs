@@ -218,8 +218,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
 
 /// While maintenance mode is on (`davomat maintenance on`, seen by every node within
 /// five seconds) pages still open, but every form — signing in included — answers 503
-/// with `Retry-After` and a page saying why, in the visitor's language: nothing is
-/// written, as through the API.
+/// with `Retry-After` and a page saying why — in the signed-in user's language, a
+/// visitor's otherwise (cookie, browser): nothing is written, as through the API.
 async fn read_only_in_maintenance(
     State(state): State<AppState>,
     request: Request,
@@ -229,7 +229,7 @@ async fn read_only_in_maintenance(
     if reads || !state.maintenance.is_on() {
         return next.run(request).await;
     }
-    let lang = session::visitor_lang(request.headers());
+    let lang = session::request_lang(&state, request.headers()).await;
     let mut response = pages::ErrorPage::new(lang, pages::Problem::Maintenance).into_response();
     response
         .headers_mut()

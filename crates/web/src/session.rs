@@ -61,6 +61,17 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// The language to answer a request in: the signed-in user's own (their settings), else
+/// the visitor's ([`visitor_lang`]).
+pub async fn request_lang(state: &AppState, headers: &HeaderMap) -> Lang {
+    if let Some(value) = cookie(headers, SESSION_COOKIE)
+        && let Ok(Ok(user)) = sign_in::console_user(&state.store, value, state.clock.now()).await
+    {
+        return user.caller.lang;
+    }
+    visitor_lang(headers)
+}
+
 /// The signed-in user of a request; without one, the request is sent to the sign-in
 /// page (an expired session says so there).
 pub struct Signed(pub ConsoleUser);

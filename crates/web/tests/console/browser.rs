@@ -1198,7 +1198,9 @@ async fn kiosk_walk(console: &mut Console, browser: &Client) -> Step {
 /// Webhooks in the console, as an admin sets one up in Russian on a desktop: from the
 /// settings to the webhooks page, a subscription refused without an event (the message
 /// beside the events), then made (its secret shown once); its delivery log with an
-/// event's delivery, and *Send again* putting it back to waiting.
+/// event's delivery, and *Send again* putting it back to waiting; then in Uzbek on a
+/// 360 px window, a second subscription made, and its removal in maintenance answered
+/// with the maintenance page (nothing removed).
 #[tokio::test]
 async fn an_admin_subscribes_a_webhook_reads_its_log_and_sends_a_delivery_again() {
     let Some(driver) = Driver::start().await else {
@@ -1308,6 +1310,52 @@ async fn webhooks_walk(console: &Console, browser: &Client) -> Step {
     .await;
     if waiting != 1 {
         return Err("the delivery is not waiting again after Send again".into());
+    }
+
+    // In Uzbek on a phone: a second subscription made; then, in maintenance, removing
+    // it answers the maintenance page in Uzbek and removes nothing.
+    browser.goto(&console.url("/")).await.map_err(fail)?;
+    let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
+    select.select_by_value("uz").await.map_err(fail)?;
+    click(browser, "form[action='/language'] button").await?;
+    wait_for_text(browser, "h1", "Bugun").await?;
+    browser.set_window_size(360, 740).await.map_err(fail)?;
+    browser
+        .goto(&console.url("/settings"))
+        .await
+        .map_err(fail)?;
+    click(browser, "#webhooks-link").await?;
+    wait_for_text(browser, "h1", "Vebhuklar").await?;
+    type_into(browser, "#f-url", "http://127.0.0.1:9/kadrlar").await?;
+    click(browser, "input[name='events'][value='employee.created']").await?;
+    click(browser, "#add-webhook").await?;
+    wait_for(browser, "#webhook-secret").await?;
+    wait_for_text_containing(browser, "#webhooks", "employee.created").await?;
+    accessible(browser, "the webhooks page in Uzbek").await?;
+    no_overflow(browser, "the webhooks page in Uzbek").await?;
+    davomat_store::system::set_maintenance(&console.store, true)
+        .await
+        .map_err(fail)?;
+    console.maintenance.refresh().await;
+    click(browser, "#webhooks form[action$='/delete'] button").await?;
+    let closed = wait_for_text_containing(browser, "p.error", "texnik xizmatda").await;
+    let in_maintenance = async {
+        closed?;
+        accessible(browser, "the maintenance page in Uzbek").await?;
+        no_overflow(browser, "the maintenance page in Uzbek").await
+    }
+    .await;
+    davomat_store::system::set_maintenance(&console.store, false)
+        .await
+        .map_err(fail)?;
+    console.maintenance.refresh().await;
+    in_maintenance?;
+    let kept =
+        davomat_store::testing::scalar(&console.store, "SELECT count(*) FROM webhooks", &[]).await;
+    if kept != 2 {
+        return Err(format!(
+            "{kept} subscriptions after a refused removal, 2 expected"
+        ));
     }
     Ok(())
 }
@@ -1442,9 +1490,10 @@ fn camera_showing(text: &str) -> Vec<u8> {
 /// Russian on a desktop window, a Hikvision terminal registered (its URL shown once, a
 /// new secret issued, its employee numbers read as tab numbers), a claimed ZKTeco
 /// terminal restarted from its page, and an employee's biometric consent recorded and
-/// withdrawn; then in Uzbek on a 360 px window, the retention period set in the
-/// settings and the terminal's clock set — each page passing axe, nothing wider than
-/// the window.
+/// withdrawn; then in Uzbek on a 360 px window, the retention period set and templates
+/// required to have consent in the settings, the worker's photo refused for want of it
+/// (nothing stored), and the terminal's clock set — each page passing axe, nothing wider
+/// than the window.
 #[tokio::test]
 async fn terminals_and_biometric_data_in_two_languages_and_on_a_phone() {
     let Some(driver) = Driver::start().await else {
@@ -1568,10 +1617,48 @@ async fn terminals_walk(console: &Console, browser: &Client) -> Step {
         .map_err(fail)?;
     days.clear().await.map_err(fail)?;
     days.send_keys("45").await.map_err(fail)?;
+    // Templates only with recorded consent, ticked in the same form.
+    click(browser, "#biometric_consent_required").await?;
     click(browser, "#save-retention").await?;
     wait_for(browser, "#biometric_retention_days[value='45']").await?;
+    wait_for(browser, "#biometric_consent_required:checked").await?;
     accessible(browser, "the settings in Uzbek").await?;
     no_overflow(browser, "the settings in Uzbek").await?;
+    // The worker's consent was withdrawn above: their photo is refused, in Uzbek, and
+    // nothing is stored.
+    let photo = std::env::temp_dir().join(format!("davomat-face-{}.png", std::process::id()));
+    std::fs::write(&photo, crate::employees::png(400, 400)).map_err(fail)?;
+    browser
+        .goto(&console.url(&format!("/employees/{worker}")))
+        .await
+        .map_err(fail)?;
+    browser
+        .find(Locator::Css("#imgdata"))
+        .await
+        .map_err(fail)?
+        .send_keys(&photo.display().to_string())
+        .await
+        .map_err(fail)?;
+    click(browser, "#upload-photo").await?;
+    let refusal = wait_for_text_containing(
+        browser,
+        ".problems",
+        "yuz shablonini saqlashga roziligi qayd etilmagan",
+    )
+    .await;
+    let _ = std::fs::remove_file(&photo);
+    refusal?;
+    accessible(browser, "a refused photo in Uzbek").await?;
+    no_overflow(browser, "a refused photo in Uzbek").await?;
+    let faces = davomat_store::testing::scalar(
+        &console.store,
+        "SELECT count(*) FROM faces WHERE employee_id = $1",
+        &[worker],
+    )
+    .await;
+    if faces != 0 {
+        return Err(format!("a refused photo left {faces} templates"));
+    }
     browser
         .goto(&console.url(&terminal_page))
         .await
