@@ -1,5 +1,7 @@
-//! The maintenance flag as this node sees it: read from the database every two
-//! seconds, so every node follows `davomat maintenance on|off` within five.
+//! The maintenance flag as this node sees it: read from the database at once when a
+//! switch is announced (by this node, or by another node or `davomat maintenance`
+//! through Redis), and every two seconds in any case, so every node follows
+//! `davomat maintenance on|off` within five even when an announcement is lost.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,13 +37,18 @@ impl MaintenanceFlag {
         }
     }
 
-    /// Polls the flag until the process ends.
+    /// Reads the flag whenever a switch is announced, and every [`POLL_INTERVAL`],
+    /// until the process ends.
     pub fn spawn_watcher(&self) -> tokio::task::JoinHandle<()> {
         let flag = self.clone();
         tokio::spawn(async move {
+            let invalidations = std::sync::Arc::clone(flag.store.invalidations());
             loop {
                 flag.refresh().await;
-                tokio::time::sleep(POLL_INTERVAL).await;
+                tokio::select! {
+                    () = tokio::time::sleep(POLL_INTERVAL) => {}
+                    () = invalidations.system_state_changed() => {}
+                }
             }
         })
     }

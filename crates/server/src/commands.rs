@@ -357,11 +357,12 @@ pub async fn device(settings: &Settings, command: DeviceCommand) -> Result<(), S
 }
 
 pub async fn maintenance(settings: &Settings, switch: Switch) -> Result<(), String> {
-    let store = open_store(settings).await?;
+    let (store, spreader) = open_announcing(settings).await?;
     let on = matches!(switch, Switch::On);
     system::set_maintenance(&store, on)
         .await
         .map_err(|e| store_error("maintenance", e))?;
+    announced(spreader).await;
     print(json!({"maintenance": if on { "on" } else { "off" }}));
     Ok(())
 }

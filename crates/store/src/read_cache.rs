@@ -60,6 +60,9 @@ pub enum Dependency {
     Token(u64),
     /// One API client (its row id): its state.
     Client(ApiClientId),
+    /// The server-wide state (the maintenance flag): nothing cached depends on it, but
+    /// every node re-reads it when it changes ([`Invalidations::system_state_changed`]).
+    SystemState,
 }
 
 impl Dependency {
@@ -72,7 +75,8 @@ impl Dependency {
     }
 }
 
-/// `c:1`, `d:1`, `r:1`, `e:7`, `a:7`, `u:3`, `t:…`, `k:2`: the form sent to other nodes.
+/// `c:1`, `d:1`, `r:1`, `e:7`, `a:7`, `u:3`, `t:…`, `k:2`, `s:0`: the form sent to
+/// other nodes.
 impl fmt::Display for Dependency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -84,6 +88,7 @@ impl fmt::Display for Dependency {
             Dependency::User(id) => write!(f, "u:{}", id.0),
             Dependency::Token(key) => write!(f, "t:{key:x}"),
             Dependency::Client(id) => write!(f, "k:{id}"),
+            Dependency::SystemState => write!(f, "s:0"),
         }
     }
 }
@@ -107,6 +112,7 @@ impl FromStr for Dependency {
                 u64::from_str_radix(id, 16).map_err(|e| format!("{text:?}: {e}"))?,
             ),
             "k" => Dependency::Client(ApiClientId(number()?)),
+            "s" => Dependency::SystemState,
             _ => return Err(format!("unknown dependency kind in {text:?}")),
         })
     }
@@ -134,6 +140,8 @@ pub struct Invalidations {
     sent: AtomicU64,
     /// How many other nodes' announcements were applied here.
     received: AtomicU64,
+    /// Woken when the server-wide state changed, here or on another node.
+    system_state: tokio::sync::Notify,
 }
 
 impl Invalidations {
@@ -166,8 +174,22 @@ impl Invalidations {
         self.received.load(Ordering::Acquire)
     }
 
+    /// Returns when the server-wide state (the maintenance flag) may have changed: a
+    /// change of it was announced, here or by another node, or everything was dropped.
+    /// A change announced while nobody waits is kept for the next wait.
+    pub async fn system_state_changed(&self) {
+        self.system_state.notified().await;
+    }
+
     /// Drops every value depending on what changed, on this node only.
     fn invalidate_here(&self, changed: &Changed) {
+        let touches_system_state = match changed {
+            Changed::Everything => true,
+            Changed::Some(list) => list.contains(&Dependency::SystemState),
+        };
+        if touches_system_state {
+            self.system_state.notify_one();
+        }
         let sequence = self.sequence.fetch_add(1, Ordering::AcqRel) + 1;
         match changed {
             Changed::Everything => {
@@ -372,6 +394,25 @@ mod tests {
 
     fn employee(id: i64) -> Dependency {
         Dependency::Employee(EmployeeId(id))
+    }
+
+    #[tokio::test]
+    async fn a_change_of_the_system_state_wakes_its_watcher_even_when_announced_first() {
+        let invalidations = Invalidations::default();
+        let wait = std::time::Duration::from_millis(200);
+        // Another kind of change wakes nobody.
+        invalidations.invalidate(&Changed::Some(vec![employee(1)]));
+        let woken = tokio::time::timeout(wait, invalidations.system_state_changed()).await;
+        assert!(
+            woken.is_err(),
+            "an employee's change is not the system state's"
+        );
+        // Announced by another node before anyone waits: the next wait returns at once.
+        invalidations.invalidate_from_another_node(&Changed::Some(vec![Dependency::SystemState]));
+        let woken = tokio::time::timeout(wait, invalidations.system_state_changed()).await;
+        assert!(woken.is_ok(), "the announced switch wakes the watcher");
+        assert_eq!("s:0".parse::<Dependency>(), Ok(Dependency::SystemState));
+        assert_eq!(Dependency::SystemState.to_string(), "s:0");
     }
 
     fn cache(capacity: usize) -> (Arc<Invalidations>, ReadCache<&'static str, u64>) {

@@ -2,6 +2,7 @@
 
 use sea_orm::FromQueryResult;
 
+use crate::read_cache::Dependency;
 use crate::{Store, StoreResult, sql};
 
 #[derive(FromQueryResult)]
@@ -22,9 +23,10 @@ pub async fn get(store: &Store, key: &str) -> StoreResult<Option<String>> {
 
 /// Sets one value of the system state.
 pub async fn set(store: &Store, key: &str, value: &str) -> StoreResult<()> {
-    // The system flags (maintenance) are read outside the caches.
+    // Nothing cached holds the system flags (maintenance), but the change is announced
+    // so that every node re-reads them at once.
     let writer = store.write_connection().await;
-    writer.changes_nothing_cached();
+    writer.changes([Dependency::SystemState]);
     sql::execute(
         &writer,
         "INSERT INTO system_state (key, value) VALUES ($1, $2) \

@@ -181,3 +181,250 @@ async fn a_change_through_one_node_reaches_the_other_through_redis() {
         );
     }
 }
+
+/// The `q`-quantile of the delays (nearest rank).
+fn quantile(delays: &mut [Duration], q: f64) -> Duration {
+    delays.sort();
+    let rank = ((q * delays.len() as f64).ceil() as usize).clamp(1, delays.len());
+    delays[rank - 1]
+}
+
+/// Every node but `writer`.
+fn others(nodes: &[Server], writer: usize) -> impl Iterator<Item = &Server> {
+    nodes
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| *i != writer)
+        .map(|(_, n)| n)
+}
+
+/// Readers on every node and a writer of departments, until `stop`; answers the
+/// requests made and those that failed (a 503 while maintenance is on is the answer
+/// maintenance gives, not a failure).
+fn background_load(
+    nodes: &[Server],
+    token: &str,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<tokio::task::JoinHandle<(u64, Vec<String>)>> {
+    use std::sync::atomic::Ordering;
+    let mut tasks = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        let (http, base, token, stop) = (
+            node.http.clone(),
+            node.base.clone(),
+            token.to_string(),
+            stop.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let (mut made, mut failed) = (0, Vec::new());
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let request = if i == 0 && n % 4 == 0 {
+                    http.post(format!("{base}/v1/departments"))
+                        .json(&json!({"title": format!("Yuk {n}")}))
+                } else if n % 2 == 0 {
+                    http.get(format!("{base}/v1/employees?per-page=20"))
+                } else {
+                    http.get(format!("{base}/v1/accounts"))
+                };
+                let reply = send(request.bearer_auth(&token)).await;
+                made += 1;
+                let maintenance = reply.status == 503 && reply.text.contains("5000");
+                if !(200..300).contains(&reply.status) && !maintenance {
+                    failed.push(format!("{} {}", reply.status, reply.text));
+                }
+            }
+            (made, failed)
+        }));
+    }
+    tasks
+}
+
+#[tokio::test]
+async fn three_nodes_under_load_see_a_change_made_through_any_of_them() {
+    let case = "three_nodes_under_load_see_a_change_made_through_any_of_them";
+    if !port_answers(6379) {
+        service_missing(
+            case,
+            "DAVOMAT_TEST_REQUIRE_REDIS",
+            "nothing answers on 127.0.0.1:6379",
+        );
+        return;
+    }
+    let Some(db) = TempPgDb::new(case).await else {
+        return;
+    };
+    let company = create_company_on(db.url(), "Three nodes");
+    let args = ["--redis", REDIS, "--rate-limit-per-minute", "0"];
+    let nodes = vec![
+        Server::start_on(db.url(), &args).await,
+        Server::start_on(db.url(), &args).await,
+        Server::start_on(db.url(), &args).await,
+    ];
+    let admin = nodes[0].login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let me = nodes[0].get("/v1/accounts", Some(&admin)).await.body["employee"]["id"].clone();
+    let card = nodes[0]
+        .get(&format!("/v1/employees/{me}"), Some(&admin))
+        .await
+        .body["data"]
+        .clone();
+    let schedule = card["schedule"]["id"].clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = background_load(&nodes, &admin, &stop);
+    let mut delays: Vec<(&str, Vec<Duration>)> = vec![
+        ("hired employee", Vec::new()),
+        ("dismissed employee", Vec::new()),
+        ("edited schedule", Vec::new()),
+        ("revoked token", Vec::new()),
+        ("maintenance on (CLI)", Vec::new()),
+        ("maintenance off (CLI)", Vec::new()),
+    ];
+
+    for round in 0..10 {
+        let writer = round % nodes.len();
+        let through = &nodes[writer];
+        // Hired through one node: every other node lists them; dismissed: none does.
+        let name = format!("Ishchi {round}");
+        let listed = format!("/v1/employees?full_name=Ishchi%20{round}");
+        for node in others(&nodes, writer) {
+            delay_until(node, &listed, &admin, |r| {
+                r.body["_meta"]["totalCount"] == 0
+            })
+            .await;
+        }
+        let hired = through
+            .send_json(
+                "POST",
+                "/v1/employees",
+                &json!({
+                    "first_name": name, "department_id": card["department"]["id"],
+                    "schedule_id": schedule, "locations": "*",
+                    "start_date": "2025-01-01", "schedule_start_date": "2025-01-01",
+                }),
+                &admin,
+            )
+            .await;
+        assert_eq!(hired.status, 201, "{}", hired.text);
+        let id = hired.body["id"]
+            .as_i64()
+            .or_else(|| hired.body["data"]["id"].as_i64())
+            .expect("the new employee's id");
+        for node in others(&nodes, writer) {
+            let delay = delay_until(node, &listed, &admin, |r| {
+                r.body["_meta"]["totalCount"] == 1
+            })
+            .await;
+            delays[0].1.push(delay);
+        }
+        let dismissed = through
+            .send_json(
+                "POST",
+                &format!("/v1/employees/{id}/dismiss"),
+                &json!({"exp_date": "2025-06-30"}),
+                &admin,
+            )
+            .await;
+        assert_eq!(dismissed.status, 200, "{}", dismissed.text);
+        for node in others(&nodes, writer) {
+            let delay = delay_until(node, &listed, &admin, |r| {
+                r.body["_meta"]["totalCount"] == 0
+            })
+            .await;
+            delays[1].1.push(delay);
+        }
+
+        // A schedule renamed through one node: every other node shows the new title.
+        let path = format!("/v1/schedules/{schedule}");
+        for node in others(&nodes, writer) {
+            warm(node, &admin).await;
+            node.get(&path, Some(&admin)).await;
+        }
+        let title = format!("Jadval {round}");
+        let edited = through
+            .send_json(
+                "PUT",
+                &path,
+                &json!({"title": title, "type": 2, "late_grace": 10, "days": [
+                    {"weekday": 1, "start": "09:00", "end": "18:00", "lunch_minutes": 60}]}),
+                &admin,
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text);
+        for node in others(&nodes, writer) {
+            let delay = delay_until(node, &path, &admin, |r| r.body["title"] == title).await;
+            delays[2].1.push(delay);
+        }
+
+        // A token revoked through one node: every other node refuses it.
+        let token = through.login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        for node in others(&nodes, writer) {
+            warm(node, &token).await;
+        }
+        let revoked = through
+            .post_json("/v1/oauth/revoke", &json!({"token": token}))
+            .await;
+        assert_eq!(revoked.status, 200, "{}", revoked.text);
+        for node in others(&nodes, writer) {
+            let delay = delay_until(node, "/v1/accounts", &token, |r| r.status == 401).await;
+            delays[3].1.push(delay);
+        }
+    }
+
+    // Maintenance switched by the operator's command: every node closes its writes and
+    // opens them again (measured from the command's exit).
+    for _ in 0..4 {
+        for (state, slot, closed) in [("on", 4, true), ("off", 5, false)] {
+            cli_on(db.url(), &["--redis", REDIS, "maintenance", state]).json();
+            let switched = Instant::now();
+            for node in &nodes {
+                loop {
+                    let probe = node
+                        .send_json("POST", "/v1/departments", &json!({}), &admin)
+                        .await;
+                    if (probe.status == 503) == closed {
+                        delays[slot].1.push(switched.elapsed());
+                        break;
+                    }
+                    assert!(
+                        switched.elapsed() < DEADLINE,
+                        "maintenance {state} not seen on {} within {DEADLINE:?}: {}",
+                        node.base,
+                        probe.text
+                    );
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+            }
+        }
+    }
+
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (mut made, mut failed) = (0, Vec::new());
+    for task in load {
+        let (m, f) = task.await.expect("a load task");
+        made += m;
+        failed.extend(f);
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {made} failed: {failed:?}",
+        failed.len()
+    );
+    let mut all = Vec::new();
+    for (change, mut seen) in delays {
+        all.extend(seen.iter().copied());
+        eprintln!(
+            "three nodes: {change}: {} observations, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            seen.len(),
+            quantile(&mut seen, 0.5).as_secs_f64() * 1000.0,
+            quantile(&mut seen, 0.99).as_secs_f64() * 1000.0,
+            quantile(&mut seen, 1.0).as_secs_f64() * 1000.0
+        );
+    }
+    eprintln!(
+        "three nodes: every change: {} observations, p50 {:.1} ms, p99 {:.1} ms, under {made} background requests",
+        all.len(),
+        quantile(&mut all, 0.5).as_secs_f64() * 1000.0,
+        quantile(&mut all, 0.99).as_secs_f64() * 1000.0
+    );
+}
