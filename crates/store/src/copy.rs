@@ -242,6 +242,16 @@ impl Table {
             .collect()
     }
 
+    /// Rows read per statement: fewer where a row holds pictures or face templates
+    /// (hundreds of kilobytes each), so that a batch stays within a few tens of MB.
+    fn read_rows(&self) -> usize {
+        if self.columns.iter().any(|c| c.kind == Kind::Bytes) {
+            100
+        } else {
+            5_000
+        }
+    }
+
     /// Rows at most per statement: both backends bind at most ~32,000 values.
     fn batch_rows(&self) -> usize {
         (30_000 / self.columns.len().max(1)).clamp(1, 2_000)
@@ -779,7 +789,7 @@ impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> R
             quoted(&table.name),
             conditions.join(" AND "),
             terms.join(", "),
-            READ_ROWS
+            table.read_rows()
         );
         let rows = conn
             .query_all_raw(Statement::from_sql_and_values(
@@ -911,9 +921,6 @@ impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> R
         Ok((rows, hex::encode(hasher.finalize())))
     }
 }
-
-/// Rows read per statement.
-const READ_ROWS: usize = 5_000;
 
 fn key_columns(table: &Table) -> String {
     table
