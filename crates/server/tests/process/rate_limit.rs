@@ -1,6 +1,6 @@
-//! Rate limiting across processes: two `davomat serve` on one database share one
+//! Rate limiting across processes: three `davomat serve` on one database share one
 //! budget through Redis (issue: "Two `davomat serve` processes with one Redis enforce
-//! one shared limit"), and keep separate budgets without it.
+//! one shared limit"; issue 16: three nodes), and keep separate budgets without it.
 
 use std::time::Duration;
 
@@ -82,13 +82,13 @@ fn assert_limited(reply: &Reply, which: &str) {
 }
 
 #[tokio::test]
-async fn two_servers_with_one_redis_share_one_budget() {
+async fn three_servers_with_one_redis_share_one_budget() {
     let url = redis_url();
     let mut connection = match redis_connection(&url).await {
         Ok(connection) => connection,
         Err(reason) => {
             service_missing(
-                "two_servers_with_one_redis_share_one_budget",
+                "three_servers_with_one_redis_share_one_budget",
                 "DAVOMAT_TEST_REQUIRE_REDIS",
                 &reason,
             );
@@ -101,6 +101,7 @@ async fn two_servers_with_one_redis_share_one_budget() {
     let args = ["--redis", url.as_str(), "--rate-limit-per-minute", &limit];
     let a = Server::start(&db, &args).await;
     let b = Server::start(&db, &args).await;
+    let c = Server::start(&db, &args).await;
     assert!(
         a.proc.stderr().contains("redis=true"),
         "{}",
@@ -109,14 +110,14 @@ async fn two_servers_with_one_redis_share_one_budget() {
 
     let token = a.login(&company, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
-    // Seven requests alternating between the processes, in one minute window.
+    // Seven requests taking turns between the processes, in one minute window.
     wait_for_window_room(10).await;
     clear_counters(&mut connection).await;
     let window = rate_window(unix_now());
-    let servers = [&a, &b];
+    let servers = [&a, &b, &c];
     let mut replies = Vec::new();
     for i in 0..7 {
-        replies.push(servers[i % 2].get("/v1/accounts", Some(&token)).await);
+        replies.push(servers[i % 3].get("/v1/accounts", Some(&token)).await);
     }
     assert_eq!(
         rate_window(unix_now()),
@@ -124,12 +125,12 @@ async fn two_servers_with_one_redis_share_one_budget() {
         "the burst crossed a minute boundary despite the wait"
     );
     // The first five spend one budget of five, X-Rate-Limit-Remaining going down
-    // across the processes: A 4, B 3, A 2, B 1, A 0.
+    // across the processes: A 4, B 3, C 2, A 1, B 0.
     for (i, reply) in replies[..5].iter().enumerate() {
-        assert_allowed(reply, LIMIT - 1 - i as u32, ["A", "B"][i % 2]);
+        assert_allowed(reply, LIMIT - 1 - i as u32, ["A", "B", "C"][i % 3]);
     }
-    // The sixth is refused, whichever process it hits (B, then A).
-    assert_limited(&replies[5], "B");
+    // The sixth is refused, whichever process it hits (C, then A).
+    assert_limited(&replies[5], "C");
     assert_limited(&replies[6], "A");
     // Service routes are outside the limit.
     assert_eq!(b.get("/healthz", None).await.status, 200);
