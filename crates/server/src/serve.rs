@@ -169,7 +169,8 @@ fn spawn_day_rollover(store: davomat_store::Store) {
 }
 
 /// Once an hour, prunes the terminals' acknowledged commands older than 90 days
-/// (davomat_store::device_commands::prune_acknowledged).
+/// (davomat_store::device_commands::prune_acknowledged) and the webhook deliveries
+/// delivered or given up more than 30 days ago (davomat_store::webhooks::prune_finished).
 fn spawn_command_pruning(store: davomat_store::Store) {
     tokio::spawn(async move {
         loop {
@@ -178,6 +179,15 @@ fn spawn_command_pruning(store: davomat_store::Store) {
                 Ok(pruned) => tracing::info!(pruned, "old acknowledged device commands pruned"),
                 Err(err) => {
                     tracing::warn!(error = %err, "device commands not pruned; retrying in an hour")
+                }
+            }
+            match davomat_store::webhooks::prune_finished(&store, now()).await {
+                Ok(0) => {}
+                Ok(pruned) => {
+                    tracing::info!(pruned, "finished webhook deliveries pruned after 30 days")
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "webhook deliveries not pruned; retrying in an hour")
                 }
             }
             tokio::time::sleep(Duration::from_secs(3600)).await;

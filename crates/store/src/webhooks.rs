@@ -14,6 +14,37 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::{Store, StoreResult, sql};
 
+/// How long a delivered or given-up delivery stays in the log (30 days).
+pub const KEEP_FINISHED_SECONDS: i64 = 30 * 24 * 3600;
+
+/// Rows deleted per statement when the log is pruned.
+const PRUNED_PER_STATEMENT: i64 = 10_000;
+
+/// Deletes the deliveries delivered or given up whose event is older than
+/// [`KEEP_FINISHED_SECONDS`] before `now` (pending ones stay, however old), a bounded
+/// number per statement so that no prune holds the writer long. Answers how many went.
+pub async fn prune_finished(store: &Store, now: i64) -> StoreResult<u64> {
+    let mut pruned = 0;
+    loop {
+        let writer = store.write_connection().await;
+        writer.changes_nothing_cached();
+        let gone = sql::execute(
+            &writer,
+            "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries \
+             WHERE status IN ('delivered', 'failed') AND created_at < $1 LIMIT $2)",
+            vec![
+                (now - KEEP_FINISHED_SECONDS).into(),
+                PRUNED_PER_STATEMENT.into(),
+            ],
+        )
+        .await?;
+        pruned += gone;
+        if gone < PRUNED_PER_STATEMENT as u64 {
+            return Ok(pruned);
+        }
+    }
+}
+
 /// How long a claimed delivery is a node's before another may claim it again.
 pub const CLAIM_SECONDS: i64 = 60;
 

@@ -688,3 +688,66 @@ async fn a_device_that_falls_silent_is_announced_offline_once_until_heard_from_a
     })
     .await;
 }
+
+#[tokio::test]
+async fn finished_deliveries_leave_the_log_after_thirty_days_and_waiting_ones_stay() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.admin_token().await;
+        let (webhook, _) = subscribe(&app, &admin, "http://127.0.0.1:9/hr", &["clock.in"]).await;
+        let now = app.clock.now();
+        let day = 24 * 3600;
+        let mut made = Vec::new();
+        for (age, status) in [
+            (31, "delivered"),
+            (31, "failed"),
+            (31, "pending"),
+            (1, "delivered"),
+        ] {
+            let at = now - age * day;
+            davomat_store::webhooks::enqueue(
+                app.store.connection(),
+                app.company.company_id,
+                davomat_core::webhooks::WebhookEvent::ClockIn,
+                &[format!(r#"{{"event":"clock.in","age":{age}}}"#)],
+                at,
+            )
+            .await
+            .expect("a delivery");
+            let id = davomat_store::testing::scalar(
+                &app.store,
+                "SELECT max(id) FROM webhook_deliveries",
+                &[],
+            )
+            .await;
+            // Out of the worker's way: not due, not expired.
+            davomat_store::testing::execute(
+                &app.store,
+                &format!(
+                    "UPDATE webhook_deliveries SET status = '{status}', \
+                         next_attempt_at = {}, expires_at = {} WHERE id = $1",
+                    now + day,
+                    now + 2 * day
+                ),
+                &[id],
+            )
+            .await;
+            made.push(id);
+        }
+        let pruned = davomat_store::webhooks::prune_finished(&app.store, now)
+            .await
+            .expect("pruned");
+        assert_eq!(pruned, 2, "the old delivered and the old given-up one");
+        let mut left: Vec<i64> = log_of(&app, &admin, webhook)
+            .await
+            .iter()
+            .map(|d| d["id"].as_i64().expect("an id"))
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![made[2], made[3]],
+            "the waiting one and the recent one"
+        );
+    })
+    .await;
+}
