@@ -77,8 +77,6 @@ pub enum CopyError {
         "copy moves data between SQLite and PostgreSQL: for two SQLite files use `davomat backup`, for two PostgreSQL databases pg_dump and pg_restore"
     )]
     SameBackend,
-    #[error("the source {0} does not exist")]
-    NoSource(String),
     #[error("{0}")]
     Schema(String),
     #[error("the source has no company {0}")]

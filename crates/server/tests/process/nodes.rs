@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::support::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Reply, Server, TempPgDb, cli_on, create_company_on, port_answers,
-    send, service_missing, text,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Reply, Server, cli_on, create_company_on, postgres_with_redis,
+    send, text,
 };
 
 const REDIS: &str = "redis://127.0.0.1:6379";
@@ -61,15 +61,7 @@ async fn warm(server: &Server, token: &str) {
 #[tokio::test]
 async fn a_change_through_one_node_reaches_the_other_through_redis() {
     let case = "a_change_through_one_node_reaches_the_other_through_redis";
-    if !port_answers(6379) {
-        service_missing(
-            case,
-            "DAVOMAT_TEST_REQUIRE_REDIS",
-            "nothing answers on 127.0.0.1:6379",
-        );
-        return;
-    }
-    let Some(db) = TempPgDb::new(case).await else {
+    let Some(db) = postgres_with_redis(case).await else {
         return;
     };
     let company = create_company_on(db.url(), "Nodes");
@@ -244,15 +236,7 @@ fn background_load(
 #[tokio::test]
 async fn three_nodes_under_load_see_a_change_made_through_any_of_them() {
     let case = "three_nodes_under_load_see_a_change_made_through_any_of_them";
-    if !port_answers(6379) {
-        service_missing(
-            case,
-            "DAVOMAT_TEST_REQUIRE_REDIS",
-            "nothing answers on 127.0.0.1:6379",
-        );
-        return;
-    }
-    let Some(db) = TempPgDb::new(case).await else {
+    let Some(db) = postgres_with_redis(case).await else {
         return;
     };
     let company = create_company_on(db.url(), "Three nodes");

@@ -13,8 +13,7 @@ use serde_json::json;
 
 use crate::balancer::Balancer;
 use crate::support::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Server, TempPgDb, create_company_on, http_client, port_answers,
-    service_missing,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Server, create_company_on, http_client, postgres_with_redis,
 };
 
 const REDIS: &str = "redis://127.0.0.1:6379";
@@ -152,15 +151,7 @@ async fn titles(balancer: &Balancer, token: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rolling_restart_fails_no_request_and_a_killed_node_only_its_own() {
     let case = "a_rolling_restart_fails_no_request_and_a_killed_node_only_its_own";
-    if !port_answers(6379) {
-        service_missing(
-            case,
-            "DAVOMAT_TEST_REQUIRE_REDIS",
-            "nothing answers on 127.0.0.1:6379",
-        );
-        return;
-    }
-    let Some(db) = TempPgDb::new(case).await else {
+    let Some(db) = postgres_with_redis(case).await else {
         return;
     };
     let company = create_company_on(db.url(), "Rolling");

@@ -773,3 +773,17 @@ impl Server {
         .await
     }
 }
+
+/// A fresh PostgreSQL database for a case that also needs the local Redis; `None` (after
+/// `service_missing`) when either is missing and not demanded.
+pub async fn postgres_with_redis(case: &str) -> Option<TempPgDb> {
+    if !port_answers(6379) {
+        service_missing(
+            case,
+            "DAVOMAT_TEST_REQUIRE_REDIS",
+            "nothing answers on 127.0.0.1:6379",
+        );
+        return None;
+    }
+    TempPgDb::new(case).await
+}
