@@ -61,15 +61,15 @@ pub fn spawn(store: Store, clock: Clock, allow_private: bool) {
     });
 }
 
-/// rustls on ring, trusting the system's certificates.
-fn tls_config() -> ClientConfig {
+/// rustls on ring, trusting the system's certificates (also the Workly import's).
+pub fn tls_config() -> ClientConfig {
     let mut roots = RootCertStore::empty();
     let found = rustls_native_certs::load_native_certs();
     for certificate in found.certs {
         let _ = roots.add(certificate);
     }
     if roots.is_empty() {
-        tracing::warn!("no trusted certificates found: https webhooks will fail");
+        tracing::warn!("no trusted certificates found: https requests will fail");
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     match ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions() {

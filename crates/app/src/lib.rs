@@ -32,6 +32,7 @@ pub mod file_exports;
 pub mod hikvision;
 pub mod hiring;
 pub mod holidays;
+pub mod imports;
 pub mod kiosks;
 pub mod locations;
 pub mod password_resets;

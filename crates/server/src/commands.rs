@@ -165,7 +165,9 @@ pub async fn open_store(settings: &Settings) -> Result<Store, String> {
 /// Opens the store for a command that changes what running servers cache: with
 /// `DAVOMAT_REDIS_URL` set, its invalidations reach them at once (davomat_api::invalidation);
 /// without, within the caches' 2 s.
-async fn open_announcing(settings: &Settings) -> Result<(Store, Option<Spreader>), String> {
+pub(crate) async fn open_announcing(
+    settings: &Settings,
+) -> Result<(Store, Option<Spreader>), String> {
     let store = open_store(settings).await?;
     let spreader = match &settings.redis_url {
         // An operator's command must work while Redis is down (it is how a company is
@@ -187,7 +189,7 @@ async fn open_announcing(settings: &Settings) -> Result<(Store, Option<Spreader>
 }
 
 /// Waits until the command's invalidations are published (at most 3 s).
-async fn announced(spreader: Option<Spreader>) {
+pub(crate) async fn announced(spreader: Option<Spreader>) {
     if let Some(spreader) = spreader {
         spreader.flush(std::time::Duration::from_secs(3)).await;
     }
@@ -197,6 +199,18 @@ pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A progress bar in this template, drawn only when stderr is a terminal (long
+/// commands: copy, import).
+pub fn progress_bar(template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(template)
+        .expect("the template is valid")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 pub fn print(value: serde_json::Value) {

@@ -2,11 +2,9 @@
 //! company, moved between SQLite and PostgreSQL (davomat_store::copy), with a progress
 //! bar on a terminal and a JSON summary of every table's rows and checksum on stdout.
 
-use std::time::Duration;
-
 use davomat_store::copy::{self, CopyRequest, CopyStep};
 use davomat_store::{Store, redact_url};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::json;
 
 use crate::commands::print;
@@ -49,17 +47,11 @@ async fn open(url: &str) -> Result<Store, String> {
         .map_err(|e| format!("copy: cannot open {}: {e}", redact_url(url)))
 }
 
-/// One bar, drawn only when stderr is a terminal, reused for each table in turn.
+/// One bar, reused for each table in turn.
 fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template(
+    crate::commands::progress_bar(
         "{msg:<32} [{bar:30}] {human_pos}/{human_len} rows ({per_sec}, {eta} left)",
     )
-    .expect("the template is valid")
-    .progress_chars("=> ");
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }
 
 fn show(bar: &ProgressBar, step: CopyStep<'_>) {

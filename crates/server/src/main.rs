@@ -3,6 +3,7 @@
 mod commands;
 mod copying;
 mod demo_faces;
+mod importing;
 mod serve;
 mod settings;
 
@@ -91,6 +92,38 @@ enum Command {
         #[arg(long)]
         resume: bool,
     },
+    /// Import a company from another server speaking the Workly API v1; a re-run adds
+    /// only what is new.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Read a company through the Workly API v1 (api.workly.io, or another davomat) and
+    /// write it into a company here.
+    Workly {
+        /// The source's base URL (`https://api.workly.io`).
+        #[arg(long)]
+        base_url: String,
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, env = "DAVOMAT_IMPORT_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: String,
+        /// An administrator's email at the source.
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "DAVOMAT_IMPORT_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The company to write into (default: the one an earlier import of this
+        /// source wrote into, else a new one whose administrator is this account).
+        #[arg(long)]
+        company: Option<i64>,
+        /// The first day of clock events to read, YYYY-MM-DD (default: the earliest
+        /// start date of the source's employees).
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -125,6 +158,29 @@ async fn main() -> ExitCode {
             company,
             resume,
         } => copying::run(&from, &to, company, resume).await,
+        Command::Import(ImportCommand::Workly {
+            base_url,
+            client_id,
+            client_secret,
+            username,
+            password,
+            company,
+            since,
+        }) => {
+            let credentials = importing::Credentials {
+                client_id,
+                client_secret,
+                username,
+                password,
+            };
+            let request = importing::WorklyImport {
+                base_url,
+                credentials,
+                company,
+                since,
+            };
+            importing::workly(&cli.settings, request).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -204,6 +204,33 @@ pub async fn insert_batch(
     Ok(stored)
 }
 
+/// What tells one stored event from another where the source of an import gives no id:
+/// its employee, instant, direction and location.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct EventKey {
+    pub employee_id: EmployeeId,
+    pub at: i64,
+    pub kind: Text<EventKind>,
+    pub location_id: Option<LocationId>,
+}
+
+/// The keys of the company's events with `from <= at < to`, voided ones included (an
+/// event voided here is not brought back by an import).
+pub async fn keys_between(
+    conn: &impl ConnectionTrait,
+    company: CompanyId,
+    from: i64,
+    to: i64,
+) -> StoreResult<Vec<EventKey>> {
+    sql::all(
+        conn,
+        "SELECT employee_id, at, kind, location_id FROM clock_events \
+         WHERE company_id = $1 AND at >= $2 AND at < $3",
+        vec![company.0.into(), from.into(), to.into()],
+    )
+    .await
+}
+
 /// The events of these employees with `from <= at < to`, by employee and time.
 pub async fn of_employees(
     conn: &impl ConnectionTrait,

@@ -24,6 +24,7 @@ mod error;
 pub mod faces;
 pub mod file_exports;
 pub mod holidays;
+pub mod imports;
 pub mod kiosks;
 pub mod locations;
 mod migration;

@@ -12,6 +12,7 @@ pub enum Titled {
     Locations,
     Positions,
     Schedules,
+    TimeOffTypes,
 }
 
 impl Titled {
@@ -20,6 +21,7 @@ impl Titled {
             Titled::Locations => "locations",
             Titled::Positions => "positions",
             Titled::Schedules => "schedules",
+            Titled::TimeOffTypes => "time_off_types",
         }
     }
 }

@@ -11,7 +11,14 @@ use crate::support::{Server, TempDb, cli, http_client, is_token, keys, send, tex
 
 /// Starts `serve --demo` and returns it with the parsed first stdout line.
 pub async fn start_demo(db: &TempDb) -> (Server, Value) {
-    let mut server = Server::start(db, &["--demo"]).await;
+    start_demo_with(db, &[]).await
+}
+
+/// `serve --demo` with more arguments (`--rate-limit-per-minute 0`).
+pub async fn start_demo_with(db: &TempDb, args: &[&str]) -> (Server, Value) {
+    let mut all = vec!["--demo"];
+    all.extend_from_slice(args);
+    let mut server = Server::start(db, &all).await;
     let printed = server
         .proc
         .wait_stdout(Duration::from_secs(10), |out| out.contains('\n'))

@@ -12,6 +12,7 @@ mod cli;
 mod copies;
 mod demo;
 mod device_kill;
+mod imports;
 mod ingest_kill;
 mod mail;
 mod nodes;

@@ -24,6 +24,7 @@ mod m0017_biometrics;
 mod m0018_biometric_consent_required;
 mod m0019_webhooks;
 mod m0020_device_offline;
+mod m0021_imports;
 
 use sea_orm_migration::prelude::*;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_biometric_consent_required::Migration),
             Box::new(m0019_webhooks::Migration),
             Box::new(m0020_device_offline::Migration),
+            Box::new(m0021_imports::Migration),
         ]
     }
 }

@@ -1,0 +1,257 @@
+//! `davomat import workly`: a company read through another server's Workly API v1
+//! ([`source`]) and written here by `davomat_app::imports`, kind after kind — the
+//! structure first (departments, positions, locations, schedules, time-off types,
+//! holidays), then employees with their histories, their time-offs, and the clock
+//! events of every day from `--since` to today, one day per request window. Progress
+//! bars on a terminal; one JSON report on stdout (docs/operations.md, "Importing a
+//! Workly account").
+
+mod source;
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use davomat_app::imports::{self, Import, kind};
+use davomat_core::CompanyId;
+use davomat_core::zone::CompanyZone;
+use davomat_store::Store;
+use davomat_store::companies::{self, NewCompany};
+use indicatif::ProgressBar;
+use serde_json::{Value, json};
+
+use crate::commands::{self, now, print};
+use crate::settings::Settings;
+pub use source::Credentials;
+use source::Source;
+
+/// What `import workly` was asked.
+pub struct WorklyImport {
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub company: Option<i64>,
+    pub since: Option<String>,
+}
+
+pub async fn workly(settings: &Settings, request: WorklyImport) -> Result<(), String> {
+    let since = match &request.since {
+        Some(text) => Some(
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| format!("--since {text:?} is not a YYYY-MM-DD date"))?,
+        ),
+        None => None,
+    };
+    let started = Instant::now();
+    let (store, spreader) = commands::open_announcing(settings).await?;
+    let username = request.credentials.username.clone();
+    let password = request.credentials.password.clone();
+    let mut source = Source::sign_in(&request.base_url, request.credentials).await?;
+    let account = source
+        .get("/v1/accounts")
+        .await?
+        .ok_or("the source has no /v1/accounts")?;
+    let source_company = account.get("company_id").and_then(imports::source_id);
+    let source_company = source_company.ok_or("the source's account names no company_id")?;
+    let source_key = format!("{} company {source_company}", source.base_url());
+    let target = target_company(&store, &request.company, &source_key).await?;
+    let (company, created) = match target {
+        Some(company) => (company, false),
+        None => (
+            create_company(&store, &account, &username, &password).await?,
+            true,
+        ),
+    };
+    let mut import = Import::open(&store, company, &source_key)
+        .await
+        .map_err(|e| format!("import: company {}: {e}", company.0))?;
+    if created {
+        import
+            .adopt_account(&account, now())
+            .await
+            .map_err(|e| format!("import: {e}"))?;
+    }
+    let outcome = read_and_write(&mut source, &mut import, since).await;
+    commands::announced(spreader).await;
+    let report = import.report.clone();
+    let traffic = source.traffic;
+    print(json!({
+        "imported": {
+            "source": source_key,
+            "company_id": company.0,
+            "company_created": created,
+            "finished": outcome.is_ok(),
+            "seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+            "requests": traffic.requests,
+            "rate_limited": traffic.rate_limited,
+            "waited_seconds": traffic.waited_seconds,
+            "retried": traffic.retried,
+            "report": report,
+        }
+    }));
+    outcome.map_err(|e| format!("import stopped (run it again to go on): {e}"))
+}
+
+/// The company to write into: the one asked, or the one an earlier import of this
+/// source wrote into; None: a new one.
+async fn target_company(
+    store: &Store,
+    asked: &Option<i64>,
+    source_key: &str,
+) -> Result<Option<CompanyId>, String> {
+    if let Some(id) = asked {
+        return match companies::get(store, CompanyId(*id)).await {
+            Ok(_) => Ok(Some(CompanyId(*id))),
+            Err(davomat_store::StoreError::NotFound) => {
+                Err(format!("--company {id}: no such company"))
+            }
+            Err(err) => Err(format!("import: {err}")),
+        };
+    }
+    davomat_store::imports::company_of(store.connection(), source_key)
+        .await
+        .map_err(|e| format!("import: {e}"))
+}
+
+/// A new company named as the source's, its administrator signing in as the source's
+/// account does (the same email and password), in the zone that account shows.
+async fn create_company(
+    store: &Store,
+    account: &Value,
+    username: &str,
+    password: &str,
+) -> Result<CompanyId, String> {
+    let name = account
+        .get("company_name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or("Workly");
+    let zone = account
+        .pointer("/settings/time_zone")
+        .and_then(Value::as_str)
+        .filter(|z| CompanyZone::named(z).is_some())
+        .unwrap_or("Asia/Tashkent");
+    let created = companies::create(
+        store,
+        NewCompany {
+            name: name.trim().to_string(),
+            admin_email: username.trim().to_string(),
+            admin_password: password.to_string(),
+            time_zone: zone.to_string(),
+            lang: davomat_core::Lang::Ru,
+            employee_limit: None,
+            status: davomat_core::CompanyStatus::Active,
+        },
+        now(),
+    )
+    .await
+    .map_err(|e| format!("import: creating the company: {e}"))?;
+    Ok(created.company_id)
+}
+
+/// Every kind in turn, then the days of clock events.
+async fn read_and_write(
+    source: &mut Source,
+    import: &mut Import,
+    since: Option<NaiveDate>,
+) -> Result<(), String> {
+    let bar = progress_bar();
+    bar.set_message("structure");
+    let tree = listed(source, "/v1/departments").await?;
+    import.departments(&tree, now()).await.map_err(app)?;
+    let positions = listed(source, "/v1/positions").await?;
+    import.positions(&positions, now()).await.map_err(app)?;
+    let locations = listed(source, "/v1/locations").await?;
+    import.locations(&locations, now()).await.map_err(app)?;
+    let schedules = listed(source, "/v1/schedules").await?;
+    import.schedules(&schedules, now()).await.map_err(app)?;
+    import.list_drafts().await.map_err(app)?;
+    let types = listed(source, "/v1/time-offs").await?;
+    import.time_off_types(&types, now()).await.map_err(app)?;
+    match source.all("/v1/holidays").await? {
+        Some(holidays) => import.holidays(&holidays, now()).await.map_err(app)?,
+        None => import.source_lacks(kind::HOLIDAY, "the source has no holidays (404)"),
+    }
+
+    let employees = listed(source, "/v1/employees").await?;
+    bar.set_message("employees");
+    bar.set_length(employees.len() as u64);
+    for employee in &employees {
+        let id = employee.get("id").and_then(imports::source_id);
+        let new = id.is_some_and(|id| import.target(kind::EMPLOYEE, id).is_none());
+        let (departments, positions) = match id {
+            Some(id) if new => (
+                history(source, id, "departments").await?,
+                history(source, id, "positions").await?,
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        import
+            .employee(employee, &departments, &positions, now())
+            .await
+            .map_err(app)?;
+        bar.inc(1);
+    }
+    let time_offs = listed(source, "/v1/employees/time-off").await?;
+    bar.reset();
+    bar.set_message("time-offs");
+    bar.set_length(time_offs.len() as u64);
+    for time_off in &time_offs {
+        import.time_off(time_off, now()).await.map_err(app)?;
+        bar.inc(1);
+    }
+
+    let today = import.today(now());
+    let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
+    let read = import.days_read().await.map_err(app)?;
+    bar.reset();
+    bar.set_message("clock events, day by day");
+    bar.set_length((today - first).num_days().max(0) as u64 + 1);
+    let mut day = first;
+    while day <= today {
+        if read.contains(&day.to_string()) {
+            import.day_already_read();
+        } else {
+            let route = format!("/v1/reports/inouts?start_date={day}&end_date={day}");
+            let items = listed(source, &route).await?;
+            import
+                .day_of_events(day, &items, day < today, now())
+                .await
+                .map_err(app)?;
+        }
+        bar.inc(1);
+        day = day.succ_opt().ok_or("the days ran out")?;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// A list the source must have.
+async fn listed(source: &mut Source, route: &str) -> Result<Vec<Value>, String> {
+    source
+        .all(route)
+        .await?
+        .ok_or_else(|| format!("the source has no {route} (404)"))
+}
+
+/// An employee's department or position history; empty when the source has none.
+async fn history(source: &mut Source, employee: i64, which: &str) -> Result<Vec<Value>, String> {
+    let route = format!("/v1/employees/{employee}/{which}");
+    Ok(source.all(&route).await?.unwrap_or_default())
+}
+
+/// The first start date of the source's employees.
+fn earliest_start(employees: &[Value]) -> Option<NaiveDate> {
+    employees
+        .iter()
+        .filter_map(|e| e.get("start_date").and_then(Value::as_str))
+        .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .min()
+}
+
+fn app(err: davomat_app::AppError) -> String {
+    format!("writing: {err}")
+}
+
+/// One bar, reused for each phase.
+fn progress_bar() -> ProgressBar {
+    commands::progress_bar("{msg:<28} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)")
+}
