@@ -36,6 +36,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::caller::Caller;
+use crate::employee_lifecycle::{self, Dismissal};
 use crate::error::{AppError, AppResult};
 use crate::{
     departments, employee_edit, hiring, holidays, locations, positions, schedules, time_off_types,
@@ -125,6 +126,10 @@ pub struct Report {
     pub time_off_types: Tally,
     pub holidays: Tally,
     pub employees: Tally,
+    /// Employees the source lists as dismissed (its `dismissed` report): `written`
+    /// counts those dismissed here now (hired first when new), `already_imported` those
+    /// dismissed here before.
+    pub dismissals: Tally,
     pub time_offs: Tally,
     pub events: EventTally,
     /// Every schedule of this source still a draft.
@@ -628,6 +633,41 @@ impl Import {
                 let note = format!("history change {change} not applied: {}", reason(&err));
                 self.report.employees.note(&id.to_string(), note);
             }
+        }
+        Ok(())
+    }
+
+    /// An employee the source dismissed with `last_day` as their last day employed:
+    /// hired first when new (`item`: the source's Employee, with their histories), then
+    /// dismissed here as of that day.
+    pub async fn dismissed_employee(
+        &mut self,
+        id: i64,
+        item: Option<&Value>,
+        department_history: &[Value],
+        position_history: &[Value],
+        last_day: NaiveDate,
+        now: i64,
+    ) -> AppResult<()> {
+        self.report.dismissals.read += 1;
+        if let (None, Some(item)) = (self.target(kind::EMPLOYEE, id), item) {
+            self.employee(item, department_history, position_history, now)
+                .await?;
+        }
+        let Some(employee) = self.target(kind::EMPLOYEE, id) else {
+            let why = "the employee was not imported (see employees)".to_string();
+            self.report.dismissals.skip(&id.to_string(), why);
+            return Ok(());
+        };
+        let request = Dismissal {
+            exp_date: crate::Sent::Value(last_day.to_string()),
+        };
+        let employee = EmployeeId(employee);
+        match employee_lifecycle::dismiss(&self.store, &self.caller, employee, request, now).await {
+            Ok(()) => self.report.dismissals.written += 1,
+            Err(AppError::NotApplicable) => self.report.dismissals.already_imported += 1,
+            Err(AppError::Store(err)) => return Err(err.into()),
+            Err(err) => self.report.dismissals.skip(&id.to_string(), reason(&err)),
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! `davomat import workly`: a company read through another server's Workly API v1
 //! ([`source`]) and written here by `davomat_app::imports`, kind after kind — the
 //! structure first (departments, positions, locations, schedules, time-off types,
-//! holidays), then employees with their histories, their time-offs, and the clock
+//! holidays), then employees with their histories (the dismissed ones too, from the
+//! `dismissed` report, hired and dismissed as of their last day), their time-offs, and
+//! the clock
 //! events of every day from `--since` to today, one day per request window. Progress
 //! bars on a terminal; one JSON report on stdout (docs/operations.md, "Importing a
 //! Workly account").
@@ -190,6 +192,31 @@ async fn read_and_write(
             .map_err(app)?;
         bar.inc(1);
     }
+    let today = import.today(now());
+    let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
+    let dismissed = dismissed_between(source, first, today).await?;
+    bar.reset();
+    bar.set_message("dismissed employees");
+    bar.set_length(dismissed.len() as u64);
+    for (id, last_day) in dismissed {
+        let new = import.target(kind::EMPLOYEE, id).is_none();
+        let (item, departments, positions) = if new {
+            let item = source.get(&format!("/v1/employees/{id}")).await?;
+            let item = item.map(|answer| answer.get("data").cloned().unwrap_or(answer));
+            (
+                item,
+                history(source, id, "departments").await?,
+                history(source, id, "positions").await?,
+            )
+        } else {
+            (None, Vec::new(), Vec::new())
+        };
+        import
+            .dismissed_employee(id, item.as_ref(), &departments, &positions, last_day, now())
+            .await
+            .map_err(app)?;
+        bar.inc(1);
+    }
     let time_offs = listed(source, "/v1/employees/time-off").await?;
     bar.reset();
     bar.set_message("time-offs");
@@ -199,8 +226,6 @@ async fn read_and_write(
         bar.inc(1);
     }
 
-    let today = import.today(now());
-    let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
     let read = import.days_read().await.map_err(app)?;
     bar.reset();
     bar.set_message("clock events, day by day");
@@ -222,6 +247,35 @@ async fn read_and_write(
     }
     bar.finish_and_clear();
     Ok(())
+}
+
+/// The employees dismissed with a last day employed between `first` and `today`, with
+/// that day: the `dismissed` report (at most 366 days per request) lists a row for each
+/// of their days up to their last.
+async fn dismissed_between(
+    source: &mut Source,
+    first: NaiveDate,
+    today: NaiveDate,
+) -> Result<std::collections::BTreeMap<i64, NaiveDate>, String> {
+    let mut last_days = std::collections::BTreeMap::new();
+    let mut start = first;
+    while start <= today {
+        let end = (start + chrono::Duration::days(365)).min(today);
+        let route = format!("/v1/reports/dismissed?start_date={start}&end_date={end}");
+        for row in source.all(&route).await?.unwrap_or_default() {
+            let id = row.get("employee_id").and_then(imports::source_id);
+            let day = row
+                .get("report_date")
+                .and_then(Value::as_str)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if let (Some(id), Some(day)) = (id, day) {
+                let last = last_days.entry(id).or_insert(day);
+                *last = (*last).max(day);
+            }
+        }
+        start = end + chrono::Duration::days(1);
+    }
+    Ok(last_days)
 }
 
 /// A list the source must have.

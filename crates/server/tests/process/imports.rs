@@ -3,7 +3,8 @@
 //! (schedules listed as `{id, title, type}` only, `inouts` items without an id, a 429
 //! with `Retry-After` now and then), is written into a fresh SQLite or PostgreSQL
 //! database and then reads the same there: employees with their department, positions,
-//! schedule and locations, every clock event, every time-off. A second run writes
+//! schedule and locations (the dismissed one dismissed), every clock event, every
+//! time-off. A second run writes
 //! nothing; what the source gains in between (a hire, a clock-in) is all a third run
 //! writes; an import refused part-way goes on where it stopped when run again.
 
@@ -207,7 +208,12 @@ fn titles(list: &Value) -> Vec<String> {
 /// What a company holds, in titles and names (ids differ between the two servers),
 /// leaving out its administrator (the import's own account on the target).
 async fn holdings(server: &Server, token: &str, admin_email: &str, since: &str) -> Holdings {
-    let listed = every(server, token, "/v1/employees").await;
+    let listed = every(server, token, "/v1/employees?status=all").await;
+    let dismissed: Vec<Value> = every(server, token, "/v1/employees?status=dismissed")
+        .await
+        .into_iter()
+        .map(|e| e["id"].clone())
+        .collect();
     let admin = listed
         .iter()
         .find(|e| e["user"]["email"] == admin_email)
@@ -227,6 +233,7 @@ async fn holdings(server: &Server, token: &str, admin_email: &str, since: &str) 
                 "department": e["department"]["title"], "schedule": e["schedule"]["title"],
                 "positions": titles(&e["positions"]), "locations": titles(&e["locations"]),
                 "mobile_phone": e["mobile_phone"], "user": e["user"]["email"],
+                "dismissed": dismissed.contains(&e["id"]),
             }),
         );
     }
@@ -361,9 +368,10 @@ async fn imports_into(target: &str) {
     );
     let report = &first["report"];
     let source_employees = every(&source, &source_token, "/v1/employees").await;
+    // The active ones, and the dismissed one read by id.
     assert_eq!(
         report["employees"]["read"].as_u64(),
-        Some(source_employees.len() as u64),
+        Some(source_employees.len() as u64 + 1),
         "{report}"
     );
     assert_eq!(report["employees"]["skipped"], 0, "{report}");
@@ -392,17 +400,15 @@ async fn imports_into(target: &str) {
     assert_eq!(imported.employees, expected.employees);
     assert_eq!(imported.events, expected.events);
     assert_eq!(imported.time_offs, expected.time_offs);
-    // The dismissed employee's events are the only ones left behind, with that reason.
-    let skipped: u64 = events["skipped"]
-        .as_object()
-        .expect("reasons")
-        .values()
-        .filter_map(Value::as_u64)
-        .sum();
-    assert_eq!(
-        events["read"].as_u64().unwrap_or(0),
-        events["written"].as_u64().unwrap_or(0) + skipped,
-        "{report}"
+    // The demo's dismissed employee came too (hired, then dismissed as of their last
+    // day), so every event read was written.
+    assert_eq!(report["dismissals"]["written"], 1, "{report}");
+    assert_eq!(events["skipped"], json!({}), "{report}");
+    assert_eq!(events["read"], events["written"], "{report}");
+    assert!(
+        imported.employees.values().any(|e| e["dismissed"] == true),
+        "{:?}",
+        imported.employees
     );
 
     // A second run writes nothing.
