@@ -123,6 +123,10 @@ enum ImportCommand {
         /// start date of the source's employees).
         #[arg(long)]
         since: Option<String>,
+        /// A day with more clock events than this is read by groups of employees
+        /// (`f=employee&ids=…`), so that the source's pages stay shallow.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+        events_per_window: u64,
     },
 }
 
@@ -166,6 +170,7 @@ async fn main() -> ExitCode {
             password,
             company,
             since,
+            events_per_window,
         }) => {
             let credentials = importing::Credentials {
                 client_id,
@@ -178,6 +183,7 @@ async fn main() -> ExitCode {
                 credentials,
                 company,
                 since,
+                events_per_window,
             };
             importing::workly(&cli.settings, request).await
         }

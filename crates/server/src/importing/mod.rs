@@ -32,6 +32,8 @@ pub struct WorklyImport {
     pub credentials: Credentials,
     pub company: Option<i64>,
     pub since: Option<String>,
+    /// A day with more clock events is read by groups of employees.
+    pub events_per_window: u64,
 }
 
 pub async fn workly(settings: &Settings, request: WorklyImport) -> Result<(), String> {
@@ -71,7 +73,8 @@ pub async fn workly(settings: &Settings, request: WorklyImport) -> Result<(), St
             .await
             .map_err(|e| format!("import: {e}"))?;
     }
-    let outcome = read_and_write(&mut source, &mut import, since).await;
+    let per_window = request.events_per_window;
+    let outcome = read_and_write(&mut source, &mut import, since, per_window).await;
     commands::announced(spreader).await;
     let report = import.report.clone();
     let traffic = source.traffic;
@@ -154,6 +157,7 @@ async fn read_and_write(
     source: &mut Source,
     import: &mut Import,
     since: Option<NaiveDate>,
+    per_window: u64,
 ) -> Result<(), String> {
     let bar = progress_bar();
     bar.set_message("structure");
@@ -195,6 +199,7 @@ async fn read_and_write(
     let today = import.today(now());
     let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
     let dismissed = dismissed_between(source, first, today).await?;
+    let dismissed_ids: Vec<i64> = dismissed.keys().copied().collect();
     bar.reset();
     bar.set_message("dismissed employees");
     bar.set_length(dismissed.len() as u64);
@@ -226,6 +231,13 @@ async fn read_and_write(
         bar.inc(1);
     }
 
+    let mut employee_ids: Vec<i64> = employees
+        .iter()
+        .filter_map(|e| e.get("id").and_then(imports::source_id))
+        .chain(dismissed_ids)
+        .collect();
+    employee_ids.sort_unstable();
+    employee_ids.dedup();
     let read = import.days_read().await.map_err(app)?;
     bar.reset();
     bar.set_message("clock events, day by day");
@@ -235,8 +247,7 @@ async fn read_and_write(
         if read.contains(&day.to_string()) {
             import.day_already_read();
         } else {
-            let route = format!("/v1/reports/inouts?start_date={day}&end_date={day}");
-            let items = listed(source, &route).await?;
+            let items = events_of_day(source, day, &employee_ids, per_window).await?;
             import
                 .day_of_events(day, &items, day < today, now())
                 .await
@@ -247,6 +258,44 @@ async fn read_and_write(
     }
     bar.finish_and_clear();
     Ok(())
+}
+
+/// The most ids named in one request.
+const IDS_PER_REQUEST: usize = 200;
+
+/// The clock events of one day: in one window when there are at most `per_window` of
+/// them, else by groups of the employees listed holding about that many each (a page far
+/// down a large day costs the source a scan of everything above it, on every page).
+async fn events_of_day(
+    source: &mut Source,
+    day: NaiveDate,
+    employee_ids: &[i64],
+    per_window: u64,
+) -> Result<Vec<Value>, String> {
+    let route = format!("/v1/reports/inouts?start_date={day}&end_date={day}");
+    let head = source
+        .get(&format!("{route}&per-page=1"))
+        .await?
+        .ok_or("the source has no /v1/reports/inouts (404)")?;
+    let total = head
+        .pointer("/_meta/totalCount")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if total <= per_window || employee_ids.is_empty() {
+        return listed(source, &route).await;
+    }
+    let groups = total.div_ceil(per_window.max(1)) as usize;
+    let size = employee_ids
+        .len()
+        .div_ceil(groups)
+        .clamp(1, IDS_PER_REQUEST);
+    let mut items = Vec::with_capacity(total as usize);
+    for group in employee_ids.chunks(size) {
+        let ids: Vec<String> = group.iter().map(i64::to_string).collect();
+        let route = format!("{route}&f=employee&ids={}", ids.join(","));
+        items.extend(listed(source, &route).await?);
+    }
+    Ok(items)
 }
 
 /// The employees dismissed with a last day employed between `first` and `today`, with

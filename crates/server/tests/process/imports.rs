@@ -33,6 +33,8 @@ struct Shape {
     upstream: String,
     http: reqwest::Client,
     requests: AtomicU64,
+    /// Requests for the events of a group of employees (`inouts` with `f=employee`).
+    grouped: AtomicU64,
     /// Every n-th request (the token's excepted) answers 429 with `Retry-After: 1`.
     rate_limit_every: u64,
     /// Requests after this many answer 403 (an account whose rights were taken away
@@ -57,6 +59,7 @@ impl WorklyLike {
                 .build()
                 .expect("a client"),
             requests: AtomicU64::new(0),
+            grouped: AtomicU64::new(0),
             rate_limit_every,
             refuse_after: AtomicU64::new(u64::MAX),
         });
@@ -97,6 +100,9 @@ async fn forward(State(shape): State<Arc<Shape>>, request: Request) -> Response 
         .map_or("/", |p| p.as_str())
         .to_string();
     let n = shape.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    if path.starts_with("/v1/reports/inouts") && path.contains("f=employee") {
+        shape.grouped.fetch_add(1, Ordering::Relaxed);
+    }
     if n > shape.refuse_after.load(Ordering::Relaxed) {
         let body = json!({"message": "Forbidden", "code": 7004}).to_string();
         return (StatusCode::FORBIDDEN, body).into_response();
@@ -293,7 +299,17 @@ fn since() -> String {
 }
 
 fn import(target: &str, proxy: &WorklyLike, demo: &Value) -> crate::support::CliRun {
-    let args = [
+    import_with(target, proxy, demo, &[])
+}
+
+fn import_with(
+    target: &str,
+    proxy: &WorklyLike,
+    demo: &Value,
+    extra: &[&str],
+) -> crate::support::CliRun {
+    let since = since();
+    let mut args = vec![
         "import",
         "workly",
         "--base-url",
@@ -307,8 +323,9 @@ fn import(target: &str, proxy: &WorklyLike, demo: &Value) -> crate::support::Cli
         "--password",
         demo["admin_password"].as_str().expect("admin_password"),
         "--since",
-        &since(),
+        &since,
     ];
+    args.extend_from_slice(extra);
     cli_on(target, &args)
 }
 
@@ -351,16 +368,18 @@ async fn source_token(source: &Server, demo: &Value) -> String {
     .await
 }
 
-/// The whole story on one target database.
-async fn imports_into(target: &str) {
+/// The whole story on one target database; `extra` arguments for the first run.
+async fn imports_into(target: &str, extra: &[&str]) {
     let source_db = TempDb::new("import-source");
     let (source, demo) = start_demo_with(&source_db, &["--rate-limit-per-minute", "0"]).await;
     let source_token = source_token(&source, &demo).await;
-    let proxy = WorklyLike::start(&source.base, 7).await;
+    let proxy = WorklyLike::start(&source.base, 40).await;
     let admin = demo["admin_email"].as_str().expect("email").to_string();
 
     // The first run creates the company and writes everything.
-    let first = finished(&import(target, &proxy, &demo));
+    let first = finished(&import_with(target, &proxy, &demo, extra));
+    let grouped = proxy.shape.grouped.load(Ordering::Relaxed);
+    assert_eq!(grouped > 0, !extra.is_empty(), "{grouped} grouped requests");
     assert_eq!(first["company_created"], true, "{first}");
     assert!(
         first["rate_limited"].as_u64() >= Some(1),
@@ -466,15 +485,17 @@ async fn imports_into(target: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_workly_company_is_imported_into_sqlite_and_a_rerun_adds_only_what_is_new() {
     let target = TempDb::new("import-target");
-    imports_into(target.url()).await;
+    imports_into(target.url(), &[]).await;
 }
 
+/// On PostgreSQL, days of more than 20 events are read by groups of employees: the
+/// same events arrive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_workly_company_is_imported_into_postgres_and_a_rerun_adds_only_what_is_new() {
     let Some(target) = TempPgDb::new("import into PostgreSQL").await else {
         return;
     };
-    imports_into(target.url()).await;
+    imports_into(target.url(), &["--events-per-window", "20"]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
