@@ -20,6 +20,7 @@ use davomat_store::Store;
 use davomat_store::companies::{self, NewCompany};
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
+use tokio::sync::mpsc;
 
 use crate::commands::{self, now, print};
 use crate::settings::Settings;
@@ -180,22 +181,44 @@ async fn read_and_write(
     let employees = listed(source, "/v1/employees").await?;
     bar.set_message("employees");
     bar.set_length(employees.len() as u64);
-    for employee in &employees {
-        let id = employee.get("id").and_then(imports::source_id);
-        let new = id.is_some_and(|id| import.target(kind::EMPLOYEE, id).is_none());
-        let (departments, positions) = match id {
-            Some(id) if new => (
-                history(source, id, "departments").await?,
-                history(source, id, "positions").await?,
-            ),
-            _ => (Vec::new(), Vec::new()),
-        };
-        import
-            .employee(employee, &departments, &positions, now())
-            .await
-            .map_err(app)?;
-        bar.inc(1);
-    }
+    // The histories of the next employees are read while one is hired.
+    let wanted: Vec<Option<i64>> = employees
+        .iter()
+        .map(|e| e.get("id").and_then(imports::source_id))
+        .map(|id| id.filter(|id| import.target(kind::EMPLOYEE, *id).is_none()))
+        .collect();
+    let (sender, mut receiver) = mpsc::channel(8);
+    let reader = &mut *source;
+    let reading = async move {
+        let source = reader;
+        for id in wanted {
+            let histories = match id {
+                Some(id) => (
+                    history(source, id, "departments").await?,
+                    history(source, id, "positions").await?,
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
+            if sender.send(histories).await.is_err() {
+                break;
+            }
+        }
+        Ok::<(), String>(())
+    };
+    let writing = async {
+        for employee in &employees {
+            let Some((departments, positions)) = receiver.recv().await else {
+                break;
+            };
+            import
+                .employee(employee, &departments, &positions, now())
+                .await
+                .map_err(app)?;
+            bar.inc(1);
+        }
+        Ok::<(), String>(())
+    };
+    tokio::try_join!(reading, writing)?;
     let today = import.today(now());
     let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
     let dismissed = dismissed_between(source, first, today).await?;
@@ -242,20 +265,42 @@ async fn read_and_write(
     bar.reset();
     bar.set_message("clock events, day by day");
     bar.set_length((today - first).num_days().max(0) as u64 + 1);
+    let mut days = Vec::new();
     let mut day = first;
     while day <= today {
         if read.contains(&day.to_string()) {
             import.day_already_read();
+            bar.inc(1);
         } else {
-            let items = events_of_day(source, day, &employee_ids, per_window).await?;
+            days.push(day);
+        }
+        day = day.succ_opt().ok_or("the days ran out")?;
+    }
+    // The next days are read while one is written.
+    let (sender, mut receiver) = mpsc::channel(2);
+    let ids = &employee_ids;
+    let reader = &mut *source;
+    let reading = async move {
+        let source = reader;
+        for day in days {
+            let items = events_of_day(source, day, ids, per_window).await?;
+            if sender.send((day, items)).await.is_err() {
+                break;
+            }
+        }
+        Ok::<(), String>(())
+    };
+    let writing = async {
+        while let Some((day, items)) = receiver.recv().await {
             import
                 .day_of_events(day, &items, day < today, now())
                 .await
                 .map_err(app)?;
+            bar.inc(1);
         }
-        bar.inc(1);
-        day = day.succ_opt().ok_or("the days ran out")?;
-    }
+        Ok::<(), String>(())
+    };
+    tokio::try_join!(reading, writing)?;
     bar.finish_and_clear();
     Ok(())
 }
