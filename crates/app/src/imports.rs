@@ -200,6 +200,15 @@ fn reason(err: &AppError) -> String {
     }
 }
 
+/// Whether a refusal stops the import (the database failed) rather than skipping one
+/// object.
+fn fatal(err: &AppError) -> bool {
+    matches!(
+        err,
+        AppError::Store(StoreError::Database(_)) | AppError::Internal(_)
+    )
+}
+
 /// The fields an error names.
 fn failing_fields(err: &AppError) -> Vec<String> {
     match err {
@@ -597,6 +606,7 @@ impl Import {
         let hired = loop {
             match hiring::hire(&self.store, &self.caller, request(body.clone())?, now).await {
                 Ok(card) => break card,
+                Err(err) if fatal(&err) => return Err(err),
                 Err(err) => {
                     let fields = failing_fields(&err);
                     let droppable = ["username", "pin_code"];
@@ -666,7 +676,7 @@ impl Import {
         match employee_lifecycle::dismiss(&self.store, &self.caller, employee, request, now).await {
             Ok(()) => self.report.dismissals.written += 1,
             Err(AppError::NotApplicable) => self.report.dismissals.already_imported += 1,
-            Err(AppError::Store(err)) => return Err(err.into()),
+            Err(err) if fatal(&err) => return Err(err),
             Err(err) => self.report.dismissals.skip(&id.to_string(), reason(&err)),
         }
         Ok(())
@@ -807,6 +817,7 @@ impl Import {
         let created = match time_offs::request(&self.store, &self.caller, request(body)?, now).await
         {
             Ok(created) => created,
+            Err(err) if fatal(&err) => return Err(err),
             Err(err) => {
                 self.report.time_offs.skip(&id.to_string(), reason(&err));
                 return Ok(());
@@ -1008,7 +1019,7 @@ impl Import {
                 self.remember(kind, source, target, draft, now).await?;
                 self.tally(kind).written += 1;
             }
-            Err(AppError::Store(err @ StoreError::Database(_))) => return Err(err.into()),
+            Err(err) if fatal(&err) => return Err(err),
             Err(err) => self.tally(kind).skip(&source.to_string(), reason(&err)),
         }
         Ok(())
