@@ -146,7 +146,9 @@ pub mod kind {
     pub const HOLIDAY: &str = "holiday";
     pub const EMPLOYEE: &str = "employee";
     pub const TIME_OFF: &str = "time_off";
-    pub const ALL: [&str; 8] = [
+    /// The source's company, linked to the company an import created for it.
+    pub const COMPANY: &str = "company";
+    pub const ALL: [&str; 9] = [
         DEPARTMENT,
         POSITION,
         LOCATION,
@@ -155,6 +157,7 @@ pub mod kind {
         HOLIDAY,
         EMPLOYEE,
         TIME_OFF,
+        COMPANY,
     ];
 }
 
@@ -257,9 +260,15 @@ impl Import {
         })
     }
 
-    /// Links the source's signed-in account's employee to the administrator's own
-    /// (a company the import created: its administrator is that account).
+    /// Links the source's company to this one, and the signed-in account's employee to
+    /// the administrator's own (a company the import created: its administrator is that
+    /// account), so that the next run finds both.
     pub async fn adopt_account(&mut self, account: &Value, now: i64) -> AppResult<()> {
+        if let Some(company) = account.get("company_id").and_then(source_id) {
+            let here = self.company().0;
+            self.remember(kind::COMPANY, company, here, false, now)
+                .await?;
+        }
         let source = account
             .get("employee")
             .and_then(|e| e.get("id"))
@@ -640,6 +649,9 @@ impl Import {
             )
             .await;
             if let Err(err) = outcome {
+                if fatal(&err) {
+                    return Err(err);
+                }
                 let note = format!("history change {change} not applied: {}", reason(&err));
                 self.report.employees.note(&id.to_string(), note);
             }
@@ -695,11 +707,15 @@ impl Import {
             self.target(kind, source)
                 .ok_or(format!("its {what} {source} was not imported"))
         };
-        // Department periods by start; the first is the one hired into.
+        // Department periods by start; the first is the one hired into. A period in a
+        // department the source no longer lists (deleted there) is left out.
         let mut periods: Vec<(String, i64)> = Vec::new();
         for record in department_history {
-            let department = mapped(kind::DEPARTMENT, record.get("department_id"), "department")?;
-            periods.push((text(record, "start_date").to_string(), department));
+            if let Ok(department) =
+                mapped(kind::DEPARTMENT, record.get("department_id"), "department")
+            {
+                periods.push((text(record, "start_date").to_string(), department));
+            }
         }
         periods.sort();
         let current = mapped(
@@ -834,6 +850,9 @@ impl Import {
             _ => Ok(()),
         };
         if let Err(err) = decided {
+            if fatal(&err) {
+                return Err(err);
+            }
             let note = format!("status {status} not applied: {}", reason(&err));
             self.report.time_offs.note(&id.to_string(), note);
         }
@@ -842,7 +861,8 @@ impl Import {
 
     /// The clock events of one local day (`GET /v1/reports/inouts` for that day, every
     /// page), stored in one transaction; `whole` (a day before today) marks the day read
-    /// in the same transaction, so that a later run does not read it again.
+    /// in the same transaction, so that a later run does not read it again — unless an
+    /// event of it was left behind.
     pub async fn day_of_events(
         &mut self,
         day: NaiveDate,
@@ -868,10 +888,14 @@ impl Import {
                 })
                 .collect();
         let mut new = Vec::new();
+        let mut skipped = 0;
         for item in items {
             self.report.events.read += 1;
             match self.event(item, &zone) {
-                Err(why) => *self.report.events.skipped.entry(why.into()).or_default() += 1,
+                Err(why) => {
+                    skipped += 1;
+                    *self.report.events.skipped.entry(why.into()).or_default() += 1;
+                }
                 Ok(event) => {
                     let key = (
                         event.employee_id.0,
@@ -890,7 +914,9 @@ impl Import {
         let txn = self.store.begin().await?;
         txn.changes(new.iter().map(|e| Dependency::Attendance(e.employee_id)));
         clock_events::insert_batch(&txn, company, &new, now).await?;
-        if whole {
+        // A day with events left behind is read again next time: their employee may
+        // be imported by then (the events already stored are not stored twice).
+        if whole && skipped == 0 {
             let read = items.len() as i64;
             imports::day_read(&txn, company, &self.source, &day.to_string(), read, now).await?;
         }
@@ -922,13 +948,12 @@ impl Import {
         .map_err(|_| "event_full_date unreadable")?;
         let seconds = i64::from(chrono::Timelike::num_seconds_from_midnight(&when.time()));
         let at = zone.local_instant(civil(when.date()), seconds);
-        let location = match item.get("location_id").and_then(source_id) {
-            None => None,
-            Some(source) => Some(
-                self.target(kind::LOCATION, source)
-                    .ok_or("location not imported")?,
-            ),
-        };
+        // A location the source no longer lists (deleted there): the event is stored
+        // without one, as an event sent from no location is.
+        let location = item
+            .get("location_id")
+            .and_then(source_id)
+            .and_then(|source| self.target(kind::LOCATION, source));
         Ok(NewEvent {
             employee_id: EmployeeId(employee),
             kind,
@@ -1052,13 +1077,10 @@ fn position_sets(
     history: &[Value],
     start_date: &str,
 ) -> Result<Vec<(String, Vec<i64>)>, String> {
-    let mapped = |value: Option<&Value>| {
-        let source = value
-            .and_then(source_id)
-            .ok_or("no position id".to_string())?;
-        import
-            .target(kind::POSITION, source)
-            .ok_or(format!("its position {source} was not imported"))
+    // A position the source no longer lists (deleted there) is left out.
+    let mapped = |value: Option<&Value>| -> Result<Option<i64>, String> {
+        let source = value.and_then(source_id);
+        Ok(source.and_then(|source| import.target(kind::POSITION, source)))
     };
     if history.is_empty() {
         let mut current = Vec::new();
@@ -1068,13 +1090,15 @@ fn position_sets(
             .into_iter()
             .flatten()
         {
-            current.push(mapped(position.get("id"))?);
+            current.extend(mapped(position.get("id"))?);
         }
         return Ok(vec![(start_date.to_string(), current)]);
     }
     let mut periods = Vec::new();
     for record in history {
-        let position = mapped(record.get("position_id"))?;
+        let Some(position) = mapped(record.get("position_id"))? else {
+            continue;
+        };
         let start = text(record, "start_date").max(start_date).to_string();
         let end = text(record, "end_date").to_string();
         periods.push((start, end, position));

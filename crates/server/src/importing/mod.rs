@@ -193,23 +193,23 @@ async fn read_and_write(
         let source = reader;
         for id in wanted {
             let histories = match id {
-                Some(id) => (
-                    history(source, id, "departments").await?,
-                    history(source, id, "positions").await?,
-                ),
-                None => (Vec::new(), Vec::new()),
+                Some(id) => employee_histories(source, id).await,
+                None => Ok((Vec::new(), Vec::new())),
             };
-            if sender.send(histories).await.is_err() {
+            let failed = histories.is_err();
+            if sender.send(histories).await.is_err() || failed {
                 break;
             }
         }
-        Ok::<(), String>(())
     };
+    // The writer finishes the employee it is writing before it stops: a failed read
+    // never cuts a hire from its link or its history.
     let writing = async {
         for employee in &employees {
-            let Some((departments, positions)) = receiver.recv().await else {
+            let Some(histories) = receiver.recv().await else {
                 break;
             };
+            let (departments, positions) = histories?;
             import
                 .employee(employee, &departments, &positions, now())
                 .await
@@ -218,7 +218,8 @@ async fn read_and_write(
         }
         Ok::<(), String>(())
     };
-    tokio::try_join!(reading, writing)?;
+    let ((), written) = tokio::join!(reading, writing);
+    written?;
     let today = import.today(now());
     let first = since.unwrap_or_else(|| earliest_start(&employees).unwrap_or(today));
     let dismissed = dismissed_between(source, first, today).await?;
@@ -231,11 +232,8 @@ async fn read_and_write(
         let (item, departments, positions) = if new {
             let item = source.get(&format!("/v1/employees/{id}")).await?;
             let item = item.map(|answer| answer.get("data").cloned().unwrap_or(answer));
-            (
-                item,
-                history(source, id, "departments").await?,
-                history(source, id, "positions").await?,
-            )
+            let (departments, positions) = employee_histories(source, id).await?;
+            (item, departments, positions)
         } else {
             (None, Vec::new(), Vec::new())
         };
@@ -283,30 +281,31 @@ async fn read_and_write(
     let reading = async move {
         let source = reader;
         for day in days {
-            let items = events_of_day(source, day, ids, per_window).await?;
-            if sender.send((day, items)).await.is_err() {
+            let items = events_of_day(source, day, ids, per_window).await;
+            let failed = items.is_err();
+            if sender.send((day, items)).await.is_err() || failed {
                 break;
             }
         }
-        Ok::<(), String>(())
     };
     let writing = async {
         while let Some((day, items)) = receiver.recv().await {
             import
-                .day_of_events(day, &items, day < today, now())
+                .day_of_events(day, &items?, day < today, now())
                 .await
                 .map_err(app)?;
             bar.inc(1);
         }
         Ok::<(), String>(())
     };
-    tokio::try_join!(reading, writing)?;
+    let ((), written) = tokio::join!(reading, writing);
+    written?;
     bar.finish_and_clear();
     Ok(())
 }
 
 /// The most ids named in one request.
-const IDS_PER_REQUEST: usize = 200;
+const IDS_PER_REQUEST: usize = 100;
 
 /// The clock events of one day: in one window when there are at most `per_window` of
 /// them, else by groups of the employees listed holding about that many each (a page far
@@ -324,7 +323,7 @@ async fn events_of_day(
         .ok_or("the source has no /v1/reports/inouts (404)")?;
     let total = head
         .pointer("/_meta/totalCount")
-        .and_then(Value::as_u64)
+        .and_then(source::count)
         .unwrap_or(0);
     if total <= per_window || employee_ids.is_empty() {
         return listed(source, &route).await;
@@ -343,9 +342,9 @@ async fn events_of_day(
     Ok(items)
 }
 
-/// The employees dismissed with a last day employed between `first` and `today`, with
-/// that day: the `dismissed` report (at most 366 days per request) lists a row for each
-/// of their days up to their last.
+/// The employees dismissed with a last day employed from `first` to yesterday, with that
+/// day: the `dismissed` report (at most 366 days per request) lists a row for each of
+/// their days up to their last. (One whose rows reach today is still employed today.)
 async fn dismissed_between(
     source: &mut Source,
     first: NaiveDate,
@@ -369,6 +368,8 @@ async fn dismissed_between(
         }
         start = end + chrono::Duration::days(1);
     }
+    // Rows reaching today may not be the last: that dismissal is still to come.
+    last_days.retain(|_, last| *last < today);
     Ok(last_days)
 }
 
@@ -378,6 +379,17 @@ async fn listed(source: &mut Source, route: &str) -> Result<Vec<Value>, String> 
         .all(route)
         .await?
         .ok_or_else(|| format!("the source has no {route} (404)"))
+}
+
+/// An employee's department and position histories.
+async fn employee_histories(
+    source: &mut Source,
+    id: i64,
+) -> Result<(Vec<Value>, Vec<Value>), String> {
+    Ok((
+        history(source, id, "departments").await?,
+        history(source, id, "positions").await?,
+    ))
 }
 
 /// An employee's department or position history; empty when the source has none.

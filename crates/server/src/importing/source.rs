@@ -1,8 +1,9 @@
 //! The source of an import: another server speaking the Workly API v1, read as its own
 //! clients read it — a password-grant token, lists followed page by page through
-//! `_links.next`, a new token on 401. One kept-alive HTTP/1 connection (TLS for
-//! `https`), opened again when the server closes it. A 429 waits the `Retry-After` it
-//! names; a refused connection, a timeout or a 5xx is tried again after 1, 2, 4, 8 and
+//! `_links.next` (else `page` up to `_meta.pageCount`), a new token on 401. One
+//! kept-alive HTTP/1 connection (TLS for `https`), opened again when the server closes
+//! it. A 429 waits the `Retry-After` it names (30 in a row stop the import); a refused
+//! connection, a timeout or a 5xx is tried again after 1, 2, 4, 8 and
 //! 16 s before the import stops (a re-run goes on from there).
 
 use std::time::Duration;
@@ -12,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
@@ -23,6 +24,8 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 const TRIES: u32 = 6;
 /// The longest `Retry-After` believed.
 const LONGEST_WAIT: u64 = 300;
+/// 429s in a row for one request before the import stops (a quota, not a rate).
+const MOST_WAITS: u32 = 30;
 
 /// The account to sign in with.
 pub struct Credentials {
@@ -84,17 +87,20 @@ impl Source {
     pub fn base_url(&self) -> String {
         let scheme = if self.base.https { "https" } else { "http" };
         let path = self.base.path.trim_end_matches('/');
-        format!("{scheme}://{}{path}", self.base.host_header())
+        format!(
+            "{scheme}://{}{path}",
+            self.base.host_header().to_lowercase()
+        )
     }
 
     async fn new_token(&mut self) -> Result<String, String> {
-        let body = json!({
-            "grant_type": "password",
-            "client_id": self.credentials.client_id,
-            "client_secret": self.credentials.client_secret,
-            "username": self.credentials.username,
-            "password": self.credentials.password,
-        });
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "password")
+            .append_pair("client_id", &self.credentials.client_id)
+            .append_pair("client_secret", &self.credentials.client_secret)
+            .append_pair("username", &self.credentials.username)
+            .append_pair("password", &self.credentials.password)
+            .finish();
         let path = self.path("/v1/oauth/token");
         let answer = self
             .send("POST", &path, Some(body.to_string()), false)
@@ -143,16 +149,20 @@ impl Source {
     }
 
     /// Every item of a list, page after page (`_links.next`, else `_meta.pageCount`);
-    /// None when the source answers 404. A list answered bare (`{"items"}`) or as an
-    /// array is one page.
+    /// None when the source answers 404 on the first page (a 404 further on is an
+    /// error: the list cannot be read whole). A list answered bare (`{"items"}`) or as
+    /// an array is one page.
     pub async fn all(&mut self, route: &str) -> Result<Option<Vec<Value>>, String> {
         let separator = if route.contains('?') { '&' } else { '?' };
         let mut path = self.path(&format!("{route}{separator}per-page=50"));
         let mut items = Vec::new();
-        let mut page = 1;
+        let mut page: u64 = 1;
         loop {
             let Some(answer) = self.get_path(&path).await? else {
-                return Ok(if page == 1 { None } else { Some(items) });
+                if page == 1 {
+                    return Ok(None);
+                }
+                return Err(format!("GET {path}: 404 on page {page} of {route}"));
             };
             let listed = match &answer {
                 Value::Array(list) => list.clone(),
@@ -169,14 +179,16 @@ impl Source {
             let next = answer
                 .pointer("/_links/next/href")
                 .and_then(Value::as_str)
-                .and_then(Target::parse);
-            let page_count = answer.pointer("/_meta/pageCount").and_then(Value::as_i64);
+                .and_then(path_of)
+                .filter(|next| *next != path);
+            let page_count = answer.pointer("/_meta/pageCount").and_then(count);
             path = match (next, page_count) {
-                (Some(next), _) => next.path,
-                (None, Some(count)) if page < count && answer.get("_links").is_none() => {
+                (_, Some(count)) if page >= count => return Ok(Some(items)),
+                (Some(next), _) => next,
+                (None, Some(_)) => {
                     self.path(&format!("{route}{separator}per-page=50&page={}", page + 1))
                 }
-                _ => return Ok(Some(items)),
+                (None, None) => return Ok(Some(items)),
             };
             page += 1;
         }
@@ -191,18 +203,25 @@ impl Source {
         signed: bool,
     ) -> Result<Answer, String> {
         let mut failures = 0;
+        let mut waits = 0;
         loop {
             self.traffic.requests += 1;
             let sent =
                 tokio::time::timeout(TIMEOUT, self.exchange(method, path, body.clone(), signed))
                     .await;
             let failure = match sent {
-                Ok(Ok(answer)) if answer.status == 429 => {
+                Ok(Ok(answer)) if answer.status == 429 && waits < MOST_WAITS => {
+                    waits += 1;
                     let wait = answer.retry_after.unwrap_or(1).clamp(1, LONGEST_WAIT);
                     self.traffic.rate_limited += 1;
                     self.traffic.waited_seconds += wait;
                     tokio::time::sleep(Duration::from_secs(wait)).await;
                     continue;
+                }
+                Ok(Ok(answer)) if answer.status == 429 => {
+                    return Err(format!(
+                        "{method} {path}: still rate limited after {MOST_WAITS} waits"
+                    ));
                 }
                 Ok(Ok(answer)) if answer.status >= 500 => {
                     format!("{method} {path}: the source answered {}", answer.status)
@@ -242,7 +261,8 @@ impl Source {
             request = request.header("authorization", format!("Bearer {}", self.token));
         }
         if body.is_some() {
-            request = request.header("content-type", "application/json");
+            // The token request, the only one with a body: a form, as the reference has it.
+            request = request.header("content-type", "application/x-www-form-urlencoded");
         }
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
@@ -316,6 +336,25 @@ async fn handshake(
         let _ = connection.await;
     });
     Ok(sender)
+}
+
+/// The path and query of a link (`http://host/v1/…?…` or `/v1/…?…`), however long.
+fn path_of(href: &str) -> Option<String> {
+    if href.starts_with('/') {
+        return Some(href.to_string());
+    }
+    let (_, rest) = href.split_once("://")?;
+    let start = rest.find('/')?;
+    Some(rest[start..].to_string())
+}
+
+/// A count as the source gives it: a number or a numeric string (`"totalCount": "5"`).
+pub fn count(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// The `message` of an error body, or the body's text.

@@ -226,14 +226,34 @@ async fn holdings(server: &Server, token: &str, admin_email: &str, since: &str) 
         .map(|e| e["full_name"].as_str().unwrap_or_default().to_string())
         .unwrap_or_default();
     let mut employees = BTreeMap::new();
+    let mut count = 0;
     for e in &listed {
         let name = e["full_name"].as_str().unwrap_or_default().to_string();
         if name == admin {
             continue;
         }
+        count += 1;
+        let id = e["id"].as_i64().unwrap_or_default();
+        let mut periods = Vec::new();
+        for which in ["departments", "positions"] {
+            let path = format!("/v1/employees/{id}/{which}");
+            for period in every(server, token, &path).await {
+                let title = period
+                    .get("department_title")
+                    .or_else(|| period.get("position_title"));
+                periods.push(format!(
+                    "{which} {} {} {}",
+                    title.cloned().unwrap_or_default(),
+                    period["start_date"],
+                    period["end_date"]
+                ));
+            }
+        }
+        periods.sort();
         employees.insert(
             name,
             json!({
+                "history": periods,
                 "tab_number": e["tab_number"], "pin_code": e["pin_code"],
                 "start_date": e["start_date"], "schedule_start_date": e["schedule_start_date"],
                 "department": e["department"]["title"], "schedule": e["schedule"]["title"],
@@ -278,6 +298,7 @@ async fn holdings(server: &Server, token: &str, admin_email: &str, since: &str) 
     }
     time_offs.sort();
     Holdings {
+        count,
         employees,
         events,
         time_offs,
@@ -286,6 +307,8 @@ async fn holdings(server: &Server, token: &str, admin_email: &str, since: &str) 
 
 #[derive(Debug, PartialEq)]
 struct Holdings {
+    /// Employees of every status but the administrator (a duplicate shows here).
+    count: usize,
     employees: BTreeMap<String, Value>,
     events: BTreeMap<String, u64>,
     time_offs: Vec<String>,
@@ -375,6 +398,39 @@ async fn imports_into(target: &str, extra: &[&str]) {
     let source_token = source_token(&source, &demo).await;
     let proxy = WorklyLike::start(&source.base, 40).await;
     let admin = demo["admin_email"].as_str().expect("email").to_string();
+
+    // Someone moved to another department and given a second position 20 days ago:
+    // histories of two periods.
+    let departments = every(&source, &source_token, "/v1/departments").await;
+    let positions = every(&source, &source_token, "/v1/positions").await;
+    let listed = every(&source, &source_token, "/v1/employees").await;
+    let moved = listed
+        .iter()
+        .filter(|e| e["user"]["email"] != admin.as_str())
+        .nth(3)
+        .expect("an employee to move");
+    let other_department = departments
+        .iter()
+        .find(|d| d["id"] != moved["department"]["id"])
+        .expect("another department");
+    let twenty_days_ago =
+        (chrono::Utc::now().date_naive() - chrono::Duration::days(20)).to_string();
+    let mut held: Vec<Value> = moved["positions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| p["id"].clone())
+        .collect();
+    let second = positions
+        .iter()
+        .find(|p| !held.contains(&p["id"]))
+        .expect("another position");
+    held.push(second["id"].clone());
+    let change = json!({"department_id": other_department["id"], "positions": held,
+                        "efct_date": twenty_days_ago});
+    let path = format!("/v1/employees/{}", moved["id"]);
+    let changed = source.send_json("PUT", &path, &change, &source_token).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
 
     // The first run creates the company and writes everything.
     let first = finished(&import_with(target, &proxy, &demo, extra));
@@ -530,6 +586,14 @@ async fn an_import_refused_part_way_goes_on_where_it_stopped() {
     assert_eq!(
         report["employees"]["already_imported"].as_u64(),
         Some(hired_before + 1),
+        "{report}"
+    );
+    // Every employee hired once over the two runs (the account's own linked).
+    let written = report["employees"]["written"].as_u64().unwrap_or(0);
+    let source_all = every(&source, &source_token, "/v1/employees?status=all").await;
+    assert_eq!(
+        hired_before + written,
+        source_all.len() as u64 - 1,
         "{report}"
     );
     let company = resumed["company_id"].as_i64().expect("company_id");

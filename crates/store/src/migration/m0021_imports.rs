@@ -23,7 +23,7 @@ impl MigrationTrait for Migration {
                     // The source: its base URL and its company's id there.
                     .col(text("source"))
                     // `department`, `position`, `location`, `schedule`, `employee`,
-                    // `time_off_type`, `time_off`, `holiday`.
+                    // `time_off_type`, `time_off`, `holiday`, `company`.
                     .col(string("kind"))
                     .col(string("source_id"))
                     .col(big_integer("target_id"))
