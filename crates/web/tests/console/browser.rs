@@ -1544,8 +1544,9 @@ fn camera_showing(text: &str) -> Vec<u8> {
 /// terminal restarted from its page, and an employee's biometric consent recorded and
 /// withdrawn; then in Uzbek on a 360 px window, the retention period set and templates
 /// required to have consent in the settings, the worker's photo refused for want of it
-/// (nothing stored), and the terminal's clock set — each page passing axe, nothing wider
-/// than the window.
+/// (nothing stored), and the terminal's clock set; then back in Russian on the desktop,
+/// the same checkbox cleared and ticked again and the photo refused in Russian — each
+/// page passing axe, nothing wider than the window.
 #[tokio::test]
 async fn terminals_and_biometric_data_in_two_languages_and_on_a_phone() {
     let Some(driver) = Driver::start().await else {
@@ -1678,6 +1679,60 @@ async fn terminals_walk(console: &Console, browser: &Client) -> Step {
     no_overflow(browser, "the settings in Uzbek").await?;
     // The worker's consent was withdrawn above: their photo is refused, in Uzbek, and
     // nothing is stored.
+    photo_refused(
+        console,
+        browser,
+        worker,
+        "yuz shablonini saqlashga roziligi qayd etilmagan",
+        "Uzbek",
+    )
+    .await?;
+    browser
+        .goto(&console.url(&terminal_page))
+        .await
+        .map_err(fail)?;
+    click(browser, "#set-time").await?;
+    wait_for_text_containing(browser, "#terminal-commands", "SET OPTIONS DateTime=").await?;
+    accessible(browser, "a terminal's page in Uzbek").await?;
+    no_overflow(browser, "a terminal's page in Uzbek").await?;
+
+    // Back in Russian on the desktop: the same checkbox cleared and ticked again, and
+    // the photo refused in Russian.
+    let select = browser.find(Locator::Css("#lang")).await.map_err(fail)?;
+    select.select_by_value("ru").await.map_err(fail)?;
+    click(browser, "form[action='/language'] button").await?;
+    browser.set_window_size(1280, 900).await.map_err(fail)?;
+    browser
+        .goto(&console.url("/settings"))
+        .await
+        .map_err(fail)?;
+    wait_for_text(browser, "#biometrics h2", "Биометрические данные").await?;
+    click(browser, "#biometric_consent_required").await?;
+    click(browser, "#save-retention").await?;
+    wait_for(browser, "#biometric_consent_required:not(:checked)").await?;
+    click(browser, "#biometric_consent_required").await?;
+    click(browser, "#save-retention").await?;
+    wait_for(browser, "#biometric_consent_required:checked").await?;
+    accessible(browser, "the settings in Russian").await?;
+    photo_refused(
+        console,
+        browser,
+        worker,
+        "согласие сотрудника на хранение шаблона лица не записано",
+        "Russian",
+    )
+    .await
+}
+
+/// Uploads a photo on the worker's file and expects it refused for want of consent
+/// (`message` beside the form, in `language`), with nothing stored.
+async fn photo_refused(
+    console: &Console,
+    browser: &Client,
+    worker: i64,
+    message: &str,
+    language: &str,
+) -> Step {
     let photo = std::env::temp_dir().join(format!("davomat-face-{}.png", std::process::id()));
     std::fs::write(&photo, crate::employees::png(400, 400)).map_err(fail)?;
     browser
@@ -1692,16 +1747,11 @@ async fn terminals_walk(console: &Console, browser: &Client) -> Step {
         .await
         .map_err(fail)?;
     click(browser, "#upload-photo").await?;
-    let refusal = wait_for_text_containing(
-        browser,
-        ".problems",
-        "yuz shablonini saqlashga roziligi qayd etilmagan",
-    )
-    .await;
+    let refusal = wait_for_text_containing(browser, ".problems", message).await;
     let _ = std::fs::remove_file(&photo);
     refusal?;
-    accessible(browser, "a refused photo in Uzbek").await?;
-    no_overflow(browser, "a refused photo in Uzbek").await?;
+    accessible(browser, &format!("a refused photo in {language}")).await?;
+    no_overflow(browser, &format!("a refused photo in {language}")).await?;
     let faces = davomat_store::testing::scalar(
         &console.store,
         "SELECT count(*) FROM faces WHERE employee_id = $1",
@@ -1711,12 +1761,5 @@ async fn terminals_walk(console: &Console, browser: &Client) -> Step {
     if faces != 0 {
         return Err(format!("a refused photo left {faces} templates"));
     }
-    browser
-        .goto(&console.url(&terminal_page))
-        .await
-        .map_err(fail)?;
-    click(browser, "#set-time").await?;
-    wait_for_text_containing(browser, "#terminal-commands", "SET OPTIONS DateTime=").await?;
-    accessible(browser, "a terminal's page in Uzbek").await?;
-    no_overflow(browser, "a terminal's page in Uzbek").await
+    Ok(())
 }
